@@ -1,0 +1,48 @@
+#include "backchannel/common/encoding.h"
+
+#include <gtest/gtest.h>
+
+namespace backchannel {
+namespace {
+
+TEST(EncodingTest, HexRoundTrip) {
+  Bytes b{0x00, 0x01, 0xab, 0xff};
+  EXPECT_EQ(ToHex(b), "0001abff");
+  auto back = FromHex("0001ABff");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, b);
+  EXPECT_EQ(ToHex({}), "");
+}
+
+TEST(EncodingTest, HexRejectsBadInput) {
+  EXPECT_EQ(FromHex("abc").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(FromHex("zz").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(FromHex("00 1").error().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(EncodingTest, Base64Rfc4648Vectors) {
+  // RFC 4648 §10.
+  EXPECT_EQ(ToBase64(AsBytes("")), "");
+  EXPECT_EQ(ToBase64(AsBytes("f")), "Zg==");
+  EXPECT_EQ(ToBase64(AsBytes("fo")), "Zm8=");
+  EXPECT_EQ(ToBase64(AsBytes("foobar")), "Zm9vYmFy");
+  EXPECT_EQ(ToBase64(AsBytes("fo"), Base64Variant::kUrlSafeNoPadding), "Zm8");
+  auto d = FromBase64("Zm9vYg==");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(AsString(*d), "foob");
+}
+
+TEST(EncodingTest, Base64RejectsBadInput) {
+  EXPECT_FALSE(FromBase64("Zm9vYg=").has_value());
+  EXPECT_FALSE(FromBase64("Zm9v!mFy").has_value());
+  EXPECT_FALSE(FromBase64("Zm8=", Base64Variant::kUrlSafeNoPadding).has_value());
+}
+
+TEST(EncodingTest, HexPreviewTruncates) {
+  Bytes b(40, 0xaa);
+  EXPECT_EQ(HexPreview(b, 2), "aaaa…(40 bytes)");
+  EXPECT_EQ(HexPreview(Bytes{1, 2}, 2), "0102");
+}
+
+}  // namespace
+}  // namespace backchannel
