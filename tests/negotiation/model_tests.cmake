@@ -1,0 +1,1 @@
+# model/io/moves tests
