@@ -11,9 +11,10 @@ void MultiplyLimbs(std::vector<std::uint32_t>& limbs, std::uint64_t m) {
   constexpr std::uint64_t kBase = 1'000'000'000;
   std::uint64_t carry = 0;
   for (auto& limb : limbs) {
-    const unsigned __int128 v = static_cast<unsigned __int128>(limb) * m + carry;
+    // limb < 10^9 and m < 2^32 keep the product and carry inside 64 bits.
+    const std::uint64_t v = static_cast<std::uint64_t>(limb) * m + carry;
     limb = static_cast<std::uint32_t>(v % kBase);
-    carry = static_cast<std::uint64_t>(v / kBase);
+    carry = v / kBase;
   }
   while (carry != 0) {
     limbs.push_back(static_cast<std::uint32_t>(carry % kBase));
@@ -41,7 +42,14 @@ Result<std::size_t> Domain::OptionIndex(std::size_t issue, const std::string& op
 
 std::string Domain::OutcomeCount() const {
   std::vector<std::uint32_t> limbs{1};
-  for (const auto& issue : issues) MultiplyLimbs(limbs, issue.size());
+  for (const auto& issue : issues) {
+    std::uint64_t n = issue.size();
+    while (n > 0xffffffffULL) {  // keep each factor below 2^32
+      MultiplyLimbs(limbs, 1ULL << 16);
+      n >>= 16;  // an integer range this large is rejected by Validate anyway
+    }
+    MultiplyLimbs(limbs, n);
+  }
   std::string out = std::to_string(limbs.back());
   for (std::size_t i = limbs.size() - 1; i-- > 0;) {
     std::string part = std::to_string(limbs[i]);
