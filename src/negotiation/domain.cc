@@ -42,14 +42,8 @@ Result<std::size_t> Domain::OptionIndex(std::size_t issue, const std::string& op
 
 std::string Domain::OutcomeCount() const {
   std::vector<std::uint32_t> limbs{1};
-  for (const auto& issue : issues) {
-    std::uint64_t n = issue.size();
-    while (n > 0xffffffffULL) {  // keep each factor below 2^32
-      MultiplyLimbs(limbs, 1ULL << 16);
-      n >>= 16;  // an integer range this large is rejected by Validate anyway
-    }
-    MultiplyLimbs(limbs, n);
-  }
+  // Each factor is an in-memory option count, far below 2^32.
+  for (const auto& issue : issues) MultiplyLimbs(limbs, issue.size());
   std::string out = std::to_string(limbs.back());
   for (std::size_t i = limbs.size() - 1; i-- > 0;) {
     std::string part = std::to_string(limbs[i]);
