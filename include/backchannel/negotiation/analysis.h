@@ -1,11 +1,17 @@
 // Exact bargaining analysis over additive profiles, without enumerating the
-// outcome space. See docs/negotiation.md for the algorithms, their limits and
-// the tie-breaking rules.
+// outcome space. See docs/analysis.md for the algorithms, the exactness
+// argument, their limits and the tie-breaking rules. In short:
+//  - utilities are sums of the profile's issue terms in domain order (the same
+//    double arithmetic as Profile::Utility), and two utilities within
+//    kUtilityEpsilon of each other are treated as equal everywhere;
+//  - among equally good packages the lexicographically smallest by option
+//    index wins.
 //
 // Pure computation; no I/O. Thread safety: the functions are reentrant.
 #ifndef BACKCHANNEL_NEGOTIATION_ANALYSIS_H_
 #define BACKCHANNEL_NEGOTIATION_ANALYSIS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,20 +33,23 @@ struct Zopa {
 };
 
 struct AnalysisReport {
-  std::string outcomes;                 // exact outcome count, decimal
-  std::vector<ScoredPackage> pareto;    // every non-dominated package, ties kept
-  std::optional<ScoredPackage> nash;    // nullopt when no package is individually rational
+  std::string outcomes;               // exact outcome count, decimal
+  std::vector<ScoredPackage> pareto;  // every non-dominated package, ties kept
+  std::optional<ScoredPackage> nash;  // nullopt when no package is individually rational
   std::optional<ScoredPackage> kalai_smorodinsky;
   std::optional<ScoredPackage> egalitarian;
   std::optional<ScoredPackage> utilitarian;
   Zopa zopa;
 };
 
-// Two sides: exact. More than two: see docs/negotiation.md for what stays exact.
+// Two sides: exact. More than two: exact too, see docs/analysis.md for where it stops scaling.
 // Errors: kInvalidArgument when a profile does not fit the domain, or fewer than
 // two profiles; kResourceExhausted when the frontier exceeds `max_frontier`.
+// Also kResourceExhausted when the exact ZOPA count needs more than
+// `max_zopa_nodes` branch-and-bound nodes (docs/analysis.md, "ZOPA").
 struct AnalysisOptions {
   std::size_t max_frontier = 5'000'000;
+  std::uint64_t max_zopa_nodes = 20'000'000;
 };
 Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>& profiles,
                                const AnalysisOptions& options = {});
@@ -53,16 +62,45 @@ Result<std::vector<ScoredPackage>> Improvements(const Domain& domain,
                                                 const std::vector<std::vector<Package>>& offers,
                                                 std::size_t limit = 10);
 
-// Adjusted Winner (Brams and Taylor) over the divisible issues of a
-// two-option-per-side framing: each issue goes to the side that values it more
-// (by points = weight), then transfers by ratio until equitable. Returns, per
-// divisible issue, the share (0..1) that side 0 receives.
+// Two utilities closer than this are equal (ties, dominance, optima).
+inline constexpr double kUtilityEpsilon = 1e-9;
+
+// Every package not strictly dominated (ties kept), sorted by utilities of
+// side 0 descending, then package ascending. Any number of sides >= 1.
+// Errors as Analyze.
+Result<std::vector<ScoredPackage>> ParetoFrontier(const Domain& domain,
+                                                  const std::vector<Profile>& profiles,
+                                                  const AnalysisOptions& options = {});
+
+// The package of maximal utility sum over ALL packages, individually rational
+// or not (the "max_social_welfare" of ../shared/domains/reference.txt); the
+// report's `utilitarian` is restricted to individually rational packages.
+Result<ScoredPackage> MaxSocialWelfare(const Domain& domain, const std::vector<Profile>& profiles);
+
+// Adjusted Winner (Brams and Taylor 1996) over the domain's divisible issues.
+// Issue j is contested between side s's preferred option best_s(j) and the
+// other side's; side s's stake in it is w_sj * (e_sj(best_s) - e_sj(best_t)),
+// and its points are its stakes scaled to sum 100 over the divisible issues.
+// Each issue first goes to the side with more points for it (side 0 on a
+// tie); then the richer side gives issues, in increasing order of the ratio
+// of its points to the other's, splitting the last one so that both end with
+// equal points. share_side0[j] in [0, 1] is how far issue j is settled toward
+// side 0's preferred option (1: fully side 0's, 0: fully side 1's). See
+// docs/analysis.md ("Adjusted Winner") for the mapping and its properties:
+// equitable, envy-free, efficient.
 struct AdjustedWinnerResult {
-  std::vector<std::string> issues;   // the divisible issues, domain order
-  std::vector<double> share_side0;   // fraction of each issue side 0 gets
-  double points_side0 = 0;
-  double points_side1 = 0;
+  std::vector<std::string> issues;        // the divisible issues, domain order
+  std::vector<std::uint32_t> preferred0;  // side 0's preferred option per issue
+  std::vector<std::uint32_t> preferred1;  // side 1's preferred option per issue
+  std::vector<double> points0;            // side 0's points per issue (sum 100)
+  std::vector<double> points1;            // side 1's points per issue (sum 100)
+  std::vector<double> share_side0;        // fraction of each issue side 0 gets
+  double points_side0 = 0;                // side 0's points of its share
+  double points_side1 = 0;                // side 1's points of its share
 };
+// Errors: kInvalidArgument when a profile does not fit the domain;
+// kFailedPrecondition when no issue is divisible or a side has no stake in
+// any divisible issue (it then prefers the other side's options everywhere).
 Result<AdjustedWinnerResult> AdjustedWinner(const Domain& domain, const Profile& side0,
                                             const Profile& side1);
 
