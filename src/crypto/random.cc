@@ -1,0 +1,27 @@
+#include <sodium.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "backchannel/crypto/primitives.h"
+
+namespace backchannel::crypto {
+
+void EnsureInitialized() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) std::abort();  // no randomness: nothing safe can run
+  });
+}
+
+void RandomBytes(MutableByteView out) {
+  EnsureInitialized();
+  randombytes_buf(out.data(), out.size());
+}
+
+std::uint32_t RandomUint32() {
+  EnsureInitialized();
+  return randombytes_random();
+}
+
+}  // namespace backchannel::crypto

@@ -1,0 +1,54 @@
+#include "backchannel/crypto/xeddsa.h"
+
+#include <gtest/gtest.h>
+
+namespace backchannel::crypto {
+namespace {
+
+TEST(XEdDSATest, SignThenVerify) {
+  for (int i = 0; i < 64; ++i) {  // both signs of the Edwards key occur
+    auto kp = GenerateX25519KeyPair();
+    Bytes msg(static_cast<std::size_t>(i), static_cast<std::uint8_t>(i));
+    auto sig = XEdDSASign(kp.private_key, msg);
+    EXPECT_EQ(sig[63] & 0x80, 0) << "XEdDSA signatures keep bit 255 clear";
+    EXPECT_TRUE(XEdDSAVerify(kp.public_key, msg, sig).ok());
+  }
+}
+
+TEST(XEdDSATest, SignaturesAreRandomised) {
+  auto kp = GenerateX25519KeyPair();
+  auto a = XEdDSASign(kp.private_key, AsBytes("m"));
+  auto b = XEdDSASign(kp.private_key, AsBytes("m"));
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(XEdDSAVerify(kp.public_key, AsBytes("m"), b).ok());
+}
+
+TEST(XEdDSATest, TamperingFails) {
+  auto kp = GenerateX25519KeyPair();
+  auto other = GenerateX25519KeyPair();
+  Bytes msg = ToBytes(std::string_view("signed prekey"));
+  auto sig = XEdDSASign(kp.private_key, msg);
+  EXPECT_EQ(XEdDSAVerify(other.public_key, msg, sig).code(), StatusCode::kBadSignature);
+  Bytes msg2 = msg;
+  msg2[0] ^= 1;
+  EXPECT_EQ(XEdDSAVerify(kp.public_key, msg2, sig).code(), StatusCode::kBadSignature);
+  for (std::size_t byte : {0UL, 31UL, 32UL, 62UL}) {
+    auto bad = sig;
+    bad[byte] ^= 0x01;
+    EXPECT_EQ(XEdDSAVerify(kp.public_key, msg, bad).code(), StatusCode::kBadSignature) << byte;
+  }
+  auto flipped = sig;
+  flipped[63] ^= 0x80;  // the other Edwards sign: a different public key
+  EXPECT_EQ(XEdDSAVerify(kp.public_key, msg, flipped).code(), StatusCode::kBadSignature);
+}
+
+TEST(XEdDSATest, RejectsNonCanonicalPublicKey) {
+  auto kp = GenerateX25519KeyPair();
+  auto sig = XEdDSASign(kp.private_key, AsBytes("m"));
+  X25519PublicKey big{};
+  big.fill(0xFF);  // u >= p
+  EXPECT_EQ(XEdDSAVerify(big, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
+}
+
+}  // namespace
+}  // namespace backchannel::crypto
