@@ -1,1 +1,8 @@
 # analysis tests
+add_library(bc_negotiation_testing STATIC testing/random_domain.cc)
+target_include_directories(bc_negotiation_testing PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+target_link_libraries(bc_negotiation_testing PUBLIC backchannel::negotiation)
+bc_set_warnings(bc_negotiation_testing)
+
+bc_add_test(NAME analysis_test SRCS analysis_test.cc
+  DEPS backchannel::negotiation bc_negotiation_testing)

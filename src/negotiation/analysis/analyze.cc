@@ -1,0 +1,112 @@
+// Analyze, ParetoFrontier, MaxSocialWelfare and Improvements: the public
+// entry points of analysis.h, assembled from frontier, solutions and zopa.
+#include <algorithm>
+#include <string>
+
+#include "backchannel/negotiation/analysis.h"
+#include "negotiation/analysis/common.h"
+#include "negotiation/analysis/frontier.h"
+#include "negotiation/analysis/solutions.h"
+#include "negotiation/analysis/zopa.h"
+
+namespace backchannel::negotiation {
+
+Result<std::vector<ScoredPackage>> ParetoFrontier(const Domain& domain,
+                                                  const std::vector<Profile>& profiles,
+                                                  const AnalysisOptions& options) {
+  BC_RETURN_IF_ERROR(internal::ValidateInputs(domain, profiles, 1));
+  return internal::ComputeFrontier(domain, profiles, options.max_frontier);
+}
+
+Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>& profiles,
+                               const AnalysisOptions& options) {
+  BC_RETURN_IF_ERROR(internal::ValidateInputs(domain, profiles, 2));
+  AnalysisReport report;
+  report.outcomes = domain.OutcomeCount();
+  BC_ASSIGN_OR_RETURN(report.pareto,
+                      internal::ComputeFrontier(domain, profiles, options.max_frontier));
+  std::vector<double> reservations;
+  for (const auto& p : profiles) reservations.push_back(p.reservation);
+  internal::Solutions s = internal::PickSolutions(report.pareto, reservations);
+  report.nash = std::move(s.nash);
+  report.kalai_smorodinsky = std::move(s.kalai_smorodinsky);
+  report.egalitarian = std::move(s.egalitarian);
+  report.utilitarian = std::move(s.utilitarian);
+  // Some package is individually rational iff some frontier package is (a
+  // dominating package is at least as good for everyone).
+  report.zopa.exists = report.nash.has_value();
+  if (report.zopa.exists) {
+    BC_ASSIGN_OR_RETURN(internal::ZopaCount count, internal::CountIndividuallyRational(
+                                                       domain, profiles, options.max_zopa_nodes));
+    report.zopa.count = std::move(count.count);
+  } else {
+    report.zopa.count = "0";
+  }
+  return report;
+}
+
+Result<ScoredPackage> MaxSocialWelfare(const Domain& domain, const std::vector<Profile>& profiles) {
+  BC_RETURN_IF_ERROR(internal::ValidateInputs(domain, profiles, 1));
+  // The sum is separable: the best option of each issue, the smallest index
+  // among options within epsilon of that issue's best.
+  ScoredPackage out;
+  for (std::size_t i = 0; i < domain.issues.size(); ++i) {
+    const std::size_t m = domain.issues[i].size();
+    std::vector<double> sums(m, 0.0);
+    for (std::size_t o = 0; o < m; ++o) {
+      for (const auto& p : profiles) sums[o] += p.IssueUtility(i, static_cast<std::uint32_t>(o));
+    }
+    const double top = *std::max_element(sums.begin(), sums.end());
+    std::uint32_t pick = 0;
+    while (internal::Greater(top, sums[pick])) ++pick;
+    out.package.push_back(pick);
+  }
+  out.utilities = internal::Utilities(profiles, out.package);
+  return out;
+}
+
+Result<std::vector<ScoredPackage>> Improvements(const Domain& domain,
+                                                const std::vector<Profile>& profiles,
+                                                const std::vector<std::vector<Package>>& offers,
+                                                std::size_t limit) {
+  BC_RETURN_IF_ERROR(internal::ValidateInputs(domain, profiles, 2));
+  if (offers.size() != profiles.size()) {
+    return InvalidArgument("Improvements needs one list of received offers per profile (" +
+                           std::to_string(profiles.size()) + "), got " +
+                           std::to_string(offers.size()));
+  }
+  // The bar of side s: the utility of its best received offer, raised to its
+  // reservation value (a suggestion below it would be refused anyway).
+  std::vector<double> bar;
+  for (std::size_t s = 0; s < profiles.size(); ++s) {
+    double b = profiles[s].reservation;
+    for (const Package& p : offers[s]) {
+      BC_RETURN_IF_ERROR(internal::ValidatePackage(domain, p));
+      b = std::max(b, profiles[s].Utility(p));
+    }
+    bar.push_back(b);
+  }
+  BC_ASSIGN_OR_RETURN(std::vector<ScoredPackage> frontier,
+                      internal::ComputeFrontier(domain, profiles, AnalysisOptions{}.max_frontier));
+  // Whatever weakly improves on the bars is weakly dominated by a frontier
+  // package that does too, so the suggestions come from the frontier.
+  std::vector<ScoredPackage> out;
+  for (auto& p : frontier) {
+    if (internal::Dominates(p.utilities, bar)) out.push_back(std::move(p));
+  }
+  auto sum = [](const ScoredPackage& p) {
+    double s = 0;
+    for (double u : p.utilities) s += u;
+    return s;
+  };
+  std::sort(out.begin(), out.end(), [&](const ScoredPackage& a, const ScoredPackage& b) {
+    const double sa = sum(a);
+    const double sb = sum(b);
+    if (sa != sb) return sa > sb;
+    return a.package < b.package;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+}  // namespace backchannel::negotiation

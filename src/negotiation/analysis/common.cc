@@ -1,0 +1,48 @@
+#include "negotiation/analysis/common.h"
+
+#include <string>
+
+namespace backchannel::negotiation::internal {
+
+Status ValidateInputs(const Domain& domain, const std::vector<Profile>& profiles,
+                      std::size_t min_profiles) {
+  BC_RETURN_IF_ERROR(domain.Validate());
+  if (profiles.size() < min_profiles) {
+    return InvalidArgument("the analysis needs at least " + std::to_string(min_profiles) +
+                           " profiles, got " + std::to_string(profiles.size()));
+  }
+  for (const auto& p : profiles) BC_RETURN_IF_ERROR(p.Validate(domain));
+  return Status::Ok();
+}
+
+Status ValidatePackage(const Domain& domain, const Package& package) {
+  if (package.size() != domain.issues.size()) {
+    return InvalidArgument("a package has " + std::to_string(package.size()) + " options for " +
+                           std::to_string(domain.issues.size()) + " issues");
+  }
+  for (std::size_t i = 0; i < package.size(); ++i) {
+    if (package[i] >= domain.issues[i].size()) {
+      return InvalidArgument("a package has option index " + std::to_string(package[i]) +
+                             " out of range for issue '" + domain.issues[i].name + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+bool Dominates(std::span<const double> a, std::span<const double> b) {
+  bool better = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (Greater(b[i], a[i])) return false;
+    if (Greater(a[i], b[i])) better = true;
+  }
+  return better;
+}
+
+std::vector<double> Utilities(const std::vector<Profile>& profiles, const Package& package) {
+  std::vector<double> u;
+  u.reserve(profiles.size());
+  for (const auto& p : profiles) u.push_back(p.Utility(package));
+  return u;
+}
+
+}  // namespace backchannel::negotiation::internal

@@ -1,0 +1,41 @@
+// Internal helpers shared by the analysis files: input validation, the
+// epsilon comparisons every part of the analysis uses, and package ordering.
+//
+// Thread safety: stateless functions.
+#ifndef BACKCHANNEL_SRC_NEGOTIATION_ANALYSIS_COMMON_H_
+#define BACKCHANNEL_SRC_NEGOTIATION_ANALYSIS_COMMON_H_
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "backchannel/common/status.h"
+#include "backchannel/negotiation/analysis.h"
+#include "backchannel/negotiation/domain.h"
+
+namespace backchannel::negotiation::internal {
+
+// OK when the domain is valid, there are at least `min_profiles` profiles and
+// each fits the domain (Profile::Validate).
+Status ValidateInputs(const Domain& domain, const std::vector<Profile>& profiles,
+                      std::size_t min_profiles);
+// OK when the package has one in-range option per issue.
+Status ValidatePackage(const Domain& domain, const Package& package);
+
+// a == b within kUtilityEpsilon.
+inline bool Near(double a, double b) {
+  return a - b <= kUtilityEpsilon && b - a <= kUtilityEpsilon;
+}
+// a > b by more than kUtilityEpsilon.
+inline bool Greater(double a, double b) { return a > b + kUtilityEpsilon; }
+
+// `a` strictly dominates `b`: no side worse by more than epsilon, one side
+// better by more than epsilon. REQUIRES: equal sizes.
+bool Dominates(std::span<const double> a, std::span<const double> b);
+
+// Utilities of `package` for every profile, summed in domain order.
+std::vector<double> Utilities(const std::vector<Profile>& profiles, const Package& package);
+
+}  // namespace backchannel::negotiation::internal
+
+#endif  // BACKCHANNEL_SRC_NEGOTIATION_ANALYSIS_COMMON_H_
