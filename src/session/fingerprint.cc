@@ -12,9 +12,12 @@ constexpr std::uint8_t kFingerprintVersion[2] = {0, 0};
 constexpr std::uint32_t kScannableVersion = 1;
 
 crypto::Sha512Digest IteratedHash(std::string_view stable_id, const PublicKey& key, int iterations) {
+  // The chain starts from the unhashed version || key || id; each of the
+  // `iterations` rounds hashes the previous value followed by the key.
   const auto k = SerializePublicKey(key);
-  crypto::Sha512Digest h = crypto::Sha512({kFingerprintVersion, k, AsBytes(stable_id)});
-  for (int i = 0; i < iterations; ++i) h = crypto::Sha512({h, k});
+  if (iterations <= 0) iterations = 1;
+  crypto::Sha512Digest h = crypto::Sha512({kFingerprintVersion, k, AsBytes(stable_id), k});
+  for (int i = 1; i < iterations; ++i) h = crypto::Sha512({h, k});
   return h;
 }
 

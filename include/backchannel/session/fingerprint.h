@@ -3,8 +3,8 @@
 // scanning a code. Both sides compute the same displayable string; the
 // scannable form carries each side's fingerprint so either can compare.
 //
-// Per identity: H = SHA-512(version(2 bytes, 0) || key(33) || stable id), then
-// `iterations` times H = SHA-512(H || key). Displayable: the first 30 bytes as
+// Per identity: H0 = version(2 bytes, 0) || key(33) || stable id (unhashed),
+// then `iterations` times H = SHA-512(H || key). Displayable: the first 30 bytes as
 // six 5-digit groups (each 5 bytes big-endian mod 100000); the two 30-digit
 // halves are ordered so both sides print the same. Scannable: version 1,
 // CombinedFingerprints{local = first 32 bytes of ours, remote = theirs}.
