@@ -7,4 +7,6 @@ list(APPEND NEGOTIATION_SRCS
   io/genius_xml.cc
   io/json_document.cc
   io/geniusweb_json.cc
-  io/native_json.cc)
+  io/native_json.cc
+  moves.cc
+  moves_json.cc)
