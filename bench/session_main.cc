@@ -15,6 +15,7 @@
 //
 // With repetitions, the median aggregate is used; otherwise the last run.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <map>
@@ -26,6 +27,8 @@ namespace {
 
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
+  explicit CollectingReporter(OutputOptions options) : ConsoleReporter(options) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
@@ -108,12 +111,29 @@ void PrintSummary(const CollectingReporter& r) {
   std::fflush(stdout);
 }
 
+// Colour as the library's own console reporter does it: --benchmark_color=
+// true/false/auto (default auto: only on a terminal).
+benchmark::ConsoleReporter::OutputOptions ConsoleOptions(int argc, char** argv) {
+  std::string color = "auto";
+  const std::string flag = "--benchmark_color=";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind(flag, 0) == 0) color = arg.substr(flag.size());
+  }
+  bool use_color = isatty(fileno(stdout)) != 0;
+  if (color == "true" || color == "yes" || color == "1") use_color = true;
+  if (color == "false" || color == "no" || color == "0") use_color = false;
+  return use_color ? benchmark::ConsoleReporter::OO_Defaults
+                   : benchmark::ConsoleReporter::OO_Tabular;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto options = ConsoleOptions(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  CollectingReporter reporter;
+  CollectingReporter reporter(options);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   PrintSummary(reporter);

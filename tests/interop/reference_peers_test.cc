@@ -8,6 +8,7 @@
 #include "backchannel/common/encoding.h"
 #include "interop/reference/libsignal_peer.h"
 #include "interop/reference/olm_peer.h"
+#include "interop/reference/signal_crypto_provider.h"
 
 namespace backchannel::interop {
 namespace {
@@ -44,6 +45,111 @@ struct Conversation {
     return ct->type;
   }
 };
+
+// --- The crypto provider against published vectors -------------------------
+
+Bytes Hex(std::string_view hex) {
+  auto b = FromHex(hex);
+  EXPECT_TRUE(b.ok()) << hex;
+  return b.ok() ? *b : Bytes();
+}
+
+Bytes TakeBuffer(signal_buffer* b) {
+  Bytes out(signal_buffer_data(b), signal_buffer_data(b) + signal_buffer_len(b));
+  signal_buffer_free(b);
+  return out;
+}
+
+TEST(SignalCryptoProviderTest, HmacSha256Rfc4231Case2) {
+  signal_crypto_provider p = OpenSslCryptoProvider();
+  void* ctx = nullptr;
+  ASSERT_EQ(p.hmac_sha256_init_func(&ctx, AsBytes("Jefe").data(), 4, nullptr), 0);
+  ByteView data = AsBytes("what do ya want for nothing?");
+  ASSERT_EQ(p.hmac_sha256_update_func(ctx, data.data(), 10, nullptr), 0);
+  ASSERT_EQ(p.hmac_sha256_update_func(ctx, data.data() + 10, data.size() - 10, nullptr), 0);
+  signal_buffer* out = nullptr;
+  ASSERT_EQ(p.hmac_sha256_final_func(ctx, &out, nullptr), 0);
+  p.hmac_sha256_cleanup_func(ctx, nullptr);
+  EXPECT_EQ(ToHex(TakeBuffer(out)),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(SignalCryptoProviderTest, Sha512AbcAndReuse) {
+  signal_crypto_provider p = OpenSslCryptoProvider();
+  void* ctx = nullptr;
+  ASSERT_EQ(p.sha512_digest_init_func(&ctx, nullptr), 0);
+  for (int round = 0; round < 2; ++round) {  // final leaves the context ready for reuse
+    ASSERT_EQ(p.sha512_digest_update_func(ctx, AsBytes("abc").data(), 3, nullptr), 0);
+    signal_buffer* out = nullptr;
+    ASSERT_EQ(p.sha512_digest_final_func(ctx, &out, nullptr), 0);
+    EXPECT_EQ(ToHex(TakeBuffer(out)),
+              "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+              "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+  }
+  p.sha512_digest_cleanup_func(ctx, nullptr);
+}
+
+TEST(SignalCryptoProviderTest, AesCbcAndCtrSp80038a) {
+  signal_crypto_provider p = OpenSslCryptoProvider();
+  const Bytes block = Hex("6bc1bee22e409f96e93d7e117393172a");
+  // F.2.5 CBC-AES256.Encrypt, first block; PKCS#5 padding adds a second block.
+  const Bytes key256 = Hex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
+  const Bytes iv = Hex("000102030405060708090a0b0c0d0e0f");
+  signal_buffer* out = nullptr;
+  ASSERT_EQ(p.encrypt_func(&out, SG_CIPHER_AES_CBC_PKCS5, key256.data(), key256.size(), iv.data(),
+                           iv.size(), block.data(), block.size(), nullptr),
+            0);
+  Bytes ct = TakeBuffer(out);
+  ASSERT_EQ(ct.size(), 32u);
+  EXPECT_EQ(ToHex(ByteView(ct).first(16)), "f58c4c04d6e5f1ba779eabfb5f7bfbd6");
+  ASSERT_EQ(p.decrypt_func(&out, SG_CIPHER_AES_CBC_PKCS5, key256.data(), key256.size(), iv.data(),
+                           iv.size(), ct.data(), ct.size(), nullptr),
+            0);
+  EXPECT_EQ(TakeBuffer(out), block);
+  // Bad padding is an error, not garbage.
+  ct.back() ^= 0x01;
+  out = nullptr;
+  EXPECT_LT(p.decrypt_func(&out, SG_CIPHER_AES_CBC_PKCS5, key256.data(), key256.size(), iv.data(),
+                           iv.size(), ct.data(), ct.size(), nullptr),
+            0);
+  EXPECT_EQ(out, nullptr);
+
+  // F.5.1 CTR-AES128.Encrypt, first block.
+  const Bytes key128 = Hex("2b7e151628aed2a6abf7158809cf4f3c");
+  const Bytes counter = Hex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
+  ASSERT_EQ(p.encrypt_func(&out, SG_CIPHER_AES_CTR_NOPADDING, key128.data(), key128.size(),
+                           counter.data(), counter.size(), block.data(), block.size(), nullptr),
+            0);
+  EXPECT_EQ(ToHex(TakeBuffer(out)), "874d6191b620e3261bef6864990db6ce");
+  // F.5.3 CTR-AES192.Encrypt, first block.
+  const Bytes key192 = Hex("8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b");
+  ASSERT_EQ(p.encrypt_func(&out, SG_CIPHER_AES_CTR_NOPADDING, key192.data(), key192.size(),
+                           counter.data(), counter.size(), block.data(), block.size(), nullptr),
+            0);
+  EXPECT_EQ(ToHex(TakeBuffer(out)), "1abc932417521ca24f2b0459fe7e6e0b");
+
+  // Unsupported key size, IV size or mode.
+  out = nullptr;
+  EXPECT_EQ(p.encrypt_func(&out, SG_CIPHER_AES_CBC_PKCS5, key256.data(), 31, iv.data(), iv.size(),
+                           block.data(), block.size(), nullptr),
+            SG_ERR_INVAL);
+  EXPECT_EQ(p.encrypt_func(&out, SG_CIPHER_AES_CBC_PKCS5, key256.data(), 32, iv.data(), 12,
+                           block.data(), block.size(), nullptr),
+            SG_ERR_INVAL);
+  EXPECT_EQ(p.encrypt_func(&out, 9, key256.data(), 32, iv.data(), iv.size(), block.data(),
+                           block.size(), nullptr),
+            SG_ERR_INVAL);
+  EXPECT_EQ(out, nullptr);
+}
+
+TEST(SignalCryptoProviderTest, ErrorNames) {
+  EXPECT_EQ(SignalErrorName(SG_ERR_INVALID_MAC), "SG_ERR_INVALID_MAC");
+  EXPECT_EQ(SignalErrorName(-4242), "SG_ERR_-4242");
+  EXPECT_EQ(SignalErrorToStatusCode(SG_ERR_DUPLICATE_MESSAGE), StatusCode::kDuplicateMessage);
+  EXPECT_EQ(SignalError("x", SG_ERR_INVALID_KEY_ID).code(), StatusCode::kInvalidKeyId);
+}
+
+// --- LibsignalPeer ------------------------------------------------------------
 
 TEST(LibsignalPeerTest, IdentityKeyIsSerializedWithTypeByte) {
   auto peer = LibsignalPeer::Create(1);

@@ -49,20 +49,43 @@ int RandomFunc(uint8_t* data, size_t len, void* /*user_data*/) {
   return SG_SUCCESS;
 }
 
+// A per-thread HMAC-SHA256 context with the digest already set: init dups it,
+// which avoids fetching SHA-256 by name on every HMAC (libsignal runs several
+// per message).
+EVP_MAC_CTX* HmacTemplate() {
+  struct Holder {
+    EVP_MAC_CTX* ctx = nullptr;
+    Holder() {
+      if (Algos().hmac == nullptr) return;
+      ctx = EVP_MAC_CTX_new(Algos().hmac);
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+          OSSL_PARAM_construct_end(),
+      };
+      if (ctx != nullptr && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = nullptr;
+      }
+    }
+    ~Holder() { EVP_MAC_CTX_free(ctx); }
+    Holder(const Holder&) = delete;
+    Holder& operator=(const Holder&) = delete;
+  };
+  thread_local Holder holder;
+  return holder.ctx;
+}
+
 int HmacInit(void** hmac_context, const uint8_t* key, size_t key_len, void* /*user_data*/) {
   if (hmac_context == nullptr || (key == nullptr && key_len != 0)) return SG_ERR_INVAL;
-  if (Algos().hmac == nullptr) return SG_ERR_UNKNOWN;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(Algos().hmac);
+  EVP_MAC_CTX* tmpl = HmacTemplate();
+  if (tmpl == nullptr) return SG_ERR_UNKNOWN;
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(tmpl);
   if (ctx == nullptr) return SG_ERR_NOMEM;
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end(),
-  };
   // A null key means "keep the previous key" to OpenSSL; HMAC with an empty
   // key is legitimate, so always pass a non-null pointer.
   static const uint8_t kEmpty = 0;
-  if (EVP_MAC_init(ctx, key != nullptr ? key : &kEmpty, key_len, params) != 1) {
+  if (EVP_MAC_init(ctx, key != nullptr ? key : &kEmpty, key_len, nullptr) != 1) {
     EVP_MAC_CTX_free(ctx);
     return SG_ERR_UNKNOWN;
   }
