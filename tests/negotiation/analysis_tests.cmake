@@ -6,3 +6,7 @@ bc_set_warnings(bc_negotiation_testing)
 
 bc_add_test(NAME analysis_test SRCS analysis_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
+bc_add_test(NAME agents_test SRCS agents_test.cc
+  DEPS backchannel::negotiation bc_negotiation_testing)
+bc_add_test(NAME opponent_model_test SRCS opponent_model_test.cc
+  DEPS backchannel::negotiation bc_negotiation_testing)

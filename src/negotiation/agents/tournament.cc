@@ -1,0 +1,81 @@
+// RunTournament: every pairing of agents on every scenario.
+#include "backchannel/negotiation/tournament.h"
+
+#include <cmath>
+#include <string>
+
+#include "backchannel/negotiation/agents.h"
+#include "backchannel/negotiation/analysis.h"
+
+namespace backchannel::negotiation {
+namespace {
+
+std::uint64_t Mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+  // splitmix64 over the combined indices: distinct, reproducible seeds.
+  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (1 + a + 1000 * b + 1000000 * c);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+Result<TournamentReport> RunTournament(const std::vector<Scenario>& scenarios,
+                                       const TournamentOptions& options) {
+  if (scenarios.empty()) return InvalidArgument("the tournament needs at least one scenario");
+  if (options.deadline_rounds < 1) return InvalidArgument("deadline_rounds must be at least 1");
+  const std::vector<std::string> names = options.agents.empty() ? AgentNames() : options.agents;
+  for (const auto& n : names) BC_RETURN_IF_ERROR(MakeAgent(n).status());
+
+  TournamentReport report;
+  for (const auto& n : names) report.agents.push_back(AgentStats{n});
+  std::vector<double> utility_sum(names.size(), 0.0);
+  std::vector<double> distance_sum(names.size(), 0.0);
+
+  for (std::size_t sc = 0; sc < scenarios.size(); ++sc) {
+    const Scenario& s = scenarios[sc];
+    BC_ASSIGN_OR_RETURN(AnalysisReport analysis, Analyze(s.domain, {s.side_a, s.side_b}));
+    // With no zone of agreement the Nash point is the disagreement point.
+    const double nash_a = analysis.nash ? analysis.nash->utilities[0] : s.side_a.reservation;
+    const double nash_b = analysis.nash ? analysis.nash->utilities[1] : s.side_b.reservation;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      for (std::size_t j = 0; j < names.size(); ++j) {
+        if (i == j && !options.self_play) continue;
+        if (i > j && !options.both_roles) continue;
+        BC_ASSIGN_OR_RETURN(auto a, MakeAgent(names[i], Mix(options.seed, sc, i, 2 * j)));
+        BC_ASSIGN_OR_RETURN(auto b, MakeAgent(names[j], Mix(options.seed, sc, j, 2 * i + 1)));
+        BC_ASSIGN_OR_RETURN(SessionResult r, RunSession(s.domain, s.side_a, s.side_b, *a, *b,
+                                                        options.deadline_rounds));
+        SessionRecord rec;
+        rec.scenario = s.name;
+        rec.agent_a = names[i];
+        rec.agent_b = names[j];
+        rec.agreement = r.agreement;
+        rec.package = r.package;
+        rec.rounds = r.rounds;
+        rec.utility_a = r.agreement ? s.side_a.Utility(*r.package) : s.side_a.reservation;
+        rec.utility_b = r.agreement ? s.side_b.Utility(*r.package) : s.side_b.reservation;
+        rec.nash_distance = std::hypot(rec.utility_a - nash_a, rec.utility_b - nash_b);
+        for (const auto& [idx, u] : {std::pair{i, rec.utility_a}, std::pair{j, rec.utility_b}}) {
+          AgentStats& st = report.agents[idx];
+          ++st.sessions;
+          st.agreements += rec.agreement ? 1 : 0;
+          utility_sum[idx] += u;
+          distance_sum[idx] += rec.nash_distance;
+        }
+        report.sessions.push_back(std::move(rec));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    AgentStats& st = report.agents[i];
+    if (st.sessions == 0) continue;
+    const double n = st.sessions;
+    st.agreement_rate = st.agreements / n;
+    st.average_utility = utility_sum[i] / n;
+    st.average_nash_distance = distance_sum[i] / n;
+  }
+  return report;
+}
+
+}  // namespace backchannel::negotiation
