@@ -10,3 +10,4 @@ bc_add_test(NAME agents_test SRCS agents_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
 bc_add_test(NAME opponent_model_test SRCS opponent_model_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
+bc_add_test(NAME reference_test SRCS reference_test.cc DEPS backchannel::negotiation)
