@@ -4,25 +4,44 @@ namespace backchannel {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kAlreadyExists: return "already_exists";
-    case StatusCode::kFailedPrecondition: return "failed_precondition";
-    case StatusCode::kCorrupt: return "corrupt";
-    case StatusCode::kUnsupportedVersion: return "unsupported_version";
-    case StatusCode::kInvalidMessage: return "invalid_message";
-    case StatusCode::kInvalidKeyId: return "invalid_key_id";
-    case StatusCode::kBadSignature: return "bad_signature";
-    case StatusCode::kBadMac: return "bad_mac";
-    case StatusCode::kDuplicateMessage: return "duplicate_message";
-    case StatusCode::kTooManySkipped: return "too_many_skipped";
-    case StatusCode::kUntrusted: return "untrusted";
-    case StatusCode::kPermissionDenied: return "permission_denied";
-    case StatusCode::kResourceExhausted: return "resource_exhausted";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kIoError: return "io_error";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kAlreadyExists:
+      return "already_exists";
+    case StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case StatusCode::kCorrupt:
+      return "corrupt";
+    case StatusCode::kUnsupportedVersion:
+      return "unsupported_version";
+    case StatusCode::kInvalidMessage:
+      return "invalid_message";
+    case StatusCode::kInvalidKeyId:
+      return "invalid_key_id";
+    case StatusCode::kBadSignature:
+      return "bad_signature";
+    case StatusCode::kBadMac:
+      return "bad_mac";
+    case StatusCode::kDuplicateMessage:
+      return "duplicate_message";
+    case StatusCode::kTooManySkipped:
+      return "too_many_skipped";
+    case StatusCode::kUntrusted:
+      return "untrusted";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
+    case StatusCode::kResourceExhausted:
+      return "resource_exhausted";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kIoError:
+      return "io_error";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -12,8 +12,8 @@ namespace {
 // message is measurable next to encrypting 1 KiB.
 class ThreadCipher {
  public:
-  ThreadCipher() : cipher_(EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr)),
-                   ctx_(EVP_CIPHER_CTX_new()) {
+  ThreadCipher()
+      : cipher_(EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr)), ctx_(EVP_CIPHER_CTX_new()) {
     if (cipher_ == nullptr || ctx_ == nullptr) std::abort();
   }
   ~ThreadCipher() {

@@ -20,9 +20,8 @@ class ThreadHmac {
     mac_ = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     ctx_ = mac_ ? EVP_MAC_CTX_new(mac_) : nullptr;
     char digest[] = "SHA256";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                           OSSL_PARAM_construct_end()};
     if (ctx_ == nullptr || EVP_MAC_CTX_set_params(ctx_, params) != 1) std::abort();
   }
   ~ThreadHmac() {

@@ -38,7 +38,8 @@ bool MontgomeryToEdwardsY(const X25519PublicKey& u_bytes, std::uint8_t y_out[32]
   // p = 2^255 - 19
   if (BN_set_bit(p.get(), 255) != 1 || BN_sub_word(p.get(), 19) != 1) return false;
   if (BN_cmp(u.get(), p.get()) >= 0) return false;  // §2.3 verify: reject u >= p
-  if (BN_copy(num.get(), u.get()) == nullptr || BN_copy(den.get(), u.get()) == nullptr) return false;
+  if (BN_copy(num.get(), u.get()) == nullptr || BN_copy(den.get(), u.get()) == nullptr)
+    return false;
   if (BN_sub_word(num.get(), 1) != 1 || BN_add_word(den.get(), 1) != 1) return false;
   if (BN_cmp(den.get(), p.get()) == 0) return false;  // u = p - 1
   if (!BN_is_zero(num.get()) || BN_is_negative(num.get())) {

@@ -68,7 +68,8 @@ int main() {
   // The Iranian envoy publishes prekeys: a signed prekey and one-time prekeys.
   session::InMemoryPreKeyStore iran_prekeys;
   iran_prekeys.AddSigned(session::GenerateSignedPreKey(iran.identity, 1));
-  for (std::uint32_t id = 1; id <= 3; ++id) iran_prekeys.AddOneTime(session::GenerateOneTimePreKey(id));
+  for (std::uint32_t id = 1; id <= 3; ++id)
+    iran_prekeys.AddOneTime(session::GenerateOneTimePreKey(id));
   const auto bundle = iran_prekeys.MakeBundle(iran.identity, iran.registration_id, 1, 1);
   const auto bundle_bytes = session::EncodePreKeyBundle(bundle);
   std::printf("%s publishes a prekey bundle (%zu bytes): %s\n\n", iran.name.c_str(),
@@ -79,7 +80,8 @@ int main() {
   auto us_session = decoded ? Session::Initiate(us.identity, us.registration_id, *decoded)
                             : backchannel::Result<Session>(decoded.error());
   if (!us_session) {
-    std::fprintf(stderr, "could not start the session: %s\n", us_session.error().ToString().c_str());
+    std::fprintf(stderr, "could not start the session: %s\n",
+                 us_session.error().ToString().c_str());
     return 1;
   }
 
@@ -92,7 +94,8 @@ int main() {
     std::fprintf(stderr, "could not accept the session: %s\n", accepted.error().ToString().c_str());
     return 1;
   }
-  if (accepted->consumed_one_time_pre_key) iran_prekeys.RemoveOneTime(*accepted->consumed_one_time_pre_key);
+  if (accepted->consumed_one_time_pre_key)
+    iran_prekeys.RemoveOneTime(*accepted->consumed_one_time_pre_key);
   std::printf("%s -> %s  [%s, %zu bytes]\n", us.name.c_str(), iran.name.c_str(),
               TypeName(first->type), first->bytes.size());
   std::printf("   wire : %s\n", WirePreview(first->bytes).c_str());

@@ -11,7 +11,8 @@ namespace {
 constexpr std::uint8_t kFingerprintVersion[2] = {0, 0};
 constexpr std::uint32_t kScannableVersion = 1;
 
-crypto::Sha512Digest IteratedHash(std::string_view stable_id, const PublicKey& key, int iterations) {
+crypto::Sha512Digest IteratedHash(std::string_view stable_id, const PublicKey& key,
+                                  int iterations) {
   // The chain starts from the unhashed version || key || id; each of the
   // `iterations` rounds hashes the previous value followed by the key.
   const auto k = SerializePublicKey(key);

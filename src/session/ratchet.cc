@@ -64,8 +64,8 @@ void EnforceSkippedBound(SessionState& state, std::size_t limit) {
   while (total > limit) {
     ReceiverChain* oldest = nullptr;
     for (auto& chain : state.receivers) {
-      if (!chain.skipped.empty() &&
-          (oldest == nullptr || chain.skipped.front().sequence < oldest->skipped.front().sequence)) {
+      if (!chain.skipped.empty() && (oldest == nullptr || chain.skipped.front().sequence <
+                                                              oldest->skipped.front().sequence)) {
         oldest = &chain;
       }
     }
@@ -152,7 +152,8 @@ Result<Bytes> DecryptWithState(SessionState& state, const SessionOptions& option
   // §3.5 DHRatchet: a new ratchet key from the peer. Receiving chain first,
   // verified before any new key pair is made.
   if (f.counter > options.max_skip) return TooMany(f.counter, options.max_skip);
-  BC_ASSIGN_OR_RETURN(auto dh_receive, crypto::X25519(state.sender.ratchet.private_key, f.ratchet_key));
+  BC_ASSIGN_OR_RETURN(auto dh_receive,
+                      crypto::X25519(state.sender.ratchet.private_key, f.ratchet_key));
   RootAndChain receiving = KdfRootKey(state.root_key, dh_receive);
   ChainWalk walk = WalkChain(receiving.chain_key, 0, f.counter);
   BC_ASSIGN_OR_RETURN(auto plaintext, Open(state, walk.seed, msg));

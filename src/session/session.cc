@@ -44,9 +44,11 @@ SessionState NewState(const IdentityKeyPair& local, std::uint32_t local_registra
 
 // X3DH §3.4 on the responder's side, for one PreKeySignalMessage, then the
 // first decryption. Returns the new state only if the message decrypts.
-Result<std::pair<SessionState, Bytes>> RespondToPreKeyMessage(
-    const IdentityKeyPair& local, std::uint32_t local_registration_id, const PreKeyStore& prekeys,
-    const PreKeyMessageFields& msg, const SessionOptions& options) {
+Result<std::pair<SessionState, Bytes>> RespondToPreKeyMessage(const IdentityKeyPair& local,
+                                                              std::uint32_t local_registration_id,
+                                                              const PreKeyStore& prekeys,
+                                                              const PreKeyMessageFields& msg,
+                                                              const SessionOptions& options) {
   const SignedPreKey* signed_pre_key = prekeys.FindSignedPreKey(msg.signed_pre_key_id);
   if (signed_pre_key == nullptr) {
     return Status(StatusCode::kInvalidKeyId,
@@ -65,11 +67,12 @@ Result<std::pair<SessionState, Bytes>> RespondToPreKeyMessage(
   BC_RETURN_IF_ERROR(secret.Add(signed_pre_key->key_pair.private_key, msg.identity_key));
   BC_RETURN_IF_ERROR(secret.Add(local.private_key, msg.base_key));
   BC_RETURN_IF_ERROR(secret.Add(signed_pre_key->key_pair.private_key, msg.base_key));
-  if (one_time != nullptr) BC_RETURN_IF_ERROR(secret.Add(one_time->key_pair.private_key, msg.base_key));
+  if (one_time != nullptr)
+    BC_RETURN_IF_ERROR(secret.Add(one_time->key_pair.private_key, msg.base_key));
   RootAndChain keys = DeriveInitialKeys(secret.view());
 
-  SessionState state = NewState(local, local_registration_id, msg.identity_key,
-                                msg.registration_id, msg.base_key);
+  SessionState state =
+      NewState(local, local_registration_id, msg.identity_key, msg.registration_id, msg.base_key);
   // The responder's first sending chain uses its signed prekey as ratchet key
   // and the X3DH chain key, as libsignal-protocol-c's bob_initialize does.
   state.root_key = std::move(keys.root_key);
@@ -132,9 +135,8 @@ Session::~Session() = default;
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 
-Result<Session> Session::Initiate(const IdentityKeyPair& local,
-                                  std::uint32_t local_registration_id, const PreKeyBundle& bundle,
-                                  const SessionOptions& options) {
+Result<Session> Session::Initiate(const IdentityKeyPair& local, std::uint32_t local_registration_id,
+                                  const PreKeyBundle& bundle, const SessionOptions& options) {
   // X3DH §3.3: verify the signed prekey before using anything in the bundle.
   const auto spk = SerializePublicKey(bundle.signed_pre_key);
   BC_RETURN_IF_ERROR(crypto::XEdDSAVerify(bundle.identity_key, spk, bundle.signed_pre_key_signature)
@@ -160,8 +162,8 @@ Result<Session> Session::Initiate(const IdentityKeyPair& local,
   auto record = std::make_unique<SessionRecordState>();
   record->options = options;
   internal::SessionState& s = record->current;
-  s = internal::NewState(local, local_registration_id, bundle.identity_key,
-                         bundle.registration_id, base.public_key);
+  s = internal::NewState(local, local_registration_id, bundle.identity_key, bundle.registration_id,
+                         base.public_key);
   internal::ReceiverChain receiving;
   receiving.ratchet_key = bundle.signed_pre_key;
   receiving.chain_key = std::move(keys.chain_key);
@@ -222,9 +224,9 @@ Result<Bytes> Session::DecryptPreKey(const IdentityKeyPair& local, const PreKeyS
     return Status(StatusCode::kUntrusted,
                   "a new session from a different identity key than this contact's");
   }
-  BC_ASSIGN_OR_RETURN(auto built,
-                      internal::RespondToPreKeyMessage(local, record_->current.local_registration_id,
-                                                       prekeys, msg, record_->options));
+  BC_ASSIGN_OR_RETURN(
+      auto built, internal::RespondToPreKeyMessage(local, record_->current.local_registration_id,
+                                                   prekeys, msg, record_->options));
   internal::Archive(*record_, std::move(built.first));
   if (consumed_one_time_pre_key) *consumed_one_time_pre_key = msg.pre_key_id;
   return std::move(built.second);

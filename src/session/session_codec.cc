@@ -62,7 +62,9 @@ void ToProto(const internal::SessionState& in, state::SessionState* out) {
   out->set_next_sequence(in.next_sequence);
 }
 
-Status CorruptField(const char* what) { return Corrupt(std::string("session record: bad ") + what); }
+Status CorruptField(const char* what) {
+  return Corrupt(std::string("session record: bad ") + what);
+}
 
 template <std::size_t N>
 Status Read(const std::string& field, std::array<std::uint8_t, N>& out, const char* what) {
@@ -88,8 +90,10 @@ Result<internal::SessionState> FromProto(const state::SessionState& in,
   BC_RETURN_IF_ERROR(Read(in.root_key(), s.root_key, "root key"));
   s.previous_counter = in.previous_counter();
   if (!in.has_sender()) return CorruptField("sender chain");
-  BC_RETURN_IF_ERROR(Read(in.sender().ratchet_public(), s.sender.ratchet.public_key, "ratchet key"));
-  BC_RETURN_IF_ERROR(Read(in.sender().ratchet_private(), s.sender.ratchet.private_key, "ratchet key"));
+  BC_RETURN_IF_ERROR(
+      Read(in.sender().ratchet_public(), s.sender.ratchet.public_key, "ratchet key"));
+  BC_RETURN_IF_ERROR(
+      Read(in.sender().ratchet_private(), s.sender.ratchet.private_key, "ratchet key"));
   BC_RETURN_IF_ERROR(Read(in.sender().chain_key(), s.sender.chain_key, "sender chain key"));
   s.sender.index = in.sender().index();
   if (static_cast<std::uint32_t>(in.receivers_size()) > options.max_receiver_chains) {

@@ -32,7 +32,7 @@ struct SkippedKey {
 struct ReceiverChain {
   PublicKey ratchet_key{};
   Key32 chain_key;
-  std::uint32_t index = 0;  // the next counter this chain key derives
+  std::uint32_t index = 0;         // the next counter this chain key derives
   std::deque<SkippedKey> skipped;  // ascending counter and sequence
 };
 

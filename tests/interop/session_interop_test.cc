@@ -93,8 +93,8 @@ struct MixedPair {
   void TheyInitiate(bool one_time) {
     our_prekeys.AddSigned(session::GenerateSignedPreKey(our_identity, 9));
     our_prekeys.AddOneTime(session::GenerateOneTimePreKey(77));
-    auto bundle = our_prekeys.MakeBundle(our_identity, our_reg, 9,
-                                         one_time ? std::optional<std::uint32_t>(77) : std::nullopt);
+    auto bundle = our_prekeys.MakeBundle(
+        our_identity, our_reg, 9, one_time ? std::optional<std::uint32_t>(77) : std::nullopt);
     ASSERT_TRUE(theirs->ProcessBundle(kOurs, ToReference(bundle)).ok());
     auto first = theirs->Encrypt(kOurs, Text("hello from libsignal"));
     ASSERT_TRUE(first.has_value()) << first.status();
@@ -230,7 +230,9 @@ TEST_P(SessionInteropTest, TamperedMessageRejectedByUsWithoutStateChange) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothInitiators, SessionInteropTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "WeInitiate" : "TheyInitiate"; });
+                         [](const auto& info) {
+                           return info.param ? "WeInitiate" : "TheyInitiate";
+                         });
 
 TEST(XEdDSAInterop, SignaturesVerifyAcrossImplementations) {
   auto theirs = LibsignalPeer::Create(1);
@@ -272,8 +274,8 @@ TEST(FingerprintInterop, SafetyNumbersEqual) {
   const auto their_key = session::ParsePublicKey(theirs->IdentityPublicKey()).value();
   auto ours = session::GenerateIdentityKeyPair();
   for (int iterations : {1, 1024, 5200}) {
-    auto our_number = session::ComputeSafetyNumber("envoy-a", ours.public_key, "envoy-b",
-                                                   their_key, iterations);
+    auto our_number =
+        session::ComputeSafetyNumber("envoy-a", ours.public_key, "envoy-b", their_key, iterations);
     auto their_display = theirs->DisplayableFingerprint("envoy-b", Key33(their_key), "envoy-a",
                                                         Key33(ours.public_key), iterations);
     ASSERT_TRUE(their_display.has_value()) << their_display.status();

@@ -41,7 +41,9 @@ class FailureAtomicityTest : public ::testing::Test {
     ASSERT_TRUE(e.has_value()) << e.status();
   }
 
-  CiphertextMessage Next(std::string_view text = "payload") { return *p_.alice->Encrypt(Text(text)); }
+  CiphertextMessage Next(std::string_view text = "payload") {
+    return *p_.alice->Encrypt(Text(text));
+  }
 
   SessionPair p_;
 };

@@ -8,8 +8,10 @@ namespace {
 TEST(FingerprintTest, BothSidesDisplayTheSameNumber) {
   auto alice = GenerateIdentityKeyPair();
   auto bob = GenerateIdentityKeyPair();
-  auto a = ComputeSafetyNumber("+14152222222", alice.public_key, "+14153333333", bob.public_key, 50);
-  auto b = ComputeSafetyNumber("+14153333333", bob.public_key, "+14152222222", alice.public_key, 50);
+  auto a =
+      ComputeSafetyNumber("+14152222222", alice.public_key, "+14153333333", bob.public_key, 50);
+  auto b =
+      ComputeSafetyNumber("+14153333333", bob.public_key, "+14152222222", alice.public_key, 50);
   EXPECT_EQ(a.displayable.size(), 60U);
   EXPECT_EQ(a.displayable, b.displayable);
   EXPECT_TRUE(CompareScannable(a.scannable, b.scannable).ok());

@@ -26,8 +26,8 @@ struct SessionPair {
   explicit SessionPair(const SessionOptions& options = {}, bool one_time = true) {
     bob_prekeys.AddSigned(GenerateSignedPreKey(bob_identity, 7));
     bob_prekeys.AddOneTime(GenerateOneTimePreKey(42));
-    auto bundle = bob_prekeys.MakeBundle(bob_identity, bob_reg, 7,
-                                         one_time ? std::optional<std::uint32_t>(42) : std::nullopt);
+    auto bundle = bob_prekeys.MakeBundle(
+        bob_identity, bob_reg, 7, one_time ? std::optional<std::uint32_t>(42) : std::nullopt);
     auto a = Session::Initiate(alice_identity, alice_reg, bundle, options);
     EXPECT_TRUE(a.has_value()) << a.status();
     alice.emplace(std::move(*a));

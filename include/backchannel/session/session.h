@@ -40,10 +40,10 @@
 namespace backchannel::session {
 
 struct SessionOptions {
-  std::uint32_t max_skip = 2000;             // per chain, as libsignal-protocol-c
-  std::uint32_t max_skipped_total = 4000;    // across all chains of a state
-  std::uint32_t max_receiver_chains = 5;     // old receiving chains kept
-  std::uint32_t max_previous_states = 10;    // archived sessions kept for late messages
+  std::uint32_t max_skip = 2000;           // per chain, as libsignal-protocol-c
+  std::uint32_t max_skipped_total = 4000;  // across all chains of a state
+  std::uint32_t max_receiver_chains = 5;   // old receiving chains kept
+  std::uint32_t max_previous_states = 10;  // archived sessions kept for late messages
 };
 
 struct CiphertextMessage {
