@@ -68,9 +68,9 @@ struct PreKeyBundleBytes {
   Bytes pre_key_public;                // 33 bytes, or empty when pre_key_id is absent
   uint32_t signed_pre_key_id = 0;
   Bytes signed_pre_key_public;  // 33 bytes
-  Bytes
-      signed_pre_key_signature;  // 64 bytes: XEdDSA by the identity key over signed_pre_key_public
-  Bytes identity_key;            // 33 bytes
+  // 64 bytes: XEdDSA by the identity key over signed_pre_key_public (33 bytes).
+  Bytes signed_pre_key_signature;
+  Bytes identity_key;  // 33 bytes
 };
 
 // A message on the wire as libsignal produces it.
