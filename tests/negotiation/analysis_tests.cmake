@@ -15,3 +15,4 @@ bc_add_test(NAME analysis_aw_test SRCS analysis_aw_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
 bc_add_test(NAME analysis_large_test SRCS analysis_large_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
+bc_add_test(NAME opponent_accuracy_test SRCS opponent_accuracy_test.cc DEPS backchannel::negotiation)
