@@ -1,0 +1,55 @@
+// The `backchannel` command-line program: a CLI11 application assembled from
+// command groups. A group is one function that adds its subcommands to the
+// app; adding a group (e.g. the channel commands: init, invite, send) is one
+// new file and one line in command_groups.cc.
+//
+// Every command prints its result to `out` (readable, or one JSON object with
+// --json), warnings and errors to `err`, and ends with an exit code
+// (docs/cli.md): 0 ok, 1 the operation failed, 2 bad input or usage.
+//
+// Thread safety: RunCli is not reentrant (CLI11 apps are not shared, but
+// commands write to the given streams without locking).
+#ifndef BACKCHANNEL_SRC_CLI_CLI_H_
+#define BACKCHANNEL_SRC_CLI_CLI_H_
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+#include <vector>
+
+#include "backchannel/common/status.h"
+
+namespace backchannel::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitBadInput = 2 };
+
+// What a command needs from its surroundings; commands set `exit_code`.
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  int exit_code = kExitOk;
+
+  // Prints "backchannel: <message>" to err and sets the exit code the
+  // status calls for (ExitCodeFor).
+  void Fail(const Status& status);
+};
+
+// 2 for statuses that mean the input was bad (invalid argument, not found,
+// corrupt, unsupported version, I/O error on an input file); 1 otherwise.
+int ExitCodeFor(const Status& status);
+
+using CommandGroup = void (*)(CLI::App& app, Context& context);
+
+// Every group, in the order their commands appear in --help.
+const std::vector<CommandGroup>& CommandGroups();
+
+// The groups themselves, one file each.
+void RegisterAnalyzeCommands(CLI::App& app, Context& context);   // analyze
+void RegisterDomainCommands(CLI::App& app, Context& context);    // domain show|convert
+void RegisterRehearseCommands(CLI::App& app, Context& context);  // rehearse
+
+// Parses `argv` and runs the chosen command. Returns the exit code.
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace backchannel::cli
+
+#endif  // BACKCHANNEL_SRC_CLI_CLI_H_

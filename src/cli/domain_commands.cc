@@ -1,0 +1,135 @@
+// `backchannel domain show FILE` and `backchannel domain convert`: inspect a
+// domain in any supported format, and export a domain with its profiles to
+// the native format (docs/negotiation.md).
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "backchannel/negotiation/io.h"
+#include "cli/cli.h"
+#include "cli/inputs.h"
+
+namespace backchannel::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+struct ShowArgs {
+  std::string file;
+  bool json = false;
+  bool lenient = false;
+};
+
+struct ConvertArgs {
+  std::string domain;
+  std::vector<std::string> profiles;
+  std::string out_dir;
+  bool json = false;
+  bool lenient = false;
+};
+
+void RunShow(const ShowArgs& args, Context& ctx) {
+  auto domain = LoadDomainFile(args.file, args.lenient, ctx.err);
+  if (!domain) return ctx.Fail(domain.error());
+  if (args.json) {
+    Json doc = Json::parse(negotiation::DomainToJson(*domain));
+    doc["outcomes"] = domain->OutcomeCount();
+    ctx.out << doc.dump(2) << "\n";
+    return;
+  }
+  ctx.out << "Domain " << domain->name << ": " << domain->issues.size() << " issues, "
+          << domain->OutcomeCount() << " possible packages\n";
+  for (const auto& issue : domain->issues) {
+    ctx.out << "  " << issue.name;
+    if (issue.kind == negotiation::IssueKind::kInteger) {
+      ctx.out << " (integer " << issue.lower << ".." << issue.upper << ")";
+    } else {
+      ctx.out << " (" << issue.size() << " options)";
+    }
+    if (issue.divisible) ctx.out << " [divisible]";
+    ctx.out << "\n";
+    if (issue.kind == negotiation::IssueKind::kDiscrete) {
+      for (const auto& o : issue.options) ctx.out << "    - " << o << "\n";
+    }
+  }
+}
+
+Status WriteFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status(StatusCode::kIoError, path.string() + ": cannot write");
+  out << text;
+  out.close();
+  if (!out) return Status(StatusCode::kIoError, path.string() + ": write failed");
+  return Status::Ok();
+}
+
+void RunConvert(const ConvertArgs& args, Context& ctx) {
+  auto scenario = LoadScenario(args.domain, args.profiles, args.lenient, ctx.err);
+  if (!scenario) return ctx.Fail(scenario.error());
+  std::error_code ec;
+  fs::create_directories(args.out_dir, ec);
+  if (ec || !fs::is_directory(args.out_dir)) {
+    // The output directory is an argument: a bad one is bad input.
+    return ctx.Fail(InvalidArgument(args.out_dir + ": cannot create directory"));
+  }
+  // Compute every name first so nothing is written when two profiles collide.
+  const fs::path dir(args.out_dir);
+  const fs::path domain_path = dir / "domain.json";
+  std::vector<fs::path> profile_paths;
+  for (const auto& p : args.profiles) {
+    fs::path out = dir / (fs::path(p).stem().string() + ".profile.json");
+    for (const auto& seen : profile_paths) {
+      if (seen == out) {
+        return ctx.Fail(InvalidArgument("two profiles would both be written to " + out.string()));
+      }
+    }
+    profile_paths.push_back(out);
+  }
+  Status s = WriteFile(domain_path, negotiation::DomainToJson(scenario->domain));
+  for (std::size_t i = 0; s.ok() && i < profile_paths.size(); ++i) {
+    s = WriteFile(profile_paths[i],
+                  negotiation::ProfileToJson(scenario->domain, scenario->profiles[i]));
+  }
+  if (!s.ok()) {
+    ctx.err << "backchannel: " << s.message() << "\n";
+    ctx.exit_code = kExitFailed;
+    return;
+  }
+  if (args.json) {
+    Json doc{{"domain", domain_path.string()}, {"profiles", Json::array()}};
+    for (const auto& p : profile_paths) doc["profiles"].push_back(p.string());
+    ctx.out << doc.dump(2) << "\n";
+    return;
+  }
+  ctx.out << "wrote " << domain_path.string() << "\n";
+  for (const auto& p : profile_paths) ctx.out << "wrote " << p.string() << "\n";
+}
+
+}  // namespace
+
+void RegisterDomainCommands(CLI::App& app, Context& context) {
+  CLI::App* domain = app.add_subcommand("domain", "Inspect and convert negotiation domains");
+  domain->require_subcommand(1);
+
+  auto show = std::make_shared<ShowArgs>();
+  CLI::App* show_cmd = domain->add_subcommand("show", "Print a domain's issues and options");
+  show_cmd->add_option("file", show->file, "Domain file (or a profile that embeds one)")
+      ->required();
+  show_cmd->add_flag("--json", show->json, "Print the native JSON domain");
+  show_cmd->add_flag("--lenient", show->lenient, "Read what GENIUS reads, with warnings");
+  show_cmd->callback([show, &context] { RunShow(*show, context); });
+
+  auto convert = std::make_shared<ConvertArgs>();
+  CLI::App* convert_cmd =
+      domain->add_subcommand("convert", "Export a domain and its profiles to the native format");
+  convert_cmd->add_option("--domain", convert->domain, "Domain file")->required();
+  convert_cmd->add_option("--profile", convert->profiles, "Profile file (repeatable)");
+  convert_cmd->add_option("--out-dir", convert->out_dir, "Directory to write into")->required();
+  convert_cmd->add_flag("--json", convert->json, "Print the written paths as JSON");
+  convert_cmd->add_flag("--lenient", convert->lenient, "Read what GENIUS reads, with warnings");
+  convert_cmd->callback([convert, &context] { RunConvert(*convert, context); });
+}
+
+}  // namespace backchannel::cli
