@@ -61,6 +61,7 @@ Result<Issue> ReadIssue(xmlNode* node, const Diagnostics& diag) {
   if (!name || name->empty()) return diag.Error(LineOf(node), Describe(node), "issue has no name");
   issue.name = *name;
   const std::string where = Describe(node);
+  if (!IsValidUtf8(issue.name)) return diag.Error(LineOf(node), "<issue>", "name is not UTF-8");
   const std::string type = IssueType(node);
   if (type == "discrete") {
     issue.kind = IssueKind::kDiscrete;
@@ -71,6 +72,9 @@ Result<Issue> ReadIssue(xmlNode* node, const Diagnostics& diag) {
         BC_RETURN_IF_ERROR(
             diag.Problem(LineOf(item), Describe(item), "item has no value; skipped"));
         continue;
+      }
+      if (!IsValidUtf8(*value)) {
+        return diag.Error(LineOf(item), "<item>", "value is not UTF-8");
       }
       if (!seen.insert(*value).second) {
         BC_RETURN_IF_ERROR(
@@ -213,10 +217,15 @@ Result<Domain> ParseGeniusDomain(std::string_view text, const Diagnostics& diag)
   Domain domain;
   domain.name = DomainName(objective, diag);
   std::set<std::string> names;
+  std::size_t total = 0;
   for (xmlNode* node : nodes) {
     BC_ASSIGN_OR_RETURN(Issue issue, ReadIssue(node, diag));
     if (!names.insert(issue.name).second) {
       return diag.Error(LineOf(node), Describe(node), "issue name appears twice");
+    }
+    total += issue.size();
+    if (total > kMaxTotalOptions) {
+      return diag.Error(LineOf(node), Describe(node), "the domain has too many options in total");
     }
     domain.issues.push_back(std::move(issue));
   }

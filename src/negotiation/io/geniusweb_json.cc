@@ -121,6 +121,7 @@ Result<Domain> ParseGeniusWebDomain(const Json& doc, const Diagnostics& diag) {
   if (iv == doc.end() || !iv->is_object()) {
     return diag.Error(0, "/issuesValues", "expected an object of issues");
   }
+  std::size_t total = 0;
   for (const auto& [issue_name, spec] : iv->items()) {
     const std::string where = Pointer("issuesValues", issue_name);
     Issue issue;
@@ -146,6 +147,10 @@ Result<Domain> ParseGeniusWebDomain(const Json& doc, const Diagnostics& diag) {
       return diag.Error(0, where, "issue needs \"values\" or \"range\"");
     }
     if (issue.options.empty()) return diag.Error(0, where, "issue has no values");
+    total += issue.size();
+    if (total > kMaxTotalOptions) {
+      return diag.Error(0, where, "the domain has too many options in total");
+    }
     domain.issues.push_back(std::move(issue));
   }
   if (domain.issues.empty()) return diag.Error(0, "/issuesValues", "the domain has no issues");

@@ -24,6 +24,8 @@ namespace backchannel::negotiation::io_internal {
 inline constexpr std::size_t kMaxInputBytes = 64u << 20;
 inline constexpr std::int64_t kMaxIntegerOptions = 100'000;
 inline constexpr std::size_t kMaxJsonDepth = 64;
+// Options summed over a domain's issues (integer ranges are materialised).
+inline constexpr std::size_t kMaxTotalOptions = 1'000'000;
 
 class Diagnostics {
  public:
@@ -72,6 +74,9 @@ Result<Profile> NormaliseProfile(const Domain& domain, RawProfile raw, const Dia
 // Parses a finite decimal number (leading/trailing blanks allowed).
 std::optional<double> ParseNumber(std::string_view text);
 std::optional<std::int64_t> ParseInteger(std::string_view text);
+
+// True when `text` is well-formed UTF-8 (names must be, to be written as JSON).
+bool IsValidUtf8(std::string_view text);
 
 // "a" for "dir/a.xml".
 std::string StemOf(std::string_view source);

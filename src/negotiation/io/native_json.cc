@@ -165,11 +165,16 @@ Result<Domain> ParseNativeDomain(const Json& doc, const Diagnostics& diag) {
     return diag.Error(0, "/issues", "expected a non-empty array of issues");
   }
   std::set<std::string> names;
+  std::size_t total = 0;
   for (std::size_t k = 0; k < issues->size(); ++k) {
     const std::string where = "/issues/" + std::to_string(k);
     BC_ASSIGN_OR_RETURN(Issue issue, ReadIssue((*issues)[k], where, diag));
     if (!names.insert(issue.name).second) {
       return diag.Error(0, where + "/name", "issue '" + issue.name + "' appears twice");
+    }
+    total += issue.size();
+    if (total > kMaxTotalOptions) {
+      return diag.Error(0, where, "the domain has too many options in total");
     }
     domain.issues.push_back(std::move(issue));
   }

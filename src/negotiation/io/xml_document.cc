@@ -26,6 +26,9 @@ void CollectError(void* user, xmlErrorPtr error) {
   first->line = error->line;
   first->column = error->int2;
   first->message = error->message != nullptr ? error->message : "malformed XML";
+  for (char& c : first->message) {
+    if (c == '\n') c = ' ';
+  }
   while (!first->message.empty() &&
          (first->message.back() == '\n' || first->message.back() == ' ')) {
     first->message.pop_back();
