@@ -1,11 +1,16 @@
-// Reading and writing domains and profiles: the native JSON format
-// (docs/negotiation.md), GENIUS XML (domain + additive utility space) and
-// GeniusWeb JSON (domain + LinearAdditiveUtilitySpace profile).
+// Reading and writing domains and profiles: the native JSON format, GENIUS
+// XML (domain + additive utility space) and GeniusWeb JSON (domain +
+// LinearAdditiveUtilitySpace profile). Formats, fields and semantics are in
+// docs/negotiation.md ("Reading files", "Native format").
 //
-// Strict mode reports the first problem with its file, line and element and
-// fails; lenient mode reads what GENIUS reads (for example the malformed
-// attribute list in Car/adg_deal.xml) and reports what it tolerated as
-// warnings. Both normalise as GENIUS does (see domain.h).
+// Strict mode reports the first problem as "FILE:LINE: ELEMENT: what" (XML)
+// or "FILE: /json/pointer: what" (JSON) and fails; lenient mode reads what
+// GENIUS reads (for example the malformed attribute list in Car/adg_deal.xml)
+// and reports what it tolerated as warnings. Both normalise as GENIUS does
+// (see domain.h). No function throws; hostile input gets a Status.
+//
+// Thread safety: the functions are reentrant (the XML reader installs
+// libxml2's per-thread error handlers for the duration of a call).
 #ifndef BACKCHANNEL_NEGOTIATION_IO_H_
 #define BACKCHANNEL_NEGOTIATION_IO_H_
 
@@ -26,8 +31,10 @@ struct ImportOptions {
 };
 
 // Format detected from content: native JSON, GeniusWeb JSON or GENIUS XML.
-// Errors: kNotFound (no file), kInvalidArgument (bad content: message names
-// file, line and element).
+// LoadDomain also reads the agenda of a GENIUS or GeniusWeb profile file.
+// Errors: kNotFound (no file), kIoError (unreadable), kInvalidArgument (bad
+// content: the message names file, line and element), kUnsupportedVersion
+// (a native file of another version).
 Result<Domain> LoadDomain(const std::string& path, const ImportOptions& options = {});
 Result<Profile> LoadProfile(const Domain& domain, const std::string& path,
                             const ImportOptions& options = {});
@@ -38,7 +45,8 @@ Result<Domain> ParseDomain(std::string_view text, std::string_view source_name,
 Result<Profile> ParseProfile(const Domain& domain, std::string_view text,
                              std::string_view source_name, const ImportOptions& options = {});
 
-// Native JSON (docs/negotiation.md).
+// Native JSON (docs/negotiation.md, "Native format"); ParseDomain and
+// ParseProfile read it back exactly.
 std::string DomainToJson(const Domain& domain);
 std::string ProfileToJson(const Domain& domain, const Profile& profile);
 

@@ -121,7 +121,7 @@ Result<Issue> ReadIssue(xmlNode* node, const Diagnostics& diag) {
 
 std::string DomainName(xmlNode* objective, const Diagnostics& diag) {
   auto name = Attribute(objective, "name");
-  if (name && !name->empty() && *name != "root") return *name;
+  if (name && !name->empty() && *name != "root" && IsValidUtf8(*name)) return *name;
   return StemOf(diag.source());
 }
 
