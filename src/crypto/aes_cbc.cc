@@ -49,7 +49,7 @@ Bytes Aes256CbcEncrypt(ByteView key, ByteView iv, ByteView plaintext) {
       EVP_EncryptFinal_ex(c.ctx(), out.data() + len1, &len2) != 1) {
     std::abort();  // only on misuse (wrong key size) or allocation failure
   }
-  out.resize(static_cast<std::size_t>(len1 + len2));
+  out.resize(static_cast<std::size_t>(len1) + static_cast<std::size_t>(len2));
   return out;
 }
 
@@ -70,7 +70,7 @@ Result<Bytes> Aes256CbcDecrypt(ByteView key, ByteView iv, ByteView ciphertext) {
     SecureWipe(out.data(), out.size());
     return InvalidMessage("bad padding after decryption");
   }
-  out.resize(static_cast<std::size_t>(len1 + len2));
+  out.resize(static_cast<std::size_t>(len1) + static_cast<std::size_t>(len2));
   return out;
 }
 

@@ -38,7 +38,7 @@ class ThreadHmac {
   EVP_MAC_CTX* ctx_ = nullptr;
 };
 
-const std::uint8_t kEmptyKey[1] = {0};
+constexpr std::uint8_t kEmptyKey[1] = {0};
 
 }  // namespace
 
@@ -69,7 +69,7 @@ Sha512Digest Sha512(std::initializer_list<ByteView> parts) {
 
 void HkdfSha256(ByteView ikm, ByteView salt, ByteView info, MutableByteView out) {
   // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an absent salt is HashLen zeros.
-  static const std::uint8_t kZeroSalt[32] = {};
+  static constexpr std::uint8_t kZeroSalt[32] = {};
   Sha256Digest prk = HmacSha256(salt.empty() ? ByteView(kZeroSalt) : salt, ikm);
   // §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), OKM = first L bytes.
   Sha256Digest t{};

@@ -32,8 +32,11 @@ void ReduceScalar(const Sha512Digest& wide, std::uint8_t out[32]) {
 // Fails for u >= p and for u = p - 1 (no y).
 bool MontgomeryToEdwardsY(const X25519PublicKey& u_bytes, std::uint8_t y_out[32]) {
   BnCtxPtr ctx(BN_CTX_new(), &BN_CTX_free);
-  BnPtr p(BN_new(), &BN_free), u(BN_lebin2bn(u_bytes.data(), 32, nullptr), &BN_free);
-  BnPtr num(BN_new(), &BN_free), den(BN_new(), &BN_free), y(BN_new(), &BN_free);
+  BnPtr p(BN_new(), &BN_free);
+  BnPtr u(BN_lebin2bn(u_bytes.data(), 32, nullptr), &BN_free);
+  BnPtr num(BN_new(), &BN_free);
+  BnPtr den(BN_new(), &BN_free);
+  BnPtr y(BN_new(), &BN_free);
   if (!ctx || !p || !u || !num || !den || !y) return false;
   // p = 2^255 - 19
   if (BN_set_bit(p.get(), 255) != 1 || BN_sub_word(p.get(), 19) != 1) return false;
@@ -42,9 +45,8 @@ bool MontgomeryToEdwardsY(const X25519PublicKey& u_bytes, std::uint8_t y_out[32]
     return false;
   if (BN_sub_word(num.get(), 1) != 1 || BN_add_word(den.get(), 1) != 1) return false;
   if (BN_cmp(den.get(), p.get()) == 0) return false;  // u = p - 1
-  if (!BN_is_zero(num.get()) || BN_is_negative(num.get())) {
-    if (BN_mod(num.get(), num.get(), p.get(), ctx.get()) != 1) return false;
-  }
+  // u - 1 is negative for u = 0: reduce into [0, p).
+  if (BN_nnmod(num.get(), num.get(), p.get(), ctx.get()) != 1) return false;
   if (BN_mod_inverse(den.get(), den.get(), p.get(), ctx.get()) == nullptr) return false;
   if (BN_mod_mul(y.get(), num.get(), den.get(), p.get(), ctx.get()) != 1) return false;
   return BN_bn2lebinpad(y.get(), y_out, 32) == 32;

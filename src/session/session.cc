@@ -12,7 +12,7 @@ namespace {
 
 // X3DH §2.2: the secret is prefixed with 32 0xFF bytes (the curve's "F"),
 // as libsignal-protocol-c does for Curve25519.
-constexpr std::size_t kMaxSecret = 32 * 5;
+constexpr std::size_t kMaxSecret = 32U * 5U;
 
 class DhConcatenation {
  public:
@@ -217,7 +217,7 @@ Result<Bytes> Session::DecryptPreKey(const IdentityKeyPair& local, const PreKeyS
   auto same_session = [&](const internal::SessionState& s) { return s.base_key == msg.base_key; };
   if (same_session(record_->current) ||
       std::any_of(record_->previous.begin(), record_->previous.end(), same_session)) {
-    if (consumed_one_time_pre_key) consumed_one_time_pre_key->reset();
+    if (consumed_one_time_pre_key != nullptr) consumed_one_time_pre_key->reset();
     return internal::DecryptInRecord(*record_, msg.message, same_session, false);
   }
   if (msg.identity_key != record_->current.remote_identity) {
@@ -228,7 +228,7 @@ Result<Bytes> Session::DecryptPreKey(const IdentityKeyPair& local, const PreKeyS
       auto built, internal::RespondToPreKeyMessage(local, record_->current.local_registration_id,
                                                    prekeys, msg, record_->options));
   internal::Archive(*record_, std::move(built.first));
-  if (consumed_one_time_pre_key) *consumed_one_time_pre_key = msg.pre_key_id;
+  if (consumed_one_time_pre_key != nullptr) *consumed_one_time_pre_key = msg.pre_key_id;
   return std::move(built.second);
 }
 

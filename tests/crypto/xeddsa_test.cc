@@ -50,5 +50,17 @@ TEST(XEdDSATest, RejectsNonCanonicalPublicKey) {
   EXPECT_EQ(XEdDSAVerify(big, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
 }
 
+TEST(XEdDSATest, RejectsDegeneratePublicKeys) {
+  auto kp = GenerateX25519KeyPair();
+  auto sig = XEdDSASign(kp.private_key, AsBytes("m"));
+  X25519PublicKey zero{};  // u = 0 maps to y = -1, a small-order point
+  EXPECT_EQ(XEdDSAVerify(zero, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
+  X25519PublicKey p_minus_1{};  // u = p - 1 has no Edwards y
+  p_minus_1.fill(0xFF);
+  p_minus_1[0] = 0xEC;
+  p_minus_1[31] = 0x7F;
+  EXPECT_EQ(XEdDSAVerify(p_minus_1, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
+}
+
 }  // namespace
 }  // namespace backchannel::crypto
