@@ -17,7 +17,7 @@ bool ConstantTimeEqual(ByteView a, ByteView b) {
 }
 
 SecretBytes::SecretBytes(std::size_t size)
-    : data_(size ? std::make_unique<std::uint8_t[]>(size) : nullptr), size_(size) {}
+    : data_(size != 0 ? std::make_unique<std::uint8_t[]>(size) : nullptr), size_(size) {}
 
 SecretBytes::SecretBytes(ByteView from) : SecretBytes(from.size()) {
   if (size_ != 0) std::memcpy(data_.get(), from.data(), size_);

@@ -53,7 +53,7 @@ Status::Status(StatusCode code, std::string_view message) {
 }
 
 std::string_view Status::message() const {
-  return state_ ? std::string_view(state_->message) : std::string_view();
+  return state_ ? std::string_view{state_->message} : std::string_view{};
 }
 
 std::string Status::ToString() const {

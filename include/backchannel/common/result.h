@@ -61,10 +61,12 @@ class [[nodiscard]] Result {
 // value into `lhs` (a declaration such as `auto x` or an existing variable).
 #define BC_ASSIGN_OR_RETURN(lhs, rexpr) \
   BC_ASSIGN_OR_RETURN_IMPL_(BC_CONCAT_(bc_result_, __LINE__), lhs, rexpr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` may be a declaration.
 #define BC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                              \
   if (!tmp.has_value()) return tmp.error();        \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 #define BC_CONCAT_(a, b) BC_CONCAT_INNER_(a, b)
 #define BC_CONCAT_INNER_(a, b) a##b
 

@@ -52,7 +52,12 @@ Result<PreKeyBundle> DecodePreKeyBundle(ByteView bytes);
 // one-time prekey once the session it started is safely stored.
 class PreKeyStore {
  public:
+  PreKeyStore() = default;
   virtual ~PreKeyStore() = default;
+  PreKeyStore(const PreKeyStore&) = default;
+  PreKeyStore& operator=(const PreKeyStore&) = default;
+  PreKeyStore(PreKeyStore&&) = default;
+  PreKeyStore& operator=(PreKeyStore&&) = default;
   virtual const SignedPreKey* FindSignedPreKey(std::uint32_t id) const = 0;
   virtual const OneTimePreKey* FindOneTimePreKey(std::uint32_t id) const = 0;
 };
