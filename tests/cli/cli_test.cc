@@ -80,9 +80,6 @@ void ExpectScored(const Json& s, std::size_t issues) {
 }
 
 TEST_F(CliTest, AnalyzeJsonContractOnLaptop) {
-#ifndef BC_CLI_HAVE_ANALYSIS
-  GTEST_SKIP() << "analysis not in this build";
-#endif
   RunResult r = Exec({"analyze", "--domain", D("Laptop/laptop_domain.xml"), "--profile",
                       D("Laptop/laptop_buyer_utility.xml"), "--profile",
                       D("Laptop/laptop_seller_utility.xml"), "--json"});
@@ -105,9 +102,6 @@ TEST_F(CliTest, AnalyzeJsonContractOnLaptop) {
 
 // Every scenario of reference.txt: outcome and Pareto counts as documented.
 TEST_F(CliTest, AnalyzeEveryReferenceScenario) {
-#ifndef BC_CLI_HAVE_ANALYSIS
-  GTEST_SKIP() << "analysis not in this build";
-#endif
   std::istringstream ref(ReadAll(D("reference.txt")));
   const std::regex header(R"(^=== (.*\S)\s+\[(\S+): (\S+) \| (\S+) \| (\S+)\]$)");
   const std::regex counts(R"(outcomes=(\d+)$)");
@@ -146,9 +140,6 @@ TEST_F(CliTest, AnalyzeEveryReferenceScenario) {
 }
 
 TEST_F(CliTest, AnalyzeWithOffersSuggestsImprovements) {
-#ifndef BC_CLI_HAVE_ANALYSIS
-  GTEST_SKIP() << "analysis not in this build";
-#endif
   const fs::path offers = dir_ / "offers.json";
   std::ofstream(offers) << R"({"format": "backchannel.offers", "version": 1, "offers": [
     [{"Laptop": "HP", "Harddisk": "120 Gb", "External Monitor": "23'' LCD"}],
@@ -173,9 +164,6 @@ TEST_F(CliTest, AnalyzeWithOffersSuggestsImprovements) {
 }
 
 TEST_F(CliTest, AnalyzeReadableReport) {
-#ifndef BC_CLI_HAVE_ANALYSIS
-  GTEST_SKIP() << "analysis not in this build";
-#endif
   RunResult r = Exec({"analyze", "--domain", D("NiceOrDie/NiceOrDie.xml"), "--profile",
                       D("NiceOrDie/NiceOrDie1.xml"), "--profile", D("NiceOrDie/NiceOrDie2.xml")});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -192,9 +180,6 @@ TEST_F(CliTest, StrictMalformedXmlIsExitTwoWithPosition) {
 }
 
 TEST_F(CliTest, LenientReadsMalformedXmlWithWarning) {
-#ifndef BC_CLI_HAVE_ANALYSIS
-  GTEST_SKIP() << "analysis not in this build";
-#endif
   RunResult r = Exec({"analyze", "--lenient", "--domain", D("Car/adg.xml"), "--profile",
                       D("Car/adg_deal.xml"), "--profile", D("Car/adg_deal2.xml"), "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -258,7 +243,6 @@ TEST_F(CliTest, DomainConvertWritesNativeFilesThatReadBackTheSame) {
   EXPECT_EQ(domain["format"], "backchannel.domain");
   Json profile = Json::parse(ReadAll(out / "camera_seller_20.profile.json"));
   EXPECT_DOUBLE_EQ(profile["reservation"].get<double>(), 0.304352);
-#ifdef BC_CLI_HAVE_ANALYSIS
   RunResult a =
       Exec({"analyze", "--json", "--domain", D("Camera/camera_domain.xml"), "--profile",
             D("Camera/camera_buyer_100.xml"), "--profile", D("Camera/camera_seller_20.xml")});
@@ -272,13 +256,9 @@ TEST_F(CliTest, DomainConvertWritesNativeFilesThatReadBackTheSame) {
   for (const char* key : {"outcomes", "pareto", "nash", "kalai_smorodinsky", "zopa"}) {
     EXPECT_EQ(ja[key], jb[key]) << key;
   }
-#endif
 }
 
 TEST_F(CliTest, RehearseJson) {
-#ifndef BC_CLI_HAVE_TOURNAMENT
-  GTEST_SKIP() << "tournament not in this build";
-#endif
   RunResult r = Exec({"rehearse", "--domain", D("Laptop/laptop_domain.xml"), "--profile",
                       D("Laptop/laptop_buyer_utility.xml"), "--profile",
                       D("Laptop/laptop_seller_utility.xml"), "--rounds", "20", "--json"});
