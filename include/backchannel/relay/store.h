@@ -1,0 +1,103 @@
+// The relay's storage, behind one interface: SQLite (embedded default) now,
+// PostgreSQL later. No SQL exists outside the implementations.
+//
+// Every method is one transaction: it either commits entirely or changes
+// nothing and returns an error. Implementations are safe to call from many
+// threads and, for server databases, from several relay processes at once
+// (TakeOneTimePreKey must hand a key out exactly once even then).
+//
+// Durability: when a method that writes returns OK, the change is on stable
+// storage (SQLite: WAL with synchronous=FULL, i.e. fsync before commit
+// returns; an implementation may group concurrent commits).
+#ifndef BACKCHANNEL_RELAY_STORE_H_
+#define BACKCHANNEL_RELAY_STORE_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backchannel/common/bytes.h"
+#include "backchannel/common/result.h"
+
+namespace backchannel::relay {
+
+using MailboxId = std::array<std::uint8_t, 16>;
+using MessageId = std::array<std::uint8_t, 16>;
+using AuthKey = std::array<std::uint8_t, 32>;        // Ed25519 public key
+using TokenHash = std::array<std::uint8_t, 32>;      // SHA-256 of a delivery token
+
+struct MailboxRecord {
+  MailboxId id{};
+  AuthKey auth_key{};
+  TokenHash delivery_token_hash{};
+  std::int64_t created_ms = 0;
+};
+
+struct StoredMessage {
+  MessageId id{};
+  std::int64_t received_ms = 0;
+  Bytes envelope;
+};
+
+struct OneTimePreKeyRecord {
+  std::uint32_t id = 0;
+  Bytes key;  // 33-byte serialized public key
+};
+
+class Store {
+ public:
+  Store() = default;
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  Store(Store&&) = delete;
+  Store& operator=(Store&&) = delete;
+
+  // kAlreadyExists when the id is taken.
+  virtual Status CreateMailbox(const MailboxRecord& mailbox) = 0;
+  // kNotFound when there is no such mailbox.
+  virtual Result<MailboxRecord> GetMailbox(const MailboxId& id) = 0;
+  virtual Status SetDeliveryToken(const MailboxId& id, const TokenHash& hash) = 0;
+
+  // Replaces the bundle base (a PreKeyBundle without one-time key) and adds
+  // one-time prekeys (replacing all existing ones when `replace_one_time`).
+  virtual Status PutPreKeys(const MailboxId& id, ByteView bundle_base,
+                            const std::vector<OneTimePreKeyRecord>& one_time,
+                            bool replace_one_time) = 0;
+  // The bundle base, kNotFound when none was uploaded.
+  virtual Result<Bytes> GetBundleBase(const MailboxId& id) = 0;
+  // Removes and returns one one-time prekey (lowest id first), exactly once
+  // across all callers; nullopt when none is left.
+  virtual Result<std::optional<OneTimePreKeyRecord>> TakeOneTimePreKey(const MailboxId& id) = 0;
+  virtual Result<std::size_t> CountOneTimePreKeys(const MailboxId& id) = 0;
+
+  // Appends a message; durable when OK. kResourceExhausted when the mailbox
+  // already holds `max_queue` messages.
+  virtual Status AppendMessage(const MailboxId& id, const StoredMessage& message,
+                               std::size_t max_queue) = 0;
+  // Oldest first, at most `limit`.
+  virtual Result<std::vector<StoredMessage>> ListMessages(const MailboxId& id,
+                                                          std::size_t limit) = 0;
+  // kNotFound when the message is not (or no longer) in the mailbox.
+  virtual Status DeleteMessage(const MailboxId& id, const MessageId& message) = 0;
+  virtual Result<std::size_t> CountMessages(const MailboxId& id) = 0;
+  // Deletes messages received before `cutoff_ms`; returns how many.
+  virtual Result<std::size_t> ExpireMessages(std::int64_t cutoff_ms) = 0;
+
+  // Records a request nonce for replay protection; kAlreadyExists when the
+  // nonce was seen for this mailbox. Nonces older than `forget_before_ms` may
+  // be dropped.
+  virtual Status RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
+                             std::int64_t forget_before_ms) = 0;
+};
+
+// SQLite in WAL mode with synchronous=FULL at `path` (created if missing;
+// ":memory:" for tests). kIoError when the database cannot be opened.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace backchannel::relay
+
+#endif  // BACKCHANNEL_RELAY_STORE_H_
