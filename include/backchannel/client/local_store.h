@@ -1,0 +1,172 @@
+// The client's local store: one SQLite file in the client's home directory,
+// with every secret encrypted at rest.
+//
+// Key: Argon2id (libsodium crypto_pwhash) over the passphrase, with a random
+// salt and the cost parameters stored in the file (so a store made with the
+// fast test parameters still opens). Secrets (identity private key, prekey
+// private keys, session records, the mailbox auth key, delivery tokens,
+// credentials and message bodies) are XChaCha20-Poly1305 ciphertexts whose
+// associated data is "<table>|<row key>|<column>", so a ciphertext moved to
+// another row or column fails to open. A check value tells a wrong
+// passphrase (kPermissionDenied "wrong passphrase") from a tampered file
+// (kCorrupt "... fails authentication"): neither ever yields garbage.
+//
+// Tables: meta, identity, prekeys, contacts, authorities, messages, seen_ids,
+// relay. See docs/client.md for the schema.
+//
+// Every write is one transaction; Transaction() groups several writes into
+// one (savepoints nest), so a received message, the advanced session and the
+// consumed prekey are committed together or not at all.
+//
+// Thread safety: a LocalStore is not thread-safe; use one per thread (SQLite
+// itself serializes writers between processes with its file lock).
+#ifndef BACKCHANNEL_CLIENT_LOCAL_STORE_H_
+#define BACKCHANNEL_CLIENT_LOCAL_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backchannel/common/bytes.h"
+#include "backchannel/common/result.h"
+#include "backchannel/common/secret_bytes.h"
+#include "backchannel/session/keys.h"
+#include "backchannel/session/memory_prekey_store.h"
+#include "backchannel/session/prekeys.h"
+
+namespace backchannel::client {
+
+// Argon2id cost. kModerate (libsodium OPSLIMIT/MEMLIMIT_MODERATE) in
+// production; kInteractive keeps tests fast.
+enum class KdfCost { kModerate, kInteractive };
+
+struct StoreOptions {
+  KdfCost kdf_cost = KdfCost::kModerate;
+};
+
+struct StoredIdentity {
+  session::IdentityKeyPair key_pair;
+  std::uint32_t registration_id = 0;
+  Bytes credential;  // our credential (identity API encoding); empty until imported
+};
+
+struct RelayConfig {
+  std::string address;         // host:port
+  std::string pin;             // SHA-256 of the relay's DER certificate, 64 hex digits
+  std::string mailbox;         // our mailbox id, b64u
+  SecretBytes auth_key;        // Ed25519 secret key (64 bytes) of our mailbox
+  std::string delivery_token;  // b64u; handed to contacts
+};
+
+// Where a contact receives messages.
+struct Address {
+  std::string relay;  // host:port
+  std::string pin;    // hex
+  std::string mailbox;
+  std::string delivery_token;
+};
+
+struct Contact {
+  std::string name;
+  session::PublicKey identity_key{};
+  Address address;
+  Bytes authority_key;  // the authority that must have accredited this contact
+  std::string authority_label;
+  Bytes credential;     // their credential once verified; empty before
+  SecretBytes session;  // serialized session record; empty before the first session
+  std::int64_t created_ms = 0;
+};
+
+enum class Direction { kIn, kOut, kSystem };
+std::string_view DirectionName(Direction d);
+
+struct StoredMessage {
+  std::int64_t seq = 0;  // local order (assigned by the store)
+  std::string id;        // client message id (b64u)
+  std::string contact;
+  Direction direction = Direction::kIn;
+  std::int64_t time_ms = 0;
+  std::string body;  // the text shown to the user
+};
+
+struct TrustedAuthority {
+  Bytes key;  // authority public key
+  std::string label;
+  Bytes revocations;  // latest signed revocation list (identity API encoding), may be empty
+};
+
+class LocalStore {
+ public:
+  // Creates a new store at `path` (kAlreadyExists if a file is there).
+  static Result<std::unique_ptr<LocalStore>> Create(const std::string& path,
+                                                    const SecretBytes& passphrase,
+                                                    const StoreOptions& options = {});
+  // Opens an existing store: kNotFound (no file), kPermissionDenied "wrong
+  // passphrase", kCorrupt (not a backchannel store), kUnsupportedVersion.
+  static Result<std::unique_ptr<LocalStore>> Open(const std::string& path,
+                                                  const SecretBytes& passphrase);
+  ~LocalStore();
+  LocalStore(const LocalStore&) = delete;
+  LocalStore& operator=(const LocalStore&) = delete;
+  LocalStore(LocalStore&&) = delete;
+  LocalStore& operator=(LocalStore&&) = delete;
+
+  // Runs `body` inside one transaction: commits when it returns OK, rolls
+  // back everything it wrote otherwise. Nests.
+  Status Transaction(const std::function<Status()>& body);
+
+  // ---- identity ----
+  Status PutIdentity(const StoredIdentity& identity);
+  Result<StoredIdentity> GetIdentity();  // kNotFound before init
+  Status SetOwnCredential(ByteView credential);
+
+  // ---- prekeys ----
+  Status PutSignedPreKey(const session::SignedPreKey& key);
+  Status PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys);
+  // Marks a one-time prekey used (its private key is wiped from the row).
+  Status MarkOneTimePreKeyUsed(std::uint32_t id);
+  // All signed and unused one-time prekeys.
+  Result<session::InMemoryPreKeyStore> LoadPreKeys();
+  Result<std::uint32_t> NextOneTimePreKeyId();
+  Result<std::size_t> CountUnusedOneTimePreKeys();
+
+  // ---- relay ----
+  Status PutRelayConfig(const RelayConfig& config);
+  Result<RelayConfig> GetRelayConfig();  // kNotFound before init
+
+  // ---- trusted authorities ----
+  Status PutAuthority(const TrustedAuthority& authority);  // insert or replace by key
+  Result<std::vector<TrustedAuthority>> ListAuthorities();
+
+  // ---- contacts ----
+  Status PutContact(const Contact& contact);            // insert or replace by name
+  Result<Contact> GetContact(const std::string& name);  // kNotFound
+  Result<std::optional<Contact>> FindContactByIdentity(const session::PublicKey& key);
+  Result<std::vector<Contact>> ListContacts();
+  Status SaveSession(const std::string& contact, const SecretBytes& record);
+
+  // ---- messages ----
+  // Records `message` unless (contact, id) was seen before: returns false for
+  // a duplicate (nothing written), true when stored.
+  Result<bool> AddMessage(const StoredMessage& message);
+  Result<bool> SeenMessage(const std::string& contact, const std::string& id);
+  // Oldest first; all contacts when `contact` is empty; after seq `after`.
+  Result<std::vector<StoredMessage>> ListMessages(const std::string& contact = "",
+                                                  std::int64_t after = 0);
+
+  // ---- small settings (plain, not secret) ----
+  Status PutSetting(const std::string& key, const std::string& value);
+  Result<std::optional<std::string>> GetSetting(const std::string& key);
+
+ private:
+  struct Impl;
+  explicit LocalStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace backchannel::client
+
+#endif  // BACKCHANNEL_CLIENT_LOCAL_STORE_H_

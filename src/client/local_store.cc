@@ -1,0 +1,730 @@
+#include "backchannel/client/local_store.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string_view>
+#include <utility>
+
+#include "backchannel/crypto/primitives.h"
+
+namespace backchannel::client {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr std::uint8_t kBlobVersion = 1;
+constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
+constexpr std::size_t kKeySize = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
+constexpr std::size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr std::size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS identity (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  public_key BLOB NOT NULL, private_key BLOB NOT NULL,
+  registration_id INTEGER NOT NULL, credential BLOB);
+CREATE TABLE IF NOT EXISTS prekeys (
+  kind TEXT NOT NULL, id INTEGER NOT NULL, public_key BLOB NOT NULL,
+  private_key BLOB, signature BLOB, used INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS relay (
+  id INTEGER PRIMARY KEY CHECK (id = 1), address TEXT NOT NULL, pin TEXT NOT NULL,
+  mailbox TEXT NOT NULL, auth_key BLOB NOT NULL, delivery_token BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS authorities (
+  key BLOB PRIMARY KEY, label TEXT NOT NULL, revocations BLOB);
+CREATE TABLE IF NOT EXISTS contacts (
+  name TEXT PRIMARY KEY, identity_key BLOB NOT NULL UNIQUE,
+  relay TEXT NOT NULL, pin TEXT NOT NULL, mailbox TEXT NOT NULL, delivery_token BLOB NOT NULL,
+  authority_key BLOB, authority_label TEXT, credential BLOB, session BLOB,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, contact TEXT NOT NULL,
+  direction TEXT NOT NULL, time_ms INTEGER NOT NULL, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS seen_ids (
+  contact TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (contact, id));
+CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+)sql";
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A prepared statement; finalized on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt(Stmt&&) = delete;
+  Stmt& operator=(Stmt&&) = delete;
+
+  Stmt& Bind(int i, std::int64_t v) {
+    if (ok()) rc_ = sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, std::string_view v) {
+    if (ok())
+      rc_ = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindBlob(int i, ByteView v) {
+    if (ok()) {
+      rc_ = sqlite3_bind_blob(stmt_, i, v.empty() ? "" : static_cast<const void*>(v.data()),
+                              static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    }
+    return *this;
+  }
+  Stmt& BindNull(int i) {
+    if (ok()) rc_ = sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // Steps once: true when a row is available.
+  Result<bool> Step() {
+    if (!ok()) return Error();
+    rc_ = sqlite3_step(stmt_);
+    if (rc_ == SQLITE_ROW) {
+      rc_ = SQLITE_OK;
+      return true;
+    }
+    if (rc_ == SQLITE_DONE) {
+      rc_ = SQLITE_OK;
+      return false;
+    }
+    return Error();
+  }
+  Status Run() {
+    auto r = Step();
+    return r.status();
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  Bytes Blob(int col) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, col));
+    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
+    return p ? Bytes(p, p + n) : Bytes();
+  }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  bool ok() const { return rc_ == SQLITE_OK; }
+  Status Error() const {
+    if (rc_ == SQLITE_CONSTRAINT) {
+      return {StatusCode::kAlreadyExists, std::string("store: ") + sqlite3_errmsg(db_)};
+    }
+    return IoError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+std::string Ad(std::string_view table, std::string_view row, std::string_view column) {
+  std::string ad = "bc-store-v1|";
+  ad.append(table).append("|").append(row).append("|").append(column);
+  return ad;
+}
+
+}  // namespace
+
+std::string_view DirectionName(Direction d) {
+  switch (d) {
+    case Direction::kIn:
+      return "in";
+    case Direction::kOut:
+      return "out";
+    case Direction::kSystem:
+      return "system";
+  }
+  return "in";
+}
+
+namespace {
+Direction ParseDirection(std::string_view s) {
+  if (s == "out") return Direction::kOut;
+  if (s == "system") return Direction::kSystem;
+  return Direction::kIn;
+}
+}  // namespace
+
+struct LocalStore::Impl {
+  sqlite3* db = nullptr;
+  SecretArray<kKeySize> key;
+  int depth = 0;
+
+  ~Impl() {
+    if (db) sqlite3_close(db);
+  }
+
+  Status Exec(const char* sql) const {
+    char* msg = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+      std::string m = msg ? msg : "unknown error";
+      sqlite3_free(msg);
+      return IoError("store: " + m);
+    }
+    return Status::Ok();
+  }
+
+  Bytes Seal(ByteView plaintext, const std::string& ad) const {
+    Bytes out(1 + kNonceSize + plaintext.size() + kTagSize);
+    out[0] = kBlobVersion;
+    crypto::RandomBytes(MutableByteView(out).subspan(1, kNonceSize));
+    unsigned long long clen = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + 1 + kNonceSize, &clen, plaintext.data(),
+                                               plaintext.size(),
+                                               reinterpret_cast<const unsigned char*>(ad.data()),
+                                               ad.size(), nullptr, out.data() + 1, key.data());
+    return out;
+  }
+
+  Result<SecretBytes> Unseal(ByteView blob, const std::string& ad) const {
+    if (blob.size() < 1 + kNonceSize + kTagSize || blob[0] != kBlobVersion) {
+      return Corrupt("store: encrypted field " + ad.substr(12) + " is malformed");
+    }
+    SecretBytes out(blob.size() - 1 - kNonceSize - kTagSize);
+    unsigned long long mlen = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            out.data(), &mlen, nullptr, blob.data() + 1 + kNonceSize, blob.size() - 1 - kNonceSize,
+            reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), blob.data() + 1,
+            key.data()) != 0) {
+      return Corrupt("store: encrypted field " + ad.substr(12) +
+                     " fails authentication (the store file was tampered with or is corrupt)");
+    }
+    return out;
+  }
+
+  Result<std::string> UnsealString(ByteView blob, const std::string& ad) const {
+    BC_ASSIGN_OR_RETURN(auto s, Unseal(blob, ad));
+    return std::string(AsString(s.view()));
+  }
+
+  Result<std::optional<Bytes>> GetMeta(std::string_view k) const {
+    Stmt s(db, "SELECT v FROM meta WHERE k = ?");
+    s.Bind(1, k);
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<Bytes>();
+    return std::optional<Bytes>(s.Blob(0));
+  }
+  Status PutMeta(std::string_view k, ByteView v) const {
+    Stmt s(db, "INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)");
+    s.Bind(1, k).BindBlob(2, v);
+    return s.Run();
+  }
+};
+
+namespace {
+
+Status DeriveKey(const SecretBytes& passphrase, ByteView salt, std::uint64_t ops, std::uint64_t mem,
+                 SecretArray<kKeySize>& key) {
+  crypto::EnsureInitialized();
+  if (crypto_pwhash(key.data(), kKeySize, reinterpret_cast<const char*>(passphrase.data()),
+                    passphrase.size(), salt.data(), ops, static_cast<std::size_t>(mem),
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return {StatusCode::kResourceExhausted, "store: not enough memory for Argon2id"};
+  }
+  return Status::Ok();
+}
+
+Bytes U64(std::uint64_t v) {
+  Bytes b(8);
+  for (int i = 0; i < 8; ++i)
+    b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+  return b;
+}
+Result<std::uint64_t> FromU64(const std::optional<Bytes>& b) {
+  if (!b || b->size() != 8) return Corrupt("store: missing or malformed key parameters");
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | (*b)[static_cast<std::size_t>(i)];
+  return v;
+}
+
+Result<sqlite3*> OpenDb(const std::string& path, bool create) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string m = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close(db);
+    return IoError("store " + path + ": " + m);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+}  // namespace
+
+LocalStore::LocalStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LocalStore::~LocalStore() = default;
+
+Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
+                                                       const SecretBytes& passphrase,
+                                                       const StoreOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status(StatusCode::kAlreadyExists, "a store already exists at " + path);
+  }
+  if (passphrase.empty()) return InvalidArgument("the passphrase is empty");
+  auto impl = std::make_unique<Impl>();
+  BC_ASSIGN_OR_RETURN(impl->db, OpenDb(path, true));
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  BC_RETURN_IF_ERROR(impl->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
+  BC_RETURN_IF_ERROR(impl->Exec(kSchema));
+  Bytes salt(crypto_pwhash_SALTBYTES);
+  crypto::RandomBytes(salt);
+  const bool fast = options.kdf_cost == KdfCost::kInteractive;
+  const std::uint64_t ops =
+      fast ? crypto_pwhash_OPSLIMIT_INTERACTIVE : crypto_pwhash_OPSLIMIT_MODERATE;
+  const std::uint64_t mem =
+      fast ? crypto_pwhash_MEMLIMIT_INTERACTIVE : crypto_pwhash_MEMLIMIT_MODERATE;
+  BC_RETURN_IF_ERROR(DeriveKey(passphrase, salt, ops, mem, impl->key));
+  BC_RETURN_IF_ERROR(impl->PutMeta("schema_version", U64(kSchemaVersion)));
+  BC_RETURN_IF_ERROR(impl->PutMeta("kdf", AsBytes("argon2id13")));
+  BC_RETURN_IF_ERROR(impl->PutMeta("kdf_salt", salt));
+  BC_RETURN_IF_ERROR(impl->PutMeta("kdf_opslimit", U64(ops)));
+  BC_RETURN_IF_ERROR(impl->PutMeta("kdf_memlimit", U64(mem)));
+  BC_RETURN_IF_ERROR(
+      impl->PutMeta("check", impl->Seal(AsBytes(kCheckPlaintext), Ad("meta", "check", "v"))));
+  BC_RETURN_IF_ERROR(impl->Exec("COMMIT"));
+  return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+}
+
+Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
+                                                     const SecretBytes& passphrase) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return NotFound("no store at " + path + " (run `backchannel init` first)");
+  }
+  auto impl = std::make_unique<Impl>();
+  BC_ASSIGN_OR_RETURN(impl->db, OpenDb(path, false));
+  auto version = impl->GetMeta("schema_version");
+  if (!version) return Corrupt(path + " is not a backchannel store");
+  BC_ASSIGN_OR_RETURN(std::uint64_t v, FromU64(*version));
+  if (v != kSchemaVersion) {
+    return Status(StatusCode::kUnsupportedVersion,
+                  "store schema version " + std::to_string(v) + " is not supported");
+  }
+  BC_ASSIGN_OR_RETURN(auto kdf, impl->GetMeta("kdf"));
+  if (!kdf || AsString(*kdf) != "argon2id13") return Corrupt("store: unknown key derivation");
+  BC_ASSIGN_OR_RETURN(auto salt, impl->GetMeta("kdf_salt"));
+  if (!salt || salt->size() != crypto_pwhash_SALTBYTES) return Corrupt("store: bad salt");
+  BC_ASSIGN_OR_RETURN(auto ops_b, impl->GetMeta("kdf_opslimit"));
+  BC_ASSIGN_OR_RETURN(auto mem_b, impl->GetMeta("kdf_memlimit"));
+  BC_ASSIGN_OR_RETURN(std::uint64_t ops, FromU64(ops_b));
+  BC_ASSIGN_OR_RETURN(std::uint64_t mem, FromU64(mem_b));
+  if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+      mem < crypto_pwhash_MEMLIMIT_MIN || mem > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+    return Corrupt("store: key parameters out of range");
+  }
+  BC_RETURN_IF_ERROR(DeriveKey(passphrase, *salt, ops, mem, impl->key));
+  BC_ASSIGN_OR_RETURN(auto check, impl->GetMeta("check"));
+  if (!check) return Corrupt("store: missing check value");
+  auto opened = impl->Unseal(*check, Ad("meta", "check", "v"));
+  if (!opened || AsString(opened->view()) != kCheckPlaintext) {
+    return Status(StatusCode::kPermissionDenied, "wrong passphrase");
+  }
+  return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+}
+
+Status LocalStore::Transaction(const std::function<Status()>& body) {
+  const std::string name = "sp" + std::to_string(impl_->depth);
+  BC_RETURN_IF_ERROR(impl_->Exec(("SAVEPOINT " + name).c_str()));
+  ++impl_->depth;
+  Status s = body();
+  --impl_->depth;
+  if (!s.ok()) {
+    (void)impl_->Exec(("ROLLBACK TO " + name + "; RELEASE " + name).c_str());
+    return s;
+  }
+  return impl_->Exec(("RELEASE " + name).c_str());
+}
+
+// ---- identity ----
+
+Status LocalStore::PutIdentity(const StoredIdentity& identity) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "INSERT OR REPLACE INTO identity (id, public_key, private_key, registration_id, "
+           "credential) VALUES (1, ?, ?, ?, ?)");
+    s.BindBlob(1, identity.key_pair.public_key)
+        .BindBlob(2, impl_->Seal(identity.key_pair.private_key.view(),
+                                 Ad("identity", "1", "private_key")))
+        .Bind(3, static_cast<std::int64_t>(identity.registration_id));
+    if (identity.credential.empty()) {
+      s.BindNull(4);
+    } else {
+      s.BindBlob(4, impl_->Seal(identity.credential, Ad("identity", "1", "credential")));
+    }
+    return s.Run();
+  });
+}
+
+Result<StoredIdentity> LocalStore::GetIdentity() {
+  Stmt s(impl_->db,
+         "SELECT public_key, private_key, registration_id, credential FROM identity WHERE id = 1");
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("no identity yet (run `backchannel init`)");
+  BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.Blob(1), Ad("identity", "1", "private_key")));
+  if (priv.size() != 32) return Corrupt("store: identity key has the wrong size");
+  StoredIdentity id;
+  id.key_pair = crypto::X25519KeyPairFromPrivate(priv.view());
+  const Bytes pub = s.Blob(0);
+  if (!PublicEqual(pub, id.key_pair.public_key)) {
+    return Corrupt("store: identity public key does not match its private key");
+  }
+  id.registration_id = static_cast<std::uint32_t>(s.Int(2));
+  if (!s.IsNull(3)) {
+    BC_ASSIGN_OR_RETURN(auto cred, impl_->Unseal(s.Blob(3), Ad("identity", "1", "credential")));
+    id.credential = cred.ExposeCopy();
+  }
+  return id;
+}
+
+Status LocalStore::SetOwnCredential(ByteView credential) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "UPDATE identity SET credential = ? WHERE id = 1");
+    s.BindBlob(1, impl_->Seal(credential, Ad("identity", "1", "credential")));
+    BC_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(impl_->db) != 1) return NotFound("no identity yet");
+    return Status::Ok();
+  });
+}
+
+// ---- prekeys ----
+
+Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key) {
+  return Transaction([&] {
+    const std::string row = "signed/" + std::to_string(key.id);
+    Stmt s(impl_->db,
+           "INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used) "
+           "VALUES ('signed', ?, ?, ?, ?, 0)");
+    s.Bind(1, static_cast<std::int64_t>(key.id))
+        .BindBlob(2, key.key_pair.public_key)
+        .BindBlob(3,
+                  impl_->Seal(key.key_pair.private_key.view(), Ad("prekeys", row, "private_key")))
+        .BindBlob(4, key.signature);
+    return s.Run();
+  });
+}
+
+Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys) {
+  return Transaction([&] {
+    for (const auto& key : keys) {
+      const std::string row = "one_time/" + std::to_string(key.id);
+      Stmt s(impl_->db,
+             "INSERT INTO prekeys (kind, id, public_key, private_key, used) "
+             "VALUES ('one_time', ?, ?, ?, 0)");
+      s.Bind(1, static_cast<std::int64_t>(key.id))
+          .BindBlob(2, key.key_pair.public_key)
+          .BindBlob(
+              3, impl_->Seal(key.key_pair.private_key.view(), Ad("prekeys", row, "private_key")));
+      BC_RETURN_IF_ERROR(s.Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Status LocalStore::MarkOneTimePreKeyUsed(std::uint32_t id) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND id = ?");
+    s.Bind(1, static_cast<std::int64_t>(id));
+    return s.Run();
+  });
+}
+
+Result<session::InMemoryPreKeyStore> LocalStore::LoadPreKeys() {
+  session::InMemoryPreKeyStore out;
+  Stmt s(impl_->db,
+         "SELECT kind, id, public_key, private_key, signature FROM prekeys WHERE used = 0");
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    const std::string kind = s.Text(0);
+    const auto id = static_cast<std::uint32_t>(s.Int(1));
+    const std::string row_key = kind + "/" + std::to_string(id);
+    BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.Blob(3), Ad("prekeys", row_key, "private_key")));
+    if (priv.size() != 32) return Corrupt("store: prekey has the wrong size");
+    auto kp = crypto::X25519KeyPairFromPrivate(priv.view());
+    if (kind == "signed") {
+      session::SignedPreKey k;
+      k.id = id;
+      k.key_pair = std::move(kp);
+      const Bytes sig = s.Blob(4);
+      if (sig.size() != k.signature.size()) return Corrupt("store: bad prekey signature size");
+      std::copy(sig.begin(), sig.end(), k.signature.begin());
+      out.AddSigned(std::move(k));
+    } else {
+      out.AddOneTime(session::OneTimePreKey{id, std::move(kp)});
+    }
+  }
+  return out;
+}
+
+Result<std::uint32_t> LocalStore::NextOneTimePreKeyId() {
+  Stmt s(impl_->db, "SELECT COALESCE(MAX(id), 0) FROM prekeys WHERE kind = 'one_time'");
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  (void)row;
+  return static_cast<std::uint32_t>(s.Int(0) + 1);
+}
+
+Result<std::size_t> LocalStore::CountUnusedOneTimePreKeys() {
+  Stmt s(impl_->db, "SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0");
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  (void)row;
+  return static_cast<std::size_t>(s.Int(0));
+}
+
+// ---- relay ----
+
+Status LocalStore::PutRelayConfig(const RelayConfig& c) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "INSERT OR REPLACE INTO relay (id, address, pin, mailbox, auth_key, delivery_token) "
+           "VALUES (1, ?, ?, ?, ?, ?)");
+    s.Bind(1, c.address)
+        .Bind(2, c.pin)
+        .Bind(3, c.mailbox)
+        .BindBlob(4, impl_->Seal(c.auth_key.view(), Ad("relay", "1", "auth_key")))
+        .BindBlob(5, impl_->Seal(AsBytes(c.delivery_token), Ad("relay", "1", "delivery_token")));
+    return s.Run();
+  });
+}
+
+Result<RelayConfig> LocalStore::GetRelayConfig() {
+  Stmt s(impl_->db,
+         "SELECT address, pin, mailbox, auth_key, delivery_token FROM relay WHERE id = 1");
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("no relay configured (run `backchannel init --relay ...`)");
+  RelayConfig c;
+  c.address = s.Text(0);
+  c.pin = s.Text(1);
+  c.mailbox = s.Text(2);
+  BC_ASSIGN_OR_RETURN(c.auth_key, impl_->Unseal(s.Blob(3), Ad("relay", "1", "auth_key")));
+  BC_ASSIGN_OR_RETURN(c.delivery_token,
+                      impl_->UnsealString(s.Blob(4), Ad("relay", "1", "delivery_token")));
+  return c;
+}
+
+// ---- authorities ----
+
+Status LocalStore::PutAuthority(const TrustedAuthority& a) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "INSERT OR REPLACE INTO authorities (key, label, revocations) VALUES (?, ?, ?)");
+    s.BindBlob(1, a.key).Bind(2, a.label);
+    if (a.revocations.empty()) {
+      s.BindNull(3);
+    } else {
+      s.BindBlob(3, a.revocations);
+    }
+    return s.Run();
+  });
+}
+
+Result<std::vector<TrustedAuthority>> LocalStore::ListAuthorities() {
+  std::vector<TrustedAuthority> out;
+  Stmt s(impl_->db, "SELECT key, label, revocations FROM authorities ORDER BY label");
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.Blob(0), s.Text(1), s.Blob(2)});
+  }
+  return out;
+}
+
+// ---- contacts ----
+
+Status LocalStore::PutContact(const Contact& c) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "INSERT OR REPLACE INTO contacts (name, identity_key, relay, pin, mailbox, "
+           "delivery_token, authority_key, authority_label, credential, session, created_ms) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.Bind(1, c.name)
+        .BindBlob(2, c.identity_key)
+        .Bind(3, c.address.relay)
+        .Bind(4, c.address.pin)
+        .Bind(5, c.address.mailbox)
+        .BindBlob(6, impl_->Seal(AsBytes(c.address.delivery_token),
+                                 Ad("contacts", c.name, "delivery_token")))
+        .BindBlob(7, c.authority_key)
+        .Bind(8, c.authority_label);
+    if (c.credential.empty()) {
+      s.BindNull(9);
+    } else {
+      s.BindBlob(9, impl_->Seal(c.credential, Ad("contacts", c.name, "credential")));
+    }
+    if (c.session.empty()) {
+      s.BindNull(10);
+    } else {
+      s.BindBlob(10, impl_->Seal(c.session.view(), Ad("contacts", c.name, "session")));
+    }
+    s.Bind(11, c.created_ms ? c.created_ms : NowMs());
+    return s.Run();
+  });
+}
+
+namespace {
+constexpr const char* kContactColumns =
+    "SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
+    "authority_label, credential, session, created_ms FROM contacts ";
+}  // namespace
+
+#define BC_READ_CONTACT(s, out)                                                                  \
+  do {                                                                                           \
+    (out).name = (s).Text(0);                                                                    \
+    const Bytes ik = (s).Blob(1);                                                                \
+    if (ik.size() != 32) return Corrupt("store: contact identity key has the wrong size");       \
+    std::copy(ik.begin(), ik.end(), (out).identity_key.begin());                                 \
+    (out).address.relay = (s).Text(2);                                                           \
+    (out).address.pin = (s).Text(3);                                                             \
+    (out).address.mailbox = (s).Text(4);                                                         \
+    BC_ASSIGN_OR_RETURN(                                                                         \
+        (out).address.delivery_token,                                                            \
+        impl_->UnsealString((s).Blob(5), Ad("contacts", (out).name, "delivery_token")));         \
+    (out).authority_key = (s).Blob(6);                                                           \
+    (out).authority_label = (s).Text(7);                                                         \
+    if (!(s).IsNull(8)) {                                                                        \
+      BC_ASSIGN_OR_RETURN(auto cred,                                                             \
+                          impl_->Unseal((s).Blob(8), Ad("contacts", (out).name, "credential"))); \
+      (out).credential = cred.ExposeCopy();                                                      \
+    }                                                                                            \
+    if (!(s).IsNull(9)) {                                                                        \
+      BC_ASSIGN_OR_RETURN((out).session,                                                         \
+                          impl_->Unseal((s).Blob(9), Ad("contacts", (out).name, "session")));    \
+    }                                                                                            \
+    (out).created_ms = (s).Int(10);                                                              \
+  } while (0)
+
+Result<Contact> LocalStore::GetContact(const std::string& name) {
+  Stmt s(impl_->db, std::string(kContactColumns) + "WHERE name = ?");
+  s.Bind(1, name);
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFound("no contact named '" + name + "'");
+  Contact c;
+  BC_READ_CONTACT(s, c);
+  return c;
+}
+
+Result<std::optional<Contact>> LocalStore::FindContactByIdentity(const session::PublicKey& key) {
+  Stmt s(impl_->db, std::string(kContactColumns) + "WHERE identity_key = ?");
+  s.BindBlob(1, key);
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<Contact>();
+  Contact c;
+  BC_READ_CONTACT(s, c);
+  return std::optional<Contact>(std::move(c));
+}
+
+Result<std::vector<Contact>> LocalStore::ListContacts() {
+  std::vector<Contact> out;
+  Stmt s(impl_->db, std::string(kContactColumns) + "ORDER BY name");
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Contact c;
+    BC_READ_CONTACT(s, c);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+#undef BC_READ_CONTACT
+
+Status LocalStore::SaveSession(const std::string& contact, const SecretBytes& record) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "UPDATE contacts SET session = ? WHERE name = ?");
+    s.BindBlob(1, impl_->Seal(record.view(), Ad("contacts", contact, "session"))).Bind(2, contact);
+    BC_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(impl_->db) != 1) return NotFound("no contact named '" + contact + "'");
+    return Status::Ok();
+  });
+}
+
+// ---- messages ----
+
+Result<bool> LocalStore::SeenMessage(const std::string& contact, const std::string& id) {
+  Stmt s(impl_->db, "SELECT 1 FROM seen_ids WHERE contact = ? AND id = ?");
+  s.Bind(1, contact).Bind(2, id);
+  return s.Step();
+}
+
+Result<bool> LocalStore::AddMessage(const StoredMessage& m) {
+  bool added = false;
+  Status st = Transaction([&] {
+    BC_ASSIGN_OR_RETURN(bool seen, SeenMessage(m.contact, m.id));
+    if (seen) return Status::Ok();
+    Stmt seen_stmt(impl_->db, "INSERT INTO seen_ids (contact, id) VALUES (?, ?)");
+    seen_stmt.Bind(1, m.contact).Bind(2, m.id);
+    BC_RETURN_IF_ERROR(seen_stmt.Run());
+    Stmt s(impl_->db,
+           "INSERT INTO messages (id, contact, direction, time_ms, body) VALUES (?, ?, ?, ?, ?)");
+    s.Bind(1, m.id)
+        .Bind(2, m.contact)
+        .Bind(3, DirectionName(m.direction))
+        .Bind(4, m.time_ms ? m.time_ms : NowMs())
+        .BindBlob(5, impl_->Seal(AsBytes(m.body), Ad("messages", m.contact + "/" + m.id, "body")));
+    BC_RETURN_IF_ERROR(s.Run());
+    added = true;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return added;
+}
+
+Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& contact,
+                                                            std::int64_t after) {
+  std::vector<StoredMessage> out;
+  Stmt s(impl_->db,
+         "SELECT seq, id, contact, direction, time_ms, body FROM messages "
+         "WHERE seq > ? AND (? = '' OR contact = ?) ORDER BY seq");
+  s.Bind(1, after).Bind(2, contact).Bind(3, contact);
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    StoredMessage m;
+    m.seq = s.Int(0);
+    m.id = s.Text(1);
+    m.contact = s.Text(2);
+    m.direction = ParseDirection(s.Text(3));
+    m.time_ms = s.Int(4);
+    BC_ASSIGN_OR_RETURN(
+        m.body, impl_->UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// ---- settings ----
+
+Status LocalStore::PutSetting(const std::string& key, const std::string& value) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)");
+    s.Bind(1, key).Bind(2, value);
+    return s.Run();
+  });
+}
+
+Result<std::optional<std::string>> LocalStore::GetSetting(const std::string& key) {
+  Stmt s(impl_->db, "SELECT v FROM settings WHERE k = ?");
+  s.Bind(1, key);
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(s.Text(0));
+}
+
+}  // namespace backchannel::client
