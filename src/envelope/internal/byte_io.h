@@ -1,0 +1,151 @@
+// Big-endian writer and bounds-checked reader for the fixed binary encodings
+// of envelopes, credentials, revocation lists and invitations. Internal to
+// backchannel::envelope and backchannel::identity.
+//
+// Thread safety: distinct objects are safe; shared objects are unsafe.
+#ifndef BACKCHANNEL_SRC_ENVELOPE_INTERNAL_BYTE_IO_H_
+#define BACKCHANNEL_SRC_ENVELOPE_INTERNAL_BYTE_IO_H_
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "backchannel/common/bytes.h"
+
+namespace backchannel::internal {
+
+class ByteWriter {
+ public:
+  void U8(std::uint8_t v) { out_.push_back(v); }
+  void U16(std::uint16_t v) { UInt(v, 2); }
+  void U32(std::uint32_t v) { UInt(v, 4); }
+  void U64(std::uint64_t v) { UInt(v, 8); }
+  void I64(std::int64_t v) { U64(static_cast<std::uint64_t>(v)); }
+  void Raw(ByteView b) { Append(out_, b); }
+  // REQUIRES: s.size() <= 65535.
+  void String16(std::string_view s) {
+    U16(static_cast<std::uint16_t>(s.size()));
+    Raw(AsBytes(s));
+  }
+  Bytes& bytes() { return out_; }
+  Bytes Take() { return std::move(out_); }
+
+ private:
+  void UInt(std::uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  Bytes out_;
+};
+
+// Every read returns false (and leaves the output unchanged) past the end.
+class ByteReader {
+ public:
+  explicit ByteReader(ByteView in) : in_(in) {}
+
+  bool U8(std::uint8_t& v) {
+    std::uint64_t x = 0;
+    if (!UInt(x, 1)) return false;
+    v = static_cast<std::uint8_t>(x);
+    return true;
+  }
+  bool U16(std::uint16_t& v) {
+    std::uint64_t x = 0;
+    if (!UInt(x, 2)) return false;
+    v = static_cast<std::uint16_t>(x);
+    return true;
+  }
+  bool U32(std::uint32_t& v) {
+    std::uint64_t x = 0;
+    if (!UInt(x, 4)) return false;
+    v = static_cast<std::uint32_t>(x);
+    return true;
+  }
+  bool U64(std::uint64_t& v) { return UInt(v, 8); }
+  bool I64(std::int64_t& v) {
+    std::uint64_t x = 0;
+    if (!UInt(x, 8)) return false;
+    v = static_cast<std::int64_t>(x);
+    return true;
+  }
+  bool Raw(std::size_t n, ByteView& v) {
+    if (remaining() < n) return false;
+    v = in_.subspan(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  template <std::size_t N>
+  bool Array(std::array<std::uint8_t, N>& out) {
+    ByteView v;
+    if (!Raw(N, v)) return false;
+    std::copy(v.begin(), v.end(), out.begin());
+    return true;
+  }
+  bool String16(std::string& s) {
+    std::uint16_t n = 0;
+    ByteView v;
+    if (!U16(n) || !Raw(n, v)) return false;
+    s.assign(AsString(v));
+    return true;
+  }
+  std::size_t remaining() const { return in_.size() - pos_; }
+  ByteView rest() const { return in_.subspan(pos_); }
+  bool done() const { return pos_ == in_.size(); }
+
+ private:
+  bool UInt(std::uint64_t& v, int n) {
+    if (remaining() < static_cast<std::size_t>(n)) return false;
+    std::uint64_t x = 0;
+    for (int i = 0; i < n; ++i) x = (x << 8) | in_[pos_ + static_cast<std::size_t>(i)];
+    pos_ += static_cast<std::size_t>(n);
+    v = x;
+    return true;
+  }
+  ByteView in_;
+  std::size_t pos_ = 0;
+};
+
+// True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
+// nothing above U+10FFFF) and has no control characters below U+0020.
+inline bool IsCleanUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1fu;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0fu;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3fu);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+}  // namespace backchannel::internal
+
+#endif  // BACKCHANNEL_SRC_ENVELOPE_INTERNAL_BYTE_IO_H_
