@@ -107,7 +107,8 @@ Result<Negotiation> Negotiation::FromJson(std::string_view text) {
   }
   auto domain_json = doc.find("domain");
   if (domain_json == doc.end() || !domain_json->is_object() ||
-      domain_json->value("format", std::string()) != "backchannel.domain") {
+      !domain_json->contains("format") || !(*domain_json)["format"].is_string() ||
+      (*domain_json)["format"].get<std::string>() != "backchannel.domain") {
     return Bad("/domain", "expected a native domain object");
   }
   io_internal::Diagnostics domain_diag("negotiation state: /domain", {});

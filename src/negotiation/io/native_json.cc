@@ -51,7 +51,11 @@ Result<Issue> ReadIssue(const Json& j, const std::string& where, const Diagnosti
       CheckKeys(j, where, {"name", "kind", "options", "lower", "upper", "divisible"}, diag));
   Issue issue;
   BC_ASSIGN_OR_RETURN(issue.name, RequiredString(j, "name", where, diag));
-  const std::string kind = j.value("kind", std::string("discrete"));
+  std::string kind = "discrete";
+  if (auto k = j.find("kind"); k != j.end()) {
+    if (!k->is_string()) return diag.Error(0, where + "/kind", "expected \"discrete\" or \"integer\"");
+    kind = k->get<std::string>();
+  }
   if (auto d = j.find("divisible"); d != j.end()) {
     if (!d->is_boolean()) return diag.Error(0, where + "/divisible", "expected true or false");
     issue.divisible = d->get<bool>();
