@@ -1,18 +1,31 @@
 // The relay's storage, behind one interface: SQLite (embedded default) now,
-// PostgreSQL later. No SQL exists outside the implementations.
+// PostgreSQL later. No SQL exists outside the implementations
+// (src/relay/store/). Schema, transactions and what a server-database
+// implementation must guarantee: docs/relay-store.md.
 //
-// Every method is one transaction: it either commits entirely or changes
-// nothing and returns an error. Implementations are safe to call from many
-// threads and, for server databases, from several relay processes at once
-// (TakeOneTimePreKey must hand a key out exactly once even then).
+// Transactions: every method is one transaction. It either commits entirely
+// or changes nothing and returns an error. A refusal (kNotFound,
+// kAlreadyExists, kResourceExhausted) is decided inside that transaction, so
+// it is never stale.
 //
 // Durability: when a method that writes returns OK, the change is on stable
-// storage (SQLite: WAL with synchronous=FULL, i.e. fsync before commit
-// returns; an implementation may group concurrent commits).
+// storage (SQLite: WAL with synchronous=FULL, i.e. fsync before COMMIT
+// returns; an implementation may group concurrent commits into one fsync).
+//
+// Thread safety: a Store is safe to call from many threads at once, with no
+// external locking. Implementations for server databases are also safe when
+// several relay processes share one database (TakeOneTimePreKey hands a key
+// out exactly once even then). The SQLite store allows several processes on
+// one file too (file locks and a busy timeout), but is meant for one.
+//
+// Errors common to every method: kNotFound when the mailbox does not exist
+// (for every method taking a MailboxId), kIoError when the database fails
+// (the message carries the database's own text). No method throws.
 #ifndef BACKCHANNEL_RELAY_STORE_H_
 #define BACKCHANNEL_RELAY_STORE_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,8 +39,8 @@ namespace backchannel::relay {
 
 using MailboxId = std::array<std::uint8_t, 16>;
 using MessageId = std::array<std::uint8_t, 16>;
-using AuthKey = std::array<std::uint8_t, 32>;        // Ed25519 public key
-using TokenHash = std::array<std::uint8_t, 32>;      // SHA-256 of a delivery token
+using AuthKey = std::array<std::uint8_t, 32>;    // Ed25519 public key
+using TokenHash = std::array<std::uint8_t, 32>;  // SHA-256 of a delivery token
 
 struct MailboxRecord {
   MailboxId id{};
@@ -58,16 +71,17 @@ class Store {
 
   // kAlreadyExists when the id is taken.
   virtual Status CreateMailbox(const MailboxRecord& mailbox) = 0;
-  // kNotFound when there is no such mailbox.
   virtual Result<MailboxRecord> GetMailbox(const MailboxId& id) = 0;
   virtual Status SetDeliveryToken(const MailboxId& id, const TokenHash& hash) = 0;
 
   // Replaces the bundle base (a PreKeyBundle without one-time key) and adds
   // one-time prekeys (replacing all existing ones when `replace_one_time`).
+  // Adding an id that is already stored replaces that key (so a retried
+  // upload is harmless); within one call the last record with an id wins.
   virtual Status PutPreKeys(const MailboxId& id, ByteView bundle_base,
                             const std::vector<OneTimePreKeyRecord>& one_time,
                             bool replace_one_time) = 0;
-  // The bundle base, kNotFound when none was uploaded.
+  // The bundle base; kNotFound also when none was uploaded.
   virtual Result<Bytes> GetBundleBase(const MailboxId& id) = 0;
   // Removes and returns one one-time prekey (lowest id first), exactly once
   // across all callers; nullopt when none is left.
@@ -75,28 +89,47 @@ class Store {
   virtual Result<std::size_t> CountOneTimePreKeys(const MailboxId& id) = 0;
 
   // Appends a message; durable when OK. kResourceExhausted when the mailbox
-  // already holds `max_queue` messages.
+  // already holds `max_queue` messages; kAlreadyExists when the mailbox holds
+  // a message with the same id. Either refusal changes nothing.
   virtual Status AppendMessage(const MailboxId& id, const StoredMessage& message,
                                std::size_t max_queue) = 0;
-  // Oldest first, at most `limit`.
+  // Oldest first (in the order they were appended), at most `limit`.
   virtual Result<std::vector<StoredMessage>> ListMessages(const MailboxId& id,
                                                           std::size_t limit) = 0;
   // kNotFound when the message is not (or no longer) in the mailbox.
   virtual Status DeleteMessage(const MailboxId& id, const MessageId& message) = 0;
   virtual Result<std::size_t> CountMessages(const MailboxId& id) = 0;
-  // Deletes messages received before `cutoff_ms`; returns how many.
+  // Messages queued in all mailboxes (the bc_messages_queued gauge after a
+  // restart).
+  virtual Result<std::size_t> CountAllMessages() = 0;
+  // Deletes messages received before `cutoff_ms` in every mailbox; returns
+  // how many.
   virtual Result<std::size_t> ExpireMessages(std::int64_t cutoff_ms) = 0;
 
   // Records a request nonce for replay protection; kAlreadyExists when the
-  // nonce was seen for this mailbox. Nonces older than `forget_before_ms` may
-  // be dropped.
+  // nonce was seen for this mailbox (and not yet forgotten). Nonces recorded
+  // before `forget_before_ms` (in any mailbox) may be dropped in the same
+  // transaction.
   virtual Status RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
                              std::int64_t forget_before_ms) = 0;
 };
 
-// SQLite in WAL mode with synchronous=FULL at `path` (created if missing;
-// ":memory:" for tests). kIoError when the database cannot be opened.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+struct SqliteStoreOptions {
+  // Connections used for reads besides the one writer connection (WAL lets
+  // readers run while a write commits). Ignored for ":memory:", which has a
+  // single connection.
+  int reader_connections = 4;
+  // How long a statement waits for another process's lock before kIoError.
+  int busy_timeout_ms = 5000;
+};
+
+// SQLite in WAL mode with synchronous=FULL at `path` (created if missing,
+// schema created or migrated; ":memory:" for tests: a private database).
+// kIoError when the database cannot be opened, is not a SQLite database, or
+// is a SQLite database that is not a relay store; kUnsupportedVersion when
+// its schema is newer than this build.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteStoreOptions& options = {});
 
 }  // namespace backchannel::relay
 

@@ -1,0 +1,105 @@
+#include "relay/store/sqlite_schema.h"
+
+#include <array>
+#include <string>
+
+namespace backchannel::relay::sqlite {
+namespace {
+
+// Migration i (0-based) takes the schema from version i to version i+1.
+// Append new migrations; never edit one that has shipped.
+constexpr std::array<const char*, 1> kMigrations = {
+    // Version 1: mailboxes, prekeys, queued messages, request nonces.
+    R"sql(
+CREATE TABLE mailboxes (
+  id          BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 16),
+  auth_key    BLOB    NOT NULL CHECK (length(auth_key) = 32),
+  token_hash  BLOB    NOT NULL CHECK (length(token_hash) = 32),
+  created_ms  INTEGER NOT NULL,
+  bundle_base BLOB,
+  queued      INTEGER NOT NULL DEFAULT 0 CHECK (queued >= 0)
+) WITHOUT ROWID;
+
+CREATE TABLE one_time_prekeys (
+  mailbox_id BLOB    NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+  key_id     INTEGER NOT NULL CHECK (key_id BETWEEN 0 AND 4294967295),
+  key        BLOB    NOT NULL,
+  PRIMARY KEY (mailbox_id, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  mailbox_id  BLOB    NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+  message_id  BLOB    NOT NULL CHECK (length(message_id) = 16),
+  received_ms INTEGER NOT NULL,
+  envelope    BLOB    NOT NULL,
+  UNIQUE (mailbox_id, message_id)
+);
+CREATE INDEX messages_by_mailbox ON messages (mailbox_id, seq);
+CREATE INDEX messages_by_received ON messages (received_ms);
+
+-- mailboxes.queued counts the mailbox's messages, so that the queue limit is
+-- checked in O(1) inside the appending transaction.
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+  UPDATE mailboxes SET queued = queued + 1 WHERE id = NEW.mailbox_id;
+END;
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+  UPDATE mailboxes SET queued = queued - 1 WHERE id = OLD.mailbox_id;
+END;
+
+CREATE TABLE nonces (
+  mailbox_id BLOB    NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+  nonce      BLOB    NOT NULL,
+  seen_ms    INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX nonces_by_seen ON nonces (seen_ms);
+)sql",
+};
+
+Status Migrate(Connection& c) {
+  BC_ASSIGN_OR_RETURN(std::int64_t application_id, c.QueryInt64("PRAGMA application_id"));
+  BC_ASSIGN_OR_RETURN(std::int64_t objects, c.QueryInt64("SELECT count(*) FROM sqlite_schema"));
+  std::int64_t version = 0;
+  if (objects == 0 && application_id == 0) {
+    // A new, empty database: claim it.
+    BC_RETURN_IF_ERROR(
+        c.Exec("PRAGMA application_id = 1111708243;"  // kApplicationId
+               "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+               "INSERT INTO schema_version (version) VALUES (0);"));
+  } else if (application_id != kApplicationId) {
+    return IoError("not a backchannel relay store (a SQLite database of another application)");
+  } else {
+    BC_ASSIGN_OR_RETURN(version, c.QueryInt64("SELECT version FROM schema_version"));
+  }
+  if (version > LatestSchemaVersion()) {
+    return {StatusCode::kUnsupportedVersion,
+            "relay store schema version " + std::to_string(version) +
+                " is newer than this build's " + std::to_string(LatestSchemaVersion())};
+  }
+  for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v) {
+    BC_RETURN_IF_ERROR(c.Exec(kMigrations[v]).WithContext("migration " + std::to_string(v + 1)));
+  }
+  if (version < LatestSchemaVersion()) {
+    BC_ASSIGN_OR_RETURN(auto stmt, c.Prepare("UPDATE schema_version SET version = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(1, LatestSchemaVersion()));
+    BC_RETURN_IF_ERROR(stmt.Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+static_assert(kApplicationId == 1111708243);
+
+std::int64_t LatestSchemaVersion() { return static_cast<std::int64_t>(kMigrations.size()); }
+
+Status MigrateSchema(Connection& connection) {
+  BC_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+  Status s = Migrate(connection);
+  if (s.ok()) s = connection.Exec("COMMIT");
+  if (!s.ok() && connection.InTransaction()) (void)connection.Exec("ROLLBACK");
+  return s;
+}
+
+}  // namespace backchannel::relay::sqlite

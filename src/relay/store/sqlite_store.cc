@@ -1,0 +1,409 @@
+#include "relay/store/sqlite_store.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "relay/store/sqlite_schema.h"
+
+namespace backchannel::relay {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr char kMemoryPath[] = ":memory:";
+
+std::int64_t ClampToInt64(std::size_t n) {
+  return n > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
+             ? std::numeric_limits<std::int64_t>::max()
+             : static_cast<std::int64_t>(n);
+}
+
+template <std::size_t N>
+bool ToArray(const Bytes& bytes, std::array<std::uint8_t, N>& out) {
+  if (bytes.size() != N) return false;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return true;
+}
+
+Status NoMailbox() { return NotFound("no such mailbox"); }
+
+// kNotFound unless the mailbox exists.
+Status CheckMailbox(Connection& c, const MailboxId& id) {
+  BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT 1 FROM mailboxes WHERE id = ?1"));
+  BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+  BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? Status::Ok() : NoMailbox();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<sqlite::Connection>> OpenConfiguredConnection(const std::string& path,
+                                                                     bool writer,
+                                                                     int busy_timeout_ms) {
+  BC_ASSIGN_OR_RETURN(auto c, Connection::Open(path, writer, busy_timeout_ms));
+  // The first statement reads the file header: a file that is not a
+  // database fails here ("file is not a database").
+  BC_ASSIGN_OR_RETURN(std::string mode, c->QueryText("PRAGMA journal_mode = WAL"));
+  if (path != kMemoryPath && mode != "wal") {
+    return IoError("open " + path + ": cannot enable WAL (journal_mode is " + mode + ")");
+  }
+  BC_RETURN_IF_ERROR(
+      c->Exec("PRAGMA synchronous = FULL;"
+              "PRAGMA foreign_keys = ON;"
+              "PRAGMA trusted_schema = OFF;"));
+  if (!writer) BC_RETURN_IF_ERROR(c->Exec("PRAGMA query_only = ON"));
+  return c;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteStoreOptions& options) {
+  auto writer = OpenConfiguredConnection(path, /*writer=*/true, options.busy_timeout_ms);
+  if (!writer.ok()) return writer.error().WithContext("relay store " + path);
+  Status s = sqlite::MigrateSchema(**writer);
+  if (!s.ok()) return s.WithContext("relay store " + path);
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(*writer)));
+}
+
+SqliteStore::SqliteStore(std::string path, const SqliteStoreOptions& options,
+                         std::unique_ptr<sqlite::Connection> writer)
+    : path_(std::move(path)),
+      options_(options),
+      in_memory_(path_ == kMemoryPath || path_.empty()),
+      writer_(std::move(writer)) {}
+
+Status SqliteStore::Write(const Body& body) {
+  std::lock_guard lock(writer_mu_);
+  Connection& c = *writer_;
+  BC_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  Status s = body(c);
+  if (s.ok()) s = c.Exec("COMMIT");
+  // A failed COMMIT may leave the transaction open (e.g. busy) or may have
+  // rolled it back already; either way nothing of it stays.
+  if (!s.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
+  return s;
+}
+
+Status SqliteStore::Read(const Body& body) {
+  if (in_memory_ || options_.reader_connections <= 0) {
+    std::lock_guard lock(writer_mu_);
+    Connection& c = *writer_;
+    BC_RETURN_IF_ERROR(c.Exec("BEGIN"));
+    Status s = body(c);
+    if (s.ok()) s = c.Exec("COMMIT");
+    if (!s.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
+    return s;
+  }
+  BC_ASSIGN_OR_RETURN(auto reader, AcquireReader());
+  Status s = reader->Exec("BEGIN");
+  if (s.ok()) {
+    s = body(*reader);
+    if (s.ok()) s = reader->Exec("COMMIT");
+  }
+  if (reader->InTransaction()) (void)reader->Exec("ROLLBACK");
+  ReleaseReader(std::move(reader));
+  return s;
+}
+
+Result<std::unique_ptr<sqlite::Connection>> SqliteStore::AcquireReader() {
+  {
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [this] {
+      return !idle_readers_.empty() || open_readers_ < options_.reader_connections;
+    });
+    if (!idle_readers_.empty()) {
+      auto reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+    ++open_readers_;  // reserve a slot, open outside the lock
+  }
+  auto reader = OpenConfiguredConnection(path_, /*writer=*/false, options_.busy_timeout_ms);
+  if (!reader.ok()) {
+    {
+      std::lock_guard lock(readers_mu_);
+      --open_readers_;
+    }
+    readers_cv_.notify_one();
+    return reader.error().WithContext("relay store reader");
+  }
+  return std::move(*reader);
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Connection> reader) {
+  {
+    std::lock_guard lock(readers_mu_);
+    idle_readers_.push_back(std::move(reader));
+  }
+  readers_cv_.notify_one();
+}
+
+Status SqliteStore::CreateMailbox(const MailboxRecord& mailbox) {
+  return Write([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("INSERT INTO mailboxes (id, auth_key, token_hash, created_ms) "
+                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, mailbox.id));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(2, mailbox.auth_key));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(3, mailbox.delivery_token_hash));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(4, mailbox.created_ms));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "mailbox exists"};
+    return Status::Ok();
+  });
+}
+
+Result<MailboxRecord> SqliteStore::GetMailbox(const MailboxId& id) {
+  MailboxRecord out;
+  Status s = Read([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("SELECT auth_key, token_hash, created_ms FROM mailboxes "
+                                  "WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NoMailbox();
+    out.id = id;
+    if (!ToArray(stmt.ColumnBlob(0), out.auth_key) ||
+        !ToArray(stmt.ColumnBlob(1), out.delivery_token_hash)) {
+      return Corrupt("mailbox row has a malformed key");
+    }
+    out.created_ms = stmt.ColumnInt64(2);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::SetDeliveryToken(const MailboxId& id, const TokenHash& hash) {
+  return Write([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("UPDATE mailboxes SET token_hash = ?2 WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(2, hash));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    return c.Changes() == 0 ? NoMailbox() : Status::Ok();
+  });
+}
+
+Status SqliteStore::PutPreKeys(const MailboxId& id, ByteView bundle_base,
+                               const std::vector<OneTimePreKeyRecord>& one_time,
+                               bool replace_one_time) {
+  return Write([&](Connection& c) -> Status {
+    {
+      BC_ASSIGN_OR_RETURN(Statement stmt,
+                          c.Prepare("UPDATE mailboxes SET bundle_base = ?2 WHERE id = ?1"));
+      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+      BC_RETURN_IF_ERROR(stmt.BindBlob(2, bundle_base));
+      BC_RETURN_IF_ERROR(stmt.Run());
+      if (c.Changes() == 0) return NoMailbox();
+    }
+    if (replace_one_time) {
+      BC_ASSIGN_OR_RETURN(Statement stmt,
+                          c.Prepare("DELETE FROM one_time_prekeys WHERE mailbox_id = ?1"));
+      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+      BC_RETURN_IF_ERROR(stmt.Run());
+    }
+    for (const OneTimePreKeyRecord& key : one_time) {
+      BC_ASSIGN_OR_RETURN(Statement stmt,
+                          c.Prepare("INSERT INTO one_time_prekeys (mailbox_id, key_id, key) "
+                                    "VALUES (?1, ?2, ?3) "
+                                    "ON CONFLICT (mailbox_id, key_id) DO UPDATE SET key = ?3"));
+      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+      BC_RETURN_IF_ERROR(stmt.BindInt64(2, key.id));
+      BC_RETURN_IF_ERROR(stmt.BindBlob(3, key.key));
+      BC_RETURN_IF_ERROR(stmt.Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<Bytes> SqliteStore::GetBundleBase(const MailboxId& id) {
+  Bytes out;
+  Status s = Read([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("SELECT bundle_base FROM mailboxes WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NoMailbox();
+    if (stmt.ColumnIsNull(0)) return NotFound("no prekey bundle uploaded");
+    out = stmt.ColumnBlob(0);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::optional<OneTimePreKeyRecord>> SqliteStore::TakeOneTimePreKey(const MailboxId& id) {
+  std::optional<OneTimePreKeyRecord> out;
+  Status s = Write([&](Connection& c) -> Status {
+    BC_RETURN_IF_ERROR(CheckMailbox(c, id));
+    // One statement picks and removes the key, inside a write transaction:
+    // no two callers can get the same row.
+    BC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        c.Prepare("DELETE FROM one_time_prekeys WHERE mailbox_id = ?1 AND key_id = "
+                  "(SELECT min(key_id) FROM one_time_prekeys WHERE mailbox_id = ?1) "
+                  "RETURNING key_id, key"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) {
+      out =
+          OneTimePreKeyRecord{static_cast<std::uint32_t>(stmt.ColumnInt64(0)), stmt.ColumnBlob(1)};
+    }
+    return stmt.Run();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::size_t> SqliteStore::CountOneTimePreKeys(const MailboxId& id) {
+  std::size_t out = 0;
+  Status s = Read([&](Connection& c) -> Status {
+    BC_RETURN_IF_ERROR(CheckMailbox(c, id));
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("SELECT count(*) FROM one_time_prekeys WHERE mailbox_id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) out = static_cast<std::size_t>(stmt.ColumnInt64(0));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::AppendMessage(const MailboxId& id, const StoredMessage& message,
+                                  std::size_t max_queue) {
+  return Write([&](Connection& c) -> Status {
+    {
+      BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1"));
+      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+      BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return NoMailbox();
+      if (stmt.ColumnInt64(0) >= ClampToInt64(max_queue)) {
+        return {StatusCode::kResourceExhausted, "mailbox full"};
+      }
+    }
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("INSERT INTO messages (mailbox_id, message_id, received_ms, "
+                                  "envelope) VALUES (?1, ?2, ?3, ?4) "
+                                  "ON CONFLICT (mailbox_id, message_id) DO NOTHING"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(2, message.id));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(3, message.received_ms));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(4, message.envelope));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<StoredMessage>> SqliteStore::ListMessages(const MailboxId& id,
+                                                             std::size_t limit) {
+  std::vector<StoredMessage> out;
+  Status s = Read([&](Connection& c) -> Status {
+    out.clear();
+    BC_RETURN_IF_ERROR(CheckMailbox(c, id));
+    if (limit == 0) return Status::Ok();
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("SELECT message_id, received_ms, envelope FROM messages "
+                                  "WHERE mailbox_id = ?1 ORDER BY seq LIMIT ?2"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(2, ClampToInt64(limit)));
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      StoredMessage m;
+      if (!ToArray(stmt.ColumnBlob(0), m.id)) return Corrupt("message row has a malformed id");
+      m.received_ms = stmt.ColumnInt64(1);
+      m.envelope = stmt.ColumnBlob(2);
+      out.push_back(std::move(m));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::DeleteMessage(const MailboxId& id, const MessageId& message) {
+  return Write([&](Connection& c) -> Status {
+    BC_RETURN_IF_ERROR(CheckMailbox(c, id));
+    BC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        c.Prepare("DELETE FROM messages WHERE mailbox_id = ?1 AND message_id = ?2"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(2, message));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    return c.Changes() == 0 ? NotFound("no such message") : Status::Ok();
+  });
+}
+
+Result<std::size_t> SqliteStore::CountMessages(const MailboxId& id) {
+  std::size_t out = 0;
+  Status s = Read([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NoMailbox();
+    out = static_cast<std::size_t>(stmt.ColumnInt64(0));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::size_t> SqliteStore::CountAllMessages() {
+  std::size_t out = 0;
+  Status s = Read([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(std::int64_t n, c.QueryInt64("SELECT count(*) FROM messages"));
+    out = static_cast<std::size_t>(n);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::size_t> SqliteStore::ExpireMessages(std::int64_t cutoff_ms) {
+  std::size_t out = 0;
+  Status s = Write([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM messages WHERE received_ms < ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(1, cutoff_ms));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    out = static_cast<std::size_t>(c.Changes());
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
+                                std::int64_t forget_before_ms) {
+  if (nonce.empty()) return InvalidArgument("empty nonce");
+  return Write([&](Connection& c) -> Status {
+    BC_RETURN_IF_ERROR(CheckMailbox(c, id));
+    {
+      BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM nonces WHERE seen_ms < ?1"));
+      BC_RETURN_IF_ERROR(stmt.BindInt64(1, forget_before_ms));
+      BC_RETURN_IF_ERROR(stmt.Run());
+    }
+    BC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        c.Prepare("INSERT INTO nonces (mailbox_id, nonce, seen_ms) "
+                  "VALUES (?1, ?2, ?3) ON CONFLICT (mailbox_id, nonce) DO NOTHING"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(2, nonce));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(3, now_ms));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "nonce replayed"};
+    return Status::Ok();
+  });
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteStoreOptions& options) {
+  BC_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(path, options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace backchannel::relay

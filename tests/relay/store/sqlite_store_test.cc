@@ -1,0 +1,194 @@
+// The SQLite store: the conformance suite on ":memory:" and on a file, plus
+// what only SQLite has (WAL and synchronous settings, schema versioning,
+// files that are not a relay store, unwritable locations).
+#include "relay/store/sqlite_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "relay/store/sqlite_connection.h"
+#include "relay/store/sqlite_schema.h"
+#include "relay/store/store_conformance.h"
+
+namespace backchannel::relay::testing {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, StoreConformanceTest,
+    ::testing::Values(
+        StoreFactory{"Memory", [](const std::string&) { return OpenSqliteStore(":memory:"); },
+                     false},
+        StoreFactory{"File",
+                     [](const std::string& dir) { return OpenSqliteStore(dir + "/relay.db"); },
+                     true},
+        StoreFactory{"FileNoReaderPool",
+                     [](const std::string& dir) {
+                       SqliteStoreOptions options;
+                       options.reader_connections = 0;
+                       return OpenSqliteStore(dir + "/relay.db", options);
+                     },
+                     true}),
+    StoreFactoryName);
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    ASSERT_FALSE(dir_.empty());
+    path_ = dir_ + "/relay.db";
+  }
+  void TearDown() override {
+    chmod(dir_.c_str(), 0700);
+    RemoveTree(dir_);
+  }
+
+  std::string dir_;
+  std::string path_;
+};
+
+MailboxRecord SomeMailbox() {
+  MailboxRecord r;
+  r.id.fill(1);
+  r.auth_key.fill(2);
+  r.delivery_token_hash.fill(3);
+  return r;
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+TEST_F(SqliteStoreTest, FileIsInWalModeWithFullSync) {
+  auto store = OpenSqliteStore(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto c = OpenConfiguredConnection(path_, /*writer=*/false, 1000);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(*(*c)->QueryText("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(*(*c)->QueryInt64("PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(*(*c)->QueryInt64("PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(*(*c)->QueryInt64("PRAGMA application_id"), sqlite::kApplicationId);
+  EXPECT_EQ(*(*c)->QueryInt64("SELECT version FROM schema_version"), sqlite::LatestSchemaVersion());
+}
+
+TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsAnIoError) {
+  WriteFile(path_, std::string(4096, 'x'));
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError);
+  EXPECT_THAT(std::string(store.error().message()), ::testing::HasSubstr("not a database"));
+}
+
+TEST_F(SqliteStoreTest, StoreWithDamagedHeaderIsAnIoError) {
+  {
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->CreateMailbox(SomeMailbox()).ok());
+  }
+  {
+    std::fstream f(path_, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(0);
+    f << "garbage garbage garbage garbage";
+  }
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError) << store.error();
+}
+
+TEST_F(SqliteStoreTest, OtherApplicationsDatabaseIsRefused) {
+  {
+    auto c = sqlite::Connection::Open(path_, /*create=*/true, 1000);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ASSERT_TRUE((*c)->Exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hi')").ok());
+  }
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError);
+  EXPECT_THAT(std::string(store.error().message()),
+              ::testing::HasSubstr("not a backchannel relay store"));
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+  {
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  {
+    auto c = sqlite::Connection::Open(path_, /*create=*/false, 1000);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->Exec("UPDATE schema_version SET version = 999").ok());
+  }
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code(), StatusCode::kUnsupportedVersion) << store.error();
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsTheSchemaVersion) {
+  for (int i = 0; i < 3; ++i) {
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+}
+
+TEST_F(SqliteStoreTest, PathUnderARegularFileIsAnIoError) {
+  WriteFile(dir_ + "/plain", "not a directory");
+  auto store = OpenSqliteStore(dir_ + "/plain/relay.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError) << store.error();
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyDirectoryIsAnIoError) {
+  if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  ASSERT_EQ(chmod(dir_.c_str(), 0500), 0);
+  auto store = OpenSqliteStore(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError) << store.error();
+}
+
+TEST_F(SqliteStoreTest, WriteFailureLeavesStoreUsableAndUnchanged) {
+  // A second connection holds the write lock: the store's write times out
+  // with kIoError (busy), rolls back, and works once the lock is gone.
+  SqliteStoreOptions options;
+  options.busy_timeout_ms = 50;
+  auto store = OpenSqliteStore(path_, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->CreateMailbox(SomeMailbox()).ok());
+  StoredMessage m;
+  m.id.fill(9);
+  m.envelope = Bytes{1, 2, 3};
+  {
+    auto blocker = sqlite::Connection::Open(path_, /*create=*/false, 0);
+    ASSERT_TRUE(blocker.ok());
+    ASSERT_TRUE((*blocker)->Exec("BEGIN IMMEDIATE").ok());
+    Status s = (*store)->AppendMessage(SomeMailbox().id, m, 10);
+    EXPECT_EQ(s.code(), StatusCode::kIoError) << s;
+    // Reads still work while another connection writes (WAL).
+    auto count = (*store)->CountMessages(SomeMailbox().id);
+    ASSERT_TRUE(count.ok()) << count.status();
+    EXPECT_EQ(*count, 0u);
+    ASSERT_TRUE((*blocker)->Exec("ROLLBACK").ok());
+  }
+  ASSERT_TRUE((*store)->AppendMessage(SomeMailbox().id, m, 10).ok());
+  EXPECT_EQ(*(*store)->CountMessages(SomeMailbox().id), 1u);
+}
+
+TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOther) {
+  auto a = OpenSqliteStore(path_);
+  auto b = OpenSqliteStore(path_);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->CreateMailbox(SomeMailbox()).ok());
+  ASSERT_TRUE((*b)->PutPreKeys(SomeMailbox().id, Bytes{1}, {{1, Bytes(33, 5)}}, false).ok());
+  auto taken = (*a)->TakeOneTimePreKey(SomeMailbox().id);
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  auto none = (*b)->TakeOneTimePreKey(SomeMailbox().id);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+}  // namespace
+}  // namespace backchannel::relay::testing

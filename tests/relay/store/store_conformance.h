@@ -1,0 +1,53 @@
+// The Store conformance suite: every implementation of relay::Store must pass
+// it. An implementation joins by instantiating the suite with a factory:
+//
+//   INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest,
+//                            testing::Values(StoreFactory{"postgres", ...}),
+//                            StoreFactoryName);
+//
+// Each test gets a fresh temporary directory; `open(dir)` must return an
+// empty store the first time and, when `persistent`, the same data when
+// called again with the same directory (after the first store is destroyed).
+#ifndef BACKCHANNEL_TESTS_RELAY_STORE_STORE_CONFORMANCE_H_
+#define BACKCHANNEL_TESTS_RELAY_STORE_STORE_CONFORMANCE_H_
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "backchannel/relay/store.h"
+
+namespace backchannel::relay::testing {
+
+struct StoreFactory {
+  std::string name;
+  std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+  bool persistent = false;
+};
+
+inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
+  return info.param.name;
+}
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Destroys the store and opens it again on the same directory.
+  void Reopen();
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// A fresh directory under $TMPDIR (or /tmp); removed with its contents by
+// RemoveTree.
+std::string MakeTempDir();
+void RemoveTree(const std::string& dir);
+
+}  // namespace backchannel::relay::testing
+
+#endif  // BACKCHANNEL_TESTS_RELAY_STORE_STORE_CONFORMANCE_H_
