@@ -1,0 +1,174 @@
+// Credentials, revocation lists and the trust store: each refusal has its own
+// code and a message that names the reason.
+#include "backchannel/identity/credential.h"
+
+#include <gtest/gtest.h>
+
+#include "backchannel/identity/authority.h"
+#include "backchannel/identity/trust_store.h"
+
+namespace backchannel::identity {
+namespace {
+
+constexpr std::int64_t kNow = 1'770'000'000;  // 2026-02-02
+constexpr std::int64_t kDay = 86'400;
+
+class CredentialTest : public ::testing::Test {
+ protected:
+  CredentialTest()
+      : authority_(*Authority::Generate("United States")),
+        identity_(crypto::GenerateX25519KeyPair().public_key) {
+    EXPECT_TRUE(trust_.AddAuthority(authority_.public_key(), "US State Department").ok());
+  }
+
+  Credential IssueFor(std::uint64_t serial, std::int64_t not_before = kNow - kDay,
+                      std::int64_t expiry = kNow + 30 * kDay) {
+    CredentialRequest req;
+    req.identity_key = identity_;
+    req.role = Role::kEnvoy;
+    req.display_name = "Ambassador Zalmay";
+    req.not_before = not_before;
+    req.expiry = expiry;
+    req.serial = serial;
+    auto c = authority_.Issue(req);
+    EXPECT_TRUE(c.ok()) << c.error();
+    return *c;
+  }
+
+  Status Verify(const Credential& c) { return VerifyCredential(c, trust_, kNow, identity_); }
+
+  Authority authority_;
+  session::PublicKey identity_;
+  TrustStore trust_;
+};
+
+void ExpectError(const Status& s, StatusCode code, std::string_view words) {
+  EXPECT_EQ(s.code(), code) << s;
+  EXPECT_NE(s.message().find(words), std::string_view::npos) << s;
+}
+
+TEST_F(CredentialTest, ValidCredentialVerifies) {
+  EXPECT_TRUE(Verify(IssueFor(1)).ok());
+  EXPECT_TRUE(VerifyCredentialSignature(IssueFor(1)).ok());
+}
+
+TEST_F(CredentialTest, EncodingRoundTrips) {
+  const Credential c = IssueFor(7);
+  auto text = CredentialToText(c);
+  ASSERT_TRUE(text.ok());
+  auto back = CredentialFromText(*text);
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(*EncodeCredential(*back), *EncodeCredential(c));
+  EXPECT_TRUE(Verify(*back).ok());
+  EXPECT_EQ(back->side, "United States");
+  EXPECT_EQ(back->role, Role::kEnvoy);
+  EXPECT_EQ(back->serial, 7u);
+}
+
+TEST_F(CredentialTest, ExpiredAndNotYetValid) {
+  ExpectError(Verify(IssueFor(1, kNow - 10 * kDay, kNow - kDay)), StatusCode::kFailedPrecondition,
+              "credential expired on 2026-02-01");
+  ExpectError(Verify(IssueFor(1, kNow + kDay, kNow + 10 * kDay)), StatusCode::kFailedPrecondition,
+              "not valid until 2026-02-03");
+}
+
+TEST_F(CredentialTest, Revoked) {
+  const Credential c = IssueFor(5);
+  ASSERT_TRUE(trust_.UpdateRevocations(*authority_.Revoke(kNow, 1, {3, 5})).ok());
+  ExpectError(Verify(c), StatusCode::kPermissionDenied,
+              "credential revoked by US State Department");
+  EXPECT_TRUE(Verify(IssueFor(4)).ok());
+}
+
+TEST_F(CredentialTest, WrongSignature) {
+  Credential c = IssueFor(1);
+  c.display_name = "Someone Else";
+  ExpectError(Verify(c), StatusCode::kBadSignature, "signature");
+  c = IssueFor(1);
+  c.signature[10] ^= 1;
+  ExpectError(Verify(c), StatusCode::kBadSignature, "signature");
+}
+
+TEST_F(CredentialTest, UnknownAuthority) {
+  auto other = *Authority::Generate("Elsewhere");
+  CredentialRequest req{identity_, Role::kMediator, "Lakhdar", kNow - kDay, kNow + kDay, 1};
+  ExpectError(Verify(*other.Issue(req)), StatusCode::kUntrusted,
+              "credential from an authority you do not trust");
+}
+
+TEST_F(CredentialTest, IdentityMismatch) {
+  const Credential c = IssueFor(1);
+  const session::PublicKey other = crypto::GenerateX25519KeyPair().public_key;
+  ExpectError(VerifyCredential(c, trust_, kNow, other), StatusCode::kUntrusted,
+              "another identity key");
+}
+
+TEST_F(CredentialTest, IssueRefusesBadFields) {
+  CredentialRequest req{identity_, Role::kEnvoy, "", kNow, kNow + kDay, 1};
+  EXPECT_EQ(authority_.Issue(req).status().code(), StatusCode::kInvalidArgument);
+  req.display_name = "ok";
+  req.expiry = req.not_before;
+  EXPECT_EQ(authority_.Issue(req).status().code(), StatusCode::kInvalidArgument);
+  req.expiry = kNow + 1;
+  req.display_name = "bad\xff";
+  EXPECT_EQ(authority_.Issue(req).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Authority::Generate("").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(CredentialTest, DecoderRejectsMalformed) {
+  const Bytes good = *EncodeCredential(IssueFor(1));
+  EXPECT_EQ(DecodeCredential({}).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_EQ(DecodeCredential(ByteView(good).first(good.size() - 1)).status().code(),
+            StatusCode::kInvalidMessage);
+  Bytes longer = good;
+  longer.push_back(0);
+  EXPECT_EQ(DecodeCredential(longer).status().code(), StatusCode::kInvalidMessage);
+  Bytes bad = good;
+  bad[0] = 2;
+  EXPECT_EQ(DecodeCredential(bad).status().code(), StatusCode::kUnsupportedVersion);
+  bad = good;
+  bad[1 + 33 + 32] = 9;  // role
+  EXPECT_EQ(DecodeCredential(bad).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_EQ(CredentialFromText("not base64!").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(CredentialTest, RevocationListSequenceRules) {
+  const RevocationList first = *authority_.Revoke(kNow, 2, {9, 1, 9});
+  EXPECT_EQ(first.revoked_serials, (std::vector<std::uint64_t>{1, 9}));
+  ASSERT_TRUE(trust_.UpdateRevocations(first).ok());
+  EXPECT_TRUE(trust_.UpdateRevocations(first).ok());  // the same list again
+  ExpectError(trust_.UpdateRevocations(*authority_.Revoke(kNow, 1, {})),
+              StatusCode::kFailedPrecondition, "older");
+  ExpectError(trust_.UpdateRevocations(*authority_.Revoke(kNow + 1, 2, {1})),
+              StatusCode::kFailedPrecondition, "differs");
+  RevocationList forged = *authority_.Revoke(kNow, 3, {1, 2, 9});
+  forged.revoked_serials.pop_back();
+  EXPECT_EQ(trust_.UpdateRevocations(forged).code(), StatusCode::kBadSignature);
+  auto stranger = *Authority::Generate("Elsewhere");
+  EXPECT_EQ(trust_.UpdateRevocations(*stranger.Revoke(kNow, 5, {})).code(), StatusCode::kUntrusted);
+  ASSERT_TRUE(trust_.UpdateRevocations(*authority_.Revoke(kNow, 3, {1, 9, 20})).ok());
+  EXPECT_EQ(trust_.Find(authority_.public_key())->revocations->sequence, 3u);
+}
+
+TEST_F(CredentialTest, RevocationListEncoding) {
+  const RevocationList l = *authority_.Revoke(kNow, 4, {1, 2, 3});
+  auto back = RevocationListFromText(*RevocationListToText(l));
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(back->revoked_serials, l.revoked_serials);
+  EXPECT_TRUE(VerifyRevocationListSignature(*back).ok());
+  Bytes bytes = *EncodeRevocationList(l);
+  bytes[bytes.size() - 64 - 1] = 1;  // last serial 3 -> descending order
+  EXPECT_EQ(DecodeRevocationList(bytes).status().code(), StatusCode::kInvalidMessage);
+  bytes = *EncodeRevocationList(l);
+  bytes.pop_back();
+  EXPECT_EQ(DecodeRevocationList(bytes).status().code(), StatusCode::kInvalidMessage);
+}
+
+TEST(RoleTest, Names) {
+  EXPECT_EQ(*ParseRole("mediator"), Role::kMediator);
+  EXPECT_EQ(RoleName(Role::kPrincipal), "principal");
+  EXPECT_EQ(ParseRole("king").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace backchannel::identity

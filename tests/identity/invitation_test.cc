@@ -1,0 +1,105 @@
+// Invitation codes and their QR rendering.
+#include "backchannel/identity/invitation.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace backchannel::identity {
+namespace {
+
+Invitation MakeInvitation() {
+  Invitation inv;
+  inv.relay_address = "relay.example.org:8443";
+  crypto::RandomBytes(inv.relay_certificate_sha256);
+  crypto::RandomBytes(inv.inviter_address.mailbox);
+  crypto::RandomBytes(inv.inviter_address.delivery_token);
+  inv.inviter_identity = crypto::GenerateX25519KeyPair().public_key;
+  crypto::RandomBytes(inv.authority_key);
+  inv.authority_label = "Ministry of Foreign Affairs";
+  inv.display_name = "Envoy Sharif";
+  return inv;
+}
+
+TEST(InvitationTest, RoundTrip) {
+  const Invitation inv = MakeInvitation();
+  auto text = InvitationToText(inv);
+  ASSERT_TRUE(text.ok()) << text.error();
+  EXPECT_TRUE(text->starts_with("bc1-"));
+  auto back = InvitationFromText(*text);
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(*back, inv);
+  // Line breaks and spaces from copying are ignored.
+  std::string wrapped = *text;
+  wrapped.insert(20, "\n  ");
+  EXPECT_EQ(*InvitationFromText(wrapped), inv);
+}
+
+TEST(InvitationTest, EveryChangedCharacterIsDetected) {
+  const std::string text = *InvitationToText(MakeInvitation());
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (std::size_t i = 4; i < text.size(); ++i) {
+    std::string damaged = text;
+    damaged[i] = alphabet[(alphabet.find(text[i]) + 1 + i) % alphabet.size()];
+    if (damaged == text) continue;
+    auto r = InvitationFromText(damaged);
+    ASSERT_FALSE(r.ok()) << "position " << i;
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.error().message().find("invitation code is damaged"), std::string_view::npos);
+  }
+  EXPECT_EQ(InvitationFromText(text.substr(0, text.size() - 1)).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(InvitationTest, PrefixAndVersion) {
+  const std::string text = *InvitationToText(MakeInvitation());
+  EXPECT_EQ(InvitationFromText("hello").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(InvitationFromText("xx1-" + text.substr(4)).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(InvitationFromText("bc2-" + text.substr(4)).status().code(),
+            StatusCode::kUnsupportedVersion);
+  Bytes body = *EncodeInvitation(MakeInvitation());
+  body[0] = 2;
+  EXPECT_EQ(DecodeInvitation(body).status().code(), StatusCode::kUnsupportedVersion);
+}
+
+TEST(InvitationTest, BadFields) {
+  Invitation inv = MakeInvitation();
+  inv.relay_address = "no-port";
+  EXPECT_EQ(InvitationToText(inv).status().code(), StatusCode::kInvalidArgument);
+  inv = MakeInvitation();
+  inv.display_name.clear();
+  EXPECT_EQ(InvitationToText(inv).status().code(), StatusCode::kInvalidArgument);
+  Bytes body = *EncodeInvitation(MakeInvitation());
+  body.push_back(0);
+  EXPECT_EQ(DecodeInvitation(body).status().code(), StatusCode::kInvalidMessage);
+}
+
+// Number of UTF-8 code points in `s`.
+std::size_t CodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+TEST(QrTest, RendersASquareOfHalfBlocks) {
+  const std::string text = *InvitationToText(MakeInvitation());
+  auto qr = RenderQr(text);
+  ASSERT_TRUE(qr.ok()) << qr.error();
+  std::istringstream in(*qr);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_FALSE(lines.empty());
+  const std::size_t width = CodePoints(lines[0]);
+  const std::size_t modules = width - 4;
+  EXPECT_EQ((modules - 21) % 4, 0u) << "not a QR code size: " << modules;
+  EXPECT_GE(modules, 21u);
+  EXPECT_EQ(lines.size(), (width + 1) / 2);
+  for (const std::string& line : lines) EXPECT_EQ(CodePoints(line), width);
+  // The first line is quiet zone: all light.
+  EXPECT_EQ(lines[0].find(' '), std::string::npos);
+  EXPECT_EQ(RenderQr(std::string(8000, 'x')).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace backchannel::identity
