@@ -121,6 +121,10 @@ struct SqliteStoreOptions {
   int reader_connections = 4;
   // How long a statement waits for another process's lock before kIoError.
   int busy_timeout_ms = 5000;
+  // Group commit: AppendMessage calls that arrive while a commit is under way
+  // are committed together in the next transaction (one fsync), each still
+  // refused or accepted on its own. Returns only after its batch is durable.
+  bool group_commit = true;
 };
 
 // SQLite in WAL mode with synchronous=FULL at `path` (created if missing,

@@ -1,7 +1,7 @@
 #include "relay/store/sqlite_store.h"
 
 #include <algorithm>
-#include <cstring>
+#include <cstddef>
 #include <limits>
 #include <utility>
 
@@ -37,6 +37,40 @@ Status CheckMailbox(Connection& c, const MailboxId& id) {
   BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? Status::Ok() : NoMailbox();
 }
+
+// One append inside an open write transaction. A refusal (IsRefusal)
+// changes nothing; any other error leaves the transaction to be rolled back.
+Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& message,
+                 std::size_t max_queue) {
+  {
+    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NoMailbox();
+    if (stmt.ColumnInt64(0) >= ClampToInt64(max_queue)) {
+      return {StatusCode::kResourceExhausted, "mailbox full"};
+    }
+  }
+  BC_ASSIGN_OR_RETURN(Statement stmt,
+                      c.Prepare("INSERT INTO messages (mailbox_id, message_id, received_ms, "
+                                "envelope) VALUES (?1, ?2, ?3, ?4) "
+                                "ON CONFLICT (mailbox_id, message_id) DO NOTHING"));
+  BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+  BC_RETURN_IF_ERROR(stmt.BindBlob(2, message.id));
+  BC_RETURN_IF_ERROR(stmt.BindInt64(3, message.received_ms));
+  BC_RETURN_IF_ERROR(stmt.BindBlob(4, message.envelope));
+  BC_RETURN_IF_ERROR(stmt.Run());
+  if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
+  return Status::Ok();
+}
+
+// Answers that a transaction may continue after: they changed nothing.
+bool IsRefusal(const Status& s) {
+  return s.code() == StatusCode::kNotFound || s.code() == StatusCode::kResourceExhausted ||
+         s.code() == StatusCode::kAlreadyExists;
+}
+
+constexpr std::size_t kMaxBatch = 256;
 
 }  // namespace
 
@@ -275,28 +309,45 @@ Result<std::size_t> SqliteStore::CountOneTimePreKeys(const MailboxId& id) {
 
 Status SqliteStore::AppendMessage(const MailboxId& id, const StoredMessage& message,
                                   std::size_t max_queue) {
-  return Write([&](Connection& c) -> Status {
-    {
-      BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1"));
-      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-      BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) return NoMailbox();
-      if (stmt.ColumnInt64(0) >= ClampToInt64(max_queue)) {
-        return {StatusCode::kResourceExhausted, "mailbox full"};
-      }
+  if (!options_.group_commit) {
+    return Write([&](Connection& c) { return AppendOne(c, id, message, max_queue); });
+  }
+  PendingAppend me{&id, &message, max_queue, Status::Ok()};
+  std::unique_lock lock(append_mu_);
+  append_queue_.push_back(&me);
+  append_cv_.wait(lock, [&] { return me.done || !append_leader_; });
+  if (me.done) return me.result;
+  // Leader: commit what has queued up (at most kMaxBatch at a time) until
+  // this call's own entry is durable, then hand leadership on.
+  append_leader_ = true;
+  while (!me.done) {
+    const std::size_t n = std::min(append_queue_.size(), kMaxBatch);
+    std::vector<PendingAppend*> batch(append_queue_.begin(),
+                                      append_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    append_queue_.erase(append_queue_.begin(),
+                        append_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    CommitAppendBatch(batch);
+    lock.lock();
+    for (PendingAppend* p : batch) p->done = true;
+    append_cv_.notify_all();
+  }
+  append_leader_ = false;
+  append_cv_.notify_all();
+  return me.result;
+}
+
+void SqliteStore::CommitAppendBatch(const std::vector<PendingAppend*>& batch) {
+  std::vector<Status> results(batch.size());
+  Status s = Write([&](Connection& c) -> Status {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const PendingAppend& p = *batch[i];
+      results[i] = AppendOne(c, *p.id, *p.message, p.max_queue);
+      if (!results[i].ok() && !IsRefusal(results[i])) return results[i];
     }
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("INSERT INTO messages (mailbox_id, message_id, received_ms, "
-                                  "envelope) VALUES (?1, ?2, ?3, ?4) "
-                                  "ON CONFLICT (mailbox_id, message_id) DO NOTHING"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(2, message.id));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(3, message.received_ms));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(4, message.envelope));
-    BC_RETURN_IF_ERROR(stmt.Run());
-    if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
     return Status::Ok();
   });
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = s.ok() ? results[i] : s;
 }
 
 Result<std::vector<StoredMessage>> SqliteStore::ListMessages(const MailboxId& id,

@@ -8,6 +8,10 @@
 //
 // Transactions: writes run in BEGIN IMMEDIATE ... COMMIT on the writer,
 // reads in BEGIN ... COMMIT on a reader; a failed method rolls back.
+// Group commit: concurrent AppendMessage calls queue up; one of them (the
+// leader) commits the queue in one transaction while the others wait for
+// their result. A refusal in a batch changes nothing, so it does not affect
+// the other entries; a database failure fails the whole batch.
 // Durability: journal_mode=WAL, synchronous=FULL: COMMIT returns after the
 // WAL is fsynced.
 //
@@ -65,6 +69,17 @@ class SqliteStore final : public Store {
   // Runs `body` in one read transaction on a reader connection.
   Status Read(const Body& body);
 
+  // Group commit (options_.group_commit): one queued AppendMessage call.
+  struct PendingAppend {
+    const MailboxId* id;
+    const StoredMessage* message;
+    std::size_t max_queue;
+    Status result;
+    bool done = false;  // guarded by append_mu_
+  };
+  // Commits `batch` in one write transaction and sets each entry's result.
+  void CommitAppendBatch(const std::vector<PendingAppend*>& batch);
+
   // Reader pool.
   Result<std::unique_ptr<sqlite::Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<sqlite::Connection> reader);
@@ -75,6 +90,14 @@ class SqliteStore final : public Store {
 
   std::mutex writer_mu_;
   std::unique_ptr<sqlite::Connection> writer_;  // guarded by writer_mu_
+
+  // Appends waiting for the next group commit, and whether a thread is
+  // committing batches (the leader). Lock order: append_mu_ is never held
+  // while taking writer_mu_.
+  std::mutex append_mu_;
+  std::condition_variable append_cv_;
+  std::vector<PendingAppend*> append_queue_;  // guarded by append_mu_
+  bool append_leader_ = false;                // guarded by append_mu_
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

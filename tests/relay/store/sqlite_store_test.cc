@@ -8,8 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "relay/store/sqlite_connection.h"
 #include "relay/store/sqlite_schema.h"
@@ -25,6 +29,13 @@ INSTANTIATE_TEST_SUITE_P(
                      false},
         StoreFactory{"File",
                      [](const std::string& dir) { return OpenSqliteStore(dir + "/relay.db"); },
+                     true},
+        StoreFactory{"FileNoGroupCommit",
+                     [](const std::string& dir) {
+                       SqliteStoreOptions options;
+                       options.group_commit = false;
+                       return OpenSqliteStore(dir + "/relay.db", options);
+                     },
                      true},
         StoreFactory{"FileNoReaderPool",
                      [](const std::string& dir) {
@@ -188,6 +199,49 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOther) {
   auto none = (*b)->TakeOneTimePreKey(SomeMailbox().id);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+// Durable appends per second on a file, by thread count, with and without
+// group commit. A measurement, not a check: run it by hand with
+//   relay_store_test --gtest_also_run_disabled_tests --gtest_filter='*Throughput*'
+TEST_F(SqliteStoreTest, DISABLED_AppendThroughput) {
+  for (bool group : {false, true}) {
+    for (int threads : {1, 8, 32}) {
+      const std::string path =
+          dir_ + "/tp-" + std::to_string(group) + "-" + std::to_string(threads) + ".db";
+      SqliteStoreOptions options;
+      options.group_commit = group;
+      auto store = OpenSqliteStore(path, options);
+      ASSERT_TRUE(store.ok()) << store.status();
+      for (int t = 0; t < threads; ++t) {
+        MailboxRecord r = SomeMailbox();
+        r.id[0] = static_cast<std::uint8_t>(t);
+        ASSERT_TRUE((*store)->CreateMailbox(r).ok());
+      }
+      const int per_thread = 2000 / threads;
+      auto start = std::chrono::steady_clock::now();
+      std::vector<std::thread> workers;
+      for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+          MailboxId id = SomeMailbox().id;
+          id[0] = static_cast<std::uint8_t>(t);
+          for (int i = 0; i < per_thread; ++i) {
+            StoredMessage m;
+            m.id.fill(0);
+            m.id[0] = static_cast<std::uint8_t>(i);
+            m.id[1] = static_cast<std::uint8_t>(i >> 8);
+            m.envelope = Bytes(4096, 0x5A);
+            EXPECT_TRUE((*store)->AppendMessage(id, m, 100'000).ok());
+          }
+        });
+      }
+      for (auto& w : workers) w.join();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::printf("group_commit=%d threads=%2d appends=%d  %.0f appends/s\n", group ? 1 : 0,
+                  threads, per_thread * threads, per_thread * threads / seconds);
+    }
+  }
 }
 
 }  // namespace

@@ -499,6 +499,26 @@ TEST_P(StoreConformanceTest, ConcurrentAppendsRespectTheQueueLimitExactly) {
   EXPECT_EQ(store_->ListMessages(Mailbox(1), 1000)->size(), kLimit);
 }
 
+TEST_P(StoreConformanceTest, ConcurrentDuplicateAppendsQueueOneCopy) {
+  ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
+  std::atomic<int> accepted{0};
+  std::atomic<int> duplicate{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Each thread posts message 1 (a retry storm) and one of its own.
+      Status s = store_->AppendMessage(Mailbox(1), Message(1), kMaxQueue);
+      if (s.ok()) ++accepted;
+      if (s.code() == StatusCode::kAlreadyExists) ++duplicate;
+      EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(100 + t), kMaxQueue), IsOk());
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_EQ(duplicate.load(), kThreads - 1);
+  EXPECT_EQ(*store_->CountMessages(Mailbox(1)), static_cast<std::size_t>(kThreads + 1));
+}
+
 TEST_P(StoreConformanceTest, ConcurrentNonceIsAcceptedOnce) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
   std::atomic<int> accepted{0};
