@@ -1,0 +1,441 @@
+// The only translation unit of the relay that includes Beast (they are slow
+// to compile). Layout, one role per class:
+//   Server::Impl   io_context + threads, TLS context, listener, expiry timer
+//   Registry       mailbox -> connected WebSocket sessions (mutex)
+//   WsSession      one WebSocket: reader and writer coroutines on a strand,
+//                  one write in flight with a queue behind it
+//   HttpSession()  a coroutine per TLS connection: read, Router, write
+#include "backchannel/relay/server.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "tls_cert.h"
+
+namespace backchannel::relay {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using beast::error_code;
+
+// Errors that are part of normal connection life and are not logged.
+bool IsExpected(const error_code& ec) {
+  return ec == net::error::operation_aborted || ec == http::error::end_of_stream ||
+         ec == websocket::error::closed || ec == ssl::error::stream_truncated ||
+         ec == beast::error::timeout || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe;
+}
+
+void LogError(const char* what, const error_code& ec) {
+  if (!IsExpected(ec)) std::cerr << "backchanneld: " << what << ": " << ec.message() << '\n';
+}
+
+Status ToStatus(const error_code& ec, std::string_view context) {
+  return IoError(std::string(context) + ": " + ec.message());
+}
+
+// Per-connection token bucket: `rate` tokens per second, at most `burst`.
+class TokenBucket {
+ public:
+  TokenBucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst) {}
+  bool Take() {
+    const auto now = std::chrono::steady_clock::now();
+    tokens_ =
+        std::min(burst_, tokens_ + rate_ * std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+
+ private:
+  double rate_, burst_, tokens_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+class WsSession;
+
+// mailbox -> sessions subscribed to it. Thread safe (one mutex).
+class Registry {
+ public:
+  void Add(const MailboxId& mb, const std::shared_ptr<WsSession>& s) {
+    std::lock_guard<std::mutex> l(mu_);
+    subs_[mb].push_back(s);
+  }
+  void Remove(const MailboxId& mb, const WsSession* s) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = subs_.find(mb);
+    if (it == subs_.end()) return;
+    std::erase_if(it->second, [&](const std::weak_ptr<WsSession>& w) {
+      auto p = w.lock();
+      return !p || p.get() == s;
+    });
+    if (it->second.empty()) subs_.erase(it);
+  }
+  std::vector<std::shared_ptr<WsSession>> Get(const MailboxId& mb) {
+    std::vector<std::shared_ptr<WsSession>> out;
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = subs_.find(mb);
+    if (it == subs_.end()) return out;
+    for (auto& w : it->second) {
+      if (auto p = w.lock()) out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<MailboxId, std::vector<std::weak_ptr<WsSession>>> subs_;  // guarded by mu_
+};
+
+// One WebSocket connection. All members are touched only on the strand of
+// ws_ (Deliver* post there).
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(TlsStream stream, Router& router, Registry& registry, const MailboxId& mb)
+      : ws_(std::move(stream)),
+        wake_(ws_.get_executor()),
+        router_(router),
+        registry_(registry),
+        mailbox_(mb) {}
+
+  // From any thread.
+  void Deliver(const StoredMessage& m) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), m] { self->Enqueue(m); });
+  }
+  void DeliverPreKeysLow(std::size_t remaining) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), remaining] {
+      self->Push(EncodeWsPreKeysLow(remaining), false);
+    });
+  }
+
+  net::awaitable<void> Run(http::request<http::string_body> upgrade) {
+    error_code ec;
+    auto tok = net::redirect_error(net::use_awaitable, ec);
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(64 * 1024);
+    co_await ws_.async_accept(upgrade, tok);
+    if (ec) co_return LogError("websocket accept", ec);
+    auto self = shared_from_this();
+    registry_.Add(mailbox_, self);
+    // Queued messages first; a message posted meanwhile may arrive both ways
+    // and is pushed once (pushed_).
+    auto pending = router_.Pending(mailbox_, router_.options().max_queue);
+    if (pending.ok()) {
+      for (const StoredMessage& m : *pending) Enqueue(m);
+    }
+    auto remaining = router_.OneTimeRemaining(mailbox_);
+    if (remaining.ok() && *remaining < router_.options().prekeys_low_below) {
+      Push(EncodeWsPreKeysLow(*remaining), false);
+    }
+    net::co_spawn(ws_.get_executor(), Writer(self), net::detached);
+    beast::flat_buffer buf;
+    for (;;) {
+      co_await ws_.async_read(buf, tok);
+      if (ec) {
+        LogError("websocket read", ec);
+        break;
+      }
+      const std::string text = beast::buffers_to_string(buf.data());
+      buf.consume(buf.size());
+      auto msg = DecodeWsClientMessage(text);
+      if (!msg.ok()) {
+        router_.metrics().Reject("bad_request");
+        Push(
+            R"({"type":"error","error":"bad_request","message":"expected {\"type\":\"ack\",\"id\":...}"})",
+            false);
+        continue;
+      }
+      Status s = router_.Ack(mailbox_, msg->id);
+      if (s.ok() || s.code() == StatusCode::kNotFound) pushed_.erase(msg->id);
+    }
+    closed_ = true;
+    wake_.cancel();
+    registry_.Remove(mailbox_, this);
+  }
+
+ private:
+  void Enqueue(const StoredMessage& m) {
+    if (!pushed_.insert(m.id).second) return;
+    Push(EncodeWsMessage(m), true);
+  }
+  void Push(std::string frame, bool is_message) {
+    if (closed_) return;
+    out_.emplace_back(std::move(frame), is_message);
+    wake_.cancel();
+  }
+
+  net::awaitable<void> Writer(std::shared_ptr<WsSession> self) {
+    error_code ec;
+    auto tok = net::redirect_error(net::use_awaitable, ec);
+    while (!closed_) {
+      if (out_.empty()) {
+        wake_.expires_at(std::chrono::steady_clock::time_point::max());
+        co_await wake_.async_wait(tok);
+        continue;
+      }
+      auto [frame, is_message] = std::move(out_.front());
+      out_.pop_front();
+      ws_.text(true);
+      co_await ws_.async_write(net::buffer(frame), tok);
+      if (ec) {
+        LogError("websocket write", ec);
+        closed_ = true;
+        break;
+      }
+      if (is_message) ++router_.metrics().delivered;
+    }
+    (void)self;
+  }
+
+  websocket::stream<TlsStream> ws_;
+  net::steady_timer wake_;  // cancelled to wake the writer
+  Router& router_;
+  Registry& registry_;
+  MailboxId mailbox_;
+  std::deque<std::pair<std::string, bool>> out_;
+  std::set<MessageId> pushed_;  // pushed on this connection and not acked
+  bool closed_ = false;
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(Store& store, ServerOptions options)
+      : options_(std::move(options)),
+        router_(store, metrics_, options_.router),
+        ssl_ctx_(ssl::context::tls_server) {
+    router_.set_message_listener([this](const MailboxId& mb, const StoredMessage& m) {
+      for (auto& s : registry_.Get(mb)) s->Deliver(m);
+    });
+    router_.set_prekeys_low_listener([this](const MailboxId& mb, std::size_t remaining) {
+      for (auto& s : registry_.Get(mb)) s->DeliverPreKeysLow(remaining);
+    });
+  }
+
+  ~Impl() {
+    Stop();
+    Wait();
+    acceptor_.reset();
+    signals_.reset();
+    ioc_.reset();  // destroys suspended coroutines while router_ and registry_ live
+  }
+
+  Status Start() {
+    auto id = LoadOrCreateTlsIdentity(options_.data_dir);
+    if (!id.ok()) return id.error();
+    cert_sha256_ = id->cert_sha256_hex;
+    error_code ec;
+    SSL_CTX_set_min_proto_version(ssl_ctx_.native_handle(), TLS1_3_VERSION);
+    ssl_ctx_.use_certificate_chain(net::buffer(id->cert_pem), ec);
+    if (!ec) ssl_ctx_.use_private_key(net::buffer(id->key_pem), ssl::context::pem, ec);
+    if (ec) return ToStatus(ec, "TLS key and certificate");
+
+    auto addr = net::ip::make_address(options_.listen_host, ec);
+    if (ec) return InvalidArgument("bad listen address " + options_.listen_host);
+    acceptor_.emplace(*ioc_);
+    tcp::endpoint ep(addr, options_.listen_port);
+    acceptor_->open(ep.protocol(), ec);
+    if (!ec) acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(ep, ec);
+    if (!ec) acceptor_->listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return ToStatus(ec, "listen on " + options_.listen_host);
+    port_ = acceptor_->local_endpoint().port();
+
+    net::co_spawn(*ioc_, Listen(), net::detached);
+    net::co_spawn(*ioc_, ExpireLoop(), net::detached);
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+      threads_.emplace_back([this] { ioc_->run(); });
+    }
+    return {};
+  }
+
+  void HandleSignals() {
+    signals_.emplace(*ioc_, SIGINT, SIGTERM);
+    signals_->async_wait([this](const error_code& ec, int) {
+      if (!ec) Stop();
+    });
+  }
+
+  void Stop() { ioc_->stop(); }
+  void Wait() {
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+    threads_.clear();
+  }
+
+  std::uint16_t port() const { return port_; }
+  const std::string& cert_sha256() const { return cert_sha256_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  net::awaitable<void> Listen() {
+    error_code ec;
+    for (;;) {
+      tcp::socket socket(net::make_strand(*ioc_));
+      co_await acceptor_->async_accept(socket, net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        LogError("accept", ec);
+        if (ec == net::error::operation_aborted) co_return;
+        continue;
+      }
+      if (metrics_.connections.load() >= std::int64_t(options_.max_connections)) {
+        metrics_.Reject("too_many_connections");
+        socket.close(ec);
+        continue;
+      }
+      auto ex = socket.get_executor();
+      net::co_spawn(ex, Connection(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_)),
+                    net::detached);
+    }
+  }
+
+  net::awaitable<void> ExpireLoop() {
+    net::steady_timer timer(*ioc_);
+    const auto interval =
+        std::chrono::milliseconds(std::clamp<std::int64_t>(options_.ttl_ms / 10, 1000, 60'000));
+    for (;;) {
+      timer.expires_after(interval);
+      error_code ec;
+      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+      if (ec) co_return;
+      auto n = router_.Expire(options_.ttl_ms);
+      if (!n.ok()) std::cerr << "backchanneld: expiry: " << n.error() << '\n';
+    }
+  }
+
+  net::awaitable<void> Connection(TlsStream stream) {
+    ++metrics_.connections;
+    try {
+      co_await Serve(stream);
+    } catch (const std::exception& e) {
+      std::cerr << "backchanneld: connection: " << e.what() << '\n';
+    }
+    --metrics_.connections;
+  }
+
+  // Writes `res` for a request of HTTP version `version`.
+  static net::awaitable<error_code> Write(TlsStream& stream, const HttpResponse& res,
+                                          unsigned version, bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+    out.set(http::field::server, "backchanneld");
+    if (!res.body.empty()) out.set(http::field::content_type, res.content_type);
+    out.keep_alive(keep_alive);
+    out.body() = res.body;
+    out.prepare_payload();
+    error_code ec;
+    co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
+    co_return ec;
+  }
+
+  net::awaitable<void> Serve(TlsStream& stream) {
+    error_code ec;
+    auto tok = net::redirect_error(net::use_awaitable, ec);
+    beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
+    co_await stream.async_handshake(ssl::stream_base::server, tok);
+    if (ec) co_return LogError("TLS handshake", ec);
+    beast::flat_buffer buf;
+    TokenBucket bucket(options_.rate_per_second, options_.rate_burst);
+    const std::size_t body_limit =
+        std::max(options_.router.max_envelope, options_.router.max_json_body);
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(body_limit);
+      beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
+      co_await http::async_read(stream, buf, parser, tok);
+      if (ec == http::error::body_limit) {
+        HttpResponse r = router_.Error(413, "too_large", "body too large");
+        co_await Write(stream, r, 11, false);
+        break;
+      }
+      if (ec == beast::error::timeout) {
+        metrics_.Reject("timeout");
+        co_return;  // the socket is closed already
+      }
+      if (ec == http::error::end_of_stream || IsExpected(ec)) break;
+      if (ec) {
+        HttpResponse r = router_.Error(400, "bad_request", "malformed HTTP request");
+        co_await Write(stream, r, 11, false);
+        break;
+      }
+      http::request<http::string_body> req = parser.release();
+      const unsigned version = req.version();
+      const bool keep_alive = req.keep_alive();
+      if (!bucket.Take()) {
+        HttpResponse r = router_.Error(429, "rate_limited", "too many requests");
+        if (co_await Write(stream, r, version, keep_alive) || !keep_alive) break;
+        continue;
+      }
+      HttpRequest hreq;
+      hreq.method = std::string(req.method_string());
+      hreq.target = std::string(req.target());
+      for (const auto& f : req) hreq.headers.emplace_back(f.name_string(), f.value());
+      hreq.body = req.body();
+      if (websocket::is_upgrade(req)) {
+        auto auth = router_.AuthorizeWebSocket(hreq);
+        if (auto* refusal = std::get_if<HttpResponse>(&auth)) {
+          co_await Write(stream, *refusal, version, false);
+          break;
+        }
+        auto ws = std::make_shared<WsSession>(std::move(stream), router_, registry_,
+                                              std::get<MailboxId>(auth));
+        co_await ws->Run(std::move(req));
+        co_return;
+      }
+      HttpResponse res = router_.Handle(hreq);
+      ec = co_await Write(stream, res, version, keep_alive);
+      if (ec) co_return LogError("write", ec);
+      if (!keep_alive) break;
+    }
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(tok);
+  }
+
+  ServerOptions options_;
+  Metrics metrics_;
+  Router router_;
+  Registry registry_;
+  ssl::context ssl_ctx_;
+  std::string cert_sha256_;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<net::io_context> ioc_ = std::make_unique<net::io_context>();
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<net::signal_set> signals_;
+  std::vector<std::thread> threads_;
+};
+
+Server::Server(Store& store, ServerOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Server::~Server() = default;
+Status Server::Start() { return impl_->Start(); }
+std::uint16_t Server::port() const { return impl_->port(); }
+const std::string& Server::cert_sha256() const { return impl_->cert_sha256(); }
+Metrics& Server::metrics() { return impl_->metrics(); }
+void Server::Stop() { impl_->Stop(); }
+void Server::Wait() { impl_->Wait(); }
+void Server::HandleSignals() { impl_->HandleSignals(); }
+
+}  // namespace backchannel::relay

@@ -1,0 +1,29 @@
+// The relay's self-signed TLS identity: an ECDSA P-256 key and a 10-year
+// X.509 certificate in the data directory (relay-key.pem, mode 0600;
+// relay-cert.pem), made on first start and reused afterwards.
+//
+// Thread safety: free functions; do not run two on the same directory at once.
+#ifndef BACKCHANNEL_SRC_RELAY_SERVER_TLS_CERT_H_
+#define BACKCHANNEL_SRC_RELAY_SERVER_TLS_CERT_H_
+
+#include <string>
+
+#include "backchannel/common/result.h"
+
+namespace backchannel::relay {
+
+struct TlsIdentity {
+  std::string cert_pem;
+  std::string key_pem;
+  std::string cert_sha256_hex;  // SHA-256 of the DER certificate
+};
+
+// Loads DIR/relay-cert.pem and DIR/relay-key.pem, creating both when absent.
+Result<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& dir);
+
+// SHA-256 of the DER encoding of a PEM certificate, lower-case hex.
+Result<std::string> CertificateSha256(const std::string& cert_pem);
+
+}  // namespace backchannel::relay
+
+#endif  // BACKCHANNEL_SRC_RELAY_SERVER_TLS_CERT_H_
