@@ -188,6 +188,34 @@ TEST_F(SqliteStoreTest, WriteFailureLeavesStoreUsableAndUnchanged) {
   EXPECT_EQ(*(*store)->CountMessages(SomeMailbox().id), 1u);
 }
 
+TEST_F(SqliteStoreTest, FailedGroupCommitFailsEveryAppendAndKeepsNone) {
+  SqliteStoreOptions options;
+  options.busy_timeout_ms = 100;
+  auto store = OpenSqliteStore(path_, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->CreateMailbox(SomeMailbox()).ok());
+  {
+    auto blocker = sqlite::Connection::Open(path_, /*create=*/false, 0);
+    ASSERT_TRUE(blocker.ok());
+    ASSERT_TRUE((*blocker)->Exec("BEGIN IMMEDIATE").ok());
+    std::vector<std::thread> threads;
+    std::vector<Status> results(8);
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        StoredMessage m;
+        m.id.fill(static_cast<std::uint8_t>(t));
+        m.envelope = Bytes{1};
+        results[t] = (*store)->AppendMessage(SomeMailbox().id, m, 100);
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (const Status& s : results) EXPECT_EQ(s.code(), StatusCode::kIoError) << s;
+    ASSERT_TRUE((*blocker)->Exec("ROLLBACK").ok());
+  }
+  EXPECT_EQ(*(*store)->CountMessages(SomeMailbox().id), 0u);
+  EXPECT_EQ(*(*store)->CountAllMessages(), 0u);
+}
+
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOther) {
   auto a = OpenSqliteStore(path_);
   auto b = OpenSqliteStore(path_);

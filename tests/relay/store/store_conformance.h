@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "backchannel/relay/store.h"
@@ -26,6 +27,9 @@ struct StoreFactory {
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
   bool persistent = false;
 };
+
+// gtest prints the parameter by its name, not as raw bytes.
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
