@@ -1,0 +1,132 @@
+// A client for the relay's HTTPS and WebSocket API (docs/relay-api.md).
+//
+// Every connection is TLS whose server certificate must be the PINNED one:
+// the SHA-256 of the leaf's DER encoding must equal the pin, whatever CA or
+// name it carries; any other certificate fails the handshake with kUntrusted
+// "relay certificate does not match the pin". Requests on a mailbox are
+// signed with the mailbox's Ed25519 auth key as the API describes
+// ("BC-REQ-1" canonical string, millisecond timestamp, 16-byte nonce).
+//
+// Calls are synchronous, one TLS connection per call, each bounded by the
+// endpoint's timeout (kUnavailable on expiry or when the relay is
+// unreachable). A relay error becomes a Status carrying the relay's code and
+// message: "relay: bad_token: ..." with kPermissionDenied (401/403),
+// kNotFound (404), kInvalidArgument (400, 413), kResourceExhausted (429,
+// 507), kUnavailable (408, 5xx).
+//
+// Thread safety: a RelayClient holds no connection between calls; distinct
+// objects are safe, a shared object is safe for concurrent const calls.
+#ifndef BACKCHANNEL_CLIENT_RELAY_CLIENT_H_
+#define BACKCHANNEL_CLIENT_RELAY_CLIENT_H_
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backchannel/common/bytes.h"
+#include "backchannel/common/result.h"
+#include "backchannel/common/secret_bytes.h"
+#include "backchannel/session/prekeys.h"
+
+namespace backchannel::client {
+
+struct RelayEndpoint {
+  std::string address;  // "host:port"
+  std::string pin;      // 64 hex digits: SHA-256 of the relay's DER certificate
+  std::chrono::milliseconds timeout{10000};
+};
+
+// A mailbox auth key pair (Ed25519, libsodium crypto_sign): made for one
+// mailbox only, never the identity key.
+struct MailboxAuthKey {
+  std::array<std::uint8_t, 32> public_key{};
+  SecretBytes secret_key;  // 64 bytes, libsodium's seed || public form
+};
+MailboxAuthKey GenerateMailboxAuthKey();
+
+struct CreatedMailbox {
+  std::string mailbox;         // b64u(16)
+  std::string delivery_token;  // b64u(32)
+};
+
+struct RelayMessage {
+  std::string id;  // b64u(16), the relay's id (ack with it)
+  std::int64_t received_ms = 0;
+  Bytes envelope;
+};
+
+struct MessageBatch {
+  std::vector<RelayMessage> messages;
+  std::int64_t one_time_remaining = -1;  // -1 when the relay did not say
+};
+
+struct MailboxStatus {
+  std::int64_t queued = 0;
+  std::int64_t one_time_remaining = 0;
+  bool prekeys_low = false;
+};
+
+// What a WebSocket listener is told: a message, or that prekeys run low.
+struct PushEvent {
+  enum class Kind { kMessage, kPrekeysLow };
+  Kind kind = Kind::kMessage;
+  RelayMessage message;                 // kMessage
+  std::int64_t one_time_remaining = 0;  // kPrekeysLow
+};
+// Returns whether to acknowledge (kMessage) and, via `stop`, whether to end.
+using PushHandler = std::function<Result<bool>(const PushEvent& event, bool& stop)>;
+
+class RelayClient {
+ public:
+  explicit RelayClient(RelayEndpoint endpoint);
+  // A client that can also make signed requests for `mailbox`.
+  RelayClient(RelayEndpoint endpoint, std::string mailbox, const SecretBytes& auth_secret_key);
+
+  // POST /v1/mailboxes
+  Result<CreatedMailbox> CreateMailbox(const std::array<std::uint8_t, 32>& auth_public_key) const;
+  // PUT /v1/mailboxes/{mb}/prekeys (signed). `bundle_base` has no one-time key.
+  Status PutPreKeys(const session::PreKeyBundle& bundle_base,
+                    const std::vector<session::OneTimePreKey>& one_time,
+                    bool replace_one_time) const;
+  // GET /v1/mailboxes/{mb}/bundle with a delivery token. Accepts both the
+  // {"bundle"} and the {"bundle_base", "one_time"} response shapes.
+  Result<session::PreKeyBundle> FetchBundle(const std::string& mailbox,
+                                            const std::string& delivery_token) const;
+  // POST /v1/mailboxes/{mb}/messages; the relay's message id once durable.
+  Result<std::string> PostMessage(const std::string& mailbox, const std::string& delivery_token,
+                                  ByteView envelope) const;
+  // GET /v1/mailboxes/{mb}/messages?limit=N (signed), oldest first.
+  Result<MessageBatch> ListMessages(int limit = 100) const;
+  // DELETE /v1/mailboxes/{mb}/messages/{id} (signed).
+  Status AckMessage(const std::string& id) const;
+  // GET /v1/mailboxes/{mb}/status (signed).
+  Result<MailboxStatus> GetStatus() const;
+  // POST /v1/mailboxes/{mb}/token (signed): a new delivery token.
+  Result<std::string> RotateToken() const;
+
+  // GET /v1/mailboxes/{mb}/ws (signed upgrade): calls `handler` for every
+  // pushed event and sends an ack when it returns true. Returns OK when the
+  // handler sets `stop` or `duration` passes (zero: no limit), the handler's
+  // error, or the connection's.
+  Status Listen(const PushHandler& handler, std::chrono::milliseconds duration) const;
+
+  const RelayEndpoint& endpoint() const { return endpoint_; }
+
+ private:
+  RelayEndpoint endpoint_;
+  std::string mailbox_;
+  const SecretBytes* auth_secret_key_ = nullptr;
+};
+
+// The canonical string a signed request signs (docs/relay-api.md); exposed
+// for tests.
+std::string CanonicalRequest(std::string_view method, std::string_view path_and_query,
+                             std::string_view timestamp_ms, std::string_view nonce, ByteView body);
+
+}  // namespace backchannel::client
+
+#endif  // BACKCHANNEL_CLIENT_RELAY_CLIENT_H_

@@ -1,0 +1,553 @@
+#include "backchannel/client/relay_client.h"
+
+#include <openssl/x509.h>
+#include <sodium.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "backchannel/common/encoding.h"
+#include "backchannel/crypto/primitives.h"
+
+namespace backchannel::client {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+
+constexpr auto kB64u = Base64Variant::kUrlSafeNoPadding;
+
+std::string B64u(ByteView b) { return ToBase64(b, kB64u); }
+
+std::string Sha256Hex(ByteView data) {
+  std::array<std::uint8_t, crypto_hash_sha256_BYTES> h{};
+  crypto_hash_sha256(h.data(), data.data(), data.size());
+  return ToHex(h);
+}
+
+std::string NowMsText() {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
+Status RelayError(unsigned status, const std::string& body) {
+  std::string code = "http_" + std::to_string(status);
+  std::string message;
+  try {
+    const Json j = Json::parse(body);
+    if (j.is_object()) {
+      if (j.contains("error") && j["error"].is_string()) code = j["error"].get<std::string>();
+      if (j.contains("message") && j["message"].is_string()) {
+        message = j["message"].get<std::string>();
+      }
+    }
+  } catch (const Json::exception&) {
+    message = body.substr(0, 200);
+  }
+  std::string text = "relay: " + code + (message.empty() ? "" : ": " + message);
+  StatusCode sc = StatusCode::kFailedPrecondition;
+  if (status == 401 || status == 403) {
+    sc = StatusCode::kPermissionDenied;
+  } else if (status == 404) {
+    sc = StatusCode::kNotFound;
+  } else if (status == 400 || status == 413) {
+    sc = StatusCode::kInvalidArgument;
+  } else if (status == 429 || status == 507) {
+    sc = StatusCode::kResourceExhausted;
+  } else if (status == 408 || status >= 500) {
+    sc = StatusCode::kUnavailable;
+  } else if (status == 409) {
+    sc = StatusCode::kAlreadyExists;
+  }
+  return {sc, text};
+}
+
+struct SignedHeaders {
+  std::string timestamp;
+  std::string nonce;
+  std::string signature;
+};
+
+SignedHeaders Sign(const SecretBytes& key, std::string_view method, std::string_view target,
+                   ByteView body) {
+  SignedHeaders h;
+  h.timestamp = NowMsText();
+  std::array<std::uint8_t, 16> nonce{};
+  crypto::RandomBytes(nonce);
+  h.nonce = B64u(nonce);
+  const std::string canonical = CanonicalRequest(method, target, h.timestamp, h.nonce, body);
+  std::array<std::uint8_t, crypto_sign_BYTES> sig{};
+  crypto_sign_detached(sig.data(), nullptr,
+                       reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(),
+                       key.data());
+  h.signature = B64u(sig);
+  return h;
+}
+
+// One TLS connection to the relay, pinned, with a deadline on every step.
+class Connection {
+ public:
+  explicit Connection(const RelayEndpoint& ep)
+      : endpoint_(ep), ctx_(ssl::context::tls_client), ws_(ioc_, ctx_) {}
+
+  Status Connect() {
+    deadline_ = Clock::now() + endpoint_.timeout;
+    const auto colon = endpoint_.address.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      return InvalidArgument("relay address '" + endpoint_.address + "' is not host:port");
+    }
+    host_ = endpoint_.address.substr(0, colon);
+    if (host_.size() > 2 && host_.front() == '[' && host_.back() == ']') {
+      host_ = host_.substr(1, host_.size() - 2);
+    }
+    const std::string port = endpoint_.address.substr(colon + 1);
+    std::string pin = endpoint_.pin;
+    for (char& c : pin) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto pin_bytes = FromHex(pin);
+    if (!pin_bytes || pin_bytes->size() != 32) {
+      return InvalidArgument("relay certificate pin must be 64 hex digits");
+    }
+    pin_ = *pin_bytes;
+
+    ctx_.set_verify_mode(ssl::verify_peer);
+    ctx_.set_verify_callback([this](bool /*preverified*/, ssl::verify_context& vc) {
+      X509_STORE_CTX* sctx = vc.native_handle();
+      if (X509_STORE_CTX_get_error_depth(sctx) != 0) return true;  // only the leaf is pinned
+      X509* cert = X509_STORE_CTX_get_current_cert(sctx);
+      unsigned char* der = nullptr;
+      const int len = i2d_X509(cert, &der);
+      if (len <= 0) {
+        pin_mismatch_ = true;
+        return false;
+      }
+      std::array<std::uint8_t, crypto_hash_sha256_BYTES> h{};
+      crypto_hash_sha256(h.data(), der, static_cast<unsigned long long>(len));
+      OPENSSL_free(der);
+      const bool match = PublicEqual(h, pin_);
+      if (!match) pin_mismatch_ = true;
+      return match;
+    });
+
+    tcp::resolver resolver(ioc_);
+    tcp::resolver::results_type results;
+    auto ec = Run([&](auto handler) {
+      resolver.async_resolve(
+          host_, port, [&results, handler](beast::error_code e, tcp::resolver::results_type r) {
+            results = std::move(r);
+            handler(e);
+          });
+    });
+    if (ec) return Unreachable(ec);
+    ec = Run([&](auto handler) {
+      beast::get_lowest_layer(ws_).async_connect(
+          results, [handler](beast::error_code e, const tcp::endpoint&) { handler(e); });
+    });
+    if (ec) return Unreachable(ec);
+    boost::system::error_code not_an_ip;
+    (void)asio::ip::make_address(host_, not_an_ip);
+    if (not_an_ip) {  // SNI for names only
+
+      SSL_set_tlsext_host_name(ws_.next_layer().native_handle(), host_.c_str());
+    }
+    ec = Run([&](auto handler) {
+      ws_.next_layer().async_handshake(ssl::stream_base::client,
+                                       [handler](beast::error_code e) { handler(e); });
+    });
+    if (pin_mismatch_) {
+      return {StatusCode::kUntrusted, "relay certificate does not match the pin"};
+    }
+    if (ec) return Unreachable(ec);
+    return Status::Ok();
+  }
+
+  Result<http::response<http::string_body>> Request(
+      http::verb verb, const std::string& target, std::string body, std::string content_type,
+      const std::vector<std::pair<std::string, std::string>>& headers) {
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, endpoint_.address);
+    req.set(http::field::user_agent, "backchannel-client/1");
+    if (!body.empty() || verb == http::verb::post || verb == http::verb::put) {
+      req.set(http::field::content_type, content_type);
+    }
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    auto ec = Run([&](auto handler) {
+      http::async_write(ws_.next_layer(), req,
+                        [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    if (ec) return Unreachable(ec);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(16 * 1024 * 1024);
+    ec = Run([&](auto handler) {
+      http::async_read(ws_.next_layer(), buffer, parser,
+                       [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    if (ec) return Unreachable(ec);
+    return parser.release();
+  }
+
+  Status WsHandshake(const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers) {
+    ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+      req.set(http::field::user_agent, "backchannel-client/1");
+      for (const auto& [k, v] : headers) req.set(k, v);
+    }));
+    websocket::response_type res;
+    auto ec = Run([&](auto handler) {
+      ws_.async_handshake(res, endpoint_.address, target,
+                          [handler](beast::error_code e) { handler(e); });
+    });
+    if (ec == websocket::error::upgrade_declined) {
+      return RelayError(res.result_int(), res.body());
+    }
+    if (ec) return Unreachable(ec);
+    ws_.text(true);
+    return Status::Ok();
+  }
+
+  // Reads one frame; nullopt when the deadline passed.
+  Result<std::optional<std::string>> WsRead() {
+    beast::flat_buffer buffer;
+    auto ec = Run([&](auto handler) {
+      ws_.async_read(buffer, [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    if (ec == asio::error::timed_out) return std::optional<std::string>();
+    if (ec) return Unreachable(ec);
+    return std::optional<std::string>(beast::buffers_to_string(buffer.data()));
+  }
+
+  Status WsWrite(const std::string& text) {
+    auto ec = Run([&](auto handler) {
+      ws_.async_write(asio::buffer(text),
+                      [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    if (ec) return Unreachable(ec);
+    return Status::Ok();
+  }
+
+  void set_deadline(Clock::time_point d) { deadline_ = d; }
+
+ private:
+  // Starts an async operation and runs it to completion or the deadline
+  // (then the socket is closed and the result is timed_out).
+  template <typename Start>
+  beast::error_code Run(Start&& start) {
+    bool done = false;
+    beast::error_code result;
+    start([&done, &result](beast::error_code ec) {
+      result = ec;
+      done = true;
+    });
+    ioc_.restart();
+    const auto remaining = deadline_ - Clock::now();
+    if (remaining > Clock::duration::zero()) ioc_.run_for(remaining);
+    if (!done) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      ioc_.restart();
+      ioc_.run();
+      return asio::error::timed_out;
+    }
+    return result;
+  }
+
+  Status Unreachable(const beast::error_code& ec) const {
+    if (ec == asio::error::timed_out) {
+      return {StatusCode::kUnavailable, "relay " + endpoint_.address + ": timed out"};
+    }
+    return {StatusCode::kUnavailable, "relay " + endpoint_.address + ": " + ec.message()};
+  }
+
+  const RelayEndpoint& endpoint_;
+  asio::io_context ioc_;
+  ssl::context ctx_;
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+  std::string host_;
+  Bytes pin_;
+  bool pin_mismatch_ = false;
+  Clock::time_point deadline_;
+};
+
+Result<Json> ParseJson(const std::string& body) {
+  try {
+    Json j = Json::parse(body);
+    if (!j.is_object()) return InvalidMessage("relay: response is not a JSON object");
+    return j;
+  } catch (const Json::exception&) {
+    return InvalidMessage("relay: response is not JSON");
+  }
+}
+
+Result<std::string> JsonString(const Json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string()) {
+    return InvalidMessage(std::string("relay: response lacks \"") + key + "\"");
+  }
+  return j[key].get<std::string>();
+}
+
+Result<Bytes> JsonB64(const Json& j, const char* key) {
+  BC_ASSIGN_OR_RETURN(std::string s, JsonString(j, key));
+  auto b = FromBase64(s, kB64u);
+  if (!b) return InvalidMessage(std::string("relay: \"") + key + "\" is not base64url");
+  return *b;
+}
+
+std::int64_t JsonInt(const Json& j, const char* key, std::int64_t fallback) {
+  if (j.contains(key) && j[key].is_number_integer()) return j[key].get<std::int64_t>();
+  return fallback;
+}
+
+Result<RelayMessage> ParseRelayMessage(const Json& m) {
+  RelayMessage out;
+  BC_ASSIGN_OR_RETURN(out.id, JsonString(m, "id"));
+  out.received_ms = JsonInt(m, "received_ms", 0);
+  BC_ASSIGN_OR_RETURN(out.envelope, JsonB64(m, "envelope"));
+  return out;
+}
+
+}  // namespace
+
+std::string CanonicalRequest(std::string_view method, std::string_view path_and_query,
+                             std::string_view timestamp_ms, std::string_view nonce, ByteView body) {
+  std::string s = "BC-REQ-1\n";
+  s.append(method).append("\n").append(path_and_query).append("\n");
+  s.append(timestamp_ms).append("\n").append(nonce).append("\n").append(Sha256Hex(body));
+  return s;
+}
+
+MailboxAuthKey GenerateMailboxAuthKey() {
+  crypto::EnsureInitialized();
+  MailboxAuthKey k;
+  k.secret_key = SecretBytes(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(k.public_key.data(), k.secret_key.data());
+  return k;
+}
+
+RelayClient::RelayClient(RelayEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
+
+RelayClient::RelayClient(RelayEndpoint endpoint, std::string mailbox,
+                         const SecretBytes& auth_secret_key)
+    : endpoint_(std::move(endpoint)),
+      mailbox_(std::move(mailbox)),
+      auth_secret_key_(&auth_secret_key) {}
+
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Call {
+  Call(const RelayEndpoint& ep, http::verb v, std::string t, std::string b,
+       std::string type = "application/json")
+      : endpoint(ep),
+        verb(v),
+        target(std::move(t)),
+        body(std::move(b)),
+        content_type(std::move(type)) {}
+  const RelayEndpoint& endpoint;
+  http::verb verb;
+  std::string target;
+  std::string body;
+  std::string content_type;
+  Headers headers;
+  const SecretBytes* sign_with = nullptr;
+};
+
+Result<http::response<http::string_body>> Perform(Call call) {
+  crypto::EnsureInitialized();
+  if (call.sign_with != nullptr) {
+    const auto h =
+        Sign(*call.sign_with, http::to_string(call.verb), call.target, AsBytes(call.body));
+    call.headers.emplace_back("X-BC-Timestamp", h.timestamp);
+    call.headers.emplace_back("X-BC-Nonce", h.nonce);
+    call.headers.emplace_back("X-BC-Signature", h.signature);
+  }
+  Connection conn(call.endpoint);
+  BC_RETURN_IF_ERROR(conn.Connect());
+  BC_ASSIGN_OR_RETURN(auto res, conn.Request(call.verb, call.target, std::move(call.body),
+                                             call.content_type, call.headers));
+  if (res.result_int() < 200 || res.result_int() >= 300) {
+    return RelayError(res.result_int(), res.body());
+  }
+  return res;
+}
+
+}  // namespace
+
+Result<CreatedMailbox> RelayClient::CreateMailbox(
+    const std::array<std::uint8_t, 32>& auth_public_key) const {
+  Json body = {{"auth_key", B64u(auth_public_key)}};
+  BC_ASSIGN_OR_RETURN(auto res,
+                      Perform(Call(endpoint_, http::verb::post, "/v1/mailboxes", body.dump())));
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
+  CreatedMailbox out;
+  BC_ASSIGN_OR_RETURN(out.mailbox, JsonString(j, "mailbox"));
+  BC_ASSIGN_OR_RETURN(out.delivery_token, JsonString(j, "delivery_token"));
+  return out;
+}
+
+#define BC_REQUIRE_AUTH()                                                              \
+  do {                                                                                 \
+    if (auth_secret_key_ == nullptr || mailbox_.empty()) {                             \
+      return FailedPrecondition("relay client: this call needs the mailbox auth key"); \
+    }                                                                                  \
+  } while (0)
+
+Status RelayClient::PutPreKeys(const session::PreKeyBundle& bundle_base,
+                               const std::vector<session::OneTimePreKey>& one_time,
+                               bool replace_one_time) const {
+  BC_REQUIRE_AUTH();
+  session::PreKeyBundle base = bundle_base;
+  base.one_time_pre_key_id.reset();
+  Json keys = Json::array();
+  for (const auto& k : one_time) {
+    const auto s = session::SerializePublicKey(k.key_pair.public_key);
+    keys.push_back({{"id", k.id}, {"key", B64u(s)}});
+  }
+  Json body = {{"bundle", B64u(session::EncodePreKeyBundle(base))},
+               {"one_time", keys},
+               {"replace_one_time", replace_one_time}};
+  Call call{endpoint_, http::verb::put, "/v1/mailboxes/" + mailbox_ + "/prekeys", body.dump()};
+  call.sign_with = auth_secret_key_;
+  return Perform(std::move(call)).status();
+}
+
+Result<session::PreKeyBundle> RelayClient::FetchBundle(const std::string& mailbox,
+                                                       const std::string& delivery_token) const {
+  Call call{endpoint_, http::verb::get, "/v1/mailboxes/" + mailbox + "/bundle", ""};
+  call.headers.emplace_back("X-BC-Delivery-Token", delivery_token);
+  BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
+  const char* base_key = j.contains("bundle_base") ? "bundle_base" : "bundle";
+  BC_ASSIGN_OR_RETURN(Bytes raw, JsonB64(j, base_key));
+  BC_ASSIGN_OR_RETURN(auto bundle, session::DecodePreKeyBundle(raw));
+  if (j.contains("one_time") && j["one_time"].is_object()) {
+    const Json& ot = j["one_time"];
+    if (!ot.contains("id") || !ot["id"].is_number_unsigned()) {
+      return InvalidMessage("relay: one_time prekey lacks an id");
+    }
+    BC_ASSIGN_OR_RETURN(Bytes key, JsonB64(ot, "key"));
+    BC_ASSIGN_OR_RETURN(auto pk, session::ParsePublicKey(key));
+    bundle.one_time_pre_key_id = ot["id"].get<std::uint32_t>();
+    bundle.one_time_pre_key = pk;
+  }
+  return bundle;
+}
+
+Result<std::string> RelayClient::PostMessage(const std::string& mailbox,
+                                             const std::string& delivery_token,
+                                             ByteView envelope) const {
+  Call call{endpoint_, http::verb::post, "/v1/mailboxes/" + mailbox + "/messages",
+            std::string(AsString(envelope)), "application/octet-stream"};
+  call.headers.emplace_back("X-BC-Delivery-Token", delivery_token);
+  BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
+  return JsonString(j, "id");
+}
+
+Result<MessageBatch> RelayClient::ListMessages(int limit) const {
+  BC_REQUIRE_AUTH();
+  Call call{endpoint_, http::verb::get,
+            "/v1/mailboxes/" + mailbox_ + "/messages?limit=" + std::to_string(limit), ""};
+  call.sign_with = auth_secret_key_;
+  BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
+  if (!j.contains("messages") || !j["messages"].is_array()) {
+    return InvalidMessage("relay: response lacks \"messages\"");
+  }
+  MessageBatch batch;
+  for (const auto& m : j["messages"]) {
+    if (!m.is_object()) return InvalidMessage("relay: a message is not an object");
+    BC_ASSIGN_OR_RETURN(auto msg, ParseRelayMessage(m));
+    batch.messages.push_back(std::move(msg));
+  }
+  batch.one_time_remaining = JsonInt(j, "one_time_remaining", -1);
+  return batch;
+}
+
+Status RelayClient::AckMessage(const std::string& id) const {
+  BC_REQUIRE_AUTH();
+  Call call{endpoint_, http::verb::delete_, "/v1/mailboxes/" + mailbox_ + "/messages/" + id, ""};
+  call.sign_with = auth_secret_key_;
+  return Perform(std::move(call)).status();
+}
+
+Result<MailboxStatus> RelayClient::GetStatus() const {
+  BC_REQUIRE_AUTH();
+  Call call{endpoint_, http::verb::get, "/v1/mailboxes/" + mailbox_ + "/status", ""};
+  call.sign_with = auth_secret_key_;
+  BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
+  MailboxStatus s;
+  s.queued = JsonInt(j, "queued", 0);
+  s.one_time_remaining = JsonInt(j, "one_time_remaining", 0);
+  s.prekeys_low =
+      j.contains("prekeys_low") && j["prekeys_low"].is_boolean() && j["prekeys_low"].get<bool>();
+  return s;
+}
+
+Result<std::string> RelayClient::RotateToken() const {
+  BC_REQUIRE_AUTH();
+  Call call{endpoint_, http::verb::post, "/v1/mailboxes/" + mailbox_ + "/token", ""};
+  call.sign_with = auth_secret_key_;
+  BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
+  return JsonString(j, "delivery_token");
+}
+
+Status RelayClient::Listen(const PushHandler& handler, std::chrono::milliseconds duration) const {
+  BC_REQUIRE_AUTH();
+  crypto::EnsureInitialized();
+  const std::string target = "/v1/mailboxes/" + mailbox_ + "/ws";
+  const auto h = Sign(*auth_secret_key_, "GET", target, {});
+  Connection conn(endpoint_);
+  BC_RETURN_IF_ERROR(conn.Connect());
+  BC_RETURN_IF_ERROR(conn.WsHandshake(
+      target,
+      {{"X-BC-Timestamp", h.timestamp}, {"X-BC-Nonce", h.nonce}, {"X-BC-Signature", h.signature}}));
+  conn.set_deadline(duration.count() > 0 ? Clock::now() + duration
+                                         : Clock::now() + std::chrono::hours(24 * 365));
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(auto frame, conn.WsRead());
+    if (!frame) return Status::Ok();  // the listening time is over
+    BC_ASSIGN_OR_RETURN(Json j, ParseJson(*frame));
+    const std::string type = j.value("type", "");
+    PushEvent event;
+    if (type == "message") {
+      event.kind = PushEvent::Kind::kMessage;
+      BC_ASSIGN_OR_RETURN(event.message, ParseRelayMessage(j));
+    } else if (type == "prekeys_low") {
+      event.kind = PushEvent::Kind::kPrekeysLow;
+      event.one_time_remaining = JsonInt(j, "one_time_remaining", 0);
+    } else {
+      continue;  // a type this client does not know: ignore
+    }
+    bool stop = false;
+    BC_ASSIGN_OR_RETURN(bool ack, handler(event, stop));
+    if (ack && event.kind == PushEvent::Kind::kMessage) {
+      BC_RETURN_IF_ERROR(conn.WsWrite(Json{{"type", "ack"}, {"id", event.message.id}}.dump()));
+    }
+    if (stop) return Status::Ok();
+  }
+}
+
+#undef BC_REQUIRE_AUTH
+
+}  // namespace backchannel::client
