@@ -1,0 +1,227 @@
+// End-to-end tests: the real backchanneld binary as a child process on port 0
+// with a temporary data directory, spoken to over TLS 1.3 with the
+// certificate pinned.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "relay/server/relay_test_util.h"
+#include "relay/server/tls_test_client.h"
+
+namespace backchannel::relay::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+std::int64_t NowMs() { return SystemClockMs(); }
+
+class RelayE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bc-relay-e2e-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    StartRelay();
+  }
+  void TearDown() override {
+    relay_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartRelay(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data", dir_.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = RelayProcess::Start(BACKCHANNELD_PATH, args);
+    ASSERT_TRUE(r.ok()) << r.error();
+    relay_ = std::move(*r);
+  }
+
+  std::unique_ptr<TlsTestClient> Client() {
+    auto c = TlsTestClient::Connect(relay_->port(), relay_->pin());
+    EXPECT_TRUE(c.ok()) << c.error();
+    return c.ok() ? std::move(*c) : nullptr;
+  }
+
+  HttpResponse Call(TlsTestClient& c, const std::string& method, const std::string& target,
+                    const std::string& body = "", Headers headers = {}) {
+    auto r = c.Request(method, target, body, headers);
+    EXPECT_TRUE(r.ok()) << r.error();
+    return r.ok() ? *r : HttpResponse{0, "", ""};
+  }
+  HttpResponse Signed(TlsTestClient& c, const std::string& method, const std::string& target,
+                      const std::string& body = "") {
+    return Call(c, method, target, body, owner_.Sign(method, target, body, NowMs()));
+  }
+
+  void CreateMailbox(TlsTestClient& c) {
+    auto r = Call(c, "POST", "/v1/mailboxes", Json{{"auth_key", owner_.PublicB64u()}}.dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    auto j = Json::parse(r.body);
+    mb_ = j["mailbox"];
+    token_ = j["delivery_token"];
+  }
+  std::string Path(const std::string& rest) const { return "/v1/mailboxes/" + mb_ + rest; }
+  std::string Post(TlsTestClient& c, const std::string& envelope) {
+    auto r = Call(c, "POST", Path("/messages"), envelope, {{"X-BC-Delivery-Token", token_}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json::parse(r.body)["id"].get<std::string>() : "";
+  }
+  Json List(TlsTestClient& c) {
+    auto r = Signed(c, "GET", Path("/messages?limit=100"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json::parse(r.body, nullptr, false);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<RelayProcess> relay_;
+  OwnerKey owner_;
+  std::string mb_, token_;
+};
+
+TEST_F(RelayE2eTest, WrongPinFailsTheHandshake) {
+  std::string wrong = relay_->pin();
+  wrong[0] = wrong[0] == '0' ? '1' : '0';
+  EXPECT_FALSE(TlsTestClient::Connect(relay_->port(), wrong).ok());
+  EXPECT_TRUE(TlsTestClient::Connect(relay_->port(), relay_->pin()).ok());
+}
+
+TEST_F(RelayE2eTest, MailboxPreKeysBundlePostListAck) {
+  auto c = Client();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(Call(*c, "GET", "/healthz").body, "ok");
+  CreateMailbox(*c);
+  Json ot = Json::array();
+  for (int i = 1; i <= 3; ++i) ot.push_back({{"id", i}, {"key", OneTimeKeyB64u(std::uint8_t(i))}});
+  auto put = Signed(*c, "PUT", Path("/prekeys"),
+                    Json{{"bundle", B64u(AsBytes("base"))}, {"one_time", ot}}.dump());
+  ASSERT_EQ(put.status, 204) << put.body;
+  auto b1 =
+      Json::parse(Call(*c, "GET", Path("/bundle"), "", {{"X-BC-Delivery-Token", token_}}).body);
+  auto b2 =
+      Json::parse(Call(*c, "GET", Path("/bundle"), "", {{"X-BC-Delivery-Token", token_}}).body);
+  EXPECT_EQ(b1["bundle_base"], B64u(AsBytes("base")));
+  EXPECT_NE(b1["one_time"]["id"], b2["one_time"]["id"]);
+  EXPECT_NE(b1["one_time"]["key"], b2["one_time"]["key"]);
+
+  const std::string id = Post(*c, "sealed-envelope");
+  Json list = List(*c);
+  ASSERT_EQ(list["messages"].size(), 1u);
+  EXPECT_EQ(list["messages"][0]["id"], id);
+  EXPECT_EQ(AsString(FromB64u(list["messages"][0]["envelope"].get<std::string>())),
+            "sealed-envelope");
+  EXPECT_EQ(list["one_time_remaining"], 1);
+  EXPECT_EQ(Signed(*c, "DELETE", Path("/messages/" + id)).status, 204);
+  EXPECT_EQ(List(*c)["messages"].size(), 0u);
+  auto status = Json::parse(Signed(*c, "GET", Path("/status")).body);
+  EXPECT_EQ(status["queued"], 0);
+  EXPECT_EQ(status["prekeys_low"], true);
+  auto metrics = Call(*c, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("bc_messages_accepted_total 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bc_messages_acked_total 1"), std::string::npos);
+  EXPECT_NE(metrics.find("bc_connections 1"), std::string::npos);
+}
+
+TEST_F(RelayE2eTest, RefusalsOverTheWire) {
+  relay_.reset();
+  StartRelay({"--max-envelope", "1000"});
+  auto c = Client();
+  ASSERT_TRUE(c);
+  CreateMailbox(*c);
+  auto big = Call(*c, "POST", Path("/messages"), std::string(2000, 'x'),
+                  {{"X-BC-Delivery-Token", token_}});
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(Json::parse(big.body)["error"], "too_large");
+  auto c2 = Client();
+  ASSERT_TRUE(c2);
+  auto wrong =
+      Call(*c2, "POST", Path("/messages"), "x", {{"X-BC-Delivery-Token", B64u(Bytes(32))}});
+  EXPECT_EQ(wrong.status, 403);
+  auto stale = Call(*c2, "GET", Path("/status"), "",
+                    owner_.Sign("GET", Path("/status"), "", NowMs() - 600'000));
+  EXPECT_EQ(Json::parse(stale.body)["error"], "stale_timestamp");
+  auto c3 = Client();
+  ASSERT_TRUE(c3);
+  auto garbage = c3->RawRequest("NOT HTTP AT ALL\r\n\r\n");
+  ASSERT_TRUE(garbage.ok()) << garbage.error();
+  EXPECT_EQ(garbage->status, 400);
+  EXPECT_EQ(List(*c2)["messages"].size(), 0u);
+}
+
+TEST_F(RelayE2eTest, WebSocketPushesQueuedAndNewMessages) {
+  auto c = Client();
+  ASSERT_TRUE(c);
+  CreateMailbox(*c);
+  const std::string queued = Post(*c, "before");
+  auto w = Client();
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(w->OpenWebSocket(Path("/ws"), owner_.Sign("GET", Path("/ws"), "", NowMs())).ok());
+  // prekeys_low first (no one-time keys uploaded) or the queued message.
+  std::vector<Json> frames;
+  for (int i = 0; i < 2; ++i) {
+    auto f = w->ReadFrame();
+    ASSERT_TRUE(f.ok()) << f.error();
+    frames.push_back(Json::parse(*f));
+  }
+  auto is_message = [](const Json& j) { return j["type"] == "message"; };
+  auto m = std::find_if(frames.begin(), frames.end(), is_message);
+  ASSERT_NE(m, frames.end());
+  EXPECT_EQ((*m)["id"], queued);
+  EXPECT_EQ(AsString(FromB64u((*m)["envelope"].get<std::string>())), "before");
+
+  const std::string live = Post(*c, "while-connected");
+  auto f = w->ReadFrame();
+  ASSERT_TRUE(f.ok()) << f.error();
+  auto j = Json::parse(*f);
+  EXPECT_EQ(j["type"], "message");
+  EXPECT_EQ(j["id"], live);
+
+  ASSERT_TRUE(w->WriteFrame(Json{{"type", "ack"}, {"id", queued}}.dump()).ok());
+  ASSERT_TRUE(w->WriteFrame(Json{{"type", "ack"}, {"id", live}}.dump()).ok());
+  ASSERT_TRUE(w->WriteFrame("nonsense").ok());
+  auto err = w->ReadFrame();
+  ASSERT_TRUE(err.ok()) << err.error();
+  EXPECT_EQ(Json::parse(*err)["type"], "error");  // acks were handled before it
+  EXPECT_EQ(List(*c)["messages"].size(), 0u);
+}
+
+TEST_F(RelayE2eTest, UnsignedWebSocketUpgradeIsRefused) {
+  auto c = Client();
+  ASSERT_TRUE(c);
+  CreateMailbox(*c);
+  auto w = Client();
+  ASSERT_TRUE(w);
+  EXPECT_FALSE(w->OpenWebSocket(Path("/ws"), {}).ok());
+}
+
+TEST_F(RelayE2eTest, QueuedMessagesSurviveSigtermAndSigkill) {
+  std::string pin = relay_->pin();
+  {
+    auto c = Client();
+    ASSERT_TRUE(c);
+    CreateMailbox(*c);
+    Post(*c, "one");
+    Post(*c, "two");
+  }
+  EXPECT_EQ(relay_->Signal(SIGTERM), 0);
+  StartRelay();
+  EXPECT_EQ(relay_->pin(), pin);  // same certificate after a restart
+  {
+    auto c = Client();
+    ASSERT_TRUE(c);
+    Json list = List(*c);
+    ASSERT_EQ(list["messages"].size(), 2u);
+    EXPECT_EQ(AsString(FromB64u(list["messages"][1]["envelope"].get<std::string>())), "two");
+    Post(*c, "three");  // acknowledged (201) before the kill
+  }
+  relay_->Signal(SIGKILL);
+  StartRelay();
+  auto c = Client();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(List(*c)["messages"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace backchannel::relay::testing

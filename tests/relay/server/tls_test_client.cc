@@ -1,0 +1,201 @@
+#include "relay/server/tls_test_client.h"
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <optional>
+#include <sstream>
+
+#include "backchannel/common/encoding.h"
+
+namespace backchannel::relay::testing {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+
+Status FromEc(const beast::error_code& ec, const char* what) {
+  return {StatusCode::kUnavailable, std::string(what) + ": " + ec.message()};
+}
+
+}  // namespace
+
+struct TlsTestClient::Impl {
+  net::io_context ioc;
+  ssl::context ctx{ssl::context::tls_client};
+  std::string pin;
+  std::optional<beast::ssl_stream<tcp::socket>> stream;
+  std::optional<websocket::stream<beast::ssl_stream<tcp::socket>>> ws;
+  beast::flat_buffer buf;
+};
+
+TlsTestClient::TlsTestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TlsTestClient::~TlsTestClient() = default;
+
+Result<std::unique_ptr<TlsTestClient>> TlsTestClient::Connect(std::uint16_t port,
+                                                              const std::string& pin_hex) {
+  auto impl = std::make_unique<Impl>();
+  impl->pin = pin_hex;
+  SSL_CTX_set_min_proto_version(impl->ctx.native_handle(), TLS1_3_VERSION);
+  impl->ctx.set_verify_mode(ssl::verify_peer);
+  // Pinning: the leaf certificate's DER SHA-256 must equal the pin; the chain
+  // is self-signed, so OpenSSL's own verdict (preverified) is ignored.
+  impl->ctx.set_verify_callback([pin = pin_hex](bool, ssl::verify_context& vc) {
+    X509_STORE_CTX* sc = vc.native_handle();
+    if (X509_STORE_CTX_get_error_depth(sc) != 0) return true;
+    X509* cert = X509_STORE_CTX_get_current_cert(sc);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return false;
+    return ToHex(ByteView(md, len)) == pin;
+  });
+  impl->stream.emplace(impl->ioc, impl->ctx);
+  beast::error_code ec;
+  beast::get_lowest_layer(*impl->stream)
+      .connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return FromEc(ec, "connect");
+  impl->stream->handshake(ssl::stream_base::client, ec);
+  if (ec) return FromEc(ec, "TLS handshake");
+  return std::unique_ptr<TlsTestClient>(new TlsTestClient(std::move(impl)));
+}
+
+Result<HttpResponse> TlsTestClient::Request(
+    const std::string& method, const std::string& target, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+  beast::error_code ec;
+  http::write(*impl_->stream, req, ec);
+  if (ec) return FromEc(ec, "write");
+  http::response<http::string_body> res;
+  http::read(*impl_->stream, impl_->buf, res, ec);
+  if (ec) return FromEc(ec, "read");
+  return HttpResponse{int(res.result_int()), std::string(res[http::field::content_type]),
+                      res.body()};
+}
+
+Result<HttpResponse> TlsTestClient::RawRequest(const std::string& bytes) {
+  beast::error_code ec;
+  net::write(*impl_->stream, net::buffer(bytes), ec);
+  if (ec) return FromEc(ec, "write");
+  http::response<http::string_body> res;
+  http::read(*impl_->stream, impl_->buf, res, ec);
+  if (ec) return FromEc(ec, "read");
+  return HttpResponse{int(res.result_int()), std::string(res[http::field::content_type]),
+                      res.body()};
+}
+
+Status TlsTestClient::OpenWebSocket(
+    const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers) {
+  impl_->ws.emplace(std::move(*impl_->stream));
+  impl_->stream.reset();
+  impl_->ws->set_option(websocket::stream_base::decorator([headers](websocket::request_type& r) {
+    for (const auto& [k, v] : headers) r.set(k, v);
+  }));
+  beast::error_code ec;
+  impl_->ws->handshake("127.0.0.1", target, ec);
+  if (ec) return FromEc(ec, "websocket handshake");
+  return {};
+}
+
+Result<std::string> TlsTestClient::ReadFrame(std::chrono::milliseconds timeout) {
+  auto& ws = *impl_->ws;
+  beast::error_code result = net::error::would_block;
+  impl_->buf.clear();
+  ws.async_read(impl_->buf, [&](beast::error_code ec, std::size_t) { result = ec; });
+  impl_->ioc.restart();
+  impl_->ioc.run_for(timeout);
+  if (result == net::error::would_block) {
+    beast::get_lowest_layer(ws).cancel();
+    impl_->ioc.restart();
+    impl_->ioc.run();
+    return Status(StatusCode::kUnavailable, "no frame before the timeout");
+  }
+  if (result) return FromEc(result, "websocket read");
+  return beast::buffers_to_string(impl_->buf.data());
+}
+
+Status TlsTestClient::WriteFrame(const std::string& text) {
+  beast::error_code ec;
+  impl_->ws->text(true);
+  impl_->ws->write(net::buffer(text), ec);
+  if (ec) return FromEc(ec, "websocket write");
+  return {};
+}
+
+Result<std::unique_ptr<RelayProcess>> RelayProcess::Start(const std::string& binary,
+                                                          const std::vector<std::string>& args) {
+  int fds[2];
+  if (::pipe(fds) != 0) return IoError("pipe");
+  const pid_t pid = ::fork();
+  if (pid < 0) return IoError("fork");
+  if (pid == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  auto proc = std::make_unique<RelayProcess>();
+  proc->pid_ = pid;
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (line.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fds[0], POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, int(left.count())) <= 0) break;
+    char c[256];
+    const ssize_t n = ::read(fds[0], c, sizeof c);
+    if (n <= 0) break;
+    line.append(c, std::size_t(n));
+  }
+  ::close(fds[0]);  // the relay prints nothing else to stdout
+  std::istringstream in(line);
+  std::string word, addr, pin_word;
+  in >> word >> addr >> pin_word >> proc->pin_;
+  if (word != "listening" || pin_word != "cert-sha256" || proc->pin_.size() != 64) {
+    return Internal("bad startup line: " + line);
+  }
+  proc->port_ = std::uint16_t(std::stoi(addr.substr(addr.rfind(':') + 1)));
+  return proc;
+}
+
+RelayProcess::~RelayProcess() {
+  if (pid_ > 0) Signal(SIGKILL);
+}
+
+int RelayProcess::Signal(int sig) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, sig);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace backchannel::relay::testing

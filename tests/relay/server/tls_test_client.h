@@ -1,0 +1,71 @@
+// A small blocking TLS client for relay e2e tests and the benchmark: HTTPS
+// requests and one WebSocket, with the relay's certificate pinned by the
+// SHA-256 of its DER encoding (any other certificate fails the handshake).
+// Also: starting backchanneld as a child process and reading its startup line.
+//
+// Beast lives only in tls_test_client.cc. Thread safety: one object per thread.
+#ifndef BACKCHANNEL_TESTS_RELAY_SERVER_TLS_TEST_CLIENT_H_
+#define BACKCHANNEL_TESTS_RELAY_SERVER_TLS_TEST_CLIENT_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backchannel/common/result.h"
+#include "backchannel/relay/router.h"
+
+namespace backchannel::relay::testing {
+
+class TlsTestClient {
+ public:
+  // Connects to 127.0.0.1:`port` and completes a TLS 1.3 handshake that
+  // accepts only the certificate whose SHA-256 is `pin_hex`.
+  static Result<std::unique_ptr<TlsTestClient>> Connect(std::uint16_t port,
+                                                        const std::string& pin_hex);
+  ~TlsTestClient();
+
+  Result<HttpResponse> Request(
+      const std::string& method, const std::string& target, const std::string& body = "",
+      const std::vector<std::pair<std::string, std::string>>& headers = {});
+  // Sends raw bytes and reads one HTTP response (for malformed requests).
+  Result<HttpResponse> RawRequest(const std::string& bytes);
+
+  // Upgrades this connection to a WebSocket at `target` (signed `headers`).
+  Status OpenWebSocket(const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers);
+  // The next text frame; kUnavailable after `timeout`.
+  Result<std::string> ReadFrame(std::chrono::milliseconds timeout = std::chrono::seconds(2));
+  Status WriteFrame(const std::string& text);
+
+ private:
+  struct Impl;
+  explicit TlsTestClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A running backchanneld child process.
+class RelayProcess {
+ public:
+  // Starts BACKCHANNELD with `args` and reads the startup line.
+  static Result<std::unique_ptr<RelayProcess>> Start(const std::string& binary,
+                                                     const std::vector<std::string>& args);
+  ~RelayProcess();  // SIGKILL if still running
+  std::uint16_t port() const { return port_; }
+  const std::string& pin() const { return pin_; }
+  // Sends `sig` and waits for the exit; the exit status (or 128+signal).
+  int Signal(int sig);
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::string pin_;
+};
+
+}  // namespace backchannel::relay::testing
+
+#endif  // BACKCHANNEL_TESTS_RELAY_SERVER_TLS_TEST_CLIENT_H_
