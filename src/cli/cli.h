@@ -46,6 +46,7 @@ const std::vector<CommandGroup>& CommandGroups();
 void RegisterAnalyzeCommands(CLI::App& app, Context& context);   // analyze
 void RegisterDomainCommands(CLI::App& app, Context& context);    // domain show|convert
 void RegisterRehearseCommands(CLI::App& app, Context& context);  // rehearse
+void RegisterAuthorityCommands(CLI::App& app, Context& context);  // authority init|issue|revoke|show
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

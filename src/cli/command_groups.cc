@@ -10,6 +10,7 @@ const std::vector<CommandGroup>& CommandGroups() {
       &RegisterAnalyzeCommands,
       &RegisterRehearseCommands,
       &RegisterDomainCommands,
+      &RegisterAuthorityCommands,
   };
   return groups;
 }
