@@ -1,0 +1,143 @@
+// The backchannel client: one person's end of the channel. It owns the
+// encrypted local store (local_store.h), talks to the relay (relay_client.h),
+// keeps a Signal session per contact (session/session.h), wraps every
+// session message in a sealed-sender envelope (envelope/envelope.h), and
+// checks every counterpart's credential (identity/trust_store.h).
+//
+//   init ──► identity, registration id, signed prekey, 100 one-time prekeys,
+//            a mailbox at the relay, prekeys uploaded
+//   invite ─► invitation code (relay, pin, our mailbox + token, identity,
+//            our authority)
+//   accept ─► pin the inviter's authority, fetch its bundle, X3DH, send a
+//            "hello" payload with our credential and reply address
+//   receive ► Open envelope → find contact by identity (unknown + PreKey
+//            message = contact request, accepted only with a valid credential
+//            from a trusted authority) → decrypt → verify credential → store
+//            (duplicates dropped by client message id) → ack at the relay
+//
+// Session reset: a message from a known contact that the session can no
+// longer decrypt (bad MAC, invalid message, reused key: a store restored from
+// an old copy) is recorded as a system line, a fresh bundle is fetched, a new
+// session is started and a "reset" payload sent; the receiving side accepts
+// the new PreKeySignalMessage from the same identity and archives the old
+// session. Messages already stored are kept.
+//
+// Thread safety: a Client is not thread-safe; one per process and home.
+#ifndef BACKCHANNEL_CLIENT_CLIENT_H_
+#define BACKCHANNEL_CLIENT_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backchannel/client/local_store.h"
+#include "backchannel/client/relay_client.h"
+#include "backchannel/common/result.h"
+#include "backchannel/common/secret_bytes.h"
+#include "backchannel/identity/credential.h"
+#include "backchannel/identity/invitation.h"
+
+namespace backchannel::client {
+
+struct ClientOptions {
+  std::string home;  // directory holding store.db (created by Init)
+  KdfCost kdf_cost = KdfCost::kModerate;
+  std::chrono::milliseconds relay_timeout{10000};
+  std::uint32_t one_time_prekeys = 100;  // uploaded at init and per replenishment
+  std::uint32_t prekeys_low_water = 20;  // replenish below this many at the relay
+};
+
+struct InitParams {
+  std::string relay_address;  // host:port
+  std::string relay_pin;      // 64 hex digits
+};
+
+// What one receive pass did.
+struct ReceiveReport {
+  std::vector<StoredMessage> stored;  // new messages and system lines, in order
+  int duplicates = 0;                 // dropped (already seen)
+  std::vector<Status> refused;        // messages refused, each with why
+  bool replenished = false;           // one-time prekeys were uploaded
+};
+
+struct ClientStatus {
+  std::string identity_key;  // hex of the 33-byte key
+  std::string relay;
+  std::string mailbox;
+  bool has_credential = false;
+  std::string display_name;  // from our credential
+  std::size_t contacts = 0;
+  std::size_t local_one_time_prekeys = 0;
+  Status relay_status;  // OK when the relay answered
+  MailboxStatus mailbox_status;
+};
+
+class Client {
+ public:
+  // Creates the home directory and store, registers a mailbox and uploads
+  // prekeys. kAlreadyExists when the home already holds a store; nothing is
+  // left behind on failure.
+  static Result<std::unique_ptr<Client>> Init(const ClientOptions& options,
+                                              const SecretBytes& passphrase,
+                                              const InitParams& params);
+  // kNotFound (no store), kPermissionDenied "wrong passphrase".
+  static Result<std::unique_ptr<Client>> Open(const ClientOptions& options,
+                                              const SecretBytes& passphrase);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  Client(Client&&) = delete;
+  Client& operator=(Client&&) = delete;
+
+  // Our credential (issued by our authority for our identity key). Its
+  // authority becomes trusted under the credential's side as label.
+  // kUntrusted when it is for another identity key, kBadSignature.
+  Status ImportCredential(const identity::Credential& credential);
+  // Trusts an authority configured by hand (a counterpart's ministry).
+  Status TrustAuthority(const identity::AuthorityPublicKey& key, const std::string& label);
+  // Installs a newer revocation list of a trusted authority.
+  Status ImportRevocations(const identity::RevocationList& list);
+
+  // REQUIRES: a credential was imported (kFailedPrecondition otherwise).
+  Result<identity::Invitation> MakeInvitation();
+  // Opens a session with the inviter and sends our hello; returns the
+  // contact's name (`name`, or the invitation's display name when empty).
+  Result<std::string> AcceptInvitation(const identity::Invitation& invitation,
+                                       const std::string& name = "");
+
+  // Encrypts and posts a text message to `contact`.
+  Status Send(const std::string& contact, const std::string& text);
+  // Fetches everything queued at the relay and processes it.
+  Result<ReceiveReport> Receive();
+  // Processes pushed messages for `duration` (zero: until `on_message`
+  // returns false), calling `on_message` for each stored line.
+  Status Listen(std::chrono::milliseconds duration,
+                const std::function<bool(const StoredMessage&)>& on_message,
+                const std::function<void(const Status&)>& on_refused = nullptr);
+  // Starts a new session with `contact` and tells them (a "reset" payload).
+  Status ResetSession(const std::string& contact, const std::string& reason);
+
+  Result<std::vector<Contact>> Contacts();
+  Result<std::vector<StoredMessage>> Messages(const std::string& contact = "");
+  // The 60-digit safety number with `contact` (session::ComputeSafetyNumber).
+  Result<std::string> Fingerprint(const std::string& contact);
+  Result<ClientStatus> GetStatus();
+
+  LocalStore& store() { return *store_; }
+
+ private:
+  struct Impl;
+  explicit Client(std::unique_ptr<LocalStore> store, ClientOptions options);
+  static Result<std::unique_ptr<Client>> Load(std::unique_ptr<LocalStore> store,
+                                              const ClientOptions& options);
+  std::unique_ptr<LocalStore> store_;
+  ClientOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace backchannel::client
+
+#endif  // BACKCHANNEL_CLIENT_CLIENT_H_

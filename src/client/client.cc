@@ -1,0 +1,678 @@
+#include "backchannel/client/client.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <utility>
+
+#include "backchannel/client/home.h"
+#include "backchannel/client/payload.h"
+#include "backchannel/common/encoding.h"
+#include "backchannel/envelope/envelope.h"
+#include "backchannel/identity/trust_store.h"
+#include "backchannel/session/fingerprint.h"
+#include "backchannel/session/session.h"
+
+namespace backchannel::client {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr auto kB64u = Base64Variant::kUrlSafeNoPadding;
+constexpr std::uint32_t kSignedPreKeyId = 1;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+std::int64_t NowSeconds() { return NowMs() / 1000; }
+
+std::string IdHex(const session::PublicKey& key) { return ToHex(session::SerializePublicKey(key)); }
+
+template <std::size_t N>
+Result<std::array<std::uint8_t, N>> FixedB64(const std::string& text, const char* what) {
+  auto b = FromBase64(text, kB64u);
+  if (!b || b->size() != N) return Corrupt(std::string(what) + " is malformed");
+  std::array<std::uint8_t, N> out{};
+  std::copy(b->begin(), b->end(), out.begin());
+  return out;
+}
+
+std::vector<session::OneTimePreKey> MakeOneTimePreKeys(std::uint32_t first, std::uint32_t count) {
+  std::vector<session::OneTimePreKey> out;
+  out.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i)
+    out.push_back(session::GenerateOneTimePreKey(first + i));
+  return out;
+}
+
+// A session failure that means the session itself is broken (not a forged
+// or malformed envelope): start over.
+bool NeedsReset(StatusCode code) {
+  return code == StatusCode::kBadMac || code == StatusCode::kInvalidMessage ||
+         code == StatusCode::kDuplicateMessage || code == StatusCode::kInvalidKeyId;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  explicit Impl(Client& client) : c(client) {}
+  Client& c;
+  StoredIdentity identity;
+  RelayConfig relay;
+  std::optional<identity::Credential> credential;
+
+  LocalStore& store() const { return *c.store_; }
+
+  RelayEndpoint Endpoint(const std::string& address, const std::string& pin) const {
+    return {address, pin, c.options_.relay_timeout};
+  }
+  RelayClient OwnRelay() const {
+    return {Endpoint(relay.address, relay.pin), relay.mailbox, relay.auth_key};
+  }
+  Address OwnAddress() const {
+    return {relay.address, relay.pin, relay.mailbox, relay.delivery_token};
+  }
+
+  Result<identity::TrustStore> LoadTrust() const {
+    identity::TrustStore trust;
+    BC_ASSIGN_OR_RETURN(auto all, store().ListAuthorities());
+    for (const auto& a : all) {
+      if (a.key.size() != 32) return Corrupt("store: an authority key has the wrong size");
+      identity::AuthorityPublicKey key{};
+      std::copy(a.key.begin(), a.key.end(), key.begin());
+      BC_RETURN_IF_ERROR(trust.AddAuthority(key, a.label));
+      if (!a.revocations.empty()) {
+        BC_ASSIGN_OR_RETURN(auto list, identity::DecodeRevocationList(a.revocations));
+        BC_RETURN_IF_ERROR(trust.UpdateRevocations(list));
+      }
+    }
+    return trust;
+  }
+
+  // Trusts `key` unless it already is (keeping its label and revocations).
+  Status TrustIfAbsent(const identity::AuthorityPublicKey& key, const std::string& label) const {
+    BC_ASSIGN_OR_RETURN(auto all, store().ListAuthorities());
+    for (const auto& a : all) {
+      if (PublicEqual(a.key, key)) return Status::Ok();
+    }
+    return store().PutAuthority({ToBytes(key), label, {}});
+  }
+
+  Result<Bytes> OwnCredentialBytes() const {
+    if (identity.credential.empty()) {
+      return FailedPrecondition(
+          "no credential yet: have your authority issue one for your identity key and import it "
+          "(`backchannel credential import`)");
+    }
+    return identity.credential;
+  }
+
+  // Encrypts `payload` in `session`, stores the advanced session (and
+  // `record`, under the message id) in one transaction, then posts.
+  Status SendPayload(const Contact& contact, session::Session& session, const Payload& payload,
+                     std::optional<StoredMessage> record) {
+    BC_ASSIGN_OR_RETURN(auto ct, session.Encrypt(EncodePayload(payload)));
+    envelope::InnerEnvelope inner;
+    inner.sender_identity = identity.key_pair.public_key;
+    BC_ASSIGN_OR_RETURN(inner.reply_to.mailbox, FixedB64<16>(relay.mailbox, "our mailbox id"));
+    BC_ASSIGN_OR_RETURN(inner.reply_to.delivery_token,
+                        FixedB64<32>(relay.delivery_token, "our delivery token"));
+    inner.content_type = ct.type;
+    inner.ciphertext = std::move(ct.bytes);
+    inner.message_id = envelope::NewClientMessageId();
+    BC_ASSIGN_OR_RETURN(Bytes sealed, envelope::Seal(inner, contact.identity_key));
+    const std::string id = ToBase64(inner.message_id, kB64u);
+    BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+      BC_RETURN_IF_ERROR(store().SaveSession(contact.name, session.Serialize()));
+      if (record) {
+        record->id = id;
+        record->contact = contact.name;
+        BC_ASSIGN_OR_RETURN(bool added, store().AddMessage(*record));
+        (void)added;
+      }
+      return Status::Ok();
+    }));
+    RelayClient to(Endpoint(contact.address.relay, contact.address.pin));
+    return to.PostMessage(contact.address.mailbox, contact.address.delivery_token, sealed)
+        .status()
+        .WithContext("sending to " + contact.name);
+  }
+
+  Result<session::Session> NewSession(const Contact& contact) const {
+    RelayClient to(Endpoint(contact.address.relay, contact.address.pin));
+    BC_ASSIGN_OR_RETURN(auto bundle,
+                        to.FetchBundle(contact.address.mailbox, contact.address.delivery_token));
+    if (bundle.identity_key != contact.identity_key) {
+      return Status(StatusCode::kUntrusted,
+                    "the relay's prekey bundle for " + contact.name +
+                        " carries another identity key; refusing to start a session");
+    }
+    return session::Session::Initiate(identity.key_pair, identity.registration_id, bundle);
+  }
+
+  StoredMessage Line(Direction d, std::string body) const {
+    StoredMessage m;
+    m.direction = d;
+    m.time_ms = NowMs();
+    m.body = std::move(body);
+    return m;
+  }
+
+  static std::string LocalId() {
+    return "local-" + ToBase64(envelope::NewClientMessageId(), kB64u);
+  }
+
+  Status Reset(Contact& contact, const std::string& reason) {
+    BC_ASSIGN_OR_RETURN(Bytes cred, OwnCredentialBytes());
+    BC_ASSIGN_OR_RETURN(auto session, NewSession(contact));
+    Payload p{Payload::Kind::kReset, reason, cred, OwnAddress()};
+    return SendPayload(contact, session, p,
+                       Line(Direction::kSystem, "You started a new session with " + contact.name +
+                                                    " (" + reason + ")."));
+  }
+
+  std::string DescribeCredential(const identity::Credential& cred, const std::string& label) const {
+    return std::string(identity::RoleName(cred.role)) + " of " + cred.side + ", accredited by " +
+           label + " until " + identity::FormatUnixTime(cred.expiry);
+  }
+
+  // Verifies a presented credential for `remote`; the parsed credential.
+  Result<identity::Credential> CheckCredential(ByteView bytes, const session::PublicKey& remote,
+                                               const Bytes& pinned_authority,
+                                               std::string* label) const {
+    BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(bytes));
+    BC_ASSIGN_OR_RETURN(auto trust, LoadTrust());
+    BC_RETURN_IF_ERROR(identity::VerifyCredential(cred, trust, NowSeconds(), remote));
+    if (!pinned_authority.empty() && !PublicEqual(pinned_authority, cred.authority_key)) {
+      return Status(StatusCode::kUntrusted,
+                    "credential from another authority than the one the invitation named");
+    }
+    if (label) *label = trust.Find(cred.authority_key)->label;
+    return cred;
+  }
+
+  Result<std::string> UniqueName(const std::string& wanted) const {
+    std::string base = wanted.empty() ? "contact" : wanted;
+    std::string name = base;
+    for (int i = 2;; ++i) {
+      auto existing = store().GetContact(name);
+      if (!existing && existing.error().code() == StatusCode::kNotFound) return name;
+      if (!existing) return existing.error();
+      name = base + " (" + std::to_string(i) + ")";
+    }
+  }
+
+  // A PreKeySignalMessage from an identity we do not know: a contact request.
+  Result<bool> AcceptNewContact(const envelope::InnerEnvelope& inner, const std::string& msg_id,
+                                ReceiveReport& report) {
+    auto refuse = [&](const Status& s) -> Result<bool> {
+      report.refused.push_back(s.WithContext("contact request refused"));
+      return true;  // acknowledged: it can never be accepted as it is
+    };
+    if (inner.content_type != session::CiphertextMessage::Type::kPreKey) {
+      return refuse(Status(StatusCode::kUntrusted, "a message from an unknown sender"));
+    }
+    BC_ASSIGN_OR_RETURN(auto prekeys, store().LoadPreKeys());
+    auto accepted = session::Session::Accept(identity.key_pair, identity.registration_id, prekeys,
+                                             inner.ciphertext);
+    if (!accepted) return refuse(accepted.error());
+    const auto remote = accepted->session.remote_identity();
+    if (remote != inner.sender_identity) {
+      return refuse(Status(StatusCode::kUntrusted, "envelope sender does not match the session"));
+    }
+    auto payload = DecodePayload(accepted->plaintext);
+    if (!payload) return refuse(payload.error());
+    if (payload->kind == Payload::Kind::kText || !payload->reply) {
+      return refuse(
+          Status(StatusCode::kUntrusted, "a new contact must first present a credential"));
+    }
+    std::string label;
+    auto cred = CheckCredential(payload->credential, remote, {}, &label);
+    if (!cred) return refuse(cred.error());
+    BC_ASSIGN_OR_RETURN(std::string name, UniqueName(cred->display_name));
+    Contact contact;
+    contact.name = name;
+    contact.identity_key = remote;
+    contact.address = *payload->reply;
+    contact.authority_key = ToBytes(cred->authority_key);
+    contact.authority_label = label;
+    contact.credential = payload->credential;
+    contact.session = accepted->session.Serialize();
+    StoredMessage hello = Line(Direction::kSystem, name + " (" + DescribeCredential(*cred, label) +
+                                                       ") opened a channel with you.");
+    hello.id = msg_id;
+    hello.contact = name;
+    std::vector<StoredMessage> lines{hello};
+    if (!payload->text.empty()) {
+      StoredMessage text = Line(Direction::kIn, payload->text);
+      text.id = msg_id + ":text";
+      text.contact = name;
+      lines.push_back(text);
+    }
+    BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+      BC_RETURN_IF_ERROR(store().PutContact(contact));
+      if (accepted->consumed_one_time_pre_key) {
+        BC_RETURN_IF_ERROR(store().MarkOneTimePreKeyUsed(*accepted->consumed_one_time_pre_key));
+      }
+      for (const auto& l : lines) BC_RETURN_IF_ERROR(store().AddMessage(l).status());
+      return Status::Ok();
+    }));
+    for (auto& l : lines) report.stored.push_back(l);
+    // Answer with our own credential so they can verify us in turn.
+    auto own = OwnCredentialBytes();
+    if (!own) {
+      report.refused.push_back(own.error().WithContext("cannot answer " + name));
+      return true;
+    }
+    Payload answer{Payload::Kind::kHello, "", *own, OwnAddress()};
+    Status sent = SendPayload(contact, accepted->session, answer, std::nullopt);
+    if (!sent.ok()) report.refused.push_back(sent);
+    return true;
+  }
+
+  // Processes one relayed envelope. Returns whether to acknowledge it; an
+  // error (store failure) leaves it queued at the relay.
+  Result<bool> ProcessOne(const RelayMessage& rm, ReceiveReport& report) {
+    auto inner = envelope::Open(rm.envelope, identity.key_pair);
+    if (!inner) {
+      report.refused.push_back(inner.error().WithContext("envelope refused"));
+      return true;
+    }
+    const std::string msg_id = ToBase64(inner->message_id, kB64u);
+    BC_ASSIGN_OR_RETURN(auto found, store().FindContactByIdentity(inner->sender_identity));
+    if (!found) return AcceptNewContact(*inner, msg_id, report);
+    Contact contact = std::move(*found);
+    BC_ASSIGN_OR_RETURN(bool seen, store().SeenMessage(contact.name, msg_id));
+    if (seen) {
+      ++report.duplicates;
+      return true;
+    }
+    auto refuse = [&](const Status& s) -> Result<bool> {
+      report.refused.push_back(s.WithContext("message from " + contact.name + " refused"));
+      return true;
+    };
+
+    std::optional<session::Session> session;
+    if (!contact.session.empty()) {
+      BC_ASSIGN_OR_RETURN(auto s, session::Session::Deserialize(contact.session.view()));
+      session.emplace(std::move(s));
+    }
+    std::optional<std::uint32_t> consumed;
+    Result<Bytes> plain = FailedPrecondition("no session with " + contact.name);
+    const bool prekey_message = inner->content_type == session::CiphertextMessage::Type::kPreKey;
+    if (prekey_message) {
+      BC_ASSIGN_OR_RETURN(auto prekeys, store().LoadPreKeys());
+      if (session) {
+        plain = session->DecryptPreKey(identity.key_pair, prekeys, inner->ciphertext, &consumed);
+      } else {
+        auto acc = session::Session::Accept(identity.key_pair, identity.registration_id, prekeys,
+                                            inner->ciphertext);
+        if (acc) {
+          session.emplace(std::move(acc->session));
+          consumed = acc->consumed_one_time_pre_key;
+          plain = std::move(acc->plaintext);
+        } else {
+          plain = acc.error();
+        }
+      }
+    } else if (session) {
+      plain = session->Decrypt(inner->message());
+    }
+    if (!plain) {
+      if (session && !prekey_message && NeedsReset(plain.error().code())) {
+        const std::string why = "a message could not be decrypted (" +
+                                std::string(StatusCodeName(plain.error().code())) + ")";
+        StoredMessage line = Line(Direction::kSystem, "A message from " + contact.name +
+                                                          " could not be decrypted; the session "
+                                                          "is being reset.");
+        line.id = msg_id;
+        line.contact = contact.name;
+        BC_RETURN_IF_ERROR(store().AddMessage(line).status());
+        report.stored.push_back(line);
+        Status r = Reset(contact, why);
+        if (!r.ok()) report.refused.push_back(r.WithContext("session reset with " + contact.name));
+        return true;
+      }
+      return refuse(plain.error());
+    }
+    if (session->remote_identity() != inner->sender_identity) {
+      return refuse(Status(StatusCode::kUntrusted, "envelope sender does not match the session"));
+    }
+    auto payload = DecodePayload(*plain);
+    if (!payload) return refuse(payload.error());
+
+    std::vector<StoredMessage> lines;
+    auto add = [&](Direction d, std::string body, std::string id) {
+      StoredMessage m = Line(d, std::move(body));
+      m.id = std::move(id);
+      m.contact = contact.name;
+      lines.push_back(std::move(m));
+    };
+    if (payload->kind == Payload::Kind::kText) {
+      if (contact.credential.empty()) {
+        return refuse(
+            Status(StatusCode::kUntrusted, contact.name + " has not presented a credential yet"));
+      }
+      add(Direction::kIn, payload->text, msg_id);
+    } else {
+      std::string label;
+      auto cred =
+          CheckCredential(payload->credential, contact.identity_key, contact.authority_key, &label);
+      if (!cred) return refuse(cred.error());
+      const bool first = contact.credential.empty();
+      contact.credential = payload->credential;
+      contact.authority_label = label;
+      if (contact.authority_key.empty()) contact.authority_key = ToBytes(cred->authority_key);
+      contact.address = *payload->reply;
+      if (payload->kind == Payload::Kind::kReset) {
+        add(Direction::kSystem,
+            contact.name + " started a new session" +
+                (payload->text.empty() ? std::string(".") : " (" + payload->text + ")."),
+            msg_id);
+      } else {
+        add(Direction::kSystem,
+            first ? contact.name + " presented a credential: " + DescribeCredential(*cred, label) +
+                        "."
+                  : contact.name + " presented their credential again.",
+            msg_id);
+        if (!payload->text.empty()) add(Direction::kIn, payload->text, msg_id + ":text");
+      }
+    }
+    contact.session = session->Serialize();
+    BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+      BC_RETURN_IF_ERROR(store().PutContact(contact));
+      if (consumed) BC_RETURN_IF_ERROR(store().MarkOneTimePreKeyUsed(*consumed));
+      for (const auto& l : lines) BC_RETURN_IF_ERROR(store().AddMessage(l).status());
+      return Status::Ok();
+    }));
+    for (auto& l : lines) report.stored.push_back(std::move(l));
+    return true;
+  }
+
+  Status Replenish(std::int64_t remaining, ReceiveReport* report) {
+    if (remaining < 0 || remaining >= c.options_.prekeys_low_water) return Status::Ok();
+    const auto count = static_cast<std::uint32_t>(
+        std::max<std::int64_t>(1, c.options_.one_time_prekeys - remaining));
+    BC_ASSIGN_OR_RETURN(std::uint32_t first, store().NextOneTimePreKeyId());
+    auto otks = MakeOneTimePreKeys(first, count);
+    BC_ASSIGN_OR_RETURN(auto prekeys, store().LoadPreKeys());
+    if (prekeys.FindSignedPreKey(kSignedPreKeyId) == nullptr) {
+      return Corrupt("store: the signed prekey is missing");
+    }
+    const auto base = prekeys.MakeBundle(identity.key_pair, identity.registration_id,
+                                         kSignedPreKeyId, std::nullopt);
+    BC_RETURN_IF_ERROR(store().PutOneTimePreKeys(otks));
+    BC_RETURN_IF_ERROR(OwnRelay().PutPreKeys(base, otks, false));
+    if (report) report->replenished = true;
+    return Status::Ok();
+  }
+};
+
+Client::Client(std::unique_ptr<LocalStore> store, ClientOptions options)
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      impl_(std::make_unique<Impl>(*this)) {}
+Client::~Client() = default;
+
+Result<std::unique_ptr<Client>> Client::Load(std::unique_ptr<LocalStore> store,
+                                             const ClientOptions& options) {
+  std::unique_ptr<Client> client(new Client(std::move(store), options));
+  BC_ASSIGN_OR_RETURN(client->impl_->identity, client->store_->GetIdentity());
+  BC_ASSIGN_OR_RETURN(client->impl_->relay, client->store_->GetRelayConfig());
+  if (!client->impl_->identity.credential.empty()) {
+    BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(client->impl_->identity.credential));
+    client->impl_->credential = cred;
+  }
+  return client;
+}
+
+Result<std::unique_ptr<Client>> Client::Init(const ClientOptions& options,
+                                             const SecretBytes& passphrase,
+                                             const InitParams& params) {
+  const std::string home = ResolveHome(options.home);
+  const std::string path = StorePath(home);
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    return Status(StatusCode::kAlreadyExists, "a backchannel home already exists at " + home);
+  }
+  fs::create_directories(home, ec);
+  if (ec) return IoError(home + ": cannot create directory: " + ec.message());
+  fs::permissions(home, fs::perms::owner_all, ec);
+
+  const RelayEndpoint endpoint{params.relay_address, params.relay_pin, options.relay_timeout};
+  auto store = LocalStore::Create(path, passphrase, StoreOptions{options.kdf_cost});
+  if (!store) return store.error();
+  auto fail = [&](const Status& s) -> Status {
+    store->reset();
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+    return s;
+  };
+
+  StoredIdentity id{session::GenerateIdentityKeyPair(), session::GenerateRegistrationId(), {}};
+  auto otks = MakeOneTimePreKeys(1, options.one_time_prekeys);
+  session::InMemoryPreKeyStore mem;
+  mem.AddSigned(session::GenerateSignedPreKey(id.key_pair, kSignedPreKeyId));
+  const session::SignedPreKey& spk = *mem.FindSignedPreKey(kSignedPreKeyId);
+  auto auth = GenerateMailboxAuthKey();
+
+  auto created = RelayClient(endpoint).CreateMailbox(auth.public_key);
+  if (!created) return fail(created.error());
+  RelayConfig rc{params.relay_address, params.relay_pin, created->mailbox,
+                 std::move(auth.secret_key), created->delivery_token};
+  const auto base = mem.MakeBundle(id.key_pair, id.registration_id, kSignedPreKeyId, std::nullopt);
+  Status up = RelayClient(endpoint, rc.mailbox, rc.auth_key).PutPreKeys(base, otks, true);
+  if (!up.ok()) return fail(up);
+
+  LocalStore& s = **store;
+  Status st = s.Transaction([&] {
+    BC_RETURN_IF_ERROR(s.PutIdentity(id));
+    BC_RETURN_IF_ERROR(s.PutSignedPreKey(spk));
+    BC_RETURN_IF_ERROR(s.PutOneTimePreKeys(otks));
+    return s.PutRelayConfig(rc);
+  });
+  if (!st.ok()) return fail(st);
+  return Load(std::move(*store), options);
+}
+
+Result<std::unique_ptr<Client>> Client::Open(const ClientOptions& options,
+                                             const SecretBytes& passphrase) {
+  const std::string home = ResolveHome(options.home);
+  BC_ASSIGN_OR_RETURN(auto store, LocalStore::Open(StorePath(home), passphrase));
+  return Load(std::move(store), options);
+}
+
+Status Client::ImportCredential(const identity::Credential& credential) {
+  BC_RETURN_IF_ERROR(identity::VerifyCredentialSignature(credential));
+  if (credential.identity_key != impl_->identity.key_pair.public_key) {
+    return {StatusCode::kUntrusted, "this credential is for another identity key"};
+  }
+  BC_ASSIGN_OR_RETURN(Bytes encoded, identity::EncodeCredential(credential));
+  BC_RETURN_IF_ERROR(store_->Transaction([&] {
+    BC_RETURN_IF_ERROR(store_->SetOwnCredential(encoded));
+    return impl_->TrustIfAbsent(credential.authority_key, credential.side);
+  }));
+  impl_->identity.credential = encoded;
+  impl_->credential = credential;
+  return Status::Ok();
+}
+
+Status Client::TrustAuthority(const identity::AuthorityPublicKey& key, const std::string& label) {
+  if (label.empty()) return InvalidArgument("an authority needs a label");
+  BC_ASSIGN_OR_RETURN(auto all, store_->ListAuthorities());
+  Bytes revocations;
+  for (const auto& a : all) {
+    if (PublicEqual(a.key, key)) revocations = a.revocations;
+  }
+  return store_->PutAuthority({ToBytes(key), label, revocations});
+}
+
+Status Client::ImportRevocations(const identity::RevocationList& list) {
+  BC_ASSIGN_OR_RETURN(auto trust, impl_->LoadTrust());
+  BC_RETURN_IF_ERROR(trust.UpdateRevocations(list));
+  BC_ASSIGN_OR_RETURN(Bytes encoded, identity::EncodeRevocationList(list));
+  return store_->PutAuthority(
+      {ToBytes(list.authority_key), trust.Find(list.authority_key)->label, encoded});
+}
+
+Result<identity::Invitation> Client::MakeInvitation() {
+  if (!impl_->credential) {
+    return impl_->OwnCredentialBytes().status();
+  }
+  const auto& cred = *impl_->credential;
+  identity::Invitation inv;
+  inv.relay_address = impl_->relay.address;
+  BC_ASSIGN_OR_RETURN(inv.relay_certificate_sha256, [&]() -> Result<identity::CertificatePin> {
+    auto b = FromHex(impl_->relay.pin);
+    if (!b || b->size() != 32) return Corrupt("store: relay pin is malformed");
+    identity::CertificatePin pin{};
+    std::copy(b->begin(), b->end(), pin.begin());
+    return pin;
+  }());
+  BC_ASSIGN_OR_RETURN(inv.inviter_address.mailbox,
+                      FixedB64<16>(impl_->relay.mailbox, "our mailbox id"));
+  BC_ASSIGN_OR_RETURN(inv.inviter_address.delivery_token,
+                      FixedB64<32>(impl_->relay.delivery_token, "our delivery token"));
+  inv.inviter_identity = impl_->identity.key_pair.public_key;
+  inv.authority_key = cred.authority_key;
+  inv.authority_label = cred.side;
+  inv.display_name = cred.display_name;
+  return inv;
+}
+
+Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
+                                             const std::string& name) {
+  BC_ASSIGN_OR_RETURN(Bytes cred, impl_->OwnCredentialBytes());
+  if (inv.inviter_identity == impl_->identity.key_pair.public_key) {
+    return InvalidArgument("this is your own invitation");
+  }
+  BC_ASSIGN_OR_RETURN(auto existing, store_->FindContactByIdentity(inv.inviter_identity));
+  if (existing) {
+    return Status(StatusCode::kAlreadyExists,
+                  "you already have this contact as '" + existing->name + "'");
+  }
+  Contact contact;
+  contact.name = name.empty() ? inv.display_name : name;
+  if (store_->GetContact(contact.name)) {
+    return Status(StatusCode::kAlreadyExists, "a contact named '" + contact.name + "' exists");
+  }
+  contact.identity_key = inv.inviter_identity;
+  contact.address = {inv.relay_address, ToHex(inv.relay_certificate_sha256),
+                     ToBase64(inv.inviter_address.mailbox, kB64u),
+                     ToBase64(inv.inviter_address.delivery_token, kB64u)};
+  contact.authority_key = ToBytes(inv.authority_key);
+  contact.authority_label = inv.authority_label;
+  BC_ASSIGN_OR_RETURN(auto session, impl_->NewSession(contact));
+  contact.session = session.Serialize();
+  StoredMessage line =
+      impl_->Line(Direction::kSystem, "You accepted " + contact.name + "'s invitation (authority " +
+                                          inv.authority_label + "); waiting for their credential.");
+  line.id = Impl::LocalId();
+  line.contact = contact.name;
+  BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+    BC_RETURN_IF_ERROR(impl_->TrustIfAbsent(inv.authority_key, inv.authority_label));
+    BC_RETURN_IF_ERROR(store_->PutContact(contact));
+    return store_->AddMessage(line).status();
+  }));
+  Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress()};
+  BC_RETURN_IF_ERROR(impl_->SendPayload(contact, session, hello, std::nullopt));
+  return contact.name;
+}
+
+Status Client::Send(const std::string& contact_name, const std::string& text) {
+  if (text.empty()) return InvalidArgument("the message is empty");
+  if (text.size() > kMaxTextSize) return InvalidArgument("the message is too long");
+  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
+  if (contact.session.empty()) {
+    return FailedPrecondition("no session with " + contact_name);
+  }
+  BC_ASSIGN_OR_RETURN(auto session, session::Session::Deserialize(contact.session.view()));
+  return impl_->SendPayload(contact, session, Payload{Payload::Kind::kText, text, {}, {}},
+                            impl_->Line(Direction::kOut, text));
+}
+
+Result<ReceiveReport> Client::Receive() {
+  ReceiveReport report;
+  const RelayClient relay = impl_->OwnRelay();
+  constexpr int kBatch = 100;
+  std::int64_t remaining = -1;
+  std::set<std::string> handled;
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(auto batch, relay.ListMessages(kBatch));
+    remaining = batch.one_time_remaining;
+    bool progress = false;
+    for (const auto& m : batch.messages) {
+      if (!handled.insert(m.id).second) continue;
+      progress = true;
+      BC_ASSIGN_OR_RETURN(bool ack, impl_->ProcessOne(m, report));
+      if (ack) BC_RETURN_IF_ERROR(relay.AckMessage(m.id));
+    }
+    if (batch.messages.size() < static_cast<std::size_t>(kBatch) || !progress) break;
+  }
+  BC_RETURN_IF_ERROR(impl_->Replenish(remaining, &report));
+  return report;
+}
+
+Status Client::Listen(std::chrono::milliseconds duration,
+                      const std::function<bool(const StoredMessage&)>& on_message,
+                      const std::function<void(const Status&)>& on_refused) {
+  const RelayClient relay = impl_->OwnRelay();
+  return relay.Listen(
+      [&](const PushEvent& event, bool& stop) -> Result<bool> {
+        if (event.kind == PushEvent::Kind::kPrekeysLow) {
+          BC_RETURN_IF_ERROR(impl_->Replenish(event.one_time_remaining, nullptr));
+          return false;
+        }
+        ReceiveReport report;
+        BC_ASSIGN_OR_RETURN(bool ack, impl_->ProcessOne(event.message, report));
+        for (const auto& s : report.refused) {
+          if (on_refused) on_refused(s);
+        }
+        for (const auto& m : report.stored) {
+          if (on_message && !on_message(m)) stop = true;
+        }
+        return ack;
+      },
+      duration);
+}
+
+Status Client::ResetSession(const std::string& contact_name, const std::string& reason) {
+  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
+  return impl_->Reset(contact, reason.empty() ? "requested by the user" : reason);
+}
+
+Result<std::vector<Contact>> Client::Contacts() { return store_->ListContacts(); }
+
+Result<std::vector<StoredMessage>> Client::Messages(const std::string& contact) {
+  if (!contact.empty()) BC_RETURN_IF_ERROR(store_->GetContact(contact).status());
+  return store_->ListMessages(contact);
+}
+
+Result<std::string> Client::Fingerprint(const std::string& contact_name) {
+  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
+  const auto& local = impl_->identity.key_pair.public_key;
+  const auto sn = session::ComputeSafetyNumber(IdHex(local), local, IdHex(contact.identity_key),
+                                               contact.identity_key);
+  return session::FormatDisplayable(sn.displayable);
+}
+
+Result<ClientStatus> Client::GetStatus() {
+  ClientStatus s;
+  s.identity_key = IdHex(impl_->identity.key_pair.public_key);
+  s.relay = impl_->relay.address;
+  s.mailbox = impl_->relay.mailbox;
+  s.has_credential = impl_->credential.has_value();
+  if (impl_->credential) s.display_name = impl_->credential->display_name;
+  BC_ASSIGN_OR_RETURN(auto contacts, store_->ListContacts());
+  s.contacts = contacts.size();
+  BC_ASSIGN_OR_RETURN(s.local_one_time_prekeys, store_->CountUnusedOneTimePreKeys());
+  auto st = impl_->OwnRelay().GetStatus();
+  if (st) {
+    s.mailbox_status = *st;
+  } else {
+    s.relay_status = st.error();
+  }
+  return s;
+}
+
+}  // namespace backchannel::client
