@@ -60,6 +60,11 @@ Status Domain::Validate() const {
       return InvalidArgument("issue '" + issue.name + "' appears twice");
     }
     if (issue.options.empty()) return InvalidArgument("issue '" + issue.name + "' has no options");
+    for (const auto& option : issue.options) {
+      if (option.empty()) {
+        return InvalidArgument("issue '" + issue.name + "' has an option with an empty name");
+      }
+    }
     std::set<std::string> opts(issue.options.begin(), issue.options.end());
     if (opts.size() != issue.options.size()) {
       return InvalidArgument("issue '" + issue.name + "' repeats an option");
