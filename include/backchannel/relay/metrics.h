@@ -19,8 +19,8 @@ namespace backchannel::relay {
 class Metrics {
  public:
   std::atomic<std::int64_t> connections{0};
-  // Net change of queued messages since this process started (the store
-  // interface has no global count): accepted - acked - expired.
+  // Queued messages: the store's count at start, then + accepted - acked -
+  // expired.
   std::atomic<std::int64_t> queued{0};
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> delivered{0};

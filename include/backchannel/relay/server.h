@@ -1,10 +1,12 @@
 // Server: backchanneld's network layer. HTTPS and WebSocket over TLS 1.3 on
 // one port (Boost.Beast), in front of a Router (router.h) and a Store.
 //
-//   acceptor ──► one strand per connection ──► HTTP session (Router::Handle)
+//   acceptor ──► one strand per connection ──► HTTP session ──► store pool
+//                                         │     (Router::Handle, blocking
+//                                         │      store calls, 8 threads)
 //                                         └─► WebSocket session (push + acks)
-//   Router::message listener ──► subscriber registry (mutex) ──► post to the
-//                                 recipient sessions' strands
+//   Router message listener ──► subscriber registry (mutex) ──► post to the
+//                                recipient sessions' strands
 //
 // One io_context runs on `threads` threads. Each connection's state lives on
 // its strand; the subscriber registry is the only shared mutable state and
@@ -58,8 +60,8 @@ class Server {
   // Stops accepting, closes connections and stops the io threads. Safe to
   // call from a signal-handler-free context on any thread, more than once.
   void Stop();
-  // Blocks until the io threads have finished (after Stop, or a SIGINT/SIGTERM
-  // when `handle_signals` was set).
+  // Blocks until the io threads have finished (after Stop, or after SIGINT or
+  // SIGTERM when HandleSignals() was called).
   void Wait();
   // Makes SIGINT/SIGTERM call Stop(). Call before Start().
   void HandleSignals();

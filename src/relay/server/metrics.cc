@@ -38,7 +38,7 @@ std::string Metrics::Render() const {
       << name << ' ' << v << '\n';
   };
   gauge("bc_connections", "Open client connections.", connections.load());
-  gauge("bc_messages_queued", "Messages queued (net change since start).", queued.load());
+  gauge("bc_messages_queued", "Messages queued in all mailboxes.", queued.load());
   counter("bc_messages_accepted_total", "Messages made durable.", accepted.load());
   counter("bc_messages_delivered_total", "Messages pushed over WebSocket.", delivered.load());
   counter("bc_messages_acked_total", "Messages acknowledged and deleted.", acked.load());

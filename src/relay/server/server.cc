@@ -20,6 +20,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -73,6 +74,23 @@ class TokenBucket {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// Runs `f` (which may block on the store: an fsync per commit) on the store
+// pool, so that the io threads keep serving other connections and concurrent
+// commits can be grouped, then resumes the caller on its own executor (the
+// connection's strand).
+template <typename F>
+net::awaitable<std::invoke_result_t<F&>> OnPool(net::thread_pool& pool, F f) {
+  using R = std::invoke_result_t<F&>;
+  // co_spawn needs a default-constructible result: wrap it.
+  auto wrapped = co_await net::co_spawn(
+      pool,
+      [f = std::move(f)]() mutable -> net::awaitable<std::optional<R>> {
+        co_return std::optional<R>(f());
+      },
+      net::use_awaitable);
+  co_return std::move(*wrapped);
+}
+
 class WsSession;
 
 // mailbox -> sessions subscribed to it. Thread safe (one mutex).
@@ -112,10 +130,12 @@ class Registry {
 // ws_ (Deliver* post there).
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(TlsStream stream, Router& router, Registry& registry, const MailboxId& mb)
+  WsSession(TlsStream stream, Router& router, net::thread_pool& pool, Registry& registry,
+            const MailboxId& mb)
       : ws_(std::move(stream)),
         wake_(ws_.get_executor()),
         router_(router),
+        pool_(pool),
         registry_(registry),
         mailbox_(mb) {}
 
@@ -141,11 +161,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     registry_.Add(mailbox_, self);
     // Queued messages first; a message posted meanwhile may arrive both ways
     // and is pushed once (pushed_).
-    auto pending = router_.Pending(mailbox_, router_.options().max_queue);
+    auto pending = co_await OnPool(
+        pool_, [this] { return router_.Pending(mailbox_, router_.options().max_queue); });
     if (pending.ok()) {
       for (const StoredMessage& m : *pending) Enqueue(m);
     }
-    auto remaining = router_.OneTimeRemaining(mailbox_);
+    auto remaining = co_await OnPool(pool_, [this] { return router_.OneTimeRemaining(mailbox_); });
     if (remaining.ok() && *remaining < router_.options().prekeys_low_below) {
       Push(EncodeWsPreKeysLow(*remaining), false);
     }
@@ -167,7 +188,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
             false);
         continue;
       }
-      Status s = router_.Ack(mailbox_, msg->id);
+      const MessageId id = msg->id;
+      Status s = co_await OnPool(pool_, [this, id] { return router_.Ack(mailbox_, id); });
       if (s.ok() || s.code() == StatusCode::kNotFound) pushed_.erase(msg->id);
     }
     closed_ = true;
@@ -212,6 +234,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   websocket::stream<TlsStream> ws_;
   net::steady_timer wake_;  // cancelled to wake the writer
   Router& router_;
+  net::thread_pool& pool_;
   Registry& registry_;
   MailboxId mailbox_;
   std::deque<std::pair<std::string, bool>> out_;
@@ -223,8 +246,13 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
 class Server::Impl {
  public:
+  // Threads that run Router calls (which block on the store); more than the
+  // io threads so that concurrent commits can share one fsync.
+  static constexpr int kStorePoolThreads = 8;
+
   Impl(Store& store, ServerOptions options)
       : options_(std::move(options)),
+        store_(store),
         router_(store, metrics_, options_.router),
         ssl_ctx_(ssl::context::tls_server) {
     router_.set_message_listener([this](const MailboxId& mb, const StoredMessage& m) {
@@ -238,12 +266,16 @@ class Server::Impl {
   ~Impl() {
     Stop();
     Wait();
+    store_pool_.join();  // finishes store calls in flight
     acceptor_.reset();
     signals_.reset();
     ioc_.reset();  // destroys suspended coroutines while router_ and registry_ live
   }
 
   Status Start() {
+    auto queued = store_.CountAllMessages();
+    if (!queued.ok()) return queued.error();
+    metrics_.queued = std::int64_t(*queued);
     auto id = LoadOrCreateTlsIdentity(options_.data_dir);
     if (!id.ok()) return id.error();
     cert_sha256_ = id->cert_sha256_hex;
@@ -322,7 +354,7 @@ class Server::Impl {
       error_code ec;
       co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
       if (ec) co_return;
-      auto n = router_.Expire(options_.ttl_ms);
+      auto n = co_await OnPool(store_pool_, [this] { return router_.Expire(options_.ttl_ms); });
       if (!n.ok()) std::cerr << "backchanneld: expiry: " << n.error() << '\n';
     }
   }
@@ -395,17 +427,17 @@ class Server::Impl {
       for (const auto& f : req) hreq.headers.emplace_back(f.name_string(), f.value());
       hreq.body = req.body();
       if (websocket::is_upgrade(req)) {
-        auto auth = router_.AuthorizeWebSocket(hreq);
+        auto auth = co_await OnPool(store_pool_, [&] { return router_.AuthorizeWebSocket(hreq); });
         if (auto* refusal = std::get_if<HttpResponse>(&auth)) {
           co_await Write(stream, *refusal, version, false);
           break;
         }
-        auto ws = std::make_shared<WsSession>(std::move(stream), router_, registry_,
+        auto ws = std::make_shared<WsSession>(std::move(stream), router_, store_pool_, registry_,
                                               std::get<MailboxId>(auth));
         co_await ws->Run(std::move(req));
         co_return;
       }
-      HttpResponse res = router_.Handle(hreq);
+      HttpResponse res = co_await OnPool(store_pool_, [&] { return router_.Handle(hreq); });
       ec = co_await Write(stream, res, version, keep_alive);
       if (ec) co_return LogError("write", ec);
       if (!keep_alive) break;
@@ -415,12 +447,14 @@ class Server::Impl {
   }
 
   ServerOptions options_;
+  Store& store_;
   Metrics metrics_;
   Router router_;
   Registry registry_;
   ssl::context ssl_ctx_;
   std::string cert_sha256_;
   std::uint16_t port_ = 0;
+  net::thread_pool store_pool_{kStorePoolThreads};
   std::unique_ptr<net::io_context> ioc_ = std::make_unique<net::io_context>();
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::signal_set> signals_;
