@@ -1,0 +1,15 @@
+# bench_relay: post+ack throughput and post->push latency over TLS on
+# loopback, durable (SQLite) against "echo" (same stack, in-memory store).
+# Build Release and run:
+#   cmake -S . -B build/rel -DCMAKE_BUILD_TYPE=Release
+#   cmake --build build/rel -j2 --target bench_relay && build/rel/bench/bench_relay
+# Uses the relay tests' TLS client and in-memory store (tests/relay/server).
+if(TARGET backchannel::relay AND TARGET backchannel::relay_store)
+  add_executable(bench_relay ${CMAKE_CURRENT_LIST_DIR}/bench_relay.cc
+    ${PROJECT_SOURCE_DIR}/tests/relay/server/tls_test_client.cc)
+  target_include_directories(bench_relay PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(bench_relay PRIVATE backchannel::relay backchannel::relay_store
+    benchmark::benchmark Boost::headers OpenSSL::SSL OpenSSL::Crypto PkgConfig::sodium
+    nlohmann_json::nlohmann_json Threads::Threads)
+  bc_set_warnings(bench_relay)
+endif()
