@@ -125,8 +125,10 @@ class Connection {
     }
     pin_ = *pin_bytes;
 
-    ctx_.set_verify_mode(ssl::verify_peer);
-    ctx_.set_verify_callback([this](bool /*preverified*/, ssl::verify_context& vc) {
+    // On the stream, not the context: the SSL object copied the context's
+    // settings when the stream was built.
+    ws_.next_layer().set_verify_mode(ssl::verify_peer);
+    ws_.next_layer().set_verify_callback([this](bool /*preverified*/, ssl::verify_context& vc) {
       X509_STORE_CTX* sctx = vc.native_handle();
       if (X509_STORE_CTX_get_error_depth(sctx) != 0) return true;  // only the leaf is pinned
       X509* cert = X509_STORE_CTX_get_current_cert(sctx);

@@ -1,0 +1,286 @@
+// End to end over real sockets: the real backchanneld (port 0, temp dir) and
+// client homes accredited by different authorities.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "backchannel/client/client.h"
+#include "backchannel/client/home.h"
+#include "backchannel/identity/authority.h"
+#include "client/relay_process.h"
+#include "client/temp_dir.h"
+
+namespace backchannel::client {
+namespace {
+
+using testing::RelayProcess;
+using testing::TempDir;
+
+std::int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
+
+class ChannelE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    relay_ = std::make_unique<RelayProcess>(BC_BACKCHANNELD_BINARY, relay_dir_.path());
+    ASSERT_TRUE(relay_->ok()) << "backchanneld did not print its listening line";
+    auto us = identity::Authority::Generate("United States");
+    auto iran = identity::Authority::Generate("Iran");
+    auto other = identity::Authority::Generate("Elsewhere");
+    ASSERT_TRUE(us.has_value() && iran.has_value() && other.has_value());
+    us_.emplace(std::move(*us));
+    iran_.emplace(std::move(*iran));
+    other_.emplace(std::move(*other));
+  }
+
+  ClientOptions Options(const std::string& name, std::uint32_t prekeys = 100,
+                        std::uint32_t low = 20) {
+    ClientOptions o;
+    o.home = homes_.File(name);
+    o.kdf_cost = KdfCost::kInteractive;
+    o.relay_timeout = std::chrono::milliseconds(5000);
+    o.one_time_prekeys = prekeys;
+    o.prekeys_low_water = low;
+    return o;
+  }
+
+  // Inits a client and imports a credential from `authority`.
+  std::unique_ptr<Client> MakeClient(const std::string& name, const identity::Authority& authority,
+                                     std::int64_t not_before, std::int64_t expiry,
+                                     std::uint64_t serial, std::uint32_t prekeys = 100,
+                                     std::uint32_t low = 20) {
+    auto c = Client::Init(Options(name, prekeys, low), Pass("pw-" + name),
+                          {relay_->address(), relay_->pin()});
+    EXPECT_TRUE(c.has_value()) << c.error();
+    if (!c) return nullptr;
+    identity::CredentialRequest req;
+    req.identity_key = (*c)->store().GetIdentity()->key_pair.public_key;
+    req.role = identity::Role::kEnvoy;
+    req.display_name = name;
+    req.not_before = not_before;
+    req.expiry = expiry;
+    req.serial = serial;
+    auto cred = authority.Issue(req);
+    EXPECT_TRUE(cred.has_value()) << cred.error();
+    if (!cred) return nullptr;
+    Status s = (*c)->ImportCredential(*cred);
+    EXPECT_TRUE(s.ok()) << s;
+    return std::move(*c);
+  }
+
+  std::unique_ptr<Client> Valid(const std::string& name, const identity::Authority& a,
+                                std::uint64_t serial, std::uint32_t prekeys = 100,
+                                std::uint32_t low = 20) {
+    return MakeClient(name, a, Now() - 60, Now() + 3600, serial, prekeys, low);
+  }
+
+  static identity::Invitation Invite(Client& c) {
+    auto inv = c.MakeInvitation();
+    EXPECT_TRUE(inv.has_value()) << inv.error();
+    auto text = identity::InvitationToText(*inv);
+    EXPECT_TRUE(text.has_value());
+    auto parsed = identity::InvitationFromText(*text);
+    EXPECT_TRUE(parsed.has_value());
+    return *parsed;
+  }
+
+  static ReceiveReport Recv(Client& c) {
+    auto r = c.Receive();
+    EXPECT_TRUE(r.has_value()) << r.error();
+    return r.has_value() ? std::move(*r) : ReceiveReport{};
+  }
+
+  static std::vector<std::string> Bodies(Client& c, Direction d, const std::string& contact) {
+    std::vector<std::string> out;
+    auto msgs = c.Messages(contact);
+    EXPECT_TRUE(msgs.has_value());
+    for (const auto& m : *msgs) {
+      if (m.direction == d) out.push_back(m.body);
+    }
+    return out;
+  }
+
+  // Alice (US) and Bob (Iran) with an open, mutually verified channel.
+  void Connect(Client& alice, Client& bob) {
+    ASSERT_TRUE(alice.TrustAuthority(iran_->public_key(), "Iran").ok());
+    auto name = bob.AcceptInvitation(Invite(alice));
+    ASSERT_TRUE(name.has_value()) << name.error();
+    EXPECT_EQ(*name, "alice");
+    auto ra = Recv(alice);
+    ASSERT_TRUE(ra.refused.empty()) << ra.refused[0];
+    auto rb = Recv(bob);
+    ASSERT_TRUE(rb.refused.empty()) << rb.refused[0];
+    auto contact = bob.store().GetContact("alice");
+    ASSERT_TRUE(contact.has_value());
+    EXPECT_FALSE(contact->credential.empty()) << "bob verified alice's credential";
+  }
+
+  TempDir relay_dir_;
+  TempDir homes_;
+  std::unique_ptr<RelayProcess> relay_;
+  std::optional<identity::Authority> us_, iran_, other_;
+};
+
+TEST_F(ChannelE2eTest, TwoEnvoysTalkBothWaysAndCatchUpAfterBeingOffline) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+
+  ASSERT_TRUE(bob->Send("alice", "Salaam. We are ready to listen.").ok());
+  Recv(*alice);
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"),
+            std::vector<std::string>{"Salaam. We are ready to listen."});
+  ASSERT_TRUE(alice->Send("bob", "Thank you. Shall we begin with the agenda?").ok());
+  Recv(*bob);
+  EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice"),
+            std::vector<std::string>{"Thank you. Shall we begin with the agenda?"});
+
+  // Bob is offline while Alice writes three times; he catches up in order.
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(alice->Send("bob", "point " + std::to_string(i)).ok());
+  bob.reset();
+  auto bob2 = Client::Open(Options("bob"), Pass("pw-bob"));
+  ASSERT_TRUE(bob2.has_value()) << bob2.error();
+  auto r = Recv(**bob2);
+  EXPECT_EQ(r.stored.size(), 3U);
+  auto in = Bodies(**bob2, Direction::kIn, "alice");
+  ASSERT_EQ(in.size(), 4U);
+  EXPECT_EQ(in[3], "point 3");
+
+  // Same safety number on both sides.
+  auto fa = alice->Fingerprint("bob");
+  auto fb = (*bob2)->Fingerprint("alice");
+  ASSERT_TRUE(fa.has_value() && fb.has_value());
+  EXPECT_EQ(*fa, *fb);
+
+  // Listening over the WebSocket.
+  ASSERT_TRUE(alice->Send("bob", "pushed").ok());
+  std::vector<std::string> pushed;
+  Status ls = (*bob2)->Listen(std::chrono::milliseconds(5000), [&](const StoredMessage& m) {
+    pushed.push_back(m.body);
+    return false;
+  });
+  ASSERT_TRUE(ls.ok()) << ls;
+  EXPECT_EQ(pushed, std::vector<std::string>{"pushed"});
+}
+
+TEST_F(ChannelE2eTest, DuplicateDeliveryIsDropped) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  ASSERT_TRUE(alice->Send("bob", "once").ok());
+  // Re-post the same envelope to Bob's mailbox: the relay now holds it twice.
+  auto rc = bob->store().GetRelayConfig();
+  ASSERT_TRUE(rc.has_value());
+  RelayClient as_bob({rc->address, rc->pin}, rc->mailbox, rc->auth_key);
+  auto queued = as_bob.ListMessages();
+  ASSERT_TRUE(queued.has_value()) << queued.error();
+  ASSERT_EQ(queued->messages.size(), 1U);
+  ASSERT_TRUE(as_bob.PostMessage(rc->mailbox, rc->delivery_token, queued->messages[0].envelope)
+                  .has_value());
+  auto r = Recv(*bob);
+  EXPECT_EQ(r.stored.size(), 1U);
+  EXPECT_EQ(r.duplicates, 1);
+  EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice"), std::vector<std::string>{"once"});
+}
+
+TEST_F(ChannelE2eTest, WrongPassphraseAndWrongPinAreRefused) {
+  auto alice = Valid("alice", *us_, 1);
+  ASSERT_TRUE(alice);
+  alice.reset();
+  auto wrong = Client::Open(Options("alice"), Pass("not the passphrase"));
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(wrong.error().message(), "wrong passphrase");
+
+  RelayClient pinned({relay_->address(), std::string(64, '0'), std::chrono::milliseconds(3000)});
+  auto r = pinned.CreateMailbox({});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), StatusCode::kUntrusted);
+  EXPECT_EQ(r.error().message(), "relay certificate does not match the pin");
+}
+
+TEST_F(ChannelE2eTest, BadCredentialsAreRefusedWithTheReason) {
+  auto alice = Valid("alice", *us_, 1, /*prekeys=*/4, /*low=*/3);
+  ASSERT_TRUE(alice);
+  ASSERT_TRUE(alice->TrustAuthority(iran_->public_key(), "Iran").ok());
+  auto carol = Valid("carol", *other_, 7);                                // unknown authority
+  auto dave = MakeClient("dave", *iran_, Now() - 7200, Now() - 3600, 8);  // expired
+  auto eve = Valid("eve", *iran_, 9);                                     // to be revoked
+  ASSERT_TRUE(carol && dave && eve);
+  auto list = iran_->Revoke(Now(), 1, {9});
+  ASSERT_TRUE(list.has_value()) << list.error();
+  ASSERT_TRUE(alice->ImportRevocations(*list).ok());
+
+  const auto invitation = Invite(*alice);
+  for (Client* c : {carol.get(), dave.get(), eve.get()}) {
+    ASSERT_TRUE(c->AcceptInvitation(invitation).has_value());
+  }
+  auto r = Recv(*alice);
+  ASSERT_EQ(r.refused.size(), 3U);
+  EXPECT_EQ(r.refused[0].code(), StatusCode::kUntrusted) << r.refused[0];
+  EXPECT_EQ(r.refused[1].code(), StatusCode::kFailedPrecondition) << r.refused[1];
+  EXPECT_NE(r.refused[1].message().find("expired"), std::string::npos);
+  EXPECT_EQ(r.refused[2].code(), StatusCode::kPermissionDenied) << r.refused[2];
+  EXPECT_NE(r.refused[2].message().find("revoked"), std::string::npos);
+  EXPECT_TRUE(alice->Contacts()->empty());
+  EXPECT_TRUE(r.replenished) << "three bundles fetched from four one-time prekeys";
+}
+
+TEST_F(ChannelE2eTest, SessionResetAfterRestoringAnOldStore) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  ASSERT_TRUE(alice->Send("bob", "before backup").ok());
+  Recv(*bob);
+
+  // Bob's device is backed up here...
+  bob.reset();
+  const std::string store = StorePath(Options("bob").home);
+  const std::string backup = homes_.File("bob-backup.db");
+  std::filesystem::copy_file(store, backup);
+  auto reopened = Client::Open(Options("bob"), Pass("pw-bob"));
+  ASSERT_TRUE(reopened.has_value());
+  bob = std::move(*reopened);
+  // ...the conversation moves on...
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(bob->Send("alice", "after backup " + std::to_string(i)).ok());
+    Recv(*alice);
+    ASSERT_TRUE(alice->Send("bob", "reply " + std::to_string(i)).ok());
+    Recv(*bob);
+  }
+  // ...and Bob restores the old copy.
+  bob.reset();
+  std::filesystem::copy_file(backup, store, std::filesystem::copy_options::overwrite_existing);
+  reopened = Client::Open(Options("bob"), Pass("pw-bob"));
+  ASSERT_TRUE(reopened.has_value());
+  bob = std::move(*reopened);
+
+  ASSERT_TRUE(alice->Send("bob", "are you there?").ok());
+  auto rb = Recv(*bob);  // cannot decrypt: Bob resets the session
+  ASSERT_FALSE(rb.stored.empty());
+  EXPECT_EQ(rb.stored[0].direction, Direction::kSystem);
+  auto ra = Recv(*alice);  // Alice accepts the new session from the same identity
+  ASSERT_TRUE(ra.refused.empty()) << ra.refused[0];
+  ASSERT_FALSE(ra.stored.empty());
+  EXPECT_NE(ra.stored[0].body.find("started a new session"), std::string::npos);
+
+  ASSERT_TRUE(alice->Send("bob", "after reset").ok());
+  Recv(*bob);
+  ASSERT_TRUE(bob->Send("alice", "back again").ok());
+  Recv(*alice);
+  EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice").back(), "after reset");
+  const auto alice_in = Bodies(*alice, Direction::kIn, "bob");
+  EXPECT_EQ(alice_in, (std::vector<std::string>{"after backup 0", "after backup 1", "back again"}))
+      << "nothing Alice had received is lost";
+}
+
+}  // namespace
+}  // namespace backchannel::client
