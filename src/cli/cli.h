@@ -47,6 +47,7 @@ void RegisterAnalyzeCommands(CLI::App& app, Context& context);   // analyze
 void RegisterDomainCommands(CLI::App& app, Context& context);    // domain show|convert
 void RegisterRehearseCommands(CLI::App& app, Context& context);  // rehearse
 void RegisterAuthorityCommands(CLI::App& app, Context& context);  // authority init|issue|revoke|show
+void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

@@ -11,6 +11,7 @@ const std::vector<CommandGroup>& CommandGroups() {
       &RegisterRehearseCommands,
       &RegisterDomainCommands,
       &RegisterAuthorityCommands,
+      &RegisterChannelCommands,
   };
   return groups;
 }

@@ -1,0 +1,473 @@
+// The channel commands of `backchannel` (docs/cli.md, "Channel commands"):
+// init, credential import, trust add|revocations, invite, accept, contacts,
+// send, inbox, listen, fingerprint, reset, status — a thin layer over
+// backchannel::client::Client. Every command takes --home, --json and
+// --passphrase-file (or BACKCHANNEL_PASSPHRASE, or a prompt).
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "backchannel/client/client.h"
+#include "backchannel/client/home.h"
+#include "backchannel/common/encoding.h"
+#include "backchannel/identity/credential.h"
+#include "backchannel/identity/invitation.h"
+#include "cli/cli.h"
+
+namespace backchannel::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using client::Client;
+
+struct Common {
+  std::string home;
+  std::string passphrase_file;
+  bool json = false;
+};
+
+void AddCommon(CLI::App* cmd, Common& c) {
+  cmd->add_option("--home", c.home, "Client home (default: $XDG_DATA_HOME/backchannel)");
+  cmd->add_option("--passphrase-file", c.passphrase_file,
+                  "Read the store passphrase from this file (first line)");
+  cmd->add_flag("--json", c.json, "Print one JSON object");
+}
+
+client::ClientOptions Options(const Common& c) {
+  client::ClientOptions o;
+  o.home = client::ResolveHome(c.home);
+  return o;
+}
+
+Result<std::unique_ptr<Client>> OpenClient(const Common& c) {
+  BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({c.passphrase_file, false}));
+  return Client::Open(Options(c), pass);
+}
+
+// `arg` is a file holding the text, or the text itself.
+std::string TextArg(const std::string& arg) {
+  std::ifstream in(arg);
+  if (!in) return arg;
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string_view DirectionLabel(client::Direction d) { return client::DirectionName(d); }
+
+Json MessageJson(const client::StoredMessage& m) {
+  return Json{{"seq", m.seq},         {"id", m.id},
+              {"contact", m.contact}, {"direction", std::string(DirectionLabel(m.direction))},
+              {"time_ms", m.time_ms}, {"body", m.body}};
+}
+
+void PrintMessage(std::ostream& out, const client::StoredMessage& m) {
+  switch (m.direction) {
+    case client::Direction::kIn:
+      out << m.contact << ": " << m.body << "\n";
+      break;
+    case client::Direction::kOut:
+      out << "you -> " << m.contact << ": " << m.body << "\n";
+      break;
+    case client::Direction::kSystem:
+      out << "* " << m.body << "\n";
+      break;
+  }
+}
+
+void PrintRefused(Context& ctx, const std::vector<Status>& refused) {
+  for (const auto& s : refused) ctx.err << "warning: " << s.message() << "\n";
+}
+
+Json ReportJson(const client::ReceiveReport& r) {
+  Json j{{"received", Json::array()},
+         {"duplicates", r.duplicates},
+         {"refused", Json::array()},
+         {"replenished", r.replenished}};
+  for (const auto& m : r.stored) j["received"].push_back(MessageJson(m));
+  for (const auto& s : r.refused) {
+    j["refused"].push_back(Json{{"code", std::string(StatusCodeName(s.code()))},
+                                {"message", std::string(s.message())}});
+  }
+  return j;
+}
+
+template <std::size_t N>
+Result<std::array<std::uint8_t, N>> KeyArg(const std::string& text) {
+  auto b = FromBase64(text, Base64Variant::kUrlSafeNoPadding);
+  if (!b || b->size() != N) b = FromHex(text);
+  if (!b || b->size() != N) {
+    return InvalidArgument("'" + text + "' is not a " + std::to_string(N) +
+                           "-byte key (base64url or hex)");
+  }
+  std::array<std::uint8_t, N> out{};
+  std::copy(b->begin(), b->end(), out.begin());
+  return out;
+}
+
+}  // namespace
+
+void RegisterChannelCommands(CLI::App& app, Context& ctx) {
+  // ---- init ----
+  struct InitArgs : Common {
+    std::string relay, pin, kdf = "moderate";
+  };
+  auto init = std::make_shared<InitArgs>();
+  CLI::App* init_cmd = app.add_subcommand("init", "Create your identity, store and relay mailbox");
+  AddCommon(init_cmd, *init);
+  init_cmd->add_option("--relay", init->relay, "Relay HOST:PORT")->required();
+  init_cmd->add_option("--pin", init->pin, "Relay certificate SHA-256 (64 hex)")->required();
+  init_cmd->add_option("--kdf", init->kdf, "Argon2id cost: moderate (default) or interactive")
+      ->check(CLI::IsMember({"moderate", "interactive"}));
+  init_cmd->callback([init, &ctx] {
+    auto pass = client::ReadPassphrase({init->passphrase_file, true});
+    if (!pass) return ctx.Fail(pass.error());
+    auto o = Options(*init);
+    o.kdf_cost =
+        init->kdf == "interactive" ? client::KdfCost::kInteractive : client::KdfCost::kModerate;
+    auto c = Client::Init(o, *pass, {init->relay, init->pin});
+    if (!c) return ctx.Fail(c.error());
+    auto st = (*c)->GetStatus();
+    if (!st) return ctx.Fail(st.error());
+    if (init->json) {
+      ctx.out << Json{{"home", o.home},
+                      {"identity_key", st->identity_key},
+                      {"relay", st->relay},
+                      {"mailbox", st->mailbox}}
+                     .dump(2)
+              << "\n";
+      return;
+    }
+    ctx.out << "Initialised " << o.home << "\nIdentity key: " << st->identity_key
+            << "\nAsk your authority for a credential:\n  backchannel authority issue "
+               "--identity-key "
+            << st->identity_key << " ...\nthen: backchannel credential import FILE\n";
+  });
+
+  // ---- credential import ----
+  struct CredArgs : Common {
+    std::string credential;
+  };
+  auto cred = std::make_shared<CredArgs>();
+  CLI::App* cred_group = app.add_subcommand("credential", "Your own credential");
+  cred_group->require_subcommand(1);
+  CLI::App* import_cmd =
+      cred_group->add_subcommand("import", "Import the credential your authority issued");
+  AddCommon(import_cmd, *cred);
+  import_cmd->add_option("credential", cred->credential, "Credential text (base64url) or a file")
+      ->required();
+  import_cmd->callback([cred, &ctx] {
+    auto parsed = identity::CredentialFromText(TextArg(cred->credential));
+    if (!parsed) return ctx.Fail(parsed.error());
+    auto c = OpenClient(*cred);
+    if (!c) return ctx.Fail(c.error());
+    if (Status s = (*c)->ImportCredential(*parsed); !s.ok()) return ctx.Fail(s);
+    if (cred->json) {
+      ctx.out << Json{{"display_name", parsed->display_name},
+                      {"side", parsed->side},
+                      {"role", std::string(identity::RoleName(parsed->role))},
+                      {"expiry", parsed->expiry}}
+                     .dump(2)
+              << "\n";
+      return;
+    }
+    ctx.out << "Credential imported: " << parsed->display_name << ", "
+            << identity::RoleName(parsed->role) << " of " << parsed->side << ", valid until "
+            << identity::FormatUnixTime(parsed->expiry) << "\n";
+  });
+
+  // ---- trust add | revocations ----
+  struct TrustArgs : Common {
+    std::string key, label, list;
+  };
+  auto trust = std::make_shared<TrustArgs>();
+  CLI::App* trust_group = app.add_subcommand("trust", "Authorities you accept credentials from");
+  trust_group->require_subcommand(1);
+  CLI::App* add_cmd = trust_group->add_subcommand("add", "Trust an authority's public key");
+  AddCommon(add_cmd, *trust);
+  add_cmd->add_option("key", trust->key, "Authority public key (base64url or hex)")->required();
+  add_cmd->add_option("--label", trust->label, "Name shown for it")->required();
+  add_cmd->callback([trust, &ctx] {
+    auto key = KeyArg<32>(trust->key);
+    if (!key) return ctx.Fail(key.error());
+    auto c = OpenClient(*trust);
+    if (!c) return ctx.Fail(c.error());
+    if (Status s = (*c)->TrustAuthority(*key, trust->label); !s.ok()) return ctx.Fail(s);
+    if (trust->json) {
+      ctx.out << Json{{"trusted", trust->label}}.dump(2) << "\n";
+    } else {
+      ctx.out << "Trusting " << trust->label << "\n";
+    }
+  });
+  CLI::App* rev_cmd =
+      trust_group->add_subcommand("revocations", "Install an authority's newer revocation list");
+  AddCommon(rev_cmd, *trust);
+  rev_cmd->add_option("list", trust->list, "Revocation list text (base64url) or a file")
+      ->required();
+  rev_cmd->callback([trust, &ctx] {
+    auto list = identity::RevocationListFromText(TextArg(trust->list));
+    if (!list) return ctx.Fail(list.error());
+    auto c = OpenClient(*trust);
+    if (!c) return ctx.Fail(c.error());
+    if (Status s = (*c)->ImportRevocations(*list); !s.ok()) return ctx.Fail(s);
+    if (trust->json) {
+      ctx.out << Json{{"sequence", list->sequence}, {"revoked", list->revoked_serials}}.dump(2)
+              << "\n";
+    } else {
+      ctx.out << "Revocation list #" << list->sequence << " installed ("
+              << list->revoked_serials.size() << " revoked)\n";
+    }
+  });
+
+  // ---- invite ----
+  struct InviteArgs : Common {
+    bool no_qr = false;
+  };
+  auto invite = std::make_shared<InviteArgs>();
+  CLI::App* invite_cmd = app.add_subcommand("invite", "Print an invitation code (text and QR)");
+  AddCommon(invite_cmd, *invite);
+  invite_cmd->add_flag("--no-qr", invite->no_qr, "Text only");
+  invite_cmd->callback([invite, &ctx] {
+    auto c = OpenClient(*invite);
+    if (!c) return ctx.Fail(c.error());
+    auto inv = (*c)->MakeInvitation();
+    if (!inv) return ctx.Fail(inv.error());
+    auto text = identity::InvitationToText(*inv);
+    if (!text) return ctx.Fail(text.error());
+    if (invite->json) {
+      ctx.out << Json{{"code", *text}}.dump(2) << "\n";
+      return;
+    }
+    ctx.out << *text << "\n";
+    if (!invite->no_qr) {
+      auto qr = identity::RenderQr(*text);
+      if (qr) {
+        ctx.out << *qr;
+      } else {
+        ctx.err << "warning: " << qr.error().message() << "\n";
+      }
+    }
+  });
+
+  // ---- accept ----
+  struct AcceptArgs : Common {
+    std::string code, name;
+  };
+  auto accept = std::make_shared<AcceptArgs>();
+  CLI::App* accept_cmd = app.add_subcommand("accept", "Accept an invitation code");
+  AddCommon(accept_cmd, *accept);
+  accept_cmd->add_option("code", accept->code, "The bc1-... code")->required();
+  accept_cmd->add_option("--name", accept->name, "Name for the contact (default: theirs)");
+  accept_cmd->callback([accept, &ctx] {
+    auto inv = identity::InvitationFromText(accept->code);
+    if (!inv) return ctx.Fail(inv.error());
+    auto c = OpenClient(*accept);
+    if (!c) return ctx.Fail(c.error());
+    auto name = (*c)->AcceptInvitation(*inv, accept->name);
+    if (!name) return ctx.Fail(name.error());
+    if (accept->json) {
+      ctx.out << Json{{"contact", *name}, {"authority", inv->authority_label}}.dump(2) << "\n";
+    } else {
+      ctx.out << "Session opened with " << *name << " (authority " << inv->authority_label
+              << "); your credential was sent inside it.\n";
+    }
+  });
+
+  // ---- contacts ----
+  auto contacts = std::make_shared<Common>();
+  CLI::App* contacts_cmd = app.add_subcommand("contacts", "List your contacts");
+  AddCommon(contacts_cmd, *contacts);
+  contacts_cmd->callback([contacts, &ctx] {
+    auto c = OpenClient(*contacts);
+    if (!c) return ctx.Fail(c.error());
+    auto list = (*c)->Contacts();
+    if (!list) return ctx.Fail(list.error());
+    Json j = Json::array();
+    for (const auto& k : *list) {
+      std::string role;
+      if (!k.credential.empty()) {
+        if (auto cr = identity::DecodeCredential(k.credential)) {
+          role = std::string(identity::RoleName(cr->role)) + " of " + cr->side;
+        }
+      }
+      if (contacts->json) {
+        j.push_back(Json{{"name", k.name},
+                         {"identity_key", ToHex(session::SerializePublicKey(k.identity_key))},
+                         {"authority", k.authority_label},
+                         {"verified", !k.credential.empty()},
+                         {"role", role}});
+      } else {
+        ctx.out << k.name << "  " << (role.empty() ? "(credential not yet received)" : role)
+                << "  [" << k.authority_label << "]\n";
+      }
+    }
+    if (contacts->json) ctx.out << Json{{"contacts", j}}.dump(2) << "\n";
+  });
+
+  // ---- send ----
+  struct SendArgs : Common {
+    std::string contact, text;
+  };
+  auto send = std::make_shared<SendArgs>();
+  CLI::App* send_cmd = app.add_subcommand("send", "Send a message");
+  AddCommon(send_cmd, *send);
+  send_cmd->add_option("contact", send->contact, "Contact name")->required();
+  send_cmd->add_option("text", send->text, "Message text")->required();
+  send_cmd->callback([send, &ctx] {
+    auto c = OpenClient(*send);
+    if (!c) return ctx.Fail(c.error());
+    if (Status s = (*c)->Send(send->contact, send->text); !s.ok()) return ctx.Fail(s);
+    if (send->json) {
+      ctx.out << Json{{"sent", true}, {"contact", send->contact}}.dump(2) << "\n";
+    } else {
+      ctx.out << "sent to " << send->contact << "\n";
+    }
+  });
+
+  // ---- inbox ----
+  struct InboxArgs : Common {
+    std::string contact;
+    bool offline = false;
+  };
+  auto inbox = std::make_shared<InboxArgs>();
+  CLI::App* inbox_cmd =
+      app.add_subcommand("inbox", "Fetch new messages from the relay and show the conversation");
+  AddCommon(inbox_cmd, *inbox);
+  inbox_cmd->add_option("contact", inbox->contact, "Only this contact");
+  inbox_cmd->add_flag("--offline", inbox->offline, "Do not contact the relay");
+  inbox_cmd->callback([inbox, &ctx] {
+    auto c = OpenClient(*inbox);
+    if (!c) return ctx.Fail(c.error());
+    client::ReceiveReport report;
+    if (!inbox->offline) {
+      auto r = (*c)->Receive();
+      if (!r) return ctx.Fail(r.error());
+      report = std::move(*r);
+    }
+    auto msgs = (*c)->Messages(inbox->contact);
+    if (!msgs) return ctx.Fail(msgs.error());
+    if (inbox->json) {
+      Json j = ReportJson(report);
+      j["messages"] = Json::array();
+      for (const auto& m : *msgs) j["messages"].push_back(MessageJson(m));
+      ctx.out << j.dump(2) << "\n";
+      return;
+    }
+    PrintRefused(ctx, report.refused);
+    for (const auto& m : *msgs) PrintMessage(ctx.out, m);
+  });
+
+  // ---- listen ----
+  struct ListenArgs : Common {
+    double seconds = 0;
+    int count = 0;
+  };
+  auto listen = std::make_shared<ListenArgs>();
+  CLI::App* listen_cmd = app.add_subcommand("listen", "Stream messages as they arrive");
+  AddCommon(listen_cmd, *listen);
+  listen_cmd->add_option("--for", listen->seconds, "Stop after this many seconds (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  listen_cmd->add_option("--count", listen->count, "Stop after this many lines (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  listen_cmd->callback([listen, &ctx] {
+    auto c = OpenClient(*listen);
+    if (!c) return ctx.Fail(c.error());
+    int seen = 0;
+    Status s = (*c)->Listen(
+        std::chrono::milliseconds(static_cast<std::int64_t>(listen->seconds * 1000)),
+        [&](const client::StoredMessage& m) {
+          if (listen->json) {
+            ctx.out << MessageJson(m).dump() << "\n";
+          } else {
+            PrintMessage(ctx.out, m);
+          }
+          ctx.out.flush();
+          return listen->count == 0 || ++seen < listen->count;
+        },
+        [&](const Status& refused) { ctx.err << "warning: " << refused.message() << "\n"; });
+    if (!s.ok()) ctx.Fail(s);
+  });
+
+  // ---- fingerprint ----
+  struct FpArgs : Common {
+    std::string contact;
+  };
+  auto fp = std::make_shared<FpArgs>();
+  CLI::App* fp_cmd = app.add_subcommand("fingerprint", "Safety number to compare with a contact");
+  AddCommon(fp_cmd, *fp);
+  fp_cmd->add_option("contact", fp->contact, "Contact name")->required();
+  fp_cmd->callback([fp, &ctx] {
+    auto c = OpenClient(*fp);
+    if (!c) return ctx.Fail(c.error());
+    auto n = (*c)->Fingerprint(fp->contact);
+    if (!n) return ctx.Fail(n.error());
+    if (fp->json) {
+      ctx.out << Json{{"contact", fp->contact}, {"safety_number", *n}}.dump(2) << "\n";
+    } else {
+      ctx.out << "Safety number with " << fp->contact << ":\n" << *n << "\n";
+    }
+  });
+
+  // ---- reset ----
+  struct ResetArgs : Common {
+    std::string contact, reason;
+  };
+  auto reset = std::make_shared<ResetArgs>();
+  CLI::App* reset_cmd = app.add_subcommand("reset", "Start a new session with a contact");
+  AddCommon(reset_cmd, *reset);
+  reset_cmd->add_option("contact", reset->contact, "Contact name")->required();
+  reset_cmd->add_option("--reason", reset->reason, "Told to the contact");
+  reset_cmd->callback([reset, &ctx] {
+    auto c = OpenClient(*reset);
+    if (!c) return ctx.Fail(c.error());
+    if (Status s = (*c)->ResetSession(reset->contact, reset->reason); !s.ok()) return ctx.Fail(s);
+    if (reset->json) {
+      ctx.out << Json{{"reset", reset->contact}}.dump(2) << "\n";
+    } else {
+      ctx.out << "New session started with " << reset->contact << "\n";
+    }
+  });
+
+  // ---- status ----
+  auto status = std::make_shared<Common>();
+  CLI::App* status_cmd = app.add_subcommand("status", "Identity, relay and mailbox state");
+  AddCommon(status_cmd, *status);
+  status_cmd->callback([status, &ctx] {
+    auto c = OpenClient(*status);
+    if (!c) return ctx.Fail(c.error());
+    auto st = (*c)->GetStatus();
+    if (!st) return ctx.Fail(st.error());
+    if (status->json) {
+      Json j{{"identity_key", st->identity_key},
+             {"display_name", st->display_name},
+             {"has_credential", st->has_credential},
+             {"relay", st->relay},
+             {"mailbox", st->mailbox},
+             {"contacts", st->contacts},
+             {"local_one_time_prekeys", st->local_one_time_prekeys},
+             {"relay_reachable", st->relay_status.ok()}};
+      if (st->relay_status.ok()) {
+        j["queued"] = st->mailbox_status.queued;
+        j["one_time_remaining"] = st->mailbox_status.one_time_remaining;
+      } else {
+        j["relay_error"] = std::string(st->relay_status.message());
+      }
+      ctx.out << j.dump(2) << "\n";
+      return;
+    }
+    ctx.out << "Identity key: " << st->identity_key << "\n"
+            << "Credential:   " << (st->has_credential ? st->display_name : "(none imported)")
+            << "\nRelay:        " << st->relay << "  mailbox " << st->mailbox << "\n"
+            << "Contacts:     " << st->contacts << "\n";
+    if (st->relay_status.ok()) {
+      ctx.out << "Queued:       " << st->mailbox_status.queued << "\n"
+              << "Prekeys:      " << st->mailbox_status.one_time_remaining << " at the relay\n";
+    } else {
+      ctx.out << "Relay:        unreachable (" << st->relay_status.message() << ")\n";
+    }
+  });
+}
+
+}  // namespace backchannel::cli
