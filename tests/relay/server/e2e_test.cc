@@ -150,6 +150,24 @@ TEST_F(RelayE2eTest, RefusalsOverTheWire) {
   EXPECT_EQ(List(*c2)["messages"].size(), 0u);
 }
 
+TEST_F(RelayE2eTest, PerConnectionRateLimit) {
+  auto c = Client();
+  ASSERT_TRUE(c);
+  int limited = 0;
+  for (int i = 0; i < 130 && limited == 0; ++i) {
+    auto r = Call(*c, "GET", "/healthz");
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_EQ(Json::parse(r.body)["error"], "rate_limited");
+    }
+  }
+  EXPECT_EQ(limited, 1);
+  // Another connection has its own bucket.
+  auto c2 = Client();
+  ASSERT_TRUE(c2);
+  EXPECT_EQ(Call(*c2, "GET", "/healthz").status, 200);
+}
+
 TEST_F(RelayE2eTest, WebSocketPushesQueuedAndNewMessages) {
   auto c = Client();
   ASSERT_TRUE(c);

@@ -6,7 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "relay/server/relay_test_util.h"
 #ifdef BC_HAVE_SQLITE_STORE
@@ -217,6 +220,35 @@ TEST_F(RouterTest, PreKeysAndBundleHandOutEachOneTimeKeyOnce) {
   // Replace: only the new set remains.
   UploadPreKeys(5, /*replace=*/true);
   EXPECT_EQ(*store_->CountOneTimePreKeys(mb_id_), 5u);
+}
+
+TEST_F(RouterTest, ConcurrentBundleFetchesTakeEachOneTimeKeyOnce) {
+  Create();
+  UploadPreKeys(40);
+  std::mutex mu;
+  std::vector<int> ids;
+  int without = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 6; ++i) {
+        HttpRequest r{"GET", Path("/bundle"), {{"X-BC-Delivery-Token", token_}}, ""};
+        auto res = router_->Handle(r);
+        auto j = Json::parse(res.body);
+        std::lock_guard<std::mutex> l(mu);
+        if (j["one_time"].is_null()) {
+          ++without;
+        } else {
+          ids.push_back(j["one_time"]["id"].get<int>());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids.size(), 40u);
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+  EXPECT_EQ(without, 8);
 }
 
 TEST_F(RouterTest, PreKeyUploadRefusalsChangeNothing) {
