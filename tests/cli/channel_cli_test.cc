@@ -1,0 +1,142 @@
+// The channel commands end to end: the real `backchannel` program and the
+// real `backchanneld` on loopback; two envoys accredited by two authorities.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "client/relay_process.h"
+#include "client/temp_dir.h"
+
+namespace {
+
+using backchannel::client::testing::RelayProcess;
+using backchannel::client::testing::TempDir;
+using Json = nlohmann::json;
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+};
+
+// Runs the CLI through the shell with BACKCHANNEL_PASSPHRASE=`pass`.
+CliRun Cli(const std::string& pass, const std::string& args) {
+  const std::string cmd = "BACKCHANNEL_PASSPHRASE='" + pass + "' " +
+                          std::string(BC_BACKCHANNEL_BINARY) + " " + args + " 2>&1";
+  CliRun r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = ::pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+Json JsonOf(const CliRun& r) {
+  try {
+    return Json::parse(r.out);
+  } catch (const Json::exception&) {
+    ADD_FAILURE() << "not JSON: " << r.out;
+    return Json::object();
+  }
+}
+
+class ChannelCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    relay_ = std::make_unique<RelayProcess>(BC_BACKCHANNELD_BINARY, relay_dir_.path());
+    ASSERT_TRUE(relay_->ok());
+  }
+
+  // init + authority + credential; returns the authority public key.
+  std::string Envoy(const std::string& who, const std::string& side) {
+    const std::string home = "--home " + dir_.File(who);
+    CliRun init = Cli("pw-" + who, "init " + home + " --relay " + relay_->address() + " --pin " +
+                                       relay_->pin() + " --kdf interactive --json");
+    EXPECT_EQ(init.code, 0) << init.out;
+    const std::string ik = JsonOf(init)["identity_key"];
+    const std::string adir = "--dir " + dir_.File(who + "-authority");
+    CliRun a =
+        Cli("auth", "authority init " + adir + " --side '" + side + "' --kdf interactive --json");
+    EXPECT_EQ(a.code, 0) << a.out;
+    CliRun issue =
+        Cli("auth", "authority issue " + adir + " --identity-key " + ik + " --role envoy --name " +
+                        who + " --days 30 --out " + dir_.File(who + ".cred"));
+    EXPECT_EQ(issue.code, 0) << issue.out;
+    CliRun imp = Cli("pw-" + who, "credential import " + home + " " + dir_.File(who + ".cred"));
+    EXPECT_EQ(imp.code, 0) << imp.out;
+    CliRun show = Cli("auth", "authority show " + adir + " --json");
+    EXPECT_EQ(show.code, 0) << show.out;
+    return JsonOf(show)["public_key"];
+  }
+
+  std::string Home(const std::string& who) const { return "--home " + dir_.File(who); }
+
+  TempDir relay_dir_;
+  TempDir dir_;
+  std::unique_ptr<RelayProcess> relay_;
+};
+
+TEST_F(ChannelCliTest, TwoEnvoysTalkThroughTheRelay) {
+  Envoy("alice", "United States");
+  const std::string iran_key = Envoy("bob", "Iran");
+  ASSERT_EQ(Cli("pw-alice", "trust add " + iran_key + " --label Iran " + Home("alice")).code, 0);
+
+  CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
+  ASSERT_EQ(invite.code, 0) << invite.out;
+  const std::string code = JsonOf(invite)["code"];
+  CliRun accept = Cli("pw-bob", "accept " + code + " " + Home("bob") + " --json");
+  ASSERT_EQ(accept.code, 0) << accept.out;
+  EXPECT_EQ(JsonOf(accept)["contact"], "alice");
+
+  CliRun inbox_a = Cli("pw-alice", "inbox --json " + Home("alice"));
+  ASSERT_EQ(inbox_a.code, 0) << inbox_a.out;
+  EXPECT_TRUE(JsonOf(inbox_a)["refused"].empty()) << inbox_a.out;
+  ASSERT_EQ(Cli("pw-bob", "inbox " + Home("bob")).code, 0);
+
+  ASSERT_EQ(Cli("pw-bob", "send alice 'We are ready.' " + Home("bob")).code, 0);
+  ASSERT_EQ(Cli("pw-alice", "send bob 'Then let us begin.' " + Home("alice")).code, 0);
+  CliRun a = Cli("pw-alice", "inbox bob " + Home("alice"));
+  EXPECT_NE(a.out.find("bob: We are ready."), std::string::npos) << a.out;
+  CliRun b = Cli("pw-bob", "inbox alice --json " + Home("bob"));
+  bool found = false;
+  const Json bj = JsonOf(b);
+  for (const auto& m : bj["messages"]) found = found || m["body"] == "Then let us begin.";
+  EXPECT_TRUE(found) << b.out;
+
+  CliRun contacts = Cli("pw-alice", "contacts --json " + Home("alice"));
+  ASSERT_EQ(contacts.code, 0);
+  EXPECT_EQ(JsonOf(contacts)["contacts"][0]["verified"], true);
+
+  CliRun fa = Cli("pw-alice", "fingerprint bob --json " + Home("alice"));
+  CliRun fb = Cli("pw-bob", "fingerprint alice --json " + Home("bob"));
+  EXPECT_EQ(JsonOf(fa)["safety_number"], JsonOf(fb)["safety_number"]);
+
+  CliRun st = Cli("pw-alice", "status --json " + Home("alice"));
+  ASSERT_EQ(st.code, 0) << st.out;
+  EXPECT_EQ(JsonOf(st)["relay_reachable"], true);
+}
+
+TEST_F(ChannelCliTest, ExitCodes) {
+  Envoy("alice", "United States");
+  CliRun wrong = Cli("nope", "status " + Home("alice"));
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_NE(wrong.out.find("wrong passphrase"), std::string::npos) << wrong.out;
+  EXPECT_EQ(Cli("pw-alice", "send nobody hi " + Home("alice")).code, 2);
+  EXPECT_EQ(Cli("pw-alice", "accept not-a-code " + Home("alice")).code, 2);
+  EXPECT_EQ(Cli("pw-alice", "send " + Home("alice")).code, 2);
+  EXPECT_EQ(Cli("x", "status --home " + dir_.File("missing")).code, 2);
+  CliRun again = Cli("pw-alice", "init " + Home("alice") + " --relay " + relay_->address() +
+                                     " --pin " + relay_->pin());
+  EXPECT_EQ(again.code, 1) << again.out;
+  CliRun bad_pin = Cli("pw", "init --home " + dir_.File("c") + " --relay " + relay_->address() +
+                                 " --pin " + std::string(64, '0') + " --kdf interactive");
+  EXPECT_EQ(bad_pin.code, 1);
+  EXPECT_NE(bad_pin.out.find("does not match the pin"), std::string::npos) << bad_pin.out;
+}
+
+}  // namespace
