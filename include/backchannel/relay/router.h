@@ -132,7 +132,7 @@ class Router {
   PreKeysLowListener on_prekeys_low_;
 };
 
-// "ok" / "ack" decoding of WebSocket client frames (docs/relay-api.md,
+// Decoding of WebSocket client frames, i.e. acks (docs/relay-api.md,
 // "WebSocket"). kInvalidArgument for anything else.
 struct WsClientMessage {
   enum class Type { kAck } type = Type::kAck;

@@ -161,11 +161,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     registry_.Add(mailbox_, self);
     // Queued messages first; a message posted meanwhile may arrive both ways
     // and is pushed once (pushed_).
-    auto pending = co_await OnPool(
-        pool_, [this] { return router_.Pending(mailbox_, router_.options().max_queue); });
-    if (pending.ok()) {
-      for (const StoredMessage& m : *pending) Enqueue(m);
-    }
+    co_await PushQueuedPage();
     auto remaining = co_await OnPool(pool_, [this] { return router_.OneTimeRemaining(mailbox_); });
     if (remaining.ok() && *remaining < router_.options().prekeys_low_below) {
       Push(EncodeWsPreKeysLow(*remaining), false);
@@ -191,6 +187,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       const MessageId id = msg->id;
       Status s = co_await OnPool(pool_, [this, id] { return router_.Ack(mailbox_, id); });
       if (s.ok() || s.code() == StatusCode::kNotFound) pushed_.erase(msg->id);
+      // Everything pushed is acked and the last page was full: more may wait.
+      if (pushed_.empty() && more_queued_) co_await PushQueuedPage();
     }
     closed_ = true;
     wake_.cancel();
@@ -198,6 +196,16 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
  private:
+  // Queued messages are pushed a page at a time so that a full mailbox does
+  // not sit in memory; the next page follows once this one is acked.
+  static constexpr std::size_t kPage = 256;
+  net::awaitable<void> PushQueuedPage() {
+    auto pending = co_await OnPool(pool_, [this] { return router_.Pending(mailbox_, kPage); });
+    if (!pending.ok()) co_return;
+    more_queued_ = pending->size() == kPage;
+    for (const StoredMessage& m : *pending) Enqueue(m);
+  }
+
   void Enqueue(const StoredMessage& m) {
     if (!pushed_.insert(m.id).second) return;
     Push(EncodeWsMessage(m), true);
@@ -239,6 +247,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   MailboxId mailbox_;
   std::deque<std::pair<std::string, bool>> out_;
   std::set<MessageId> pushed_;  // pushed on this connection and not acked
+  bool more_queued_ = false;
   bool closed_ = false;
 };
 
