@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "relay/server/relay_test_util.h"
 #include "relay/server/tls_test_client.h"
@@ -202,6 +204,40 @@ TEST_F(RelayE2eTest, WebSocketPushesQueuedAndNewMessages) {
   auto err = w->ReadFrame();
   ASSERT_TRUE(err.ok()) << err.error();
   EXPECT_EQ(Json::parse(*err)["type"], "error");  // acks were handled before it
+  EXPECT_EQ(List(*c)["messages"].size(), 0u);
+}
+
+TEST_F(RelayE2eTest, WebSocketPushesAFullQueueInPages) {
+  auto c = Client();
+  ASSERT_TRUE(c);
+  CreateMailbox(*c);
+  // 258 messages (the server pushes 256 per page), posted from 3 connections
+  // in parallel to stay inside each connection's rate limit.
+  std::vector<std::thread> posters;
+  for (int t = 0; t < 3; ++t) {
+    posters.emplace_back([this] {
+      auto p = TlsTestClient::Connect(relay_->port(), relay_->pin());
+      ASSERT_TRUE(p.ok());
+      for (int i = 0; i < 86; ++i) {
+        auto r = (*p)->Request("POST", Path("/messages"), "m", {{"X-BC-Delivery-Token", token_}});
+        ASSERT_TRUE(r.ok() && r->status == 201);
+      }
+    });
+  }
+  for (auto& t : posters) t.join();
+  auto w = Client();
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(w->OpenWebSocket(Path("/ws"), owner_.Sign("GET", Path("/ws"), "", NowMs())).ok());
+  std::set<std::string> seen;
+  while (seen.size() < 258) {
+    auto f = w->ReadFrame();
+    ASSERT_TRUE(f.ok()) << "after " << seen.size() << ": " << f.error();
+    auto j = Json::parse(*f);
+    if (j["type"] != "message") continue;
+    seen.insert(j["id"].get<std::string>());
+    ASSERT_TRUE(w->WriteFrame(Json{{"type", "ack"}, {"id", j["id"]}}.dump()).ok());
+  }
+  EXPECT_FALSE(w->ReadFrame(std::chrono::milliseconds(100)).ok());  // nothing more
   EXPECT_EQ(List(*c)["messages"].size(), 0u);
 }
 
