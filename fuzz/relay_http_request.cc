@@ -3,8 +3,8 @@
 // minus TLS: any parsed request must get a response without a crash.
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
