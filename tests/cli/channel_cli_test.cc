@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "client/relay_process.h"
+#include "testing/relay_process.h"
 #include "client/temp_dir.h"
 
 namespace {
 
-using backchannel::client::testing::RelayProcess;
+using backchannel::testing::RelayProcess;
 using backchannel::client::testing::TempDir;
 using Json = nlohmann::json;
 
@@ -48,8 +48,9 @@ Json JsonOf(const CliRun& r) {
 class ChannelCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    relay_ = std::make_unique<RelayProcess>(BC_BACKCHANNELD_BINARY, relay_dir_.path());
-    ASSERT_TRUE(relay_->ok());
+    auto started = RelayProcess::StartOnAnyPort(BC_BACKCHANNELD_BINARY, relay_dir_.path());
+    ASSERT_TRUE(started.has_value()) << started.status();
+    relay_ = std::move(*started);
   }
 
   // init + authority + credential; returns the authority public key.

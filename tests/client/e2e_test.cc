@@ -7,13 +7,13 @@
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
 #include "backchannel/identity/authority.h"
-#include "client/relay_process.h"
+#include "testing/relay_process.h"
 #include "client/temp_dir.h"
 
 namespace backchannel::client {
 namespace {
 
-using testing::RelayProcess;
+using backchannel::testing::RelayProcess;
 using testing::TempDir;
 
 std::int64_t Now() {
@@ -27,8 +27,9 @@ SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
 class ChannelE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    relay_ = std::make_unique<RelayProcess>(BC_BACKCHANNELD_BINARY, relay_dir_.path());
-    ASSERT_TRUE(relay_->ok()) << "backchanneld did not print its listening line";
+    auto started = RelayProcess::StartOnAnyPort(BC_BACKCHANNELD_BINARY, relay_dir_.path());
+    ASSERT_TRUE(started.has_value()) << started.status();
+    relay_ = std::move(*started);
     auto us = identity::Authority::Generate("United States");
     auto iran = identity::Authority::Generate("Iran");
     auto other = identity::Authority::Generate("Elsewhere");

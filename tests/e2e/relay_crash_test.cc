@@ -12,10 +12,8 @@
 //     sees each message exactly once.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,11 +23,11 @@
 #include <mutex>
 #include <random>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "backchannel/client/relay_client.h"
+#include "testing/relay_process.h"
 
 namespace backchannel {
 namespace {
@@ -50,65 +48,22 @@ int FreePort() {
   return ntohs(a.sin_port);
 }
 
-// One run of the relay; Kill() is SIGKILL, no goodbye.
-class Relay {
- public:
-  Relay(const std::string& data, int port) {
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    const std::string listen = "127.0.0.1:" + std::to_string(port);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      ::execl(BC_BACKCHANNELD_BINARY, BC_BACKCHANNELD_BINARY, "--listen", listen.c_str(), "--data",
-              data.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string line;
-    char ch = 0;
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < end) {
-      pollfd p{fds[0], POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) continue;
-      if (::read(fds[0], &ch, 1) != 1 || ch == '\n') break;
-      line.push_back(ch);
-    }
-    ::close(fds[0]);
-    std::istringstream in(line);
-    std::string word, address, label;
-    in >> word >> address >> label >> pin_;
-    ready_ = word == "listening";
-  }
-  ~Relay() { Kill(); }
-  Relay(const Relay&) = delete;
-  Relay& operator=(const Relay&) = delete;
-
-  void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  bool ready() const { return ready_; }
-  const std::string& pin() const { return pin_; }
-
- private:
-  pid_t pid_ = -1;
-  bool ready_ = false;
-  std::string pin_;
-};
+// One run of the relay on a fixed port (so clients keep their endpoint).
+std::unique_ptr<testing::RelayProcess> StartRelay(const std::string& data, int port) {
+  auto r = testing::RelayProcess::Start(
+      BC_BACKCHANNELD_BINARY, {"--listen", "127.0.0.1:" + std::to_string(port), "--data", data});
+  EXPECT_TRUE(r.has_value()) << r.status();
+  return r ? std::move(*r) : nullptr;
+}
 
 TEST(RelayCrashTest, AcknowledgedMessagesSurviveSigkill) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("bc-crash-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("bc-crash-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const int port = FreePort();
-  auto relay = std::make_unique<Relay>((dir / "relay").string(), port);
-  ASSERT_TRUE(relay->ready());
+  auto relay = StartRelay((dir / "relay").string(), port);
+  ASSERT_NE(relay, nullptr);
   const std::string pin = relay->pin();
   RelayEndpoint endpoint{"127.0.0.1:" + std::to_string(port), pin, milliseconds(2000)};
 
@@ -120,8 +75,8 @@ TEST(RelayCrashTest, AcknowledgedMessagesSurviveSigkill) {
 
   std::mutex mu;
   std::map<std::string, std::string> posted;  // relay id -> payload, for 201s only
-  std::set<std::string> acked;                 // ids whose DELETE returned 204
-  std::set<std::string> seen;                  // ids the application has taken in
+  std::set<std::string> acked;                // ids whose DELETE returned 204
+  std::set<std::string> seen;                 // ids the application has taken in
   int redelivered = 0;
   std::atomic<bool> stop{false};
 
@@ -167,9 +122,9 @@ TEST(RelayCrashTest, AcknowledgedMessagesSurviveSigkill) {
   constexpr int kKills = 6;
   for (int k = 0; k < kKills; ++k) {
     std::this_thread::sleep_for(milliseconds(150 + rng() % 500));
-    relay->Kill();
-    relay = std::make_unique<Relay>((dir / "relay").string(), port);
-    ASSERT_TRUE(relay->ready()) << "restart " << k;
+    relay->Signal(SIGKILL);
+    relay = StartRelay((dir / "relay").string(), port);
+    ASSERT_NE(relay, nullptr) << "restart " << k;
     ASSERT_EQ(relay->pin(), pin) << "the certificate must survive restarts";
   }
   std::this_thread::sleep_for(milliseconds(300));

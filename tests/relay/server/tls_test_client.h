@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "backchannel/common/result.h"
+#include "testing/relay_process.h"
 #include "backchannel/relay/router.h"
 
 namespace backchannel::relay::testing {
@@ -48,23 +49,8 @@ class TlsTestClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// A running backchanneld child process.
-class RelayProcess {
- public:
-  // Starts BACKCHANNELD with `args` and reads the startup line.
-  static Result<std::unique_ptr<RelayProcess>> Start(const std::string& binary,
-                                                     const std::vector<std::string>& args);
-  ~RelayProcess();  // SIGKILL if still running
-  std::uint16_t port() const { return port_; }
-  const std::string& pin() const { return pin_; }
-  // Sends `sig` and waits for the exit; the exit status (or 128+signal).
-  int Signal(int sig);
-
- private:
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-  std::string pin_;
-};
+// The relay child process lives in tests/testing (shared with other tests).
+using backchannel::testing::RelayProcess;
 
 }  // namespace backchannel::relay::testing
 
