@@ -8,8 +8,11 @@ if(TARGET backchannel::relay AND TARGET backchannel::relay_store)
   add_executable(bench_relay ${CMAKE_CURRENT_LIST_DIR}/bench_relay.cc
     ${PROJECT_SOURCE_DIR}/tests/relay/server/tls_test_client.cc)
   target_include_directories(bench_relay PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
-  target_link_libraries(bench_relay PRIVATE backchannel::relay backchannel::relay_store
+  target_link_libraries(bench_relay PRIVATE backchannel::relay_server backchannel::relay_store
     benchmark::benchmark Boost::headers OpenSSL::SSL OpenSSL::Crypto PkgConfig::sodium
     nlohmann_json::nlohmann_json Threads::Threads)
+  if(TARGET bc_test_relay_process)
+    target_link_libraries(bench_relay PRIVATE bc_test_relay_process)
+  endif()
   bc_set_warnings(bench_relay)
 endif()
