@@ -15,6 +15,7 @@ void EnsureInitialized() {
 }
 
 void RandomBytes(MutableByteView out) {
+  if (out.empty()) return;  // an empty span may have a null data(): randombytes_buf wants non-null
   EnsureInitialized();
   randombytes_buf(out.data(), out.size());
 }
