@@ -67,6 +67,16 @@ Sha512Digest Sha512(std::initializer_list<ByteView> parts) {
   return out;
 }
 
+Sha256Digest Sha256(std::initializer_list<ByteView> parts) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  for (ByteView p : parts) crypto_hash_sha256_update(&st, p.data(), p.size());
+  Sha256Digest out{};
+  crypto_hash_sha256_final(&st, out.data());
+  SecureWipe(&st, sizeof st);
+  return out;
+}
+
 void HkdfSha256(ByteView ikm, ByteView salt, ByteView info, MutableByteView out) {
   // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an absent salt is HashLen zeros.
   static constexpr std::uint8_t kZeroSalt[32] = {};

@@ -82,6 +82,13 @@ TEST(Sha512Kat, Abc) {
             "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
 }
 
+// FIPS 180-2 Appendix B.1, and the same input split across parts.
+TEST(Sha256Kat, Abc) {
+  const std::string want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  EXPECT_EQ(ToHex(Sha256({AsBytes("abc")})), want);
+  EXPECT_EQ(ToHex(Sha256({AsBytes("a"), AsBytes(""), AsBytes("bc")})), want);
+}
+
 // NIST SP 800-38A F.2.5 (CBC-AES256.Encrypt), first two blocks; PKCS#7 adds a
 // full padding block after them.
 TEST(AesCbcKat, Sp800_38aF25) {

@@ -56,6 +56,8 @@ inline Sha256Digest HmacSha256(ByteView key, ByteView data) { return HmacSha256(
 
 // SHA-512 over the concatenation of `parts`.
 Sha512Digest Sha512(std::initializer_list<ByteView> parts);
+// SHA-256 over the concatenation of `parts` (libsodium crypto_hash_sha256).
+Sha256Digest Sha256(std::initializer_list<ByteView> parts);
 
 // HKDF-SHA256 (RFC 5869): Extract(salt, ikm) then Expand(info) to out.size()
 // bytes. REQUIRES: out.size() <= 255 * 32.

@@ -1,0 +1,160 @@
+// The messages of talks carried over the channel (docs/talks.md, "Messages").
+//
+// Every talks message is one versioned JSON object that travels as the body
+// of an "app" payload named "talks" inside a pairwise Signal session, so it
+// is end-to-end encrypted, sealed-sender and deniable like any other message:
+// nothing here is signed. The codec is pure and knows nothing of the domain:
+// packages are written as issue → option names and checked against the
+// agenda when a state applies them (state.h).
+//
+//   definition  host → new member; envoy → its principals: the talks
+//   roster      who is at the table (host) / in the side (envoy)
+//   chat        free text in a scope, exploratory or cleared
+//   submit      member → host: a plenary action to be sequenced
+//   event       host → table (and envoy → its principals): action #seq
+//   refusal     host → submitter: why a submitted action was refused
+//   draft       envoy → its side: a move awaiting clearance
+//   verdict     principal → its side: approve or veto a draft, with a reason
+//   profile     envoy → mediator: the side's private profile, for analysis
+//   float       mediator → one side (caucus): a package to consider
+//
+// Decoding checks shape, sizes and names, never meaning (who may send what is
+// the state's job). Malformed input is kInvalidMessage naming the field;
+// another "v" is kUnsupportedVersion.
+//
+// Thread safety: pure functions, safe from any thread.
+#ifndef BACKCHANNEL_TALKS_MESSAGE_H_
+#define BACKCHANNEL_TALKS_MESSAGE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backchannel/common/bytes.h"
+#include "backchannel/common/result.h"
+#include "backchannel/negotiation/moves.h"
+
+namespace backchannel::talks {
+
+inline constexpr int kMessageVersion = 1;
+inline constexpr std::size_t kMaxTextSize = 8 * 1024;
+inline constexpr std::size_t kMaxAgendaSize = 32 * 1024;
+inline constexpr std::size_t kMaxMembers = 64;
+inline constexpr std::size_t kMaxConditions = 8;
+
+// A member of the talks. `id` is the hex of the member's 33-byte identity
+// key; `name` the display name of their credential.
+enum class Role { kEnvoy, kPrincipal, kMediator, kGuarantor };
+struct Member {
+  std::string id;
+  std::string name;
+  std::string side;  // empty for mediators and guarantors
+  Role role = Role::kEnvoy;
+  friend bool operator==(const Member&, const Member&) = default;
+};
+
+enum class ScopeKind { kPlenary, kCaucus, kInternal, kDirect };
+struct Scope {
+  ScopeKind kind = ScopeKind::kPlenary;
+  std::string side;  // caucus, internal
+  std::string to;    // direct: member id
+  friend bool operator==(const Scope&, const Scope&) = default;
+};
+
+// Exploratory: personal, not cleared at home, deniable even inside the talks.
+// Cleared: approved under the side's clearance rule.
+enum class Authority { kExploratory, kCleared };
+
+// issue name → option name; issues left out are open.
+using PackageSpec = std::map<std::string, std::string>;
+
+struct ConditionSpec {
+  std::string text;       // "transfer supervised by the ICRC"
+  std::string guarantor;  // member id of who confirms it
+  friend bool operator==(const ConditionSpec&, const ConditionSpec&) = default;
+};
+
+enum class ConditionStatus { kPending, kMet, kFailed };
+
+// A plenary action, sequenced by the host.
+struct Action {
+  enum class Kind { kMove, kSuggest, kSuspend, kResume, kCondition };
+  Kind kind = Kind::kMove;
+  // kMove
+  negotiation::MoveKind move = negotiation::MoveKind::kPropose;
+  Authority authority = Authority::kCleared;
+  PackageSpec package;                    // propose, counter; kSuggest
+  std::uint64_t target = 0;               // counter, accept, reject, withdraw: a move id
+  std::string suggestion;                 // accept: a mediator's suggestion id instead
+  std::vector<ConditionSpec> conditions;  // propose, counter; kSuggest
+  std::string reason;                     // reject, kSuspend; kCondition: the guarantor's note
+  std::string note;                       // kSuggest: the mediator's words
+  // kCondition
+  std::string condition;  // condition id ("c1")
+  ConditionStatus status = ConditionStatus::kPending;  // kMet or kFailed
+  friend bool operator==(const Action&, const Action&) = default;
+};
+
+struct Definition {
+  std::string title;
+  std::string agenda;  // the domain in the engine's native JSON
+  std::vector<std::string> sides;
+  std::string host;              // member id of the sequencer (the creator)
+  std::vector<Member> members;   // the table; plus the side when an envoy sends it
+  std::string rule;              // the side's clearance rule (from an envoy), may be empty
+  friend bool operator==(const Definition&, const Definition&) = default;
+};
+
+struct Message {
+  enum class Type {
+    kDefinition, kRoster, kChat, kSubmit, kEvent, kRefusal, kDraft, kVerdict, kProfile, kFloat
+  };
+  Type type = Type::kChat;
+  std::string talks;  // talks id
+  std::string mid;    // unique message id, chosen by its author
+  std::string from;   // author's member id (the host for events, even forwarded)
+  Scope scope;
+  std::int64_t time_ms = 0;
+
+  Definition definition;         // kDefinition
+  std::vector<Member> members;   // kRoster
+  std::string rule;              // kRoster from an envoy: the side's rule
+  std::string text;              // kChat, kFloat (note), kRefusal (reason), kVerdict (reason)
+  Authority authority = Authority::kExploratory;  // kChat
+  Action action;                 // kSubmit, kEvent, kDraft
+  std::uint64_t seq = 0;         // kEvent
+  std::string actor;             // kEvent: member id of whoever submitted the action
+  std::string ref;               // kEvent, kRefusal: the submit's mid; kDraft: the draft it revises; kVerdict: the draft
+  std::string draft;             // kSubmit from a cleared draft, kDraft: the draft id
+  bool approve = false;          // kVerdict
+  std::string side;              // kProfile; kEvent: the actor's side (empty for a mediator)
+  std::string profile;           // kProfile: the engine's native profile JSON
+  PackageSpec package;           // kFloat
+  friend bool operator==(const Message&, const Message&) = default;
+};
+
+std::string_view RoleName(Role role);
+std::string_view ScopeKindName(ScopeKind kind);
+std::string_view AuthorityName(Authority authority);
+std::string_view ConditionStatusName(ConditionStatus status);
+std::string_view MessageTypeName(Message::Type type);
+std::string_view ActionKindName(Action::Kind kind);
+Result<Role> ParseRole(std::string_view name);
+Result<Authority> ParseAuthority(std::string_view name);
+Result<negotiation::MoveKind> ParseMoveKind(std::string_view name);
+
+// Human-readable: "plenary", "caucus with Iran", "internal (United States)",
+// "direct to <name>" (names resolved by the caller when it can).
+std::string DescribeScope(const Scope& scope);
+
+Bytes EncodeMessage(const Message& message);
+Result<Message> DecodeMessage(ByteView bytes);
+
+// A fresh random message id (16 bytes, base64url).
+std::string NewMessageId();
+
+}  // namespace backchannel::talks
+
+#endif  // BACKCHANNEL_TALKS_MESSAGE_H_

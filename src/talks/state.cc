@@ -1,0 +1,732 @@
+// The talks state machine (state.h). Apply works on a copy and commits it
+// only when the whole message applied, so a refused message changes nothing.
+#include "backchannel/talks/state.h"
+
+#include <algorithm>
+
+#include "backchannel/negotiation/io.h"
+
+namespace backchannel::talks {
+namespace {
+
+using negotiation::MoveId;
+using negotiation::MoveKind;
+using T = Message::Type;
+
+bool AtTable(const Member& m) { return m.role != Role::kPrincipal; }
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+Result<negotiation::PartialPackage> ResolvePackage(const negotiation::Domain& domain,
+                                                   const PackageSpec& spec) {
+  negotiation::PartialPackage out(domain.issues.size());
+  for (const auto& [issue, option] : spec) {
+    auto i = domain.IssueIndex(issue);
+    if (!i) return InvalidArgument("the agenda has no issue " + Quote(issue));
+    auto o = domain.OptionIndex(*i, option);
+    if (!o) {
+      std::string known;
+      for (const auto& n : domain.issues[*i].options) known += (known.empty() ? "" : ", ") + n;
+      return InvalidArgument("issue " + Quote(issue) + " has no option " + Quote(option) +
+                             " (options: " + known + ")");
+    }
+    out[*i] = static_cast<std::uint32_t>(*o);
+  }
+  return out;
+}
+
+PackageSpec DescribePackage(const negotiation::Domain& domain,
+                            const negotiation::PartialPackage& package) {
+  PackageSpec out;
+  for (std::size_t i = 0; i < package.size() && i < domain.issues.size(); ++i) {
+    if (package[i] && *package[i] < domain.issues[i].size()) {
+      out[domain.issues[i].name] = domain.issues[i].options[*package[i]];
+    }
+  }
+  return out;
+}
+
+Result<TalksState> TalksState::Create(const std::string& talks, const Definition& definition,
+                                      const std::string& self) {
+  if (definition.host != self) return InvalidArgument("the creator of talks is their host");
+  TalksState state(self);
+  Message m;
+  m.type = T::kDefinition;
+  m.talks = talks;
+  m.mid = "create";
+  m.from = self;
+  m.scope = Scope{ScopeKind::kDirect, "", self};
+  m.definition = definition;
+  BC_RETURN_IF_ERROR(state.Apply(m, self, true));
+  return state;
+}
+
+const Member* TalksState::FindMember(const std::string& id) const {
+  auto it = members_.find(id);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+const Member* TalksState::FindMemberByName(const std::string& name) const {
+  for (const auto& [id, m] : members_) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+const Draft* TalksState::FindDraft(const std::string& id) const {
+  for (const auto& d : drafts_) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+ClearanceOutcome TalksState::DraftClearance(const Draft& draft) const {
+  return EvaluateClearance(rule_, draft.verdicts);
+}
+
+std::vector<const Condition*> TalksState::ConditionsOf(const std::vector<std::string>& ids) const {
+  std::vector<const Condition*> out;
+  for (const auto& id : ids) {
+    for (const auto& c : conditions_) {
+      if (c.id == id) out.push_back(&c);
+    }
+  }
+  return out;
+}
+
+std::vector<Submission> TalksState::AwaitingHost() const { return mine_; }
+
+bool TalksState::OnMySide(const Member& m) const {
+  const Member* me = FindMember(self_);
+  return me != nullptr && !me->side.empty() && m.side == me->side;
+}
+
+Result<const Member*> TalksState::Sender(const std::string& id) const {
+  const Member* m = FindMember(id);
+  if (m == nullptr) {
+    return Status(StatusCode::kUntrusted, "the sender is not a member of talks " + Quote(talks_));
+  }
+  return m;
+}
+
+Status TalksState::CheckNotSuspended() const {
+  if (!suspension_) return Status::Ok();
+  const Member* by = FindMember(suspension_->by);
+  std::string who = by ? by->name : "a member";
+  if (!suspension_->side.empty()) who += " (" + suspension_->side + ")";
+  return FailedPrecondition("the talks are suspended by " + who +
+                            (suspension_->reason.empty() ? "" : ": " + suspension_->reason) +
+                            "; moves wait for a resume");
+}
+
+// ---- scopes ----
+
+Result<std::vector<Member>> TalksState::Recipients(const Scope& scope) const {
+  const Member* me = FindMember(self_);
+  if (me == nullptr) return FailedPrecondition("this client is not a member of the talks");
+  auto sides = definition_.sides;
+  auto known_side = [&](const std::string& s) {
+    return std::find(sides.begin(), sides.end(), s) != sides.end();
+  };
+  std::vector<Member> out;
+  auto add_if = [&](auto pred) {
+    for (const auto& [id, m] : members_) {
+      if (id != self_ && pred(m)) out.push_back(m);
+    }
+  };
+  switch (scope.kind) {
+    case ScopeKind::kPlenary:
+      if (!AtTable(*me)) {
+        return FailedPrecondition(
+            "a principal speaks only inside its side (internal or direct); the envoy carries "
+            "the side's words to the table");
+      }
+      add_if([&](const Member& m) { return AtTable(m) || (OnMySide(m)); });
+      break;
+    case ScopeKind::kCaucus:
+      if (!known_side(scope.side)) return InvalidArgument("no side named " + Quote(scope.side));
+      if (!(me->role == Role::kMediator || (AtTable(*me) && me->side == scope.side))) {
+        return FailedPrecondition("a caucus with " + scope.side + " is for " + scope.side +
+                                  "'s envoys and the mediator");
+      }
+      add_if([&](const Member& m) {
+        return m.role == Role::kMediator || (AtTable(m) && m.side == scope.side);
+      });
+      break;
+    case ScopeKind::kInternal:
+      if (me->side.empty() || scope.side != me->side) {
+        return FailedPrecondition("the internal scope is your own side's" +
+                                  (me->side.empty() ? std::string(" (you are on no side)")
+                                                    : " (" + me->side + ")"));
+      }
+      add_if([&](const Member& m) { return m.side == me->side; });
+      break;
+    case ScopeKind::kDirect: {
+      const Member* to = FindMember(scope.to);
+      if (to == nullptr) return NotFound("no member with that identity in the talks");
+      if (to->id == self_) return InvalidArgument("a direct message to yourself");
+      if (!((AtTable(*me) && AtTable(*to)) || (!me->side.empty() && me->side == to->side))) {
+        return FailedPrecondition(to->name + " is not someone you talk to directly (another "
+                                             "side's principal)");
+      }
+      out.push_back(*to);
+      break;
+    }
+  }
+  return out;
+}
+
+Status TalksState::CheckInScope(const Message& m, const std::string& sender, bool outgoing) const {
+  if (outgoing) return Recipients(m.scope).status();
+  BC_ASSIGN_OR_RETURN(const Member* from, Sender(sender));
+  const Member& me = FindMember(self_) ? *FindMember(self_) : *from;
+  bool included = false;
+  switch (m.scope.kind) {
+    case ScopeKind::kPlenary:
+      included = AtTable(me) || (!from->side.empty() && from->side == me.side);
+      break;
+    case ScopeKind::kCaucus:
+      included = (from->role == Role::kMediator || from->side == m.scope.side) &&
+                 (me.role == Role::kMediator || (AtTable(me) && me.side == m.scope.side));
+      break;
+    case ScopeKind::kInternal:
+      included = !me.side.empty() && m.scope.side == me.side && from->side == me.side;
+      break;
+    case ScopeKind::kDirect:
+      included = m.scope.to == self_;
+      break;
+  }
+  if (!included) {
+    return Status(StatusCode::kUntrusted, "a " + DescribeScope(m.scope) + " message from " +
+                                              from->name + " that this client may not see");
+  }
+  return Status::Ok();
+}
+
+// ---- apply ----
+
+Status TalksState::Apply(const Message& message, const std::string& sender, bool outgoing) {
+  TalksState next = *this;
+  Status s = [&]() -> Status {
+    if (message.type == T::kDefinition) return next.ApplyDefinition(message, sender);
+    if (!next.initialized()) {
+      return FailedPrecondition("a talks message before the talks' definition");
+    }
+    if (message.talks != talks_) {
+      return InvalidArgument("a message for talks " + Quote(message.talks) + " applied to " +
+                             Quote(talks_));
+    }
+    if (message.type == T::kEvent) return next.ApplyEvent(message, sender, outgoing);
+    if (applied_.contains(message.mid)) return Status::Ok();
+    if (message.from != sender) {
+      return Status(StatusCode::kUntrusted, "the message names another author than its sender");
+    }
+    BC_RETURN_IF_ERROR(next.CheckInScope(message, sender, outgoing));
+    BC_ASSIGN_OR_RETURN(const Member* from, next.Sender(sender));
+    switch (message.type) {
+      case T::kDefinition:
+      case T::kEvent:
+        break;
+      case T::kRoster:
+        BC_RETURN_IF_ERROR(next.ApplyRoster(message, sender));
+        break;
+      case T::kChat:
+        break;
+      case T::kSubmit:
+        if (message.scope.kind != ScopeKind::kDirect || message.scope.to != definition_.host) {
+          return InvalidArgument("a submission goes directly to the host");
+        }
+        if (outgoing) {
+          next.mine_.push_back(Submission{message.mid, sender, message.action});
+          if (!message.draft.empty()) {
+            for (auto& d : next.drafts_) {
+              if (d.id == message.draft) d.tabled = true;
+            }
+          }
+        } else if (!answered_.contains(message.mid)) {
+          next.submissions_.push_back(Submission{message.mid, sender, message.action});
+        }
+        break;
+      case T::kRefusal: {
+        if (outgoing) {
+          if (!IsHost()) return FailedPrecondition("only the host refuses submissions");
+          next.answered_.insert(message.ref);
+          std::erase_if(next.submissions_, [&](const auto& s) { return s.mid == message.ref; });
+        } else {
+          if (sender != definition_.host) {
+            return Status(StatusCode::kUntrusted, "a refusal not from the host");
+          }
+          next.answered_.insert(message.ref);
+          next.refusals_[message.ref] = message.text;
+          std::erase_if(next.mine_, [&](const auto& s) { return s.mid == message.ref; });
+        }
+        break;
+      }
+      case T::kDraft:
+        BC_RETURN_IF_ERROR(next.ApplyDraft(message, sender));
+        break;
+      case T::kVerdict:
+        BC_RETURN_IF_ERROR(next.ApplyVerdict(message, sender));
+        break;
+      case T::kProfile: {
+        if (message.scope.kind != ScopeKind::kDirect) {
+          return InvalidArgument("a profile goes directly to a mediator");
+        }
+        const Member* to = FindMember(message.scope.to);
+        if (to == nullptr || to->role != Role::kMediator) {
+          return FailedPrecondition("a profile is shared only with a mediator");
+        }
+        if (from->role != Role::kEnvoy || from->side != message.side) {
+          return FailedPrecondition("only an envoy shares its own side's profile");
+        }
+        auto profile = negotiation::ParseProfile(domain(), message.profile, "shared profile");
+        if (!profile) return profile.error().WithContext("shared profile");
+        next.profiles_[message.side] = message.profile;
+        break;
+      }
+      case T::kFloat: {
+        if (from->role != Role::kMediator || message.scope.kind != ScopeKind::kCaucus) {
+          return FailedPrecondition("only a mediator floats a package, in caucus");
+        }
+        BC_RETURN_IF_ERROR(ResolvePackage(domain(), message.package).status());
+        next.floats_.push_back(
+            FloatedPackage{sender, message.scope.side, message.package, message.text});
+        break;
+      }
+    }
+    next.applied_.insert(message.mid);
+    return Status::Ok();
+  }();
+  if (!s.ok()) return s;
+  *this = std::move(next);
+  return Status::Ok();
+}
+
+Status TalksState::ApplyDefinition(const Message& m, const std::string& sender) {
+  const Definition& d = m.definition;
+  if (initialized()) {
+    if (m.talks == talks_) return Status::Ok();  // our own copy sent on, or a repeat
+    return Status(StatusCode::kAlreadyExists, "this state holds talks " + Quote(talks_));
+  }
+  if (m.talks.empty()) return InvalidArgument("talks without an id");
+  auto me = std::find_if(d.members.begin(), d.members.end(),
+                         [&](const Member& x) { return x.id == self_; });
+  if (me == d.members.end()) {
+    return FailedPrecondition("the definition of talks " + Quote(m.talks) +
+                              " does not list this client as a member");
+  }
+  auto author = std::find_if(d.members.begin(), d.members.end(),
+                             [&](const Member& x) { return x.id == sender; });
+  const bool from_host = sender == d.host;
+  const bool from_envoy = author != d.members.end() && author->role == Role::kEnvoy &&
+                          me->role == Role::kPrincipal && author->side == me->side;
+  if (!from_host && !from_envoy) {
+    return Status(StatusCode::kUntrusted,
+                  "talks are defined by their host, or by an envoy for its own principals");
+  }
+  if (std::find_if(d.members.begin(), d.members.end(),
+                   [&](const Member& x) { return x.id == d.host; }) == d.members.end()) {
+    return InvalidArgument("the host is not among the members");
+  }
+  for (const auto& x : d.members) {
+    if (!x.side.empty() && std::find(d.sides.begin(), d.sides.end(), x.side) == d.sides.end()) {
+      return InvalidArgument("member " + x.name + " is on an unknown side " + Quote(x.side));
+    }
+    if ((x.role == Role::kEnvoy || x.role == Role::kPrincipal) && x.side.empty()) {
+      return InvalidArgument("envoy or principal " + x.name + " without a side");
+    }
+  }
+  auto domain = negotiation::ParseDomain(d.agenda, "agenda");
+  if (!domain) return domain.error().WithContext("the talks' agenda");
+  auto neg = negotiation::Negotiation::Create(std::move(*domain), d.sides);
+  if (!neg) return neg.error().WithContext("the talks' sides");
+  if (from_envoy || !d.rule.empty()) {
+    auto rule = ParseClearanceRule(d.rule);
+    if (!rule) return rule.error().WithContext("the side's clearance rule");
+    rule_ = std::move(*rule);
+  }
+  talks_ = m.talks;
+  definition_ = d;
+  negotiation_.emplace(std::move(*neg));
+  for (const auto& x : d.members) members_[x.id] = x;
+  applied_.insert(m.mid);
+  return Status::Ok();
+}
+
+Status TalksState::ApplyRoster(const Message& m, const std::string& sender) {
+  const Member* from = FindMember(sender);
+  const bool host = sender == definition_.host;
+  const bool side_envoy = from != nullptr && from->role == Role::kEnvoy && OnMySide(*from);
+  if (!host && !side_envoy && sender != self_) {
+    return Status(StatusCode::kUntrusted, "a roster from neither the host nor our envoy");
+  }
+  for (const auto& x : m.members) {
+    if (!x.side.empty() && std::find(definition_.sides.begin(), definition_.sides.end(), x.side) ==
+                               definition_.sides.end()) {
+      return InvalidArgument("member " + x.name + " is on an unknown side " + Quote(x.side));
+    }
+    if (x.role == Role::kPrincipal) {
+      if (from == nullptr || x.side != from->side) {
+        return FailedPrecondition("a side's principals are announced only by its own envoy");
+      }
+    } else if (!host) {
+      return FailedPrecondition("only the host seats members at the table");
+    }
+    if ((x.role == Role::kEnvoy || x.role == Role::kPrincipal) && x.side.empty()) {
+      return InvalidArgument("envoy or principal " + x.name + " without a side");
+    }
+  }
+  if (!m.rule.empty()) {
+    if (from == nullptr || from->role != Role::kEnvoy) {
+      return FailedPrecondition("a side's clearance rule comes from its envoy");
+    }
+    BC_ASSIGN_OR_RETURN(rule_, ParseClearanceRule(m.rule));
+  }
+  for (const auto& x : m.members) members_[x.id] = x;
+  return Status::Ok();
+}
+
+Status TalksState::ApplyDraft(const Message& m, const std::string& sender) {
+  const Member* from = FindMember(sender);
+  if (from == nullptr || from->role != Role::kEnvoy || !(OnMySide(*from) || sender == self_)) {
+    return FailedPrecondition("drafts come from an envoy of this side");
+  }
+  if (m.scope.kind != ScopeKind::kInternal) return InvalidArgument("a draft is internal");
+  if (FindDraft(m.draft) != nullptr) {
+    return Status(StatusCode::kAlreadyExists, "draft " + m.draft + " exists");
+  }
+  if (!m.ref.empty() && FindDraft(m.ref) == nullptr) {
+    return NotFound("draft " + m.draft + " revises an unknown draft " + m.ref);
+  }
+  if (m.action.kind != Action::Kind::kMove) return InvalidArgument("a draft holds a move");
+  if (m.action.move == MoveKind::kPropose || m.action.move == MoveKind::kCounter) {
+    BC_RETURN_IF_ERROR(ResolvePackage(domain(), m.action.package).status());
+  }
+  Draft d;
+  d.id = m.draft;
+  d.author = sender;
+  d.action = m.action;
+  d.revises = m.ref;
+  drafts_.push_back(std::move(d));
+  return Status::Ok();
+}
+
+Status TalksState::ApplyVerdict(const Message& m, const std::string& sender) {
+  const Member* from = FindMember(sender);
+  if (from == nullptr || from->role != Role::kPrincipal ||
+      !(OnMySide(*from) || sender == self_)) {
+    return FailedPrecondition("verdicts come from this side's principals");
+  }
+  if (m.scope.kind != ScopeKind::kInternal) return InvalidArgument("a verdict is internal");
+  for (auto& d : drafts_) {
+    if (d.id != m.ref) continue;
+    if (d.tabled) return FailedPrecondition("draft " + d.id + " was already tabled");
+    d.verdicts[from->name] = Verdict{m.approve, m.text};
+    return Status::Ok();
+  }
+  return NotFound("no draft " + Quote(m.ref));
+}
+
+Status TalksState::ApplyEvent(const Message& m, const std::string& sender, bool outgoing) {
+  if (outgoing && !IsHost()) {
+    forwarded_.insert(m.mid);  // an envoy passing the host's event to its principals
+    return Status::Ok();
+  }
+  if (m.from != definition_.host) {
+    return Status(StatusCode::kUntrusted, "an event not authored by the host");
+  }
+  if (!outgoing && sender != definition_.host) {
+    const Member* from = FindMember(sender);
+    const Member* me = FindMember(self_);
+    if (from == nullptr || me == nullptr || me->role != Role::kPrincipal ||
+        from->role != Role::kEnvoy || !OnMySide(*from)) {
+      return Status(StatusCode::kUntrusted, "events come from the host (or our envoy)");
+    }
+  }
+  if (m.scope.kind != ScopeKind::kPlenary) return InvalidArgument("events are plenary");
+  if (m.seq <= applied_seq_) return Status::Ok();  // already applied
+  if (m.seq > applied_seq_ + 1) {
+    if (early_events_.size() >= 4096) return Status(StatusCode::kResourceExhausted, "too many early events");
+    early_events_.emplace(m.seq, m);
+    return Status::Ok();
+  }
+  BC_RETURN_IF_ERROR(ApplySequenced(m));
+  while (!early_events_.empty() && early_events_.begin()->first == applied_seq_ + 1) {
+    Message next = early_events_.begin()->second;
+    early_events_.erase(early_events_.begin());
+    BC_RETURN_IF_ERROR(ApplySequenced(next));
+  }
+  while (!early_events_.empty() && early_events_.begin()->first <= applied_seq_) {
+    early_events_.erase(early_events_.begin());
+  }
+  return Status::Ok();
+}
+
+Status TalksState::ApplySequenced(const Message& event) {
+  BC_RETURN_IF_ERROR(ApplyAction(event.action, event.actor, event.seq)
+                         .WithContext("event #" + std::to_string(event.seq)));
+  if (!event.ref.empty()) {
+    answered_.insert(event.ref);
+    std::erase_if(submissions_, [&](const auto& s) { return s.mid == event.ref; });
+    std::erase_if(mine_, [&](const auto& s) { return s.mid == event.ref; });
+  }
+  events_.push_back(event);
+  applied_.insert(event.mid);
+  applied_seq_ = event.seq;
+  return Status::Ok();
+}
+
+std::vector<std::string> TalksState::AddConditions(const std::vector<ConditionSpec>& specs) {
+  std::vector<std::string> ids;
+  for (const auto& spec : specs) {
+    Condition c;
+    c.id = "c" + std::to_string(conditions_.size() + 1);
+    c.spec = spec;
+    ids.push_back(c.id);
+    conditions_.push_back(std::move(c));
+  }
+  return ids;
+}
+
+Status TalksState::ApplyAction(const Action& action, const std::string& actor_id,
+                               std::uint64_t seq) {
+  const Member* actor = FindMember(actor_id);
+  if (actor == nullptr) {
+    return Status(StatusCode::kUntrusted, "an action by someone who is not a member");
+  }
+  for (const auto& c : action.conditions) {
+    const Member* g = FindMember(c.guarantor);
+    if (g == nullptr && FindMember(self_) && FindMember(self_)->role != Role::kPrincipal) {
+      return InvalidArgument("the guarantor of " + Quote(c.text) + " is not a member of the talks");
+    }
+  }
+  switch (action.kind) {
+    case Action::Kind::kMove:
+      return ApplyMove(action, *actor, seq);
+    case Action::Kind::kSuggest: {
+      if (actor->role != Role::kMediator) return FailedPrecondition("only a mediator suggests packages");
+      BC_RETURN_IF_ERROR(CheckNotSuspended());
+      BC_ASSIGN_OR_RETURN(auto package, ResolvePackage(domain(), action.package));
+      for (std::size_t i = 0; i < package.size(); ++i) {
+        if (!package[i]) {
+          return InvalidArgument("a single text settles every issue; " +
+                                 Quote(domain().issues[i].name) + " is open");
+        }
+      }
+      Suggestion s;
+      s.id = "s" + std::to_string(suggestions_.size() + 1);
+      s.package = action.package;
+      s.note = action.note;
+      s.conditions = AddConditions(action.conditions);
+      s.seq = seq;
+      suggestions_.push_back(std::move(s));
+      return Status::Ok();
+    }
+    case Action::Kind::kSuspend:
+      if (actor->role != Role::kEnvoy && actor->role != Role::kMediator) {
+        return FailedPrecondition("only an envoy or a mediator suspends the talks");
+      }
+      if (suspension_) return CheckNotSuspended();
+      suspension_ = Suspension{actor->id, actor->side, action.reason};
+      return Status::Ok();
+    case Action::Kind::kResume: {
+      if (!suspension_) return FailedPrecondition("the talks are not suspended");
+      const bool same = suspension_->side.empty() ? actor->id == suspension_->by
+                                                  : actor->side == suspension_->side &&
+                                                        actor->role == Role::kEnvoy;
+      if (!same) {
+        return FailedPrecondition(
+            "only " + (suspension_->side.empty() ? std::string("the mediator who suspended them")
+                                                 : suspension_->side + "'s envoys") +
+            " can resume the talks");
+      }
+      suspension_.reset();
+      return Status::Ok();
+    }
+    case Action::Kind::kCondition:
+      for (auto& c : conditions_) {
+        if (c.id != action.condition) continue;
+        if (c.spec.guarantor != actor->id) {
+          const Member* g = FindMember(c.spec.guarantor);
+          return Status(StatusCode::kPermissionDenied,
+                        "only the guarantor (" + (g ? g->name : std::string("?")) +
+                            ") confirms condition " + c.id);
+        }
+        if (c.status != ConditionStatus::kPending) {
+          return FailedPrecondition("condition " + c.id + " is already " +
+                                    std::string(ConditionStatusName(c.status)));
+        }
+        c.status = action.status;
+        c.note = action.reason;
+        return Status::Ok();
+      }
+      return NotFound("no condition " + Quote(action.condition));
+  }
+  return InvalidArgument("unknown action");
+}
+
+Status TalksState::ApplyMove(const Action& action, const Member& actor, std::uint64_t seq) {
+  if (actor.role != Role::kEnvoy) {
+    return FailedPrecondition(std::string("only envoys make moves (") + actor.name + " is a " +
+                              std::string(RoleName(actor.role)) +
+                              (actor.role == Role::kMediator ? "; a mediator suggests" : "") + ")");
+  }
+  BC_RETURN_IF_ERROR(CheckNotSuspended());
+  auto& neg = *negotiation_;
+  BC_ASSIGN_OR_RETURN(std::size_t side, neg.SideIndex(actor.side));
+  if ((action.move == MoveKind::kAccept || action.move == MoveKind::kRatify) &&
+      action.authority != Authority::kCleared) {
+    return FailedPrecondition(std::string(negotiation::MoveKindName(action.move)) +
+                              " commits the side: it must be cleared, not exploratory");
+  }
+  MoveInfo info;
+  info.actor = actor.id;
+  info.authority = action.authority;
+  info.seq = seq;
+  std::vector<ConditionSpec> conditions = action.conditions;
+  Result<MoveId> id = InvalidArgument("unknown move");
+  switch (action.move) {
+    case MoveKind::kPropose:
+    case MoveKind::kCounter: {
+      BC_ASSIGN_OR_RETURN(auto package, ResolvePackage(domain(), action.package));
+      id = action.move == MoveKind::kPropose ? neg.Propose(side, package)
+                                             : neg.Counter(side, action.target, package);
+      break;
+    }
+    case MoveKind::kAccept:
+      if (!action.suggestion.empty()) {
+        auto s = std::find_if(suggestions_.begin(), suggestions_.end(),
+                              [&](const Suggestion& x) { return x.id == action.suggestion; });
+        if (s == suggestions_.end()) return NotFound("no suggestion " + Quote(action.suggestion));
+        // A side accepting the mediator's single text either adopts it (the
+        // first) or accepts the offer by which another side adopted it.
+        std::optional<MoveId> adopted;
+        for (const auto& [mid, mi] : move_info_) {
+          if (mi.adopts == s->id && !neg.IsWithdrawn(mid)) adopted = mid;
+        }
+        if (adopted) {
+          id = neg.Accept(side, *adopted);
+        } else {
+          BC_ASSIGN_OR_RETURN(auto package, ResolvePackage(domain(), s->package));
+          id = neg.Propose(side, package);
+          info.adopts = s->id;
+          info.conditions = s->conditions;
+        }
+      } else {
+        id = neg.Accept(side, action.target);
+      }
+      break;
+    case MoveKind::kReject:
+      id = neg.Reject(side, action.target, action.reason);
+      break;
+    case MoveKind::kWithdraw:
+      id = neg.Withdraw(side, action.target);
+      break;
+    case MoveKind::kRatify: {
+      if (neg.agreement()) {
+        auto it = move_info_.find(*neg.agreement());
+        if (it != move_info_.end()) {
+          for (const Condition* c : ConditionsOf(it->second.conditions)) {
+            const Member* g = FindMember(c->spec.guarantor);
+            const std::string who = g ? g->name : "its guarantor";
+            if (c->status == ConditionStatus::kPending) {
+              return FailedPrecondition("condition " + c->id + " (" + c->spec.text +
+                                        ") is not yet confirmed by " + who);
+            }
+            if (c->status == ConditionStatus::kFailed) {
+              return FailedPrecondition("condition " + c->id + " (" + c->spec.text +
+                                        ") failed" + (c->note.empty() ? "" : ": " + c->note));
+            }
+          }
+        }
+      }
+      id = neg.Ratify(side);
+      break;
+    }
+  }
+  if (!id) return id.error();
+  if (info.conditions.empty()) info.conditions = AddConditions(conditions);
+  move_info_[*id] = std::move(info);
+  return Status::Ok();
+}
+
+// ---- reactor ----
+
+std::vector<Submission> TalksState::SubmissionsToDecide() const {
+  std::vector<Submission> out;
+  if (!IsHost()) return out;
+  for (const auto& s : submissions_) {
+    const bool held = suspension_ && (s.action.kind == Action::Kind::kMove ||
+                                      s.action.kind == Action::Kind::kSuggest);
+    if (!held) out.push_back(s);
+  }
+  return out;
+}
+
+Result<Message> TalksState::Decide(const Submission& submission, std::int64_t time_ms) const {
+  if (!IsHost()) return FailedPrecondition("only the host decides submissions");
+  const Member* actor = FindMember(submission.sender);
+  Message out;
+  out.talks = talks_;
+  out.mid = NewMessageId();
+  out.from = self_;
+  out.time_ms = time_ms;
+  out.ref = submission.mid;
+  Message event = out;
+  event.type = T::kEvent;
+  event.scope = Scope{ScopeKind::kPlenary, "", ""};
+  event.seq = applied_seq_ + 1;
+  event.actor = submission.sender;
+  event.side = actor ? actor->side : "";
+  event.action = submission.action;
+  TalksState trial = *this;
+  Status s = actor == nullptr ? Status(StatusCode::kUntrusted, "not a member")
+                              : trial.ApplySequenced(event);
+  if (s.ok()) return event;
+  out.type = T::kRefusal;
+  out.scope = Scope{ScopeKind::kDirect, "", submission.sender};
+  out.text = std::string(s.message());
+  return out;
+}
+
+std::vector<const Draft*> TalksState::DraftsToTable() const {
+  std::vector<const Draft*> out;
+  for (const auto& d : drafts_) {
+    if (d.author == self_ && !d.tabled &&
+        DraftClearance(d).state == ClearanceState::kCleared) {
+      out.push_back(&d);
+    }
+  }
+  return out;
+}
+
+std::vector<Message> TalksState::EventsToForward() const {
+  std::vector<Message> out;
+  const Member* me = FindMember(self_);
+  if (me == nullptr || me->role != Role::kEnvoy || IsHost()) return out;
+  bool principals = false;
+  for (const auto& [id, m] : members_) principals = principals || (m.role == Role::kPrincipal && OnMySide(m));
+  if (!principals) return out;
+  for (const auto& e : events_) {
+    if (!forwarded_.contains(e.mid)) out.push_back(e);
+  }
+  return out;
+}
+
+Status TalksState::Precheck(const Action& action) const {
+  if (!initialized()) return FailedPrecondition("no talks");
+  Message event;
+  event.type = T::kEvent;
+  event.talks = talks_;
+  event.mid = "precheck";
+  event.from = definition_.host;
+  event.seq = applied_seq_ + 1;
+  event.actor = self_;
+  event.action = action;
+  TalksState trial = *this;
+  return trial.ApplySequenced(event);
+}
+
+}  // namespace backchannel::talks
