@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string_view>
@@ -13,7 +14,9 @@
 namespace backchannel::client {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: the tables of issue 3; 2: app_values, app_log, app_log_heads (added to
+// a version 1 store when it is opened).
+constexpr int kSchemaVersion = 2;
 constexpr std::uint8_t kBlobVersion = 1;
 constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
 constexpr std::size_t kKeySize = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
@@ -46,6 +49,17 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS seen_ids (
   contact TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (contact, id));
 CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+)sql";
+
+// Schema version 2: application data (docs/client.md, "Local store").
+constexpr const char* kAppSchema = R"sql(
+CREATE TABLE IF NOT EXISTS app_values (
+  app TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (app, key));
+CREATE TABLE IF NOT EXISTS app_log (
+  app TEXT NOT NULL, log TEXT NOT NULL, seq INTEGER NOT NULL, entry BLOB NOT NULL,
+  PRIMARY KEY (app, log, seq));
+CREATE TABLE IF NOT EXISTS app_log_heads (
+  app TEXT NOT NULL, log TEXT NOT NULL, last_seq INTEGER NOT NULL, PRIMARY KEY (app, log));
 )sql";
 
 std::int64_t NowMs() {
@@ -283,6 +297,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   BC_RETURN_IF_ERROR(impl->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
   BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
   BC_RETURN_IF_ERROR(impl->Exec(kSchema));
+  BC_RETURN_IF_ERROR(impl->Exec(kAppSchema));
   Bytes salt(crypto_pwhash_SALTBYTES);
   crypto::RandomBytes(salt);
   const bool fast = options.kdf_cost == KdfCost::kInteractive;
@@ -313,7 +328,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
   auto version = impl->GetMeta("schema_version");
   if (!version) return Corrupt(path + " is not a backchannel store");
   BC_ASSIGN_OR_RETURN(std::uint64_t v, FromU64(*version));
-  if (v != kSchemaVersion) {
+  if (v != 1 && v != kSchemaVersion) {
     return Status(StatusCode::kUnsupportedVersion,
                   "store schema version " + std::to_string(v) + " is not supported");
   }
@@ -335,6 +350,16 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
   auto opened = impl->Unseal(*check, Ad("meta", "check", "v"));
   if (!opened || AsString(opened->view()) != kCheckPlaintext) {
     return Status(StatusCode::kPermissionDenied, "wrong passphrase");
+  }
+  if (v == 1) {  // only with the right passphrase: a wrong one changes nothing
+    BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
+    Status migrated = impl->Exec(kAppSchema);
+    if (migrated.ok()) migrated = impl->PutMeta("schema_version", U64(kSchemaVersion));
+    if (!migrated.ok()) {
+      (void)impl->Exec("ROLLBACK");
+      return migrated.WithContext("store: upgrading to schema version 2");
+    }
+    BC_RETURN_IF_ERROR(impl->Exec("COMMIT"));
   }
   return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
 }
@@ -663,6 +688,19 @@ Result<bool> LocalStore::SeenMessage(const std::string& contact, const std::stri
   return s.Step();
 }
 
+Result<bool> LocalStore::MarkSeen(const std::string& contact, const std::string& id) {
+  bool added = false;
+  Status st = Transaction([&] {
+    Stmt s(impl_->db, "INSERT OR IGNORE INTO seen_ids (contact, id) VALUES (?, ?)");
+    s.Bind(1, contact).Bind(2, id);
+    BC_RETURN_IF_ERROR(s.Run());
+    added = sqlite3_changes(impl_->db) == 1;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return added;
+}
+
 Result<bool> LocalStore::AddMessage(const StoredMessage& m) {
   bool added = false;
   Status st = Transaction([&] {
@@ -707,6 +745,170 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
     out.push_back(std::move(m));
   }
   return out;
+}
+
+// ---- application data ----
+
+bool IsValidAppName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxAppNameSize) return false;
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+  });
+}
+
+namespace {
+
+Status CheckAppName(const std::string& app) {
+  if (IsValidAppName(app)) return Status::Ok();
+  return InvalidArgument("app name '" + app + "' is not 1..32 characters [a-z0-9_-]");
+}
+
+Status CheckAppKey(const std::string& key, const char* what) {
+  if (key.empty() || key.size() > kMaxAppKeySize) {
+    return InvalidArgument(std::string("app ") + what + " must be 1.." +
+                           std::to_string(kMaxAppKeySize) + " bytes");
+  }
+  return Status::Ok();
+}
+
+Status CheckAppValue(ByteView value) {
+  if (value.size() > kMaxAppValueSize) {
+    return InvalidArgument("app value is over " + std::to_string(kMaxAppValueSize) + " bytes");
+  }
+  return Status::Ok();
+}
+
+std::string ValueAd(const std::string& app, const std::string& key) {
+  return Ad("app_values", app + "/" + key, "value");
+}
+
+std::string LogAd(const std::string& app, const std::string& log, std::int64_t seq) {
+  return Ad("app_log", app + "/" + log + "/" + std::to_string(seq), "entry");
+}
+
+}  // namespace
+
+Status LocalStore::PutAppValue(const std::string& app, const std::string& key, ByteView value) {
+  BC_RETURN_IF_ERROR(CheckAppName(app));
+  BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
+  BC_RETURN_IF_ERROR(CheckAppValue(value));
+  return Transaction([&] {
+    Stmt s(impl_->db, "INSERT OR REPLACE INTO app_values (app, key, value) VALUES (?, ?, ?)");
+    s.Bind(1, app).Bind(2, key).BindBlob(3, impl_->Seal(value, ValueAd(app, key)));
+    return s.Run();
+  });
+}
+
+Result<std::optional<Bytes>> LocalStore::GetAppValue(const std::string& app,
+                                                     const std::string& key) {
+  BC_RETURN_IF_ERROR(CheckAppName(app));
+  BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
+  Stmt s(impl_->db, "SELECT value FROM app_values WHERE app = ? AND key = ?");
+  s.Bind(1, app).Bind(2, key);
+  BC_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<Bytes>();
+  BC_ASSIGN_OR_RETURN(auto value, impl_->Unseal(s.Blob(0), ValueAd(app, key)));
+  return std::optional<Bytes>(value.ExposeCopy());
+}
+
+Status LocalStore::DeleteAppValue(const std::string& app, const std::string& key) {
+  BC_RETURN_IF_ERROR(CheckAppName(app));
+  BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
+  return Transaction([&] {
+    Stmt s(impl_->db, "DELETE FROM app_values WHERE app = ? AND key = ?");
+    s.Bind(1, app).Bind(2, key);
+    return s.Run();
+  });
+}
+
+Result<std::vector<std::string>> LocalStore::ListAppKeys(const std::string& app,
+                                                         const std::string& prefix) {
+  BC_RETURN_IF_ERROR(CheckAppName(app));
+  // Keys compare bytewise (BINARY collation), so those starting with
+  // `prefix` are contiguous from `prefix` on.
+  std::vector<std::string> out;
+  Stmt s(impl_->db, "SELECT key FROM app_values WHERE app = ? AND key >= ? ORDER BY key");
+  s.Bind(1, app).Bind(2, prefix);
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    std::string key = s.Text(0);
+    if (key.compare(0, prefix.size(), prefix) != 0) break;
+    out.push_back(std::move(key));
+  }
+  return out;
+}
+
+Result<std::int64_t> LocalStore::AppendAppLog(const std::string& app, const std::string& log,
+                                              ByteView entry) {
+  BC_RETURN_IF_ERROR(CheckAppName(app));
+  BC_RETURN_IF_ERROR(CheckAppKey(log, "log name"));
+  BC_RETURN_IF_ERROR(CheckAppValue(entry));
+  std::int64_t seq = 0;
+  BC_RETURN_IF_ERROR(Transaction([&] {
+    // The next seq follows both the head and the rows, so deleting the last
+    // row (or the head) never makes a seq come back.
+    Stmt last(impl_->db,
+              "SELECT MAX(COALESCE((SELECT last_seq FROM app_log_heads WHERE app = ?1 AND log = "
+              "?2), 0), COALESCE((SELECT MAX(seq) FROM app_log WHERE app = ?1 AND log = ?2), 0))");
+    last.Bind(1, app).Bind(2, log);
+    BC_ASSIGN_OR_RETURN(bool row, last.Step());
+    (void)row;
+    seq = last.Int(0) + 1;
+    Stmt ins(impl_->db, "INSERT INTO app_log (app, log, seq, entry) VALUES (?, ?, ?, ?)");
+    ins.Bind(1, app).Bind(2, log).Bind(3, seq).BindBlob(4,
+                                                        impl_->Seal(entry, LogAd(app, log, seq)));
+    BC_RETURN_IF_ERROR(ins.Run());
+    Stmt head(impl_->db,
+              "INSERT OR REPLACE INTO app_log_heads (app, log, last_seq) VALUES (?, ?, ?)");
+    head.Bind(1, app).Bind(2, log).Bind(3, seq);
+    return head.Run();
+  }));
+  return seq;
+}
+
+namespace {
+
+Status LogEntryCorrupt(const std::string& app, const std::string& log, std::int64_t seq) {
+  return Corrupt("store: app_log entry " + std::to_string(seq) + " fails authentication (app '" +
+                 app + "', log '" + log + "'; the store file was tampered with or is corrupt)");
+}
+
+}  // namespace
+
+Result<std::vector<AppLogEntry>> LocalStore::ListAppLogLenient(const std::string& app,
+                                                               const std::string& log,
+                                                               std::int64_t after_seq) {
+  BC_RETURN_IF_ERROR(CheckAppName(app));
+  BC_RETURN_IF_ERROR(CheckAppKey(log, "log name"));
+  std::vector<AppLogEntry> out;
+  Stmt s(impl_->db,
+         "SELECT seq, entry FROM app_log WHERE app = ? AND log = ? AND seq > ? ORDER BY seq");
+  s.Bind(1, app).Bind(2, log).Bind(3, after_seq);
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    AppLogEntry e;
+    e.seq = s.Int(0);
+    auto opened = impl_->Unseal(s.Blob(1), LogAd(app, log, e.seq));
+    if (opened) {
+      e.entry = opened->ExposeCopy();
+    } else {
+      e.status = LogEntryCorrupt(app, log, e.seq);
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<AppLogEntry>> LocalStore::ListAppLog(const std::string& app,
+                                                        const std::string& log,
+                                                        std::int64_t after_seq) {
+  BC_ASSIGN_OR_RETURN(auto entries, ListAppLogLenient(app, log, after_seq));
+  for (const auto& e : entries) {
+    if (!e.status.ok()) return e.status;
+  }
+  return entries;
 }
 
 // ---- settings ----

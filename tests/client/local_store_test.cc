@@ -175,5 +175,257 @@ TEST(LocalStoreTest, TransactionRollsBack) {
   EXPECT_FALSE(*(*store)->SeenMessage("x", "1"));
 }
 
+Bytes B(std::string_view s) { return ToBytes(s); }
+
+TEST(LocalStoreTest, AppValuesRoundTripAndPersist) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_TRUE(store.has_value());
+    LocalStore& s = **store;
+    ASSERT_TRUE(s.PutAppValue("talks", "talk/1/state", B("one")).ok());
+    ASSERT_TRUE(s.PutAppValue("talks", "talk/2/state", B("two")).ok());
+    ASSERT_TRUE(s.PutAppValue("talks", "talk/10", {}).ok());
+    ASSERT_TRUE(s.PutAppValue("talks", "tally", B("t")).ok());
+    ASSERT_TRUE(s.PutAppValue("other", "talk/1/state", B("not talks")).ok());
+    ASSERT_TRUE(s.PutAppValue("talks", "talk/1/state", B("one again")).ok());  // replaces
+  }
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value()) << store.error();
+  LocalStore& s = **store;
+  auto v = s.GetAppValue("talks", "talk/1/state");
+  ASSERT_TRUE(v.has_value()) << v.error();
+  ASSERT_TRUE(v->has_value());
+  EXPECT_EQ(**v, B("one again"));
+  auto empty = s.GetAppValue("talks", "talk/10");
+  ASSERT_TRUE(empty.has_value() && empty->has_value());
+  EXPECT_TRUE((*empty)->empty());
+  EXPECT_EQ(**s.GetAppValue("other", "talk/1/state"), B("not talks"));
+  EXPECT_FALSE(s.GetAppValue("talks", "absent")->has_value());
+  EXPECT_EQ(*s.ListAppKeys("talks", "talk/"),
+            (std::vector<std::string>{"talk/1/state", "talk/10", "talk/2/state"}));
+  EXPECT_EQ(*s.ListAppKeys("talks", "talk/1"),
+            (std::vector<std::string>{"talk/1/state", "talk/10"}));
+  EXPECT_EQ(s.ListAppKeys("talks")->size(), 4U);
+  EXPECT_TRUE(s.ListAppKeys("nobody")->empty());
+  ASSERT_TRUE(s.DeleteAppValue("talks", "talk/1/state").ok());
+  ASSERT_TRUE(s.DeleteAppValue("talks", "talk/1/state").ok()) << "deleting twice is fine";
+  EXPECT_FALSE(s.GetAppValue("talks", "talk/1/state")->has_value());
+  EXPECT_TRUE(s.GetAppValue("other", "talk/1/state")->has_value());
+}
+
+TEST(LocalStoreTest, AppArgumentsAreChecked) {
+  TempDir dir;
+  auto store = LocalStore::Create(dir.File("s.db"), Pass("p"), Fast());
+  ASSERT_TRUE(store.has_value());
+  LocalStore& s = **store;
+  for (const std::string& bad :
+       std::vector<std::string>{"", "Talks", "a/b", std::string(33, 'a')}) {
+    EXPECT_EQ(s.PutAppValue(bad, "k", B("v")).code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(s.AppendAppLog(bad, "l", B("e")).status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(s.PutAppValue("talks", "", B("v")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.GetAppValue("talks", std::string(257, 'k')).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.AppendAppLog("talks", "", B("e")).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.ListAppLog("talks", "").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(LocalStoreTest, AppLogAppendsInOrderPerLog) {
+  TempDir dir;
+  auto store = LocalStore::Create(dir.File("s.db"), Pass("p"), Fast());
+  ASSERT_TRUE(store.has_value());
+  LocalStore& s = **store;
+  for (int i = 1; i <= 3; ++i) {
+    auto seq = s.AppendAppLog("talks", "t1", B("e" + std::to_string(i)));
+    ASSERT_TRUE(seq.has_value()) << seq.error();
+    EXPECT_EQ(*seq, i);
+  }
+  EXPECT_EQ(*s.AppendAppLog("talks", "t2", B("other log")), 1);
+  EXPECT_EQ(*s.AppendAppLog("notes", "t1", B("other app")), 1);
+  auto all = s.ListAppLog("talks", "t1");
+  ASSERT_TRUE(all.has_value()) << all.error();
+  ASSERT_EQ(all->size(), 3U);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ((*all)[i].seq, i + 1);
+    EXPECT_EQ((*all)[i].entry, B("e" + std::to_string(i + 1)));
+    EXPECT_TRUE((*all)[i].status.ok());
+  }
+  auto tail = s.ListAppLog("talks", "t1", 2);
+  ASSERT_TRUE(tail.has_value());
+  ASSERT_EQ(tail->size(), 1U);
+  EXPECT_EQ((*tail)[0].entry, B("e3"));
+  EXPECT_TRUE(s.ListAppLog("talks", "none")->empty());
+}
+
+// Writes an app log of `n` entries "e1".."en" in a new store at `path`.
+void MakeLog(const std::string& path, int n) {
+  auto store = LocalStore::Create(path, Pass("p"), Fast());
+  ASSERT_TRUE(store.has_value());
+  for (int i = 1; i <= n; ++i) {
+    ASSERT_TRUE((*store)->AppendAppLog("talks", "t1", B("e" + std::to_string(i))).has_value());
+  }
+  ASSERT_TRUE((*store)->AppendAppLog("talks", "t2", B("x1")).has_value());
+}
+
+TEST(LocalStoreTest, AppLogRowMovedOrSwappedFailsAuthentication) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  MakeLog(path, 3);
+  // Swap entries 1 and 2 (the attacker reorders the log).
+  RawExec(path,
+          "UPDATE app_log SET seq = 100 WHERE log = 't1' AND seq = 1; "
+          "UPDATE app_log SET seq = 1 WHERE log = 't1' AND seq = 2; "
+          "UPDATE app_log SET seq = 2 WHERE log = 't1' AND seq = 100");
+  // Copy the other log's entry 1 over this log's entry 3.
+  RawExec(path,
+          "UPDATE app_log SET entry = (SELECT entry FROM app_log WHERE log = 't2' AND seq = 1) "
+          "WHERE log = 't1' AND seq = 3");
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value());
+  auto strict = (*store)->ListAppLog("talks", "t1");
+  ASSERT_FALSE(strict.has_value());
+  EXPECT_EQ(strict.error().code(), StatusCode::kCorrupt);
+  EXPECT_NE(strict.error().message().find("app_log entry 1 fails authentication"),
+            std::string::npos)
+      << strict.error();
+  auto lenient = (*store)->ListAppLogLenient("talks", "t1");
+  ASSERT_TRUE(lenient.has_value()) << lenient.error();
+  ASSERT_EQ(lenient->size(), 3U);
+  for (std::int64_t seq = 1; seq <= 3; ++seq) {
+    const auto& e = (*lenient)[static_cast<std::size_t>(seq - 1)];
+    EXPECT_EQ(e.seq, seq);
+    EXPECT_EQ(e.status.code(), StatusCode::kCorrupt);
+    EXPECT_NE(
+        e.status.message().find("app_log entry " + std::to_string(seq) + " fails authentication"),
+        std::string::npos)
+        << e.status;
+    EXPECT_TRUE(e.entry.empty());
+  }
+  EXPECT_TRUE((*store)->ListAppLog("talks", "t2").has_value()) << "the source row still opens";
+}
+
+TEST(LocalStoreTest, AppLogRowRenumberedFailsAuthentication) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  MakeLog(path, 2);
+  RawExec(path, "DELETE FROM app_log WHERE log = 't1' AND seq = 1");
+  RawExec(path, "UPDATE app_log SET seq = 1 WHERE log = 't1' AND seq = 2");
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value());
+  auto lenient = (*store)->ListAppLogLenient("talks", "t1");
+  ASSERT_TRUE(lenient.has_value());
+  ASSERT_EQ(lenient->size(), 1U);
+  EXPECT_EQ((*lenient)[0].seq, 1);
+  EXPECT_EQ((*lenient)[0].status.code(), StatusCode::kCorrupt);
+}
+
+TEST(LocalStoreTest, AppLogDeletedRowsLeaveAGap) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  MakeLog(path, 4);
+  RawExec(path, "DELETE FROM app_log WHERE log = 't1' AND seq IN (2, 4)");
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value());
+  auto rest = (*store)->ListAppLog("talks", "t1");
+  ASSERT_TRUE(rest.has_value()) << rest.error();
+  ASSERT_EQ(rest->size(), 2U);
+  EXPECT_EQ((*rest)[0].seq, 1);
+  EXPECT_EQ((*rest)[1].seq, 3);
+  EXPECT_EQ((*rest)[1].entry, B("e3"));
+  // The deleted last seq is not handed out again.
+  EXPECT_EQ(*(*store)->AppendAppLog("talks", "t1", B("e5")), 5);
+}
+
+TEST(LocalStoreTest, AppValueMovedToAnotherKeyFails) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE((*store)->PutAppValue("talks", "a", B("secret a")).ok());
+    ASSERT_TRUE((*store)->PutAppValue("talks", "b", B("secret b")).ok());
+    ASSERT_TRUE((*store)->PutAppValue("notes", "a", B("notes a")).ok());
+  }
+  RawExec(path,
+          "UPDATE app_values SET value = (SELECT value FROM app_values WHERE app = 'talks' AND "
+          "key = 'a') WHERE (app = 'talks' AND key = 'b') OR (app = 'notes' AND key = 'a')");
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ(**(*store)->GetAppValue("talks", "a"), B("secret a"));
+  EXPECT_EQ((*store)->GetAppValue("talks", "b").status().code(), StatusCode::kCorrupt);
+  EXPECT_EQ((*store)->GetAppValue("notes", "a").status().code(), StatusCode::kCorrupt);
+}
+
+TEST(LocalStoreTest, AppWritesRollBackWithTheTransaction) {
+  TempDir dir;
+  auto store = LocalStore::Create(dir.File("s.db"), Pass("p"), Fast());
+  ASSERT_TRUE(store.has_value());
+  LocalStore& s = **store;
+  ASSERT_TRUE(s.PutAppValue("talks", "kept", B("1")).ok());
+  Status outer = s.Transaction([&] {
+    EXPECT_TRUE(s.PutAppValue("talks", "outer", B("o")).ok());
+    Status inner = s.Transaction([&] {
+      EXPECT_TRUE(s.PutAppValue("talks", "inner", B("i")).ok());
+      EXPECT_TRUE(s.DeleteAppValue("talks", "kept").ok());
+      EXPECT_EQ(*s.AppendAppLog("talks", "t", B("e")), 1);
+      EXPECT_TRUE(*s.MarkSeen("bob", "m1"));
+      return Internal("handler refused");
+    });
+    EXPECT_FALSE(inner.ok());
+    EXPECT_FALSE(s.GetAppValue("talks", "inner")->has_value());
+    EXPECT_TRUE(s.GetAppValue("talks", "kept")->has_value());
+    EXPECT_TRUE(s.ListAppLog("talks", "t")->empty());
+    EXPECT_FALSE(*s.SeenMessage("bob", "m1"));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(outer.ok()) << outer;
+  EXPECT_TRUE(s.GetAppValue("talks", "outer")->has_value());
+  EXPECT_EQ(*s.AppendAppLog("talks", "t", B("e")), 1) << "the rolled-back seq is free again";
+  Status failed = s.Transaction([&] {
+    EXPECT_TRUE(s.PutAppValue("talks", "x", B("x")).ok());
+    EXPECT_TRUE(s.AppendAppLog("talks", "t", B("f")).has_value());
+    return Internal("boom");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_FALSE(s.GetAppValue("talks", "x")->has_value());
+  EXPECT_EQ(s.ListAppLog("talks", "t")->size(), 1U);
+}
+
+TEST(LocalStoreTest, MarkSeen) {
+  TempDir dir;
+  auto store = LocalStore::Create(dir.File("s.db"), Pass("p"), Fast());
+  ASSERT_TRUE(store.has_value());
+  EXPECT_TRUE(*(*store)->MarkSeen("bob", "m1"));
+  EXPECT_FALSE(*(*store)->MarkSeen("bob", "m1"));
+  EXPECT_TRUE(*(*store)->SeenMessage("bob", "m1"));
+  EXPECT_FALSE(*(*store)->SeenMessage("carol", "m1"));
+  EXPECT_FALSE(*(*store)->AddMessage({0, "m1", "bob", Direction::kIn, 1, "x"}))
+      << "a seen id is a duplicate for AddMessage too";
+}
+
+TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  ASSERT_TRUE(LocalStore::Create(path, Pass("p"), Fast()).has_value());
+  // What a version 1 store looks like.
+  RawExec(path,
+          "DROP TABLE app_values; DROP TABLE app_log; DROP TABLE app_log_heads; "
+          "UPDATE meta SET v = X'0100000000000000' WHERE k = 'schema_version'");
+  EXPECT_EQ(LocalStore::Open(path, Pass("wrong")).error().code(), StatusCode::kPermissionDenied);
+  {
+    auto store = LocalStore::Open(path, Pass("p"));
+    ASSERT_TRUE(store.has_value()) << store.error();
+    ASSERT_TRUE((*store)->PutAppValue("talks", "k", B("v")).ok());
+    EXPECT_EQ(*(*store)->AppendAppLog("talks", "t", B("e")), 1);
+  }
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value()) << store.error();
+  EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
+  RawExec(path, "UPDATE meta SET v = X'0300000000000000' WHERE k = 'schema_version'");
+  EXPECT_EQ(LocalStore::Open(path, Pass("p")).error().code(), StatusCode::kUnsupportedVersion);
+}
+
 }  // namespace
 }  // namespace backchannel::client

@@ -12,7 +12,10 @@
 // (kCorrupt "... fails authentication"): neither ever yields garbage.
 //
 // Tables: meta, identity, prekeys, contacts, authorities, messages, seen_ids,
-// relay. See docs/client.md for the schema.
+// relay, settings, and for applications above the client (talks) app_values
+// (encrypted key/value) and app_log (encrypted append-only logs). See
+// docs/client.md for the schema. Schema version 2; a version 1 store is
+// migrated (the app tables are added) when opened.
 //
 // Every write is one transaction; Transaction() groups several writes into
 // one (savepoints nest), so a received message, the advanced session and the
@@ -28,6 +31,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backchannel/common/bytes.h"
@@ -67,6 +71,8 @@ struct Address {
   std::string pin;    // hex
   std::string mailbox;
   std::string delivery_token;
+
+  bool operator==(const Address&) const = default;
 };
 
 struct Contact {
@@ -96,6 +102,24 @@ struct TrustedAuthority {
   Bytes key;  // authority public key
   std::string label;
   Bytes revocations;  // latest signed revocation list (identity API encoding), may be empty
+};
+
+// Application names (app tables, "app" payloads): 1..32 characters
+// [a-z0-9_-].
+inline constexpr std::size_t kMaxAppNameSize = 32;
+bool IsValidAppName(std::string_view name);
+// App keys and log names: 1..256 bytes of any text (stored in clear, like
+// contact names: keep secrets in values and entries).
+inline constexpr std::size_t kMaxAppKeySize = 256;
+// An app value or log entry: at most 16 MiB.
+inline constexpr std::size_t kMaxAppValueSize = 16 * 1024 * 1024;
+
+// One entry of an app log. `status` is OK, or (ListAppLogLenient only)
+// kCorrupt when the row fails authentication; `entry` is then empty.
+struct AppLogEntry {
+  std::int64_t seq = 0;
+  Bytes entry;
+  Status status;
 };
 
 class LocalStore {
@@ -153,9 +177,44 @@ class LocalStore {
   // a duplicate (nothing written), true when stored.
   Result<bool> AddMessage(const StoredMessage& message);
   Result<bool> SeenMessage(const std::string& contact, const std::string& id);
+  // Records (contact, id) as seen without storing a line (app messages):
+  // false when it already was.
+  Result<bool> MarkSeen(const std::string& contact, const std::string& id);
   // Oldest first; all contacts when `contact` is empty; after seq `after`.
   Result<std::vector<StoredMessage>> ListMessages(const std::string& contact = "",
                                                   std::int64_t after = 0);
+
+  // ---- application data (the layers above the client) ----
+  // Every call checks its arguments: kInvalidArgument for an app name that
+  // is not IsValidAppName, an empty or too long key or log name, a value
+  // over kMaxAppValueSize. Values and entries are encrypted with associated
+  // data "app_values|<app>/<key>|value" and "app_log|<app>/<log>/<seq>|entry"
+  // (app names hold no '/' and seq is digits, so neither is ambiguous).
+
+  // Key/value: insert or replace; nullopt when absent; deleting an absent
+  // key is OK. ListAppKeys: the keys of `app` starting with `prefix` (bytes),
+  // in byte order.
+  Status PutAppValue(const std::string& app, const std::string& key, ByteView value);
+  Result<std::optional<Bytes>> GetAppValue(const std::string& app, const std::string& key);
+  Status DeleteAppValue(const std::string& app, const std::string& key);
+  Result<std::vector<std::string>> ListAppKeys(const std::string& app,
+                                               const std::string& prefix = "");
+
+  // Append-only log per (app, log): returns the new entry's seq, 1, 2, 3...
+  // A seq is never handed out twice, even when the last row was deleted.
+  Result<std::int64_t> AppendAppLog(const std::string& app, const std::string& log, ByteView entry);
+  // The entries after `after_seq`, oldest first, exactly as stored: the log
+  // does not hide gaps (a deleted row is simply absent; a hash chain above
+  // reports it). A row that fails authentication (tampered, or moved from
+  // another seq or log) is kCorrupt "app_log entry <seq> fails
+  // authentication (...)".
+  Result<std::vector<AppLogEntry>> ListAppLog(const std::string& app, const std::string& log,
+                                              std::int64_t after_seq = 0);
+  // The same, but a row that fails authentication is returned with a
+  // non-OK status and an empty entry instead of failing the whole list, so a
+  // verifier can report every bad row. Errors only for bad arguments or I/O.
+  Result<std::vector<AppLogEntry>> ListAppLogLenient(const std::string& app, const std::string& log,
+                                                     std::int64_t after_seq = 0);
 
   // ---- small settings (plain, not secret) ----
   Status PutSetting(const std::string& key, const std::string& value);
