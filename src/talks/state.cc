@@ -166,7 +166,7 @@ Result<std::vector<Member>> TalksState::Recipients(const Scope& scope) const {
     case ScopeKind::kDirect: {
       const Member* to = FindMember(scope.to);
       if (to == nullptr) return NotFound("no member with that identity in the talks");
-      if (to->id == self_) return InvalidArgument("a direct message to yourself");
+      if (to->id == self_) break;  // a host's own submission goes nowhere
       if (!((AtTable(*me) && AtTable(*to)) || (!me->side.empty() && me->side == to->side))) {
         return FailedPrecondition(to->name + " is not someone you talk to directly (another "
                                              "side's principal)");
@@ -239,6 +239,7 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
           return InvalidArgument("a submission goes directly to the host");
         }
         if (outgoing) {
+          if (IsHost()) next.submissions_.push_back(Submission{message.mid, sender, message.action});
           next.mine_.push_back(Submission{message.mid, sender, message.action});
           if (!message.draft.empty()) {
             for (auto& d : next.drafts_) {
@@ -650,6 +651,12 @@ Status TalksState::ApplyMove(const Action& action, const Member& actor, std::uin
   if (info.conditions.empty()) info.conditions = AddConditions(conditions);
   move_info_[*id] = std::move(info);
   return Status::Ok();
+}
+
+bool TalksState::Knows(const Message& m) const {
+  if (m.type == T::kDefinition) return initialized() && m.talks == talks_;
+  if (m.type == T::kEvent) return m.seq <= applied_seq_ || early_events_.contains(m.seq);
+  return applied_.contains(m.mid);
 }
 
 // ---- reactor ----

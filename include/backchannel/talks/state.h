@@ -116,6 +116,9 @@ class TalksState {
   // channel (ourselves when outgoing). Errors leave the state unchanged.
   Status Apply(const Message& message, const std::string& sender, bool outgoing);
 
+  // True when `message` (received) was applied before: a re-delivery.
+  bool Knows(const Message& message) const;
+
   // ---- reactor: what this client should send now (the service does it) ----
   // Host: submissions not yet answered and not held by a suspension.
   std::vector<Submission> SubmissionsToDecide() const;

@@ -1,0 +1,204 @@
+// Talks messages told as lines a person reads (service.h, Narrate), and the
+// record's verification and export, which reuse them.
+#include <nlohmann/json.hpp>
+
+#include "backchannel/talks_client/service.h"
+
+namespace backchannel::talks_client {
+namespace {
+
+using talks::Message;
+using T = talks::Message::Type;
+
+std::string Who(const talks::TalksState& st, const std::string& id) {
+  const talks::Member* m = st.FindMember(id);
+  if (m == nullptr) return "someone";
+  if (m->id == st.self()) return "You";
+  return m->name + (m->side.empty() ? " (" + std::string(talks::RoleName(m->role)) + ")"
+                                    : " (" + m->side + ")");
+}
+
+std::string Package(const talks::PackageSpec& p) {
+  std::string out;
+  for (const auto& [issue, option] : p) out += (out.empty() ? "" : "; ") + issue + " = " + option;
+  return "{" + out + "}";
+}
+
+std::string Scope(const talks::Scope& s, const talks::TalksState& st) {
+  if (s.kind == talks::ScopeKind::kDirect) {
+    const talks::Member* m = st.FindMember(s.to);
+    return "direct to " + (m ? (m->id == st.self() ? std::string("you") : m->name) : "?");
+  }
+  return talks::DescribeScope(s);
+}
+
+std::string Conditions(const std::vector<talks::ConditionSpec>& cs, const talks::TalksState& st) {
+  std::string out;
+  for (const auto& c : cs) {
+    const talks::Member* g = st.FindMember(c.guarantor);
+    out += "; on condition: " + c.text + " (guarantor " + (g ? g->name : "?") + ")";
+  }
+  return out;
+}
+
+std::string Action(const talks::Action& a, const talks::TalksState& st) {
+  using K = talks::Action::Kind;
+  switch (a.kind) {
+    case K::kMove: {
+      const std::string auth = " [" + std::string(talks::AuthorityName(a.authority)) + "]";
+      switch (a.move) {
+        case negotiation::MoveKind::kPropose:
+          return "proposes" + auth + " " + Package(a.package) + Conditions(a.conditions, st);
+        case negotiation::MoveKind::kCounter:
+          return "counters #" + std::to_string(a.target) + auth + " with " + Package(a.package) +
+                 Conditions(a.conditions, st);
+        case negotiation::MoveKind::kAccept:
+          return "accepts ad referendum " +
+                 (a.suggestion.empty() ? "#" + std::to_string(a.target)
+                                       : "the mediator's suggestion " + a.suggestion) +
+                 auth;
+        case negotiation::MoveKind::kReject:
+          return "rejects #" + std::to_string(a.target) + auth + ": " + a.reason;
+        case negotiation::MoveKind::kWithdraw:
+          return "withdraws #" + std::to_string(a.target) + auth;
+        case negotiation::MoveKind::kRatify:
+          return "ratifies the agreement" + auth;
+      }
+      return "moves";
+    }
+    case K::kSuggest:
+      return "suggests a single text " + Package(a.package) + Conditions(a.conditions, st) +
+             (a.note.empty() ? "" : " — \"" + a.note + "\"");
+    case K::kSuspend:
+      return "SUSPENDS the talks" + (a.reason.empty() ? "" : ": " + a.reason);
+    case K::kResume:
+      return "resumes the talks";
+    case K::kCondition:
+      return "confirms condition " + a.condition + " " +
+             std::string(talks::ConditionStatusName(a.status)) +
+             (a.reason.empty() ? "" : " (" + a.reason + ")");
+  }
+  return "acts";
+}
+
+}  // namespace
+
+std::string Narrate(const Message& m, const talks::TalksState& st) {
+  const std::string who = Who(st, m.from);
+  switch (m.type) {
+    case T::kDefinition:
+      return who + " invites you to talks '" + m.talks + "': " + m.definition.title +
+             " (sides: " + [&] {
+               std::string s;
+               for (const auto& x : m.definition.sides) s += (s.empty() ? "" : ", ") + x;
+               return s;
+             }() + "). Join with `backchannel talks join " + m.talks + "`.";
+    case T::kRoster: {
+      std::string names;
+      for (const auto& x : m.members) {
+        names += (names.empty() ? "" : ", ") + x.name + " (" + std::string(talks::RoleName(x.role)) +
+                 (x.side.empty() ? "" : " of " + x.side) + ")";
+      }
+      if (names.empty()) return who + " sets the side's clearance rule: " + m.rule;
+      return who + " brings in " + names + (m.rule.empty() ? "" : "; clearance rule " + m.rule);
+    }
+    case T::kChat:
+      return "[" + Scope(m.scope, st) + ", " + std::string(talks::AuthorityName(m.authority)) + "] " +
+             who + ": " + m.text;
+    case T::kSubmit:
+      return who + " submits to the host: " + Action(m.action, st) +
+             (m.draft.empty() ? "" : " (cleared draft " + m.draft + ")");
+    case T::kEvent:
+      return "#" + std::to_string(m.seq) + " " + Who(st, m.actor) + " " + Action(m.action, st);
+    case T::kRefusal:
+      return "The host refused " + (m.scope.to == st.self() ? std::string("your") : "a") +
+             " submission: " + m.text;
+    case T::kDraft:
+      return "[internal] " + who + " drafts " + m.draft +
+             (m.ref.empty() ? "" : " (revising " + m.ref + ")") + " for clearance: " +
+             Action(m.action, st);
+    case T::kVerdict:
+      return "[internal] " + who + (m.approve ? " approves " : " VETOES ") + "draft " + m.ref +
+             (m.text.empty() ? "" : ": " + m.text);
+    case T::kProfile:
+      return who + " shares " + m.side + "'s private profile with the mediator only";
+    case T::kFloat:
+      return "[" + Scope(m.scope, st) + "] " + who + " floats " + Package(m.package) +
+             (m.text.empty() ? "" : " — \"" + m.text + "\"");
+  }
+  return who + " sends a talks message";
+}
+
+Result<talks::RecordVerification> TalksService::VerifyRecord(const std::string& id) {
+  BC_RETURN_IF_ERROR(Meta(id).status());
+  BC_ASSIGN_OR_RETURN(auto rows, client_.store().ListAppLogLenient(std::string(kApp), id));
+  std::vector<talks::RecordEntry> entries;
+  std::vector<talks::RecordProblem> unreadable;
+  for (const auto& row : rows) {
+    if (!row.status.ok()) {
+      unreadable.push_back(talks::RecordProblem{
+          row.seq, "entry " + std::to_string(row.seq) + " was altered in the store (" +
+                       std::string(row.status.message()) + ")"});
+      continue;
+    }
+    using Json = nlohmann::json;
+    Json j = Json::parse(row.entry.begin(), row.entry.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      unreadable.push_back({row.seq, "entry " + std::to_string(row.seq) + " is not a record entry"});
+      continue;
+    }
+    talks::RecordEntry e;
+    e.seq = row.seq;
+    e.time_ms = j.value("time_ms", std::int64_t{0});
+    e.direction = j.value("direction", "");
+    e.peer = j.value("peer", "");
+    e.message = j.value("message", "");
+    e.prev = j.value("prev", "");
+    e.hash = j.value("hash", "");
+    entries.push_back(std::move(e));
+  }
+  BC_ASSIGN_OR_RETURN(auto head, LoadHead(id));
+  auto v = talks::VerifyRecord(entries, head);
+  for (auto& p : unreadable) v.problems.insert(v.problems.begin(), std::move(p));
+  v.ok = v.problems.empty();
+  v.entries = static_cast<std::int64_t>(rows.size());
+  return v;
+}
+
+Result<std::string> TalksService::ExportRecord(const std::string& id, const std::string& format) {
+  BC_ASSIGN_OR_RETURN(auto v, VerifyRecord(id));
+  if (!v.ok) {
+    return Status(StatusCode::kCorrupt, "the record fails verification (" + v.problems.front().what +
+                                            "); run `backchannel record verify`");
+  }
+  BC_ASSIGN_OR_RETURN(auto entries, LoadRecord(id));
+  BC_ASSIGN_OR_RETURN(auto head, LoadHead(id));
+  if (format == "json") return talks::RecordToJson(id, head, entries);
+  if (format != "md") return InvalidArgument("unknown format '" + format + "' (md or json)");
+  // Narrate each entry against the state as it stood after it.
+  talks::TalksState state(self_);
+  std::string out = "# Record of talks " + id + "\n\n";
+  for (const auto& e : entries) {
+    auto m = talks::DecodeMessage(AsBytes(e.message));
+    if (!m) return Corrupt("record entry " + std::to_string(e.seq) + " does not decode");
+    const bool outgoing = e.direction == "out";
+    (void)state.Apply(*m, outgoing ? self_ : e.peer, outgoing);
+    if (e.seq == 1) {
+      out += "**" + state.definition().title + "** — sides: ";
+      for (std::size_t i = 0; i < state.definition().sides.size(); ++i) {
+        out += (i ? ", " : "") + state.definition().sides[i];
+      }
+      out += "\n\n| # | time (UTC ms) | dir | what |\n|---|---|---|---|\n";
+    }
+    std::string line = Narrate(*m, state);
+    for (auto& c : line) {
+      if (c == '|') c = '/';
+    }
+    out += "| " + std::to_string(e.seq) + " | " + std::to_string(e.time_ms) + " | " + e.direction +
+           " | " + line + " |\n";
+  }
+  out += "\nHead: " + std::to_string(head.count) + " entries, SHA-256 chain " + head.hash + "\n";
+  return out;
+}
+
+}  // namespace backchannel::talks_client

@@ -1,0 +1,324 @@
+// What a person does in talks (service.h): create, invite, join, speak,
+// move, clear, share a profile, suggest. Each builds one talks message and
+// hands it to Send, which checks it against our state before anything
+// leaves.
+#include <nlohmann/json.hpp>
+
+#include "backchannel/identity/credential.h"
+#include "backchannel/negotiation/analysis.h"
+#include "backchannel/negotiation/io.h"
+#include "backchannel/talks_client/service.h"
+
+namespace backchannel::talks_client {
+namespace {
+
+using talks::Message;
+using talks::Role;
+using talks::ScopeKind;
+using T = talks::Message::Type;
+
+Role RoleFromCredential(identity::Role r) {
+  switch (r) {
+    case identity::Role::kEnvoy:
+      return Role::kEnvoy;
+    case identity::Role::kPrincipal:
+      return Role::kPrincipal;
+    case identity::Role::kMediator:
+      return Role::kMediator;
+  }
+  return Role::kEnvoy;
+}
+
+}  // namespace
+
+Result<talks::Member> TalksService::SelfMember(const std::vector<std::string>& sides) {
+  BC_ASSIGN_OR_RETURN(auto cred, client_.OwnCredential());
+  talks::Member me;
+  me.id = self_;
+  me.name = cred.display_name;
+  me.role = RoleFromCredential(cred.role);
+  if (me.role == Role::kEnvoy || me.role == Role::kPrincipal) {
+    me.side = cred.side;
+    if (std::find(sides.begin(), sides.end(), me.side) == sides.end()) {
+      return InvalidArgument("your credential is for side '" + me.side +
+                             "', which is not one of the talks' sides");
+    }
+  }
+  if (me.role == Role::kPrincipal) {
+    return FailedPrecondition("a principal does not host talks; its envoy does");
+  }
+  return me;
+}
+
+Result<SyncReport> TalksService::Create(const std::string& id, const std::string& title,
+                                        const negotiation::Domain& agenda,
+                                        const std::vector<std::string>& sides,
+                                        const std::string& rule) {
+  if (id.empty() || id.size() > 64 || id.find('/') != std::string::npos) {
+    return InvalidArgument("a talks id is 1..64 characters without '/'");
+  }
+  BC_ASSIGN_OR_RETURN(auto existing, FindMeta(id));
+  if (existing) return Status(StatusCode::kAlreadyExists, "talks '" + id + "' exist here");
+  BC_ASSIGN_OR_RETURN(talks::Member me, SelfMember(sides));
+  if (!rule.empty() && me.role != Role::kEnvoy) {
+    return InvalidArgument("a clearance rule belongs to a side; only an envoy sets one");
+  }
+  talks::Definition d;
+  d.title = title;
+  d.agenda = negotiation::DomainToJson(agenda);
+  d.sides = sides;
+  d.host = self_;
+  d.members = {me};
+  d.rule = rule;
+  BC_ASSIGN_OR_RETURN(auto state, talks::TalksState::Create(id, d, self_));
+  Message m;
+  m.type = T::kDefinition;
+  m.talks = id;
+  m.mid = "create";
+  m.from = self_;
+  m.scope = talks::Scope{ScopeKind::kDirect, "", self_};
+  m.definition = d;
+  m.time_ms = 0;
+  const Bytes body = talks::EncodeMessage(m);
+  BC_RETURN_IF_ERROR(client_.store().Transaction([&]() -> Status {
+    BC_RETURN_IF_ERROR(PutMeta(TalksMeta{id, true, ""}));
+    return Record(id, "out", "", body, 0);
+  }));
+  cache_.insert_or_assign(id, state);
+  SyncReport report;
+  report.happenings.push_back(Happening{id, "You opened talks '" + id + "' (" + title + ") as host."});
+  return report;
+}
+
+Result<SyncReport> TalksService::Invite(const std::string& id, const std::string& contact_name,
+                                        Role role) {
+  BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
+  if (!meta.joined) return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  BC_ASSIGN_OR_RETURN(auto contact, client_.store().GetContact(contact_name));
+  if (contact.credential.empty()) {
+    return FailedPrecondition(contact_name + " has not presented a credential yet");
+  }
+  BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(contact.credential));
+  talks::Member member;
+  member.id = MemberId(contact.identity_key);
+  member.name = cred.display_name;
+  member.role = role;
+  if (state.FindMember(member.id) != nullptr) {
+    return Status(StatusCode::kAlreadyExists, contact_name + " is already a member");
+  }
+  const Role held = RoleFromCredential(cred.role);
+  if (role != Role::kGuarantor && held != role) {
+    return FailedPrecondition(contact_name + "'s credential is for a " +
+                              std::string(talks::RoleName(held)) + ", not a " +
+                              std::string(talks::RoleName(role)));
+  }
+  if (role == Role::kEnvoy || role == Role::kPrincipal) member.side = cred.side;
+  const talks::Member& me = state.me();
+
+  Message roster;
+  roster.type = T::kRoster;
+  roster.members = {member};
+  if (role == Role::kPrincipal) {
+    if (me.role != Role::kEnvoy || member.side != me.side) {
+      return FailedPrecondition("principals are brought in by an envoy of their own side");
+    }
+    roster.scope = talks::Scope{ScopeKind::kInternal, me.side, ""};
+    roster.rule = state.rule().ToString();
+  } else {
+    if (!state.IsHost()) return FailedPrecondition("only the host seats members at the table");
+    roster.scope = talks::Scope{ScopeKind::kPlenary, "", ""};
+  }
+  // Everyone already in the scope learns of the newcomer; the newcomer gets
+  // the whole definition instead.
+  talks::TalksState after = state;
+  roster.from = self_;
+  roster.talks = id;
+  roster.mid = talks::NewMessageId();
+  BC_RETURN_IF_ERROR(after.Apply(roster, self_, true));
+  BC_ASSIGN_OR_RETURN(auto others, after.Recipients(roster.scope));
+  std::erase_if(others, [&](const talks::Member& m) { return m.id == member.id; });
+  BC_ASSIGN_OR_RETURN(SyncReport report, Send(id, roster, others));
+
+  Message def;
+  def.type = T::kDefinition;
+  def.scope = talks::Scope{ScopeKind::kDirect, "", member.id};
+  def.definition = after.definition();
+  def.definition.members.clear();
+  for (const auto& [mid, m] : after.members()) {
+    // A newcomer at the table never learns a side's principals.
+    if (role != Role::kPrincipal && m.role == Role::kPrincipal) continue;
+    def.definition.members.push_back(m);
+  }
+  def.definition.rule = role == Role::kPrincipal ? after.rule().ToString() : "";
+  BC_ASSIGN_OR_RETURN(auto sent, Send(id, def, std::vector<talks::Member>{member}));
+  for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
+  for (auto& s : sent.refused) report.refused.push_back(std::move(s));
+  report.queued = sent.queued;
+  return report;
+}
+
+Result<SyncReport> TalksService::Join(const std::string& id, const std::string& profile_text,
+                                      const std::string& rule) {
+  BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  if (!profile_text.empty()) {
+    BC_ASSIGN_OR_RETURN(auto profile,
+                        negotiation::ParseProfile(state.domain(), profile_text, "profile"));
+    meta.profile = negotiation::ProfileToJson(state.domain(), profile);
+  }
+  meta.joined = true;
+  BC_RETURN_IF_ERROR(PutMeta(meta));
+  SyncReport report;
+  report.happenings.push_back(
+      Happening{id, "You joined talks '" + id + "' (" + state.definition().title + ") as " +
+                        std::string(talks::RoleName(state.me().role)) +
+                        (state.me().side.empty() ? "" : " of " + state.me().side) + "."});
+  if (!rule.empty()) {
+    if (state.me().role != Role::kEnvoy) {
+      return FailedPrecondition("only an envoy sets its side's clearance rule");
+    }
+    BC_RETURN_IF_ERROR(talks::ParseClearanceRule(rule).status());
+    Message roster;
+    roster.type = T::kRoster;
+    roster.scope = talks::Scope{ScopeKind::kInternal, state.me().side, ""};
+    roster.rule = rule;
+    BC_ASSIGN_OR_RETURN(auto sent, Send(id, roster, std::nullopt));
+    for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
+  }
+  return Finish(id, std::move(report));
+}
+
+Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope& scope,
+                                      const std::string& text, talks::Authority authority) {
+  BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
+  if (!meta.joined) return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  Message m;
+  m.type = T::kChat;
+  m.scope = scope;
+  m.text = text;
+  m.authority = authority;
+  return Send(id, m, std::nullopt);
+}
+
+Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& action,
+                                     const std::string& revises, std::string* outcome) {
+  BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
+  if (!meta.joined) return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  BC_RETURN_IF_ERROR(state.Precheck(action));
+  const bool clearance = action.kind == talks::Action::Kind::kMove &&
+                         action.authority == talks::Authority::kCleared &&
+                         state.me().role == Role::kEnvoy && !state.rule().empty();
+  Message m;
+  if (clearance) {
+    m.type = T::kDraft;
+    m.scope = talks::Scope{ScopeKind::kInternal, state.me().side, ""};
+    m.action = action;
+    m.draft = state.NextDraftId();
+    m.ref = revises;
+    if (outcome) {
+      *outcome = "draft " + m.draft + " sent home for clearance (" + state.rule().ToString() + ")";
+    }
+  } else {
+    if (!revises.empty()) return InvalidArgument("--revises is for drafts under a clearance rule");
+    m.type = T::kSubmit;
+    m.scope = talks::Scope{ScopeKind::kDirect, "", state.definition().host};
+    m.action = action;
+    if (outcome) *outcome = state.IsHost() ? "tabled" : "submitted to the host";
+  }
+  BC_ASSIGN_OR_RETURN(SyncReport report, Send(id, m, std::nullopt));
+  return Finish(id, std::move(report));
+}
+
+Result<SyncReport> TalksService::Verdict(const std::string& id, const std::string& draft,
+                                         bool approve, const std::string& reason) {
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  if (state.me().role != Role::kPrincipal) {
+    return FailedPrecondition("only a principal approves or vetoes its side's drafts");
+  }
+  if (!approve && reason.empty()) return InvalidArgument("a veto needs a reason (--reason)");
+  Message m;
+  m.type = T::kVerdict;
+  m.scope = talks::Scope{ScopeKind::kInternal, state.me().side, ""};
+  m.ref = draft;
+  m.approve = approve;
+  m.text = reason;
+  BC_ASSIGN_OR_RETURN(SyncReport report, Send(id, m, std::nullopt));
+  return Finish(id, std::move(report));
+}
+
+Result<SyncReport> TalksService::ShareProfile(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  if (meta.profile.empty()) {
+    return FailedPrecondition("no private profile here: give one with `talks join " + id +
+                              " --profile FILE`");
+  }
+  SyncReport report;
+  bool any = false;
+  for (const auto& [mid, m] : state.members()) {
+    if (m.role != Role::kMediator) continue;
+    Message p;
+    p.type = T::kProfile;
+    p.scope = talks::Scope{ScopeKind::kDirect, "", m.id};
+    p.side = state.me().side;
+    p.profile = meta.profile;
+    BC_ASSIGN_OR_RETURN(auto sent, Send(id, p, std::nullopt));
+    for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
+    any = true;
+  }
+  if (!any) return FailedPrecondition("the talks have no mediator to share a profile with");
+  return Finish(id, std::move(report));
+}
+
+Result<SyncReport> TalksService::Suggest(const std::string& id, const SuggestOptions& options,
+                                         talks::PackageSpec* suggested) {
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  if (state.me().role != Role::kMediator) return FailedPrecondition("only a mediator suggests");
+  std::vector<negotiation::Profile> profiles;
+  for (const auto& side : state.definition().sides) {
+    auto it = state.shared_profiles().find(side);
+    if (it == state.shared_profiles().end()) {
+      return FailedPrecondition(side + " has not shared its profile with you; "
+                                       "the analysis needs every side's");
+    }
+    BC_ASSIGN_OR_RETURN(auto p, negotiation::ParseProfile(state.domain(), it->second, side));
+    profiles.push_back(std::move(p));
+  }
+  BC_ASSIGN_OR_RETURN(auto report, negotiation::Analyze(state.domain(), profiles));
+  std::optional<negotiation::ScoredPackage> pick;
+  if (options.solution == "nash") pick = report.nash;
+  else if (options.solution == "ks") pick = report.kalai_smorodinsky;
+  else if (options.solution == "egalitarian") pick = report.egalitarian;
+  else if (options.solution == "utilitarian") pick = report.utilitarian;
+  else return InvalidArgument("unknown solution '" + options.solution + "' (nash, ks, egalitarian, utilitarian)");
+  if (!pick) {
+    return FailedPrecondition("no package leaves every side above its reservation value: "
+                              "there is no bargain to suggest");
+  }
+  negotiation::PartialPackage partial(pick->package.begin(), pick->package.end());
+  talks::PackageSpec spec = talks::DescribePackage(state.domain(), partial);
+  if (suggested) *suggested = spec;
+  Message m;
+  if (!options.caucus.empty()) {
+    m.type = T::kFloat;
+    m.scope = talks::Scope{ScopeKind::kCaucus, options.caucus, ""};
+    m.package = spec;
+    m.text = options.note;
+    return Send(id, m, std::nullopt);
+  }
+  talks::Action a;
+  a.kind = talks::Action::Kind::kSuggest;
+  a.package = spec;
+  a.note = options.note;
+  a.conditions = options.conditions;
+  BC_RETURN_IF_ERROR(state.Precheck(a));
+  m.type = T::kSubmit;
+  m.scope = talks::Scope{ScopeKind::kDirect, "", state.definition().host};
+  m.action = a;
+  BC_ASSIGN_OR_RETURN(SyncReport sent, Send(id, m, std::nullopt));
+  return Finish(id, std::move(sent));
+}
+
+}  // namespace backchannel::talks_client

@@ -1,0 +1,342 @@
+// The talks service core: persistence of the record, the handler, sending
+// with fan-out and the outbox, and the reactor (service.h).
+#include "backchannel/talks_client/service.h"
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "backchannel/common/encoding.h"
+
+namespace backchannel::talks_client {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using talks::Message;
+using talks::TalksState;
+using T = talks::Message::Type;
+
+const std::string kAppName(kApp);
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Str(const Bytes& b) { return std::string(b.begin(), b.end()); }
+
+Result<Json> ParseJson(const Bytes& b, std::string_view what) {
+  Json j = Json::parse(b.begin(), b.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Corrupt(std::string(what) + " is not a JSON object");
+  return j;
+}
+
+std::string OutboxKey(std::uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "outbox/%020llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+}  // namespace
+
+std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); }
+
+TalksService::TalksService(client::Client& client) : client_(client) {
+  client_.SetAppHandler(kAppName,
+                        [this](const client::AppMessage& m) { return OnMessage(m); });
+  auto status = client_.GetStatus();
+  if (status) self_ = status->identity_key;
+}
+
+// ---- persistence ----
+
+Status TalksService::PutMeta(const TalksMeta& meta) {
+  Json j{{"id", meta.id}, {"joined", meta.joined}, {"profile", meta.profile}};
+  return client_.store().PutAppValue(kAppName, "meta/" + meta.id, AsBytes(j.dump()));
+}
+
+Result<std::optional<TalksMeta>> TalksService::FindMeta(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto v, client_.store().GetAppValue(kAppName, "meta/" + id));
+  if (!v) return std::optional<TalksMeta>();
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(*v, "talks meta"));
+  TalksMeta m;
+  m.id = j.value("id", "");
+  m.joined = j.value("joined", false);
+  m.profile = j.value("profile", "");
+  return std::optional<TalksMeta>(std::move(m));
+}
+
+Result<TalksMeta> TalksService::Meta(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto m, FindMeta(id));
+  if (!m) return NotFound("no talks '" + id + "' here (see `backchannel talks status`)");
+  return *m;
+}
+
+Result<std::vector<TalksMeta>> TalksService::List() {
+  BC_ASSIGN_OR_RETURN(auto keys, client_.store().ListAppKeys(kAppName, "meta/"));
+  std::vector<TalksMeta> out;
+  for (const auto& k : keys) {
+    BC_ASSIGN_OR_RETURN(auto m, Meta(k.substr(5)));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<talks::RecordHead> TalksService::LoadHead(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto v, client_.store().GetAppValue(kAppName, "head/" + id));
+  talks::RecordHead head{0, talks::EmptyRecordHash()};
+  if (!v) return head;
+  BC_ASSIGN_OR_RETURN(Json j, ParseJson(*v, "record head"));
+  head.count = j.value("count", std::int64_t{0});
+  head.hash = j.value("hash", "");
+  return head;
+}
+
+Status TalksService::Record(const std::string& id, const std::string& direction,
+                            const std::string& peer, const Bytes& body, std::int64_t time_ms) {
+  BC_ASSIGN_OR_RETURN(auto head, LoadHead(id));
+  talks::RecordEntry e;
+  e.time_ms = time_ms;
+  e.direction = direction;
+  e.peer = peer;
+  e.message = Str(body);
+  talks::RecordHead next = talks::ChainAppend(head, e);
+  Json j{{"time_ms", e.time_ms}, {"direction", e.direction}, {"peer", e.peer},
+         {"message", e.message}, {"prev", e.prev},        {"hash", e.hash}};
+  BC_ASSIGN_OR_RETURN(std::int64_t seq, client_.store().AppendAppLog(kAppName, id, AsBytes(j.dump())));
+  if (seq != e.seq) {
+    return Corrupt("the record of talks '" + id + "' has " + std::to_string(seq - 1) +
+                   " rows but its head says " + std::to_string(head.count) +
+                   " (run `backchannel record verify`)");
+  }
+  Json h{{"count", next.count}, {"hash", next.hash}};
+  return client_.store().PutAppValue(kAppName, "head/" + id, AsBytes(h.dump()));
+}
+
+Result<std::vector<talks::RecordEntry>> TalksService::LoadRecord(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto rows, client_.store().ListAppLog(kAppName, id));
+  std::vector<talks::RecordEntry> out;
+  for (const auto& row : rows) {
+    BC_ASSIGN_OR_RETURN(Json j, ParseJson(row.entry, "record entry " + std::to_string(row.seq)));
+    talks::RecordEntry e;
+    e.seq = row.seq;
+    e.time_ms = j.value("time_ms", std::int64_t{0});
+    e.direction = j.value("direction", "");
+    e.peer = j.value("peer", "");
+    e.message = j.value("message", "");
+    e.prev = j.value("prev", "");
+    e.hash = j.value("hash", "");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<TalksState> TalksService::Rebuild(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto entries, LoadRecord(id));
+  TalksState state(self_);
+  for (const auto& e : entries) {
+    auto m = talks::DecodeMessage(AsBytes(e.message));
+    if (!m) return Corrupt("record entry " + std::to_string(e.seq) + ": " + std::string(m.error().message()));
+    const bool out = e.direction == "out";
+    const std::string sender = out ? self_ : e.peer;
+    Status s = state.Apply(*m, sender, out);
+    if (!s.ok()) {
+      return Corrupt("record entry " + std::to_string(e.seq) + " no longer applies: " +
+                     std::string(s.message()));
+    }
+  }
+  return state;
+}
+
+Result<TalksState> TalksService::State(const std::string& id) {
+  auto it = cache_.find(id);
+  if (it != cache_.end()) return it->second;
+  BC_RETURN_IF_ERROR(Meta(id).status());
+  BC_ASSIGN_OR_RETURN(auto state, Rebuild(id));
+  cache_.insert_or_assign(id, state);
+  return state;
+}
+
+// ---- receiving ----
+
+Status TalksService::OnMessage(const client::AppMessage& am) {
+  BC_ASSIGN_OR_RETURN(Message m, talks::DecodeMessage(am.body));
+  const std::string sender = MemberId(am.sender_identity);
+  BC_ASSIGN_OR_RETURN(auto meta, FindMeta(m.talks));
+  TalksState state(self_);
+  if (meta) {
+    BC_ASSIGN_OR_RETURN(state, State(m.talks));
+  } else if (m.type != T::kDefinition) {
+    return NotFound("a message for talks '" + m.talks + "' this client was never invited to");
+  }
+  if (state.Knows(m)) return Status::Ok();
+  BC_RETURN_IF_ERROR(state.Apply(m, sender, false));
+  if (!meta) BC_RETURN_IF_ERROR(PutMeta(TalksMeta{m.talks, false, ""}));
+  BC_RETURN_IF_ERROR(Record(m.talks, "in", sender, am.body, am.time_ms));
+  cache_.insert_or_assign(m.talks, state);
+  happenings_.push_back(Happening{m.talks, Narrate(m, state)});
+  return Status::Ok();
+}
+
+// ---- sending ----
+
+Result<std::string> TalksService::ContactFor(const talks::Member& member) {
+  auto key = FromHex(std::string_view(member.id).substr(2));
+  if (!key || key->size() != session::PublicKey{}.size()) {
+    return Corrupt("member " + member.name + " has a malformed id");
+  }
+  session::PublicKey pk{};
+  std::copy(key->begin(), key->end(), pk.begin());
+  BC_ASSIGN_OR_RETURN(auto contact, client_.store().FindContactByIdentity(pk));
+  if (!contact || contact->credential.empty()) {
+    return FailedPrecondition("no channel with " + member.name + " (" +
+                              std::string(talks::RoleName(member.role)) +
+                              (member.side.empty() ? "" : " of " + member.side) +
+                              "): exchange an invitation first (backchannel invite / accept)");
+  }
+  return contact->name;
+}
+
+Result<SyncReport> TalksService::Send(const std::string& id, Message m,
+                                      const std::optional<std::vector<talks::Member>>& to) {
+  BC_ASSIGN_OR_RETURN(TalksState state, State(id));
+  m.talks = id;
+  if (m.mid.empty()) m.mid = talks::NewMessageId();
+  if (m.from.empty()) m.from = self_;
+  if (m.time_ms == 0) m.time_ms = NowMs();
+  const Bytes body = talks::EncodeMessage(m);
+  BC_RETURN_IF_ERROR(state.Apply(m, self_, true));
+  std::vector<talks::Member> recipients;
+  if (to) {
+    recipients = *to;
+  } else {
+    BC_ASSIGN_OR_RETURN(recipients, state.Recipients(m.scope));
+  }
+  std::vector<std::string> contacts;
+  std::string peer;
+  for (const auto& r : recipients) {
+    BC_ASSIGN_OR_RETURN(std::string c, ContactFor(r));
+    contacts.push_back(c);
+    peer += (peer.empty() ? "" : ",") + r.id;
+  }
+  BC_RETURN_IF_ERROR(client_.store().Transaction([&]() -> Status {
+    BC_RETURN_IF_ERROR(Record(id, "out", peer, body, m.time_ms));
+    BC_ASSIGN_OR_RETURN(auto next, client_.store().GetAppValue(kAppName, "outbox-next"));
+    std::uint64_t n = next ? std::stoull(Str(*next)) : 1;
+    for (const auto& c : contacts) {
+      Json item{{"contact", c}, {"talks", id}, {"body", ToBase64(body, Base64Variant::kUrlSafeNoPadding)}};
+      BC_RETURN_IF_ERROR(client_.store().PutAppValue(kAppName, OutboxKey(n++), AsBytes(item.dump())));
+    }
+    return client_.store().PutAppValue(kAppName, "outbox-next", AsBytes(std::to_string(n)));
+  }));
+  cache_.insert_or_assign(id, state);
+  SyncReport report;
+  report.happenings.push_back(Happening{id, Narrate(m, state)});
+  BC_RETURN_IF_ERROR(Flush(report));
+  return report;
+}
+
+Status TalksService::Flush(SyncReport& report) {
+  BC_ASSIGN_OR_RETURN(auto keys, client_.store().ListAppKeys(kAppName, "outbox/"));
+  std::set<std::string> blocked;  // contacts whose earlier message is still queued
+  report.queued = 0;
+  for (const auto& key : keys) {
+    BC_ASSIGN_OR_RETURN(auto v, client_.store().GetAppValue(kAppName, key));
+    if (!v) continue;
+    BC_ASSIGN_OR_RETURN(Json item, ParseJson(*v, "outbox item"));
+    const std::string contact = item.value("contact", "");
+    if (blocked.contains(contact)) {
+      ++report.queued;
+      continue;
+    }
+    auto body = FromBase64(item.value("body", ""), Base64Variant::kUrlSafeNoPadding);
+    if (!body) return Corrupt("outbox item " + key + " has a malformed body");
+    Status sent = client_.SendApp(contact, kAppName, *body);
+    if (sent.ok()) {
+      BC_RETURN_IF_ERROR(client_.store().DeleteAppValue(kAppName, key));
+    } else {
+      blocked.insert(contact);
+      ++report.queued;
+      report.refused.push_back(sent.WithContext("queued for " + contact + ", will retry"));
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- the reactor ----
+
+Status TalksService::React(const std::string& id, SyncReport& report) {
+  for (int round = 0; round < 1000; ++round) {
+    BC_ASSIGN_OR_RETURN(TalksState state, State(id));
+    auto subs = state.SubmissionsToDecide();
+    if (!subs.empty()) {
+      BC_ASSIGN_OR_RETURN(Message answer, state.Decide(subs.front(), NowMs()));
+      std::optional<std::vector<talks::Member>> to;
+      if (answer.type == T::kRefusal && answer.scope.to == self_) to = std::vector<talks::Member>{};
+      BC_ASSIGN_OR_RETURN(auto r, Send(id, answer, to));
+      for (auto& h : r.happenings) report.happenings.push_back(std::move(h));
+      for (auto& s : r.refused) report.refused.push_back(std::move(s));
+      continue;
+    }
+    auto drafts = state.DraftsToTable();
+    if (!drafts.empty()) {
+      Message submit;
+      submit.type = T::kSubmit;
+      submit.scope = talks::Scope{talks::ScopeKind::kDirect, "", state.definition().host};
+      submit.action = drafts.front()->action;
+      submit.action.authority = talks::Authority::kCleared;
+      submit.draft = drafts.front()->id;
+      BC_ASSIGN_OR_RETURN(auto r, Send(id, submit, std::nullopt));
+      for (auto& h : r.happenings) report.happenings.push_back(std::move(h));
+      for (auto& s : r.refused) report.refused.push_back(std::move(s));
+      continue;
+    }
+    auto forwards = state.EventsToForward();
+    if (!forwards.empty()) {
+      std::vector<talks::Member> principals;
+      for (const auto& [mid, m] : state.members()) {
+        if (m.role == talks::Role::kPrincipal && m.side == state.me().side) principals.push_back(m);
+      }
+      for (const auto& e : forwards) {
+        BC_ASSIGN_OR_RETURN(auto r, Send(id, e, principals));
+        for (auto& s : r.refused) report.refused.push_back(std::move(s));
+      }
+      continue;
+    }
+    return Status::Ok();
+  }
+  return Internal("the talks reactor did not settle");
+}
+
+Result<SyncReport> TalksService::Finish(const std::string& id, SyncReport report) {
+  if (!id.empty()) {
+    BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
+    if (meta.joined) BC_RETURN_IF_ERROR(React(id, report));
+  }
+  BC_RETURN_IF_ERROR(Flush(report));
+  return report;
+}
+
+Result<SyncReport> TalksService::Sync() {
+  happenings_.clear();
+  auto received = client_.Receive();
+  if (!received) {
+    cache_.clear();
+    return received.error();
+  }
+  SyncReport report;
+  report.happenings = std::move(happenings_);
+  happenings_.clear();
+  for (const auto& s : received->refused) report.refused.push_back(s);
+  BC_RETURN_IF_ERROR(Flush(report));
+  BC_ASSIGN_OR_RETURN(auto all, List());
+  for (const auto& meta : all) {
+    if (meta.joined) BC_RETURN_IF_ERROR(React(meta.id, report));
+  }
+  BC_RETURN_IF_ERROR(Flush(report));
+  return report;
+}
+
+}  // namespace backchannel::talks_client
