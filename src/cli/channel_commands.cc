@@ -15,36 +15,13 @@
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
 #include "cli/cli.h"
+#include "cli/client_common.h"
 
 namespace backchannel::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
 using client::Client;
-
-struct Common {
-  std::string home;
-  std::string passphrase_file;
-  bool json = false;
-};
-
-void AddCommon(CLI::App* cmd, Common& c) {
-  cmd->add_option("--home", c.home, "Client home (default: $XDG_DATA_HOME/backchannel)");
-  cmd->add_option("--passphrase-file", c.passphrase_file,
-                  "Read the store passphrase from this file (first line)");
-  cmd->add_flag("--json", c.json, "Print one JSON object");
-}
-
-client::ClientOptions Options(const Common& c) {
-  client::ClientOptions o;
-  o.home = client::ResolveHome(c.home);
-  return o;
-}
-
-Result<std::unique_ptr<Client>> OpenClient(const Common& c) {
-  BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({c.passphrase_file, false}));
-  return Client::Open(Options(c), pass);
-}
 
 // `arg` is a file holding the text, or the text itself.
 std::string TextArg(const std::string& arg) {

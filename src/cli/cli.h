@@ -48,6 +48,8 @@ void RegisterDomainCommands(CLI::App& app, Context& context);    // domain show|
 void RegisterRehearseCommands(CLI::App& app, Context& context);  // rehearse
 void RegisterAuthorityCommands(CLI::App& app, Context& context);  // authority init|issue|revoke|show
 void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
+void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
+void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

@@ -12,6 +12,8 @@ const std::vector<CommandGroup>& CommandGroups() {
       &RegisterDomainCommands,
       &RegisterAuthorityCommands,
       &RegisterChannelCommands,
+      &RegisterTalksCommands,
+      &RegisterRecordCommands,
   };
   return groups;
 }

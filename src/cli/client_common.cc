@@ -1,0 +1,26 @@
+// Options shared by the commands that open a client home (client_common.h).
+#include "cli/client_common.h"
+
+#include "backchannel/client/home.h"
+
+namespace backchannel::cli {
+
+void AddCommon(CLI::App* cmd, Common& c) {
+  cmd->add_option("--home", c.home, "Client home (default: $XDG_DATA_HOME/backchannel)");
+  cmd->add_option("--passphrase-file", c.passphrase_file,
+                  "Read the store passphrase from this file (first line)");
+  cmd->add_flag("--json", c.json, "Print one JSON object");
+}
+
+client::ClientOptions Options(const Common& c) {
+  client::ClientOptions o;
+  o.home = client::ResolveHome(c.home);
+  return o;
+}
+
+Result<std::unique_ptr<client::Client>> OpenClient(const Common& c) {
+  BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({c.passphrase_file, false}));
+  return client::Client::Open(Options(c), pass);
+}
+
+}  // namespace backchannel::cli
