@@ -18,9 +18,12 @@ client::ClientOptions Options(const Common& c) {
   return o;
 }
 
-Result<std::unique_ptr<client::Client>> OpenClient(const Common& c) {
+Result<OpenedClient> OpenClient(const Common& c) {
   BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({c.passphrase_file, false}));
-  return client::Client::Open(Options(c), pass);
+  OpenedClient opened;
+  BC_ASSIGN_OR_RETURN(opened.client, client::Client::Open(Options(c), pass));
+  opened.talks = std::make_unique<talks_client::TalksService>(*opened.client);
+  return opened;
 }
 
 }  // namespace backchannel::cli

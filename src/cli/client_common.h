@@ -9,6 +9,7 @@
 
 #include "backchannel/client/client.h"
 #include "backchannel/common/result.h"
+#include "backchannel/talks_client/service.h"
 
 namespace backchannel::cli {
 
@@ -20,8 +21,17 @@ struct Common {
 
 void AddCommon(CLI::App* cmd, Common& c);
 client::ClientOptions Options(const Common& c);
+// An opened client with every application handler registered, so that no
+// command (`inbox` and `listen` included) refuses a talks message for want
+// of a handler. `talks` is declared last: it is destroyed before the client.
+struct OpenedClient {
+  std::unique_ptr<client::Client> client;
+  std::unique_ptr<talks_client::TalksService> talks;
+  client::Client* operator->() const { return client.get(); }
+  client::Client& operator*() const { return *client; }
+};
 // Reads the passphrase (file, BACKCHANNEL_PASSPHRASE, or a prompt) and opens.
-Result<std::unique_ptr<client::Client>> OpenClient(const Common& c);
+Result<OpenedClient> OpenClient(const Common& c);
 
 }  // namespace backchannel::cli
 

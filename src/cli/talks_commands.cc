@@ -50,7 +50,7 @@ Json ReportJson(const SyncReport& r) {
 void Run(Context& ctx, const Common& c, const Operation& op) {
   auto client = OpenClient(c);
   if (!client) return ctx.Fail(client.error());
-  TalksService service(**client);
+  TalksService& service = *client->talks;
   auto synced = service.Sync();
   if (!synced) return ctx.Fail(synced.error());
   Json result = Json::object();
@@ -370,6 +370,14 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     });
   }
   {
+    auto a = std::make_shared<TalksArgs>();
+    CLI::App* cmd = talks->add_subcommand("sync", "Receive, let the reactor act, send what is queued; print what happened");
+    AddCommon(cmd, a->common);
+    cmd->callback([&ctx, a]() {
+      Run(ctx, a->common, [](TalksService&, Json&) -> Result<SyncReport> { return SyncReport{}; });
+    });
+  }
+  {
     struct Args {
       TalksArgs t;
       std::string text, scope = "plenary";
@@ -483,7 +491,7 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
         if (a->t.id.empty()) return ctx.Fail(InvalidArgument("which talks? (or --file)"));
         auto client = OpenClient(a->t.common);
         if (!client) return ctx.Fail(client.error());
-        TalksService svc(**client);
+        TalksService& svc = *client->talks;
         auto r = svc.VerifyRecord(a->t.id);
         if (!r) return ctx.Fail(r.error());
         v = *r;
@@ -517,7 +525,7 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, a]() {
       auto client = OpenClient(a->t.common);
       if (!client) return ctx.Fail(client.error());
-      TalksService svc(**client);
+      TalksService& svc = *client->talks;
       auto text = svc.ExportRecord(a->t.id, a->format);
       if (!text) return ctx.Fail(text.error());
       if (a->out.empty()) {

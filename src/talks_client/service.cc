@@ -46,8 +46,8 @@ std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); 
 TalksService::TalksService(client::Client& client) : client_(client) {
   client_.SetAppHandler(kAppName,
                         [this](const client::AppMessage& m) { return OnMessage(m); });
-  auto status = client_.GetStatus();
-  if (status) self_ = status->identity_key;
+  auto identity = client_.store().GetIdentity();
+  if (identity) self_ = MemberId(identity->key_pair.public_key);
 }
 
 // ---- persistence ----
