@@ -1,7 +1,9 @@
 #include "backchannel/client/client.h"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -61,8 +63,18 @@ struct Client::Impl {
   StoredIdentity identity;
   RelayConfig relay;
   std::optional<identity::Credential> credential;
+  std::map<std::string, AppHandler, std::less<>> handlers;
+  bool in_handler = false;  // an app handler is running (inside a store transaction)
 
   LocalStore& store() const { return *c.store_; }
+
+  // Sending from inside an app handler would post a message whose session
+  // advance the handler's rollback could undo.
+  Status NotInHandler(std::string_view what) const {
+    if (!in_handler) return Status::Ok();
+    return FailedPrecondition(std::string(what) +
+                              " is not allowed inside an app handler; do it after Receive returns");
+  }
 
   RelayEndpoint Endpoint(const std::string& address, const std::string& pin) const {
     return {address, pin, c.options_.relay_timeout};
@@ -166,7 +178,7 @@ struct Client::Impl {
   Status Reset(Contact& contact, const std::string& reason) {
     BC_ASSIGN_OR_RETURN(Bytes cred, OwnCredentialBytes());
     BC_ASSIGN_OR_RETURN(auto session, NewSession(contact));
-    Payload p{Payload::Kind::kReset, reason, cred, OwnAddress()};
+    Payload p{Payload::Kind::kReset, reason, cred, OwnAddress(), {}, {}};
     return SendPayload(contact, session, p,
                        Line(Direction::kSystem, "You started a new session with " + contact.name +
                                                     " (" + reason + ")."));
@@ -265,7 +277,7 @@ struct Client::Impl {
       report.refused.push_back(own.error().WithContext("cannot answer " + name));
       return true;
     }
-    Payload answer{Payload::Kind::kHello, "", *own, OwnAddress()};
+    Payload answer{Payload::Kind::kHello, "", *own, OwnAddress(), {}, {}};
     Status sent = SendPayload(contact, accepted->session, answer, std::nullopt);
     if (!sent.ok()) report.refused.push_back(sent);
     return true;
@@ -342,6 +354,15 @@ struct Client::Impl {
     auto payload = DecodePayload(*plain);
     if (!payload) return refuse(payload.error());
 
+    if (payload->kind == Payload::Kind::kApp) {
+      if (contact.credential.empty()) {
+        return refuse(
+            Status(StatusCode::kUntrusted, contact.name + " has not presented a credential yet"));
+      }
+      contact.session = session->Serialize();
+      return DeliverApp(contact, consumed, *payload, msg_id, report);
+    }
+
     std::vector<StoredMessage> lines;
     auto add = [&](Direction d, std::string body, std::string id) {
       StoredMessage m = Line(d, std::move(body));
@@ -387,6 +408,68 @@ struct Client::Impl {
       return Status::Ok();
     }));
     for (auto& l : lines) report.stored.push_back(std::move(l));
+    return true;
+  }
+
+  // Runs the handler for `m.app` in a nested transaction: its writes commit
+  // only when it returns OK.
+  Status RunHandler(const AppMessage& m) {
+    auto it = handlers.find(m.app);
+    if (it == handlers.end()) {
+      return Status(StatusCode::kNotFound, "no handler for app messages '" + m.app + "'");
+    }
+    const AppHandler handler = it->second;  // the handler may replace itself
+    in_handler = true;
+    Status s = store().Transaction([&]() -> Status {
+      try {
+        return handler(m);
+      } catch (const std::exception& e) {
+        return Internal(std::string("the app handler threw: ") + e.what());
+      } catch (...) {
+        return Internal("the app handler threw");
+      }
+    });
+    in_handler = false;
+    return s;
+  }
+
+  // An "app" payload from `contact` (whose advanced session is in
+  // `contact.session`): the session, the consumed prekey, the handler's
+  // writes and the seen id in one transaction; a refusal keeps everything but
+  // the handler's writes and records a system line instead.
+  Result<bool> DeliverApp(const Contact& contact, std::optional<std::uint32_t> consumed,
+                          Payload& payload, const std::string& msg_id, ReceiveReport& report) {
+    AppMessage m;
+    m.contact = contact.name;
+    m.sender_identity = contact.identity_key;
+    m.app = payload.app;
+    m.body = std::move(payload.body);
+    m.message_id = msg_id;
+    m.time_ms = NowMs();
+    Status verdict;
+    std::optional<StoredMessage> line;
+    BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+      line.reset();
+      BC_RETURN_IF_ERROR(store().PutContact(contact));
+      if (consumed) BC_RETURN_IF_ERROR(store().MarkOneTimePreKeyUsed(*consumed));
+      verdict = RunHandler(m);
+      // A store failure inside the handler is a store failure: nothing
+      // commits and the message stays queued at the relay.
+      if (verdict.code() == StatusCode::kIoError) return verdict;
+      if (verdict.ok()) return store().MarkSeen(contact.name, msg_id).status();
+      line = Line(Direction::kSystem, "refused " + m.app + " message from " + contact.name + ": " +
+                                          std::string(verdict.message()));
+      line->id = msg_id;
+      line->contact = contact.name;
+      return store().AddMessage(*line).status();
+    }));
+    if (verdict.ok()) {
+      ++report.app_messages;
+    } else {
+      report.stored.push_back(*line);
+      report.refused.push_back(
+          verdict.WithContext(m.app + " message from " + contact.name + " refused"));
+    }
     return true;
   }
 
@@ -542,6 +625,7 @@ Result<identity::Invitation> Client::MakeInvitation() {
 
 Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                                              const std::string& name) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("accepting an invitation"));
   BC_ASSIGN_OR_RETURN(Bytes cred, impl_->OwnCredentialBytes());
   if (inv.inviter_identity == impl_->identity.key_pair.public_key) {
     return InvalidArgument("this is your own invitation");
@@ -574,12 +658,13 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
     BC_RETURN_IF_ERROR(store_->PutContact(contact));
     return store_->AddMessage(line).status();
   }));
-  Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress()};
+  Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
   BC_RETURN_IF_ERROR(impl_->SendPayload(contact, session, hello, std::nullopt));
   return contact.name;
 }
 
 Status Client::Send(const std::string& contact_name, const std::string& text) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("sending"));
   if (text.empty()) return InvalidArgument("the message is empty");
   if (text.size() > kMaxTextSize) return InvalidArgument("the message is too long");
   BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
@@ -587,11 +672,42 @@ Status Client::Send(const std::string& contact_name, const std::string& text) {
     return FailedPrecondition("no session with " + contact_name);
   }
   BC_ASSIGN_OR_RETURN(auto session, session::Session::Deserialize(contact.session.view()));
-  return impl_->SendPayload(contact, session, Payload{Payload::Kind::kText, text, {}, {}},
-                            impl_->Line(Direction::kOut, text));
+  Payload p;
+  p.kind = Payload::Kind::kText;
+  p.text = text;
+  return impl_->SendPayload(contact, session, p, impl_->Line(Direction::kOut, text));
+}
+
+Status Client::SendApp(const std::string& contact_name, const std::string& app, ByteView body) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("sending"));
+  if (!IsValidAppName(app)) {
+    return InvalidArgument("app name '" + app + "' is not 1..32 characters [a-z0-9_-]");
+  }
+  if (body.size() > kMaxAppBodySize) {
+    return InvalidArgument("the app message is over " + std::to_string(kMaxAppBodySize) + " bytes");
+  }
+  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
+  if (contact.session.empty()) {
+    return FailedPrecondition("no session with " + contact_name);
+  }
+  BC_ASSIGN_OR_RETURN(auto session, session::Session::Deserialize(contact.session.view()));
+  Payload p;
+  p.kind = Payload::Kind::kApp;
+  p.app = app;
+  p.body = ToBytes(body);
+  return impl_->SendPayload(contact, session, p, std::nullopt);
+}
+
+void Client::SetAppHandler(const std::string& app, AppHandler handler) {
+  if (handler) {
+    impl_->handlers[app] = std::move(handler);
+  } else {
+    impl_->handlers.erase(app);
+  }
 }
 
 Result<ReceiveReport> Client::Receive() {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("receiving"));
   ReceiveReport report;
   const RelayClient relay = impl_->OwnRelay();
   constexpr int kBatch = 100;
@@ -616,6 +732,7 @@ Result<ReceiveReport> Client::Receive() {
 Status Client::Listen(std::chrono::milliseconds duration,
                       const std::function<bool(const StoredMessage&)>& on_message,
                       const std::function<void(const Status&)>& on_refused) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("listening"));
   const RelayClient relay = impl_->OwnRelay();
   return relay.Listen(
       [&](const PushEvent& event, bool& stop) -> Result<bool> {
@@ -637,6 +754,7 @@ Status Client::Listen(std::chrono::milliseconds duration,
 }
 
 Status Client::ResetSession(const std::string& contact_name, const std::string& reason) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("resetting a session"));
   BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
   return impl_->Reset(contact, reason.empty() ? "requested by the user" : reason);
 }
@@ -673,6 +791,15 @@ Result<ClientStatus> Client::GetStatus() {
     s.relay_status = st.error();
   }
   return s;
+}
+
+const session::PublicKey& Client::identity_key() const {
+  return impl_->identity.key_pair.public_key;
+}
+
+Result<identity::Credential> Client::OwnCredential() const {
+  if (!impl_->credential) return impl_->OwnCredentialBytes().status();
+  return *impl_->credential;
 }
 
 }  // namespace backchannel::client

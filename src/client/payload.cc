@@ -3,12 +3,19 @@
 #include <nlohmann/json.hpp>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/envelope/envelope.h"
 
 namespace backchannel::client {
 namespace {
 
 using Json = nlohmann::json;
 constexpr auto kB64u = Base64Variant::kUrlSafeNoPadding;
+
+// The largest "app" payload, encrypted in the session, fits in the largest
+// envelope bucket (docs/client.md, "Inner payload").
+static_assert(kMaxAppPayloadSize + kMaxSessionOverhead <= envelope::kMaxCiphertextSize);
+static_assert(kAppPayloadFraming ==
+              sizeof(R"({"app":"","body":"","kind":"app","v":1})") - 1 + kMaxAppNameSize);
 
 Result<std::string> Str(const Json& j, const char* key, bool required) {
   if (!j.contains(key)) {
@@ -30,21 +37,31 @@ std::string_view PayloadKindName(Payload::Kind kind) {
       return "hello";
     case Payload::Kind::kReset:
       return "reset";
+    case Payload::Kind::kApp:
+      return "app";
   }
   return "text";
 }
 
 Bytes EncodePayload(const Payload& p) {
   Json j = {{"v", kPayloadVersion}, {"kind", std::string(PayloadKindName(p.kind))}};
-  if (!p.text.empty()) j[p.kind == Payload::Kind::kReset ? "reason" : "text"] = p.text;
-  if (!p.credential.empty()) j["credential"] = ToBase64(p.credential, kB64u);
-  if (p.reply) {
-    j["reply"] = {{"relay", p.reply->relay},
-                  {"pin", p.reply->pin},
-                  {"mailbox", p.reply->mailbox},
-                  {"token", p.reply->delivery_token}};
+  if (p.kind == Payload::Kind::kApp) {
+    j["app"] = p.app;
+    j["body"] = ToBase64(p.body, kB64u);
+  } else {
+    // "text" is required in a text payload, even when empty.
+    if (!p.text.empty() || p.kind == Payload::Kind::kText) {
+      j[p.kind == Payload::Kind::kReset ? "reason" : "text"] = p.text;
+    }
+    if (!p.credential.empty()) j["credential"] = ToBase64(p.credential, kB64u);
+    if (p.reply) {
+      j["reply"] = {{"relay", p.reply->relay},
+                    {"pin", p.reply->pin},
+                    {"mailbox", p.reply->mailbox},
+                    {"token", p.reply->delivery_token}};
+    }
   }
-  return ToBytes(std::string_view(j.dump()));
+  return ToBytes(std::string_view(j.dump(-1, ' ', false, Json::error_handler_t::replace)));
 }
 
 Result<Payload> DecodePayload(ByteView bytes) {
@@ -86,6 +103,24 @@ Result<Payload> DecodePayload(ByteView bytes) {
       return InvalidMessage("payload reply address is malformed");
     }
     p.reply = std::move(a);
+  } else if (kind == "app") {
+    p.kind = Payload::Kind::kApp;
+    BC_ASSIGN_OR_RETURN(p.app, Str(j, "app", true));
+    if (!IsValidAppName(p.app)) {
+      return InvalidMessage("payload app name is not 1..32 characters [a-z0-9_-]");
+    }
+    BC_ASSIGN_OR_RETURN(std::string body, Str(j, "body", true));
+    if (body.size() > (kMaxAppBodySize * 4 + 2) / 3) {
+      return InvalidMessage("payload app body is over " + std::to_string(kMaxAppBodySize) +
+                            " bytes");
+    }
+    auto b = FromBase64(body, kB64u);
+    if (!b) return InvalidMessage("payload app body is not base64url");
+    if (b->size() > kMaxAppBodySize) {
+      return InvalidMessage("payload app body is over " + std::to_string(kMaxAppBodySize) +
+                            " bytes");
+    }
+    p.body = std::move(*b);
   } else {
     return InvalidMessage("payload kind \"" + kind + "\" is unknown");
   }

@@ -6,9 +6,10 @@
 
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
+#include "backchannel/client/payload.h"
 #include "backchannel/identity/authority.h"
-#include "testing/relay_process.h"
 #include "client/temp_dir.h"
+#include "testing/relay_process.h"
 
 namespace backchannel::client {
 namespace {
@@ -281,6 +282,209 @@ TEST_F(ChannelE2eTest, SessionResetAfterRestoringAnOldStore) {
   const auto alice_in = Bodies(*alice, Direction::kIn, "bob");
   EXPECT_EQ(alice_in, (std::vector<std::string>{"after backup 0", "after backup 1", "back again"}))
       << "nothing Alice had received is lost";
+}
+
+// ---- app messages (the layer above the client) ----
+
+// Records every message its handler sees; the handler also writes the body
+// under "talks"/"last" in the store and then returns `verdict`.
+struct Recorder {
+  std::vector<AppMessage> seen;
+  Status verdict;
+  AppHandler For(Client& c) {
+    return [this, &c](const AppMessage& m) -> Status {
+      seen.push_back(m);
+      Status w = c.store().PutAppValue("talks", "last", m.body);
+      if (!w.ok()) return w;
+      return verdict;
+    };
+  }
+};
+
+std::optional<Bytes> LastValue(Client& c) {
+  auto v = c.store().GetAppValue("talks", "last");
+  EXPECT_TRUE(v.has_value()) << v.error();
+  return v.has_value() ? *v : std::nullopt;
+}
+
+TEST_F(ChannelE2eTest, AppMessagesBothWaysReachTheirHandler) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  Recorder at_alice, at_bob;
+  alice->SetAppHandler("talks", at_alice.For(*alice));
+  bob->SetAppHandler("talks", at_bob.For(*bob));
+  const auto lines_before = alice->Messages()->size();
+
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("agenda: 1, 2, 3")).ok());
+  auto r = Recv(*alice);
+  EXPECT_TRUE(r.refused.empty()) << r.refused[0];
+  EXPECT_EQ(r.app_messages, 1);
+  EXPECT_TRUE(r.stored.empty()) << "app messages are no lines";
+  ASSERT_EQ(at_alice.seen.size(), 1U);
+  const AppMessage& m = at_alice.seen[0];
+  EXPECT_EQ(m.contact, "bob");
+  EXPECT_EQ(m.sender_identity, bob->identity_key());
+  EXPECT_EQ(m.app, "talks");
+  EXPECT_EQ(AsString(m.body), "agenda: 1, 2, 3");
+  EXPECT_FALSE(m.message_id.empty());
+  EXPECT_GT(m.time_ms, 0);
+  EXPECT_EQ(LastValue(*alice), ToBytes(std::string_view("agenda: 1, 2, 3")));
+  EXPECT_EQ(alice->Messages()->size(), lines_before);
+  EXPECT_TRUE(*alice->store().SeenMessage("bob", m.message_id));
+
+  ASSERT_TRUE(alice->SendApp("bob", "talks", AsBytes("accepted")).ok());
+  EXPECT_EQ(Recv(*bob).app_messages, 1);
+  ASSERT_EQ(at_bob.seen.size(), 1U);
+  EXPECT_EQ(at_bob.seen[0].contact, "alice");
+  EXPECT_EQ(at_bob.seen[0].sender_identity, alice->identity_key());
+  EXPECT_EQ(AsString(at_bob.seen[0].body), "accepted");
+
+  // Who am I, for the layer above.
+  auto own = alice->OwnCredential();
+  ASSERT_TRUE(own.has_value()) << own.error();
+  EXPECT_EQ(own->display_name, "alice");
+  EXPECT_EQ(own->side, "United States");
+  EXPECT_EQ(own->role, identity::Role::kEnvoy);
+  EXPECT_EQ(own->identity_key, alice->identity_key());
+
+  // Listen calls the handlers too.
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("pushed")).ok());
+  Status ls = alice->Listen(std::chrono::milliseconds(1500), nullptr);
+  ASSERT_TRUE(ls.ok()) << ls;
+  ASSERT_EQ(at_alice.seen.size(), 2U);
+  EXPECT_EQ(AsString(at_alice.seen[1].body), "pushed");
+}
+
+TEST_F(ChannelE2eTest, RefusedAppMessageRollsBackOnlyTheHandler) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  Recorder at_alice;
+  at_alice.verdict = InvalidArgument("move 3 is out of turn");
+  alice->SetAppHandler("talks", at_alice.For(*alice));
+
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("move 3")).ok());
+  auto r = Recv(*alice);
+  ASSERT_EQ(at_alice.seen.size(), 1U);
+  EXPECT_EQ(r.app_messages, 0);
+  ASSERT_EQ(r.refused.size(), 1U);
+  EXPECT_EQ(r.refused[0].code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.refused[0].message().find("move 3 is out of turn"), std::string::npos);
+  EXPECT_FALSE(LastValue(*alice).has_value()) << "the handler's write was rolled back";
+  ASSERT_EQ(r.stored.size(), 1U);
+  EXPECT_EQ(r.stored[0].direction, Direction::kSystem);
+  EXPECT_EQ(r.stored[0].body, "refused talks message from bob: move 3 is out of turn");
+  EXPECT_EQ(Bodies(*alice, Direction::kSystem, "bob").back(), r.stored[0].body);
+  EXPECT_TRUE(*alice->store().SeenMessage("bob", at_alice.seen[0].message_id));
+
+  // The session advanced: what follows decrypts, text and app alike.
+  at_alice.verdict = Status::Ok();
+  ASSERT_TRUE(bob->Send("alice", "still there?").ok());
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("move 4")).ok());
+  r = Recv(*alice);
+  EXPECT_TRUE(r.refused.empty()) << r.refused[0];
+  EXPECT_EQ(r.app_messages, 1);
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob").back(), "still there?");
+  EXPECT_EQ(LastValue(*alice), ToBytes(std::string_view("move 4")));
+  ASSERT_TRUE(alice->Send("bob", "yes").ok());
+  EXPECT_TRUE(Recv(*bob).refused.empty());
+  EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice").back(), "yes");
+}
+
+TEST_F(ChannelE2eTest, AppWithoutHandlerIsRefusedAndTheSessionGoesOn) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  Recorder at_alice;
+  alice->SetAppHandler("talks", at_alice.For(*alice));
+  alice->SetAppHandler("chess", at_alice.For(*alice));
+  alice->SetAppHandler("chess", nullptr);  // unregistered again
+
+  ASSERT_TRUE(bob->SendApp("alice", "chess", AsBytes("e4")).ok());
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("after chess")).ok());
+  auto r = Recv(*alice);
+  ASSERT_EQ(r.refused.size(), 1U);
+  EXPECT_EQ(r.refused[0].code(), StatusCode::kNotFound);
+  EXPECT_NE(r.refused[0].message().find("no handler for app messages 'chess'"), std::string::npos)
+      << r.refused[0];
+  ASSERT_EQ(r.stored.size(), 1U);
+  EXPECT_EQ(r.stored[0].body,
+            "refused chess message from bob: no handler for app messages 'chess'");
+  EXPECT_EQ(r.app_messages, 1);
+  ASSERT_EQ(at_alice.seen.size(), 1U);
+  EXPECT_EQ(AsString(at_alice.seen[0].body), "after chess");
+  auto queued = alice->Receive();
+  ASSERT_TRUE(queued.has_value());
+  EXPECT_TRUE(queued->refused.empty()) << "the refused message was acked";
+}
+
+TEST_F(ChannelE2eTest, DuplicateAppDeliveryReachesTheHandlerOnce) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  Recorder at_alice;
+  alice->SetAppHandler("talks", at_alice.For(*alice));
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("once")).ok());
+  ASSERT_TRUE(bob->SendApp("alice", "other", AsBytes("refused once")).ok());
+  // Re-post both envelopes to Alice's mailbox: the relay holds each twice.
+  auto rc = alice->store().GetRelayConfig();
+  ASSERT_TRUE(rc.has_value());
+  RelayClient as_alice({rc->address, rc->pin}, rc->mailbox, rc->auth_key);
+  auto queued = as_alice.ListMessages();
+  ASSERT_TRUE(queued.has_value()) << queued.error();
+  ASSERT_EQ(queued->messages.size(), 2U);
+  for (const auto& q : queued->messages) {
+    ASSERT_TRUE(as_alice.PostMessage(rc->mailbox, rc->delivery_token, q.envelope).has_value());
+  }
+  auto r = Recv(*alice);
+  EXPECT_EQ(r.app_messages, 1);
+  EXPECT_EQ(r.duplicates, 2);
+  EXPECT_EQ(r.refused.size(), 1U);
+  EXPECT_EQ(at_alice.seen.size(), 1U);
+}
+
+TEST_F(ChannelE2eTest, LargestAppBodyRoundTripsAndLimitsAreChecked) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  Recorder at_alice;
+  alice->SetAppHandler(std::string(kMaxAppNameSize, 'z'), at_alice.For(*alice));
+  Bytes body(kMaxAppBodySize);
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::uint8_t>(i * 131 + 7);
+  ASSERT_TRUE(bob->SendApp("alice", std::string(kMaxAppNameSize, 'z'), body).ok());
+  auto r = Recv(*alice);
+  EXPECT_TRUE(r.refused.empty()) << r.refused[0];
+  ASSERT_EQ(at_alice.seen.size(), 1U);
+  EXPECT_EQ(at_alice.seen[0].body, body);
+
+  EXPECT_EQ(bob->SendApp("alice", "talks", Bytes(kMaxAppBodySize + 1)).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(bob->SendApp("alice", "Talks", AsBytes("x")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bob->SendApp("alice", "", AsBytes("x")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bob->SendApp("nobody", "talks", AsBytes("x")).code(), StatusCode::kNotFound);
+}
+
+TEST_F(ChannelE2eTest, HandlersCannotSend) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  Status from_handler;
+  alice->SetAppHandler("talks", [&](const AppMessage& m) {
+    from_handler = alice->SendApp(m.contact, "talks", AsBytes("answer"));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("question")).ok());
+  EXPECT_EQ(Recv(*alice).app_messages, 1);
+  EXPECT_EQ(from_handler.code(), StatusCode::kFailedPrecondition) << from_handler;
+  // After Receive returns, sending works.
+  ASSERT_TRUE(alice->SendApp("bob", "talks", AsBytes("answer")).ok());
 }
 
 }  // namespace

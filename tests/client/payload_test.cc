@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "backchannel/client/relay_client.h"
+#include "backchannel/common/encoding.h"
+#include "backchannel/envelope/envelope.h"
+#include "backchannel/session/memory_prekey_store.h"
+#include "backchannel/session/session.h"
 
 namespace backchannel::client {
 namespace {
 
 TEST(PayloadTest, TextRoundTrip) {
-  Payload p{Payload::Kind::kText, "hello \xc3\xa9", {}, {}};
+  Payload p;
+  p.text = "hello \xc3\xa9";
   auto d = DecodePayload(EncodePayload(p));
   ASSERT_TRUE(d.has_value()) << d.error();
   EXPECT_EQ(d->kind, Payload::Kind::kText);
@@ -18,7 +23,7 @@ TEST(PayloadTest, TextRoundTrip) {
 TEST(PayloadTest, HelloAndResetRoundTrip) {
   Address a{"127.0.0.1:443", std::string(64, 'f'), "mbox", "tok"};
   for (auto kind : {Payload::Kind::kHello, Payload::Kind::kReset}) {
-    Payload p{kind, "why", Bytes{1, 2, 3}, a};
+    Payload p{kind, "why", Bytes{1, 2, 3}, a, {}, {}};
     auto d = DecodePayload(EncodePayload(p));
     ASSERT_TRUE(d.has_value()) << d.error();
     EXPECT_EQ(d->kind, kind);
@@ -45,6 +50,90 @@ TEST(PayloadTest, RejectsMalformed) {
   EXPECT_EQ(code(R"({"v":1,"kind":"hello","credential":"AQID","reply":{"relay":"a:1","pin":"x",)"
                  R"("mailbox":"m","token":"t"}})"),
             StatusCode::kInvalidMessage);
+}
+
+TEST(PayloadTest, EmptyTextRoundTrips) {
+  Payload p;
+  auto d = DecodePayload(EncodePayload(p));
+  ASSERT_TRUE(d.has_value()) << d.error();
+  EXPECT_EQ(*d, p);
+}
+
+Payload App(std::string app, Bytes body) {
+  Payload p;
+  p.kind = Payload::Kind::kApp;
+  p.app = std::move(app);
+  p.body = std::move(body);
+  return p;
+}
+
+TEST(PayloadTest, AppRoundTrip) {
+  for (const auto& p : {App("talks", {0, 1, 2, 255}), App("a", {}), App("x_y-9", Bytes(1000, 7)),
+                        App(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize, 0xa5))}) {
+    const Bytes encoded = EncodePayload(p);
+    EXPECT_LE(encoded.size(), kMaxAppPayloadSize);
+    auto d = DecodePayload(encoded);
+    ASSERT_TRUE(d.has_value()) << d.error();
+    EXPECT_EQ(*d, p);
+  }
+  EXPECT_EQ(AsString(EncodePayload(App("talks", {1, 2, 3}))),
+            R"({"app":"talks","body":"AQID","kind":"app","v":1})");
+  // The bound is exact: the largest body with the longest name.
+  EXPECT_EQ(EncodePayload(App(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize))).size(),
+            kMaxAppPayloadSize);
+}
+
+TEST(PayloadTest, AppRejectsMalformedWithTheReason) {
+  auto err = [](const std::string& s) { return DecodePayload(AsBytes(s)).error(); };
+  auto app = [&](const std::string& fields) {
+    return err(R"({"v":1,"kind":"app",)" + fields + "}");
+  };
+  const std::string name_msg = "payload app name is not 1..32 characters [a-z0-9_-]";
+  for (const char* bad :
+       {R"("app":"","body":"")", R"("app":"Talks","body":"")", R"("app":"a/b","body":"")",
+        R"("app":"t k","body":"")", R"("app":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","body":"")"}) {
+    Status s = app(bad);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidMessage) << bad;
+    EXPECT_EQ(s.message(), name_msg) << bad;
+  }
+  EXPECT_EQ(app(R"("body":"")").message(), "payload lacks \"app\"");
+  EXPECT_EQ(app(R"("app":7,"body":"")").message(), "payload \"app\" is not text");
+  EXPECT_EQ(app(R"("app":"talks")").message(), "payload lacks \"body\"");
+  EXPECT_EQ(app(R"("app":"talks","body":[1])").message(), "payload \"body\" is not text");
+  EXPECT_EQ(app(R"("app":"talks","body":"AQID=")").message(), "payload app body is not base64url");
+  EXPECT_EQ(app(R"("app":"talks","body":"a+b/")").message(), "payload app body is not base64url");
+  const std::string too_long =
+      ToBase64(Bytes(kMaxAppBodySize + 1), Base64Variant::kUrlSafeNoPadding);
+  Status s = app(R"("app":"talks","body":")" + too_long + "\"");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidMessage);
+  EXPECT_EQ(s.message(), "payload app body is over 48128 bytes");
+}
+
+// The size bound of payload.h, measured: the largest app payload in the
+// largest session message (a PreKeySignalMessage) seals into an envelope.
+TEST(PayloadTest, LargestAppPayloadFitsTheLargestEnvelope) {
+  auto bob = session::GenerateIdentityKeyPair();
+  session::InMemoryPreKeyStore bob_keys;
+  bob_keys.AddSigned(session::GenerateSignedPreKey(bob, 1));
+  bob_keys.AddOneTime(session::GenerateOneTimePreKey(0xffffff));
+  const auto bundle = bob_keys.MakeBundle(bob, 0x3fff, 1, 0xffffff);
+  auto alice = session::GenerateIdentityKeyPair();
+  auto session = session::Session::Initiate(alice, 0x3fff, bundle);
+  ASSERT_TRUE(session.has_value()) << session.error();
+  const Bytes plain =
+      EncodePayload(App(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize, 0xff)));
+  auto ct = session->Encrypt(plain);
+  ASSERT_TRUE(ct.has_value()) << ct.error();
+  EXPECT_EQ(ct->type, session::CiphertextMessage::Type::kPreKey);
+  EXPECT_LE(ct->bytes.size(), plain.size() + kMaxSessionOverhead);
+  EXPECT_LE(ct->bytes.size(), envelope::kMaxCiphertextSize);
+  envelope::InnerEnvelope inner;
+  inner.sender_identity = alice.public_key;
+  inner.content_type = ct->type;
+  inner.ciphertext = ct->bytes;
+  auto sealed = envelope::Seal(inner, bob.public_key);
+  ASSERT_TRUE(sealed.has_value()) << sealed.error();
+  EXPECT_EQ(sealed->size(), envelope::kBucketSizes.back());
 }
 
 TEST(PayloadTest, UnknownFieldsAreIgnored) {

@@ -22,6 +22,29 @@
 // the new PreKeySignalMessage from the same identity and archives the old
 // session. Messages already stored are kept.
 //
+// App messages: a layer above the client (talks) sends its own bytes with
+// SendApp and receives them through the handler it registered for its app
+// name with SetAppHandler. The handler runs while the message is being
+// received, inside the store transaction that saves the advanced session,
+// in a nested transaction of its own:
+//   handler OK    ► its store writes, the session and the seen id commit
+//                   together; ReceiveReport::app_messages counts it
+//   handler error ► its writes are rolled back; the session advance and the
+//                   seen id still commit; a system line "refused <app>
+//                   message from X: <reason>" is stored and the Status is
+//                   in ReceiveReport::refused (the message is acked)
+//   no handler    ► the same with kNotFound "no handler for app messages
+//                   '<app>'"
+//   kIoError      ► (a store failure, from the handler or around it)
+//                   nothing commits and the message stays queued at the
+//                   relay, as for any store failure while receiving
+// A duplicate delivery never reaches the handler (seen ids). Handlers must
+// keep their state in the store (client.store()), where it rolls back with
+// them, and must not send (Send/SendApp/ResetSession return
+// kFailedPrecondition while a handler runs): queue answers and send them
+// after Receive returns. Only contacts that presented a credential may send
+// app messages (as for text).
+//
 // Thread safety: a Client is not thread-safe; one per process and home.
 #ifndef BACKCHANNEL_CLIENT_CLIENT_H_
 #define BACKCHANNEL_CLIENT_CLIENT_H_
@@ -50,6 +73,18 @@ struct ClientOptions {
   std::uint32_t prekeys_low_water = 20;  // replenish below this many at the relay
 };
 
+// An app message as its handler sees it.
+struct AppMessage {
+  std::string contact;                   // the local contact name
+  session::PublicKey sender_identity{};  // authenticated by the session
+  std::string app;
+  Bytes body;
+  std::string message_id;    // the envelope's client message id (b64u), unique per contact
+  std::int64_t time_ms = 0;  // when it was received (local clock)
+};
+// Returns OK to accept the message, an error to refuse it (see above).
+using AppHandler = std::function<Status(const AppMessage&)>;
+
 struct InitParams {
   std::string relay_address;  // host:port
   std::string relay_pin;      // 64 hex digits
@@ -60,6 +95,7 @@ struct ReceiveReport {
   std::vector<StoredMessage> stored;  // new messages and system lines, in order
   int duplicates = 0;                 // dropped (already seen)
   std::vector<Status> refused;        // messages refused, each with why
+  int app_messages = 0;               // app messages accepted by their handler
   bool replenished = false;           // one-time prekeys were uploaded
 };
 
@@ -110,6 +146,13 @@ class Client {
 
   // Encrypts and posts a text message to `contact`.
   Status Send(const std::string& contact, const std::string& text);
+  // Encrypts and posts an "app" payload; nothing is stored in the messages
+  // table. kInvalidArgument for a bad app name (IsValidAppName) or a body
+  // over kMaxAppBodySize (payload.h).
+  Status SendApp(const std::string& contact, const std::string& app, ByteView body);
+  // Registers the handler for `app`'s messages, replacing any earlier one;
+  // an empty handler unregisters.
+  void SetAppHandler(const std::string& app, AppHandler handler);
   // Fetches everything queued at the relay and processes it.
   Result<ReceiveReport> Receive();
   // Processes pushed messages for `duration` (zero: until `on_message`
@@ -125,6 +168,11 @@ class Client {
   // The 60-digit safety number with `contact` (session::ComputeSafetyNumber).
   Result<std::string> Fingerprint(const std::string& contact);
   Result<ClientStatus> GetStatus();
+
+  // Who we are: our identity public key, and our credential (display name,
+  // side, role, authority); kFailedPrecondition before one is imported.
+  const session::PublicKey& identity_key() const;
+  Result<identity::Credential> OwnCredential() const;
 
   LocalStore& store() { return *store_; }
 

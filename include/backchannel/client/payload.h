@@ -4,10 +4,19 @@
 //   {"v": 1, "kind": "text",  "text": "..."}
 //   {"v": 1, "kind": "hello", "credential": b64u, "reply": {...}, "text": "..."}
 //   {"v": 1, "kind": "reset", "credential": b64u, "reply": {...}, "reason": "..."}
+//   {"v": 1, "kind": "app",   "app": "<name>", "body": b64u}
 // where reply = {"relay": "host:port", "pin": hex, "mailbox": b64u,
 // "token": b64u} says where the sender receives messages. Credentials travel
-// only here, inside the encrypted session. Unknown fields are ignored;
-// another "v" is kUnsupportedVersion; anything malformed is kInvalidMessage.
+// only here, inside the encrypted session. "app" carries an application's
+// own bytes (the layer above the client, e.g. talks): `app` is a name of
+// 1..32 characters [a-z0-9_-] (IsValidAppName), `body` at most
+// kMaxAppBodySize bytes. Unknown fields are ignored; another "v" is
+// kUnsupportedVersion; anything malformed is kInvalidMessage.
+//
+// Size: the largest "app" payload (kMaxAppPayloadSize) plus the session's
+// largest overhead (a PreKeySignalMessage, kMaxSessionOverhead) fits in
+// envelope::kMaxCiphertextSize, the largest envelope bucket (64 KiB); a
+// static_assert in payload.cc checks it.
 //
 // Thread safety: pure functions, safe from any thread.
 #ifndef BACKCHANNEL_CLIENT_PAYLOAD_H_
@@ -24,16 +33,34 @@ namespace backchannel::client {
 
 inline constexpr int kPayloadVersion = 1;
 inline constexpr std::size_t kMaxTextSize = 32 * 1024;
+// 47 KiB: 48 KiB would not fit, its base64url alone is 65536 characters.
+inline constexpr std::size_t kMaxAppBodySize = 47 * 1024;
+// The JSON around an "app" body with the longest name:
+// {"app":"<32>","body":"<b64u>","kind":"app","v":1}
+inline constexpr std::size_t kAppPayloadFraming = 8 + kMaxAppNameSize + 10 + 21;
+inline constexpr std::size_t kMaxAppPayloadSize =
+    kAppPayloadFraming + (kMaxAppBodySize * 4 + 2) / 3;
+// Upper bound of what the session adds to a plaintext of n bytes: a
+// PreKeySignalMessage (docs/wire.md) is at most n + 169 bytes (version,
+// registration id, prekey ids, base and identity keys, and the inner
+// SignalMessage: ratchet key, counters, AES-CBC padding up to 16, MAC 8).
+inline constexpr std::size_t kMaxSessionOverhead = 256;
 
 struct Payload {
-  enum class Kind { kText, kHello, kReset };
+  enum class Kind { kText, kHello, kReset, kApp };
   Kind kind = Kind::kText;
   std::string text;              // kText, optional in kHello; the reason in kReset
   Bytes credential;              // kHello, kReset: identity::EncodeCredential bytes
   std::optional<Address> reply;  // kHello, kReset
+  std::string app;               // kApp: the application's name (IsValidAppName)
+  Bytes body;                    // kApp: at most kMaxAppBodySize bytes
+
+  bool operator==(const Payload&) const = default;
 };
 
 std::string_view PayloadKindName(Payload::Kind kind);
+// REQUIRES: `payload` is valid (what DecodePayload accepts); text that is not
+// UTF-8 is sent with U+FFFD in place of the bad bytes.
 Bytes EncodePayload(const Payload& payload);
 Result<Payload> DecodePayload(ByteView bytes);
 
