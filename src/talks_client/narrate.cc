@@ -13,14 +13,26 @@ using T = talks::Message::Type;
 std::string Who(const talks::TalksState& st, const std::string& id) {
   const talks::Member* m = st.FindMember(id);
   if (m == nullptr) return "someone";
-  if (m->id == st.self()) return "You";
+  if (m->id == st.self()) return m->name + " (you)";
   return m->name + (m->side.empty() ? " (" + std::string(talks::RoleName(m->role)) + ")"
                                     : " (" + m->side + ")");
 }
 
-std::string Package(const talks::PackageSpec& p) {
+// In agenda order when the agenda is known, so packages read alike everywhere.
+std::string Package(const talks::PackageSpec& p, const talks::TalksState& st) {
+  const talks::TalksState* state = &st;
   std::string out;
-  for (const auto& [issue, option] : p) out += (out.empty() ? "" : "; ") + issue + " = " + option;
+  if (state != nullptr && state->initialized()) {
+    for (const auto& issue : state->domain().issues) {
+      auto it = p.find(issue.name);
+      if (it != p.end()) out += (out.empty() ? "" : ", ") + it->first + "=" + it->second;
+    }
+    for (const auto& [issue, option] : p) {
+      if (!state->domain().IssueIndex(issue)) out += (out.empty() ? "" : ", ") + issue + "=" + option;
+    }
+  } else {
+    for (const auto& [issue, option] : p) out += (out.empty() ? "" : ", ") + issue + "=" + option;
+  }
   return "{" + out + "}";
 }
 
@@ -48,9 +60,9 @@ std::string Action(const talks::Action& a, const talks::TalksState& st) {
       const std::string auth = " [" + std::string(talks::AuthorityName(a.authority)) + "]";
       switch (a.move) {
         case negotiation::MoveKind::kPropose:
-          return "proposes" + auth + " " + Package(a.package) + Conditions(a.conditions, st);
+          return "proposes" + auth + " " + Package(a.package, st) + Conditions(a.conditions, st);
         case negotiation::MoveKind::kCounter:
-          return "counters #" + std::to_string(a.target) + auth + " with " + Package(a.package) +
+          return "counters #" + std::to_string(a.target) + auth + " with " + Package(a.package, st) +
                  Conditions(a.conditions, st);
         case negotiation::MoveKind::kAccept:
           return "accepts ad referendum " +
@@ -67,7 +79,7 @@ std::string Action(const talks::Action& a, const talks::TalksState& st) {
       return "moves";
     }
     case K::kSuggest:
-      return "suggests a single text " + Package(a.package) + Conditions(a.conditions, st) +
+      return "suggests a single text " + Package(a.package, st) + Conditions(a.conditions, st) +
              (a.note.empty() ? "" : " — \"" + a.note + "\"");
     case K::kSuspend:
       return "SUSPENDS the talks" + (a.reason.empty() ? "" : ": " + a.reason);
@@ -86,13 +98,17 @@ std::string Action(const talks::Action& a, const talks::TalksState& st) {
 std::string Narrate(const Message& m, const talks::TalksState& st) {
   const std::string who = Who(st, m.from);
   switch (m.type) {
-    case T::kDefinition:
+    case T::kDefinition: {
+      std::string sides;
+      for (const auto& x : m.definition.sides) sides += (sides.empty() ? "" : ", ") + x;
+      if (m.from == st.self()) {
+        const talks::Member* to = st.FindMember(m.scope.to);
+        return who + " sends " + (to ? to->name : std::string("a newcomer")) +
+               " the talks' definition";
+      }
       return who + " invites you to talks '" + m.talks + "': " + m.definition.title +
-             " (sides: " + [&] {
-               std::string s;
-               for (const auto& x : m.definition.sides) s += (s.empty() ? "" : ", ") + x;
-               return s;
-             }() + "). Join with `backchannel talks join " + m.talks + "`.";
+             " (sides: " + sides + "). Join with `backchannel talks join " + m.talks + "`.";
+    }
     case T::kRoster: {
       std::string names;
       for (const auto& x : m.members) {
@@ -123,7 +139,7 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
     case T::kProfile:
       return who + " shares " + m.side + "'s private profile with the mediator only";
     case T::kFloat:
-      return "[" + Scope(m.scope, st) + "] " + who + " floats " + Package(m.package) +
+      return "[" + Scope(m.scope, st) + "] " + who + " floats " + Package(m.package, st) +
              (m.text.empty() ? "" : " — \"" + m.text + "\"");
   }
   return who + " sends a talks message";
