@@ -724,16 +724,8 @@ std::vector<Message> TalksState::EventsToForward() const {
 
 Status TalksState::Precheck(const Action& action) const {
   if (!initialized()) return FailedPrecondition("no talks");
-  Message event;
-  event.type = T::kEvent;
-  event.talks = talks_;
-  event.mid = "precheck";
-  event.from = definition_.host;
-  event.seq = applied_seq_ + 1;
-  event.actor = self_;
-  event.action = action;
   TalksState trial = *this;
-  return trial.ApplySequenced(event);
+  return trial.ApplyAction(action, self_, applied_seq_ + 1);
 }
 
 }  // namespace backchannel::talks

@@ -124,8 +124,20 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
     case T::kSubmit:
       return who + " submits to the host: " + Action(m.action, st) +
              (m.draft.empty() ? "" : " (cleared draft " + m.draft + ")");
-    case T::kEvent:
-      return "#" + std::to_string(m.seq) + " " + Who(st, m.actor) + " " + Action(m.action, st);
+    case T::kEvent: {
+      // Moves are numbered by the negotiation (what `counter 3` refers to),
+      // suggestions by their own ids; other events need no number.
+      for (const auto& [id, info] : st.move_info()) {
+        if (info.seq == m.seq) {
+          return "#" + std::to_string(id) + " " + Who(st, m.actor) + " " + Action(m.action, st) +
+                 (info.adopts.empty() ? "" : " (adopted as offer #" + std::to_string(id) + ")");
+        }
+      }
+      for (const auto& sg : st.suggestions()) {
+        if (sg.seq == m.seq) return sg.id + ": " + Who(st, m.actor) + " " + Action(m.action, st);
+      }
+      return Who(st, m.actor) + " " + Action(m.action, st);
+    }
     case T::kRefusal:
       return "The host refused " + (m.scope.to == st.self() ? std::string("your") : "a") +
              " submission: " + m.text;
