@@ -2,7 +2,9 @@
 // move, clear, share a profile, suggest. Each builds one talks message and
 // hands it to Send, which checks it against our state before anything
 // leaves.
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "backchannel/identity/credential.h"
 #include "backchannel/negotiation/analysis.h"
@@ -155,6 +157,30 @@ Result<SyncReport> TalksService::Invite(const std::string& id, const std::string
   for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
   for (auto& s : sent.refused) report.refused.push_back(std::move(s));
   report.queued = sent.queued;
+  if (role == Role::kPrincipal) {
+    // A principal brought in after the talks moved must see what the table
+    // did so far, or it would hold every later event as early, forever.
+    // The events already forwarded to the other principals (or, when we
+    // host, sent to them directly) go to the newcomer now, in seq order;
+    // the rest go to every principal with the next forward.
+    BC_ASSIGN_OR_RETURN(talks::TalksState now, State(id));
+    std::set<std::string> unforwarded;
+    for (const auto& e : now.EventsToForward()) unforwarded.insert(e.mid);
+    BC_ASSIGN_OR_RETURN(auto entries, LoadRecord(id));
+    std::map<std::uint64_t, Message> events;
+    for (const auto& e : entries) {
+      auto m = talks::DecodeMessage(AsBytes(e.message));
+      if (!m || m->type != T::kEvent || m->seq > now.last_seq() || unforwarded.contains(m->mid)) {
+        continue;
+      }
+      events.emplace(m->seq, std::move(*m));
+    }
+    for (auto& [seq, event] : events) {
+      BC_ASSIGN_OR_RETURN(auto r, Send(id, event, std::vector<talks::Member>{member}));
+      for (auto& s : r.refused) report.refused.push_back(std::move(s));
+      report.queued = r.queued;
+    }
+  }
   return report;
 }
 
