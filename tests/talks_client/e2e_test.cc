@@ -800,6 +800,56 @@ TEST_F(TalksE2eTest, RatificationWaitsForTheGuarantor) {
     EXPECT_EQ(St(*p).negotiation().phase(), Phase::kRatified) << p->name;
   }
   EXPECT_EQ(NegotiationJson(*state_), NegotiationJson(*brahimi_));
+
+  // The state is the fold of the record: reopening rebuilds the same state.
+  for (Person* p : {brahimi_, crocker_, state_, icrc_}) {
+    const std::string negotiation = NegotiationJson(*p);
+    const auto drafts = St(*p).drafts().size();
+    const auto conditions = St(*p).conditions().size();
+    Close(*p);
+    Reopen(*p);
+    auto s = St(*p);
+    EXPECT_EQ(s.negotiation().ToJson(), negotiation) << p->name;
+    EXPECT_EQ(s.drafts().size(), drafts) << p->name;
+    EXPECT_EQ(s.conditions().size(), conditions) << p->name;
+  }
+  EXPECT_EQ(St(*crocker_).rule().ToString(), kRule);
+  SyncAll();
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
+}
+
+// A principal brought in after the talks have moved learns what happened.
+TEST_F(TalksE2eTest, LatePrincipalCatchesUpOnEarlierEvents) {
+  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
+                                         Package("full", "lifted", "released")),
+                               "", nullptr));
+  ASSERT_OK(crocker_->talks->Act(kId, Kind(Action::Kind::kSuspend, "review"), "", nullptr));
+  SyncAll();
+  ASSERT_EQ(St(*brahimi_).last_seq(), 2U);
+
+  Person* treasury = Add("Treasury", authorities_[0], identity::Role::kPrincipal);
+  ASSERT_FALSE(HasFailure());
+  for (Person* p : {crocker_, state_, nsc_, pentagon_}) {
+    Connect(*p, *treasury);
+    ASSERT_FALSE(HasFailure());
+  }
+  treasury->talks = std::make_unique<TalksService>(*treasury->client);
+  ASSERT_OK(crocker_->talks->Invite(kId, "Treasury", Role::kPrincipal));
+  SyncAll();
+  ASSERT_OK(treasury->talks->Join(kId, "", ""));
+  SyncAll();
+  {
+    auto s = St(*treasury);
+    EXPECT_EQ(s.last_seq(), 2U);
+    EXPECT_TRUE(s.suspension().has_value());
+    EXPECT_EQ(s.negotiation().ToJson(), NegotiationJson(*brahimi_));
+    EXPECT_NE(St(*state_).FindMemberByName("Treasury"), nullptr);
+  }
+  // And the next event reaches it like everyone else's.
+  ASSERT_OK(crocker_->talks->Act(kId, Kind(Action::Kind::kResume), "", nullptr));
+  SyncAll();
+  EXPECT_EQ(St(*treasury).last_seq(), 3U);
+  EXPECT_FALSE(St(*treasury).suspension().has_value());
   EXPECT_TRUE(refused_.empty()) << refused_.front();
 }
 
@@ -922,6 +972,13 @@ TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
   const std::string port = std::to_string(relay_->port());
   relay_->Signal(SIGTERM);
   relay_.reset();
+  // While the relay is down, a message is recorded and stays in the outbox.
+  {
+    auto r = brahimi_->talks->Chat(kId, Scope{}, "note while down", Authority::kExploratory);
+    ASSERT_TRUE(r.has_value()) << r.status();
+    EXPECT_GT(r->queued, 0U);
+    EXPECT_FALSE(brahimi_->talks->Sync().has_value()) << "no relay to receive from";
+  }
   auto restarted = RelayProcess::Start(BC_BACKCHANNELD_BINARY,
                                        {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
   ASSERT_TRUE(restarted.has_value()) << restarted.status();
@@ -948,7 +1005,7 @@ TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
     if (e.message.type == talks::Message::Type::kChat) notes.push_back(e.message.text);
     if (e.message.type == talks::Message::Type::kEvent) seqs.push_back(e.message.seq);
   }
-  EXPECT_EQ(notes, (std::vector<std::string>{"note 1", "note 2", "note 3"}));
+  EXPECT_EQ(notes, (std::vector<std::string>{"note 1", "note 2", "note while down", "note 3"}));
   EXPECT_EQ(seqs, (std::vector<std::uint64_t>{1, 2, 3}));
   EXPECT_EQ(RecordCount(*zarif_) > 0, true);
 
