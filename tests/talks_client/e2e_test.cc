@@ -59,10 +59,10 @@ Status StatusOf(const Result<T>& r) {
   return r.status();
 }
 
-#define ASSERT_OK(expr)                                                       \
-  do {                                                                        \
-    const Status bc_status_ = StatusOf(expr);                                 \
-    ASSERT_TRUE(bc_status_.ok()) << #expr << " failed: " << bc_status_;       \
+#define ASSERT_OK(expr)                                                 \
+  do {                                                                  \
+    const Status bc_status_ = StatusOf(expr);                           \
+    ASSERT_TRUE(bc_status_.ok()) << #expr << " failed: " << bc_status_; \
   } while (0)
 
 bool Contains(std::string_view haystack, std::string_view needle) {
@@ -73,7 +73,8 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 negotiation::Domain Agenda() {
   negotiation::Domain d;
   d.name = "geneva";
-  d.issues.push_back({"enrichment", negotiation::IssueKind::kDiscrete, {"none", "limited", "full"}});
+  d.issues.push_back(
+      {"enrichment", negotiation::IssueKind::kDiscrete, {"none", "limited", "full"}});
   d.issues.push_back({"sanctions", negotiation::IssueKind::kDiscrete, {"kept", "eased", "lifted"}});
   d.issues.push_back(
       {"detainees", negotiation::IssueKind::kDiscrete, {"held", "transferred", "released"}});
@@ -172,8 +173,7 @@ class TalksE2eTest : public ::testing::Test {
     Seat();
   }
 
-  Person* Add(const std::string& name, const identity::Authority& authority,
-              identity::Role role) {
+  Person* Add(const std::string& name, const identity::Authority& authority, identity::Role role) {
     auto p = std::make_unique<Person>();
     p->name = name;
     p->options.home = homes_.File(name);
@@ -181,8 +181,8 @@ class TalksE2eTest : public ::testing::Test {
     p->options.relay_timeout = std::chrono::milliseconds(5000);
     p->options.one_time_prekeys = 20;
     p->options.prekeys_low_water = 5;
-    auto c = client::Client::Init(p->options, Pass("pw-" + name),
-                                  {relay_->address(), relay_->pin()});
+    auto c =
+        client::Client::Init(p->options, Pass("pw-" + name), {relay_->address(), relay_->pin()});
     EXPECT_TRUE(c.has_value()) << c.status();
     if (!c) return p.get();
     identity::CredentialRequest req;
@@ -237,7 +237,8 @@ class TalksE2eTest : public ::testing::Test {
       for (Person* p : Online()) {
         auto r = p->talks->Sync();
         ASSERT_TRUE(r.has_value()) << p->name << " sync: " << r.status();
-        for (const auto& s : r->refused) refused_.push_back(p->name + ": " + std::string(s.message()));
+        for (const auto& s : r->refused)
+          refused_.push_back(p->name + ": " + std::string(s.message()));
         if (!r->happenings.empty() || r->queued > 0) quiet = false;
       }
       if (quiet) return;
@@ -285,7 +286,8 @@ class TalksE2eTest : public ::testing::Test {
   std::int64_t RecordCount(Person& p) {
     auto v = p.talks->VerifyRecord(kId);
     EXPECT_TRUE(v.has_value()) << p.name << ": " << v.status();
-    EXPECT_TRUE(!v || v->ok) << p.name << "'s record: " << (v && !v->problems.empty() ? v->problems[0].what : "");
+    EXPECT_TRUE(!v || v->ok) << p.name << "'s record: "
+                             << (v && !v->problems.empty() ? v->problems[0].what : "");
     return v ? v->entries : -1;
   }
 
@@ -438,8 +440,8 @@ TEST_F(TalksE2eTest, CaucusAndInternalMessagesReachOnlyTheirScope) {
 
   // Principals cannot speak in plenary, nor directly to the other side.
   const std::int64_t state_before = RecordCount(*state_);
-  auto plenary = state_->talks->Chat(kId, Scope{ScopeKind::kPlenary, "", ""},
-                                     "We want a deal.", Authority::kExploratory);
+  auto plenary = state_->talks->Chat(kId, Scope{ScopeKind::kPlenary, "", ""}, "We want a deal.",
+                                     Authority::kExploratory);
   ASSERT_FALSE(plenary.has_value());
   EXPECT_EQ(plenary.status().code(), StatusCode::kFailedPrecondition) << plenary.status();
   auto direct = state_->talks->Chat(kId, Scope{ScopeKind::kDirect, "", zarif_->id}, "psst",
@@ -459,9 +461,9 @@ TEST_F(TalksE2eTest, CaucusAndInternalMessagesReachOnlyTheirScope) {
 // 2. Clearance: a veto blocks a draft, a revision goes out.
 TEST_F(TalksE2eTest, VetoBlocksADraftAndTheRevisionReachesTheTable) {
   std::string outcome;
-  ASSERT_OK(crocker_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kCleared,
-                                           Package("none", "eased", "transferred")),
-                                 "", &outcome));
+  ASSERT_OK(crocker_->talks->Act(
+      kId, Move(MoveKind::kPropose, Authority::kCleared, Package("none", "eased", "transferred")),
+      "", &outcome));
   EXPECT_TRUE(outcome.starts_with("draft d1")) << outcome;
   SyncAll();
   ASSERT_OK(state_->talks->Verdict(kId, "d1", true, ""));
@@ -495,9 +497,9 @@ TEST_F(TalksE2eTest, VetoBlocksADraftAndTheRevisionReachesTheTable) {
   }
 
   // The revision keeps the sanctions; State and NSC approve, the Pentagon is silent.
-  ASSERT_OK(crocker_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kCleared,
-                                           Package("none", "kept", "transferred")),
-                                 "d1", &outcome));
+  ASSERT_OK(crocker_->talks->Act(
+      kId, Move(MoveKind::kPropose, Authority::kCleared, Package("none", "kept", "transferred")),
+      "d1", &outcome));
   EXPECT_TRUE(outcome.starts_with("draft d2")) << outcome;
   auto unknown = crocker_->talks->Act(
       kId, Move(MoveKind::kPropose, Authority::kCleared, Package("none", "kept", "held")), "d9",
@@ -534,8 +536,9 @@ TEST_F(TalksE2eTest, VetoBlocksADraftAndTheRevisionReachesTheTable) {
 
 // 3. A withdrawn offer cannot be accepted.
 TEST_F(TalksE2eTest, WithdrawnOfferCannotBeAccepted) {
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                         Package("limited", "lifted", "transferred")),
+  ASSERT_OK(zarif_->talks->Act(kId,
+                               Move(MoveKind::kPropose, Authority::kExploratory,
+                                    Package("limited", "lifted", "transferred")),
                                "", nullptr));
   SyncAll();
   ASSERT_EQ(St(*crocker_).negotiation().history().size(), 1U);
@@ -549,11 +552,11 @@ TEST_F(TalksE2eTest, WithdrawnOfferCannotBeAccepted) {
   // Crocker drafts an acceptance; meanwhile Zarif withdraws and the host
   // sequences it before the draft is cleared (a race).
   std::string outcome;
-  ASSERT_OK(crocker_->talks->Act(
-      kId, Move(MoveKind::kAccept, Authority::kCleared, {}, offer), "", &outcome));
+  ASSERT_OK(crocker_->talks->Act(kId, Move(MoveKind::kAccept, Authority::kCleared, {}, offer), "",
+                                 &outcome));
   EXPECT_TRUE(outcome.starts_with("draft d1")) << outcome;
-  ASSERT_OK(zarif_->talks->Act(
-      kId, Move(MoveKind::kWithdraw, Authority::kExploratory, {}, offer), "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kWithdraw, Authority::kExploratory, {}, offer),
+                               "", nullptr));
   Sync(*brahimi_);  // event #2: the withdrawal, on its way to the table
   Sync(*state_);
   Sync(*nsc_);
@@ -565,7 +568,8 @@ TEST_F(TalksE2eTest, WithdrawnOfferCannotBeAccepted) {
   {
     auto s = St(*crocker_);
     ASSERT_EQ(s.refusals().size(), 1U);
-    EXPECT_TRUE(Contains(s.refusals().begin()->second, "withdrawn")) << s.refusals().begin()->second;
+    EXPECT_TRUE(Contains(s.refusals().begin()->second, "withdrawn"))
+        << s.refusals().begin()->second;
     EXPECT_TRUE(s.AwaitingHost().empty());
     EXPECT_TRUE(s.negotiation().IsWithdrawn(offer));
   }
@@ -594,9 +598,9 @@ TEST_F(TalksE2eTest, WithdrawnOfferCannotBeAccepted) {
 
 // 4. An illegal move is refused and changes nothing.
 TEST_F(TalksE2eTest, IllegalMovesAreRefusedWithStateUnchanged) {
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                         Package("full", "lifted", "released")),
-                               "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(
+      kId, Move(MoveKind::kPropose, Authority::kExploratory, Package("full", "lifted", "released")),
+      "", nullptr));
   SyncAll();
   std::map<std::string, std::pair<std::string, std::int64_t>> before;
   for (Person* p : Online()) before[p->name] = {NegotiationJson(*p), RecordCount(*p)};
@@ -629,8 +633,8 @@ TEST_F(TalksE2eTest, IllegalMovesAreRefusedWithStateUnchanged) {
   ASSERT_FALSE(mediator.has_value());
   EXPECT_EQ(mediator.status().code(), StatusCode::kFailedPrecondition);
   auto own = zarif_->talks->Act(
-      kId, Move(MoveKind::kCounter, Authority::kExploratory, Package("none", "kept", "held"), 1), "",
-      nullptr);
+      kId, Move(MoveKind::kCounter, Authority::kExploratory, Package("none", "kept", "held"), 1),
+      "", nullptr);
   ASSERT_FALSE(own.has_value());
   auto ratify = zarif_->talks->Act(kId, Move(MoveKind::kRatify, Authority::kCleared), "", nullptr);
   ASSERT_FALSE(ratify.has_value());
@@ -703,9 +707,10 @@ TEST_F(TalksE2eTest, SuspensionHoldsMovesUntilTheSuspendingSideResumes) {
                                  "", nullptr));
   Sync(*brahimi_);
   // Zarif has not heard yet: his proposal reaches the host, which holds it.
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                         Package("limited", "eased", "transferred")),
-                               "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(
+      kId,
+      Move(MoveKind::kPropose, Authority::kExploratory, Package("limited", "eased", "transferred")),
+      "", nullptr));
   SyncAll();
   for (Person* p : Online()) {
     auto s = St(*p);
@@ -716,9 +721,10 @@ TEST_F(TalksE2eTest, SuspensionHoldsMovesUntilTheSuspendingSideResumes) {
   EXPECT_EQ(St(*zarif_).AwaitingHost().size(), 1U);
 
   // Now he knows: refused locally.
-  auto move = zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                           Package("none", "eased", "transferred")),
-                                 "", nullptr);
+  auto move = zarif_->talks->Act(
+      kId,
+      Move(MoveKind::kPropose, Authority::kExploratory, Package("none", "eased", "transferred")),
+      "", nullptr);
   ASSERT_FALSE(move.has_value());
   EXPECT_TRUE(Contains(move.status().message(), "suspended")) << move.status();
   auto resume = zarif_->talks->Act(kId, Kind(Action::Kind::kResume), "", nullptr);
@@ -744,9 +750,10 @@ TEST_F(TalksE2eTest, SuspensionHoldsMovesUntilTheSuspendingSideResumes) {
     ASSERT_EQ(s.negotiation().history().size(), 1U) << p->name << ": the held move went through";
   }
   EXPECT_TRUE(St(*zarif_).AwaitingHost().empty());
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                         Package("none", "eased", "transferred")),
-                               "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(
+      kId,
+      Move(MoveKind::kPropose, Authority::kExploratory, Package("none", "eased", "transferred")),
+      "", nullptr));
   SyncAll();
   for (Person* p : Online()) {
     EXPECT_EQ(St(*p).negotiation().history().size(), 2U) << p->name;
@@ -820,9 +827,9 @@ TEST_F(TalksE2eTest, RatificationWaitsForTheGuarantor) {
 
 // A principal brought in after the talks have moved learns what happened.
 TEST_F(TalksE2eTest, LatePrincipalCatchesUpOnEarlierEvents) {
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                         Package("full", "lifted", "released")),
-                               "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(
+      kId, Move(MoveKind::kPropose, Authority::kExploratory, Package("full", "lifted", "released")),
+      "", nullptr));
   ASSERT_OK(crocker_->talks->Act(kId, Kind(Action::Kind::kSuspend, "review"), "", nullptr));
   SyncAll();
   ASSERT_EQ(St(*brahimi_).last_seq(), 2U);
@@ -874,9 +881,10 @@ Status Exec(const std::string& db_path, const std::string& sql) {
 TEST_F(TalksE2eTest, TamperedRecordIsDetected) {
   ASSERT_OK(brahimi_->talks->Chat(kId, Scope{}, "Welcome to Geneva.", Authority::kExploratory));
   ASSERT_OK(crocker_->talks->Chat(kId, Scope{}, "Thank you.", Authority::kExploratory));
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                         Package("limited", "lifted", "released")),
-                               "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(
+      kId,
+      Move(MoveKind::kPropose, Authority::kExploratory, Package("limited", "lifted", "released")),
+      "", nullptr));
   SyncAll();
   const std::int64_t zarif_count = RecordCount(*zarif_);
   const std::int64_t crocker_count = RecordCount(*crocker_);
@@ -900,13 +908,27 @@ TEST_F(TalksE2eTest, TamperedRecordIsDetected) {
     EXPECT_FALSE(exported.has_value()) << "a broken record is not exported as if whole";
   }
 
+  // Without its definition the rest of Zarif's record no longer applies: the
+  // state is not rebuilt from it (kCorrupt), rather than rebuilt wrong.
+  Close(*zarif_);
+  ASSERT_OK(Exec(zarif_->options.home + "/store.db",
+                 "DELETE FROM app_log WHERE app = 'talks' AND log = 'geneva' AND seq = 1"));
+  Reopen(*zarif_);
+  {
+    auto s = zarif_->talks->State(kId);
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.status().code(), StatusCode::kCorrupt) << s.status();
+    EXPECT_TRUE(Contains(s.status().message(), "no longer applies")) << s.status();
+  }
+
   // (b) Crocker's entries 2 and 4 trade places.
   Close(*crocker_);
-  ASSERT_OK(Exec(crocker_->options.home + "/store.db",
-                 "CREATE TEMP TABLE swap AS SELECT seq, entry FROM app_log "
-                 "WHERE app = 'talks' AND log = 'geneva' AND seq IN (2, 4); "
-                 "UPDATE app_log SET entry = (SELECT entry FROM swap WHERE swap.seq = 6 - app_log.seq) "
-                 "WHERE app = 'talks' AND log = 'geneva' AND seq IN (2, 4);"));
+  ASSERT_OK(
+      Exec(crocker_->options.home + "/store.db",
+           "CREATE TEMP TABLE swap AS SELECT seq, entry FROM app_log "
+           "WHERE app = 'talks' AND log = 'geneva' AND seq IN (2, 4); "
+           "UPDATE app_log SET entry = (SELECT entry FROM swap WHERE swap.seq = 6 - app_log.seq) "
+           "WHERE app = 'talks' AND log = 'geneva' AND seq IN (2, 4);"));
   Reopen(*crocker_);
   {
     auto v = crocker_->talks->VerifyRecord(kId);
@@ -959,9 +981,10 @@ TEST_F(TalksE2eTest, TamperedRecordIsDetected) {
 TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
   Close(*zarif_);
   ASSERT_OK(brahimi_->talks->Chat(kId, Scope{}, "note 1", Authority::kExploratory));
-  ASSERT_OK(crocker_->talks->Act(kId, Move(MoveKind::kPropose, Authority::kExploratory,
-                                           Package("none", "eased", "transferred")),
-                                 "", nullptr));
+  ASSERT_OK(crocker_->talks->Act(
+      kId,
+      Move(MoveKind::kPropose, Authority::kExploratory, Package("none", "eased", "transferred")),
+      "", nullptr));
   SyncAll();
   ASSERT_OK(brahimi_->talks->Chat(kId, Scope{}, "note 2", Authority::kExploratory));
   ASSERT_OK(crocker_->talks->Act(kId, Kind(Action::Kind::kSuspend, "elections"), "", nullptr));
@@ -979,8 +1002,8 @@ TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
     EXPECT_GT(r->queued, 0U);
     EXPECT_FALSE(brahimi_->talks->Sync().has_value()) << "no relay to receive from";
   }
-  auto restarted = RelayProcess::Start(BC_BACKCHANNELD_BINARY,
-                                       {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
+  auto restarted = RelayProcess::Start(
+      BC_BACKCHANNELD_BINARY, {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
   ASSERT_TRUE(restarted.has_value()) << restarted.status();
   relay_ = std::move(*restarted);
   ASSERT_EQ(relay_->pin(), pin);
@@ -1010,10 +1033,11 @@ TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
   EXPECT_EQ(RecordCount(*zarif_) > 0, true);
 
   // And he is fully back: his move goes through.
-  ASSERT_OK(zarif_->talks->Act(kId, Move(MoveKind::kCounter, Authority::kExploratory,
-                                         Package("limited", "eased", "transferred"),
-                                         z.negotiation().history()[0].id),
-                               "", nullptr));
+  ASSERT_OK(zarif_->talks->Act(
+      kId,
+      Move(MoveKind::kCounter, Authority::kExploratory, Package("limited", "eased", "transferred"),
+           z.negotiation().history()[0].id),
+      "", nullptr));
   SyncAll();
   EXPECT_EQ(St(*crocker_).negotiation().history().size(), 2U);
   EXPECT_EQ(NegotiationJson(*crocker_), NegotiationJson(*zarif_));
