@@ -305,6 +305,7 @@ Result<Action> ReadAction(const Json& j, const std::string& path) {
                             a.move == MoveKind::kWithdraw ||
                             (a.move == MoveKind::kAccept && a.suggestion.empty());
       BC_ASSIGN_OR_RETURN(a.target, r.Unsigned("target", targeted));
+      if (targeted && a.target == 0) return InvalidMessage(r.Path("target") + " must be at least 1");
       BC_ASSIGN_OR_RETURN(a.reason, r.String("reason", kMaxTextSize, a.move == MoveKind::kReject));
       break;
     }

@@ -1,6 +1,7 @@
 // Hash chain of the talks record (record.h).
 #include "backchannel/talks/record.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "backchannel/common/encoding.h"
@@ -45,6 +46,12 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
   };
   for (const auto& e : entries) {
     const std::string n = std::to_string(e.seq);
+    // A sequence number no record can reach (an export is input like any
+    // other): reported, and kept out of the arithmetic below.
+    if (e.seq < 1 || e.seq == std::numeric_limits<std::int64_t>::max()) {
+      problem(e.seq, "entry " + n + " has an impossible sequence number");
+      continue;
+    }
     if (e.seq > expected) {
       problem(e.seq, e.seq == expected + 1
                          ? "entry " + std::to_string(expected) + " is missing"

@@ -185,7 +185,9 @@ Status TalksState::CheckInScope(const Message& m, const std::string& sender, boo
   bool included = false;
   switch (m.scope.kind) {
     case ScopeKind::kPlenary:
-      included = AtTable(me) || (!from->side.empty() && from->side == me.side);
+      // Plenary words come from the table; they reach the table and the
+      // speaker's own principals.
+      included = AtTable(*from) && (AtTable(me) || (!from->side.empty() && from->side == me.side));
       break;
     case ScopeKind::kCaucus:
       included = (from->role == Role::kMediator || from->side == m.scope.side) &&
@@ -195,7 +197,9 @@ Status TalksState::CheckInScope(const Message& m, const std::string& sender, boo
       included = !me.side.empty() && m.scope.side == me.side && from->side == me.side;
       break;
     case ScopeKind::kDirect:
-      included = m.scope.to == self_;
+      // The same pairing rule as Recipients: table to table, or within a side.
+      included = m.scope.to == self_ && ((AtTable(me) && AtTable(*from)) ||
+                                         (!me.side.empty() && me.side == from->side));
       break;
   }
   if (!included) {
@@ -255,6 +259,10 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
           if (!IsHost()) return FailedPrecondition("only the host refuses submissions");
           next.answered_.insert(message.ref);
           std::erase_if(next.submissions_, [&](const auto& s) { return s.mid == message.ref; });
+          if (message.scope.to == self_) {  // our own submission, refused by ourselves as host
+            next.refusals_[message.ref] = message.text;
+            std::erase_if(next.mine_, [&](const auto& s) { return s.mid == message.ref; });
+          }
         } else {
           if (sender != definition_.host) {
             return Status(StatusCode::kUntrusted, "a refusal not from the host");

@@ -549,14 +549,14 @@ TEST(TalksMessageTest, BadActions) {
   ExpectRefused(j, StatusCode::kInvalidMessage, "must hold non-empty names");
 }
 
-// BUG (src/talks/message_codec.cc:307, ReadAction): a target the move
+// Regression test for a bug found by this suite (fixed; was src/talks/message_codec.cc:307, ReadAction): a target the move
 // requires (counter, accept, reject, withdraw) is read with Unsigned, which
 // takes 0; EncodeMessage leaves a target of 0 out, so the decoded message
 // re-encodes to one that DecodeMessage refuses ("message.action.target is
 // missing"). Found by fuzz_talks_message. Expected: kInvalidMessage for
 // target 0; actual: decoded. Fix: after line 307,
 //   if (targeted && a.target == 0) return InvalidMessage(r.Path("target") + " must be at least 1");
-TEST(TalksMessageTest, DISABLED_ARequiredTargetOfZeroIsRefused) {
+TEST(TalksMessageTest, ARequiredTargetOfZeroIsRefused) {
   for (const Action& a :
        {sim::Accept(1), sim::Counter(1, sim::PackageA()), sim::Reject(1, "no"), sim::Withdraw(1)}) {
     Json j = AsJson(Submit(a));

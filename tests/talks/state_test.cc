@@ -404,20 +404,20 @@ TEST_F(TalksStateTest, PrincipalsCannotSpeakInPlenary) {
   ExpectDeliveryRefused(m, t.state, t.brahimi, StatusCode::kUntrusted);
 }
 
-// BUG (src/talks/state.cc:196, CheckInScope, kPlenary): an incoming plenary
+// Regression test for a bug found by this suite (fixed; was src/talks/state.cc:196, CheckInScope, kPlenary): an incoming plenary
 // message is accepted by anyone at the table whatever its sender's role, so
 // a principal's plenary message (which Recipients forbids it to send) is
 // accepted by its own envoy. Expected kUntrusted; actual OK.
-TEST_F(TalksStateTest, DISABLED_AnEnvoyRefusesItsPrincipalsPlenaryMessage) {
+TEST_F(TalksStateTest, AnEnvoyRefusesItsPrincipalsPlenaryMessage) {
   Message m = Chat(t.state, Plenary(), "we insist");
   ExpectDeliveryRefused(m, t.state, t.crocker, StatusCode::kUntrusted);
 }
 
-// BUG (src/talks/state.cc:206, CheckInScope, kDirect): an incoming direct
+// Regression test for a bug found by this suite (fixed; was src/talks/state.cc:206, CheckInScope, kDirect): an incoming direct
 // message is accepted whenever it is addressed to us, so another side's
 // envoy reaches a principal directly although Recipients says "not someone
 // you talk to directly". Expected kUntrusted; actual OK.
-TEST_F(TalksStateTest, DISABLED_APrincipalRefusesDirectMessagesFromTheOtherSide) {
+TEST_F(TalksStateTest, APrincipalRefusesDirectMessagesFromTheOtherSide) {
   Message m = Chat(t.zarif, Direct(t.state.id), "a word in private?");
   ExpectDeliveryRefused(m, t.zarif, t.state, StatusCode::kUntrusted);
 }
@@ -710,13 +710,13 @@ TEST_F(TalksStateTest, SuggestionsComeFromAMediatorAndSettleEverything) {
   EXPECT_THAT(t.host().SubmissionsToDecide(), IsEmpty());
 }
 
-// BUG (src/talks/state.cc, Apply, case kRefusal, outgoing branch): when the
+// Regression test for a bug found by this suite (fixed; was src/talks/state.cc, Apply, case kRefusal, outgoing branch): when the
 // host refuses its own submission (now that a host submits to itself), the
 // refusal is applied only as outgoing, which never sets refusals_ nor
 // removes the submission from mine_: the host's AwaitingHost() keeps it
 // forever and refusals() does not show why. Expected: refusals() holds the
 // reason and AwaitingHost() is empty, as for any other submitter.
-TEST_F(TalksStateTest, DISABLED_TheHostSeesItsOwnRefusals) {
+TEST_F(TalksStateTest, TheHostSeesItsOwnRefusals) {
   sim::Delivery d = t.Submit(t.brahimi, sim::Suggest({{"sanctions", "eased"}}, ""));
   ASSERT_TRUE(d.ok()) << d.Describe();
   ASSERT_TRUE(t.Pump().ok());
