@@ -35,8 +35,17 @@ struct ServerOptions {
   int threads = 2;
   RouterOptions router;
   std::int64_t ttl_ms = 30LL * 24 * 3600 * 1000;
+  // Beyond this many open connections a new one gets 503
+  // `too_many_connections` (after its TLS handshake and request) and is
+  // closed; beyond max_connections + kMaxRefusing it is closed at once.
   std::size_t max_connections = 1024;
+  // Time for one request (headers and body), and the keep-alive idle time.
+  // A request not complete in time gets 408 `timeout`; a connection idle
+  // between requests is closed without a response.
   std::chrono::milliseconds request_timeout{10'000};
+  // StopGracefully (and SIGTERM/SIGINT): how long requests in flight and
+  // WebSocket close handshakes may take before the io threads stop.
+  std::chrono::milliseconds stop_grace{2'000};
   double rate_per_second = 50;  // per connection, token bucket
   double rate_burst = 100;
 };
@@ -57,13 +66,20 @@ class Server {
   const std::string& cert_sha256() const;
   Metrics& metrics();
 
-  // Stops accepting, closes connections and stops the io threads. Safe to
-  // call from a signal-handler-free context on any thread, more than once.
+  // Stops the io threads at once (connections are dropped; store calls
+  // already running finish). Safe to call from any thread, more than once.
   void Stop();
-  // Blocks until the io threads have finished (after Stop, or after SIGINT or
-  // SIGTERM when HandleSignals() was called).
+  // Stops accepting; lets requests in flight (being received, handled or
+  // answered) finish, answering them with "Connection: close"; closes idle
+  // connections; sends every WebSocket a close frame 1001 (going away); then
+  // stops the io threads once no connection is left or stop_grace has
+  // passed. Returns at once; Wait() joins. Any thread, more than once.
+  void StopGracefully();
+  // Blocks until the io threads have finished (after Stop, StopGracefully, or
+  // SIGINT or SIGTERM when HandleSignals() was called).
   void Wait();
-  // Makes SIGINT/SIGTERM call Stop(). Call before Start().
+  // Makes the first SIGINT/SIGTERM call StopGracefully() and a second one
+  // Stop(). Call before Start().
   void HandleSignals();
 
  private:

@@ -2,8 +2,10 @@
 //
 // Prints exactly one line to stdout once it listens:
 //   listening HOST:PORT cert-sha256 <64 hex>
-// and runs until SIGINT or SIGTERM.
+// and runs until SIGINT or SIGTERM (graceful: see Server::StopGracefully).
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +19,8 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:0";
   ServerOptions o;
   std::int64_t ttl_s = 30LL * 24 * 3600;
+  double request_timeout_s = 10;
+  double stop_grace_s = 2;
   app.add_option("--listen", listen, "HOST:PORT to listen on (PORT 0: any free port)")
       ->capture_default_str();
   app.add_option("--data", o.data_dir, "data directory (certificate, key, relay.db)")->required();
@@ -32,11 +36,21 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections", o.max_connections, "most open connections")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--request-timeout", request_timeout_s,
+                 "seconds for one request (headers and body; 408 after) and keep-alive idle time")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
+  app.add_option("--stop-grace", stop_grace_s,
+                 "seconds requests in flight get after SIGTERM/SIGINT before the relay exits")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 600.0));
   app.add_option("--threads", o.threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
   o.ttl_ms = ttl_s * 1000;
+  o.request_timeout = std::chrono::milliseconds(std::llround(request_timeout_s * 1000));
+  o.stop_grace = std::chrono::milliseconds(std::llround(stop_grace_s * 1000));
 
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) {

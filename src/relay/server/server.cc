@@ -4,11 +4,15 @@
 //   Registry       mailbox -> connected WebSocket sessions (mutex)
 //   WsSession      one WebSocket: reader and writer coroutines on a strand,
 //                  one write in flight with a queue behind it
-//   HttpSession()  a coroutine per TLS connection: read, Router, write
+//   Serve()        a coroutine per TLS connection: read, Router, write
+//   ConnControl    what StopGracefully and the request timer may touch of a
+//                  connection (on its strand)
+//   Refuse()       a connection over max_connections: one 503, then closed
 #include "backchannel/relay/server.h"
 
 #include <openssl/ssl.h>
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -148,6 +152,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       self->Push(EncodeWsPreKeysLow(remaining), false);
     });
   }
+  // On the strand: the frames already queued go out, then a close frame
+  // 1001 (going away); nothing is queued after it.
+  void GoingAway() {
+    if (closed_ || going_away_) return;
+    going_away_ = true;
+    out_.push_back({std::string(), Frame::kClose});
+    wake_.cancel();
+  }
 
   net::awaitable<void> Run(http::request<http::string_body> upgrade) {
     error_code ec;
@@ -211,8 +223,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     Push(EncodeWsMessage(m), true);
   }
   void Push(std::string frame, bool is_message) {
-    if (closed_) return;
-    out_.emplace_back(std::move(frame), is_message);
+    if (closed_ || going_away_) return;
+    out_.push_back({std::move(frame), is_message ? Frame::kMessage : Frame::kOther});
     wake_.cancel();
   }
 
@@ -225,8 +237,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         co_await wake_.async_wait(tok);
         continue;
       }
-      auto [frame, is_message] = std::move(out_.front());
+      auto [frame, kind] = std::move(out_.front());
       out_.pop_front();
+      if (kind == Frame::kClose) {
+        // The reader sees the peer's close frame and ends the session.
+        co_await ws_.async_close(websocket::close_code::going_away, tok);
+        if (ec) LogError("websocket close", ec);
+        closed_ = true;
+        break;
+      }
       ws_.text(true);
       co_await ws_.async_write(net::buffer(frame), tok);
       if (ec) {
@@ -234,7 +253,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         closed_ = true;
         break;
       }
-      if (is_message) ++router_.metrics().delivered;
+      if (kind == Frame::kMessage) ++router_.metrics().delivered;
     }
     (void)self;
   }
@@ -245,10 +264,28 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   net::thread_pool& pool_;
   Registry& registry_;
   MailboxId mailbox_;
-  std::deque<std::pair<std::string, bool>> out_;
+  struct Frame {
+    enum Kind { kMessage, kOther, kClose };
+    std::string text;
+    Kind kind;
+  };
+  std::deque<Frame> out_;
   std::set<MessageId> pushed_;  // pushed on this connection and not acked
   bool more_queued_ = false;
   bool closed_ = false;
+  bool going_away_ = false;  // a close frame is queued
+};
+
+// The parts of a connection that StopGracefully and the request timer touch.
+// Shared with them; every member is touched only on the connection's strand.
+struct ConnControl {
+  explicit ConnControl(net::any_io_executor ex) : executor(std::move(ex)) {}
+  net::any_io_executor executor;  // the connection's strand
+  tcp::socket* socket = nullptr;  // valid while `reading`
+  bool reading = false;           // an HTTP request read is outstanding
+  std::uint64_t read_generation = 0;
+  bool timed_out = false;       // the request timer cancelled the read
+  std::weak_ptr<WsSession> ws;  // once upgraded
 };
 
 }  // namespace
@@ -258,6 +295,11 @@ class Server::Impl {
   // Threads that run Router calls (which block on the store); more than the
   // io threads so that concurrent commits can share one fsync.
   static constexpr int kStorePoolThreads = 8;
+  // Connections over max_connections that may wait for their 503 at once;
+  // beyond that they are closed right after accept.
+  static constexpr std::int64_t kMaxRefusing = 64;
+  // Time a refused connection gets for its TLS handshake and request.
+  static constexpr std::chrono::seconds kRefuseTimeout{2};
 
   Impl(Store& store, ServerOptions options)
       : options_(std::move(options)),
@@ -278,6 +320,7 @@ class Server::Impl {
     store_pool_.join();  // finishes store calls in flight
     acceptor_.reset();
     signals_.reset();
+    listen_strand_.reset();
     ioc_.reset();  // destroys suspended coroutines while router_ and registry_ live
   }
 
@@ -305,7 +348,7 @@ class Server::Impl {
     if (ec) return ToStatus(ec, "listen on " + options_.listen_host);
     port_ = acceptor_->local_endpoint().port();
 
-    net::co_spawn(*ioc_, Listen(), net::detached);
+    net::co_spawn(*listen_strand_, Listen(), net::detached);
     net::co_spawn(*ioc_, ExpireLoop(), net::detached);
     for (int i = 0; i < std::max(1, options_.threads); ++i) {
       threads_.emplace_back([this] { ioc_->run(); });
@@ -316,11 +359,33 @@ class Server::Impl {
   void HandleSignals() {
     signals_.emplace(*ioc_, SIGINT, SIGTERM);
     signals_->async_wait([this](const error_code& ec, int) {
-      if (!ec) Stop();
+      if (ec) return;
+      StopGracefully();
+      signals_->async_wait([this](const error_code& ec2, int) {
+        if (!ec2) Stop();  // a second signal: no more grace
+      });
     });
   }
 
   void Stop() { ioc_->stop(); }
+
+  void StopGracefully() {
+    if (stopping_.exchange(true)) return;
+    net::post(*listen_strand_, [this] {
+      error_code ignored;
+      if (acceptor_) acceptor_->close(ignored);
+    });
+    {
+      std::lock_guard<std::mutex> l(conns_mu_);
+      for (const auto& c : conns_) {
+        net::post(c->executor, [c] {
+          if (c->reading) c->socket->cancel();  // Serve sees stopping_
+          if (auto ws = c->ws.lock()) ws->GoingAway();
+        });
+      }
+    }
+    net::co_spawn(*ioc_, StopWhenDrained(), net::detached);
+  }
   void Wait() {
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
@@ -333,25 +398,72 @@ class Server::Impl {
   Metrics& metrics() { return metrics_; }
 
  private:
+  // On listen_strand_ (StopGracefully closes the acceptor there).
   net::awaitable<void> Listen() {
     error_code ec;
     for (;;) {
       tcp::socket socket(net::make_strand(*ioc_));
       co_await acceptor_->async_accept(socket, net::redirect_error(net::use_awaitable, ec));
       if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor_->is_open()) co_return;
         LogError("accept", ec);
-        if (ec == net::error::operation_aborted) co_return;
-        continue;
-      }
-      if (metrics_.connections.load() >= std::int64_t(options_.max_connections)) {
-        metrics_.Reject("too_many_connections");
-        socket.close(ec);
         continue;
       }
       auto ex = socket.get_executor();
+      // Counted here, not in the coroutine, so a burst of accepts cannot
+      // overshoot the limit.
+      if (metrics_.connections.load() >= std::int64_t(options_.max_connections)) {
+        metrics_.Reject("too_many_connections");
+        if (refusing_.load() >= kMaxRefusing) {
+          socket.close(ec);
+          continue;
+        }
+        ++refusing_;
+        net::co_spawn(ex, Refuse(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_)),
+                      net::detached);
+        continue;
+      }
+      ++metrics_.connections;
       net::co_spawn(ex, Connection(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_)),
                     net::detached);
     }
+  }
+
+  // After StopGracefully: stops the io threads once every connection has
+  // ended or stop_grace has passed.
+  net::awaitable<void> StopWhenDrained() {
+    const auto end = std::chrono::steady_clock::now() + options_.stop_grace;
+    net::steady_timer timer(*ioc_);
+    while (metrics_.connections.load() > 0 && std::chrono::steady_clock::now() < end) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      error_code ec;
+      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+    ioc_->stop();
+  }
+
+  // A connection over the limit: TLS handshake, one request read, 503
+  // `too_many_connections` (already counted), closed. Bounded by
+  // kRefuseTimeout.
+  net::awaitable<void> Refuse(TlsStream stream) {
+    error_code ec;
+    auto tok = net::redirect_error(net::use_awaitable, ec);
+    beast::get_lowest_layer(stream).expires_after(kRefuseTimeout);
+    co_await stream.async_handshake(ssl::stream_base::server, tok);
+    if (!ec) {
+      beast::flat_buffer buf;
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(std::max(options_.router.max_envelope, options_.router.max_json_body));
+      co_await http::async_read(stream, buf, parser, tok);
+      if (!ec) {
+        HttpResponse r;
+        r.status = 503;
+        r.body =
+            R"({"error":"too_many_connections","message":"the relay is at its connection limit; try again later"})";
+        if (!(co_await Write(stream, r, parser.get().version(), false))) co_await CloseTls(stream);
+      }
+    }
+    --refusing_;
   }
 
   net::awaitable<void> ExpireLoop() {
@@ -368,14 +480,64 @@ class Server::Impl {
     }
   }
 
+  // metrics_.connections was incremented by Listen.
   net::awaitable<void> Connection(TlsStream stream) {
-    ++metrics_.connections;
+    auto control = std::make_shared<ConnControl>(stream.get_executor());
+    {
+      std::lock_guard<std::mutex> l(conns_mu_);
+      conns_.insert(control);
+    }
     try {
-      co_await Serve(stream);
+      co_await Serve(stream, control);
     } catch (const std::exception& e) {
       std::cerr << "backchanneld: connection: " << e.what() << '\n';
     }
+    {
+      std::lock_guard<std::mutex> l(conns_mu_);
+      conns_.erase(control);
+    }
     --metrics_.connections;
+  }
+
+  // Reads one request into `parser` within `deadline`. beast::error::timeout
+  // when the deadline passes (the socket stays open for a 408);
+  // operation_aborted when StopGracefully interrupts a read that has received
+  // nothing yet. A request partly received when the stop comes goes on being
+  // read (the grace period bounds it).
+  net::awaitable<error_code> ReadRequest(TlsStream& stream, beast::flat_buffer& buf,
+                                         http::request_parser<http::string_body>& parser,
+                                         const std::shared_ptr<ConnControl>& control,
+                                         std::chrono::steady_clock::time_point deadline) {
+    auto& tcp_stream = beast::get_lowest_layer(stream);
+    for (;;) {
+      if (std::chrono::steady_clock::now() >= deadline) co_return beast::error::timeout;
+      // The request timer cancels the read instead of closing the socket
+      // (what tcp_stream's own timeout would do), so a 408 can still go out.
+      tcp_stream.expires_never();
+      net::steady_timer timer(stream.get_executor(), deadline);
+      const std::uint64_t generation = ++control->read_generation;
+      timer.async_wait([control, generation](const error_code& ec) {
+        if (ec || !control->reading || control->read_generation != generation) return;
+        control->timed_out = true;
+        control->socket->cancel();
+      });
+      control->socket = &tcp_stream.socket();
+      control->reading = true;
+      control->timed_out = false;
+      error_code ec;
+      co_await http::async_read(stream, buf, parser, net::redirect_error(net::use_awaitable, ec));
+      control->reading = false;
+      timer.cancel();
+      if (ec != net::error::operation_aborted) co_return ec;
+      if (control->timed_out) co_return beast::error::timeout;
+      // Cancelled by StopGracefully.
+      if (buf.size() == 0 && !parser.got_some()) co_return ec;
+    }
+  }
+
+  static bool Received(const beast::flat_buffer& buf,
+                       const http::request_parser<http::string_body>& parser) {
+    return buf.size() > 0 || parser.got_some();
   }
 
   // Writes `res` for a request of HTTP version `version`.
@@ -392,7 +554,7 @@ class Server::Impl {
     co_return ec;
   }
 
-  net::awaitable<void> Serve(TlsStream& stream) {
+  net::awaitable<void> Serve(TlsStream& stream, const std::shared_ptr<ConnControl>& control) {
     error_code ec;
     auto tok = net::redirect_error(net::use_awaitable, ec);
     beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
@@ -403,18 +565,27 @@ class Server::Impl {
     const std::size_t body_limit =
         std::max(options_.router.max_envelope, options_.router.max_json_body);
     for (;;) {
+      // Checked on the strand right before the read starts: StopGracefully
+      // either finds the read outstanding and cancels it, or comes before
+      // this check.
+      if (stopping_.load()) break;
       http::request_parser<http::string_body> parser;
       parser.body_limit(body_limit);
-      beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
-      co_await http::async_read(stream, buf, parser, tok);
+      ec = co_await ReadRequest(stream, buf, parser, control,
+                                std::chrono::steady_clock::now() + options_.request_timeout);
+      beast::get_lowest_layer(stream).expires_after(options_.request_timeout);  // the response
       if (ec == http::error::body_limit) {
         HttpResponse r = router_.Error(413, "too_large", "body too large");
         co_await Write(stream, r, 11, false);
         break;
       }
       if (ec == beast::error::timeout) {
-        metrics_.Reject("timeout");
-        co_return;  // the socket is closed already
+        // Idle between requests: closed without a word. Part of a request
+        // received: 408.
+        if (!Received(buf, parser)) break;
+        HttpResponse r = router_.Error(408, "timeout", "the request did not arrive in time");
+        co_await Write(stream, r, 11, false);
+        break;
       }
       if (ec == http::error::end_of_stream || IsExpected(ec)) break;
       if (ec) {
@@ -424,7 +595,7 @@ class Server::Impl {
       }
       http::request<http::string_body> req = parser.release();
       const unsigned version = req.version();
-      const bool keep_alive = req.keep_alive();
+      bool keep_alive = req.keep_alive();
       if (!bucket.Take()) {
         HttpResponse r = router_.Error(429, "rate_limited", "too many requests");
         if (co_await Write(stream, r, version, keep_alive) || !keep_alive) break;
@@ -443,16 +614,31 @@ class Server::Impl {
         }
         auto ws = std::make_shared<WsSession>(std::move(stream), router_, store_pool_, registry_,
                                               std::get<MailboxId>(auth));
+        control->ws = ws;
+        if (stopping_.load()) ws->GoingAway();  // the stop came while authorizing
         co_await ws->Run(std::move(req));
         co_return;
       }
       HttpResponse res = co_await OnPool(store_pool_, [&] { return router_.Handle(hreq); });
+      // A stop while the request was handled: answer it, then close.
+      if (stopping_.load()) keep_alive = false;
       ec = co_await Write(stream, res, version, keep_alive);
       if (ec) co_return LogError("write", ec);
       if (!keep_alive) break;
     }
+    co_await CloseTls(stream);
+  }
+
+  // Sends the TLS close_notify without waiting for the peer's (every response
+  // is length-delimited, so a client can tell a truncated one), then closes
+  // the socket: a client that does not answer does not hold the connection
+  // (or a graceful stop) for a timeout.
+  static net::awaitable<void> CloseTls(TlsStream& stream) {
+    SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(tok);
+    error_code ec;
+    co_await stream.async_shutdown(net::redirect_error(net::use_awaitable, ec));
+    beast::get_lowest_layer(stream).close();
   }
 
   ServerOptions options_;
@@ -465,7 +651,14 @@ class Server::Impl {
   std::uint16_t port_ = 0;
   net::thread_pool store_pool_{kStorePoolThreads};
   std::unique_ptr<net::io_context> ioc_ = std::make_unique<net::io_context>();
-  std::optional<tcp::acceptor> acceptor_;
+  // Reset before ioc_: a strand must not outlive its io_context.
+  std::optional<net::strand<net::io_context::executor_type>> listen_strand_{
+      net::make_strand(*ioc_)};
+  std::optional<tcp::acceptor> acceptor_;  // on listen_strand_ once started
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::int64_t> refusing_{0};  // Refuse coroutines running
+  std::mutex conns_mu_;
+  std::set<std::shared_ptr<ConnControl>> conns_;  // guarded by conns_mu_
   std::optional<net::signal_set> signals_;
   std::vector<std::thread> threads_;
 };
@@ -478,6 +671,7 @@ std::uint16_t Server::port() const { return impl_->port(); }
 const std::string& Server::cert_sha256() const { return impl_->cert_sha256(); }
 Metrics& Server::metrics() { return impl_->metrics(); }
 void Server::Stop() { impl_->Stop(); }
+void Server::StopGracefully() { impl_->StopGracefully(); }
 void Server::Wait() { impl_->Wait(); }
 void Server::HandleSignals() { impl_->HandleSignals(); }
 

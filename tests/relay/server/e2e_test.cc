@@ -71,6 +71,15 @@ class RelayE2eTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? Json::parse(r.body)["id"].get<std::string>() : "";
   }
+  // The value of the metrics line that starts with `name` (-1: none).
+  double Metric(const std::string& name) {
+    auto c = Client();
+    if (!c) return -1;
+    const std::string text = Call(*c, "GET", "/metrics").body;
+    const auto at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + name.size() + 2));
+  }
   Json List(TlsTestClient& c) {
     auto r = Signed(c, "GET", Path("/messages?limit=100"));
     EXPECT_EQ(r.status, 200) << r.body;
@@ -275,6 +284,156 @@ TEST_F(RelayE2eTest, QueuedMessagesSurviveSigtermAndSigkill) {
   auto c = Client();
   ASSERT_TRUE(c);
   EXPECT_EQ(List(*c)["messages"].size(), 3u);
+}
+
+TEST_F(RelayE2eTest, HalfARequestGets408ThenTheConnectionCloses) {
+  relay_.reset();
+  StartRelay({"--request-timeout", "0.3"});
+  auto c = Client();
+  ASSERT_TRUE(c);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c->WriteRaw("POST /v1/mailboxes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le").ok());
+  auto r = c->ReadResponse(std::chrono::seconds(3));
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+  EXPECT_EQ(r->status, 408);
+  EXPECT_EQ(r->content_type, "application/json");
+  auto j = Json::parse(r->body);
+  EXPECT_EQ(j["error"], "timeout");
+  EXPECT_TRUE(j["message"].is_string());
+  EXPECT_TRUE(c->WaitClosed().ok());
+  EXPECT_EQ(Metric("bc_requests_rejected_total{reason=\"timeout\"}"), 1);
+
+  // Headers complete, body short: also 408.
+  auto c2 = Client();
+  ASSERT_TRUE(c2);
+  ASSERT_TRUE(c2->WriteRaw("POST /v1/mailboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Length: 100\r\n\r\n{\"auth_key\"")
+                  .ok());
+  auto r2 = c2->ReadResponse(std::chrono::seconds(3));
+  ASSERT_TRUE(r2.ok()) << r2.error();
+  EXPECT_EQ(r2->status, 408);
+  EXPECT_TRUE(c2->WaitClosed().ok());
+  EXPECT_EQ(Metric("bc_requests_rejected_total{reason=\"timeout\"}"), 2);
+}
+
+TEST_F(RelayE2eTest, IdleConnectionIsClosedWithoutAResponse) {
+  relay_.reset();
+  StartRelay({"--request-timeout", "0.3"});
+  auto c = Client();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(Call(*c, "GET", "/healthz").status, 200);  // then idle (keep-alive)
+  EXPECT_TRUE(c->WaitClosed(std::chrono::seconds(3)).ok());
+  auto fresh = Client();  // never sends anything
+  ASSERT_TRUE(fresh);
+  EXPECT_TRUE(fresh->WaitClosed(std::chrono::seconds(3)).ok());
+  EXPECT_EQ(Metric("bc_requests_rejected_total{reason=\"timeout\"}"), -1);  // not a rejection
+}
+
+TEST_F(RelayE2eTest, ConnectionOverTheLimitGets503UntilOneCloses) {
+  relay_.reset();
+  StartRelay({"--max-connections", "2"});
+  auto c1 = Client();
+  auto c2 = Client();
+  ASSERT_TRUE(c1 && c2);
+  EXPECT_EQ(Call(*c1, "GET", "/healthz").status, 200);
+  EXPECT_EQ(Call(*c2, "GET", "/healthz").status, 200);
+  auto c3 = Client();  // the handshake completes, the request is refused
+  ASSERT_TRUE(c3);
+  auto r = c3->Request("GET", "/healthz");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->content_type, "application/json");
+  EXPECT_EQ(Json::parse(r->body)["error"], "too_many_connections");
+  EXPECT_TRUE(c3->WaitClosed().ok());
+  c3.reset();
+  EXPECT_EQ(Call(*c2, "GET", "/healthz").status, 200);  // the two keep working
+
+  c1.reset();
+  // The relay notices the close asynchronously; then a new one is served.
+  int status = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (status != 200 && std::chrono::steady_clock::now() < end) {
+    auto c = Client();
+    ASSERT_TRUE(c);
+    auto h = c->Request("GET", "/healthz");
+    status = h.ok() ? h->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
+  c2.reset();
+  double refused = -1;
+  for (int i = 0; i < 100 && refused < 0; ++i) {  // c2's close too, so /metrics fits
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto c = Client();
+    if (!c) continue;
+    auto m = c->Request("GET", "/metrics");
+    if (!m.ok() || m->status != 200) continue;
+    const std::string name = "\nbc_requests_rejected_total{reason=\"too_many_connections\"} ";
+    const auto at = m->body.find(name);
+    if (at != std::string::npos) refused = std::stod(m->body.substr(at + name.size()));
+  }
+  EXPECT_GE(refused, 1);
+}
+
+TEST_F(RelayE2eTest, SigtermSendsWebSocketsGoingAwayAndExitsZero) {
+  auto c = Client();
+  ASSERT_TRUE(c);
+  CreateMailbox(*c);
+  auto w = Client();
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(w->OpenWebSocket(Path("/ws"), owner_.Sign("GET", Path("/ws"), "", NowMs())).ok());
+  ASSERT_TRUE(w->ReadFrame().ok());  // prekeys_low
+  int exit_code = -1;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stop([&] { exit_code = relay_->Signal(SIGTERM); });
+  auto f = w->ReadFrame(std::chrono::seconds(5));
+  EXPECT_FALSE(f.ok());
+  EXPECT_EQ(w->CloseCode(), 1001);
+  stop.join();
+  EXPECT_EQ(exit_code, 0);
+  // The subscriber answered the close and the idle HTTP connection was
+  // closed at once: no need to wait out the grace period.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+}
+
+TEST_F(RelayE2eTest, SigtermLetsAnInFlightPostFinishAndItIsDurable) {
+  relay_.reset();
+  StartRelay({"--stop-grace", "3"});
+  {
+    auto c = Client();
+    ASSERT_TRUE(c);
+    CreateMailbox(*c);
+  }
+  auto p = Client();
+  ASSERT_TRUE(p);
+  const std::string body = "in-flight-envelope";
+  const std::string head = "POST " + Path("/messages") +
+                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-BC-Delivery-Token: " + token_ +
+                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  ASSERT_TRUE(p->WriteRaw(head + body.substr(0, 5)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  int exit_code = -1;
+  std::thread stop([&] { exit_code = relay_->Signal(SIGTERM); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Stopping: no new connections.
+  EXPECT_FALSE(TlsTestClient::Connect(relay_->port(), relay_->pin()).ok());
+  ASSERT_TRUE(p->WriteRaw(body.substr(5)).ok());
+  auto r = p->ReadResponse(std::chrono::seconds(3));
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->status, 201) << r->body;
+  const std::string id = Json::parse(r->body)["id"];
+  EXPECT_TRUE(p->WaitClosed().ok());
+  stop.join();
+  EXPECT_EQ(exit_code, 0);
+
+  StartRelay();
+  auto c = Client();
+  ASSERT_TRUE(c);
+  Json list = List(*c);
+  ASSERT_EQ(list["messages"].size(), 1u);
+  EXPECT_EQ(list["messages"][0]["id"], id);
+  EXPECT_EQ(AsString(FromB64u(list["messages"][0]["envelope"].get<std::string>())), body);
 }
 
 }  // namespace

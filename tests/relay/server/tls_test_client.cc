@@ -104,6 +104,55 @@ Result<HttpResponse> TlsTestClient::RawRequest(const std::string& bytes) {
                       res.body()};
 }
 
+Status TlsTestClient::WriteRaw(const std::string& bytes) {
+  beast::error_code ec;
+  net::write(*impl_->stream, net::buffer(bytes), ec);
+  if (ec) return FromEc(ec, "write");
+  return {};
+}
+
+Result<HttpResponse> TlsTestClient::ReadResponse(std::chrono::milliseconds timeout) {
+  http::response<http::string_body> res;
+  beast::error_code result = net::error::would_block;
+  http::async_read(*impl_->stream, impl_->buf, res,
+                   [&](beast::error_code ec, std::size_t) { result = ec; });
+  impl_->ioc.restart();
+  impl_->ioc.run_for(timeout);
+  if (result == net::error::would_block) {
+    beast::get_lowest_layer(*impl_->stream).cancel();
+    impl_->ioc.restart();
+    impl_->ioc.run();
+    return Status(StatusCode::kUnavailable, "no response before the timeout");
+  }
+  if (result) return FromEc(result, "read");
+  return HttpResponse{int(res.result_int()), std::string(res[http::field::content_type]),
+                      res.body()};
+}
+
+Status TlsTestClient::WaitClosed(std::chrono::milliseconds timeout) {
+  char byte = 0;
+  beast::error_code result = net::error::would_block;
+  std::size_t got = 0;
+  impl_->stream->async_read_some(net::buffer(&byte, 1), [&](beast::error_code ec, std::size_t n) {
+    result = ec;
+    got = n;
+  });
+  impl_->ioc.restart();
+  impl_->ioc.run_for(timeout);
+  if (result == net::error::would_block) {
+    beast::get_lowest_layer(*impl_->stream).cancel();
+    impl_->ioc.restart();
+    impl_->ioc.run();
+    return Status(StatusCode::kUnavailable, "still open after the timeout");
+  }
+  if (got > 0) return Status(StatusCode::kInternal, "the relay sent data");
+  if (result == net::error::eof || result == ssl::error::stream_truncated ||
+      result == net::error::connection_reset) {
+    return {};
+  }
+  return FromEc(result, "read");
+}
+
 Status TlsTestClient::OpenWebSocket(
     const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers) {
   impl_->ws.emplace(std::move(*impl_->stream));
@@ -142,5 +191,6 @@ Status TlsTestClient::WriteFrame(const std::string& text) {
   return {};
 }
 
+int TlsTestClient::CloseCode() const { return impl_->ws ? int(impl_->ws->reason().code) : 0; }
 
 }  // namespace backchannel::relay::testing

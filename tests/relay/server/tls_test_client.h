@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "backchannel/common/result.h"
-#include "testing/relay_process.h"
 #include "backchannel/relay/router.h"
+#include "testing/relay_process.h"
 
 namespace backchannel::relay::testing {
 
@@ -35,6 +35,14 @@ class TlsTestClient {
       const std::vector<std::pair<std::string, std::string>>& headers = {});
   // Sends raw bytes and reads one HTTP response (for malformed requests).
   Result<HttpResponse> RawRequest(const std::string& bytes);
+  // Sends raw bytes and reads nothing (half a request, the rest later).
+  Status WriteRaw(const std::string& bytes);
+  // Reads one HTTP response; kUnavailable after `timeout`, another error
+  // when the connection ends first.
+  Result<HttpResponse> ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(2));
+  // OK once the relay has closed the connection (EOF, TLS close or reset)
+  // within `timeout`; an error if it sends data or stays open.
+  Status WaitClosed(std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
   // Upgrades this connection to a WebSocket at `target` (signed `headers`).
   Status OpenWebSocket(const std::string& target,
@@ -42,6 +50,9 @@ class TlsTestClient {
   // The next text frame; kUnavailable after `timeout`.
   Result<std::string> ReadFrame(std::chrono::milliseconds timeout = std::chrono::seconds(2));
   Status WriteFrame(const std::string& text);
+  // The code of the close frame the relay sent (after ReadFrame failed
+  // because of it), 0 if none.
+  int CloseCode() const;
 
  private:
   struct Impl;
