@@ -37,7 +37,7 @@ struct ServerOptions {
   std::int64_t ttl_ms = 30LL * 24 * 3600 * 1000;
   // Beyond this many open connections a new one gets 503
   // `too_many_connections` (after its TLS handshake and request) and is
-  // closed; beyond max_connections + kMaxRefusing it is closed at once.
+  // closed; while 64 such refusals are pending, at once.
   std::size_t max_connections = 1024;
   // Time for one request (headers and body), and the keep-alive idle time.
   // A request not complete in time gets 408 `timeout`; a connection idle
