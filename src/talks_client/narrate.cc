@@ -1,8 +1,8 @@
 // Talks messages told as lines a person reads (service.h, Narrate), and the
 // record's verification and export, which reuse them.
-#include <nlohmann/json.hpp>
 
 #include "backchannel/talks_client/service.h"
+#include "talks_client/record_rows.h"
 
 namespace backchannel::talks_client {
 namespace {
@@ -169,21 +169,12 @@ Result<talks::RecordVerification> TalksService::VerifyRecord(const std::string& 
                        std::string(row.status.message()) + ")"});
       continue;
     }
-    using Json = nlohmann::json;
-    Json j = Json::parse(row.entry.begin(), row.entry.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      unreadable.push_back({row.seq, "entry " + std::to_string(row.seq) + " is not a record entry"});
+    auto e = RecordEntryFromRow(row.seq, row.entry);
+    if (!e) {
+      unreadable.push_back({row.seq, std::string(e.error().message())});
       continue;
     }
-    talks::RecordEntry e;
-    e.seq = row.seq;
-    e.time_ms = j.value("time_ms", std::int64_t{0});
-    e.direction = j.value("direction", "");
-    e.peer = j.value("peer", "");
-    e.message = j.value("message", "");
-    e.prev = j.value("prev", "");
-    e.hash = j.value("hash", "");
-    entries.push_back(std::move(e));
+    entries.push_back(std::move(*e));
   }
   BC_ASSIGN_OR_RETURN(auto head, LoadHead(id));
   auto v = talks::VerifyRecord(entries, head);

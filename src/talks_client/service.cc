@@ -8,6 +8,7 @@
 #include <set>
 
 #include "backchannel/common/encoding.h"
+#include "talks_client/record_rows.h"
 
 namespace backchannel::talks_client {
 namespace {
@@ -103,9 +104,8 @@ Status TalksService::Record(const std::string& id, const std::string& direction,
   e.peer = peer;
   e.message = Str(body);
   talks::RecordHead next = talks::ChainAppend(head, e);
-  Json j{{"time_ms", e.time_ms}, {"direction", e.direction}, {"peer", e.peer},
-         {"message", e.message}, {"prev", e.prev},        {"hash", e.hash}};
-  BC_ASSIGN_OR_RETURN(std::int64_t seq, client_.store().AppendAppLog(kAppName, id, AsBytes(j.dump())));
+  BC_ASSIGN_OR_RETURN(std::int64_t seq,
+                      client_.store().AppendAppLog(kAppName, id, AsBytes(RecordRow(e))));
   if (seq != e.seq) {
     return Corrupt("the record of talks '" + id + "' has " + std::to_string(seq - 1) +
                    " rows but its head says " + std::to_string(head.count) +
@@ -119,15 +119,7 @@ Result<std::vector<talks::RecordEntry>> TalksService::LoadRecord(const std::stri
   BC_ASSIGN_OR_RETURN(auto rows, client_.store().ListAppLog(kAppName, id));
   std::vector<talks::RecordEntry> out;
   for (const auto& row : rows) {
-    BC_ASSIGN_OR_RETURN(Json j, ParseJson(row.entry, "record entry " + std::to_string(row.seq)));
-    talks::RecordEntry e;
-    e.seq = row.seq;
-    e.time_ms = j.value("time_ms", std::int64_t{0});
-    e.direction = j.value("direction", "");
-    e.peer = j.value("peer", "");
-    e.message = j.value("message", "");
-    e.prev = j.value("prev", "");
-    e.hash = j.value("hash", "");
+    BC_ASSIGN_OR_RETURN(auto e, RecordEntryFromRow(row.seq, row.entry));
     out.push_back(std::move(e));
   }
   return out;
