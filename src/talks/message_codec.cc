@@ -18,7 +18,8 @@ using negotiation::MoveKind;
 constexpr std::size_t kMaxNameSize = 128;
 constexpr std::size_t kMaxIdSize = 64;
 constexpr std::size_t kMemberIdHex = 66;  // 33-byte identity key
-constexpr std::size_t kMaxProfileSize = 32 * 1024;
+constexpr std::size_t kMaxProfileSize = std::size_t{32} * 1024;
+constexpr std::size_t kMaxMessageSize = 2 * kMaxAgendaSize + std::size_t{16} * 1024;
 constexpr std::size_t kMaxPackageIssues = 64;
 
 template <typename E, std::size_t N>
@@ -573,9 +574,8 @@ Bytes EncodeMessage(const Message& m) {
 }
 
 Result<Message> DecodeMessage(ByteView bytes) {
-  if (bytes.size() > 2 * kMaxAgendaSize + 16 * 1024) {
-    return InvalidMessage("talks message larger than " +
-                          std::to_string(2 * kMaxAgendaSize + 16 * 1024) + " bytes");
+  if (bytes.size() > kMaxMessageSize) {
+    return InvalidMessage("talks message larger than " + std::to_string(kMaxMessageSize) + " bytes");
   }
   Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidMessage("talks message is not valid JSON");

@@ -114,7 +114,7 @@ Result<const Member*> TalksState::Sender(const std::string& id) const {
 Status TalksState::CheckNotSuspended() const {
   if (!suspension_) return Status::Ok();
   const Member* by = FindMember(suspension_->by);
-  std::string who = by ? by->name : "a member";
+  std::string who = by != nullptr ? by->name : "a member";
   if (!suspension_->side.empty()) who += " (" + suspension_->side + ")";
   return FailedPrecondition("the talks are suspended by " + who +
                             (suspension_->reason.empty() ? "" : ": " + suspension_->reason) +
@@ -181,7 +181,7 @@ Result<std::vector<Member>> TalksState::Recipients(const Scope& scope) const {
 Status TalksState::CheckInScope(const Message& m, const std::string& sender, bool outgoing) const {
   if (outgoing) return Recipients(m.scope).status();
   BC_ASSIGN_OR_RETURN(const Member* from, Sender(sender));
-  const Member& me = FindMember(self_) ? *FindMember(self_) : *from;
+  const Member& me = FindMember(self_) != nullptr ? *FindMember(self_) : *from;
   bool included = false;
   switch (m.scope.kind) {
     case ScopeKind::kPlenary:
@@ -507,7 +507,7 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
   }
   for (const auto& c : action.conditions) {
     const Member* g = FindMember(c.guarantor);
-    if (g == nullptr && FindMember(self_) && FindMember(self_)->role != Role::kPrincipal) {
+    if (g == nullptr && FindMember(self_) != nullptr && FindMember(self_)->role != Role::kPrincipal) {
       return InvalidArgument("the guarantor of " + Quote(c.text) + " is not a member of the talks");
     }
   }
@@ -560,7 +560,7 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
         if (c.spec.guarantor != actor->id) {
           const Member* g = FindMember(c.spec.guarantor);
           return Status(StatusCode::kPermissionDenied,
-                        "only the guarantor (" + (g ? g->name : std::string("?")) +
+                        "only the guarantor (" + (g != nullptr ? g->name : std::string("?")) +
                             ") confirms condition " + c.id);
         }
         if (c.status != ConditionStatus::kPending) {
@@ -639,7 +639,7 @@ Status TalksState::ApplyMove(const Action& action, const Member& actor, std::uin
         if (it != move_info_.end()) {
           for (const Condition* c : ConditionsOf(it->second.conditions)) {
             const Member* g = FindMember(c->spec.guarantor);
-            const std::string who = g ? g->name : "its guarantor";
+            const std::string who = g != nullptr ? g->name : "its guarantor";
             if (c->status == ConditionStatus::kPending) {
               return FailedPrecondition("condition " + c->id + " (" + c->spec.text +
                                         ") is not yet confirmed by " + who);
@@ -694,7 +694,7 @@ Result<Message> TalksState::Decide(const Submission& submission, std::int64_t ti
   event.scope = Scope{ScopeKind::kPlenary, "", ""};
   event.seq = applied_seq_ + 1;
   event.actor = submission.sender;
-  event.side = actor ? actor->side : "";
+  event.side = actor != nullptr ? actor->side : "";
   event.action = submission.action;
   TalksState trial = *this;
   Status s = actor == nullptr ? Status(StatusCode::kUntrusted, "not a member")

@@ -39,8 +39,8 @@
 namespace backchannel::talks {
 
 inline constexpr int kMessageVersion = 1;
-inline constexpr std::size_t kMaxTextSize = 8 * 1024;
-inline constexpr std::size_t kMaxAgendaSize = 32 * 1024;
+inline constexpr std::size_t kMaxTextSize = std::size_t{8} * 1024;
+inline constexpr std::size_t kMaxAgendaSize = std::size_t{32} * 1024;
 inline constexpr std::size_t kMaxMembers = 64;
 inline constexpr std::size_t kMaxConditions = 8;
 
