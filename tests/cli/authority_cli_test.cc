@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/trust_store.h"
 #include "backchannel/session/keys.h"
+#include "cli/run_cli.h"
 
 namespace backchannel {
 namespace {
@@ -22,21 +22,11 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using RunResult = testing::CliResult;
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 class AuthorityCliTest : public ::testing::Test {
@@ -51,14 +41,8 @@ class AuthorityCliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(tmp_); }
 
-  RunResult Exec(const std::vector<std::string>& args, const std::string& env = "") {
-    std::string cmd = env.empty() ? "" : env + " ";
-    cmd += Quote(BC_BACKCHANNEL_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    cmd += " >" + Quote((tmp_ / "stdout").string()) + " 2>" + Quote((tmp_ / "stderr").string());
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(tmp_ / "stdout"),
-            ReadAll(tmp_ / "stderr")};
+  static RunResult Exec(const std::vector<std::string>& args, const std::string& env = "") {
+    return testing::RunCli(args, {.env = env});
   }
 
   RunResult Init() {

@@ -1,39 +1,28 @@
 // The channel commands end to end: the real `backchannel` program and the
 // real `backchanneld` on loopback; two envoys accredited by two authorities.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "testing/relay_process.h"
+#include "cli/run_cli.h"
 #include "client/temp_dir.h"
+#include "testing/relay_process.h"
 
 namespace {
 
-using backchannel::testing::RelayProcess;
 using backchannel::client::testing::TempDir;
+using backchannel::testing::RelayProcess;
 using Json = nlohmann::json;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-};
+using CliRun = backchannel::testing::CliResult;
 
-// Runs the CLI through the shell with BACKCHANNEL_PASSPHRASE=`pass`.
+// Runs the CLI (`args` in shell syntax) with BACKCHANNEL_PASSPHRASE=`pass`,
+// stderr merged into `out`.
 CliRun Cli(const std::string& pass, const std::string& args) {
-  const std::string cmd = "BACKCHANNEL_PASSPHRASE='" + pass + "' " +
-                          std::string(BC_BACKCHANNEL_BINARY) + " " + args + " 2>&1";
-  CliRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return backchannel::testing::RunCliLine(
+      args, {.env = "BACKCHANNEL_PASSPHRASE=" + backchannel::testing::ShellQuote(pass),
+             .merge_stderr = true});
 }
 
 Json JsonOf(const CliRun& r) {

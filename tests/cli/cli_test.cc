@@ -12,6 +12,8 @@
 #include <regex>
 #include <sstream>
 
+#include "cli/run_cli.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -20,27 +22,11 @@ using Json = nlohmann::json;
 
 const std::string kDomains = "../shared/domains";
 
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using RunResult = backchannel::testing::CliResult;
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
 }
 
 class CliTest : public ::testing::Test {
@@ -52,18 +38,8 @@ class CliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  RunResult Exec(const std::vector<std::string>& args) {
-    std::string cmd = Quote(BC_BACKCHANNEL_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    const fs::path out = dir_ / "stdout";
-    const fs::path err = dir_ / "stderr";
-    cmd += " >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    const int status = std::system(cmd.c_str());
-    RunResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadAll(out);
-    r.err = ReadAll(err);
-    return r;
+  static RunResult Exec(const std::vector<std::string>& args) {
+    return backchannel::testing::RunCli(args);
   }
 
   static std::string D(const std::string& rel) { return kDomains + "/" + rel; }
