@@ -14,9 +14,10 @@
 namespace backchannel::client {
 namespace {
 
-// 1: the tables of issue 3; 2: app_values, app_log, app_log_heads (added to
-// a version 1 store when it is opened).
-constexpr int kSchemaVersion = 2;
+// 1: the tables of issue 3; 2: app_values, app_log, app_log_heads; 3:
+// prekeys.created_ms and prekeys.retired_ms (signed prekey rotation). An
+// older store is upgraded when it is opened.
+constexpr int kSchemaVersion = 3;
 constexpr std::uint8_t kBlobVersion = 1;
 constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
 constexpr std::size_t kKeySize = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
@@ -60,6 +61,13 @@ CREATE TABLE IF NOT EXISTS app_log (
   PRIMARY KEY (app, log, seq));
 CREATE TABLE IF NOT EXISTS app_log_heads (
   app TEXT NOT NULL, log TEXT NOT NULL, last_seq INTEGER NOT NULL, PRIMARY KEY (app, log));
+)sql";
+
+// Schema version 3: when a signed prekey was made and when it was superseded
+// (NULL: unknown, for keys from before version 3; still current).
+constexpr const char* kPreKeyTimesSchema = R"sql(
+ALTER TABLE prekeys ADD COLUMN created_ms INTEGER;
+ALTER TABLE prekeys ADD COLUMN retired_ms INTEGER;
 )sql";
 
 std::int64_t NowMs() {
@@ -274,6 +282,13 @@ Result<sqlite3*> OpenDb(const std::string& path, bool create) {
     return IoError("store " + path + ": " + m);
   }
   sqlite3_busy_timeout(db, 5000);
+  // Deleted content (wiped prekeys, replaced sessions) is overwritten with
+  // zeros in the file instead of lingering in free pages.
+  if (sqlite3_exec(db, "PRAGMA secure_delete=ON", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    std::string m = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return IoError("store " + path + ": " + m);
+  }
   return db;
 }
 
@@ -298,6 +313,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
   BC_RETURN_IF_ERROR(impl->Exec(kSchema));
   BC_RETURN_IF_ERROR(impl->Exec(kAppSchema));
+  BC_RETURN_IF_ERROR(impl->Exec(kPreKeyTimesSchema));
   Bytes salt(crypto_pwhash_SALTBYTES);
   crypto::RandomBytes(salt);
   const bool fast = options.kdf_cost == KdfCost::kInteractive;
@@ -328,7 +344,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
   auto version = impl->GetMeta("schema_version");
   if (!version) return Corrupt(path + " is not a backchannel store");
   BC_ASSIGN_OR_RETURN(std::uint64_t v, FromU64(*version));
-  if (v != 1 && v != kSchemaVersion) {
+  if (v < 1 || v > kSchemaVersion) {
     return Status(StatusCode::kUnsupportedVersion,
                   "store schema version " + std::to_string(v) + " is not supported");
   }
@@ -351,13 +367,16 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
   if (!opened || AsString(opened->view()) != kCheckPlaintext) {
     return Status(StatusCode::kPermissionDenied, "wrong passphrase");
   }
-  if (v == 1) {  // only with the right passphrase: a wrong one changes nothing
+  if (v < kSchemaVersion) {  // only with the right passphrase: a wrong one changes nothing
     BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
-    Status migrated = impl->Exec(kAppSchema);
+    Status migrated = Status::Ok();
+    if (v < 2) migrated = impl->Exec(kAppSchema);
+    if (migrated.ok() && v < 3) migrated = impl->Exec(kPreKeyTimesSchema);
     if (migrated.ok()) migrated = impl->PutMeta("schema_version", U64(kSchemaVersion));
     if (!migrated.ok()) {
       (void)impl->Exec("ROLLBACK");
-      return migrated.WithContext("store: upgrading to schema version 2");
+      return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) +
+                                  " to " + std::to_string(kSchemaVersion));
     }
     BC_RETURN_IF_ERROR(impl->Exec("COMMIT"));
   }
@@ -431,16 +450,58 @@ Status LocalStore::SetOwnCredential(ByteView credential) {
 // ---- prekeys ----
 
 Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key) {
+  return PutSignedPreKey(key, NowMs());
+}
+
+Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key, std::int64_t created_ms) {
   return Transaction([&] {
     const std::string row = "signed/" + std::to_string(key.id);
     Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used) "
-           "VALUES ('signed', ?, ?, ?, ?, 0)");
+           "INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used, "
+           "created_ms, retired_ms) VALUES ('signed', ?, ?, ?, ?, 0, ?, NULL)");
     s.Bind(1, static_cast<std::int64_t>(key.id))
         .BindBlob(2, key.key_pair.public_key)
         .BindBlob(3,
                   impl_->Seal(key.key_pair.private_key.view(), Ad("prekeys", row, "private_key")))
-        .BindBlob(4, key.signature);
+        .BindBlob(4, key.signature)
+        .Bind(5, created_ms);
+    return s.Run();
+  });
+}
+
+Result<std::vector<SignedPreKeyInfo>> LocalStore::ListSignedPreKeys() {
+  Stmt s(impl_->db,
+         "SELECT id, created_ms, retired_ms, used, private_key IS NULL FROM prekeys "
+         "WHERE kind = 'signed' ORDER BY id");
+  std::vector<SignedPreKeyInfo> out;
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    SignedPreKeyInfo k;
+    k.id = static_cast<std::uint32_t>(s.Int(0));
+    if (!s.IsNull(1)) k.created_ms = s.Int(1);
+    if (!s.IsNull(2)) k.retired_ms = s.Int(2);
+    k.wiped = s.Int(3) != 0 || s.Int(4) != 0;
+    out.push_back(k);
+  }
+  return out;
+}
+
+Status LocalStore::RetireSignedPreKey(std::uint32_t id, std::int64_t retired_ms) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET retired_ms = ? WHERE kind = 'signed' AND id = ? AND "
+           "retired_ms IS NULL");
+    s.Bind(1, retired_ms).Bind(2, static_cast<std::int64_t>(id));
+    return s.Run();
+  });
+}
+
+Status LocalStore::WipeSignedPreKey(std::uint32_t id) {
+  return Transaction([&] {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'signed' AND id = ?");
+    s.Bind(1, static_cast<std::int64_t>(id));
     return s.Run();
   });
 }

@@ -412,6 +412,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   // What a version 1 store looks like.
   RawExec(path,
           "DROP TABLE app_values; DROP TABLE app_log; DROP TABLE app_log_heads; "
+          "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
           "UPDATE meta SET v = X'0100000000000000' WHERE k = 'schema_version'");
   EXPECT_EQ(LocalStore::Open(path, Pass("wrong")).error().code(), StatusCode::kPermissionDenied);
   {
@@ -423,8 +424,115 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
-  RawExec(path, "UPDATE meta SET v = X'0300000000000000' WHERE k = 'schema_version'");
+  RawExec(path, "UPDATE meta SET v = X'0400000000000000' WHERE k = 'schema_version'");
   EXPECT_EQ(LocalStore::Open(path, Pass("p")).error().code(), StatusCode::kUnsupportedVersion);
+}
+
+// The schema version stored in the file.
+std::int64_t RawSchemaVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(
+      sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = 'schema_version'", -1, &st, nullptr),
+      SQLITE_OK);
+  std::int64_t v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 8) {
+    const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
+    v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | b[i];
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto id = session::GenerateIdentityKeyPair();
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_TRUE(store.has_value());
+    EXPECT_EQ(RawSchemaVersion(path), 3);
+    ASSERT_TRUE((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)).ok());
+    ASSERT_TRUE((*store)->PutAppValue("talks", "k", B("v")).ok());
+  }
+  // What a version 2 store looks like: no times on prekeys.
+  RawExec(path,
+          "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
+          "UPDATE meta SET v = X'0200000000000000' WHERE k = 'schema_version'");
+  EXPECT_EQ(LocalStore::Open(path, Pass("wrong")).error().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(RawSchemaVersion(path), 2) << "a wrong passphrase changes nothing";
+  {
+    auto store = LocalStore::Open(path, Pass("p"));
+    ASSERT_TRUE(store.has_value()) << store.error();
+    EXPECT_EQ(RawSchemaVersion(path), 3);
+    auto keys = (*store)->ListSignedPreKeys();
+    ASSERT_TRUE(keys.has_value()) << keys.error();
+    ASSERT_EQ(keys->size(), 1U);
+    EXPECT_EQ((*keys)[0].id, 1U);
+    EXPECT_EQ((*keys)[0].created_ms, 0) << "age unknown: rotated at the next receive";
+    EXPECT_EQ((*keys)[0].retired_ms, 0);
+    EXPECT_FALSE((*keys)[0].wiped);
+    EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
+    ASSERT_TRUE((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 2), 1234).ok());
+    ASSERT_TRUE((*store)->RetireSignedPreKey(1, 5678).ok());
+  }
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto keys = (*store)->ListSignedPreKeys();
+  ASSERT_TRUE(keys.has_value());
+  ASSERT_EQ(keys->size(), 2U);
+  EXPECT_EQ((*keys)[0].retired_ms, 5678);
+  EXPECT_EQ((*keys)[1].created_ms, 1234);
+  EXPECT_EQ((*keys)[1].retired_ms, 0);
+}
+
+TEST(LocalStoreTest, WipedSignedPreKeyLosesItsPrivateKeyButKeepsItsId) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto id = session::GenerateIdentityKeyPair();
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_TRUE(store.has_value());
+    LocalStore& s = **store;
+    ASSERT_TRUE(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 1), 100).ok());
+    ASSERT_TRUE(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 2), 200).ok());
+    ASSERT_TRUE(s.RetireSignedPreKey(1, 200).ok());
+    ASSERT_TRUE(s.RetireSignedPreKey(1, 300).ok());  // only the first time counts
+    ASSERT_TRUE(s.WipeSignedPreKey(1).ok());
+    auto prekeys = s.LoadPreKeys();
+    ASSERT_TRUE(prekeys.has_value());
+    EXPECT_EQ(prekeys->FindSignedPreKey(1), nullptr);
+    EXPECT_NE(prekeys->FindSignedPreKey(2), nullptr);
+  }
+  // The raw file: the row is there, its private key is not.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT id, private_key IS NULL, used, retired_ms FROM prekeys "
+                               "WHERE kind = 'signed' ORDER BY id",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(st, 1), 1) << "private key wiped";
+  EXPECT_EQ(sqlite3_column_int(st, 2), 1);
+  EXPECT_EQ(sqlite3_column_int64(st, 3), 200);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 1), 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_TRUE(store.has_value());
+  auto keys = (*store)->ListSignedPreKeys();
+  ASSERT_TRUE(keys.has_value());
+  ASSERT_EQ(keys->size(), 2U);
+  EXPECT_TRUE((*keys)[0].wiped);
+  EXPECT_FALSE((*keys)[1].wiped);
+  EXPECT_EQ((*keys)[1].created_ms, 200);
 }
 
 }  // namespace

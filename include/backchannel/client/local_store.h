@@ -14,8 +14,9 @@
 // Tables: meta, identity, prekeys, contacts, authorities, messages, seen_ids,
 // relay, settings, and for applications above the client (talks) app_values
 // (encrypted key/value) and app_log (encrypted append-only logs). See
-// docs/client.md for the schema. Schema version 2; a version 1 store is
-// migrated (the app tables are added) when opened.
+// docs/client.md for the schema. Schema version 3; an older store is
+// migrated when opened (version 2 added the app tables, version 3 the
+// creation and retirement times of signed prekeys).
 //
 // Every write is one transaction; Transaction() groups several writes into
 // one (savepoints nest), so a received message, the advanced session and the
@@ -104,6 +105,14 @@ struct TrustedAuthority {
   Bytes revocations;  // latest signed revocation list (identity API encoding), may be empty
 };
 
+// A signed prekey's life (the private key itself stays in the store).
+struct SignedPreKeyInfo {
+  std::uint32_t id = 0;
+  std::int64_t created_ms = 0;  // 0: unknown (made before schema version 3)
+  std::int64_t retired_ms = 0;  // 0: still current; else when a newer one replaced it
+  bool wiped = false;           // its private key was erased
+};
+
 // Application names (app tables, "app" payloads): 1..32 characters
 // [a-z0-9_-].
 inline constexpr std::size_t kMaxAppNameSize = 32;
@@ -148,11 +157,20 @@ class LocalStore {
   Status SetOwnCredential(ByteView credential);
 
   // ---- prekeys ----
+  // Stores a signed prekey as current (created now, or at `created_ms`).
   Status PutSignedPreKey(const session::SignedPreKey& key);
+  Status PutSignedPreKey(const session::SignedPreKey& key, std::int64_t created_ms);
+  // Every signed prekey row, wiped ones included, by id.
+  Result<std::vector<SignedPreKeyInfo>> ListSignedPreKeys();
+  // Marks a signed prekey superseded at `retired_ms` (kept until wiped).
+  Status RetireSignedPreKey(std::uint32_t id, std::int64_t retired_ms);
+  // Erases a signed prekey's private key; the row stays (so its id is never
+  // reused) and LoadPreKeys no longer returns it.
+  Status WipeSignedPreKey(std::uint32_t id);
   Status PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys);
   // Marks a one-time prekey used (its private key is wiped from the row).
   Status MarkOneTimePreKeyUsed(std::uint32_t id);
-  // All signed and unused one-time prekeys.
+  // All signed prekeys not wiped and all unused one-time prekeys.
   Result<session::InMemoryPreKeyStore> LoadPreKeys();
   Result<std::uint32_t> NextOneTimePreKeyId();
   Result<std::size_t> CountUnusedOneTimePreKeys();
