@@ -363,7 +363,15 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
           ctx.out.flush();
           return listen->count == 0 || ++seen < listen->count;
         },
-        [&](const Status& refused) { ctx.err << "warning: " << refused.message() << "\n"; });
+        [&](const Status& refused) { ctx.err << "warning: " << refused.message() << "\n"; },
+        [&](const client::ConnectionEvent& e) {
+          if (e.kind == client::ConnectionEvent::Kind::kDropped) {
+            ctx.err << "* lost the relay (" << e.cause.message() << "); reconnecting\n";
+          } else {
+            ctx.err << "* reconnected to the relay\n";
+          }
+          ctx.err.flush();
+        });
     if (!s.ok()) ctx.Fail(s);
   });
 

@@ -20,7 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr auto kB64u = Base64Variant::kUrlSafeNoPadding;
-constexpr std::uint32_t kSignedPreKeyId = 1;
+constexpr std::uint32_t kFirstSignedPreKeyId = 1;
+// settings key: the id of the signed prekey whose bundle the relay has.
+constexpr const char* kUploadedSignedPreKey = "signed_prekey_at_relay";
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -473,23 +475,108 @@ struct Client::Impl {
     return true;
   }
 
+  // The bundle base (no one-time key) with our current signed prekey.
+  Result<session::PreKeyBundle> BundleBase(std::uint32_t signed_id) const {
+    BC_ASSIGN_OR_RETURN(auto prekeys, store().LoadPreKeys());
+    if (prekeys.FindSignedPreKey(signed_id) == nullptr) {
+      return Corrupt("store: the signed prekey is missing");
+    }
+    return prekeys.MakeBundle(identity.key_pair, identity.registration_id, signed_id, std::nullopt);
+  }
+
+  // The current signed prekey: the newest one neither superseded nor wiped.
+  static std::optional<SignedPreKeyInfo> CurrentSignedPreKey(
+      const std::vector<SignedPreKeyInfo>& keys) {
+    for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+      if (!it->wiped && it->retired_ms == 0) return *it;
+    }
+    return std::nullopt;
+  }
+
+  Result<std::uint32_t> CurrentSignedPreKeyId() const {
+    BC_ASSIGN_OR_RETURN(auto keys, store().ListSignedPreKeys());
+    auto current = CurrentSignedPreKey(keys);
+    if (!current) return Corrupt("store: the signed prekey is missing");
+    return current->id;
+  }
+
   Status Replenish(std::int64_t remaining, ReceiveReport* report) {
     if (remaining < 0 || remaining >= c.options_.prekeys_low_water) return Status::Ok();
     const auto count = static_cast<std::uint32_t>(
         std::max<std::int64_t>(1, c.options_.one_time_prekeys - remaining));
     BC_ASSIGN_OR_RETURN(std::uint32_t first, store().NextOneTimePreKeyId());
     auto otks = MakeOneTimePreKeys(first, count);
-    BC_ASSIGN_OR_RETURN(auto prekeys, store().LoadPreKeys());
-    if (prekeys.FindSignedPreKey(kSignedPreKeyId) == nullptr) {
-      return Corrupt("store: the signed prekey is missing");
-    }
-    const auto base = prekeys.MakeBundle(identity.key_pair, identity.registration_id,
-                                         kSignedPreKeyId, std::nullopt);
+    BC_ASSIGN_OR_RETURN(std::uint32_t signed_id, CurrentSignedPreKeyId());
+    BC_ASSIGN_OR_RETURN(auto base, BundleBase(signed_id));
     BC_RETURN_IF_ERROR(store().PutOneTimePreKeys(otks));
     BC_RETURN_IF_ERROR(OwnRelay().PutPreKeys(base, otks, false));
     if (report) report->replenished = true;
     return Status::Ok();
   }
+
+  // Puts the bundle base with signed prekey `id` at the relay (the one-time
+  // prekeys there stay) and remembers that it is there.
+  Status UploadSignedPreKey(std::uint32_t id) {
+    BC_ASSIGN_OR_RETURN(auto base, BundleBase(id));
+    BC_RETURN_IF_ERROR(OwnRelay().PutPreKeys(base, {}, false));
+    return store().PutSetting(kUploadedSignedPreKey, std::to_string(id));
+  }
+
+  // Signed prekey rotation (docs/client.md, "Signed prekey rotation"):
+  //   1. a current key that is not at the relay yet (an upload failed) is
+  //      uploaded first, so no rotation runs ahead of the relay;
+  //   2. when `force` or the current key is older than the maximum age (or
+  //      of unknown age), a new one with the next id is stored as current,
+  //      the old one marked superseded now, and the new one uploaded;
+  //   3. superseded keys whose grace has passed are wiped, except the newest
+  //      superseded one, which stays until the next rotation at least.
+  // Stored first, then uploaded (as for one-time prekeys): the relay never
+  // hands out a key whose private half we lack.
+  Status MaintainSignedPreKey(bool force, ReceiveReport* report) {
+    const std::int64_t now = NowMs();
+    const std::int64_t max_age = c.options_.signed_prekey_max_age.count();
+    const std::int64_t grace = c.options_.signed_prekey_grace.count();
+    BC_ASSIGN_OR_RETURN(auto keys, store().ListSignedPreKeys());
+    auto current = CurrentSignedPreKey(keys);
+    if (!current) return Corrupt("store: the signed prekey is missing");
+    BC_ASSIGN_OR_RETURN(auto at_relay, store().GetSetting(kUploadedSignedPreKey));
+    if (!at_relay || *at_relay != std::to_string(current->id)) {
+      BC_RETURN_IF_ERROR(UploadSignedPreKey(current->id));
+    }
+    if (force || current->created_ms == 0 || now - current->created_ms >= max_age) {
+      const std::uint32_t id = keys.back().id + 1;  // ids are never reused
+      const auto spk = session::GenerateSignedPreKey(identity.key_pair, id);
+      const std::uint32_t old_id = current->id;
+      BC_RETURN_IF_ERROR(store().Transaction([&] {
+        BC_RETURN_IF_ERROR(store().PutSignedPreKey(spk, now));
+        return store().RetireSignedPreKey(old_id, now);
+      }));
+      BC_RETURN_IF_ERROR(UploadSignedPreKey(id));
+      if (report) report->signed_prekey_rotated = true;
+      BC_ASSIGN_OR_RETURN(keys, store().ListSignedPreKeys());
+      current = CurrentSignedPreKey(keys);
+      if (!current) return Corrupt("store: the signed prekey is missing");
+    }
+    std::optional<std::uint32_t> newest_superseded;
+    for (const auto& k : keys) {
+      if (!k.wiped && k.retired_ms != 0) newest_superseded = k.id;
+    }
+    std::int64_t next = current->created_ms + max_age;
+    for (const auto& k : keys) {
+      if (k.wiped || k.retired_ms == 0 || k.id == newest_superseded) continue;
+      if (now - k.retired_ms >= grace) {
+        BC_RETURN_IF_ERROR(store().WipeSignedPreKey(k.id));
+      } else {
+        next = std::min(next, k.retired_ms + grace);
+      }
+    }
+    next_maintenance_ms = next;
+    return Status::Ok();
+  }
+
+  // When MaintainSignedPreKey has something to do next (Listen checks it
+  // for every pushed event).
+  std::int64_t next_maintenance_ms = 0;
 };
 
 Client::Client(std::unique_ptr<LocalStore> store, ClientOptions options)
@@ -535,15 +622,16 @@ Result<std::unique_ptr<Client>> Client::Init(const ClientOptions& options,
   StoredIdentity id{session::GenerateIdentityKeyPair(), session::GenerateRegistrationId(), {}};
   auto otks = MakeOneTimePreKeys(1, options.one_time_prekeys);
   session::InMemoryPreKeyStore mem;
-  mem.AddSigned(session::GenerateSignedPreKey(id.key_pair, kSignedPreKeyId));
-  const session::SignedPreKey& spk = *mem.FindSignedPreKey(kSignedPreKeyId);
+  mem.AddSigned(session::GenerateSignedPreKey(id.key_pair, kFirstSignedPreKeyId));
+  const session::SignedPreKey& spk = *mem.FindSignedPreKey(kFirstSignedPreKeyId);
   auto auth = GenerateMailboxAuthKey();
 
   auto created = RelayClient(endpoint).CreateMailbox(auth.public_key);
   if (!created) return fail(created.error());
   RelayConfig rc{params.relay_address, params.relay_pin, created->mailbox,
                  std::move(auth.secret_key), created->delivery_token};
-  const auto base = mem.MakeBundle(id.key_pair, id.registration_id, kSignedPreKeyId, std::nullopt);
+  const auto base =
+      mem.MakeBundle(id.key_pair, id.registration_id, kFirstSignedPreKeyId, std::nullopt);
   Status up = RelayClient(endpoint, rc.mailbox, rc.auth_key).PutPreKeys(base, otks, true);
   if (!up.ok()) return fail(up);
 
@@ -551,6 +639,7 @@ Result<std::unique_ptr<Client>> Client::Init(const ClientOptions& options,
   Status st = s.Transaction([&] {
     BC_RETURN_IF_ERROR(s.PutIdentity(id));
     BC_RETURN_IF_ERROR(s.PutSignedPreKey(spk));
+    BC_RETURN_IF_ERROR(s.PutSetting(kUploadedSignedPreKey, std::to_string(spk.id)));
     BC_RETURN_IF_ERROR(s.PutOneTimePreKeys(otks));
     return s.PutRelayConfig(rc);
   });
@@ -709,6 +798,9 @@ void Client::SetAppHandler(const std::string& app, AppHandler handler) {
 Result<ReceiveReport> Client::Receive() {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("receiving"));
   ReceiveReport report;
+  // Before the messages: one built on the key being superseded still opens
+  // (the grace), and a long absence does not leave a stale key at the relay.
+  BC_RETURN_IF_ERROR(impl_->MaintainSignedPreKey(false, &report));
   const RelayClient relay = impl_->OwnRelay();
   constexpr int kBatch = 100;
   std::int64_t remaining = -1;
@@ -731,13 +823,29 @@ Result<ReceiveReport> Client::Receive() {
 
 Status Client::Listen(std::chrono::milliseconds duration,
                       const std::function<bool(const StoredMessage&)>& on_message,
-                      const std::function<void(const Status&)>& on_refused) {
+                      const std::function<void(const Status&)>& on_refused,
+                      const ConnectionHandler& on_connection) {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("listening"));
+  BC_RETURN_IF_ERROR(impl_->MaintainSignedPreKey(false, nullptr));
+  // Prekey uploads while listening: the relay being briefly unreachable is
+  // a warning (the next event tries again), anything else ends the listen.
+  auto upload_failed = [&](const Status& s) -> Status {
+    if (s.code() != StatusCode::kUnavailable) return s;
+    if (on_refused) on_refused(s.WithContext("uploading prekeys (will retry)"));
+    return Status::Ok();
+  };
   const RelayClient relay = impl_->OwnRelay();
+  ListenOptions options;
+  options.duration = duration;
+  options.reconnect = options_.listen_reconnect;
+  options.on_connection = on_connection;
   return relay.Listen(
       [&](const PushEvent& event, bool& stop) -> Result<bool> {
+        if (NowMs() >= impl_->next_maintenance_ms) {
+          BC_RETURN_IF_ERROR(upload_failed(impl_->MaintainSignedPreKey(false, nullptr)));
+        }
         if (event.kind == PushEvent::Kind::kPrekeysLow) {
-          BC_RETURN_IF_ERROR(impl_->Replenish(event.one_time_remaining, nullptr));
+          BC_RETURN_IF_ERROR(upload_failed(impl_->Replenish(event.one_time_remaining, nullptr)));
           return false;
         }
         ReceiveReport report;
@@ -750,7 +858,12 @@ Status Client::Listen(std::chrono::milliseconds duration,
         }
         return ack;
       },
-      duration);
+      options);
+}
+
+Status Client::RotateSignedPreKey() {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("rotating the signed prekey"));
+  return impl_->MaintainSignedPreKey(true, nullptr);
 }
 
 Status Client::ResetSession(const std::string& contact_name, const std::string& reason) {

@@ -3,6 +3,7 @@
 #include <openssl/x509.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <utility>
 
 #include "backchannel/common/encoding.h"
@@ -106,8 +108,9 @@ class Connection {
   explicit Connection(const RelayEndpoint& ep)
       : endpoint_(ep), ctx_(ssl::context::tls_client), ws_(ioc_, ctx_) {}
 
-  Status Connect() {
-    deadline_ = Clock::now() + endpoint_.timeout;
+  // Connects, within the endpoint's timeout and never after `not_after`.
+  Status Connect(Clock::time_point not_after = Clock::time_point::max()) {
+    deadline_ = std::min(Clock::now() + endpoint_.timeout, not_after);
     const auto colon = endpoint_.address.rfind(':');
     if (colon == std::string::npos || colon == 0) {
       return InvalidArgument("relay address '" + endpoint_.address + "' is not host:port");
@@ -514,39 +517,128 @@ Result<std::string> RelayClient::RotateToken() const {
   return JsonString(j, "delivery_token");
 }
 
-Status RelayClient::Listen(const PushHandler& handler, std::chrono::milliseconds duration) const {
-  BC_REQUIRE_AUTH();
-  crypto::EnsureInitialized();
-  const std::string target = "/v1/mailboxes/" + mailbox_ + "/ws";
-  const auto h = Sign(*auth_secret_key_, "GET", target, {});
-  Connection conn(endpoint_);
-  BC_RETURN_IF_ERROR(conn.Connect());
-  BC_RETURN_IF_ERROR(conn.WsHandshake(
+namespace {
+
+// How one WebSocket connection of a listener ended.
+struct ListenEnd {
+  enum class Kind {
+    kDone,     // the handler stopped or the listening time is over
+    kDropped,  // the transport failed (kUnavailable): worth a retry
+    kFatal,    // anything else: the handler's error, the pin, a 4xx, a bad frame
+  };
+  Kind kind = Kind::kDone;
+  Status status;
+};
+
+ListenEnd Fatal(Status s) { return {ListenEnd::Kind::kFatal, std::move(s)}; }
+ListenEnd Transport(Status s) {
+  const auto kind =
+      s.code() == StatusCode::kUnavailable ? ListenEnd::Kind::kDropped : ListenEnd::Kind::kFatal;
+  return {kind, std::move(s)};
+}
+
+// One connection: connect (not after `connect_by`), upgrade, call
+// `on_connected`, then read frames until `deadline`.
+ListenEnd ListenOnce(const RelayEndpoint& endpoint, const SecretBytes& auth_key,
+                     const std::string& target, const PushHandler& handler,
+                     Clock::time_point deadline, Clock::time_point connect_by,
+                     const std::function<void()>& on_connected) {
+  const auto h = Sign(auth_key, "GET", target, {});
+  Connection conn(endpoint);
+  if (Status s = conn.Connect(connect_by); !s.ok()) return Transport(std::move(s));
+  Status up = conn.WsHandshake(
       target,
-      {{"X-BC-Timestamp", h.timestamp}, {"X-BC-Nonce", h.nonce}, {"X-BC-Signature", h.signature}}));
-  conn.set_deadline(duration.count() > 0 ? Clock::now() + duration
-                                         : Clock::now() + std::chrono::hours(24 * 365));
+      {{"X-BC-Timestamp", h.timestamp}, {"X-BC-Nonce", h.nonce}, {"X-BC-Signature", h.signature}});
+  if (!up.ok()) return Transport(std::move(up));
+  on_connected();
+  conn.set_deadline(deadline);
   for (;;) {
-    BC_ASSIGN_OR_RETURN(auto frame, conn.WsRead());
-    if (!frame) return Status::Ok();  // the listening time is over
-    BC_ASSIGN_OR_RETURN(Json j, ParseJson(*frame));
-    const std::string type = j.value("type", "");
+    auto frame = conn.WsRead();
+    if (!frame) return Transport(frame.error());
+    if (!*frame) return {};  // the listening time is over
+    auto j = ParseJson(**frame);
+    if (!j) return Fatal(j.error());
+    const std::string type = j->value("type", "");
     PushEvent event;
     if (type == "message") {
       event.kind = PushEvent::Kind::kMessage;
-      BC_ASSIGN_OR_RETURN(event.message, ParseRelayMessage(j));
+      auto m = ParseRelayMessage(*j);
+      if (!m) return Fatal(m.error());
+      event.message = std::move(*m);
     } else if (type == "prekeys_low") {
       event.kind = PushEvent::Kind::kPrekeysLow;
-      event.one_time_remaining = JsonInt(j, "one_time_remaining", 0);
+      event.one_time_remaining = JsonInt(*j, "one_time_remaining", 0);
     } else {
       continue;  // a type this client does not know: ignore
     }
     bool stop = false;
-    BC_ASSIGN_OR_RETURN(bool ack, handler(event, stop));
-    if (ack && event.kind == PushEvent::Kind::kMessage) {
-      BC_RETURN_IF_ERROR(conn.WsWrite(Json{{"type", "ack"}, {"id", event.message.id}}.dump()));
+    auto ack = handler(event, stop);
+    if (!ack) return Fatal(ack.error());
+    if (*ack && event.kind == PushEvent::Kind::kMessage) {
+      Status w = conn.WsWrite(Json{{"type", "ack"}, {"id", event.message.id}}.dump());
+      if (!w.ok()) return Transport(std::move(w));
     }
-    if (stop) return Status::Ok();
+    if (stop) return {};
+  }
+}
+
+// The delay before the reconnection attempt that follows `failures` failed
+// ones: initial * 2^failures, at most max, drawn from [delay/2, delay].
+std::chrono::milliseconds Backoff(const ReconnectPolicy& policy, int failures) {
+  constexpr std::int64_t kCeiling = 3600 * 1000;  // keeps the draw within 32 bits
+  const std::int64_t cap = std::clamp<std::int64_t>(policy.max_backoff.count(), 1, kCeiling);
+  std::int64_t delay = std::clamp<std::int64_t>(policy.initial_backoff.count(), 1, cap);
+  for (int i = 0; i < failures && delay < cap; ++i) delay = std::min(delay * 2, cap);
+  const std::int64_t half = delay / 2;
+  return std::chrono::milliseconds(
+      half + randombytes_uniform(static_cast<std::uint32_t>(delay - half + 1)));
+}
+
+}  // namespace
+
+Status RelayClient::Listen(const PushHandler& handler, const ListenOptions& options) const {
+  BC_REQUIRE_AUTH();
+  crypto::EnsureInitialized();
+  const std::string target = "/v1/mailboxes/" + mailbox_ + "/ws";
+  const auto start = Clock::now();
+  const auto deadline = options.duration.count() > 0 ? start + options.duration
+                                                     : start + std::chrono::hours(24 * 365);
+  int reconnections = 0;
+  int failures = 0;
+  bool ever_connected = false;
+  for (;;) {
+    bool connected = false;
+    auto on_connected = [&] {
+      connected = true;
+      failures = 0;
+      if (ever_connected) {
+        ++reconnections;
+        if (options.on_connection) {
+          options.on_connection({ConnectionEvent::Kind::kReconnected, Status::Ok(), reconnections});
+        }
+      }
+      ever_connected = true;
+    };
+    // The first connection keeps the endpoint's own timeout, so that an
+    // unreachable relay is reported as such; later ones end with the
+    // listening time.
+    const auto connect_by = ever_connected ? deadline : Clock::time_point::max();
+    ListenEnd end = ListenOnce(endpoint_, *auth_secret_key_, target, handler, deadline, connect_by,
+                               on_connected);
+    if (end.kind == ListenEnd::Kind::kDone) return Status::Ok();
+    if (end.kind == ListenEnd::Kind::kFatal || !ever_connected) return end.status;
+    if (Clock::now() >= deadline) return Status::Ok();
+    if (!options.reconnect.enabled) return end.status;
+    if (connected && options.on_connection) {
+      options.on_connection({ConnectionEvent::Kind::kDropped, end.status, reconnections});
+    }
+    const auto delay = Backoff(options.reconnect, failures++);
+    const auto left = deadline - Clock::now();
+    if (left <= delay) {
+      std::this_thread::sleep_for(left);
+      return Status::Ok();
+    }
+    std::this_thread::sleep_for(delay);
   }
 }
 

@@ -1,9 +1,12 @@
 // The channel commands end to end: the real `backchannel` program and the
 // real `backchanneld` on loopback; two envoys accredited by two authorities.
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "cli/run_cli.h"
 #include "client/temp_dir.h"
@@ -127,6 +130,47 @@ TEST_F(ChannelCliTest, ExitCodes) {
                                  " --pin " + std::string(64, '0') + " --kdf interactive");
   EXPECT_EQ(bad_pin.code, 1);
   EXPECT_NE(bad_pin.out.find("does not match the pin"), std::string::npos) << bad_pin.out;
+}
+
+TEST_F(ChannelCliTest, ListenReconnectsAfterARelayRestart) {
+  Envoy("alice", "United States");
+  const std::string iran_key = Envoy("bob", "Iran");
+  ASSERT_EQ(Cli("pw-alice", "trust add " + iran_key + " --label Iran " + Home("alice")).code, 0);
+  CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
+  ASSERT_EQ(invite.code, 0) << invite.out;
+  const std::string code = JsonOf(invite)["code"];
+  ASSERT_EQ(Cli("pw-bob", "accept " + code + " " + Home("bob")).code, 0);
+  ASSERT_EQ(Cli("pw-alice", "inbox " + Home("alice")).code, 0);
+  ASSERT_EQ(Cli("pw-bob", "inbox " + Home("bob")).code, 0);
+
+  ASSERT_EQ(Cli("pw-bob", "send alice 'before the restart' " + Home("bob")).code, 0);
+  backchannel::testing::CliResult listen;
+  std::thread listener([&] {
+    listen = backchannel::testing::RunCliLine("listen --for 20 --count 2 " + Home("alice"),
+                                              {.env = "BACKCHANNEL_PASSPHRASE=pw-alice"});
+  });
+  // Connected once the first message was pushed and acknowledged.
+  bool connected = false;
+  for (int i = 0; i < 100 && !connected; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CliRun st = Cli("pw-alice", "status --json " + Home("alice"));
+    connected = st.code == 0 && JsonOf(st).value("queued", -1) == 0;
+  }
+  EXPECT_TRUE(connected);
+  const std::string port = std::to_string(relay_->port());
+  relay_->Signal(SIGKILL);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto restarted = RelayProcess::Start(
+      BC_BACKCHANNELD_BINARY, {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
+  ASSERT_TRUE(restarted.has_value()) << restarted.status();
+  relay_ = std::move(*restarted);
+  ASSERT_EQ(Cli("pw-bob", "send alice 'after the restart' " + Home("bob")).code, 0);
+  listener.join();
+
+  EXPECT_EQ(listen.code, 0) << listen.out << listen.err;
+  EXPECT_NE(listen.out.find("bob: before the restart"), std::string::npos) << listen.out;
+  EXPECT_NE(listen.out.find("bob: after the restart"), std::string::npos) << listen.out;
+  EXPECT_NE(listen.err.find("* reconnected to the relay"), std::string::npos) << listen.err;
 }
 
 }  // namespace

@@ -1,8 +1,14 @@
 // End to end over real sockets: the real backchanneld (port 0, temp dir) and
 // client homes accredited by different authorities.
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
@@ -485,6 +491,264 @@ TEST_F(ChannelE2eTest, HandlersCannotSend) {
   EXPECT_EQ(from_handler.code(), StatusCode::kFailedPrecondition) << from_handler;
   // After Receive returns, sending works.
   ASSERT_TRUE(alice->SendApp("bob", "talks", AsBytes("answer")).ok());
+}
+
+// ---- Listen across a relay restart ----
+
+// Polls `pred` every 20 ms for at most `limit`.
+template <typename Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
+
+TEST_F(ChannelE2eTest, ListenReconnectsAfterTheRelayIsKilledAndRestarted) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  const std::string port = std::to_string(relay_->port());
+
+  std::mutex mu;
+  std::vector<std::string> seen;
+  std::vector<ConnectionEvent> events;
+  bool killed = false;
+  std::condition_variable cv;
+  Status listened = Internal("not run");
+  const auto started = std::chrono::steady_clock::now();
+  std::thread listener([&] {
+    listened = alice->Listen(
+        std::chrono::seconds(10),
+        [&](const StoredMessage& m) {
+          std::unique_lock<std::mutex> lock(mu);
+          seen.push_back(m.body);
+          cv.notify_all();
+          // Hold the first message until the relay is dead, so that its ack
+          // is lost and the relay pushes it again after the restart.
+          if (m.body == "before the kill") cv.wait(lock, [&] { return killed; });
+          return m.body != "after the restart";
+        },
+        nullptr,
+        [&](const ConnectionEvent& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          events.push_back(e);
+        });
+  });
+  auto count = [&](const std::string& body) {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::count(seen.begin(), seen.end(), body);
+  };
+
+  // Durable at the relay (201) before the kill; Alice has stored it but not
+  // acknowledged it when the relay dies.
+  ASSERT_TRUE(bob->Send("alice", "before the kill").ok());
+  EXPECT_TRUE(WaitFor([&] { return count("before the kill") == 1; }, std::chrono::seconds(5)));
+  EXPECT_EQ(relay_->Signal(SIGKILL), 128 + SIGKILL);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    killed = true;
+  }
+  cv.notify_all();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto restarted = RelayProcess::Start(
+      BC_BACKCHANNELD_BINARY, {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
+  ASSERT_TRUE(restarted.has_value()) << restarted.status();
+  relay_ = std::move(*restarted);
+  ASSERT_TRUE(bob->Send("alice", "after the restart").ok());
+  listener.join();
+
+  ASSERT_TRUE(listened.ok()) << listened;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(9))
+      << "the listen ended when the callback stopped it, not at its time limit";
+  EXPECT_EQ(count("before the kill"), 1);
+  EXPECT_EQ(count("after the restart"), 1);
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"),
+            (std::vector<std::string>{"before the kill", "after the restart"}));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_GE(events.size(), 2U);
+    EXPECT_EQ(events.front().kind, ConnectionEvent::Kind::kDropped);
+    EXPECT_EQ(events.front().cause.code(), StatusCode::kUnavailable) << events.front().cause;
+    EXPECT_EQ(events.back().kind, ConnectionEvent::Kind::kReconnected);
+    EXPECT_EQ(events.back().reconnections, 1);
+  }
+  // The copy pushed again after the restart was dropped by its id and
+  // acknowledged: nothing is left queued.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto st = alice->GetStatus();
+        return st.has_value() && st->relay_status.ok() && st->mailbox_status.queued == 0;
+      },
+      std::chrono::seconds(3)));
+}
+
+// Kills the relay under a listening Alice (once Bob's ping shows her
+// connected) and starts another on the same port with `data_dir`; returns
+// how Alice's Listen (20 s) ended and how long it took.
+std::pair<Status, std::chrono::steady_clock::duration> ListenThroughSwap(
+    Client& alice, Client& bob, std::unique_ptr<RelayProcess>& relay, const std::string& data_dir) {
+  const std::string port = std::to_string(relay->port());
+  std::atomic<bool> pinged{false};
+  std::atomic<bool> dropped{false};
+  Status listened = Internal("not run");
+  const auto started = std::chrono::steady_clock::now();
+  std::thread listener([&] {
+    listened = alice.Listen(
+        std::chrono::seconds(20),
+        [&](const StoredMessage&) {
+          pinged = true;
+          return true;
+        },
+        nullptr,
+        [&](const ConnectionEvent& e) {
+          if (e.kind == ConnectionEvent::Kind::kDropped) dropped = true;
+        });
+  });
+  EXPECT_TRUE(bob.Send("alice", "ping").ok());
+  EXPECT_TRUE(WaitFor([&] { return pinged.load(); }, std::chrono::seconds(10)));
+  relay->Signal(SIGKILL);
+  auto other = RelayProcess::Start(BC_BACKCHANNELD_BINARY,
+                                   {"--listen", "127.0.0.1:" + port, "--data", data_dir});
+  EXPECT_TRUE(other.has_value()) << other.status();
+  if (other) relay = std::move(*other);
+  listener.join();
+  EXPECT_TRUE(dropped);
+  return {listened, std::chrono::steady_clock::now() - started};
+}
+
+TEST_F(ChannelE2eTest, ListenDoesNotRetryARefusedUpgradeOrAnotherCertificate) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  namespace fs = std::filesystem;
+  // Same certificate (so the pin matches), empty database: the relay no
+  // longer knows Alice's mailbox and refuses the upgrade with 404.
+  TempDir amnesiac;
+  for (const char* f : {"relay-cert.pem", "relay-key.pem"}) {
+    fs::copy_file(relay_dir_.File(f), amnesiac.File(f));
+  }
+  auto [refused, t1] = ListenThroughSwap(*alice, *bob, relay_, amnesiac.path());
+  EXPECT_EQ(refused.code(), StatusCode::kNotFound) << refused;
+  EXPECT_LT(t1, std::chrono::seconds(10)) << "a 4xx is not retried until the time is over";
+
+  // Another certificate: the pin no longer matches. (Alice first listens
+  // to the relay she knows again.)
+  const std::string port = std::to_string(relay_->port());
+  relay_->Signal(SIGKILL);
+  auto back = RelayProcess::Start(BC_BACKCHANNELD_BINARY,
+                                  {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
+  ASSERT_TRUE(back.has_value()) << back.status();
+  relay_ = std::move(*back);
+  TempDir stranger;
+  auto [untrusted, t2] = ListenThroughSwap(*alice, *bob, relay_, stranger.path());
+  EXPECT_EQ(untrusted.code(), StatusCode::kUntrusted) << untrusted;
+  EXPECT_LT(t2, std::chrono::seconds(10)) << "a wrong pin is not retried";
+}
+
+// ---- Signed prekey rotation ----
+
+TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  auto dave = Valid("dave", *iran_, 2);
+  ASSERT_TRUE(alice && bob && dave);
+  ASSERT_TRUE(alice->TrustAuthority(iran_->public_key(), "Iran").ok());
+  auto rc = alice->store().GetRelayConfig();
+  ASSERT_TRUE(rc.has_value());
+  const RelayClient fetcher({rc->address, rc->pin, std::chrono::milliseconds(5000)});
+  auto bundle_id = [&]() -> std::uint32_t {
+    auto b = fetcher.FetchBundle(rc->mailbox, rc->delivery_token);
+    EXPECT_TRUE(b.has_value()) << b.error();
+    return b ? b->signed_pre_key_id : 0;
+  };
+  auto reopen = [&](std::chrono::milliseconds max_age, std::chrono::milliseconds grace) {
+    alice.reset();
+    ClientOptions o = Options("alice");
+    o.signed_prekey_max_age = max_age;
+    o.signed_prekey_grace = grace;
+    auto c = Client::Open(o, Pass("pw-alice"));
+    EXPECT_TRUE(c.has_value()) << c.error();
+    if (c) alice = std::move(*c);
+  };
+  auto signed_keys = [&] {
+    auto keys = alice->store().ListSignedPreKeys();
+    EXPECT_TRUE(keys.has_value()) << keys.error();
+    return keys.has_value() ? *keys : std::vector<SignedPreKeyInfo>{};
+  };
+  EXPECT_EQ(bundle_id(), 1U);
+
+  // Bob fetches the bundle with signed prekey 1 and sends his hello on it.
+  auto name = bob->AcceptInvitation(Invite(*alice));
+  ASSERT_TRUE(name.has_value()) << name.error();
+
+  // Alice's key is due (maximum age 0): Receive rotates first, then opens
+  // Bob's hello, built on the key it just superseded.
+  reopen(std::chrono::milliseconds(0), std::chrono::hours(1));
+  auto r = Recv(*alice);
+  EXPECT_TRUE(r.signed_prekey_rotated);
+  EXPECT_TRUE(r.refused.empty()) << r.refused[0];
+  auto bob_contact = alice->store().GetContact("bob");
+  ASSERT_TRUE(bob_contact.has_value()) << bob_contact.error();
+  EXPECT_FALSE(bob_contact->credential.empty());
+  EXPECT_EQ(bundle_id(), 2U) << "the relay hands out the new signed prekey";
+  auto keys = signed_keys();
+  ASSERT_EQ(keys.size(), 2U);
+  EXPECT_NE(keys[0].retired_ms, 0);
+  EXPECT_FALSE(keys[0].wiped) << "kept through its grace";
+  EXPECT_EQ(keys[1].retired_ms, 0);
+  // The session opened on the old key goes on.
+  Recv(*bob);
+  ASSERT_TRUE(bob->Send("alice", "on the old key's session").ok());
+  reopen(std::chrono::hours(1), std::chrono::hours(1));
+  r = Recv(*alice);
+  EXPECT_FALSE(r.signed_prekey_rotated);
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"),
+            std::vector<std::string>{"on the old key's session"});
+
+  // Dave fetches the bundle with signed prekey 2 and sends his hello; before
+  // Alice reads it, two rotations with a grace of 1 ms: key 1, then key 2
+  // are wiped (key 3, the newest superseded one, stays).
+  ASSERT_TRUE(dave->AcceptInvitation(Invite(*alice)).has_value());
+  reopen(std::chrono::hours(1), std::chrono::milliseconds(1));
+  ASSERT_TRUE(alice->RotateSignedPreKey().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(alice->RotateSignedPreKey().ok());
+  EXPECT_EQ(bundle_id(), 4U);
+  keys = signed_keys();
+  ASSERT_EQ(keys.size(), 4U);
+  EXPECT_TRUE(keys[0].wiped);
+  EXPECT_TRUE(keys[1].wiped);
+  EXPECT_FALSE(keys[2].wiped);
+  EXPECT_FALSE(keys[3].wiped);
+  auto prekeys = alice->store().LoadPreKeys();
+  ASSERT_TRUE(prekeys.has_value());
+  EXPECT_EQ(prekeys->FindSignedPreKey(2), nullptr);
+  EXPECT_NE(prekeys->FindSignedPreKey(3), nullptr);
+
+  // Dave's hello, built on the wiped key, is refused with kInvalidKeyId and
+  // changes nothing.
+  auto contacts_before = alice->Contacts();
+  auto messages_before = alice->Messages();
+  auto one_time_before = alice->store().CountUnusedOneTimePreKeys();
+  ASSERT_TRUE(contacts_before && messages_before && one_time_before);
+  r = Recv(*alice);
+  ASSERT_EQ(r.refused.size(), 1U);
+  EXPECT_EQ(r.refused[0].code(), StatusCode::kInvalidKeyId) << r.refused[0];
+  EXPECT_TRUE(r.stored.empty());
+  EXPECT_EQ(alice->Contacts()->size(), contacts_before->size());
+  EXPECT_EQ(alice->Messages()->size(), messages_before->size());
+  EXPECT_EQ(*alice->store().CountUnusedOneTimePreKeys(), *one_time_before);
+  auto after = signed_keys();
+  ASSERT_EQ(after.size(), keys.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].wiped, keys[i].wiped);
+    EXPECT_EQ(after[i].retired_ms, keys[i].retired_ms);
+  }
 }
 
 }  // namespace

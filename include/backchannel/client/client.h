@@ -6,6 +6,9 @@
 //
 //   init ──► identity, registration id, signed prekey, 100 one-time prekeys,
 //            a mailbox at the relay, prekeys uploaded
+//   rotate ─► (Receive, Listen) a signed prekey older than its maximum age is
+//            replaced by a new one (next id), uploaded; the superseded one
+//            keeps its private key through a grace period, then is wiped
 //   invite ─► invitation code (relay, pin, our mailbox + token, identity,
 //            our authority)
 //   accept ─► pin the inviter's authority, fetch its bundle, X3DH, send a
@@ -71,6 +74,15 @@ struct ClientOptions {
   std::chrono::milliseconds relay_timeout{10000};
   std::uint32_t one_time_prekeys = 100;  // uploaded at init and per replenishment
   std::uint32_t prekeys_low_water = 20;  // replenish below this many at the relay
+  // Signed prekey rotation (docs/client.md): when the current signed prekey
+  // is this old, Receive and Listen make a new one and upload it. A
+  // superseded one keeps its private key for `signed_prekey_grace` after it
+  // was superseded (and the newest superseded one always stays), so
+  // messages built on a bundle fetched before the rotation still open.
+  std::chrono::milliseconds signed_prekey_max_age{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds signed_prekey_grace{std::chrono::hours(24 * 14)};
+  // How Listen reconnects after its WebSocket drops.
+  ReconnectPolicy listen_reconnect;
 };
 
 // An app message as its handler sees it.
@@ -92,11 +104,12 @@ struct InitParams {
 
 // What one receive pass did.
 struct ReceiveReport {
-  std::vector<StoredMessage> stored;  // new messages and system lines, in order
-  int duplicates = 0;                 // dropped (already seen)
-  std::vector<Status> refused;        // messages refused, each with why
-  int app_messages = 0;               // app messages accepted by their handler
-  bool replenished = false;           // one-time prekeys were uploaded
+  std::vector<StoredMessage> stored;   // new messages and system lines, in order
+  int duplicates = 0;                  // dropped (already seen)
+  std::vector<Status> refused;         // messages refused, each with why
+  int app_messages = 0;                // app messages accepted by their handler
+  bool replenished = false;            // one-time prekeys were uploaded
+  bool signed_prekey_rotated = false;  // a new signed prekey was made and uploaded
 };
 
 struct ClientStatus {
@@ -153,13 +166,23 @@ class Client {
   // Registers the handler for `app`'s messages, replacing any earlier one;
   // an empty handler unregisters.
   void SetAppHandler(const std::string& app, AppHandler handler);
-  // Fetches everything queued at the relay and processes it.
+  // Rotates the signed prekey when it is due, then fetches everything
+  // queued at the relay and processes it.
   Result<ReceiveReport> Receive();
   // Processes pushed messages for `duration` (zero: until `on_message`
-  // returns false), calling `on_message` for each stored line.
+  // returns false), calling `on_message` for each stored line and
+  // `on_refused` for each refusal. A dropped connection is retried under
+  // `ClientOptions::listen_reconnect` (RelayClient::Listen says which errors
+  // end it instead); `on_connection` hears of each drop and reconnection.
+  // Messages pushed again after a reconnection are dropped by their id.
   Status Listen(std::chrono::milliseconds duration,
                 const std::function<bool(const StoredMessage&)>& on_message,
-                const std::function<void(const Status&)>& on_refused = nullptr);
+                const std::function<void(const Status&)>& on_refused = nullptr,
+                const ConnectionHandler& on_connection = nullptr);
+  // Makes a new signed prekey now, whatever the age of the current one, and
+  // uploads it (Receive and Listen do this when it is due); superseded keys
+  // past their grace are wiped.
+  Status RotateSignedPreKey();
   // Starts a new session with `contact` and tells them (a "reset" payload).
   Status ResetSession(const std::string& contact, const std::string& reason);
 

@@ -7,9 +7,9 @@
 // signed with the mailbox's Ed25519 auth key as the API describes
 // ("BC-REQ-1" canonical string, millisecond timestamp, 16-byte nonce).
 //
-// Calls are synchronous, one TLS connection per call, each bounded by the
-// endpoint's timeout (kUnavailable on expiry or when the relay is
-// unreachable). A relay error becomes a Status carrying the relay's code and
+// Calls are synchronous, one TLS connection per call (Listen: one at a time,
+// reconnecting after a drop), each bounded by the endpoint's timeout (kUnavailable on expiry or
+// when the relay is unreachable). A relay error becomes a Status carrying the relay's code and
 // message: "relay: bad_token: ..." with kPermissionDenied (401/403),
 // kNotFound (404), kInvalidArgument (400, 413), kResourceExhausted (429,
 // 507), kUnavailable (408, 5xx).
@@ -80,6 +80,33 @@ struct PushEvent {
 // Returns whether to acknowledge (kMessage) and, via `stop`, whether to end.
 using PushHandler = std::function<Result<bool>(const PushEvent& event, bool& stop)>;
 
+// What a listener does when its WebSocket drops after it was established
+// (relay restart, network blip): it connects again after a delay that starts
+// at `initial_backoff`, doubles after each failed attempt up to
+// `max_backoff`, and is drawn at random (libsodium) from [delay/2, delay] so
+// that many clients do not come back in step. The delay starts over once a
+// connection is established.
+struct ReconnectPolicy {
+  bool enabled = true;
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{5000};
+};
+
+// A change of a listener's connection, reported to the caller.
+struct ConnectionEvent {
+  enum class Kind { kDropped, kReconnected };
+  Kind kind = Kind::kDropped;
+  Status cause;           // kDropped: why the connection ended (kUnavailable)
+  int reconnections = 0;  // kReconnected: how many so far in this Listen call
+};
+using ConnectionHandler = std::function<void(const ConnectionEvent&)>;
+
+struct ListenOptions {
+  std::chrono::milliseconds duration{0};  // zero: until the handler stops
+  ReconnectPolicy reconnect;
+  ConnectionHandler on_connection;  // may be empty
+};
+
 class RelayClient {
  public:
   explicit RelayClient(RelayEndpoint endpoint);
@@ -110,9 +137,23 @@ class RelayClient {
 
   // GET /v1/mailboxes/{mb}/ws (signed upgrade): calls `handler` for every
   // pushed event and sends an ack when it returns true. Returns OK when the
-  // handler sets `stop` or `duration` passes (zero: no limit), the handler's
-  // error, or the connection's.
-  Status Listen(const PushHandler& handler, std::chrono::milliseconds duration) const;
+  // handler sets `stop` or `options.duration` passes (zero: no limit), or
+  // else the error that ended it:
+  //   - the handler's error, at once;
+  //   - the first connection's error (the relay was never reached);
+  //   - after a drop, only errors that a retry cannot fix end the call: a
+  //     certificate that does not match the pin (kUntrusted), a refused
+  //     upgrade (4xx: kPermissionDenied, kNotFound, ...), a malformed frame.
+  //     kUnavailable (connection lost or refused, timeout, 5xx, close frame)
+  //     is retried under `options.reconnect` until the duration is over.
+  // On reconnection the relay pushes again everything not yet acknowledged
+  // (docs/relay-api.md): the handler must drop what it has already seen.
+  Status Listen(const PushHandler& handler, const ListenOptions& options) const;
+  Status Listen(const PushHandler& handler, std::chrono::milliseconds duration) const {
+    ListenOptions options;
+    options.duration = duration;
+    return Listen(handler, options);
+  }
 
   const RelayEndpoint& endpoint() const { return endpoint_; }
 
