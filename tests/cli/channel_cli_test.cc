@@ -77,7 +77,7 @@ class ChannelCliTest : public ::testing::Test {
 TEST_F(ChannelCliTest, TwoEnvoysTalkThroughTheRelay) {
   Envoy("alice", "United States");
   const std::string iran_key = Envoy("bob", "Iran");
-  ASSERT_EQ(Cli("pw-alice", "trust add " + iran_key + " --label Iran " + Home("alice")).code, 0);
+  ASSERT_EQ(Cli("pw-alice", "trust add --label Iran " + Home("alice") + " -- " + iran_key).code, 0);
 
   CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
   ASSERT_EQ(invite.code, 0) << invite.out;
@@ -135,7 +135,7 @@ TEST_F(ChannelCliTest, ExitCodes) {
 TEST_F(ChannelCliTest, ListenReconnectsAfterARelayRestart) {
   Envoy("alice", "United States");
   const std::string iran_key = Envoy("bob", "Iran");
-  ASSERT_EQ(Cli("pw-alice", "trust add " + iran_key + " --label Iran " + Home("alice")).code, 0);
+  ASSERT_EQ(Cli("pw-alice", "trust add --label Iran " + Home("alice") + " -- " + iran_key).code, 0);
   CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
   ASSERT_EQ(invite.code, 0) << invite.out;
   const std::string code = JsonOf(invite)["code"];
