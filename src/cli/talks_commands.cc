@@ -85,8 +85,6 @@ std::string_view Trim(std::string_view s) {
 // "issue=option, issue=option" (',' or ';' between pairs).
 Result<talks::PackageSpec> ParsePackage(const std::string& text) {
   talks::PackageSpec out;
-  std::string item;
-  std::stringstream in(text);
   std::vector<std::string> parts;
   std::string cur;
   for (char ch : text) {
