@@ -79,8 +79,11 @@ Relay& GetRelay(bool durable) {
   }
   ServerOptions o;
   o.data_dir = r.dir.string();
-  o.rate_per_second = 1e9;
-  o.rate_burst = 1e9;
+  o.rate = {1e9, 1e9};
+  o.address_rate = {1e9, 1e9};
+  o.address_mailbox_rate = {1e9, 1e9};
+  o.max_connections_per_address = 1 << 20;
+  o.router.bundle_rate = {1e9, 1e9};
   o.max_connections = 8192;  // BM_Load at 1,000 clients holds 2,000 (+ leftovers closing)
   r.server = std::make_unique<Server>(*r.store, o);
   if (!r.server->Start().ok()) std::abort();

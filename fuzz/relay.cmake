@@ -1,7 +1,9 @@
-# Fuzz targets for the relay's decoders: HTTP requests through Beast's parser
-# into the Router (on a ":memory:" SQLite store) and WebSocket client frames.
-if(TARGET backchannel::relay AND TARGET backchannel::relay_store)
-  bc_add_fuzzer(NAME relay_http_request SRCS relay_http_request.cc
-    DEPS backchannel::relay backchannel::relay_store Boost::headers)
-  bc_add_fuzzer(NAME relay_ws_frame SRCS relay_ws_frame.cc DEPS backchannel::relay)
-endif()
+# Fuzz targets for the relay's decoders: the HTTP read path (Beast's parser
+# with the relay's limits and header checks) into the Router on a ":memory:"
+# SQLite store, the WebSocket session's frame handling (Beast's websocket
+# stream with the relay's settings), and the ack decoder.
+bc_add_fuzzer(NAME relay_http_request SRCS relay_http_request.cc
+  DEPS backchannel::relay backchannel::relay_store Boost::headers)
+bc_add_fuzzer(NAME relay_ws_session SRCS relay_ws_session.cc
+  DEPS backchannel::relay Boost::headers Threads::Threads)
+bc_add_fuzzer(NAME relay_ws_frame SRCS relay_ws_frame.cc DEPS backchannel::relay)

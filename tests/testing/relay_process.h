@@ -34,6 +34,7 @@ class RelayProcess {
   std::uint16_t port() const { return port_; }
   const std::string& address() const { return address_; }  // "HOST:PORT"
   const std::string& pin() const { return pin_; }          // 64 hex digits
+  pid_t pid() const { return pid_; }
   // Sends `sig` and waits for the exit; the exit status (or 128 + signal).
   int Signal(int sig);
 

@@ -26,6 +26,8 @@ class Metrics {
   std::atomic<std::uint64_t> delivered{0};
   std::atomic<std::uint64_t> acked{0};
   std::atomic<std::uint64_t> expired{0};
+  // Exceptions caught by the I/O threads' last-resort handler (each a bug).
+  std::atomic<std::uint64_t> internal_errors{0};
 
   void Reject(std::string_view reason);
   std::uint64_t Rejected(std::string_view reason) const;

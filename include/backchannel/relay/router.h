@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "backchannel/common/result.h"
+#include "backchannel/relay/limits.h"
 #include "backchannel/relay/metrics.h"
 #include "backchannel/relay/store.h"
 
@@ -49,12 +51,23 @@ struct HttpResponse {
 };
 
 struct RouterOptions {
-  std::size_t max_envelope = 65536;   // 413 too_large above this
-  std::size_t max_json_body = 65536;  // 413 too_large above this
-  std::size_t max_queue = 10000;      // 507 mailbox_full at this many
+  std::size_t max_envelope = 65536;               // 413 too_large above this
+  std::size_t max_json_body = 65536;              // 413 too_large above this
+  std::size_t max_queue = 10000;                  // 507 mailbox_full at this many
+  std::uint64_t max_mailbox_bytes = 64ULL << 20;  // 507 mailbox_full beyond
+  std::uint64_t max_total_bytes = 8ULL << 30;     // 507 storage_full beyond
   std::int64_t timestamp_window_ms = 300'000;
   std::size_t prekeys_low_below = 10;  // "prekeys_low" when fewer remain
   std::size_t max_list_limit = 1000;
+  // Bundle fetches (each takes a one-time prekey) per mailbox, whoever asks:
+  // a holder of the delivery token cannot drain the prekeys at once
+  // (429 `rate_limited`). At most `max_tracked_mailboxes` are tracked.
+  RateLimit bundle_rate{0.2, 20};
+  std::size_t max_tracked_mailboxes = 65'536;
+  // GET /metrics needs "Authorization: Bearer <metrics_token>"; with no
+  // token configured /metrics does not exist (404): the counters tell when
+  // messages come and go.
+  std::string metrics_token;
 };
 
 // Milliseconds since the Unix epoch; replaceable in tests.
@@ -67,10 +80,15 @@ using MessageListener = std::function<void(const MailboxId& mailbox, const Store
 // "prekeys_low" threshold).
 using PreKeysLowListener = std::function<void(const MailboxId& mailbox, std::size_t remaining)>;
 
+class KeyedBuckets;
+
 class Router {
  public:
   // `store` and `metrics` must outlive the Router.
   Router(Store& store, Metrics& metrics, RouterOptions options = {}, Clock clock = SystemClockMs);
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   // Set before the first Handle(); not synchronized.
   void set_message_listener(MessageListener l) { on_message_ = std::move(l); }
@@ -80,6 +98,8 @@ class Router {
 
   // True when `request` targets the WebSocket endpoint (GET .../ws).
   static bool IsWebSocketTarget(const HttpRequest& request);
+  // True when `request` creates a mailbox (POST /v1/mailboxes).
+  static bool IsCreateMailbox(const HttpRequest& request);
   // Authenticates a WebSocket upgrade request (signed, like any other);
   // the mailbox on success, the refusal to send otherwise.
   std::variant<MailboxId, HttpResponse> AuthorizeWebSocket(const HttpRequest& request);
@@ -91,6 +111,9 @@ class Router {
   Result<std::size_t> OneTimeRemaining(const MailboxId& mailbox);
   // Deletes messages older than `ttl_ms`; returns how many.
   Result<std::size_t> Expire(std::int64_t ttl_ms);
+  // Deletes mailboxes whose owner has signed nothing for `idle_ms`, with
+  // their data; returns how many.
+  Result<std::size_t> DeleteIdleMailboxes(std::int64_t idle_ms);
 
   const RouterOptions& options() const { return options_; }
   Metrics& metrics() { return metrics_; }
@@ -110,6 +133,7 @@ class Router {
   HttpResponse ListMessages(const HttpRequest& r, const MailboxRecord& mb, std::string_view query);
   HttpResponse DeleteMessage(const HttpRequest& r, const MailboxRecord& mb, std::string_view id);
   HttpResponse GetStatus(const HttpRequest& r, const MailboxRecord& mb);
+  HttpResponse DeleteMailbox(const HttpRequest& r, const MailboxRecord& mb);
 
   // nullopt when `r` is correctly signed by `mb`'s key (timestamp in window);
   // the refusal otherwise. Records nothing.
@@ -119,6 +143,7 @@ class Router {
   std::optional<HttpResponse> CommitNonce(const HttpRequest& r, const MailboxRecord& mb);
   std::optional<HttpResponse> CheckDeliveryToken(const HttpRequest& r, const MailboxRecord& mb);
   HttpResponse StoreError(const Status& s);
+  HttpResponse GetMetrics(const HttpRequest& r);
 
   // Runs `f` (a store call) and records its latency.
   template <typename F>
@@ -130,6 +155,7 @@ class Router {
   Clock clock_;
   MessageListener on_message_;
   PreKeysLowListener on_prekeys_low_;
+  std::unique_ptr<KeyedBuckets> bundle_fetches_;
 };
 
 // Decoding of WebSocket client frames, i.e. acks (docs/relay-api.md,

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "backchannel/common/result.h"
+#include "backchannel/relay/limits.h"
 #include "backchannel/relay/router.h"
 #include "backchannel/relay/store.h"
 
@@ -35,6 +36,10 @@ struct ServerOptions {
   int threads = 2;
   RouterOptions router;
   std::int64_t ttl_ms = 30LL * 24 * 3600 * 1000;
+  // A mailbox whose owner has signed no request for this long is deleted
+  // with its data (a side may be offline for months: the default is 400
+  // days). Checked with the TTL.
+  std::int64_t mailbox_idle_days = 400;
   // Beyond this many open connections a new one gets 503
   // `too_many_connections` (after its TLS handshake and request) and is
   // closed; while 64 such refusals are pending, at once.
@@ -46,8 +51,30 @@ struct ServerOptions {
   // StopGracefully (and SIGTERM/SIGINT): how long requests in flight and
   // WebSocket close handshakes may take before the io threads stop.
   std::chrono::milliseconds stop_grace{2'000};
-  double rate_per_second = 50;  // per connection, token bucket
-  double rate_burst = 100;
+  // Requests per connection (429 `rate_limited` beyond).
+  RateLimit rate{50, 100};
+
+  // Hostile peers (docs/relay.md, "Limits"; docs/threat_model.md).
+  // The most bytes of one request header; 431 `header_too_large` beyond.
+  std::size_t header_limit = 16 * 1024;
+  // Time for the TLS handshake (and the WebSocket upgrade's).
+  std::chrono::milliseconds handshake_timeout{5'000};
+  // Per address group (an IPv4 address or an IPv6 /64): open connections
+  // (503 `too_many_connections_from_address`), requests and mailbox
+  // creations (429 `rate_limited`). Generous enough for a ministry behind
+  // one NAT. The table is in memory only, never logged, and holds at most
+  // `max_tracked_addresses` groups whose limits are in use.
+  std::size_t max_connections_per_address = 256;
+  RateLimit address_rate{200, 400};
+  RateLimit address_mailbox_rate{1, 60};
+  std::size_t max_tracked_addresses = 65'536;
+  // WebSockets: the most open at once on one mailbox (429
+  // `too_many_websockets`); the idle time after which a peer that answered
+  // no ping is dropped (pings go out at half of it); the rate of client
+  // frames read (a faster peer is read more slowly, not refused).
+  std::size_t max_websockets_per_mailbox = 4;
+  std::chrono::milliseconds ws_idle_timeout{60'000};
+  RateLimit ws_frame_rate{200, 512};
 };
 
 class Server {

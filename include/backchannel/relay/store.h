@@ -47,6 +47,23 @@ struct MailboxRecord {
   AuthKey auth_key{};
   TokenHash delivery_token_hash{};
   std::int64_t created_ms = 0;
+  // When the owner last signed a request, as coarse as the caller made it
+  // (the Router keeps days); created_ms until then.
+  std::int64_t seen_ms = 0;
+};
+
+// What AppendMessage may fill: messages and envelope bytes in the mailbox,
+// and envelope bytes in the whole store.
+struct QueueLimits {
+  std::size_t max_messages = 10'000;
+  std::uint64_t max_mailbox_bytes = 64ULL << 20;
+  std::uint64_t max_total_bytes = 8ULL << 30;
+};
+
+// Mailboxes deleted for idleness and the messages that went with them.
+struct IdleDeletion {
+  std::size_t mailboxes = 0;
+  std::size_t messages = 0;
 };
 
 struct StoredMessage {
@@ -69,8 +86,15 @@ class Store {
   Store(Store&&) = delete;
   Store& operator=(Store&&) = delete;
 
-  // kAlreadyExists when the id is taken.
+  // kAlreadyExists when the id is taken. seen_ms starts at mailbox.seen_ms.
   virtual Status CreateMailbox(const MailboxRecord& mailbox) = 0;
+  // Deletes the mailbox with its prekeys, messages and nonces.
+  virtual Status DeleteMailbox(const MailboxId& id) = 0;
+  // Sets the mailbox's seen_ms (the owner signed a request at `seen_ms`).
+  virtual Status TouchMailbox(const MailboxId& id, std::int64_t seen_ms) = 0;
+  // Deletes every mailbox whose seen_ms is before `cutoff_ms`, with its
+  // data.
+  virtual Result<IdleDeletion> DeleteIdleMailboxes(std::int64_t cutoff_ms) = 0;
   virtual Result<MailboxRecord> GetMailbox(const MailboxId& id) = 0;
   virtual Status SetDeliveryToken(const MailboxId& id, const TokenHash& hash) = 0;
 
@@ -89,10 +113,13 @@ class Store {
   virtual Result<std::size_t> CountOneTimePreKeys(const MailboxId& id) = 0;
 
   // Appends a message; durable when OK. kResourceExhausted when the mailbox
-  // already holds `max_queue` messages; kAlreadyExists when the mailbox holds
-  // a message with the same id. Either refusal changes nothing.
+  // already holds `limits.max_messages` messages or the envelope would take
+  // its bytes past `limits.max_mailbox_bytes`; kUnavailable when it would
+  // take the whole store past `limits.max_total_bytes`; kAlreadyExists when
+  // the mailbox holds a message with the same id. Every refusal changes
+  // nothing.
   virtual Status AppendMessage(const MailboxId& id, const StoredMessage& message,
-                               std::size_t max_queue) = 0;
+                               const QueueLimits& limits) = 0;
   // Oldest first (in the order they were appended), at most `limit`.
   virtual Result<std::vector<StoredMessage>> ListMessages(const MailboxId& id,
                                                           std::size_t limit) = 0;
@@ -112,6 +139,11 @@ class Store {
   // transaction.
   virtual Status RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
                              std::int64_t forget_before_ms) = 0;
+
+  // Erases deleted data from wherever the database still keeps a copy
+  // (SQLite: a WAL checkpoint that truncates the log; with secure_delete on,
+  // deleted rows are zeroed in the database file itself).
+  virtual Status Compact() = 0;
 };
 
 struct SqliteStoreOptions {

@@ -3,15 +3,68 @@
 // Prints exactly one line to stdout once it listens:
 //   listening HOST:PORT cert-sha256 <64 hex>
 // and runs until SIGINT or SIGTERM (graceful: see Server::StopGracefully).
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "backchannel/relay/server.h"
 #include "backchannel/relay/store.h"
+
+namespace {
+
+// Descriptors the relay needs besides its connections: the store's files,
+// the listening socket, refusals in progress (at most 64), stdio.
+constexpr rlim_t kSpareDescriptors = 128;
+
+// Raises the soft RLIMIT_NOFILE to what `max_connections` needs, or says why
+// it cannot (systemd's default soft limit, 1,024, equals the default
+// --max-connections: without this, accept would fail under load).
+bool EnsureDescriptors(std::size_t max_connections) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;  // nothing to check against
+  const rlim_t need = rlim_t(max_connections) + kSpareDescriptors;
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur >= need) return true;
+  if (lim.rlim_cur == RLIM_INFINITY) return true;
+  if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < need) {
+    std::cerr << "backchanneld: --max-connections " << max_connections << " needs " << need
+              << " file descriptors, but the hard limit (RLIMIT_NOFILE) is " << lim.rlim_max
+              << "; raise it (ulimit -Hn, or LimitNOFILE= in the systemd unit) or lower "
+                 "--max-connections\n";
+    return false;
+  }
+  lim.rlim_cur = need;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    std::cerr << "backchanneld: cannot raise the file descriptor limit to " << need << '\n';
+    return false;
+  }
+  return true;
+}
+
+// The token for GET /metrics, from the first line of `path`.
+bool ReadMetricsToken(const std::string& path, std::string& token) {
+  std::ifstream in(path);
+  if (!in || !std::getline(in, token)) {
+    std::cerr << "backchanneld: cannot read the metrics token from " << path << '\n';
+    return false;
+  }
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.size() < 16) {
+    std::cerr << "backchanneld: the metrics token in " << path
+              << " is shorter than 16 characters\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using backchannel::relay::ServerOptions;
@@ -44,10 +97,67 @@ int main(int argc, char** argv) {
                  "seconds requests in flight get after SIGTERM/SIGINT before the relay exits")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 600.0));
+  std::size_t per_address = o.max_connections_per_address;
+  app.add_option("--max-connections-per-address", per_address,
+                 "most open connections from one IPv4 address or IPv6 /64")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-mailbox-bytes", o.router.max_mailbox_bytes,
+                 "most bytes of queued envelopes per mailbox (507 beyond)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-total-bytes", o.router.max_total_bytes,
+                 "most bytes of queued envelopes in the whole relay (507 beyond)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  double mailboxes_per_minute = o.address_mailbox_rate.burst;
+  app.add_option("--mailbox-creations", mailboxes_per_minute,
+                 "mailboxes one address may create per minute (also the burst)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  double address_requests = o.address_rate.per_second;
+  app.add_option("--address-requests", address_requests,
+                 "requests per second from one address, all connections together (burst: twice "
+                 "that)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  app.add_option("--max-websockets-per-mailbox", o.max_websockets_per_mailbox,
+                 "most WebSockets open at once on one mailbox")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  double ws_idle_s = 60;
+  app.add_option("--ws-idle-timeout", ws_idle_s,
+                 "seconds after which a WebSocket peer that answered no ping is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  double handshake_s = 5;
+  app.add_option("--handshake-timeout", handshake_s, "seconds for a TLS handshake")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 600.0));
+  std::int64_t idle_days = o.mailbox_idle_days;
+  app.add_option("--mailbox-idle-days", idle_days,
+                 "delete a mailbox whose owner has not signed a request for this many days")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
+  std::string metrics_token_file;
+  app.add_option("--metrics-token-file", metrics_token_file,
+                 "file whose first line is the bearer token GET /metrics needs (no file: no "
+                 "/metrics)");
   app.add_option("--threads", o.threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
+  o.max_connections_per_address = per_address;
+  o.address_mailbox_rate = {mailboxes_per_minute / 60, mailboxes_per_minute};
+  o.address_rate = {address_requests, 2 * address_requests};
+  o.ws_idle_timeout = std::chrono::milliseconds(std::llround(ws_idle_s * 1000));
+  o.handshake_timeout = std::chrono::milliseconds(std::llround(handshake_s * 1000));
+  o.mailbox_idle_days = idle_days;
+  if (!metrics_token_file.empty() &&
+      !ReadMetricsToken(metrics_token_file, o.router.metrics_token)) {
+    return 2;
+  }
+  if (!EnsureDescriptors(o.max_connections)) return 1;
   o.ttl_ms = ttl_s * 1000;
   o.request_timeout = std::chrono::milliseconds(std::llround(request_timeout_s * 1000));
   o.stop_grace = std::chrono::milliseconds(std::llround(stop_grace_s * 1000));
@@ -67,8 +177,21 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The data directory and everything in it are the relay's alone: 0700 and
+  // 0600 (files made before this version are tightened too).
+  ::umask(077);
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir, ec);
+  namespace fs = std::filesystem;
+  fs::permissions(o.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  for (const char* name :
+       {"relay.db", "relay.db-wal", "relay.db-shm", "relay-key.pem", "relay-cert.pem"}) {
+    const fs::path f = fs::path(o.data_dir) / name;
+    if (fs::exists(f, ec)) {
+      fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                      ec);
+    }
+  }
   auto store = backchannel::relay::OpenSqliteStore(o.data_dir + "/relay.db");
   if (!store.ok()) {
     std::cerr << "backchanneld: " << store.error() << '\n';

@@ -43,6 +43,8 @@ std::string Metrics::Render() const {
   counter("bc_messages_delivered_total", "Messages pushed over WebSocket.", delivered.load());
   counter("bc_messages_acked_total", "Messages acknowledged and deleted.", acked.load());
   counter("bc_messages_expired_total", "Messages deleted by the TTL.", expired.load());
+  counter("bc_internal_errors_total", "Exceptions caught by the I/O threads' last-resort handler.",
+          internal_errors.load());
   std::lock_guard<std::mutex> lock(mu_);
   o << "# HELP bc_requests_rejected_total Refused requests by reason.\n"
        "# TYPE bc_requests_rejected_total counter\n";

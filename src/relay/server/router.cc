@@ -10,6 +10,7 @@
 
 #include "backchannel/common/encoding.h"
 #include "backchannel/relay/auth.h"
+#include "relay/server/rate_limit.h"
 
 namespace backchannel::relay {
 namespace {
@@ -64,6 +65,13 @@ TokenHash HashToken(ByteView token) {
   return h;
 }
 
+constexpr std::int64_t kMinuteMs = 60'000;
+constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
+
+// Times the relay keeps are coarse: what it stores tells an attacker who
+// reads the database little about when anyone was active.
+std::int64_t Floor(std::int64_t ms, std::int64_t unit) { return ms - ((ms % unit) + unit) % unit; }
+
 bool ParseDecimal(std::string_view s, std::int64_t& out) {
   if (s.empty() || s.size() > 18) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -94,9 +102,16 @@ Result<std::array<std::uint8_t, 16>> IdFromString(std::string_view text) {
 }
 
 Router::Router(Store& store, Metrics& metrics, RouterOptions options, Clock clock)
-    : store_(store), metrics_(metrics), options_(options), clock_(std::move(clock)) {
+    : store_(store),
+      metrics_(metrics),
+      options_(std::move(options)),
+      clock_(std::move(clock)),
+      bundle_fetches_(
+          std::make_unique<KeyedBuckets>(options_.bundle_rate, options_.max_tracked_mailboxes)) {
   if (sodium_init() < 0) std::abort();
 }
+
+Router::~Router() = default;
 
 template <typename F>
 auto Router::Timed(F&& f) -> decltype(f()) {
@@ -118,9 +133,32 @@ HttpResponse Router::StoreError(const Status& s) {
       return Error(404, "no_mailbox", "no such mailbox");
     case StatusCode::kResourceExhausted:
       return Error(507, "mailbox_full", "the mailbox queue is full");
+    case StatusCode::kUnavailable:
+      return Error(507, "storage_full", "the relay's storage is full; try again later");
     default:
       return Error(500, "internal", "storage error");
   }
+}
+
+bool Router::IsCreateMailbox(const HttpRequest& request) {
+  const std::string_view t = request.target;
+  return request.method == "POST" && t.substr(0, t.find('?')) == "/v1/mailboxes";
+}
+
+HttpResponse Router::GetMetrics(const HttpRequest& r) {
+  if (options_.metrics_token.empty()) return Error(404, "not_found", "no such endpoint");
+  constexpr std::string_view kBearer = "Bearer ";
+  auto auth = r.Header("Authorization");
+  // Compared as SHA-256 digests, in constant time, so neither the token's
+  // bytes nor its length leak through timing.
+  const std::string_view given =
+      auth && auth->substr(0, kBearer.size()) == kBearer ? auth->substr(kBearer.size()) : "";
+  const TokenHash want = HashToken(AsBytes(options_.metrics_token));
+  const TokenHash got = HashToken(AsBytes(given));
+  if (sodium_memcmp(want.data(), got.data(), want.size()) != 0) {
+    return Error(401, "bad_token", "GET /metrics needs Authorization: Bearer <metrics token>");
+  }
+  return {200, "text/plain; version=0.0.4", metrics_.Render()};
 }
 
 bool Router::IsWebSocketTarget(const HttpRequest& request) {
@@ -148,7 +186,7 @@ HttpResponse Router::Handle(const HttpRequest& r) {
   }
   if (path == "/metrics") {
     if (m != "GET") return method_not_allowed();
-    return {200, "text/plain; version=0.0.4", metrics_.Render()};
+    return GetMetrics(r);
   }
   if (parts.size() < 2 || parts[0] != "v1" || parts[1] != "mailboxes") {
     return Error(404, "not_found", "no such endpoint");
@@ -156,6 +194,14 @@ HttpResponse Router::Handle(const HttpRequest& r) {
   if (parts.size() == 2) {
     if (m != "POST") return method_not_allowed();
     return CreateMailbox(r);
+  }
+  if (parts.size() == 3) {  // /v1/mailboxes/{mb}
+    if (m != "DELETE") return method_not_allowed();
+    auto mb_id = FixedFromB64u<16>(parts[2]);
+    if (!mb_id) return Error(400, "bad_request", "malformed mailbox id");
+    auto mb = Timed([&] { return store_.GetMailbox(*mb_id); });
+    if (!mb.ok()) return StoreError(mb.error());
+    return DeleteMailbox(r, *mb);
   }
   // /v1/mailboxes/{mb}/{what}[/{id}]
   if (parts.size() < 4 || parts.size() > 5) return Error(404, "not_found", "no such endpoint");
@@ -218,14 +264,25 @@ std::optional<HttpResponse> Router::CheckSignature(const HttpRequest& r, const M
 
 std::optional<HttpResponse> Router::CommitNonce(const HttpRequest& r, const MailboxRecord& mb) {
   auto nonce = FixedFromB64u<kNonceBytes>(*r.Header(kNonceHeader));
+  std::int64_t ts_ms = 0;
+  (void)ParseDecimal(*r.Header(kTimestampHeader), ts_ms);  // checked by CheckSignature
   const std::int64_t now = clock_();
-  Status s = Timed([&] {
-    return store_.RecordNonce(mb.id, *nonce, now, now - 2 * options_.timestamp_window_ms);
-  });
+  // A nonce is kept under its request's timestamp and forgotten once that
+  // timestamp is outside the window: from then on a replay is refused as
+  // stale, so keeping the nonce longer would only keep metadata.
+  Status s = Timed(
+      [&] { return store_.RecordNonce(mb.id, *nonce, ts_ms, now - options_.timestamp_window_ms); });
   if (s.code() == StatusCode::kAlreadyExists) {
     return Error(401, "replayed_nonce", "nonce already used");
   }
   if (!s.ok()) return StoreError(s);
+  // The owner is active: the mailbox is not idle. Kept to the day, and
+  // written at most once a day.
+  const std::int64_t today = Floor(now, kDayMs);
+  if (mb.seen_ms < today) {
+    Status t = Timed([&] { return store_.TouchMailbox(mb.id, today); });
+    if (!t.ok()) return StoreError(t);
+  }
   return std::nullopt;
 }
 
@@ -258,7 +315,8 @@ HttpResponse Router::CreateMailbox(const HttpRequest& r) {
   std::array<std::uint8_t, kTokenBytes> token{};
   randombytes_buf(token.data(), token.size());
   rec.delivery_token_hash = HashToken(token);
-  rec.created_ms = clock_();
+  rec.created_ms = Floor(clock_(), kDayMs);
+  rec.seen_ms = rec.created_ms;
   Status s = Timed([&] { return store_.CreateMailbox(rec); });
   if (s.code() == StatusCode::kAlreadyExists) return Error(409, "exists", "mailbox id taken");
   if (!s.ok()) return StoreError(s);
@@ -319,6 +377,9 @@ HttpResponse Router::PutPreKeys(const HttpRequest& r, const MailboxRecord& mb) {
 
 HttpResponse Router::GetBundle(const HttpRequest& r, const MailboxRecord& mb) {
   if (auto refusal = CheckDeliveryToken(r, mb)) return *refusal;
+  if (!bundle_fetches_->Take(mb.id, clock_())) {
+    return Error(429, "rate_limited", "too many bundle fetches for this mailbox; try again later");
+  }
   auto base = Timed([&] { return store_.GetBundleBase(mb.id); });
   if (!base.ok()) {
     if (base.error().code() == StatusCode::kNotFound) {
@@ -345,9 +406,11 @@ HttpResponse Router::PostMessage(const HttpRequest& r, const MailboxRecord& mb) 
   if (r.body.empty()) return Error(400, "bad_request", "empty envelope");
   StoredMessage msg;
   randombytes_buf(msg.id.data(), msg.id.size());
-  msg.received_ms = clock_();
+  msg.received_ms = Floor(clock_(), kMinuteMs);
   msg.envelope = ToBytes(r.body);
-  Status s = Timed([&] { return store_.AppendMessage(mb.id, msg, options_.max_queue); });
+  const QueueLimits limits{options_.max_queue, options_.max_mailbox_bytes,
+                           options_.max_total_bytes};
+  Status s = Timed([&] { return store_.AppendMessage(mb.id, msg, limits); });
   if (!s.ok()) return StoreError(s);
   ++metrics_.accepted;
   ++metrics_.queued;
@@ -402,6 +465,16 @@ HttpResponse Router::GetStatus(const HttpRequest& r, const MailboxRecord& mb) {
                                 {"prekeys_low", *remaining < options_.prekeys_low_below}});
 }
 
+HttpResponse Router::DeleteMailbox(const HttpRequest& r, const MailboxRecord& mb) {
+  if (auto refusal = CheckSignature(r, mb)) return *refusal;
+  if (auto refusal = CommitNonce(r, mb)) return *refusal;
+  auto queued = Timed([&] { return store_.CountMessages(mb.id); });
+  Status s = Timed([&] { return store_.DeleteMailbox(mb.id); });
+  if (!s.ok()) return StoreError(s);
+  if (queued.ok()) metrics_.queued -= std::int64_t(*queued);
+  return Empty(204);
+}
+
 std::variant<MailboxId, HttpResponse> Router::AuthorizeWebSocket(const HttpRequest& r) {
   if (!IsWebSocketTarget(r)) return Error(404, "not_found", "no such endpoint");
   if (r.method != "GET") return Error(405, "method_not_allowed", "method not allowed");
@@ -439,6 +512,13 @@ Result<std::size_t> Router::Expire(std::int64_t ttl_ms) {
     metrics_.queued -= std::int64_t(*n);
   }
   return n;
+}
+
+Result<std::size_t> Router::DeleteIdleMailboxes(std::int64_t idle_ms) {
+  auto d = Timed([&] { return store_.DeleteIdleMailboxes(clock_() - idle_ms); });
+  if (!d.ok()) return d.error();
+  metrics_.queued -= std::int64_t(d->messages);
+  return d->mailboxes;
 }
 
 Result<WsClientMessage> DecodeWsClientMessage(std::string_view text) {

@@ -12,6 +12,7 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -27,8 +28,11 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "relay/server/http_checks.h"
+#include "relay/server/rate_limit.h"
 #include "tls_cert.h"
 
 namespace backchannel::relay {
@@ -59,24 +63,48 @@ Status ToStatus(const error_code& ec, std::string_view context) {
   return IoError(std::string(context) + ": " + ec.message());
 }
 
-// Per-connection token bucket: `rate` tokens per second, at most `burst`.
-class TokenBucket {
+// Milliseconds on the steady clock (the time base of the rate limits).
+std::int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The largest WebSocket message a client may send (acks are < 100 bytes).
+constexpr std::size_t kMaxClientFrame = 4096;
+
+// What the relay holds for a connection's address group: its place in the
+// per-address connection count and (for a counted connection) one in the
+// global gauge. Released by the destructor on every way out of the
+// connection's coroutine, exceptions included.
+class ConnectionSlot {
  public:
-  TokenBucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst) {}
-  bool Take() {
-    const auto now = std::chrono::steady_clock::now();
-    tokens_ =
-        std::min(burst_, tokens_ + rate_ * std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
+  ConnectionSlot(ConnectionCounter* per_address, LimitKey group, std::atomic<std::int64_t>* gauge)
+      : per_address_(per_address), group_(group), gauge_(gauge) {}
+  ConnectionSlot(ConnectionSlot&& o) noexcept
+      : per_address_(std::exchange(o.per_address_, nullptr)),
+        group_(o.group_),
+        gauge_(std::exchange(o.gauge_, nullptr)) {}
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (per_address_ != nullptr) per_address_->Close(group_);
+    if (gauge_ != nullptr) --*gauge_;
   }
+  const LimitKey& group() const { return group_; }
 
  private:
-  double rate_, burst_, tokens_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  ConnectionCounter* per_address_;
+  LimitKey group_;
+  std::atomic<std::int64_t>* gauge_;
 };
+
+LimitKey GroupOf(const tcp::endpoint& ep) {
+  const auto a = ep.address();
+  if (a.is_v4()) return AddressGroupV4(a.to_v4().to_bytes());
+  return AddressGroup(a.to_v6().to_bytes());
+}
 
 // Runs `f` (which may block on the store: an fsync per commit) on the store
 // pool, so that the io threads keep serving other connections and concurrent
@@ -100,9 +128,17 @@ class WsSession;
 // mailbox -> sessions subscribed to it. Thread safe (one mutex).
 class Registry {
  public:
-  void Add(const MailboxId& mb, const std::shared_ptr<WsSession>& s) {
+  // Registers `s` unless `mb` already has `max` live sessions.
+  bool TryAdd(const MailboxId& mb, const std::shared_ptr<WsSession>& s, std::size_t max) {
     std::lock_guard<std::mutex> l(mu_);
-    subs_[mb].push_back(s);
+    auto& list = subs_[mb];
+    std::erase_if(list, [](const std::weak_ptr<WsSession>& w) { return w.expired(); });
+    if (list.size() >= max) {
+      if (list.empty()) subs_.erase(mb);
+      return false;
+    }
+    list.push_back(s);
+    return true;
   }
   void Remove(const MailboxId& mb, const WsSession* s) {
     std::lock_guard<std::mutex> l(mu_);
@@ -135,13 +171,17 @@ class Registry {
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(TlsStream stream, Router& router, net::thread_pool& pool, Registry& registry,
-            const MailboxId& mb)
+            const MailboxId& mb, const ServerOptions& options)
       : ws_(std::move(stream)),
         wake_(ws_.get_executor()),
         router_(router),
         pool_(pool),
         registry_(registry),
-        mailbox_(mb) {}
+        mailbox_(mb),
+        options_(options) {}
+
+  // The connection under the WebSocket (before the upgrade is accepted).
+  TlsStream& tls() { return ws_.next_layer(); }
 
   // From any thread.
   void Deliver(const StoredMessage& m) {
@@ -161,16 +201,27 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     wake_.cancel();
   }
 
+  // The session is registered already (Registry::TryAdd); Run unregisters
+  // it on every way out.
   net::awaitable<void> Run(http::request<http::string_body> upgrade) {
+    struct Unregister {
+      WsSession* s;
+      ~Unregister() { s->registry_.Remove(s->mailbox_, s); }
+    } unregister{this};
     error_code ec;
     auto tok = net::redirect_error(net::use_awaitable, ec);
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.read_message_max(64 * 1024);
+    // Pings after half the idle time; a peer that answers nothing within
+    // it is dropped, so a dead connection does not hold its slot.
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = options_.handshake_timeout;
+    timeouts.idle_timeout = options_.ws_idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(kMaxClientFrame);
     co_await ws_.async_accept(upgrade, tok);
     if (ec) co_return LogError("websocket accept", ec);
     auto self = shared_from_this();
-    registry_.Add(mailbox_, self);
     // Queued messages first; a message posted meanwhile may arrive both ways
     // and is pushed once (pushed_).
     co_await PushQueuedPage();
@@ -179,13 +230,23 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       Push(EncodeWsPreKeysLow(*remaining), false);
     }
     net::co_spawn(ws_.get_executor(), Writer(self), net::detached);
-    beast::flat_buffer buf;
+    beast::flat_buffer buf(kMaxClientFrame + 1024);
+    // Frames (acks) beyond the rate are not refused but read later: the
+    // peer's flood waits in its own socket buffers, not in the relay.
+    TokenBucket frames(options_.ws_frame_rate, SteadyMs());
+    net::steady_timer pace(ws_.get_executor());
     for (;;) {
       co_await ws_.async_read(buf, tok);
       if (ec) {
         LogError("websocket read", ec);
         break;
       }
+      if (const std::int64_t wait = frames.WaitMs(SteadyMs()); wait > 0) {
+        pace.expires_after(std::chrono::milliseconds(wait));
+        co_await pace.async_wait(tok);
+        if (ec) break;
+      }
+      (void)frames.Take(SteadyMs());
       const std::string text = beast::buffers_to_string(buf.data());
       buf.consume(buf.size());
       auto msg = DecodeWsClientMessage(text);
@@ -204,7 +265,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     }
     closed_ = true;
     wake_.cancel();
-    registry_.Remove(mailbox_, this);
   }
 
  private:
@@ -264,6 +324,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   net::thread_pool& pool_;
   Registry& registry_;
   MailboxId mailbox_;
+  const ServerOptions& options_;
   struct Frame {
     enum Kind { kMessage, kOther, kClose };
     std::string text;
@@ -300,12 +361,23 @@ class Server::Impl {
   static constexpr std::int64_t kMaxRefusing = 64;
   // Time a refused connection gets for its TLS handshake and request.
   static constexpr std::chrono::seconds kRefuseTimeout{2};
+  // accept() failing (descriptors exhausted): wait this long, doubling.
+  static constexpr std::chrono::milliseconds kAcceptBackoffMin{10};
+  static constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
+  static constexpr std::chrono::seconds kAcceptLogInterval{10};
+  // Drain(): how long and how much of an unread request is read and dropped.
+  static constexpr std::chrono::milliseconds kDrainTime{1000};
+  static constexpr std::size_t kDrainBytes = 256 * 1024;
 
   Impl(Store& store, ServerOptions options)
       : options_(std::move(options)),
+        read_buffer_limit_(options_.header_limit + 16 * 1024),
         store_(store),
         router_(store, metrics_, options_.router),
-        ssl_ctx_(ssl::context::tls_server) {
+        ssl_ctx_(ssl::context::tls_server),
+        per_address_(options_.max_connections_per_address),
+        address_requests_(options_.address_rate, options_.max_tracked_addresses),
+        address_mailboxes_(options_.address_mailbox_rate, options_.max_tracked_addresses) {
     router_.set_message_listener([this](const MailboxId& mb, const StoredMessage& m) {
       for (auto& s : registry_.Get(mb)) s->Deliver(m);
     });
@@ -351,9 +423,28 @@ class Server::Impl {
     net::co_spawn(*listen_strand_, Listen(), net::detached);
     net::co_spawn(*ioc_, ExpireLoop(), net::detached);
     for (int i = 0; i < std::max(1, options_.threads); ++i) {
-      threads_.emplace_back([this] { ioc_->run(); });
+      threads_.emplace_back([this] { RunIoThread(); });
     }
     return {};
+  }
+
+  // A last resort, not the defence: a handler that throws (a bug, or a
+  // library throwing where it should return an error) is logged and the
+  // thread goes back to serving, instead of the process aborting.
+  void RunIoThread() {
+    for (;;) {
+      try {
+        ioc_->run();
+        return;
+      } catch (const std::exception& e) {
+        ++metrics_.internal_errors;
+        std::cerr << "backchanneld: internal error in an I/O handler (still serving): " << e.what()
+                  << '\n';
+      } catch (...) {
+        ++metrics_.internal_errors;
+        std::cerr << "backchanneld: internal error in an I/O handler (still serving)\n";
+      }
+    }
   }
 
   void HandleSignals() {
@@ -401,32 +492,63 @@ class Server::Impl {
   // On listen_strand_ (StopGracefully closes the acceptor there).
   net::awaitable<void> Listen() {
     error_code ec;
+    net::steady_timer backoff_timer(*listen_strand_);
+    auto backoff = kAcceptBackoffMin;
     for (;;) {
       tcp::socket socket(net::make_strand(*ioc_));
       co_await acceptor_->async_accept(socket, net::redirect_error(net::use_awaitable, ec));
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor_->is_open()) co_return;
-        LogError("accept", ec);
+        // Out of descriptors (or memory): the pending connection stays in
+        // the backlog and accept would fail again at once; wait, and log at
+        // a bounded rate.
+        LogAcceptFailure(ec);
+        backoff_timer.expires_after(backoff);
+        co_await backoff_timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+        backoff = std::min(backoff * 2, kAcceptBackoffMax);
         continue;
       }
+      backoff = kAcceptBackoffMin;
       auto ex = socket.get_executor();
+      const auto peer = socket.remote_endpoint(ec);
+      if (ec) continue;  // already gone
+      const LimitKey group = GroupOf(peer);
       // Counted here, not in the coroutine, so a burst of accepts cannot
       // overshoot the limit.
+      const char* refusal = nullptr;
       if (metrics_.connections.load() >= std::int64_t(options_.max_connections)) {
-        metrics_.Reject("too_many_connections");
+        refusal = "too_many_connections";
+      } else if (!per_address_.Open(group)) {
+        refusal = "too_many_connections_from_address";
+      }
+      if (refusal != nullptr) {
+        metrics_.Reject(refusal);
         if (refusing_.load() >= kMaxRefusing) {
           socket.close(ec);
           continue;
         }
         ++refusing_;
-        net::co_spawn(ex, Refuse(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_)),
+        net::co_spawn(ex,
+                      Refuse(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_), refusal),
                       net::detached);
         continue;
       }
       ++metrics_.connections;
-      net::co_spawn(ex, Connection(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_)),
+      net::co_spawn(ex,
+                    Connection(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_),
+                               ConnectionSlot(&per_address_, group, &metrics_.connections)),
                     net::detached);
     }
+  }
+
+  void LogAcceptFailure(const error_code& ec) {
+    ++accept_failures_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_log_ < kAcceptLogInterval) return;
+    std::cerr << "backchanneld: accept failed " << accept_failures_
+              << " time(s) since the last report: " << ec.message() << '\n';
+    accept_failures_ = 0;
+    last_accept_log_ = now;
   }
 
   // After StopGracefully: stops the io threads once every connection has
@@ -442,34 +564,38 @@ class Server::Impl {
     ioc_->stop();
   }
 
-  // A connection over the limit: TLS handshake, one request read, 503
-  // `too_many_connections` (already counted), closed. Bounded by
-  // kRefuseTimeout.
-  net::awaitable<void> Refuse(TlsStream stream) {
+  // A connection over a limit: TLS handshake, one request header read, 503
+  // `reason` (already counted), closed. No body is read. Bounded by
+  // kRefuseTimeout and by the header limit.
+  net::awaitable<void> Refuse(TlsStream stream, const char* reason) {
+    struct Done {
+      std::atomic<std::int64_t>& n;
+      ~Done() { --n; }
+    } done{refusing_};
     error_code ec;
     auto tok = net::redirect_error(net::use_awaitable, ec);
     beast::get_lowest_layer(stream).expires_after(kRefuseTimeout);
     co_await stream.async_handshake(ssl::stream_base::server, tok);
-    if (!ec) {
-      beast::flat_buffer buf;
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(std::max(options_.router.max_envelope, options_.router.max_json_body));
-      co_await http::async_read(stream, buf, parser, tok);
-      if (!ec) {
-        HttpResponse r;
-        r.status = 503;
-        r.body =
-            R"({"error":"too_many_connections","message":"the relay is at its connection limit; try again later"})";
-        if (!(co_await Write(stream, r, parser.get().version(), false))) co_await CloseTls(stream);
-      }
-    }
-    --refusing_;
+    if (ec) co_return;
+    beast::flat_buffer buf(read_buffer_limit_);
+    RequestParser parser;
+    LimitParser(parser, options_.header_limit, 0);
+    co_await http::async_read_header(stream, buf, parser, tok);
+    if (ec) co_return;
+    HttpResponse r;
+    r.status = 503;
+    r.body = std::string(R"({"error":")") + reason +
+             R"(","message":"the relay is at its connection limit; try again later"})";
+    if (!(co_await Write(stream, r, parser.get().version(), false))) co_await CloseTls(stream);
   }
 
+  // Every interval: expired messages and idle mailboxes are deleted, and the
+  // store erases what was deleted (acks included) from its log.
   net::awaitable<void> ExpireLoop() {
     net::steady_timer timer(*ioc_);
     const auto interval =
         std::chrono::milliseconds(std::clamp<std::int64_t>(options_.ttl_ms / 10, 1000, 60'000));
+    const std::int64_t idle_ms = options_.mailbox_idle_days * 24 * 3600 * 1000;
     for (;;) {
       timer.expires_after(interval);
       error_code ec;
@@ -477,26 +603,34 @@ class Server::Impl {
       if (ec) co_return;
       auto n = co_await OnPool(store_pool_, [this] { return router_.Expire(options_.ttl_ms); });
       if (!n.ok()) std::cerr << "backchanneld: expiry: " << n.error() << '\n';
+      auto idle = co_await OnPool(store_pool_,
+                                  [this, idle_ms] { return router_.DeleteIdleMailboxes(idle_ms); });
+      if (!idle.ok()) std::cerr << "backchanneld: idle mailboxes: " << idle.error() << '\n';
+      Status c = co_await OnPool(store_pool_, [this] { return store_.Compact(); });
+      if (!c.ok()) std::cerr << "backchanneld: compact: " << c << '\n';
     }
   }
 
-  // metrics_.connections was incremented by Listen.
-  net::awaitable<void> Connection(TlsStream stream) {
+  // `slot` holds this connection's place in the counts until it ends.
+  net::awaitable<void> Connection(TlsStream stream, ConnectionSlot slot) {
     auto control = std::make_shared<ConnControl>(stream.get_executor());
+    struct Unlist {
+      Impl* impl;
+      std::shared_ptr<ConnControl> control;
+      ~Unlist() {
+        std::lock_guard<std::mutex> l(impl->conns_mu_);
+        impl->conns_.erase(control);
+      }
+    } unlist{this, control};
     {
       std::lock_guard<std::mutex> l(conns_mu_);
       conns_.insert(control);
     }
     try {
-      co_await Serve(stream, control);
+      co_await Serve(stream, control, slot.group());
     } catch (const std::exception& e) {
       std::cerr << "backchanneld: connection: " << e.what() << '\n';
     }
-    {
-      std::lock_guard<std::mutex> l(conns_mu_);
-      conns_.erase(control);
-    }
-    --metrics_.connections;
   }
 
   // Reads one request into `parser` within `deadline`. beast::error::timeout
@@ -504,10 +638,12 @@ class Server::Impl {
   // operation_aborted when StopGracefully interrupts a read that has received
   // nothing yet. A request partly received when the stop comes goes on being
   // read (the grace period bounds it).
+  // `header_only`: stops after the header (async_read_header).
   net::awaitable<error_code> ReadRequest(TlsStream& stream, beast::flat_buffer& buf,
-                                         http::request_parser<http::string_body>& parser,
+                                         RequestParser& parser,
                                          const std::shared_ptr<ConnControl>& control,
-                                         std::chrono::steady_clock::time_point deadline) {
+                                         std::chrono::steady_clock::time_point deadline,
+                                         bool header_only) {
     auto& tcp_stream = beast::get_lowest_layer(stream);
     for (;;) {
       if (std::chrono::steady_clock::now() >= deadline) co_return beast::error::timeout;
@@ -525,7 +661,12 @@ class Server::Impl {
       control->reading = true;
       control->timed_out = false;
       error_code ec;
-      co_await http::async_read(stream, buf, parser, net::redirect_error(net::use_awaitable, ec));
+      if (header_only) {
+        co_await http::async_read_header(stream, buf, parser,
+                                         net::redirect_error(net::use_awaitable, ec));
+      } else {
+        co_await http::async_read(stream, buf, parser, net::redirect_error(net::use_awaitable, ec));
+      }
       control->reading = false;
       timer.cancel();
       if (ec != net::error::operation_aborted) co_return ec;
@@ -535,8 +676,7 @@ class Server::Impl {
     }
   }
 
-  static bool Received(const beast::flat_buffer& buf,
-                       const http::request_parser<http::string_body>& parser) {
+  static bool Received(const beast::flat_buffer& buf, const RequestParser& parser) {
     return buf.size() > 0 || parser.got_some();
   }
 
@@ -554,14 +694,33 @@ class Server::Impl {
     co_return ec;
   }
 
-  net::awaitable<void> Serve(TlsStream& stream, const std::shared_ptr<ConnControl>& control) {
+  HttpResponse ToResponse(const HttpRefusal& r) {
+    return router_.Error(r.status, r.code, r.message);
+  }
+
+  // The response to a read that ended in `ec`, or nullopt when the
+  // connection just ends (closed, idle timeout, stop).
+  std::optional<HttpResponse> ReadFailure(const error_code& ec, const beast::flat_buffer& buf,
+                                          const RequestParser& parser) {
+    if (ec == beast::error::timeout) {
+      // Idle between requests: closed without a word. Part of a request
+      // received: 408.
+      if (!Received(buf, parser)) return std::nullopt;
+      return router_.Error(408, "timeout", "the request did not arrive in time");
+    }
+    if (ec == http::error::end_of_stream || IsExpected(ec)) return std::nullopt;
+    return ToResponse(ReadErrorRefusal(ec));
+  }
+
+  net::awaitable<void> Serve(TlsStream& stream, const std::shared_ptr<ConnControl>& control,
+                             const LimitKey& group) {
     error_code ec;
     auto tok = net::redirect_error(net::use_awaitable, ec);
-    beast::get_lowest_layer(stream).expires_after(options_.request_timeout);
+    beast::get_lowest_layer(stream).expires_after(options_.handshake_timeout);
     co_await stream.async_handshake(ssl::stream_base::server, tok);
     if (ec) co_return LogError("TLS handshake", ec);
-    beast::flat_buffer buf;
-    TokenBucket bucket(options_.rate_per_second, options_.rate_burst);
+    beast::flat_buffer buf(read_buffer_limit_);
+    TokenBucket bucket(options_.rate, SteadyMs());
     const std::size_t body_limit =
         std::max(options_.router.max_envelope, options_.router.max_json_body);
     for (;;) {
@@ -569,51 +728,57 @@ class Server::Impl {
       // either finds the read outstanding and cancels it, or comes before
       // this check.
       if (stopping_.load()) break;
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(body_limit);
-      ec = co_await ReadRequest(stream, buf, parser, control,
-                                std::chrono::steady_clock::now() + options_.request_timeout);
+      RequestParser parser;
+      LimitParser(parser, options_.header_limit, body_limit);
+      const auto deadline = std::chrono::steady_clock::now() + options_.request_timeout;
+      ec = co_await ReadRequest(stream, buf, parser, control, deadline, true);
+      std::optional<HttpRefusal> refusal;
+      if (!ec) refusal = CheckHeader(parser);
+      if (!ec && !refusal && !parser.is_done()) {
+        ec = co_await ReadRequest(stream, buf, parser, control, deadline, false);
+      }
       beast::get_lowest_layer(stream).expires_after(options_.request_timeout);  // the response
-      if (ec == http::error::body_limit) {
-        HttpResponse r = router_.Error(413, "too_large", "body too large");
-        co_await Write(stream, r, 11, false);
-        break;
-      }
-      if (ec == beast::error::timeout) {
-        // Idle between requests: closed without a word. Part of a request
-        // received: 408.
-        if (!Received(buf, parser)) break;
-        HttpResponse r = router_.Error(408, "timeout", "the request did not arrive in time");
-        co_await Write(stream, r, 11, false);
-        break;
-      }
-      if (ec == http::error::end_of_stream || IsExpected(ec)) break;
       if (ec) {
-        HttpResponse r = router_.Error(400, "bad_request", "malformed HTTP request");
-        co_await Write(stream, r, 11, false);
+        if (auto r = ReadFailure(ec, buf, parser)) {
+          if (!(co_await Write(stream, *r, 11, false))) co_await Drain(stream);
+        }
+        break;
+      }
+      if (refusal) {
+        if (!(co_await Write(stream, ToResponse(*refusal), parser.get().version(), false))) {
+          co_await Drain(stream);
+        }
         break;
       }
       http::request<http::string_body> req = parser.release();
       const unsigned version = req.version();
       bool keep_alive = req.keep_alive();
-      if (!bucket.Take()) {
-        HttpResponse r = router_.Error(429, "rate_limited", "too many requests");
-        if (co_await Write(stream, r, version, keep_alive) || !keep_alive) break;
-        continue;
-      }
       HttpRequest hreq;
       hreq.method = std::string(req.method_string());
       hreq.target = std::string(req.target());
       for (const auto& f : req) hreq.headers.emplace_back(f.name_string(), f.value());
       hreq.body = req.body();
+      if (auto limited = RateLimited(bucket, group, hreq)) {
+        if (co_await Write(stream, *limited, version, keep_alive) || !keep_alive) break;
+        continue;
+      }
       if (websocket::is_upgrade(req)) {
         auto auth = co_await OnPool(store_pool_, [&] { return router_.AuthorizeWebSocket(hreq); });
-        if (auto* refusal = std::get_if<HttpResponse>(&auth)) {
-          co_await Write(stream, *refusal, version, false);
+        if (auto* no = std::get_if<HttpResponse>(&auth)) {
+          co_await Write(stream, *no, version, false);
           break;
         }
+        const MailboxId mb = std::get<MailboxId>(auth);
         auto ws = std::make_shared<WsSession>(std::move(stream), router_, store_pool_, registry_,
-                                              std::get<MailboxId>(auth));
+                                              mb, options_);
+        if (!registry_.TryAdd(mb, ws, options_.max_websockets_per_mailbox)) {
+          HttpResponse r = router_.Error(429, "too_many_websockets",
+                                         "this mailbox has as many WebSockets open as allowed; "
+                                         "close one or try again later");
+          co_await Write(ws->tls(), r, version, false);
+          co_await CloseTls(ws->tls());
+          co_return;
+        }
         control->ws = ws;
         if (stopping_.load()) ws->GoingAway();  // the stop came while authorizing
         co_await ws->Run(std::move(req));
@@ -629,6 +794,37 @@ class Server::Impl {
     co_await CloseTls(stream);
   }
 
+  // The 429 for a request over one of the rates: this connection's, this
+  // address group's, or (creating a mailbox) the group's mailbox creations.
+  std::optional<HttpResponse> RateLimited(TokenBucket& connection, const LimitKey& group,
+                                          const HttpRequest& req) {
+    const std::int64_t now = SteadyMs();
+    if (!connection.Take(now) || !address_requests_.Take(group, now)) {
+      return router_.Error(429, "rate_limited", "too many requests");
+    }
+    if (Router::IsCreateMailbox(req) && !address_mailboxes_.Take(group, now)) {
+      return router_.Error(429, "rate_limited",
+                           "too many mailboxes created from this address; try again later");
+    }
+    return std::nullopt;
+  }
+
+  // After a refusal that left part of the request unread: reads and drops
+  // what the peer is still sending, for a moment and up to a bound, so that
+  // closing does not reset the connection (a reset can destroy the response
+  // before the peer reads it).
+  static net::awaitable<void> Drain(TlsStream& stream) {
+    beast::get_lowest_layer(stream).expires_after(kDrainTime);
+    std::array<char, 4096> scratch{};
+    std::size_t drained = 0;
+    error_code ec;
+    while (drained < kDrainBytes) {
+      drained += co_await stream.async_read_some(net::buffer(scratch),
+                                                 net::redirect_error(net::use_awaitable, ec));
+      if (ec) break;
+    }
+  }
+
   // Sends the TLS close_notify without waiting for the peer's (every response
   // is length-delimited, so a client can tell a truncated one), then closes
   // the socket: a client that does not answer does not hold the connection
@@ -642,6 +838,10 @@ class Server::Impl {
   }
 
   ServerOptions options_;
+  // The most a connection's read buffer holds: a header, and a body's bytes
+  // on their way into the body (16 KiB at a time; the body has its own
+  // limit).
+  const std::size_t read_buffer_limit_;
   Store& store_;
   Metrics metrics_;
   Router router_;
@@ -661,6 +861,12 @@ class Server::Impl {
   std::set<std::shared_ptr<ConnControl>> conns_;  // guarded by conns_mu_
   std::optional<net::signal_set> signals_;
   std::vector<std::thread> threads_;
+  ConnectionCounter per_address_;
+  KeyedBuckets address_requests_;
+  KeyedBuckets address_mailboxes_;
+  // On listen_strand_.
+  std::uint64_t accept_failures_ = 0;
+  std::chrono::steady_clock::time_point last_accept_log_{};
 };
 
 Server::Server(Store& store, ServerOptions options)

@@ -122,7 +122,7 @@ Result<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& dir) {
     BC_ASSIGN_OR_RETURN(id, Create());
     // Key first: a certificate on disk always has its key.
     BC_RETURN_IF_ERROR(WriteFile(key_path, id.key_pem, 0600));
-    BC_RETURN_IF_ERROR(WriteFile(cert_path, id.cert_pem, 0644));
+    BC_RETURN_IF_ERROR(WriteFile(cert_path, id.cert_pem, 0600));
   }
   BC_ASSIGN_OR_RETURN(id.cert_sha256_hex, CertificateSha256(id.cert_pem));
   return id;

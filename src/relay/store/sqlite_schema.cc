@@ -8,7 +8,7 @@ namespace {
 
 // Migration i (0-based) takes the schema from version i to version i+1.
 // Append new migrations; never edit one that has shipped.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // Version 1: mailboxes, prekeys, queued messages, request nonces.
     R"sql(
 CREATE TABLE mailboxes (
@@ -54,6 +54,37 @@ CREATE TABLE nonces (
   PRIMARY KEY (mailbox_id, nonce)
 ) WITHOUT ROWID;
 CREATE INDEX nonces_by_seen ON nonces (seen_ms);
+)sql",
+    // Version 2: byte quotas (bytes queued per mailbox and in all), and when
+    // the owner last signed a request (idle mailboxes are deleted).
+    R"sql(
+ALTER TABLE mailboxes ADD COLUMN queued_bytes INTEGER NOT NULL DEFAULT 0 CHECK (queued_bytes >= 0);
+ALTER TABLE mailboxes ADD COLUMN seen_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE mailboxes SET
+  seen_ms = created_ms,
+  queued_bytes = (SELECT coalesce(sum(length(envelope)), 0) FROM messages
+                  WHERE messages.mailbox_id = mailboxes.id);
+CREATE INDEX mailboxes_by_seen ON mailboxes (seen_ms);
+
+CREATE TABLE totals (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  queued_bytes INTEGER NOT NULL CHECK (queued_bytes >= 0)
+);
+INSERT INTO totals (id, queued_bytes)
+  VALUES (1, (SELECT coalesce(sum(length(envelope)), 0) FROM messages));
+
+DROP TRIGGER messages_count_insert;
+DROP TRIGGER messages_count_delete;
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+  UPDATE mailboxes SET queued = queued + 1, queued_bytes = queued_bytes + length(NEW.envelope)
+    WHERE id = NEW.mailbox_id;
+  UPDATE totals SET queued_bytes = queued_bytes + length(NEW.envelope);
+END;
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+  UPDATE mailboxes SET queued = queued - 1, queued_bytes = queued_bytes - length(OLD.envelope)
+    WHERE id = OLD.mailbox_id;
+  UPDATE totals SET queued_bytes = queued_bytes - length(OLD.envelope);
+END;
 )sql",
 };
 

@@ -41,14 +41,23 @@ Status CheckMailbox(Connection& c, const MailboxId& id) {
 // One append inside an open write transaction. A refusal (IsRefusal)
 // changes nothing; any other error leaves the transaction to be rolled back.
 Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& message,
-                 std::size_t max_queue) {
+                 const QueueLimits& limits) {
+  const auto size = static_cast<std::int64_t>(message.envelope.size());
   {
-    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1"));
+    BC_ASSIGN_OR_RETURN(
+        Statement stmt,
+        c.Prepare(
+            "SELECT m.queued, m.queued_bytes, t.queued_bytes FROM mailboxes AS m, totals AS t "
+            "WHERE m.id = ?1"));
     BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
-    if (stmt.ColumnInt64(0) >= ClampToInt64(max_queue)) {
+    if (stmt.ColumnInt64(0) >= ClampToInt64(limits.max_messages) ||
+        stmt.ColumnInt64(1) + size > ClampToInt64(limits.max_mailbox_bytes)) {
       return {StatusCode::kResourceExhausted, "mailbox full"};
+    }
+    if (stmt.ColumnInt64(2) + size > ClampToInt64(limits.max_total_bytes)) {
+      return {StatusCode::kUnavailable, "relay storage full"};
     }
   }
   BC_ASSIGN_OR_RETURN(Statement stmt,
@@ -67,7 +76,7 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
 // Answers that a transaction may continue after: they changed nothing.
 bool IsRefusal(const Status& s) {
   return s.code() == StatusCode::kNotFound || s.code() == StatusCode::kResourceExhausted ||
-         s.code() == StatusCode::kAlreadyExists;
+         s.code() == StatusCode::kAlreadyExists || s.code() == StatusCode::kUnavailable;
 }
 
 constexpr std::size_t kMaxBatch = 256;
@@ -87,6 +96,7 @@ Result<std::unique_ptr<sqlite::Connection>> OpenConfiguredConnection(const std::
   BC_RETURN_IF_ERROR(
       c->Exec("PRAGMA synchronous = FULL;"
               "PRAGMA foreign_keys = ON;"
+              "PRAGMA secure_delete = ON;"
               "PRAGMA trusted_schema = OFF;"));
   if (!writer) BC_RETURN_IF_ERROR(c->Exec("PRAGMA query_only = ON"));
   return c;
@@ -177,12 +187,14 @@ void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Connection> reader) {
 Status SqliteStore::CreateMailbox(const MailboxRecord& mailbox) {
   return Write([&](Connection& c) -> Status {
     BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("INSERT INTO mailboxes (id, auth_key, token_hash, created_ms) "
-                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING"));
+                        c.Prepare("INSERT INTO mailboxes (id, auth_key, token_hash, created_ms, "
+                                  "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                  "ON CONFLICT (id) DO NOTHING"));
     BC_RETURN_IF_ERROR(stmt.BindBlob(1, mailbox.id));
     BC_RETURN_IF_ERROR(stmt.BindBlob(2, mailbox.auth_key));
     BC_RETURN_IF_ERROR(stmt.BindBlob(3, mailbox.delivery_token_hash));
     BC_RETURN_IF_ERROR(stmt.BindInt64(4, mailbox.created_ms));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(5, mailbox.seen_ms));
     BC_RETURN_IF_ERROR(stmt.Run());
     if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "mailbox exists"};
     return Status::Ok();
@@ -193,8 +205,8 @@ Result<MailboxRecord> SqliteStore::GetMailbox(const MailboxId& id) {
   MailboxRecord out;
   Status s = Read([&](Connection& c) -> Status {
     BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("SELECT auth_key, token_hash, created_ms FROM mailboxes "
-                                  "WHERE id = ?1"));
+                        c.Prepare("SELECT auth_key, token_hash, created_ms, seen_ms "
+                                  "FROM mailboxes WHERE id = ?1"));
     BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
@@ -204,7 +216,53 @@ Result<MailboxRecord> SqliteStore::GetMailbox(const MailboxId& id) {
       return Corrupt("mailbox row has a malformed key");
     }
     out.created_ms = stmt.ColumnInt64(2);
+    out.seen_ms = stmt.ColumnInt64(3);
     return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::DeleteMailbox(const MailboxId& id) {
+  return Write([&](Connection& c) -> Status {
+    // Foreign keys cascade to prekeys, messages (their triggers keep the
+    // byte totals) and nonces.
+    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM mailboxes WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    return c.Changes() == 0 ? NoMailbox() : Status::Ok();
+  });
+}
+
+Status SqliteStore::TouchMailbox(const MailboxId& id, std::int64_t seen_ms) {
+  return Write([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(Statement stmt,
+                        c.Prepare("UPDATE mailboxes SET seen_ms = ?2 WHERE id = ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(2, seen_ms));
+    BC_RETURN_IF_ERROR(stmt.Run());
+    return c.Changes() == 0 ? NoMailbox() : Status::Ok();
+  });
+}
+
+Result<IdleDeletion> SqliteStore::DeleteIdleMailboxes(std::int64_t cutoff_ms) {
+  IdleDeletion out;
+  Status s = Write([&](Connection& c) -> Status {
+    {
+      BC_ASSIGN_OR_RETURN(Statement stmt,
+                          c.Prepare("SELECT count(*), coalesce(sum(queued), 0) FROM mailboxes "
+                                    "WHERE seen_ms < ?1"));
+      BC_RETURN_IF_ERROR(stmt.BindInt64(1, cutoff_ms));
+      BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (row) {
+        out.mailboxes = static_cast<std::size_t>(stmt.ColumnInt64(0));
+        out.messages = static_cast<std::size_t>(stmt.ColumnInt64(1));
+      }
+    }
+    if (out.mailboxes == 0) return Status::Ok();
+    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM mailboxes WHERE seen_ms < ?1"));
+    BC_RETURN_IF_ERROR(stmt.BindInt64(1, cutoff_ms));
+    return stmt.Run();
   });
   if (!s.ok()) return s;
   return out;
@@ -308,11 +366,11 @@ Result<std::size_t> SqliteStore::CountOneTimePreKeys(const MailboxId& id) {
 }
 
 Status SqliteStore::AppendMessage(const MailboxId& id, const StoredMessage& message,
-                                  std::size_t max_queue) {
+                                  const QueueLimits& limits) {
   if (!options_.group_commit) {
-    return Write([&](Connection& c) { return AppendOne(c, id, message, max_queue); });
+    return Write([&](Connection& c) { return AppendOne(c, id, message, limits); });
   }
-  PendingAppend me{&id, &message, max_queue, Status::Ok()};
+  PendingAppend me{&id, &message, &limits, Status::Ok()};
   std::unique_lock lock(append_mu_);
   append_queue_.push_back(&me);
   append_cv_.wait(lock, [&] { return me.done || !append_leader_; });
@@ -342,7 +400,7 @@ void SqliteStore::CommitAppendBatch(const std::vector<PendingAppend*>& batch) {
   Status s = Write([&](Connection& c) -> Status {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const PendingAppend& p = *batch[i];
-      results[i] = AppendOne(c, *p.id, *p.message, p.max_queue);
+      results[i] = AppendOne(c, *p.id, *p.message, *p.limits);
       if (!results[i].ok() && !IsRefusal(results[i])) return results[i];
     }
     return Status::Ok();
@@ -449,6 +507,16 @@ Status SqliteStore::RecordNonce(const MailboxId& id, ByteView nonce, std::int64_
     if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "nonce replayed"};
     return Status::Ok();
   });
+}
+
+Status SqliteStore::Compact() {
+  if (in_memory_) return Status::Ok();
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  // TRUNCATE: copies the WAL into the database and empties the log file, so
+  // acknowledged envelopes do not linger in it. SQLITE_BUSY (a reader holds
+  // an old snapshot) leaves the log for the next call; only errors count.
+  auto r = writer_->QueryText("PRAGMA wal_checkpoint(TRUNCATE)");
+  return r.ok() ? Status::Ok() : r.error();
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,

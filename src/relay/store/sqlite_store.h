@@ -40,6 +40,9 @@ class SqliteStore final : public Store {
   ~SqliteStore() override = default;
 
   Status CreateMailbox(const MailboxRecord& mailbox) override;
+  Status DeleteMailbox(const MailboxId& id) override;
+  Status TouchMailbox(const MailboxId& id, std::int64_t seen_ms) override;
+  Result<IdleDeletion> DeleteIdleMailboxes(std::int64_t cutoff_ms) override;
   Result<MailboxRecord> GetMailbox(const MailboxId& id) override;
   Status SetDeliveryToken(const MailboxId& id, const TokenHash& hash) override;
   Status PutPreKeys(const MailboxId& id, ByteView bundle_base,
@@ -49,7 +52,7 @@ class SqliteStore final : public Store {
   Result<std::optional<OneTimePreKeyRecord>> TakeOneTimePreKey(const MailboxId& id) override;
   Result<std::size_t> CountOneTimePreKeys(const MailboxId& id) override;
   Status AppendMessage(const MailboxId& id, const StoredMessage& message,
-                       std::size_t max_queue) override;
+                       const QueueLimits& limits) override;
   Result<std::vector<StoredMessage>> ListMessages(const MailboxId& id, std::size_t limit) override;
   Status DeleteMessage(const MailboxId& id, const MessageId& message) override;
   Result<std::size_t> CountMessages(const MailboxId& id) override;
@@ -57,6 +60,7 @@ class SqliteStore final : public Store {
   Result<std::size_t> ExpireMessages(std::int64_t cutoff_ms) override;
   Status RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
                      std::int64_t forget_before_ms) override;
+  Status Compact() override;
 
  private:
   using Body = std::function<Status(sqlite::Connection&)>;
@@ -73,7 +77,7 @@ class SqliteStore final : public Store {
   struct PendingAppend {
     const MailboxId* id;
     const StoredMessage* message;
-    std::size_t max_queue;
+    const QueueLimits* limits;
     Status result;
     bool done = false;  // guarded by append_mu_
   };

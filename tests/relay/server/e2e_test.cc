@@ -9,88 +9,10 @@
 #include <set>
 #include <thread>
 
-#include "relay/server/relay_test_util.h"
-#include "relay/server/tls_test_client.h"
+#include "relay/server/relay_e2e_fixture.h"
 
 namespace backchannel::relay::testing {
 namespace {
-
-using Json = nlohmann::json;
-
-std::int64_t NowMs() { return SystemClockMs(); }
-
-class RelayE2eTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("bc-relay-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    StartRelay();
-  }
-  void TearDown() override {
-    relay_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void StartRelay(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data", dir_.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto r = RelayProcess::Start(BACKCHANNELD_PATH, args);
-    ASSERT_TRUE(r.ok()) << r.error();
-    relay_ = std::move(*r);
-  }
-
-  std::unique_ptr<TlsTestClient> Client() {
-    auto c = TlsTestClient::Connect(relay_->port(), relay_->pin());
-    EXPECT_TRUE(c.ok()) << c.error();
-    return c.ok() ? std::move(*c) : nullptr;
-  }
-
-  HttpResponse Call(TlsTestClient& c, const std::string& method, const std::string& target,
-                    const std::string& body = "", Headers headers = {}) {
-    auto r = c.Request(method, target, body, headers);
-    EXPECT_TRUE(r.ok()) << r.error();
-    return r.ok() ? *r : HttpResponse{0, "", ""};
-  }
-  HttpResponse Signed(TlsTestClient& c, const std::string& method, const std::string& target,
-                      const std::string& body = "") {
-    return Call(c, method, target, body, owner_.Sign(method, target, body, NowMs()));
-  }
-
-  void CreateMailbox(TlsTestClient& c) {
-    auto r = Call(c, "POST", "/v1/mailboxes", Json{{"auth_key", owner_.PublicB64u()}}.dump());
-    ASSERT_EQ(r.status, 201) << r.body;
-    auto j = Json::parse(r.body);
-    mb_ = j["mailbox"];
-    token_ = j["delivery_token"];
-  }
-  std::string Path(const std::string& rest) const { return "/v1/mailboxes/" + mb_ + rest; }
-  std::string Post(TlsTestClient& c, const std::string& envelope) {
-    auto r = Call(c, "POST", Path("/messages"), envelope, {{"X-BC-Delivery-Token", token_}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? Json::parse(r.body)["id"].get<std::string>() : "";
-  }
-  // The value of the metrics line that starts with `name` (-1: none).
-  double Metric(const std::string& name) {
-    auto c = Client();
-    if (!c) return -1;
-    const std::string text = Call(*c, "GET", "/metrics").body;
-    const auto at = text.find("\n" + name + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(text.substr(at + name.size() + 2));
-  }
-  Json List(TlsTestClient& c) {
-    auto r = Signed(c, "GET", Path("/messages?limit=100"));
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Json::parse(r.body, nullptr, false);
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<RelayProcess> relay_;
-  OwnerKey owner_;
-  std::string mb_, token_;
-};
 
 TEST_F(RelayE2eTest, WrongPinFailsTheHandshake) {
   std::string wrong = relay_->pin();
@@ -129,7 +51,7 @@ TEST_F(RelayE2eTest, MailboxPreKeysBundlePostListAck) {
   auto status = Json::parse(Signed(*c, "GET", Path("/status")).body);
   EXPECT_EQ(status["queued"], 0);
   EXPECT_EQ(status["prekeys_low"], true);
-  auto metrics = Call(*c, "GET", "/metrics").body;
+  auto metrics = Call(*c, "GET", "/metrics", "", MetricsAuth()).body;
   EXPECT_NE(metrics.find("bc_messages_accepted_total 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("bc_messages_acked_total 1"), std::string::npos);
   EXPECT_NE(metrics.find("bc_connections 1"), std::string::npos);
@@ -367,7 +289,7 @@ TEST_F(RelayE2eTest, ConnectionOverTheLimitGets503UntilOneCloses) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     auto c = Client();
     if (!c) continue;
-    auto m = c->Request("GET", "/metrics");
+    auto m = c->Request("GET", "/metrics", "", MetricsAuth());
     if (!m.ok() || m->status != 200) continue;
     const std::string name = "\nbc_requests_rejected_total{reason=\"too_many_connections\"} ";
     const auto at = m->body.find(name);

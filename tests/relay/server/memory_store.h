@@ -65,14 +65,52 @@ class MemoryStore final : public Store {
     if (!b) return NotFound("no mailbox");
     return b->one_time.size();
   }
-  Status AppendMessage(const MailboxId& id, const StoredMessage& m, std::size_t max) override {
+  Status AppendMessage(const MailboxId& id, const StoredMessage& m,
+                       const QueueLimits& limits) override {
     std::lock_guard<std::mutex> l(mu_);
     auto* b = Find(id);
     if (!b) return NotFound("no mailbox");
-    if (b->messages.size() >= max) return {StatusCode::kResourceExhausted, "full"};
+    std::uint64_t box_bytes = 0;
+    std::uint64_t total_bytes = 0;
+    for (auto& [other_id, other] : boxes_) {
+      for (const auto& q : other.messages) {
+        total_bytes += q.envelope.size();
+        if (other_id == id) box_bytes += q.envelope.size();
+      }
+    }
+    if (b->messages.size() >= limits.max_messages ||
+        box_bytes + m.envelope.size() > limits.max_mailbox_bytes) {
+      return {StatusCode::kResourceExhausted, "full"};
+    }
+    if (total_bytes + m.envelope.size() > limits.max_total_bytes) {
+      return {StatusCode::kUnavailable, "storage full"};
+    }
     b->messages.push_back(m);
     return {};
   }
+  Status DeleteMailbox(const MailboxId& id) override {
+    std::lock_guard<std::mutex> l(mu_);
+    return boxes_.erase(id) == 1 ? Status() : NotFound("no mailbox");
+  }
+  Status TouchMailbox(const MailboxId& id, std::int64_t seen_ms) override {
+    std::lock_guard<std::mutex> l(mu_);
+    auto* b = Find(id);
+    if (!b) return NotFound("no mailbox");
+    b->rec.seen_ms = seen_ms;
+    return {};
+  }
+  Result<IdleDeletion> DeleteIdleMailboxes(std::int64_t cutoff_ms) override {
+    std::lock_guard<std::mutex> l(mu_);
+    IdleDeletion d;
+    std::erase_if(boxes_, [&](const auto& kv) {
+      if (kv.second.rec.seen_ms >= cutoff_ms) return false;
+      ++d.mailboxes;
+      d.messages += kv.second.messages.size();
+      return true;
+    });
+    return d;
+  }
+  Status Compact() override { return {}; }
   Result<std::vector<StoredMessage>> ListMessages(const MailboxId& id, std::size_t limit) override {
     std::lock_guard<std::mutex> l(mu_);
     auto* b = Find(id);

@@ -120,12 +120,15 @@ class RouterTest : public ::testing::Test {
   } while (0)
 
 TEST_F(RouterTest, HealthAndMetrics) {
+  RouterOptions o;
+  o.metrics_token = "a-metrics-token-of-some-length";
+  Reset(o);
   auto h = Do("GET", "/healthz");
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(h.body, "ok");
   Create();
   EXPECT_REFUSED(Do("GET", "/nope"), 404, "not_found");
-  auto m = Do("GET", "/metrics");
+  auto m = Do("GET", "/metrics", "", {{"Authorization", "Bearer a-metrics-token-of-some-length"}});
   EXPECT_EQ(m.status, 200);
   EXPECT_THAT(m.body, ::testing::HasSubstr("bc_requests_rejected_total{reason=\"not_found\"} 1"));
   EXPECT_THAT(m.body, ::testing::HasSubstr("bc_store_latency_seconds_count"));
@@ -223,6 +226,9 @@ TEST_F(RouterTest, PreKeysAndBundleHandOutEachOneTimeKeyOnce) {
 }
 
 TEST_F(RouterTest, ConcurrentBundleFetchesTakeEachOneTimeKeyOnce) {
+  RouterOptions o;
+  o.bundle_rate = {1e6, 1e6};  // this test is about the store, not the rate
+  Reset(o);
   Create();
   UploadPreKeys(40);
   std::mutex mu;
@@ -308,7 +314,7 @@ TEST_F(RouterTest, PostListAckDelete) {
   auto j = Json::parse(list.body);
   ASSERT_EQ(j["messages"].size(), 2u);
   EXPECT_EQ(j["messages"][0]["id"], id1);
-  EXPECT_EQ(j["messages"][0]["received_ms"], kNow);
+  EXPECT_EQ(j["messages"][0]["received_ms"], kNow - kNow % 60'000);  // kept to the minute
   EXPECT_EQ(AsString(FromB64u(j["messages"][1]["envelope"].get<std::string>())), "envelope-2");
   EXPECT_EQ(j["one_time_remaining"], 12);
   auto one = Signed("GET", Path("/messages?limit=1"));
@@ -390,14 +396,135 @@ TEST_F(RouterTest, WebSocketAuthorization) {
 TEST_F(RouterTest, ExpireDeletesOldMessages) {
   Create();
   ASSERT_EQ(WithToken("POST", Path("/messages"), token_, "old").status, 201);
-  now_ += 10'000;
+  now_ += 120'000;  // receive times are kept to the minute
   ASSERT_EQ(WithToken("POST", Path("/messages"), token_, "new").status, 201);
-  auto n = router_->Expire(5'000);
+  auto n = router_->Expire(60'000);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1u);
   auto left = store_->ListMessages(mb_id_, 10);
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ(AsString((*left)[0].envelope), "new");
+}
+
+TEST_F(RouterTest, MetricsNeedTheBearerToken) {
+  // No token configured: the endpoint does not exist.
+  EXPECT_REFUSED(Do("GET", "/metrics"), 404, "not_found");
+  RouterOptions o;
+  o.metrics_token = "the-right-token-0123456789";
+  Reset(o);
+  EXPECT_REFUSED(Do("GET", "/metrics"), 401, "bad_token");
+  EXPECT_REFUSED(Do("GET", "/metrics", "", {{"Authorization", "Bearer the-right-token-012345678"}}),
+                 401, "bad_token");
+  EXPECT_REFUSED(Do("GET", "/metrics", "", {{"Authorization", "the-right-token-0123456789"}}), 401,
+                 "bad_token");
+  auto m = Do("GET", "/metrics", "", {{"Authorization", "Bearer the-right-token-0123456789"}});
+  EXPECT_EQ(m.status, 200);
+  EXPECT_THAT(m.body, ::testing::HasSubstr("bc_internal_errors_total 0"));
+}
+
+TEST_F(RouterTest, BundleFetchesAreRateLimitedPerMailbox) {
+  RouterOptions o;
+  o.bundle_rate = {0.5, 5};  // five at once, then one per two seconds
+  Reset(o);
+  Create();
+  UploadPreKeys(20);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(WithToken("GET", Path("/bundle"), token_).status, 200) << i;
+  }
+  const Snapshot before = Snap();
+  EXPECT_REFUSED(WithToken("GET", Path("/bundle"), token_), 429, "rate_limited");
+  EXPECT_EQ(Snap(), before);  // no one-time key taken
+  EXPECT_EQ(before.one_time, 15u);
+  now_ += 2'000;
+  EXPECT_EQ(WithToken("GET", Path("/bundle"), token_).status, 200);
+  EXPECT_REFUSED(WithToken("GET", Path("/bundle"), token_), 429, "rate_limited");
+}
+
+TEST_F(RouterTest, ByteQuotasRefuseWith507AndChangeNothing) {
+  RouterOptions o;
+  o.max_mailbox_bytes = 10;
+  o.max_total_bytes = 16;
+  Reset(o);
+  Create();
+  ASSERT_EQ(WithToken("POST", Path("/messages"), token_, "123456").status, 201);
+  const Snapshot full = Snap();
+  EXPECT_REFUSED(WithToken("POST", Path("/messages"), token_, "12345"), 507, "mailbox_full");
+  EXPECT_EQ(Snap(), full);
+  ASSERT_EQ(WithToken("POST", Path("/messages"), token_, "1234").status, 201);  // exactly 10
+
+  // A second mailbox: its own quota is free, the relay's total is not.
+  OwnerKey other;
+  auto r = Do("POST", "/v1/mailboxes", Json{{"auth_key", other.PublicB64u()}}.dump());
+  ASSERT_EQ(r.status, 201);
+  const std::string other_mb = Json::parse(r.body)["mailbox"];
+  const std::string other_token = Json::parse(r.body)["delivery_token"];
+  const std::string other_path = "/v1/mailboxes/" + other_mb + "/messages";
+  EXPECT_REFUSED(WithToken("POST", other_path, other_token, "1234567"), 507, "storage_full");
+  ASSERT_EQ(WithToken("POST", other_path, other_token, "123456").status, 201);  // exactly 16
+  EXPECT_EQ(*store_->CountMessages(*IdFromString(other_mb)), 1u);
+  // Acking frees the bytes.
+  auto list = Json::parse(Signed("GET", Path("/messages")).body);
+  const std::string first = list["messages"][0]["id"];
+  ASSERT_EQ(Signed("DELETE", Path("/messages/" + first)).status, 204);
+  EXPECT_EQ(WithToken("POST", Path("/messages"), token_, "123456").status, 201);
+}
+
+TEST_F(RouterTest, StoredTimesAreCoarse) {
+  Create();
+  ASSERT_EQ(WithToken("POST", Path("/messages"), token_, "x").status, 201);
+  auto list = Json::parse(Signed("GET", Path("/messages")).body);
+  const std::int64_t received = list["messages"][0]["received_ms"];
+  EXPECT_EQ(received % 60'000, 0);
+  EXPECT_LE(kNow - received, 60'000);
+  auto mb = store_->GetMailbox(mb_id_);
+  ASSERT_TRUE(mb.ok());
+  EXPECT_EQ(mb->created_ms % (24 * 3600 * 1000), 0);
+  EXPECT_EQ(mb->seen_ms, mb->created_ms);
+}
+
+TEST_F(RouterTest, OwnerDeletesItsMailbox) {
+  Create();
+  ASSERT_EQ(WithToken("POST", Path("/messages"), token_, "x").status, 201);
+  // Unsigned, or signed by someone else: refused, nothing deleted.
+  EXPECT_REFUSED(Do("DELETE", Path("")), 401, "missing_auth");
+  OwnerKey stranger;
+  EXPECT_REFUSED(Do("DELETE", Path(""), "", stranger.Sign("DELETE", Path(""), "", now_)), 401,
+                 "bad_signature");
+  EXPECT_REFUSED(Signed("GET", Path("")), 405, "method_not_allowed");
+  EXPECT_EQ(*store_->CountMessages(mb_id_), 1u);
+  ASSERT_EQ(Signed("DELETE", Path("")).status, 204);
+  EXPECT_EQ(store_->GetMailbox(mb_id_).error().code(), StatusCode::kNotFound);
+  EXPECT_REFUSED(WithToken("POST", Path("/messages"), token_, "y"), 404, "no_mailbox");
+  EXPECT_EQ(metrics_.queued.load(), 0);
+}
+
+TEST_F(RouterTest, IdleMailboxesAreDeletedAndSignedRequestsKeepThemAlive) {
+  constexpr std::int64_t kDay = 24 * 3600 * 1000;
+  Create();
+  const std::string active_mb = mb_;
+  const MailboxId active_id = mb_id_;
+  OwnerKey idle_owner;
+  auto r = Do("POST", "/v1/mailboxes", Json{{"auth_key", idle_owner.PublicB64u()}}.dump());
+  ASSERT_EQ(r.status, 201);
+  const MailboxId idle_id = *IdFromString(Json::parse(r.body)["mailbox"].get<std::string>());
+  ASSERT_EQ(
+      WithToken("POST",
+                "/v1/mailboxes/" + Json::parse(r.body)["mailbox"].get<std::string>() + "/messages",
+                Json::parse(r.body)["delivery_token"], "queued")
+          .status,
+      201);
+  // 300 days on, the active owner signs a request; 150 more days on, the
+  // other (only ever sent to, never signing) has been idle for 450 days.
+  now_ += 300 * kDay;
+  ASSERT_EQ(Signed("GET", Path("/status")).status, 200);
+  now_ += 150 * kDay;
+  auto n = router_->DeleteIdleMailboxes(400 * kDay);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1u);
+  EXPECT_EQ(store_->GetMailbox(idle_id).error().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetMailbox(active_id).ok());
+  EXPECT_EQ(metrics_.queued.load(), 0);
+  (void)active_mb;
 }
 
 TEST(WsProtocolTest, DecodesAcksAndRefusesTheRest) {

@@ -87,6 +87,86 @@ TEST_F(SqliteStoreTest, FileIsInWalModeWithFullSync) {
   EXPECT_EQ(*(*c)->QueryInt64("SELECT version FROM schema_version"), sqlite::LatestSchemaVersion());
 }
 
+// A relay store as schema version 1 wrote it (the shipped schema, with one
+// mailbox holding two envelopes of 3 and 5 bytes and one nonce).
+constexpr const char* kSchema1Store = R"sql(
+PRAGMA application_id = 1111708243;
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version (version) VALUES (1);
+CREATE TABLE mailboxes (
+  id          BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 16),
+  auth_key    BLOB    NOT NULL CHECK (length(auth_key) = 32),
+  token_hash  BLOB    NOT NULL CHECK (length(token_hash) = 32),
+  created_ms  INTEGER NOT NULL,
+  bundle_base BLOB,
+  queued      INTEGER NOT NULL DEFAULT 0 CHECK (queued >= 0)
+) WITHOUT ROWID;
+CREATE TABLE one_time_prekeys (
+  mailbox_id BLOB    NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+  key_id     INTEGER NOT NULL CHECK (key_id BETWEEN 0 AND 4294967295),
+  key        BLOB    NOT NULL,
+  PRIMARY KEY (mailbox_id, key_id)
+) WITHOUT ROWID;
+CREATE TABLE messages (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  mailbox_id  BLOB    NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+  message_id  BLOB    NOT NULL CHECK (length(message_id) = 16),
+  received_ms INTEGER NOT NULL,
+  envelope    BLOB    NOT NULL,
+  UNIQUE (mailbox_id, message_id)
+);
+CREATE INDEX messages_by_mailbox ON messages (mailbox_id, seq);
+CREATE INDEX messages_by_received ON messages (received_ms);
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+  UPDATE mailboxes SET queued = queued + 1 WHERE id = NEW.mailbox_id;
+END;
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+  UPDATE mailboxes SET queued = queued - 1 WHERE id = OLD.mailbox_id;
+END;
+CREATE TABLE nonces (
+  mailbox_id BLOB    NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+  nonce      BLOB    NOT NULL,
+  seen_ms    INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX nonces_by_seen ON nonces (seen_ms);
+INSERT INTO mailboxes (id, auth_key, token_hash, created_ms)
+  VALUES (zeroblob(16), zeroblob(32), zeroblob(32), 1700000000000);
+INSERT INTO messages (mailbox_id, message_id, received_ms, envelope)
+  VALUES (zeroblob(16), x'01000000000000000000000000000000', 5, x'aabbcc');
+INSERT INTO messages (mailbox_id, message_id, received_ms, envelope)
+  VALUES (zeroblob(16), x'02000000000000000000000000000000', 6, x'0102030405');
+INSERT INTO nonces (mailbox_id, nonce, seen_ms) VALUES (zeroblob(16), x'07', 9);
+)sql";
+
+TEST_F(SqliteStoreTest, SchemaVersion1IsUpgradedWithItsByteCounts) {
+  {
+    auto c = sqlite::Connection::Open(path_, /*create=*/true, 1000);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ASSERT_TRUE((*c)->Exec(kSchema1Store).ok());
+  }
+  auto store = OpenSqliteStore(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const MailboxId mb{};
+  auto rec = (*store)->GetMailbox(mb);
+  ASSERT_TRUE(rec.ok()) << rec.status();
+  EXPECT_EQ(rec->seen_ms, 1'700'000'000'000);  // created_ms until the owner signs
+  EXPECT_EQ(*(*store)->CountMessages(mb), 2u);
+  StoredMessage m;
+  m.id[0] = 3;
+  m.envelope = Bytes(2, 0xee);
+  // 3 + 5 bytes are counted: 2 more fit a 10-byte quota, 3 do not.
+  EXPECT_EQ((*store)->AppendMessage(mb, m, {100, 9, 1000}).code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ((*store)->AppendMessage(mb, m, {100, 1000, 9}).code(), StatusCode::kUnavailable);
+  EXPECT_TRUE((*store)->AppendMessage(mb, m, {100, 10, 10}).ok());
+  EXPECT_EQ((*store)->RecordNonce(mb, Bytes{7}, 10, 0).code(), StatusCode::kAlreadyExists);
+  auto c = OpenConfiguredConnection(path_, /*writer=*/false, 1000);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(*(*c)->QueryInt64("SELECT version FROM schema_version"), 2);
+  EXPECT_EQ(*(*c)->QueryInt64("SELECT queued_bytes FROM totals"), 10);
+  EXPECT_EQ(*(*c)->QueryInt64("PRAGMA secure_delete"), 1);
+}
+
 TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsAnIoError) {
   WriteFile(path_, std::string(4096, 'x'));
   auto store = OpenSqliteStore(path_);
@@ -176,7 +256,7 @@ TEST_F(SqliteStoreTest, WriteFailureLeavesStoreUsableAndUnchanged) {
     auto blocker = sqlite::Connection::Open(path_, /*create=*/false, 0);
     ASSERT_TRUE(blocker.ok());
     ASSERT_TRUE((*blocker)->Exec("BEGIN IMMEDIATE").ok());
-    Status s = (*store)->AppendMessage(SomeMailbox().id, m, 10);
+    Status s = (*store)->AppendMessage(SomeMailbox().id, m, MessageLimit(10));
     EXPECT_EQ(s.code(), StatusCode::kIoError) << s;
     // Reads still work while another connection writes (WAL).
     auto count = (*store)->CountMessages(SomeMailbox().id);
@@ -184,7 +264,7 @@ TEST_F(SqliteStoreTest, WriteFailureLeavesStoreUsableAndUnchanged) {
     EXPECT_EQ(*count, 0u);
     ASSERT_TRUE((*blocker)->Exec("ROLLBACK").ok());
   }
-  ASSERT_TRUE((*store)->AppendMessage(SomeMailbox().id, m, 10).ok());
+  ASSERT_TRUE((*store)->AppendMessage(SomeMailbox().id, m, MessageLimit(10)).ok());
   EXPECT_EQ(*(*store)->CountMessages(SomeMailbox().id), 1u);
 }
 
@@ -205,7 +285,7 @@ TEST_F(SqliteStoreTest, FailedGroupCommitFailsEveryAppendAndKeepsNone) {
         StoredMessage m;
         m.id.fill(static_cast<std::uint8_t>(t));
         m.envelope = Bytes{1};
-        results[t] = (*store)->AppendMessage(SomeMailbox().id, m, 100);
+        results[t] = (*store)->AppendMessage(SomeMailbox().id, m, MessageLimit(100));
       });
     }
     for (auto& th : threads) th.join();
@@ -259,7 +339,7 @@ TEST_F(SqliteStoreTest, DISABLED_AppendThroughput) {
             m.id[0] = static_cast<std::uint8_t>(i);
             m.id[1] = static_cast<std::uint8_t>(i >> 8);
             m.envelope = Bytes(4096, 0x5A);
-            EXPECT_TRUE((*store)->AppendMessage(id, m, 100'000).ok());
+            EXPECT_TRUE((*store)->AppendMessage(id, m, MessageLimit(100'000)).ok());
           }
         });
       }

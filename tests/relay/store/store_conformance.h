@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -46,6 +47,11 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   std::string dir_;
   std::unique_ptr<Store> store_;
 };
+
+// Limits that only count messages (no byte quota reached).
+inline QueueLimits MessageLimit(std::size_t max_messages) {
+  return {max_messages, UINT64_MAX, UINT64_MAX};
+}
 
 // A fresh directory under $TMPDIR (or /tmp); removed with its contents by
 // RemoveTree.

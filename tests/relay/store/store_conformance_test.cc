@@ -139,7 +139,8 @@ TEST_P(StoreConformanceTest, UnknownMailboxIsNotFoundEverywhere) {
   EXPECT_THAT(store_->GetBundleBase(id).status(), StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(store_->TakeOneTimePreKey(id).status(), StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(store_->CountOneTimePreKeys(id).status(), StatusIs(StatusCode::kNotFound));
-  EXPECT_THAT(store_->AppendMessage(id, Message(1), kMaxQueue), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(store_->AppendMessage(id, Message(1), MessageLimit(kMaxQueue)),
+              StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(store_->ListMessages(id, 10).status(), StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(store_->DeleteMessage(id, MessageN(1)), StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(store_->CountMessages(id).status(), StatusIs(StatusCode::kNotFound));
@@ -235,9 +236,9 @@ TEST_P(StoreConformanceTest, MailboxesAreIsolated) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
   ASSERT_THAT(store_->CreateMailbox(Record(2)), IsOk());
   ASSERT_THAT(store_->PutPreKeys(Mailbox(1), Bytes{1}, {PreKey(1)}, false), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), MessageLimit(kMaxQueue)), IsOk());
   // The same message id in another mailbox is another message.
-  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(1), kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(1), MessageLimit(kMaxQueue)), IsOk());
   EXPECT_EQ(*store_->CountOneTimePreKeys(Mailbox(2)), 0u);
   auto none = store_->TakeOneTimePreKey(Mailbox(2));
   ASSERT_TRUE(none.ok());
@@ -251,7 +252,8 @@ TEST_P(StoreConformanceTest, AppendListCountOldestFirst) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
   // Appended with decreasing timestamps: order is append order.
   for (std::uint32_t i = 0; i < 5; ++i) {
-    ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(i, 5000 - i), kMaxQueue), IsOk());
+    ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(i, 5000 - i), MessageLimit(kMaxQueue)),
+                IsOk());
   }
   EXPECT_EQ(*store_->CountMessages(Mailbox(1)), 5u);
   EXPECT_EQ(*store_->CountAllMessages(), 5u);
@@ -279,8 +281,8 @@ TEST_P(StoreConformanceTest, EnvelopeBytesRoundTrip) {
   }
   StoredMessage empty = Message(2);
   empty.envelope.clear();
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), big, kMaxQueue), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), empty, kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), big, MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), empty, MessageLimit(kMaxQueue)), IsOk());
   auto all = store_->ListMessages(Mailbox(1), 10);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);
@@ -290,10 +292,10 @@ TEST_P(StoreConformanceTest, EnvelopeBytesRoundTrip) {
 
 TEST_P(StoreConformanceTest, DuplicateMessageIdIsRefusedAndChangesNothing) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), MessageLimit(kMaxQueue)), IsOk());
   StoredMessage again = Message(1);
   again.envelope = Bytes{0xFF};
-  EXPECT_THAT(store_->AppendMessage(Mailbox(1), again, kMaxQueue),
+  EXPECT_THAT(store_->AppendMessage(Mailbox(1), again, MessageLimit(kMaxQueue)),
               StatusIs(StatusCode::kAlreadyExists));
   auto all = store_->ListMessages(Mailbox(1), 10);
   ASSERT_TRUE(all.ok());
@@ -305,26 +307,26 @@ TEST_P(StoreConformanceTest, DuplicateMessageIdIsRefusedAndChangesNothing) {
 TEST_P(StoreConformanceTest, QueueFullIsRefusedAndChangesNothing) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
   for (std::uint32_t i = 0; i < 3; ++i) {
-    ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(i), 3), IsOk());
+    ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(i), MessageLimit(3)), IsOk());
   }
-  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(3), 3),
+  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(3), MessageLimit(3)),
               StatusIs(StatusCode::kResourceExhausted));
   EXPECT_EQ(*store_->CountMessages(Mailbox(1)), 3u);
   EXPECT_THAT(Ids(*store_->ListMessages(Mailbox(1), 10)), ::testing::ElementsAre(0, 1, 2));
   // Room again after an acknowledgement; a smaller limit refuses at once.
   ASSERT_THAT(store_->DeleteMessage(Mailbox(1), MessageN(0)), IsOk());
-  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(3), 2),
+  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(3), MessageLimit(2)),
               StatusIs(StatusCode::kResourceExhausted));
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(3), 3), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(3), MessageLimit(3)), IsOk());
   EXPECT_THAT(Ids(*store_->ListMessages(Mailbox(1), 10)), ::testing::ElementsAre(1, 2, 3));
-  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(9), 0),
+  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(9), MessageLimit(0)),
               StatusIs(StatusCode::kResourceExhausted));
 }
 
 TEST_P(StoreConformanceTest, DeleteMessage) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), kMaxQueue), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(2), kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(2), MessageLimit(kMaxQueue)), IsOk());
   EXPECT_THAT(store_->DeleteMessage(Mailbox(1), MessageN(3)), StatusIs(StatusCode::kNotFound));
   ASSERT_THAT(store_->DeleteMessage(Mailbox(1), MessageN(1)), IsOk());
   EXPECT_THAT(store_->DeleteMessage(Mailbox(1), MessageN(1)), StatusIs(StatusCode::kNotFound));
@@ -335,10 +337,10 @@ TEST_P(StoreConformanceTest, DeleteMessage) {
 TEST_P(StoreConformanceTest, ExpireMessagesBeforeCutoff) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
   ASSERT_THAT(store_->CreateMailbox(Record(2)), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1, 100), kMaxQueue), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(2, 200), kMaxQueue), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(3, 150), kMaxQueue), IsOk());
-  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(4, 300), kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1, 100), MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(2, 200), MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(3, 150), MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(4, 300), MessageLimit(kMaxQueue)), IsOk());
   auto expired = store_->ExpireMessages(200);  // strictly before 200
   ASSERT_TRUE(expired.ok()) << expired.status();
   EXPECT_EQ(*expired, 2u);
@@ -348,7 +350,7 @@ TEST_P(StoreConformanceTest, ExpireMessagesBeforeCutoff) {
   EXPECT_EQ(*store_->CountAllMessages(), 2u);
   EXPECT_EQ(*store_->ExpireMessages(200), 0u);
   // The freed room counts against the queue limit.
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(5, 400), 2), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(5, 400), MessageLimit(2)), IsOk());
 }
 
 TEST_P(StoreConformanceTest, NonceReplayIsRefused) {
@@ -381,7 +383,7 @@ TEST_P(StoreConformanceTest, DataSurvivesCloseAndReopen) {
   auto taken = store_->TakeOneTimePreKey(Mailbox(1));
   ASSERT_TRUE(taken.ok() && taken->has_value());
   for (std::uint32_t i = 0; i < 3; ++i) {
-    ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(i), kMaxQueue), IsOk());
+    ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(i), MessageLimit(kMaxQueue)), IsOk());
   }
   ASSERT_THAT(store_->DeleteMessage(Mailbox(1), MessageN(1)), IsOk());
   ASSERT_THAT(store_->RecordNonce(Mailbox(1), Nonce(7), 1000, 0), IsOk());
@@ -401,7 +403,7 @@ TEST_P(StoreConformanceTest, DataSurvivesCloseAndReopen) {
   EXPECT_THAT(store_->RecordNonce(Mailbox(1), Nonce(7), 1001, 0),
               StatusIs(StatusCode::kAlreadyExists));
   // Order continues after a reopen.
-  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(9), kMaxQueue), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(9), MessageLimit(kMaxQueue)), IsOk());
   EXPECT_THAT(Ids(*store_->ListMessages(Mailbox(1), 10)), ::testing::ElementsAre(0, 2, 9));
 }
 
@@ -450,7 +452,8 @@ TEST_P(StoreConformanceTest, ConcurrentAppendsAreAllVisible) {
     threads.emplace_back([&, t] {
       for (std::uint32_t i = 0; i < kPerThread; ++i) {
         std::uint32_t n = static_cast<std::uint32_t>(t) * kPerThread + i;
-        if (!store_->AppendMessage(Mailbox(1 + t % 2), Message(n), kMaxQueue).ok()) ++errors;
+        if (!store_->AppendMessage(Mailbox(1 + t % 2), Message(n), MessageLimit(kMaxQueue)).ok())
+          ++errors;
         // Readers run alongside the writers.
         if (!store_->CountMessages(Mailbox(1)).ok()) ++errors;
       }
@@ -480,7 +483,7 @@ TEST_P(StoreConformanceTest, ConcurrentAppendsRespectTheQueueLimitExactly) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (std::uint32_t i = 0; i < 20; ++i) {
-        Status s = store_->AppendMessage(Mailbox(1), Message(t * 20 + i), kLimit);
+        Status s = store_->AppendMessage(Mailbox(1), Message(t * 20 + i), MessageLimit(kLimit));
         if (s.ok()) {
           ++accepted;
         } else if (s.code() == StatusCode::kResourceExhausted) {
@@ -507,10 +510,11 @@ TEST_P(StoreConformanceTest, ConcurrentDuplicateAppendsQueueOneCopy) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       // Each thread posts message 1 (a retry storm) and one of its own.
-      Status s = store_->AppendMessage(Mailbox(1), Message(1), kMaxQueue);
+      Status s = store_->AppendMessage(Mailbox(1), Message(1), MessageLimit(kMaxQueue));
       if (s.ok()) ++accepted;
       if (s.code() == StatusCode::kAlreadyExists) ++duplicate;
-      EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(100 + t), kMaxQueue), IsOk());
+      EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(100 + t), MessageLimit(kMaxQueue)),
+                  IsOk());
     });
   }
   for (auto& th : threads) th.join();
@@ -534,6 +538,77 @@ TEST_P(StoreConformanceTest, ConcurrentNonceIsAcceptedOnce) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(accepted.load(), 1);
   EXPECT_EQ(replayed.load(), kThreads - 1);
+}
+
+TEST_P(StoreConformanceTest, ByteQuotasRefuseAndChangeNothing) {
+  ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
+  ASSERT_THAT(store_->CreateMailbox(Record(2)), IsOk());
+  // Message(n) carries 100 + n % 7 bytes.
+  const QueueLimits limits{kMaxQueue, 205, 310};
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(0), limits), IsOk());  // 100
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(5), limits), IsOk());  // 205
+  EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(7), limits),
+              StatusIs(StatusCode::kResourceExhausted));                        // 305 > 205
+  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(14), limits), IsOk());  // total 305
+  EXPECT_THAT(store_->AppendMessage(Mailbox(2), Message(21), limits),
+              StatusIs(StatusCode::kUnavailable));  // total 405 > 310
+  EXPECT_THAT(Ids(*store_->ListMessages(Mailbox(1), 10)), ::testing::ElementsAre(0, 5));
+  EXPECT_THAT(Ids(*store_->ListMessages(Mailbox(2), 10)), ::testing::ElementsAre(14));
+  // Deleting frees the bytes, in the mailbox and in the total.
+  ASSERT_THAT(store_->DeleteMessage(Mailbox(1), MessageN(5)), IsOk());
+  EXPECT_THAT(store_->AppendMessage(Mailbox(2), Message(21), limits), IsOk());
+  Reopen();
+  if (GetParam().persistent) {
+    EXPECT_THAT(store_->AppendMessage(Mailbox(1), Message(28), limits),
+                StatusIs(StatusCode::kUnavailable));  // the totals survive a reopen
+  }
+}
+
+TEST_P(StoreConformanceTest, DeleteMailboxTakesItsDataAndFreesItsBytes) {
+  ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
+  ASSERT_THAT(store_->CreateMailbox(Record(2)), IsOk());
+  const QueueLimits limits{kMaxQueue, 1000, 250};
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(0), limits), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(1), Message(1), limits), IsOk());
+  ASSERT_THAT(store_->PutPreKeys(Mailbox(1), AsBytes("base"), {PreKey(1)}, false), IsOk());
+  ASSERT_THAT(store_->RecordNonce(Mailbox(1), Nonce(1), 1000, 0), IsOk());
+  EXPECT_THAT(store_->AppendMessage(Mailbox(2), Message(2), limits),
+              StatusIs(StatusCode::kUnavailable));
+  ASSERT_THAT(store_->DeleteMailbox(Mailbox(1)), IsOk());
+  EXPECT_THAT(store_->GetMailbox(Mailbox(1)).status(), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(store_->DeleteMailbox(Mailbox(1)), StatusIs(StatusCode::kNotFound));
+  EXPECT_EQ(*store_->CountAllMessages(), 0u);
+  EXPECT_THAT(store_->AppendMessage(Mailbox(2), Message(2), limits), IsOk());
+  // A mailbox created again with the same id starts empty.
+  ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
+  EXPECT_EQ(*store_->CountOneTimePreKeys(Mailbox(1)), 0u);
+  EXPECT_THAT(store_->RecordNonce(Mailbox(1), Nonce(1), 1000, 0), IsOk());
+}
+
+TEST_P(StoreConformanceTest, IdleMailboxesAreDeletedByTheirSeenTime) {
+  MailboxRecord a = Record(1);
+  a.seen_ms = 1000;
+  MailboxRecord b = Record(2);
+  b.seen_ms = 1000;
+  ASSERT_THAT(store_->CreateMailbox(a), IsOk());
+  ASSERT_THAT(store_->CreateMailbox(b), IsOk());
+  EXPECT_EQ(store_->GetMailbox(Mailbox(1))->seen_ms, 1000);
+  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(0), MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->AppendMessage(Mailbox(2), Message(1), MessageLimit(kMaxQueue)), IsOk());
+  ASSERT_THAT(store_->TouchMailbox(Mailbox(1), 5000), IsOk());
+  EXPECT_EQ(store_->GetMailbox(Mailbox(1))->seen_ms, 5000);
+  EXPECT_THAT(store_->TouchMailbox(Mailbox(9), 5000), StatusIs(StatusCode::kNotFound));
+  auto none = store_->DeleteIdleMailboxes(1000);  // strictly before
+  ASSERT_THAT(none.status(), IsOk());
+  EXPECT_EQ(none->mailboxes, 0u);
+  auto d = store_->DeleteIdleMailboxes(4000);
+  ASSERT_THAT(d.status(), IsOk());
+  EXPECT_EQ(d->mailboxes, 1u);
+  EXPECT_EQ(d->messages, 2u);
+  EXPECT_THAT(store_->GetMailbox(Mailbox(2)).status(), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(store_->GetMailbox(Mailbox(1)).status(), IsOk());
+  EXPECT_EQ(*store_->CountAllMessages(), 0u);
+  EXPECT_THAT(store_->Compact(), IsOk());
 }
 
 }  // namespace
