@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "backchannel/common/result.h"
 #include "backchannel/relay/limits.h"
@@ -68,6 +69,11 @@ struct ServerOptions {
   RateLimit address_rate{200, 400};
   RateLimit address_mailbox_rate{1, 60};
   std::size_t max_tracked_addresses = 65'536;
+  // Load balancers ("192.0.2.10", "10.0.0.0/8", "2001:db8::/32") whose
+  // connections start with a PROXY protocol v2 header naming the client,
+  // which the per-address limits then count. From any other address a
+  // PROXY header is not accepted (it fails the TLS handshake).
+  std::vector<std::string> trusted_proxies;
   // WebSockets: the most open at once on one mailbox (429
   // `too_many_websockets`); the idle time after which a peer that answered
   // no ping is dropped (pings go out at half of it); the rate of client

@@ -139,6 +139,9 @@ int main(int argc, char** argv) {
                  "delete a mailbox whose owner has not signed a request for this many days")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  app.add_option("--trusted-proxy", o.trusted_proxies,
+                 "load balancer address or network whose connections start with a PROXY protocol "
+                 "v2 header (repeatable)");
   std::string metrics_token_file;
   app.add_option("--metrics-token-file", metrics_token_file,
                  "file whose first line is the bearer token GET /metrics needs (no file: no "

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "relay/server/http_checks.h"
+#include "relay/server/proxy_protocol.h"
 #include "relay/server/rate_limit.h"
 #include "tls_cert.h"
 
@@ -93,6 +94,12 @@ class ConnectionSlot {
     if (gauge_ != nullptr) --*gauge_;
   }
   const LimitKey& group() const { return group_; }
+  // Counts the connection under `group` in `per_address` from now on (a
+  // proxied connection, once its PROXY header named the client).
+  void Attach(ConnectionCounter* per_address, const LimitKey& group) {
+    per_address_ = per_address;
+    group_ = group;
+  }
 
  private:
   ConnectionCounter* per_address_;
@@ -100,10 +107,11 @@ class ConnectionSlot {
   std::atomic<std::int64_t>* gauge_;
 };
 
-LimitKey GroupOf(const tcp::endpoint& ep) {
+// The peer's address as 16 bytes (IPv4 mapped into IPv6).
+std::array<std::uint8_t, 16> Ip16(const tcp::endpoint& ep) {
   const auto a = ep.address();
-  if (a.is_v4()) return AddressGroupV4(a.to_v4().to_bytes());
-  return AddressGroup(a.to_v6().to_bytes());
+  if (a.is_v6()) return a.to_v6().to_bytes();
+  return net::ip::make_address_v6(net::ip::v4_mapped, a.to_v4()).to_bytes();
 }
 
 // Runs `f` (which may block on the store: an fsync per commit) on the store
@@ -365,6 +373,7 @@ class Server::Impl {
   static constexpr std::chrono::milliseconds kAcceptBackoffMin{10};
   static constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
   static constexpr std::chrono::seconds kAcceptLogInterval{10};
+  static constexpr const char* kTooManyFromAddress = "too_many_connections_from_address";
   // Drain(): how long and how much of an unread request is read and dropped.
   static constexpr std::chrono::milliseconds kDrainTime{1000};
   static constexpr std::size_t kDrainBytes = 256 * 1024;
@@ -409,6 +418,11 @@ class Server::Impl {
     if (!ec) ssl_ctx_.use_private_key(net::buffer(id->key_pem), ssl::context::pem, ec);
     if (ec) return ToStatus(ec, "TLS key and certificate");
 
+    for (const std::string& text : options_.trusted_proxies) {
+      auto n = ParseTrustedNetwork(text);
+      if (!n.ok()) return n.error().WithContext("--trusted-proxy");
+      trusted_proxies_.push_back(*n);
+    }
     auto addr = net::ip::make_address(options_.listen_host, ec);
     if (ec) return InvalidArgument("bad listen address " + options_.listen_host);
     acceptor_.emplace(*ioc_);
@@ -512,14 +526,19 @@ class Server::Impl {
       auto ex = socket.get_executor();
       const auto peer = socket.remote_endpoint(ec);
       if (ec) continue;  // already gone
-      const LimitKey group = GroupOf(peer);
+      const auto ip = Ip16(peer);
+      const LimitKey group = AddressGroup(ip);
+      // A trusted load balancer: the client's address comes in its PROXY
+      // header, and the per-address count waits for it (Connection).
+      const bool via_proxy = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
+                                         [&](const TrustedNetwork& n) { return Contains(n, ip); });
       // Counted here, not in the coroutine, so a burst of accepts cannot
       // overshoot the limit.
       const char* refusal = nullptr;
       if (metrics_.connections.load() >= std::int64_t(options_.max_connections)) {
         refusal = "too_many_connections";
-      } else if (!per_address_.Open(group)) {
-        refusal = "too_many_connections_from_address";
+      } else if (!via_proxy && !per_address_.Open(group)) {
+        refusal = kTooManyFromAddress;
       }
       if (refusal != nullptr) {
         metrics_.Reject(refusal);
@@ -536,7 +555,9 @@ class Server::Impl {
       ++metrics_.connections;
       net::co_spawn(ex,
                     Connection(TlsStream(beast::tcp_stream(std::move(socket)), ssl_ctx_),
-                               ConnectionSlot(&per_address_, group, &metrics_.connections)),
+                               ConnectionSlot(via_proxy ? nullptr : &per_address_, group,
+                                              &metrics_.connections),
+                               via_proxy),
                     net::detached);
     }
   }
@@ -611,8 +632,46 @@ class Server::Impl {
     }
   }
 
+  // Reads a PROXY v2 header from a trusted balancer's connection (before
+  // its TLS bytes, exactly as many bytes as it announces); nullopt when it
+  // is malformed or late, and the connection is then dropped.
+  net::awaitable<std::optional<ProxyHeader>> ReadProxyHeader(TlsStream& stream) {
+    auto& tcp = beast::get_lowest_layer(stream);
+    tcp.expires_after(options_.handshake_timeout);
+    std::array<std::uint8_t, kProxyV2FixedBytes> fixed{};
+    std::array<std::uint8_t, kProxyV2MaxRest> rest{};
+    error_code ec;
+    co_await net::async_read(tcp, net::buffer(fixed), net::redirect_error(net::use_awaitable, ec));
+    if (ec) co_return std::nullopt;
+    auto length = ProxyV2RestLength(fixed);
+    if (!length.ok()) co_return std::nullopt;
+    co_await net::async_read(tcp, net::buffer(rest.data(), *length),
+                             net::redirect_error(net::use_awaitable, ec));
+    if (ec) co_return std::nullopt;
+    auto header = ParseProxyV2(fixed, ByteView(rest.data(), *length));
+    if (!header.ok()) co_return std::nullopt;
+    co_return *header;
+  }
+
   // `slot` holds this connection's place in the counts until it ends.
-  net::awaitable<void> Connection(TlsStream stream, ConnectionSlot slot) {
+  // `via_proxy`: the peer is a trusted balancer; its PROXY header comes
+  // first and names the client the per-address limits count.
+  net::awaitable<void> Connection(TlsStream stream, ConnectionSlot slot, bool via_proxy) {
+    if (via_proxy) {
+      auto header = co_await ReadProxyHeader(stream);
+      if (!header) {
+        metrics_.Reject("bad_proxy_header");
+        co_return;
+      }
+      const LimitKey client = header->source ? AddressGroup(*header->source) : slot.group();
+      if (!per_address_.Open(client)) {
+        metrics_.Reject(kTooManyFromAddress);
+        ++refusing_;
+        co_await Refuse(std::move(stream), kTooManyFromAddress);
+        co_return;
+      }
+      slot.Attach(&per_address_, client);
+    }
     auto control = std::make_shared<ConnControl>(stream.get_executor());
     struct Unlist {
       Impl* impl;
@@ -861,6 +920,7 @@ class Server::Impl {
   std::set<std::shared_ptr<ConnControl>> conns_;  // guarded by conns_mu_
   std::optional<net::signal_set> signals_;
   std::vector<std::thread> threads_;
+  std::vector<TrustedNetwork> trusted_proxies_;  // set by Start
   ConnectionCounter per_address_;
   KeyedBuckets address_requests_;
   KeyedBuckets address_mailboxes_;

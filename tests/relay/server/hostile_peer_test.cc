@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "relay/server/proxy_v2_header.h"
 #include "relay/server/relay_e2e_fixture.h"
 
 namespace backchannel::relay::testing {
@@ -164,6 +165,39 @@ TEST_F(HostilePeerTest, ConnectionsPerAddressAreLimited) {
     if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(status, 200);
+}
+
+TEST_F(HostilePeerTest, BehindATrustedBalancerTheLimitsCountTheClient) {
+  relay_.reset();
+  StartRelay({"--max-connections-per-address", "1", "--trusted-proxy", "127.0.0.0/8"});
+  auto via = [&](const std::string& client) {
+    return TlsTestClient::Connect(relay_->port(), relay_->pin(), ProxyV2Header(client));
+  };
+  auto a = via("198.51.100.7");
+  ASSERT_TRUE(a.ok()) << a.error();
+  EXPECT_EQ(Call(**a, "GET", "/healthz").status, 200);
+  // Another client through the same balancer: its own count.
+  auto b = via("2001:db8::7");
+  ASSERT_TRUE(b.ok()) << b.error();
+  EXPECT_EQ(Call(**b, "GET", "/healthz").status, 200);
+  // The first client again: over its limit of one.
+  auto again = via("198.51.100.7");
+  ASSERT_TRUE(again.ok()) << again.error();
+  auto r = (*again)->Request("GET", "/healthz");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(Code(*r), "too_many_connections_from_address");
+  // A balancer that sends no valid header is dropped.
+  EXPECT_FALSE(TlsTestClient::Connect(relay_->port(), relay_->pin(), "GET / HTTP/1.1\r\n\r\n")
+                   .ok());
+}
+
+TEST_F(HostilePeerTest, APeerThatIsNotATrustedBalancerCannotClaimAnAddress) {
+  // No --trusted-proxy: a PROXY header is just bytes that fail the TLS
+  // handshake, so nobody can pick the address the limits count.
+  EXPECT_FALSE(TlsTestClient::Connect(relay_->port(), relay_->pin(), ProxyV2Header("198.51.100.7"))
+                   .ok());
+  EXPECT_EQ(Health().status, 200);
 }
 
 TEST_F(HostilePeerTest, MailboxCreationsPerAddressAreLimitedAcrossConnections) {

@@ -49,7 +49,8 @@ TlsTestClient::TlsTestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 TlsTestClient::~TlsTestClient() = default;
 
 Result<std::unique_ptr<TlsTestClient>> TlsTestClient::Connect(std::uint16_t port,
-                                                              const std::string& pin_hex) {
+                                                              const std::string& pin_hex,
+                                                              const std::string& before_tls) {
   auto impl = std::make_unique<Impl>();
   impl->pin = pin_hex;
   SSL_CTX_set_min_proto_version(impl->ctx.native_handle(), TLS1_3_VERSION);
@@ -70,6 +71,10 @@ Result<std::unique_ptr<TlsTestClient>> TlsTestClient::Connect(std::uint16_t port
   beast::get_lowest_layer(*impl->stream)
       .connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
   if (ec) return FromEc(ec, "connect");
+  if (!before_tls.empty()) {
+    net::write(beast::get_lowest_layer(*impl->stream), net::buffer(before_tls), ec);
+    if (ec) return FromEc(ec, "write before TLS");
+  }
   impl->stream->handshake(ssl::stream_base::client, ec);
   if (ec) return FromEc(ec, "TLS handshake");
   return std::unique_ptr<TlsTestClient>(new TlsTestClient(std::move(impl)));

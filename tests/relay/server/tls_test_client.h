@@ -25,9 +25,11 @@ namespace backchannel::relay::testing {
 class TlsTestClient {
  public:
   // Connects to 127.0.0.1:`port` and completes a TLS 1.3 handshake that
-  // accepts only the certificate whose SHA-256 is `pin_hex`.
+  // accepts only the certificate whose SHA-256 is `pin_hex`. `before_tls`
+  // is written first (a load balancer's PROXY header).
   static Result<std::unique_ptr<TlsTestClient>> Connect(std::uint16_t port,
-                                                        const std::string& pin_hex);
+                                                        const std::string& pin_hex,
+                                                        const std::string& before_tls = "");
   ~TlsTestClient();
 
   Result<HttpResponse> Request(
