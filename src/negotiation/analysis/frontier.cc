@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <string>
@@ -54,10 +55,79 @@ std::vector<std::size_t> NonDominated2(const std::vector<double>& pts) {
   return keep;
 }
 
+// Three objectives in O(n log n). Dominates(q, p) splits on the coordinate
+// a in which q is strictly better: q_a > p_a + eps while the other two, b
+// and c, are not worse by more than eps. For each a, a sweep over the points
+// by a descending inserts every q with q_a > p_a + eps (a prefix, growing as
+// p_a falls) into a Fenwick tree over the rank of q_b that keeps the largest
+// q_c; p is dominated through a iff the tree's maximum over the ranks with
+// q_b + eps >= p_b (a suffix of the ranks) has q_c + eps >= p_c. The three
+// comparisons are the ones Greater() makes, so the result is exactly the
+// pairwise test's.
+std::vector<std::size_t> NonDominated3(const std::vector<double>& pts) {
+  const std::size_t n = pts.size() / 3;
+  std::vector<char> dominated(n, 0);
+  std::vector<std::size_t> by_a(n);
+  std::vector<std::size_t> by_b(n);
+  std::vector<std::size_t> rank_b(n);
+  std::vector<double> sorted_b(n);
+  std::vector<double> tree(n + 1);
+  constexpr double kNone = -std::numeric_limits<double>::infinity();
+  for (std::size_t a = 0; a < 3; ++a) {
+    const std::size_t b = a == 0 ? 1 : 0;
+    const std::size_t c = a == 2 ? 1 : 2;
+    auto at = [&](std::size_t i, std::size_t j) { return pts[3 * i + j]; };
+    std::iota(by_a.begin(), by_a.end(), std::size_t{0});
+    std::sort(by_a.begin(), by_a.end(),
+              [&](std::size_t x, std::size_t y) { return at(x, a) > at(y, a); });
+    std::iota(by_b.begin(), by_b.end(), std::size_t{0});
+    std::sort(by_b.begin(), by_b.end(),
+              [&](std::size_t x, std::size_t y) { return at(x, b) < at(y, b); });
+    for (std::size_t r = 0; r < n; ++r) {
+      rank_b[by_b[r]] = r;
+      sorted_b[r] = at(by_b[r], b);
+    }
+    // Fenwick tree over reversed ranks: prefix max over reversed = suffix max.
+    std::fill(tree.begin(), tree.end(), kNone);
+    auto insert = [&](std::size_t rank, double v) {
+      for (std::size_t x = n - rank; x <= n; x += x & (~x + 1)) tree[x] = std::max(tree[x], v);
+    };
+    auto suffix_max = [&](std::size_t rank) {  // max over ranks >= rank
+      double m = kNone;
+      for (std::size_t x = n - rank; x > 0; x -= x & (~x + 1)) m = std::max(m, tree[x]);
+      return m;
+    };
+    std::size_t inserted = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::size_t p = by_a[r];
+      while (inserted < n && Greater(at(by_a[inserted], a), at(p, a))) {
+        insert(rank_b[by_a[inserted]], at(by_a[inserted], c));
+        ++inserted;
+      }
+      if (dominated[p] != 0 || inserted == 0) continue;
+      // First rank whose b is not worse than p_b by more than eps.
+      const auto first = static_cast<std::size_t>(
+          std::partition_point(sorted_b.begin(), sorted_b.end(),
+                               [&](double qb) { return Greater(at(p, b), qb); }) -
+          sorted_b.begin());
+      if (first == n) continue;
+      const double best_c = suffix_max(first);
+      if (best_c != kNone && !Greater(at(p, c), best_c)) dominated[p] = 1;
+    }
+  }
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (dominated[i] == 0) keep.push_back(i);
+  }
+  return keep;
+}
+
 // Any number of objectives: a dominator's coordinate sum exceeds the
 // dominated point's by more than -k*eps, so with the points sorted by sum
-// descending only a prefix can dominate a point. Quadratic in the worst case.
-std::vector<std::size_t> NonDominatedK(const std::vector<double>& pts, std::size_t k) {
+// descending only a prefix can dominate a point. Quadratic in the worst case;
+// false when more than *work_left dominance tests would be needed.
+bool NonDominatedK(const std::vector<double>& pts, std::size_t k, std::uint64_t* work_left,
+                   std::vector<std::size_t>* out) {
   const std::size_t n = pts.size() / k;
   std::vector<double> sums(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -69,6 +139,7 @@ std::vector<std::size_t> NonDominatedK(const std::vector<double>& pts, std::size
                    [&](std::size_t a, std::size_t b) { return sums[a] > sums[b]; });
   const double slack = static_cast<double>(k) * kUtilityEpsilon;
   std::vector<std::size_t> keep;
+  std::uint64_t work = 0;
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t p = order[r];
     const std::span<const double> pp(&pts[p * k], k);
@@ -76,12 +147,16 @@ std::vector<std::size_t> NonDominatedK(const std::vector<double>& pts, std::size
     for (std::size_t s = 0; s < n && !dominated; ++s) {
       const std::size_t q = order[s];
       if (sums[q] < sums[p] - slack) break;
+      ++work;
       if (q != p && Dominates(std::span<const double>(&pts[q * k], k), pp)) dominated = true;
     }
+    if (work > *work_left) return false;
     if (!dominated) keep.push_back(p);
   }
+  *work_left -= work;
   std::sort(keep.begin(), keep.end());
-  return keep;
+  *out = std::move(keep);
+  return true;
 }
 
 }  // namespace
@@ -97,12 +172,17 @@ std::vector<std::size_t> NonDominated(const std::vector<double>& points, std::si
     return keep;
   }
   if (k == 2) return NonDominated2(points);
-  return NonDominatedK(points, k);
+  if (k == 3) return NonDominated3(points);
+  std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
+  std::vector<std::size_t> keep;
+  NonDominatedK(points, k, &unlimited, &keep);
+  return keep;
 }
 
 Result<std::vector<ScoredPackage>> ComputeFrontier(const Domain& domain,
                                                    const std::vector<Profile>& profiles,
-                                                   std::size_t max_frontier, FrontierStats* stats) {
+                                                   std::size_t max_frontier, FrontierStats* stats,
+                                                   std::uint64_t max_work) {
   const std::size_t k = profiles.size();
   const std::size_t issues = domain.issues.size();
   // Per step, the kept partial packages as (parent in previous step, option).
@@ -110,6 +190,7 @@ Result<std::vector<ScoredPackage>> ComputeFrontier(const Domain& domain,
   std::vector<std::vector<std::uint32_t>> options(issues);
   std::vector<double> values(k, 0.0);  // survivors' partial utilities, row-major
   FrontierStats local;
+  const std::uint64_t initial_work = max_work;
   for (std::size_t i = 0; i < issues; ++i) {
     const std::size_t m = domain.issues[i].size();
     const std::size_t n = values.size() / k;
@@ -130,7 +211,15 @@ Result<std::vector<ScoredPackage>> ComputeFrontier(const Domain& domain,
     local.peak_candidates = std::max(local.peak_candidates, n * m);
     const std::size_t step_bytes =
         candidates.size() * sizeof(double) * 2 + n * m * 3 * sizeof(std::size_t);
-    std::vector<std::size_t> keep = NonDominated(candidates, k);
+    std::vector<std::size_t> keep;
+    if (k <= 3) {
+      keep = NonDominated(candidates, k);
+    } else if (!NonDominatedK(candidates, k, &max_work, &keep)) {
+      return Status(StatusCode::kResourceExhausted,
+                    "the Pareto frontier needs more than " + std::to_string(initial_work) +
+                        " dominance tests (at issue '" + domain.issues[i].name + "', " +
+                        std::to_string(n * m) + " candidates)");
+    }
     if (keep.size() > max_frontier) {
       return Status(StatusCode::kResourceExhausted,
                     "the Pareto frontier keeps " + std::to_string(keep.size()) +

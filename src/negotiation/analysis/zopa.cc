@@ -68,24 +68,37 @@ class Counter {
 
   Result<ZopaCount> Run() {
     stack_.assign((terms_.size() + 1) * k_, 0.0);
-    if (!Visit(0)) {
-      return Status(
-          StatusCode::kResourceExhausted,
-          "the exact ZOPA count needs more than " + std::to_string(max_nodes_) + " search nodes");
-    }
+    const bool complete = Visit(0);
     total_.Add(small_);
-    return ZopaCount{total_.ToString(), nodes_};
+    out_.Add(out_small_);
+    ZopaCount r;
+    r.complete = complete;
+    r.nodes = nodes_;
+    r.lower = total_.ToString();
+    BigCount upper = suffix_count_[0];
+    upper.Subtract(out_);
+    r.upper = upper.ToString();
+    if (complete) r.count = r.lower;
+    return r;
   }
 
  private:
   static constexpr std::uint64_t kSmallLimit = std::uint64_t{1} << 60;
 
-  void AddSmall(std::uint64_t v) {
-    if (small_ > kSmallLimit - v) {
-      total_.Add(small_);
-      small_ = 0;
+  static void AddTo(BigCount& big, std::uint64_t& small, std::uint64_t v) {
+    if (small > kSmallLimit - v) {
+      big.Add(small);
+      small = 0;
     }
-    small_ += v;
+    small += v;
+  }
+  void AddSmall(std::uint64_t v) { AddTo(total_, small_, v); }
+  void AddOut(std::size_t l) {
+    if (suffix_small_[l].has_value()) {
+      AddTo(out_, out_small_, *suffix_small_[l]);
+    } else {
+      out_.Add(suffix_count_[l]);
+    }
   }
 
   // Counts the completions of the partial package whose utilities are at
@@ -95,7 +108,10 @@ class Counter {
     const double* partial = &stack_[l * k_];
     bool all_in = true;
     for (std::size_t s = 0; s < k_; ++s) {
-      if (partial[s] + suffix_max_[l * k_ + s] < thresholds_[s]) return true;  // all out
+      if (partial[s] + suffix_max_[l * k_ + s] < thresholds_[s]) {  // all out
+        AddOut(l);
+        return true;
+      }
       if (partial[s] + suffix_min_[l * k_ + s] < thresholds_[s]) all_in = false;
     }
     if (all_in) {
@@ -117,6 +133,7 @@ class Counter {
         c += in ? 1 : 0;
       }
       AddSmall(c);
+      AddTo(out_, out_small_, m - c);
       return true;
     }
     for (std::size_t o = 0; o < m; ++o) {
@@ -138,6 +155,8 @@ class Counter {
   std::vector<double> stack_;  // partial utilities per level
   BigCount total_;
   std::uint64_t small_ = 0;
+  BigCount out_;  // packages known to be outside
+  std::uint64_t out_small_ = 0;
 };
 
 }  // namespace
