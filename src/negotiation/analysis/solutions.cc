@@ -121,61 +121,69 @@ Solved SolveGoal(const Domain& domain, const std::vector<Profile>& profiles, con
 
 }  // namespace
 
-SearchedSolutions SearchSolutions(const Domain& domain, const std::vector<Profile>& profiles,
-                                  std::uint64_t max_nodes) {
-  const std::size_t k = profiles.size();
-  SearchedSolutions out;
+namespace {
+
+std::vector<double> IdealPoint(const Domain& domain, const std::vector<Profile>& profiles,
+                               SearchSpec spec, std::uint64_t max_nodes, std::uint64_t* nodes,
+                               bool* complete) {
+  // U_s = max u_s subject to u_t >= d_t - eps for every t: one constrained
+  // search per side.
+  std::vector<double> ideal;
+  spec.goal = Goal::kSide;
+  for (std::size_t s = 0; s < profiles.size(); ++s) {
+    spec.side = s;
+    SearchResult r = Maximize(domain, profiles, spec, max_nodes);
+    *nodes += r.nodes;
+    *complete = *complete && r.complete;
+    ideal.push_back(r.best.has_value() ? r.value : r.bound);
+  }
+  return ideal;
+}
+
+}  // namespace
+
+SearchedSolution SearchSolution(const Domain& domain, const std::vector<Profile>& profiles,
+                                Goal goal, std::uint64_t max_nodes, std::vector<double>* ideal) {
   SearchSpec spec;
   for (const auto& p : profiles) spec.reservations.push_back(p.reservation);
   spec.floors = spec.reservations;  // individual rationality
-  auto note = [&](const char* what, const Solved& s) {
+  spec.goal = goal;
+  std::uint64_t ideal_nodes = 0;
+  bool ideal_complete = true;
+  if (goal == Goal::kKalaiSmorodinsky) {
+    spec.ideal = IdealPoint(domain, profiles, spec, max_nodes, &ideal_nodes, &ideal_complete);
+    if (ideal != nullptr) *ideal = spec.ideal;
+  }
+  Solved s = SolveGoal(domain, profiles, spec, max_nodes);
+  SearchedSolution out{std::move(s.package), s.certificate, s.complete && ideal_complete};
+  out.certificate.nodes += ideal_nodes;
+  out.certificate.proven = out.certificate.proven && ideal_complete;
+  return out;
+}
+
+SearchedSolutions SearchSolutions(const Domain& domain, const std::vector<Profile>& profiles,
+                                  std::uint64_t max_nodes) {
+  SearchedSolutions out;
+  auto run = [&](Goal goal, const char* what, std::optional<ScoredPackage>* package,
+                 Certificate* certificate) {
+    SearchedSolution s = SearchSolution(domain, profiles, goal, max_nodes,
+                                        goal == Goal::kKalaiSmorodinsky ? &out.ideal : nullptr);
     if (!s.complete) {
-      out.incomplete.push_back(std::string(what) + ": the search went over " +
+      out.incomplete.push_back(std::string(what) + ": a search went over " +
                                std::to_string(max_nodes) + " nodes; best found " +
                                std::to_string(s.certificate.value) + ", upper bound " +
                                std::to_string(s.certificate.bound));
     }
+    *package = std::move(s.package);
+    *certificate = s.certificate;
   };
-  spec.goal = Goal::kUtilitarian;
-  Solved util = SolveGoal(domain, profiles, spec, max_nodes);
-  note("utilitarian", util);
-  out.utilitarian = util.certificate;
-  if (!util.package.has_value()) return out;  // nothing is individually rational
+  run(Goal::kUtilitarian, "utilitarian", &out.solutions.utilitarian, &out.utilitarian);
+  if (!out.solutions.utilitarian.has_value()) return out;  // nothing is individually rational
   out.rational_exists = true;
-  out.solutions.utilitarian = std::move(util.package);
-  spec.goal = Goal::kNash;
-  Solved nash = SolveGoal(domain, profiles, spec, max_nodes);
-  note("Nash", nash);
-  out.nash = nash.certificate;
-  out.solutions.nash = std::move(nash.package);
-  spec.goal = Goal::kEgalitarian;
-  Solved egal = SolveGoal(domain, profiles, spec, max_nodes);
-  note("egalitarian", egal);
-  out.egalitarian = egal.certificate;
-  out.solutions.egalitarian = std::move(egal.package);
-  // The ideal point: max u_s subject to u_t >= d_t - eps for every t.
-  std::uint64_t ideal_nodes = 0;
-  bool ideal_complete = true;
-  spec.goal = Goal::kSide;
-  for (std::size_t s = 0; s < k; ++s) {
-    spec.side = s;
-    SearchResult r = Maximize(domain, profiles, spec, max_nodes);
-    ideal_nodes += r.nodes;
-    ideal_complete = ideal_complete && r.complete;
-    out.ideal.push_back(r.best.has_value() ? r.value : r.bound);
-  }
-  if (!ideal_complete) {
-    out.incomplete.push_back("Kalai-Smorodinsky ideal point: a search went over " +
-                             std::to_string(max_nodes) + " nodes");
-  }
-  spec.goal = Goal::kKalaiSmorodinsky;
-  spec.ideal = out.ideal;
-  Solved ks = SolveGoal(domain, profiles, spec, max_nodes);
-  note("Kalai-Smorodinsky", ks);
-  out.kalai_smorodinsky = ks.certificate;
-  out.kalai_smorodinsky.nodes += ideal_nodes;
-  out.kalai_smorodinsky.proven = out.kalai_smorodinsky.proven && ideal_complete;
-  out.solutions.kalai_smorodinsky = std::move(ks.package);
+  run(Goal::kNash, "Nash", &out.solutions.nash, &out.nash);
+  run(Goal::kEgalitarian, "egalitarian", &out.solutions.egalitarian, &out.egalitarian);
+  run(Goal::kKalaiSmorodinsky, "Kalai-Smorodinsky", &out.solutions.kalai_smorodinsky,
+      &out.kalai_smorodinsky);
   return out;
 }
 

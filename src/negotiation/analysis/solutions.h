@@ -13,6 +13,7 @@
 
 #include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/domain.h"
+#include "negotiation/analysis/branch_and_bound.h"
 
 namespace backchannel::negotiation::internal {
 
@@ -44,6 +45,19 @@ struct SearchedSolutions {
   bool rational_exists = false;         // some package is individually rational
   std::vector<std::string> incomplete;  // searches that ran out of nodes
 };
+// One of them: the package and its certificate; nullopt package when no
+// package is individually rational. kKalaiSmorodinsky computes the ideal
+// point first (into *ideal when given). `complete` false when a search ran
+// out of nodes.
+struct SearchedSolution {
+  std::optional<ScoredPackage> package;
+  Certificate certificate;
+  bool complete = true;
+};
+SearchedSolution SearchSolution(const Domain& domain, const std::vector<Profile>& profiles,
+                                Goal goal, std::uint64_t max_nodes,
+                                std::vector<double>* ideal = nullptr);
+
 SearchedSolutions SearchSolutions(const Domain& domain, const std::vector<Profile>& profiles,
                                   std::uint64_t max_nodes);
 
