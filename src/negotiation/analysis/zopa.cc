@@ -68,6 +68,7 @@ class Counter {
 
   Result<ZopaCount> Run() {
     stack_.assign((terms_.size() + 1) * k_, 0.0);
+    BuildTree();
     const bool complete = Visit(0);
     total_.Add(small_);
     out_.Add(out_small_);
@@ -122,6 +123,7 @@ class Counter {
       }
       return true;
     }
+    if (l == split_) return Query(0, partial);
     const std::vector<double>& t = terms_[l];
     const std::size_t m = t.size() / k_;
     if (l + 1 == terms_.size()) {  // last issue: count the options directly
@@ -143,6 +145,134 @@ class Counter {
     return true;
   }
 
+  // Meet in the middle: the last levels from split_ on are enumerated once
+  // into a k-d tree of their partial utility vectors (at most kTreeDoubles
+  // doubles), each node with its bounding box and point count; a prefix
+  // reaching split_ then counts its completions by one orthant query that
+  // adds whole subtrees whose box is all in, skips those all out, and tests
+  // points only in the leaves the thresholds cut.
+  static constexpr std::size_t kTreeDoubles = std::size_t{1} << 22;
+  static constexpr std::size_t kLeafPoints = 8;
+  struct TreeNode {
+    std::size_t begin = 0, end = 0;   // points [begin, end) of points_
+    std::size_t left = 0, right = 0;  // children; 0: a leaf
+  };
+
+  void BuildTree() {
+    const std::size_t n = terms_.size();
+    std::size_t count = 1;
+    std::size_t h = n;
+    while (h > 0) {
+      const std::size_t m = terms_[h - 1].size() / k_;
+      if (count * m * k_ > kTreeDoubles) break;
+      count *= m;
+      --h;
+    }
+    if (n - h < 2) return;  // not worth it: the last issue is counted directly
+    split_ = h;
+    points_.reserve(count * k_);
+    std::vector<std::size_t> digit(n - h, 0);
+    std::vector<double> sum(k_);
+    while (true) {
+      std::fill(sum.begin(), sum.end(), 0.0);
+      for (std::size_t l = h; l < n; ++l) {
+        for (std::size_t s = 0; s < k_; ++s) sum[s] += terms_[l][digit[l - h] * k_ + s];
+      }
+      points_.insert(points_.end(), sum.begin(), sum.end());
+      std::size_t j = n - h;
+      while (j > 0 && ++digit[j - 1] == terms_[h + j - 1].size() / k_) {
+        digit[j - 1] = 0;
+        --j;
+      }
+      if (j == 0) break;
+    }
+    order_.resize(count);
+    std::iota(order_.begin(), order_.end(), std::size_t{0});
+    nodes_tree_.clear();
+    box_.clear();
+    Build(0, count);
+    // Store the points in tree order, so that leaves are contiguous.
+    std::vector<double> sorted(count * k_);
+    for (std::size_t r = 0; r < count; ++r) {
+      std::copy_n(&points_[order_[r] * k_], k_, &sorted[r * k_]);
+    }
+    points_ = std::move(sorted);
+  }
+
+  std::size_t Build(std::size_t begin, std::size_t end) {
+    const std::size_t id = nodes_tree_.size();
+    nodes_tree_.push_back(TreeNode{begin, end, 0, 0});
+    box_.resize(box_.size() + 2 * k_);
+    double* lo = &box_[id * 2 * k_];
+    double* hi = lo + k_;
+    std::fill(lo, lo + k_, std::numeric_limits<double>::infinity());
+    std::fill(hi, hi + k_, -std::numeric_limits<double>::infinity());
+    for (std::size_t r = begin; r < end; ++r) {
+      for (std::size_t s = 0; s < k_; ++s) {
+        lo[s] = std::min(lo[s], points_[order_[r] * k_ + s]);
+        hi[s] = std::max(hi[s], points_[order_[r] * k_ + s]);
+      }
+    }
+    if (end - begin <= kLeafPoints) return id;
+    std::size_t dim = 0;
+    for (std::size_t s = 1; s < k_; ++s) {
+      if (hi[s] - lo[s] > hi[dim] - lo[dim]) dim = s;
+    }
+    const std::size_t mid = begin + (end - begin) / 2;
+    std::nth_element(order_.begin() + static_cast<std::ptrdiff_t>(begin),
+                     order_.begin() + static_cast<std::ptrdiff_t>(mid),
+                     order_.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](std::size_t a, std::size_t b) {
+                       return points_[a * k_ + dim] < points_[b * k_ + dim];
+                     });
+    const std::size_t left = Build(begin, mid);
+    const std::size_t right = Build(mid, end);
+    nodes_tree_[id].left = left;
+    nodes_tree_[id].right = right;
+    return id;
+  }
+
+  // Counts the points b of tree node `id` with partial + b >= thresholds;
+  // false when the node budget ran out.
+  bool Query(std::size_t id, const double* partial) {
+    if (++nodes_ > max_nodes_) return false;
+    const TreeNode& node = nodes_tree_[id];
+    const double* lo = &box_[id * 2 * k_];
+    const double* hi = lo + k_;
+    const std::uint64_t size = node.end - node.begin;
+    bool all_in = true;
+    for (std::size_t s = 0; s < k_; ++s) {
+      if (partial[s] + hi[s] < thresholds_[s]) {
+        AddTo(out_, out_small_, size);
+        return true;
+      }
+      if (partial[s] + lo[s] < thresholds_[s]) all_in = false;
+    }
+    if (all_in) {
+      AddSmall(size);
+      return true;
+    }
+    if (node.left == 0) {
+      std::uint64_t in = 0;
+      for (std::size_t r = node.begin; r < node.end; ++r) {
+        bool ok = true;
+        for (std::size_t s = 0; s < k_ && ok; ++s) {
+          ok = partial[s] + points_[r * k_ + s] >= thresholds_[s];
+        }
+        in += ok ? 1 : 0;
+      }
+      AddSmall(in);
+      AddTo(out_, out_small_, size - in);
+      return true;
+    }
+    return Query(node.left, partial) && Query(node.right, partial);
+  }
+
+  std::size_t split_ = std::numeric_limits<std::size_t>::max();
+  std::vector<double> points_;  // k per point; tree order after BuildTree
+  std::vector<std::size_t> order_;
+  std::vector<TreeNode> nodes_tree_;
+  std::vector<double> box_;  // per tree node: k minima, then k maxima
   std::size_t k_;
   std::uint64_t max_nodes_;
   std::uint64_t nodes_ = 0;
