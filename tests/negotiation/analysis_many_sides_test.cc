@@ -12,6 +12,7 @@
 #include <string>
 
 #include "backchannel/negotiation/analysis.h"
+#include "backchannel/negotiation/io.h"
 #include "negotiation/analysis/common.h"
 #include "negotiation/analysis/frontier.h"
 #include "negotiation/testing/random_domain.h"
@@ -153,7 +154,7 @@ void RunSeeds(std::size_t sides, std::size_t max_issues, std::size_t max_options
 
 TEST(ManySidesBruteForce, ThreeSides) { RunSeeds(3, 5, 5, Trials(300, 60), 1000); }
 TEST(ManySidesBruteForce, FourSides) { RunSeeds(4, 5, 4, Trials(200, 40), 2000); }
-TEST(ManySidesBruteForce, SevenSides) { RunSeeds(7, 4, 4, Trials(200, 40), 3000); }
+TEST(ManySidesBruteForce, SevenSides) { RunSeeds(7, 4, 4, Trials(200, 25), 3000); }
 TEST(ManySidesBruteForce, EightSides) { RunSeeds(8, 3, 4, Trials(60, 15), 4000); }
 
 // Larger domains for three sides (up to 6^6): the searches only, against
@@ -282,6 +283,83 @@ TEST(ManySidesBudgets, FourSideFrontierOverWorkBudget) {
   ASSERT_TRUE(full.ok());
   ASSERT_EQ(report->nash.has_value(), full->nash.has_value());
   if (full->nash) EXPECT_EQ(report->nash->package, full->nash->package);
+}
+
+// The P5+1 scenario (scenarios/p5plus1, seven sides, 9,216 packages): every
+// part of the analysis against enumeration. Tests run in the source tree.
+TEST(ManySidesScenario, P5plus1MatchesEnumeration) {
+  const std::string dir = "scenarios/p5plus1/";
+  auto domain = LoadDomain(dir + "agenda.json");
+  ASSERT_TRUE(domain.ok()) << domain.error();
+  std::vector<Profile> profiles;
+  for (const char* f : {"us", "uk", "france", "germany", "china", "russia", "iran"}) {
+    auto p = LoadProfile(*domain, dir + f + ".profile.json");
+    ASSERT_TRUE(p.ok()) << p.error();
+    profiles.push_back(*p);
+  }
+  auto report = Analyze(*domain, profiles);
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_TRUE(report->complete());
+  EXPECT_EQ(report->outcomes, "9216");
+  std::vector<ScoredPackage> all;
+  testing::ForEachPackage(*domain, [&](const Package& p) {
+    all.push_back(ScoredPackage{p, internal::Utilities(profiles, p)});
+  });
+  // The frontier: nothing dominates a frontier package, and every other
+  // package is dominated by a frontier package.
+  std::set<Package> on_frontier = Packages(report->pareto);
+  for (const auto& f : report->pareto) {
+    for (const auto& a : all) ASSERT_FALSE(internal::Dominates(a.utilities, f.utilities));
+  }
+  for (const auto& a : all) {
+    if (on_frontier.count(a.package) != 0) continue;
+    bool dominated = false;
+    for (const auto& f : report->pareto) {
+      if (internal::Dominates(f.utilities, a.utilities)) {
+        dominated = true;
+        break;
+      }
+    }
+    ASSERT_TRUE(dominated);
+  }
+  // ZOPA and the optima.
+  std::uint64_t rational = 0;
+  double nash = -1;
+  double util = -1;
+  double egal = -1;
+  std::vector<double> ideal(profiles.size(), -1);
+  for (const auto& a : all) {
+    bool ok = true;
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+      ok = ok && !internal::Greater(profiles[i].reservation, a.utilities[i]);
+    }
+    if (!ok) continue;
+    ++rational;
+    double prod = 1;
+    double sum = 0;
+    double low = 1e300;
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+      prod *= Gain(a, profiles, i);
+      sum += a.utilities[i];
+      low = std::min(low, Gain(a, profiles, i));
+      ideal[i] = std::max(ideal[i], a.utilities[i]);
+    }
+    nash = std::max(nash, prod);
+    util = std::max(util, sum);
+    egal = std::max(egal, low);
+  }
+  EXPECT_EQ(report->zopa.count, std::to_string(rational));
+  ASSERT_TRUE(report->nash && report->utilitarian && report->egalitarian &&
+              report->kalai_smorodinsky);
+  EXPECT_NEAR(report->nash_certificate.value, nash, 1e-12);
+  EXPECT_NEAR(report->utilitarian_certificate.value, util, 1e-12);
+  EXPECT_NEAR(report->egalitarian_certificate.value, egal, 1e-12);
+  for (std::size_t i = 0; i < profiles.size(); ++i) EXPECT_NEAR(report->ideal[i], ideal[i], 1e-12);
+  for (const Certificate* c :
+       {&report->nash_certificate, &report->kalai_smorodinsky_certificate,
+        &report->egalitarian_certificate, &report->utilitarian_certificate}) {
+    EXPECT_TRUE(c->proven);
+  }
 }
 
 }  // namespace
