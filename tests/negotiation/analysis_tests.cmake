@@ -8,6 +8,8 @@ bc_add_test(NAME analysis_test SRCS analysis_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
 bc_add_test(NAME agents_test SRCS agents_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
+bc_add_test(NAME agents_multilateral_test SRCS agents_multilateral_test.cc
+  DEPS backchannel::negotiation bc_negotiation_testing)
 bc_add_test(NAME opponent_model_test SRCS opponent_model_test.cc
   DEPS backchannel::negotiation bc_negotiation_testing)
 bc_add_test(NAME reference_test SRCS reference_test.cc DEPS backchannel::negotiation)

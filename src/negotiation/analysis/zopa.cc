@@ -1,6 +1,7 @@
 #include "negotiation/analysis/zopa.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -68,7 +69,7 @@ class Counter {
 
   Result<ZopaCount> Run() {
     stack_.assign((terms_.size() + 1) * k_, 0.0);
-    BuildTree();
+    ChooseSplit();
     const bool complete = Visit(0);
     total_.Add(small_);
     out_.Add(out_small_);
@@ -123,7 +124,10 @@ class Counter {
       }
       return true;
     }
-    if (l == split_) return Query(0, partial);
+    if (l == split_) {
+      if (nodes_tree_.empty()) BuildTree();  // only when some prefix needs it
+      return Query(0, partial);
+    }
     const std::vector<double>& t = terms_[l];
     const std::size_t m = t.size() / k_;
     if (l + 1 == terms_.size()) {  // last issue: count the options directly
@@ -158,18 +162,30 @@ class Counter {
     std::size_t left = 0, right = 0;  // children; 0: a leaf
   };
 
-  void BuildTree() {
+  // The tree holds at most kTreeDoubles doubles and about total^(2/3)
+  // points, so that building it never dominates the queries.
+  void ChooseSplit() {
     const std::size_t n = terms_.size();
+    double total = 1;
+    for (const auto& t : terms_) total *= static_cast<double>(t.size() / k_);
+    const double cap = std::max(4096.0, std::cbrt(total) * std::cbrt(total));
     std::size_t count = 1;
     std::size_t h = n;
     while (h > 0) {
       const std::size_t m = terms_[h - 1].size() / k_;
-      if (count * m * k_ > kTreeDoubles) break;
+      if (count * m * k_ > kTreeDoubles || static_cast<double>(count * m) > cap) break;
       count *= m;
       --h;
     }
     if (n - h < 2) return;  // not worth it: the last issue is counted directly
     split_ = h;
+    tree_points_ = count;
+  }
+
+  void BuildTree() {
+    const std::size_t n = terms_.size();
+    const std::size_t h = split_;
+    const std::size_t count = tree_points_;
     points_.reserve(count * k_);
     std::vector<std::size_t> digit(n - h, 0);
     std::vector<double> sum(k_);
@@ -269,6 +285,7 @@ class Counter {
   }
 
   std::size_t split_ = std::numeric_limits<std::size_t>::max();
+  std::size_t tree_points_ = 0;
   std::vector<double> points_;  // k per point; tree order after BuildTree
   std::vector<std::size_t> order_;
   std::vector<TreeNode> nodes_tree_;
