@@ -32,6 +32,7 @@ struct AnalyzeArgs {
   std::string offers;
   bool json = false;
   bool lenient = false;
+  negotiation::AnalysisOptions budgets;
 };
 
 Json PackageJson(const Domain& domain, const negotiation::Package& package) {
@@ -132,7 +133,7 @@ void RunAnalyze(const AnalyzeArgs& args, Context& ctx) {
       return ctx.Fail(found.error());
     }
   }
-  auto report = negotiation::Analyze(domain, scenario->profiles);
+  auto report = negotiation::Analyze(domain, scenario->profiles, args.budgets);
   if (!report) return ctx.Fail(report.error());
   std::vector<std::string> incomplete = report->incomplete;
   if (!improvements_note.empty()) incomplete.push_back(improvements_note);
@@ -246,6 +247,14 @@ void RegisterAnalyzeCommands(CLI::App& app, Context& context) {
   cmd->add_option("--offers", args->offers, "Offers file (docs/negotiation.md, Offers file)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("--lenient", args->lenient, "Read what GENIUS reads, with warnings");
+  cmd->add_option("--max-frontier", args->budgets.max_frontier,
+                  "Budget: partial packages kept per issue by the frontier (default 5000000)");
+  cmd->add_option("--max-frontier-work", args->budgets.max_frontier_work,
+                  "Budget: dominance tests of the frontier, 4 sides and more (default 400000000)");
+  cmd->add_option("--max-zopa-nodes", args->budgets.max_zopa_nodes,
+                  "Budget: nodes of the exact ZOPA count (default 20000000)");
+  cmd->add_option("--max-search-nodes", args->budgets.max_search_nodes,
+                  "Budget: nodes of each solution's search (default 50000000)");
   cmd->callback([args, &context] { RunAnalyze(*args, context); });
 }
 
