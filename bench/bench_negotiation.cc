@@ -159,7 +159,9 @@ void BM_TravelBruteForce(benchmark::State& state) {
 }
 BENCHMARK(BM_TravelBruteForce)->Name("BM_Travel/brute_force")->Unit(benchmark::kMillisecond);
 
-Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) {
+// Random additive profiles for `sides` sides, reservation `reservation`.
+Scenario SyntheticSides(std::size_t sides, std::size_t issues, std::size_t options,
+                        double reservation, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   Scenario s;
@@ -170,8 +172,10 @@ Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) 
     for (std::size_t o = 0; o < options; ++o) issue.options.push_back("o" + std::to_string(o));
     s.domain.issues.push_back(issue);
   }
-  for (int side = 0; side < 2; ++side) {
+  for (std::size_t side = 0; side < sides; ++side) {
     Profile p;
+    p.name = "side" + std::to_string(side);
+    p.reservation = reservation;
     double sum = 0;
     for (std::size_t i = 0; i < issues; ++i) {
       p.weights.push_back(unit(rng));
@@ -186,6 +190,11 @@ Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) 
     s.profiles.push_back(p);
   }
   return s;
+}
+
+// Two sides, reservation 0: the 2-side rows.
+Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) {
+  return SyntheticSides(2, issues, options, 0.0, seed);
 }
 
 long MaxRssKiB() {
@@ -224,39 +233,6 @@ BENCHMARK(BM_Synthetic)->Args({20, 10})->Args({40, 5})->Unit(benchmark::kMillise
 BENCHMARK(BM_Synthetic)
     ->ArgsProduct({{5, 10, 15, 20, 25, 30, 40, 50}, {10}})
     ->Unit(benchmark::kMillisecond);
-
-// Random additive profiles for `sides` sides, reservation `reservation`.
-Scenario SyntheticSides(std::size_t sides, std::size_t issues, std::size_t options,
-                        double reservation, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  Scenario s;
-  s.domain.name = "synthetic";
-  for (std::size_t i = 0; i < issues; ++i) {
-    Issue issue;
-    issue.name = "i" + std::to_string(i);
-    for (std::size_t o = 0; o < options; ++o) issue.options.push_back("o" + std::to_string(o));
-    s.domain.issues.push_back(issue);
-  }
-  for (std::size_t side = 0; side < sides; ++side) {
-    Profile p;
-    p.name = "side" + std::to_string(side);
-    p.reservation = reservation;
-    double sum = 0;
-    for (std::size_t i = 0; i < issues; ++i) {
-      p.weights.push_back(unit(rng));
-      sum += p.weights.back();
-      std::vector<double> e(options);
-      for (double& v : e) v = unit(rng);
-      const double top = *std::max_element(e.begin(), e.end());
-      for (double& v : e) v /= top;
-      p.evaluations.push_back(e);
-    }
-    for (double& w : p.weights) w /= sum;
-    s.profiles.push_back(p);
-  }
-  return s;
-}
 
 enum class Part { kNash, kKs, kFrontier };
 

@@ -19,6 +19,19 @@ std::uint64_t Mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uin
   return z ^ (z >> 31);
 }
 
+// Turns the sums over each agent's sessions into averages.
+void Average(const std::vector<double>& utility_sum, const std::vector<double>& distance_sum,
+             std::vector<AgentStats>* agents) {
+  for (std::size_t i = 0; i < agents->size(); ++i) {
+    AgentStats& st = (*agents)[i];
+    if (st.sessions == 0) continue;
+    const double n = st.sessions;
+    st.agreement_rate = st.agreements / n;
+    st.average_utility = utility_sum[i] / n;
+    st.average_nash_distance = distance_sum[i] / n;
+  }
+}
+
 }  // namespace
 
 Result<TournamentReport> RunTournament(const std::vector<Scenario>& scenarios,
@@ -68,14 +81,7 @@ Result<TournamentReport> RunTournament(const std::vector<Scenario>& scenarios,
       }
     }
   }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    AgentStats& st = report.agents[i];
-    if (st.sessions == 0) continue;
-    const double n = st.sessions;
-    st.agreement_rate = st.agreements / n;
-    st.average_utility = utility_sum[i] / n;
-    st.average_nash_distance = distance_sum[i] / n;
-  }
+  Average(utility_sum, distance_sum, &report.agents);
   return report;
 }
 
@@ -142,14 +148,7 @@ Result<MultilateralTournamentReport> RunMultilateralTournament(const Multilatera
       }
     }
   }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    AgentStats& st = report.agents[i];
-    if (st.sessions == 0) continue;
-    const double count = st.sessions;
-    st.agreement_rate = st.agreements / count;
-    st.average_utility = utility_sum[i] / count;
-    st.average_nash_distance = distance_sum[i] / count;
-  }
+  Average(utility_sum, distance_sum, &report.agents);
   return report;
 }
 

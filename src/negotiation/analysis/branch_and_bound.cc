@@ -29,19 +29,8 @@ class Searcher {
     const std::size_t n = domain.issues.size();
     std::vector<std::size_t> issues(n);
     std::iota(issues.begin(), issues.end(), std::size_t{0});
-    if (order == Order::kImpact) {
-      // Issues with the widest utility ranges first: their choice decides most.
-      std::vector<double> range(n, 0.0);
-      for (std::size_t i = 0; i < n; ++i) {
-        for (const auto& p : profiles) {
-          const auto [lo, hi] =
-              std::minmax_element(p.evaluations[i].begin(), p.evaluations[i].end());
-          range[i] += p.weights[i] * (*hi - *lo);
-        }
-      }
-      std::stable_sort(issues.begin(), issues.end(),
-                       [&](std::size_t a, std::size_t b) { return range[a] > range[b]; });
-    }
+    // Issues with the widest utility ranges first: their choice decides most.
+    if (order == Order::kImpact) issues = IssuesByRange(domain, profiles);
     issue_ = issues;
     terms_.resize(n);
     for (std::size_t l = 0; l < n; ++l) {

@@ -19,17 +19,7 @@ class Counter {
     const std::size_t n = domain.issues.size();
     // Issues with the widest utility ranges first: their choice decides the
     // most, so subtrees collapse earlier.
-    std::vector<double> range(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      for (const auto& p : profiles) {
-        const auto [lo, hi] = std::minmax_element(p.evaluations[i].begin(), p.evaluations[i].end());
-        range[i] += p.weights[i] * (*hi - *lo);
-      }
-    }
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return range[a] > range[b]; });
+    const std::vector<std::size_t> order = IssuesByRange(domain, profiles);
     terms_.resize(n);
     for (std::size_t l = 0; l < n; ++l) {
       const std::size_t i = order[l];
