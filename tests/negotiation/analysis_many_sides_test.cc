@@ -154,8 +154,8 @@ void RunSeeds(std::size_t sides, std::size_t max_issues, std::size_t max_options
 
 TEST(ManySidesBruteForce, ThreeSides) { RunSeeds(3, 5, 5, Trials(300, 60), 1000); }
 TEST(ManySidesBruteForce, FourSides) { RunSeeds(4, 5, 4, Trials(200, 40), 2000); }
-TEST(ManySidesBruteForce, SevenSides) { RunSeeds(7, 4, 4, Trials(200, 25), 3000); }
-TEST(ManySidesBruteForce, EightSides) { RunSeeds(8, 3, 4, Trials(60, 15), 4000); }
+TEST(ManySidesBruteForce, SevenSides) { RunSeeds(7, 4, 4, Trials(200, 12), 3000); }
+TEST(ManySidesBruteForce, EightSides) { RunSeeds(8, 3, 4, Trials(60, 6), 4000); }
 
 // Larger domains for three sides (up to 6^6): the searches only, against
 // enumeration of the individually rational packages.
@@ -282,7 +282,9 @@ TEST(ManySidesBudgets, FourSideFrontierOverWorkBudget) {
   auto full = Analyze(d, profiles);
   ASSERT_TRUE(full.ok());
   ASSERT_EQ(report->nash.has_value(), full->nash.has_value());
-  if (full->nash) EXPECT_EQ(report->nash->package, full->nash->package);
+  if (full->nash) {
+    EXPECT_EQ(report->nash->package, full->nash->package);
+  }
 }
 
 // The P5+1 scenario (scenarios/p5plus1, seven sides, 9,216 packages): every

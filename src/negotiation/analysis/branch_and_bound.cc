@@ -264,7 +264,7 @@ class Searcher {
     double best = Bound(&stack_[0], 0);
     if (best == -kInf) return;
     double step = 0.5;
-    for (int pass = 0; pass < 60 && step > 1e-3; ++pass) {
+    for (int pass = 0; pass < 40 && step > 1e-2; ++pass) {
       bool improved = false;
       for (std::size_t a = 0; a < k_; ++a) {
         for (std::size_t b = 0; b < k_; ++b) {
