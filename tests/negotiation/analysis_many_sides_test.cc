@@ -192,16 +192,18 @@ TEST(ManySidesBruteForce, ThreeSidesLargerDomainsSolutionsOnly) {
   }
 }
 
-// The O(n log n) three-objective filter against the pairwise definition, on
-// points with many exact ties and differences around epsilon.
-TEST(ManySidesFrontier, ThreeDimensionalFilterMatchesPairwise) {
+// The O(n log n) three-objective filter and the k-d tree filter of four and
+// more objectives against the pairwise definition, on points with many exact
+// ties and differences around epsilon.
+TEST(ManySidesFrontier, FiltersMatchPairwise) {
   for (int trial = 0; trial < Trials(300, 60); ++trial) {
     const std::uint64_t seed = BaseSeed() * 100000 + 6000 + static_cast<std::uint64_t>(trial);
-    SCOPED_TRACE("seed=" + std::to_string(seed));
     std::mt19937_64 rng(seed);
+    const std::size_t k = 3 + static_cast<std::size_t>(trial % 3);
+    SCOPED_TRACE("seed=" + std::to_string(seed) + " k=" + std::to_string(k));
     const std::size_t n = 1 + rng() % 200;
     const int grid = 1 + static_cast<int>(rng() % 8);
-    std::vector<double> pts(3 * n);
+    std::vector<double> pts(k * n);
     for (double& v : pts) {
       v = static_cast<double>(rng() % static_cast<std::uint64_t>(grid + 1)) / grid;
       const int jitter = static_cast<int>(rng() % 5);  // 0: none; else +-0.5 or +-2 eps
@@ -213,12 +215,12 @@ TEST(ManySidesFrontier, ThreeDimensionalFilterMatchesPairwise) {
     for (std::size_t i = 0; i < n; ++i) {
       bool dominated = false;
       for (std::size_t j = 0; j < n && !dominated; ++j) {
-        dominated = internal::Dominates(std::span<const double>(&pts[3 * j], 3),
-                                        std::span<const double>(&pts[3 * i], 3));
+        dominated = internal::Dominates(std::span<const double>(&pts[k * j], k),
+                                        std::span<const double>(&pts[k * i], k));
       }
       if (!dominated) want.push_back(i);
     }
-    EXPECT_EQ(internal::NonDominated(pts, 3), want);
+    EXPECT_EQ(internal::NonDominated(pts, k), want);
   }
 }
 

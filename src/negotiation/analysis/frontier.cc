@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -122,39 +123,119 @@ std::vector<std::size_t> NonDominated3(const std::vector<double>& pts) {
   return keep;
 }
 
-// Any number of objectives: a dominator's coordinate sum exceeds the
-// dominated point's by more than -k*eps, so with the points sorted by sum
-// descending only a prefix can dominate a point. Quadratic in the worst case;
-// false when more than *work_left dominance tests would be needed.
+// Any number of objectives: each point asks a k-d tree of all the points
+// (bounding box maxima per node) whether some point dominates it. A subtree
+// is skipped when its box maximum is worse than the point by more than eps
+// in some coordinate (nothing in it is weakly as good there), or better by
+// more than eps in none (nothing in it is strictly better anywhere); both
+// use Greater(), so the answer is exactly the pairwise test's. Subtrees are
+// tried larger box sum first, and the search stops at the first dominator.
+// False when more than *work_left node visits and point tests would be
+// needed.
+class DominanceTree {
+ public:
+  DominanceTree(const std::vector<double>& pts, std::size_t k) : pts_(pts), k_(k) {
+    const std::size_t n = pts.size() / k;
+    order_.resize(n);
+    std::iota(order_.begin(), order_.end(), std::size_t{0});
+    if (n > 0) Build(0, n);
+  }
+
+  // Whether some point dominates point p; nullopt when the work ran out.
+  std::optional<bool> Dominated(std::size_t p, std::uint64_t* work_left) {
+    work_left_ = work_left;
+    p_ = &pts_[p * k_];
+    out_of_work_ = false;
+    const bool found = !nodes_.empty() && Visit(0);
+    if (out_of_work_) return std::nullopt;
+    return found;
+  }
+
+ private:
+  static constexpr std::size_t kLeaf = 8;
+  struct Node {
+    std::size_t begin, end, left, right;  // left == 0: a leaf
+    double sum;                           // sum of the box maxima
+  };
+
+  std::size_t Build(std::size_t begin, std::size_t end) {
+    const std::size_t id = nodes_.size();
+    nodes_.push_back(Node{begin, end, 0, 0, 0});
+    max_.resize(max_.size() + k_, -std::numeric_limits<double>::infinity());
+    std::vector<double> lo(k_, std::numeric_limits<double>::infinity());
+    for (std::size_t r = begin; r < end; ++r) {
+      for (std::size_t j = 0; j < k_; ++j) {
+        const double v = pts_[order_[r] * k_ + j];
+        max_[id * k_ + j] = std::max(max_[id * k_ + j], v);
+        lo[j] = std::min(lo[j], v);
+      }
+    }
+    for (std::size_t j = 0; j < k_; ++j) nodes_[id].sum += max_[id * k_ + j];
+    if (end - begin <= kLeaf) return id;
+    std::size_t dim = 0;
+    for (std::size_t j = 1; j < k_; ++j) {
+      if (max_[id * k_ + j] - lo[j] > max_[id * k_ + dim] - lo[dim]) dim = j;
+    }
+    const std::size_t mid = begin + (end - begin) / 2;
+    std::nth_element(
+        order_.begin() + static_cast<std::ptrdiff_t>(begin),
+        order_.begin() + static_cast<std::ptrdiff_t>(mid),
+        order_.begin() + static_cast<std::ptrdiff_t>(end),
+        [&](std::size_t a, std::size_t b) { return pts_[a * k_ + dim] < pts_[b * k_ + dim]; });
+    const std::size_t left = Build(begin, mid);
+    const std::size_t right = Build(mid, end);
+    nodes_[id].left = left;
+    nodes_[id].right = right;
+    return id;
+  }
+
+  bool Visit(std::size_t id) {
+    if (*work_left_ == 0) {
+      out_of_work_ = true;
+      return false;
+    }
+    --*work_left_;
+    const double* box = &max_[id * k_];
+    bool better_somewhere = false;
+    for (std::size_t j = 0; j < k_; ++j) {
+      if (Greater(p_[j], box[j])) return false;
+      if (Greater(box[j], p_[j])) better_somewhere = true;
+    }
+    if (!better_somewhere) return false;
+    const Node& node = nodes_[id];
+    if (node.left == 0) {
+      const std::span<const double> pp(p_, k_);
+      for (std::size_t r = node.begin; r < node.end; ++r) {
+        if (Dominates(std::span<const double>(&pts_[order_[r] * k_], k_), pp)) return true;
+      }
+      return false;
+    }
+    const bool left_first = nodes_[node.left].sum >= nodes_[node.right].sum;
+    const std::size_t first = left_first ? node.left : node.right;
+    const std::size_t second = left_first ? node.right : node.left;
+    return Visit(first) || (!out_of_work_ && Visit(second));
+  }
+
+  const std::vector<double>& pts_;
+  std::size_t k_;
+  std::vector<std::size_t> order_;
+  std::vector<Node> nodes_;
+  std::vector<double> max_;  // k per node
+  std::uint64_t* work_left_ = nullptr;
+  const double* p_ = nullptr;
+  bool out_of_work_ = false;
+};
+
 bool NonDominatedK(const std::vector<double>& pts, std::size_t k, std::uint64_t* work_left,
                    std::vector<std::size_t>* out) {
   const std::size_t n = pts.size() / k;
-  std::vector<double> sums(n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < k; ++j) sums[i] += pts[i * k + j];
-  }
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sums[a] > sums[b]; });
-  const double slack = static_cast<double>(k) * kUtilityEpsilon;
+  DominanceTree tree(pts, k);
   std::vector<std::size_t> keep;
-  std::uint64_t work = 0;
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t p = order[r];
-    const std::span<const double> pp(&pts[p * k], k);
-    bool dominated = false;
-    for (std::size_t s = 0; s < n && !dominated; ++s) {
-      const std::size_t q = order[s];
-      if (sums[q] < sums[p] - slack) break;
-      ++work;
-      if (q != p && Dominates(std::span<const double>(&pts[q * k], k), pp)) dominated = true;
-    }
-    if (work > *work_left) return false;
-    if (!dominated) keep.push_back(p);
+  for (std::size_t p = 0; p < n; ++p) {
+    const std::optional<bool> dominated = tree.Dominated(p, work_left);
+    if (!dominated.has_value()) return false;
+    if (!*dominated) keep.push_back(p);
   }
-  *work_left -= work;
-  std::sort(keep.begin(), keep.end());
   *out = std::move(keep);
   return true;
 }
