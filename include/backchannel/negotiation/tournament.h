@@ -94,7 +94,9 @@ struct MultilateralSessionRecord {
 struct MultilateralTournamentReport {
   std::vector<AgentStats> agents;  // in TournamentOptions::agents order
   std::vector<MultilateralSessionRecord> sessions;
-  std::vector<double> nash;  // the Nash point (exact, analysis.h); reservations without a ZOPA
+  // The exact Nash point (by search, docs/analysis.md "Many sides");
+  // the reservations when there is no zone of agreement.
+  std::vector<double> nash;
 };
 
 // Stacked alternating offers sessions (agents.h, RunMultilateralSession):

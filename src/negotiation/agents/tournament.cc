@@ -7,6 +7,8 @@
 
 #include "backchannel/negotiation/agents.h"
 #include "backchannel/negotiation/analysis.h"
+#include "negotiation/analysis/common.h"
+#include "negotiation/analysis/solutions.h"
 
 namespace backchannel::negotiation {
 namespace {
@@ -92,11 +94,16 @@ Result<MultilateralTournamentReport> RunMultilateralTournament(const Multilatera
   if (options.deadline_rounds < 1) return InvalidArgument("deadline_rounds must be at least 1");
   const std::vector<std::string> names = options.agents.empty() ? AgentNames() : options.agents;
   for (const auto& name : names) BC_RETURN_IF_ERROR(MakeAgent(name).status());
-  BC_ASSIGN_OR_RETURN(AnalysisReport analysis, Analyze(scenario.domain, scenario.profiles));
+  BC_RETURN_IF_ERROR(internal::ValidateInputs(scenario.domain, scenario.profiles, 2));
+  // Only the Nash point is needed: the search alone, not the whole analysis
+  // (whose frontier may be large for many sides).
+  const internal::SearchedSolution nash =
+      internal::SearchSolution(scenario.domain, scenario.profiles, internal::Goal::kNash,
+                               AnalysisOptions{}.max_search_nodes);
   MultilateralTournamentReport report;
   for (std::size_t s = 0; s < n; ++s) {
-    report.nash.push_back(analysis.nash ? analysis.nash->utilities[s]
-                                        : scenario.profiles[s].reservation);
+    report.nash.push_back(nash.package ? nash.package->utilities[s]
+                                       : scenario.profiles[s].reservation);
   }
   for (const auto& name : names) report.agents.push_back(AgentStats{name});
   std::vector<double> utility_sum(names.size(), 0.0);
