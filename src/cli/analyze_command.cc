@@ -250,7 +250,7 @@ void RegisterAnalyzeCommands(CLI::App& app, Context& context) {
   cmd->add_option("--max-frontier", args->budgets.max_frontier,
                   "Budget: partial packages kept per issue by the frontier (default 5000000)");
   cmd->add_option("--max-frontier-work", args->budgets.max_frontier_work,
-                  "Budget: dominance tests of the frontier, 4 sides and more (default 400000000)");
+                  "Budget: dominance tests of the frontier, 4 sides and more (default 200000000)");
   cmd->add_option("--max-zopa-nodes", args->budgets.max_zopa_nodes,
                   "Budget: nodes of the exact ZOPA count (default 20000000)");
   cmd->add_option("--max-search-nodes", args->budgets.max_search_nodes,

@@ -93,7 +93,7 @@ struct AnalysisReport {
 // than two profiles.
 struct AnalysisOptions {
   std::size_t max_frontier = 5'000'000;
-  std::uint64_t max_frontier_work = 400'000'000;
+  std::uint64_t max_frontier_work = 200'000'000;
   std::uint64_t max_zopa_nodes = 20'000'000;
   std::uint64_t max_search_nodes = 50'000'000;
 };
