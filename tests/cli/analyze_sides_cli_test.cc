@@ -17,6 +17,14 @@
 namespace {
 
 namespace fs = std::filesystem;
+
+// The program under test is built like this test: unoptimised and sanitizer
+// builds run the slow cases once, on smaller inputs where the case allows.
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+constexpr bool kSlowBuild = true;
+#else
+constexpr bool kSlowBuild = false;
+#endif
 using Json = nlohmann::json;
 using backchannel::testing::RunCli;
 
@@ -31,9 +39,9 @@ std::vector<std::string> P5plus1Args(std::vector<std::string> head, std::size_t 
   return head;
 }
 
-// A random 12 issues x 6 options domain and three profiles (reservation 0.3)
+// A random `issues` x `options` domain and three profiles (reservation 0.3)
 // in native JSON, under a fresh temporary directory.
-fs::path WriteRandomDomain(std::uint64_t seed) {
+fs::path WriteRandomDomain(std::uint64_t seed, int issues = 12, int options = 6) {
   const fs::path dir =
       fs::temp_directory_path() /
       ("bc_analyze_sides_" + std::to_string(::getpid()) + "_" + std::to_string(seed));
@@ -45,33 +53,34 @@ fs::path WriteRandomDomain(std::uint64_t seed) {
     x ^= x << 17;
     return static_cast<double>(x >> 11) / 9007199254740992.0;
   };
-  Json domain{{"format", "backchannel.domain"}, {"version", 1}, {"name", "random 12x6"}};
+  const std::string name = "random " + std::to_string(issues) + "x" + std::to_string(options);
+  Json domain{{"format", "backchannel.domain"}, {"version", 1}, {"name", name}};
   domain["issues"] = Json::array();
-  for (int i = 0; i < 12; ++i) {
-    Json options = Json::array();
-    for (int o = 0; o < 6; ++o) options.push_back("o" + std::to_string(o));
+  for (int i = 0; i < issues; ++i) {
+    Json names = Json::array();
+    for (int o = 0; o < options; ++o) names.push_back("o" + std::to_string(o));
     domain["issues"].push_back(Json{{"name", "i" + std::to_string(i)},
                                     {"kind", "discrete"},
-                                    {"options", options},
+                                    {"options", names},
                                     {"divisible", false}});
   }
   std::ofstream(dir / "domain.json") << domain.dump();
   for (int s = 0; s < 3; ++s) {
-    std::vector<double> w(12);
+    std::vector<double> w(static_cast<std::size_t>(issues));
     double sum = 0;
     for (double& v : w) sum += (v = 0.05 + unit());
     Json profile{{"format", "backchannel.profile"},
                  {"version", 1},
                  {"name", "side" + std::to_string(s)},
-                 {"domain", "random 12x6"},
+                 {"domain", name},
                  {"reservation", 0.3}};
     profile["issues"] = Json::array();
-    for (int i = 0; i < 12; ++i) {
-      std::vector<double> e(6);
+    for (int i = 0; i < issues; ++i) {
+      std::vector<double> e(static_cast<std::size_t>(options));
       double top = 0;
       for (double& v : e) top = std::max(top, v = unit());
       Json ev = Json::object();
-      for (int o = 0; o < 6; ++o) ev["o" + std::to_string(o)] = e[o] / top;
+      for (int o = 0; o < options; ++o) ev["o" + std::to_string(o)] = e[o] / top;
       profile["issues"].push_back(
           Json{{"issue", "i" + std::to_string(i)}, {"weight", w[i] / sum}, {"evaluations", ev}});
     }
@@ -91,22 +100,25 @@ std::vector<std::string> RandomArgs(const fs::path& dir, std::vector<std::string
 
 TEST(AnalyzeSidesCli, ThreeProfilesOnTwelveBySixIsCompleteAndExitsZero) {
   const fs::path dir = WriteRandomDomain(1);
-  auto r = RunCli(RandomArgs(dir, {"analyze"}));
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "");
-  EXPECT_NE(r.out.find("2176782336 possible packages"), std::string::npos);
-  EXPECT_NE(r.out.find("Pareto frontier: "), std::string::npos);
-  EXPECT_EQ(r.out.find("not computed"), std::string::npos);
-  EXPECT_EQ(r.out.find("Incomplete"), std::string::npos);
-  std::size_t proven = 0;
-  for (auto at = r.out.find("proven optimal"); at != std::string::npos;
-       at = r.out.find("proven optimal", at + 1)) {
-    ++proven;
+  if (!kSlowBuild) {
+    auto r = RunCli(RandomArgs(dir, {"analyze"}));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("2176782336 possible packages"), std::string::npos);
+    EXPECT_NE(r.out.find("Pareto frontier: "), std::string::npos);
+    EXPECT_EQ(r.out.find("not computed"), std::string::npos);
+    EXPECT_EQ(r.out.find("Incomplete"), std::string::npos);
+    std::size_t proven = 0;
+    for (auto at = r.out.find("proven optimal"); at != std::string::npos;
+         at = r.out.find("proven optimal", at + 1)) {
+      ++proven;
+    }
+    EXPECT_EQ(proven, 4u) << r.out;
   }
-  EXPECT_EQ(proven, 4u) << r.out;
   auto j = RunCli(RandomArgs(dir, {"analyze", "--json"}));
   ASSERT_EQ(j.code, 0) << j.err;
   Json doc = Json::parse(j.out);
+  EXPECT_EQ(doc["outcomes"], "2176782336");
   EXPECT_EQ(doc["complete"], true);
   EXPECT_TRUE(doc["incomplete"].empty());
   EXPECT_TRUE(doc["zopa"]["count"].is_string());
@@ -125,7 +137,7 @@ TEST(AnalyzeSidesCli, ThreeProfilesOnTwelveBySixIsCompleteAndExitsZero) {
 }
 
 TEST(AnalyzeSidesCli, APartOverBudgetExitsThreeAndPrintsTheRest) {
-  const fs::path dir = WriteRandomDomain(2);
+  const fs::path dir = WriteRandomDomain(2, 8, 5);
   auto r = RunCli(RandomArgs(dir, {"analyze", "--json", "--max-zopa-nodes", "5"}));
   ASSERT_EQ(r.code, 3) << r.err;
   EXPECT_NE(r.err.find("analysis incomplete: ZOPA count"), std::string::npos) << r.err;
@@ -172,7 +184,7 @@ TEST(AnalyzeSidesCli, RehearseWithThreeAndSevenProfiles) {
     EXPECT_TRUE(a["average_utility"].is_number());
     EXPECT_TRUE(a["average_nash_distance"].is_number());
   }
-  auto text = RunCli(P5plus1Args({"rehearse", "--rounds", "10", "--agent", "boulware"}, 7));
+  auto text = RunCli(P5plus1Args({"rehearse", "--rounds", "5", "--agent", "boulware"}, 7));
   ASSERT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("stacked alternating offers, 1 sessions"), std::string::npos) << text.out;
   auto one = RunCli(P5plus1Args({"rehearse"}, 1));
