@@ -252,7 +252,7 @@ void RegisterAnalyzeCommands(CLI::App& app, Context& context) {
   cmd->add_option("--max-frontier-work", args->budgets.max_frontier_work,
                   "Budget: dominance tests of the frontier, 4 sides and more (default 200000000)");
   cmd->add_option("--max-zopa-nodes", args->budgets.max_zopa_nodes,
-                  "Budget: nodes of the exact ZOPA count (default 20000000)");
+                  "Budget: nodes of the exact ZOPA count (default 100000000)");
   cmd->add_option("--max-search-nodes", args->budgets.max_search_nodes,
                   "Budget: nodes of each solution's search (default 50000000)");
   cmd->callback([args, &context] { RunAnalyze(*args, context); });

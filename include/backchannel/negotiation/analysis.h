@@ -94,7 +94,7 @@ struct AnalysisReport {
 struct AnalysisOptions {
   std::size_t max_frontier = 5'000'000;
   std::uint64_t max_frontier_work = 200'000'000;
-  std::uint64_t max_zopa_nodes = 20'000'000;
+  std::uint64_t max_zopa_nodes = 100'000'000;
   std::uint64_t max_search_nodes = 50'000'000;
 };
 Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>& profiles,
