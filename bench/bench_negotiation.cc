@@ -7,6 +7,13 @@
 //   BM_Synthetic/I/O       Analyze on I issues x O options, random profiles;
 //                          counters: frontier size, estimated peak bytes of the
 //                          frontier computation, process peak RSS
+//   BM_Sides/<part>/S/I/O  S sides on I issues x O options (random profiles,
+//                          reservations 0.3): part nash, ks (with its ideal
+//                          point) or frontier; counters: nodes, gap (bound -
+//                          value), frontier size, est. peak MiB, and
+//                          vs_2sides = this time / the same part for two
+//                          sides on the same domain
+//   BM_P5plus1/<part>      the same on scenarios/p5plus1 (seven sides)
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -19,6 +26,7 @@
 #include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/io.h"
 #include "negotiation/analysis/frontier.h"
+#include "negotiation/analysis/solutions.h"
 
 namespace backchannel::negotiation {
 namespace {
@@ -151,7 +159,9 @@ void BM_TravelBruteForce(benchmark::State& state) {
 }
 BENCHMARK(BM_TravelBruteForce)->Name("BM_Travel/brute_force")->Unit(benchmark::kMillisecond);
 
-Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) {
+// Random additive profiles for `sides` sides, reservation `reservation`.
+Scenario SyntheticSides(std::size_t sides, std::size_t issues, std::size_t options,
+                        double reservation, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   Scenario s;
@@ -162,8 +172,10 @@ Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) 
     for (std::size_t o = 0; o < options; ++o) issue.options.push_back("o" + std::to_string(o));
     s.domain.issues.push_back(issue);
   }
-  for (int side = 0; side < 2; ++side) {
+  for (std::size_t side = 0; side < sides; ++side) {
     Profile p;
+    p.name = "side" + std::to_string(side);
+    p.reservation = reservation;
     double sum = 0;
     for (std::size_t i = 0; i < issues; ++i) {
       p.weights.push_back(unit(rng));
@@ -178,6 +190,11 @@ Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) 
     s.profiles.push_back(p);
   }
   return s;
+}
+
+// Two sides, reservation 0: the 2-side rows.
+Scenario Synthetic(std::size_t issues, std::size_t options, std::uint64_t seed) {
+  return SyntheticSides(2, issues, options, 0.0, seed);
 }
 
 long MaxRssKiB() {
@@ -216,6 +233,147 @@ BENCHMARK(BM_Synthetic)->Args({20, 10})->Args({40, 5})->Unit(benchmark::kMillise
 BENCHMARK(BM_Synthetic)
     ->ArgsProduct({{5, 10, 15, 20, 25, 30, 40, 50}, {10}})
     ->Unit(benchmark::kMillisecond);
+
+enum class Part { kNash, kKs, kFrontier };
+
+// One timed run of `part`; counters for the last run.
+struct PartRun {
+  bool ok = true;
+  std::string error;
+  double seconds = 0;
+  double nodes = 0;
+  double gap = 0;
+  double frontier = 0;
+  double est_peak_mib = 0;
+};
+
+PartRun RunPart(const Scenario& s, Part part) {
+  PartRun r;
+  const AnalysisOptions options;
+  const auto start = std::chrono::steady_clock::now();
+  if (part == Part::kFrontier) {
+    internal::FrontierStats stats;
+    auto f = internal::ComputeFrontier(s.domain, s.profiles, options.max_frontier, &stats,
+                                       options.max_frontier_work);
+    if (!f.ok()) {
+      r.ok = false;
+      r.error = f.error().ToString();
+      return r;
+    }
+    r.frontier = static_cast<double>(f->size());
+    r.est_peak_mib = static_cast<double>(stats.peak_bytes) / (1 << 20);
+  } else {
+    auto sol = internal::SearchSolution(
+        s.domain, s.profiles,
+        part == Part::kNash ? internal::Goal::kNash : internal::Goal::kKalaiSmorodinsky,
+        options.max_search_nodes);
+    r.nodes = static_cast<double>(sol.certificate.nodes);
+    r.gap = sol.certificate.bound - sol.certificate.value;
+    if (!sol.complete) {
+      r.ok = false;
+      r.error = "search over budget";
+    }
+  }
+  r.seconds = Seconds(std::chrono::steady_clock::now() - start);
+  return r;
+}
+
+// The same part with only the first two sides, timed once (best of 3).
+double TwoSideSeconds(const Scenario& s, Part part) {
+  Scenario two = s;
+  two.profiles.resize(2);
+  double best = 1e9;
+  for (int r = 0; r < 3; ++r) best = std::min(best, RunPart(two, part).seconds);
+  return best;
+}
+
+void RunSidesBenchmark(benchmark::State& state, const Scenario& s, Part part) {
+  if (!s.error.empty()) {
+    state.SkipWithError(s.error.c_str());
+    return;
+  }
+  const long rss_before = MaxRssKiB();
+  PartRun last;
+  double total = 0;
+  for (auto _ : state) {
+    last = RunPart(s, part);
+    if (!last.ok) {
+      state.SkipWithError(last.error.c_str());
+      return;
+    }
+    total += last.seconds;
+  }
+  const double per_run = total / static_cast<double>(state.iterations());
+  if (part == Part::kFrontier) {
+    state.counters["frontier"] = last.frontier;
+    state.counters["est_peak_MiB"] = last.est_peak_mib;
+  } else {
+    state.counters["nodes"] = last.nodes;
+    state.counters["gap"] = last.gap;
+  }
+  state.counters["rss_delta_MiB"] = static_cast<double>(MaxRssKiB() - rss_before) / 1024.0;
+  state.counters["peak_rss_MiB"] = static_cast<double>(MaxRssKiB()) / 1024.0;
+  const double two = TwoSideSeconds(s, part);
+  state.counters["two_sides_ms"] = two * 1e3;
+  state.counters["vs_2sides"] = per_run / two;
+  state.SetLabel(std::to_string(s.profiles.size()) + " sides, " + Domain{s.domain}.OutcomeCount() +
+                 " outcomes");
+}
+
+void BM_Sides(benchmark::State& state, Part part) {
+  const auto sides = static_cast<std::size_t>(state.range(0));
+  const auto issues = static_cast<std::size_t>(state.range(1));
+  const auto options = static_cast<std::size_t>(state.range(2));
+  const Scenario s =
+      SyntheticSides(sides, issues, options, 0.3, 7 * sides + 100 * issues + options);
+  RunSidesBenchmark(state, s, part);
+}
+BENCHMARK_CAPTURE(BM_Sides, nash, Part::kNash)
+    ->Args({3, 12, 6})
+    ->Args({3, 20, 10})
+    ->Args({4, 15, 8})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Sides, ks, Part::kKs)
+    ->Args({3, 12, 6})
+    ->Args({3, 20, 10})
+    ->Args({4, 15, 8})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Sides, frontier, Part::kFrontier)
+    ->Args({3, 12, 6})
+    ->Args({3, 20, 10})
+    ->Args({4, 15, 8})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+const Scenario& P5plus1() {
+  static const Scenario s = [] {
+    Scenario t;
+    const std::string dir = std::string(BC_SOURCE_DIR) + "/scenarios/p5plus1/";
+    auto d = LoadDomain(dir + "agenda.json");
+    if (!d.ok()) {
+      t.error = "scenarios/p5plus1: " + d.error().ToString();
+      return t;
+    }
+    t.domain = *d;
+    for (const char* f : {"us", "uk", "france", "germany", "china", "russia", "iran"}) {
+      auto p = LoadProfile(t.domain, dir + f + ".profile.json");
+      if (!p.ok()) {
+        t.error = "scenarios/p5plus1: " + p.error().ToString();
+        return t;
+      }
+      t.profiles.push_back(*p);
+    }
+    return t;
+  }();
+  return s;
+}
+
+void BM_P5plus1(benchmark::State& state, Part part) { RunSidesBenchmark(state, P5plus1(), part); }
+BENCHMARK_CAPTURE(BM_P5plus1, nash, Part::kNash)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_P5plus1, ks, Part::kKs)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_P5plus1, frontier, Part::kFrontier)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace backchannel::negotiation

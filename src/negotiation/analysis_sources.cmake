@@ -8,6 +8,7 @@ list(APPEND NEGOTIATION_SRCS
   analysis/adjusted_winner.cc
   analysis/analyze.cc
   analysis/big_count.cc
+  analysis/branch_and_bound.cc
   analysis/common.cc
   analysis/frontier.cc
   analysis/solutions.cc

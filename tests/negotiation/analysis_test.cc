@@ -272,9 +272,32 @@ TEST(AnalysisEdges, BadInputIsAnError) {
   EXPECT_EQ(Analyze(d, {p, bad}).error().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Improvements(d, {p, p}, {{Package{0}}, {}}).error().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST(AnalysisEdges, AFrontierOverBudgetLeavesTheRestExact) {
+  std::mt19937_64 rng(3);
+  Domain d = RandomDomain(rng, 3, 3, 3);
+  std::vector<Profile> profiles = {RandomProfile(rng, d, 0, 0.3), RandomProfile(rng, d, 0, 0.3)};
   AnalysisOptions tiny;
   tiny.max_frontier = 0;
-  EXPECT_EQ(Analyze(d, {p, p}, tiny).error().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(ParetoFrontier(d, profiles, tiny).error().code(), StatusCode::kResourceExhausted);
+  auto partial = Analyze(d, profiles, tiny);
+  ASSERT_TRUE(partial.ok()) << partial.error();
+  EXPECT_FALSE(partial->pareto_complete);
+  EXPECT_FALSE(partial->complete());
+  ASSERT_EQ(partial->incomplete.size(), 1u);
+  auto full = Analyze(d, profiles);
+  ASSERT_TRUE(full.ok());
+  EXPECT_TRUE(full->complete());
+  // The solutions come from the searches instead, and agree.
+  ASSERT_EQ(partial->nash.has_value(), full->nash.has_value());
+  if (full->nash) {
+    EXPECT_EQ(partial->nash->package, full->nash->package);
+    EXPECT_EQ(partial->kalai_smorodinsky->package, full->kalai_smorodinsky->package);
+    EXPECT_TRUE(partial->nash_certificate.proven);
+    EXPECT_EQ(partial->nash_certificate.method, "branch and bound");
+  }
+  EXPECT_EQ(partial->zopa.count, full->zopa.count);
 }
 
 TEST(AnalysisImprovements, MatchBruteForce) {

@@ -44,6 +44,15 @@ class Agent {
   // One turn in round `round` (0-based, < deadline_rounds). `received` is the
   // counterpart's latest offer, nullopt before it has made one.
   virtual Action Respond(int round, const std::optional<Package>& received) = 0;
+
+  // Sessions of n >= 2 sides (RunMultilateralSession). `self` is this
+  // agent's side index among `sides`. Default: Start.
+  virtual Status StartMultilateral(const Domain& domain, const Profile& own, int deadline_rounds,
+                                   std::size_t sides, std::size_t self);
+  // One turn: the offer on the table (nullopt before the first) and the side
+  // that made it. Default: Respond(round, on_table).
+  virtual Action RespondMultilateral(int round, const std::optional<Package>& on_table,
+                                     std::size_t maker);
 };
 
 // Names accepted by MakeAgent, in a fixed order.
@@ -66,6 +75,28 @@ struct SessionResult {
 // kInvalidArgument when deadline_rounds < 1.
 Result<SessionResult> RunSession(const Domain& domain, const Profile& side_a, const Profile& side_b,
                                  Agent& agent_a, Agent& agent_b, int deadline_rounds);
+
+struct MultilateralSessionResult {
+  bool agreement = false;
+  std::optional<Package> package;            // set when agreement
+  int rounds = 0;                            // rounds started
+  std::vector<std::vector<Package>> offers;  // offers made by each side, in order
+};
+
+// The stacked alternating offers protocol (SAOP, Aydogan et al. 2017) for n
+// sides: in each round sides 0..n-1 take one turn each, in order; a side
+// accepts the offer on the table or makes a new one, and the offer is agreed
+// once every other side has accepted it in a row. An acceptance with nothing
+// on the table or an offer that does not fit the domain ends the session
+// without agreement, as does the deadline. Every agent (BaseAgent) keeps one
+// frequency model per counterpart and offers, near its target, the package
+// whose lowest estimated utility among the counterparts is highest.
+// Errors: from StartMultilateral, kInvalidArgument when deadline_rounds < 1,
+// fewer than two sides or the agents do not match the profiles.
+Result<MultilateralSessionResult> RunMultilateralSession(const Domain& domain,
+                                                         const std::vector<Profile>& profiles,
+                                                         const std::vector<Agent*>& agents,
+                                                         int deadline_rounds);
 
 }  // namespace backchannel::negotiation
 

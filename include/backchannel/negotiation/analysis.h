@@ -29,27 +29,73 @@ struct ScoredPackage {
 
 struct Zopa {
   bool exists = false;
-  std::string count;  // exact, decimal: packages with u_i >= reservation_i for every side
+  // Exact, decimal: packages with u_i >= reservation_i for every side. Empty
+  // when the count went over its budget (count_exact false); then
+  // count_lower <= the count <= count_upper.
+  std::string count;
+  bool count_exact = true;
+  std::string count_lower;
+  std::string count_upper;
+};
+
+// Why a solution is optimal. "frontier": picked from the exact Pareto
+// frontier (two sides). "branch and bound": the search of docs/analysis.md
+// ("Many sides") ended with every pruned node's bound at most `bound`, and
+// `bound` - `value` <= 1e-9 when proven: no individually rational package
+// scores more than `bound`.
+struct Certificate {
+  std::string method;
+  double value = 0;       // the objective at the reported package
+  double bound = 0;       // proven upper bound on the objective (see above)
+  double relaxation = 0;  // the bound at the root of the search
+  std::uint64_t nodes = 0;
+  bool proven = false;
 };
 
 struct AnalysisReport {
   std::string outcomes;               // exact outcome count, decimal
   std::vector<ScoredPackage> pareto;  // every non-dominated package, ties kept
+  // False when the frontier went over its budget (pareto is then empty and
+  // pareto_note says which budget).
+  bool pareto_complete = true;
+  std::string pareto_note;
   std::optional<ScoredPackage> nash;  // nullopt when no package is individually rational
   std::optional<ScoredPackage> kalai_smorodinsky;
   std::optional<ScoredPackage> egalitarian;
   std::optional<ScoredPackage> utilitarian;
+  Certificate nash_certificate;
+  Certificate kalai_smorodinsky_certificate;
+  Certificate egalitarian_certificate;
+  Certificate utilitarian_certificate;
+  // Kalai-Smorodinsky's ideal point: U_s, side s's best utility among the
+  // individually rational packages. Empty when there is none.
+  std::vector<double> ideal;
   Zopa zopa;
+  // One line per part that went over its budget; everything else in the
+  // report is exact. Empty: the analysis is complete.
+  std::vector<std::string> incomplete;
+  bool complete() const { return incomplete.empty(); }
 };
 
-// Two sides: exact. More than two: exact too, see docs/analysis.md for where it stops scaling.
-// Errors: kInvalidArgument when a profile does not fit the domain, or fewer than
-// two profiles; kResourceExhausted when the frontier exceeds `max_frontier`.
-// Also kResourceExhausted when the exact ZOPA count needs more than
-// `max_zopa_nodes` branch-and-bound nodes (docs/analysis.md, "ZOPA").
+// Exact for any number of sides >= 2 (docs/analysis.md). No budget fails the
+// whole: a part over its budget is listed in `incomplete` and the rest is
+// still computed.
+//  - the Pareto frontier: more than `max_frontier` partial packages kept after
+//    an issue, or (four sides and more) more than `max_frontier_work`
+//    dominance tests;
+//  - the ZOPA count: more than `max_zopa_nodes` search nodes (the count is
+//    then bracketed);
+//  - each solution's search: more than `max_search_nodes` nodes (the
+//    certificate is then not proven, its bound still holds).
+// Solutions: for two sides picked from the frontier when it is complete; for
+// more sides (or a frontier over budget) by branch and bound.
+// Errors: kInvalidArgument when a profile does not fit the domain, or fewer
+// than two profiles.
 struct AnalysisOptions {
   std::size_t max_frontier = 5'000'000;
-  std::uint64_t max_zopa_nodes = 20'000'000;
+  std::uint64_t max_frontier_work = 200'000'000;
+  std::uint64_t max_zopa_nodes = 100'000'000;
+  std::uint64_t max_search_nodes = 50'000'000;
 };
 Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>& profiles,
                                const AnalysisOptions& options = {});
@@ -67,7 +113,8 @@ inline constexpr double kUtilityEpsilon = 1e-9;
 
 // Every package not strictly dominated (ties kept), sorted by utilities of
 // side 0 descending, then package ascending. Any number of sides >= 1.
-// Errors as Analyze.
+// Errors as Analyze, and kResourceExhausted over `max_frontier` or
+// `max_frontier_work`.
 Result<std::vector<ScoredPackage>> ParetoFrontier(const Domain& domain,
                                                   const std::vector<Profile>& profiles,
                                                   const AnalysisOptions& options = {});

@@ -75,6 +75,38 @@ struct TournamentReport {
 Result<TournamentReport> RunTournament(const std::vector<Scenario>& scenarios,
                                        const TournamentOptions& options = {});
 
+// n sides (n >= 2): one domain and a profile per side.
+struct MultilateralScenario {
+  std::string name;
+  Domain domain;
+  std::vector<Profile> profiles;
+};
+
+struct MultilateralSessionRecord {
+  std::vector<std::string> agents;  // agent of each side
+  bool agreement = false;
+  std::optional<Package> package;
+  int rounds = 0;
+  std::vector<double> utilities;  // per side (reservation if no agreement)
+  double nash_distance = 0;       // Euclidean distance of `utilities` to the Nash point
+};
+
+struct MultilateralTournamentReport {
+  std::vector<AgentStats> agents;  // in TournamentOptions::agents order
+  std::vector<MultilateralSessionRecord> sessions;
+  // The exact Nash point (by search, docs/analysis.md "Many sides");
+  // the reservations when there is no zone of agreement.
+  std::vector<double> nash;
+};
+
+// Stacked alternating offers sessions (agents.h, RunMultilateralSession):
+// every agent A, on every side s, against every agent B on all the other
+// sides (B != A; with self_play, also one session with A everywhere);
+// `both_roles` is not used. AgentStats count each side an agent played.
+// Errors: as RunTournament; kInvalidArgument for fewer than two profiles.
+Result<MultilateralTournamentReport> RunMultilateralTournament(
+    const MultilateralScenario& scenario, const TournamentOptions& options = {});
+
 }  // namespace backchannel::negotiation
 
 #endif  // BACKCHANNEL_NEGOTIATION_TOURNAMENT_H_

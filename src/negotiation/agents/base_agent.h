@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "backchannel/negotiation/agents.h"
 #include "backchannel/negotiation/opponent_model.h"
@@ -27,6 +28,12 @@ class BaseAgent : public Agent {
   // received offer is worth at least the offer it would make (AC_next) and at
   // least its reservation value.
   Action Respond(int round, const std::optional<Package>& received) override;
+  // n sides: one frequency model per counterpart, fed with each new offer it
+  // puts on the table; offers maximise the lowest estimate (SelectForAll).
+  Status StartMultilateral(const Domain& domain, const Profile& own, int deadline_rounds,
+                           std::size_t sides, std::size_t self) override;
+  Action RespondMultilateral(int round, const std::optional<Package>& on_table,
+                             std::size_t maker) override;
 
  protected:
   // Bids considered: every package up to this many, else a sample.
@@ -53,6 +60,13 @@ class BaseAgent : public Agent {
   int deadline_ = 1;
   std::unique_ptr<BidSpace> bids_;
   std::unique_ptr<FrequencyModel> model_;
+  // n-side sessions only (empty in bilateral ones).
+  std::size_t self_ = 0;
+  std::vector<std::unique_ptr<FrequencyModel>> models_;  // per side; own slot null
+  std::vector<std::optional<Package>> last_seen_;        // per side
+  bool multilateral_ = false;
+
+  Action Turn(int round, const std::optional<double>& received_utility);
 };
 
 }  // namespace backchannel::negotiation::internal

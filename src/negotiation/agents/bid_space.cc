@@ -1,6 +1,7 @@
 #include "negotiation/agents/bid_space.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace backchannel::negotiation::internal {
@@ -72,6 +73,31 @@ std::size_t BidSpace::Select(double target, double window, const FrequencyModel&
   double best_value = model.Utility(bids_[best]);
   for (std::size_t i = hi - 1; i-- > lo;) {
     const double v = model.Utility(bids_[i]);
+    if (v > best_value) {
+      best = i;
+      best_value = v;
+    }
+  }
+  return best;
+}
+
+std::size_t BidSpace::SelectForAll(double target, double window,
+                                   const std::vector<Profile>& estimates) const {
+  const auto lo = static_cast<std::size_t>(
+      std::lower_bound(utilities_.begin(), utilities_.end(), target) - utilities_.begin());
+  if (lo == utilities_.size()) return utilities_.size() - 1;
+  const auto hi = static_cast<std::size_t>(
+      std::upper_bound(utilities_.begin(), utilities_.end(), target + window) - utilities_.begin());
+  if (hi <= lo || estimates.empty()) return lo;
+  auto worst = [&](const Package& bid) {
+    double w = std::numeric_limits<double>::infinity();
+    for (const Profile& e : estimates) w = std::min(w, e.Utility(bid));
+    return w;
+  };
+  std::size_t best = hi - 1;
+  double best_value = worst(bids_[best]);
+  for (std::size_t i = hi - 1; i-- > lo;) {
+    const double v = worst(bids_[i]);
     if (v > best_value) {
       best = i;
       best_value = v;

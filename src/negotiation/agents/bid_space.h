@@ -34,6 +34,11 @@ class BidSpace {
   // the best bid when target is above every bid) the one `model` rates best
   // for the counterpart; ties go to the higher own utility.
   std::size_t Select(double target, double window, const FrequencyModel& model) const;
+  // Several counterparts (n-side sessions): the same window, and the bid
+  // whose lowest estimated utility over `estimates` (one profile estimated
+  // per counterpart) is highest. With no estimate, the cheapest bid.
+  std::size_t SelectForAll(double target, double window,
+                           const std::vector<Profile>& estimates) const;
 
  private:
   std::vector<Package> bids_;  // ascending own utility

@@ -32,4 +32,54 @@ Result<SessionResult> RunSession(const Domain& domain, const Profile& side_a, co
   return r;
 }
 
+Status Agent::StartMultilateral(const Domain& domain, const Profile& own, int deadline_rounds,
+                                std::size_t /*sides*/, std::size_t /*self*/) {
+  return Start(domain, own, deadline_rounds);
+}
+
+Action Agent::RespondMultilateral(int round, const std::optional<Package>& on_table,
+                                  std::size_t /*maker*/) {
+  return Respond(round, on_table);
+}
+
+Result<MultilateralSessionResult> RunMultilateralSession(const Domain& domain,
+                                                         const std::vector<Profile>& profiles,
+                                                         const std::vector<Agent*>& agents,
+                                                         int deadline_rounds) {
+  if (deadline_rounds < 1) return InvalidArgument("deadline_rounds must be at least 1");
+  const std::size_t n = profiles.size();
+  if (n < 2) return InvalidArgument("a session needs at least two sides");
+  if (agents.size() != n) return InvalidArgument("one agent per profile is needed");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (agents[i] == nullptr) return InvalidArgument("an agent is missing");
+    BC_RETURN_IF_ERROR(agents[i]->StartMultilateral(domain, profiles[i], deadline_rounds, n, i));
+  }
+  MultilateralSessionResult r;
+  r.offers.resize(n);
+  std::optional<Package> on_table;
+  std::size_t maker = 0;
+  std::size_t accepts = 0;
+  for (int round = 0; round < deadline_rounds; ++round) {
+    r.rounds = round + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      Action act = agents[i]->RespondMultilateral(round, on_table, maker);
+      if (act.kind == Action::Kind::kAccept) {
+        if (!on_table.has_value() || maker == i) return r;  // nothing to accept: fails
+        if (++accepts == n - 1) {
+          r.agreement = true;
+          r.package = on_table;
+          return r;
+        }
+        continue;
+      }
+      if (!internal::ValidatePackage(domain, act.offer).ok()) return r;
+      r.offers[i].push_back(act.offer);
+      on_table = std::move(act.offer);
+      maker = i;
+      accepts = 0;
+    }
+  }
+  return r;
+}
+
 }  // namespace backchannel::negotiation

@@ -2,10 +2,13 @@
 #include "backchannel/negotiation/tournament.h"
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "backchannel/negotiation/agents.h"
 #include "backchannel/negotiation/analysis.h"
+#include "negotiation/analysis/common.h"
+#include "negotiation/analysis/solutions.h"
 
 namespace backchannel::negotiation {
 namespace {
@@ -16,6 +19,19 @@ std::uint64_t Mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uin
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+// Turns the sums over each agent's sessions into averages.
+void Average(const std::vector<double>& utility_sum, const std::vector<double>& distance_sum,
+             std::vector<AgentStats>* agents) {
+  for (std::size_t i = 0; i < agents->size(); ++i) {
+    AgentStats& st = (*agents)[i];
+    if (st.sessions == 0) continue;
+    const double n = st.sessions;
+    st.agreement_rate = st.agreements / n;
+    st.average_utility = utility_sum[i] / n;
+    st.average_nash_distance = distance_sum[i] / n;
+  }
 }
 
 }  // namespace
@@ -67,14 +83,79 @@ Result<TournamentReport> RunTournament(const std::vector<Scenario>& scenarios,
       }
     }
   }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    AgentStats& st = report.agents[i];
-    if (st.sessions == 0) continue;
-    const double n = st.sessions;
-    st.agreement_rate = st.agreements / n;
-    st.average_utility = utility_sum[i] / n;
-    st.average_nash_distance = distance_sum[i] / n;
+  Average(utility_sum, distance_sum, &report.agents);
+  return report;
+}
+
+Result<MultilateralTournamentReport> RunMultilateralTournament(const MultilateralScenario& scenario,
+                                                               const TournamentOptions& options) {
+  const std::size_t n = scenario.profiles.size();
+  if (n < 2) return InvalidArgument("the tournament needs at least two profiles");
+  if (options.deadline_rounds < 1) return InvalidArgument("deadline_rounds must be at least 1");
+  const std::vector<std::string> names = options.agents.empty() ? AgentNames() : options.agents;
+  for (const auto& name : names) BC_RETURN_IF_ERROR(MakeAgent(name).status());
+  BC_RETURN_IF_ERROR(internal::ValidateInputs(scenario.domain, scenario.profiles, 2));
+  // Only the Nash point is needed: the search alone, not the whole analysis
+  // (whose frontier may be large for many sides).
+  const internal::SearchedSolution nash =
+      internal::SearchSolution(scenario.domain, scenario.profiles, internal::Goal::kNash,
+                               AnalysisOptions{}.max_search_nodes);
+  MultilateralTournamentReport report;
+  for (std::size_t s = 0; s < n; ++s) {
+    report.nash.push_back(nash.package ? nash.package->utilities[s]
+                                       : scenario.profiles[s].reservation);
   }
+  for (const auto& name : names) report.agents.push_back(AgentStats{name});
+  std::vector<double> utility_sum(names.size(), 0.0);
+  std::vector<double> distance_sum(names.size(), 0.0);
+  auto play = [&](const std::vector<std::size_t>& seats, std::uint64_t session) -> Status {
+    std::vector<std::unique_ptr<Agent>> owned;
+    std::vector<Agent*> agents;
+    for (std::size_t s = 0; s < n; ++s) {
+      BC_ASSIGN_OR_RETURN(auto a, MakeAgent(names[seats[s]], Mix(options.seed, session, s, 0)));
+      agents.push_back(a.get());
+      owned.push_back(std::move(a));
+    }
+    BC_ASSIGN_OR_RETURN(MultilateralSessionResult r,
+                        RunMultilateralSession(scenario.domain, scenario.profiles, agents,
+                                               options.deadline_rounds));
+    MultilateralSessionRecord rec;
+    rec.agreement = r.agreement;
+    rec.package = r.package;
+    rec.rounds = r.rounds;
+    double d2 = 0;
+    for (std::size_t s = 0; s < n; ++s) {
+      rec.agents.push_back(names[seats[s]]);
+      const Profile& p = scenario.profiles[s];
+      rec.utilities.push_back(r.agreement ? p.Utility(*r.package) : p.reservation);
+      d2 += (rec.utilities[s] - report.nash[s]) * (rec.utilities[s] - report.nash[s]);
+    }
+    rec.nash_distance = std::sqrt(d2);
+    for (std::size_t s = 0; s < n; ++s) {
+      AgentStats& st = report.agents[seats[s]];
+      ++st.sessions;
+      st.agreements += rec.agreement ? 1 : 0;
+      utility_sum[seats[s]] += rec.utilities[s];
+      distance_sum[seats[s]] += rec.nash_distance;
+    }
+    report.sessions.push_back(std::move(rec));
+    return Status::Ok();
+  };
+  std::uint64_t session = 0;
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    if (options.self_play) {
+      BC_RETURN_IF_ERROR(play(std::vector<std::size_t>(n, a), session++));
+    }
+    for (std::size_t b = 0; b < names.size(); ++b) {
+      if (b == a) continue;
+      for (std::size_t s = 0; s < n; ++s) {
+        std::vector<std::size_t> seats(n, b);
+        seats[s] = a;
+        BC_RETURN_IF_ERROR(play(seats, session++));
+      }
+    }
+  }
+  Average(utility_sum, distance_sum, &report.agents);
   return report;
 }
 

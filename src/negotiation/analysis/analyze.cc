@@ -4,6 +4,7 @@
 #include <string>
 
 #include "backchannel/negotiation/analysis.h"
+#include "negotiation/analysis/branch_and_bound.h"
 #include "negotiation/analysis/common.h"
 #include "negotiation/analysis/frontier.h"
 #include "negotiation/analysis/solutions.h"
@@ -15,32 +16,108 @@ Result<std::vector<ScoredPackage>> ParetoFrontier(const Domain& domain,
                                                   const std::vector<Profile>& profiles,
                                                   const AnalysisOptions& options) {
   BC_RETURN_IF_ERROR(internal::ValidateInputs(domain, profiles, 1));
-  return internal::ComputeFrontier(domain, profiles, options.max_frontier);
+  return internal::ComputeFrontier(domain, profiles, options.max_frontier, nullptr,
+                                   options.max_frontier_work);
 }
+
+namespace {
+
+Certificate FromFrontier(double value) {
+  Certificate c;
+  c.method = "frontier";
+  c.value = value;
+  c.bound = value;
+  c.relaxation = value;
+  c.proven = true;
+  return c;
+}
+
+}  // namespace
 
 Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>& profiles,
                                const AnalysisOptions& options) {
   BC_RETURN_IF_ERROR(internal::ValidateInputs(domain, profiles, 2));
+  const std::size_t k = profiles.size();
   AnalysisReport report;
   report.outcomes = domain.OutcomeCount();
-  BC_ASSIGN_OR_RETURN(report.pareto,
-                      internal::ComputeFrontier(domain, profiles, options.max_frontier));
+  auto frontier = internal::ComputeFrontier(domain, profiles, options.max_frontier, nullptr,
+                                            options.max_frontier_work);
+  if (frontier.ok()) {
+    report.pareto = std::move(*frontier);
+  } else if (frontier.error().code() == StatusCode::kResourceExhausted) {
+    report.pareto_complete = false;
+    report.pareto_note = frontier.error().message();
+    report.incomplete.push_back("Pareto frontier: " + report.pareto_note);
+  } else {
+    return frontier.error();
+  }
   std::vector<double> reservations;
   for (const auto& p : profiles) reservations.push_back(p.reservation);
-  internal::Solutions s = internal::PickSolutions(report.pareto, reservations);
-  report.nash = std::move(s.nash);
-  report.kalai_smorodinsky = std::move(s.kalai_smorodinsky);
-  report.egalitarian = std::move(s.egalitarian);
-  report.utilitarian = std::move(s.utilitarian);
-  // Some package is individually rational iff some frontier package is (a
-  // dominating package is at least as good for everyone).
-  report.zopa.exists = report.nash.has_value();
+  if (k == 2 && report.pareto_complete) {
+    internal::Solutions s = internal::PickSolutions(report.pareto, reservations);
+    internal::SearchSpec spec;
+    spec.reservations = reservations;
+    spec.floors = reservations;
+    auto certify = [&](const std::optional<ScoredPackage>& p, internal::Goal goal) {
+      spec.goal = goal;
+      return p.has_value() ? FromFrontier(internal::Score(spec, p->utilities)) : Certificate{};
+    };
+    report.nash_certificate = certify(s.nash, internal::Goal::kNash);
+    report.egalitarian_certificate = certify(s.egalitarian, internal::Goal::kEgalitarian);
+    report.utilitarian_certificate = certify(s.utilitarian, internal::Goal::kUtilitarian);
+    if (s.nash.has_value()) {
+      // The ideal point, as PickSolutions computes it.
+      report.ideal.assign(k, -1e300);
+      for (const auto& p : report.pareto) {
+        bool ok = true;
+        for (std::size_t i = 0; i < k && ok; ++i)
+          ok = !internal::Greater(reservations[i], p.utilities[i]);
+        if (!ok) continue;
+        for (std::size_t i = 0; i < k; ++i)
+          report.ideal[i] = std::max(report.ideal[i], p.utilities[i]);
+      }
+      spec.ideal = report.ideal;
+    }
+    report.kalai_smorodinsky_certificate =
+        certify(s.kalai_smorodinsky, internal::Goal::kKalaiSmorodinsky);
+    report.nash = std::move(s.nash);
+    report.kalai_smorodinsky = std::move(s.kalai_smorodinsky);
+    report.egalitarian = std::move(s.egalitarian);
+    report.utilitarian = std::move(s.utilitarian);
+  } else {
+    internal::SearchedSolutions s =
+        internal::SearchSolutions(domain, profiles, options.max_search_nodes);
+    report.nash = std::move(s.solutions.nash);
+    report.kalai_smorodinsky = std::move(s.solutions.kalai_smorodinsky);
+    report.egalitarian = std::move(s.solutions.egalitarian);
+    report.utilitarian = std::move(s.solutions.utilitarian);
+    report.nash_certificate = s.nash;
+    report.kalai_smorodinsky_certificate = s.kalai_smorodinsky;
+    report.egalitarian_certificate = s.egalitarian;
+    report.utilitarian_certificate = s.utilitarian;
+    report.ideal = std::move(s.ideal);
+    for (auto& line : s.incomplete) report.incomplete.push_back(std::move(line));
+  }
+  // Some package is individually rational iff the searches found one (or,
+  // from the frontier: a dominating package is at least as good for all).
+  report.zopa.exists = report.utilitarian.has_value();
   if (report.zopa.exists) {
     BC_ASSIGN_OR_RETURN(internal::ZopaCount count, internal::CountIndividuallyRational(
                                                        domain, profiles, options.max_zopa_nodes));
+    report.zopa.count_exact = count.complete;
     report.zopa.count = std::move(count.count);
+    report.zopa.count_lower = std::move(count.lower);
+    report.zopa.count_upper = std::move(count.upper);
+    if (!count.complete) {
+      report.incomplete.push_back("ZOPA count: more than " +
+                                  std::to_string(options.max_zopa_nodes) +
+                                  " search nodes; between " + report.zopa.count_lower + " and " +
+                                  report.zopa.count_upper + " packages");
+    }
   } else {
     report.zopa.count = "0";
+    report.zopa.count_lower = "0";
+    report.zopa.count_upper = "0";
   }
   return report;
 }

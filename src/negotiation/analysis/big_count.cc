@@ -26,6 +26,18 @@ void BigCount::Add(const BigCount& other) {
   if (carry != 0) limbs_.push_back(static_cast<std::uint32_t>(carry));
 }
 
+void BigCount::Subtract(const BigCount& other) {
+  std::int64_t borrow = 0;
+  for (std::size_t i = 0; i < limbs_.size(); ++i) {
+    std::int64_t v = static_cast<std::int64_t>(limbs_[i]) - borrow -
+                     (i < other.limbs_.size() ? static_cast<std::int64_t>(other.limbs_[i]) : 0);
+    borrow = v < 0 ? 1 : 0;
+    if (v < 0) v += static_cast<std::int64_t>(kBase);
+    limbs_[i] = static_cast<std::uint32_t>(v);
+  }
+  Trim();
+}
+
 void BigCount::MultiplySmall(std::uint64_t m) {
   std::uint64_t carry = 0;
   for (auto& limb : limbs_) {

@@ -18,6 +18,8 @@ class BigCount {
 
   void Add(const BigCount& other);
   void Add(std::uint64_t v) { Add(BigCount(v)); }
+  // REQUIRES: other <= *this.
+  void Subtract(const BigCount& other);
   // REQUIRES: m < 2^32.
   void MultiplySmall(std::uint64_t m);
   bool IsZero() const { return limbs_.empty(); }

@@ -1,5 +1,7 @@
 #include "negotiation/analysis/common.h"
 
+#include <algorithm>
+#include <numeric>
 #include <string>
 
 namespace backchannel::negotiation::internal {
@@ -36,6 +38,22 @@ bool Dominates(std::span<const double> a, std::span<const double> b) {
     if (Greater(a[i], b[i])) better = true;
   }
   return better;
+}
+
+std::vector<std::size_t> IssuesByRange(const Domain& domain, const std::vector<Profile>& profiles) {
+  const std::size_t n = domain.issues.size();
+  std::vector<double> range(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const auto& p : profiles) {
+      const auto [lo, hi] = std::minmax_element(p.evaluations[i].begin(), p.evaluations[i].end());
+      range[i] += p.weights[i] * (*hi - *lo);
+    }
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return range[a] > range[b]; });
+  return order;
 }
 
 std::vector<double> Utilities(const std::vector<Profile>& profiles, const Package& package) {

@@ -33,6 +33,11 @@ inline bool Greater(double a, double b) { return a > b + kUtilityEpsilon; }
 // better by more than epsilon. REQUIRES: equal sizes.
 bool Dominates(std::span<const double> a, std::span<const double> b);
 
+// Issue indices by decreasing utility range summed over the profiles (sum of
+// w_si * (max e_si - min e_si)), ties in domain order: the order in which the
+// searches branch, so that the issues that decide most come first.
+std::vector<std::size_t> IssuesByRange(const Domain& domain, const std::vector<Profile>& profiles);
+
 // Utilities of `package` for every profile, summed in domain order.
 std::vector<double> Utilities(const std::vector<Profile>& profiles, const Package& package);
 

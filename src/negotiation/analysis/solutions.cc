@@ -4,6 +4,7 @@
 #include <functional>
 #include <limits>
 
+#include "negotiation/analysis/branch_and_bound.h"
 #include "negotiation/analysis/common.h"
 
 namespace backchannel::negotiation::internal {
@@ -73,6 +74,116 @@ Solutions PickSolutions(const std::vector<ScoredPackage>& frontier,
     for (std::size_t s = 0; s < k; ++s) sum += p.utilities[s];
     return sum;
   });
+  return out;
+}
+
+namespace {
+
+struct Solved {
+  std::optional<ScoredPackage> package;
+  Certificate certificate;
+  bool complete = true;
+};
+
+Solved SolveGoal(const Domain& domain, const std::vector<Profile>& profiles, const SearchSpec& spec,
+                 std::uint64_t max_nodes) {
+  Solved out;
+  out.certificate.method = "branch and bound";
+  SearchResult r = Maximize(domain, profiles, spec, max_nodes);
+  out.certificate.nodes = r.nodes;
+  out.certificate.relaxation = r.root_bound;
+  out.certificate.bound = r.bound;
+  out.complete = r.complete;
+  if (!r.best.has_value()) return out;
+  // The tie-break: the first package in lexicographic order within eps of
+  // the maximum that nothing dominates.
+  std::uint64_t nodes = 0;
+  bool checks_complete = true;
+  const std::function<bool(const ScoredPackage&)> accept = [&](const ScoredPackage& p) {
+    const std::optional<bool> dominated =
+        IsDominated(domain, profiles, p.utilities, max_nodes, &nodes);
+    if (!dominated.has_value()) {
+      checks_complete = false;
+      return true;
+    }
+    return !*dominated;
+  };
+  bool first_complete = true;
+  std::optional<ScoredPackage> pick =
+      FirstAtLeast(domain, profiles, spec, r.value, accept, max_nodes, &first_complete);
+  out.certificate.nodes += nodes;
+  out.complete = out.complete && first_complete && checks_complete && pick.has_value();
+  out.package = pick.has_value() ? std::move(pick) : std::move(r.best);
+  out.certificate.value = Score(spec, out.package->utilities);
+  out.certificate.proven = r.complete && out.certificate.bound <= r.value + kUtilityEpsilon;
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<double> IdealPoint(const Domain& domain, const std::vector<Profile>& profiles,
+                               SearchSpec spec, std::uint64_t max_nodes, std::uint64_t* nodes,
+                               bool* complete) {
+  // U_s = max u_s subject to u_t >= d_t - eps for every t: one constrained
+  // search per side.
+  std::vector<double> ideal;
+  spec.goal = Goal::kSide;
+  for (std::size_t s = 0; s < profiles.size(); ++s) {
+    spec.side = s;
+    SearchResult r = Maximize(domain, profiles, spec, max_nodes);
+    *nodes += r.nodes;
+    *complete = *complete && r.complete;
+    ideal.push_back(r.best.has_value() ? r.value : r.bound);
+  }
+  return ideal;
+}
+
+}  // namespace
+
+SearchedSolution SearchSolution(const Domain& domain, const std::vector<Profile>& profiles,
+                                Goal goal, std::uint64_t max_nodes, std::vector<double>* ideal) {
+  SearchSpec spec;
+  for (const auto& p : profiles) spec.reservations.push_back(p.reservation);
+  spec.floors = spec.reservations;  // individual rationality
+  spec.goal = goal;
+  std::uint64_t ideal_nodes = 0;
+  bool ideal_complete = true;
+  if (goal == Goal::kKalaiSmorodinsky) {
+    spec.ideal = IdealPoint(domain, profiles, spec, max_nodes, &ideal_nodes, &ideal_complete);
+    if (ideal != nullptr) *ideal = spec.ideal;
+  }
+  Solved s = SolveGoal(domain, profiles, spec, max_nodes);
+  SearchedSolution out{std::move(s.package), s.certificate, s.complete && ideal_complete};
+  out.certificate.nodes += ideal_nodes;
+  out.certificate.proven = out.certificate.proven && ideal_complete;
+  return out;
+}
+
+SearchedSolutions SearchSolutions(const Domain& domain, const std::vector<Profile>& profiles,
+                                  std::uint64_t max_nodes) {
+  SearchedSolutions out;
+  auto run = [&](Goal goal, const char* what, std::optional<ScoredPackage>* package,
+                 Certificate* certificate) {
+    SearchedSolution s = SearchSolution(domain, profiles, goal, max_nodes,
+                                        goal == Goal::kKalaiSmorodinsky ? &out.ideal : nullptr);
+    if (!s.complete) {
+      out.incomplete.push_back(std::string(what) + ": a search went over " +
+                               std::to_string(max_nodes) + " nodes; best found " +
+                               std::to_string(s.certificate.value) + ", upper bound " +
+                               std::to_string(s.certificate.bound));
+    }
+    *package = std::move(s.package);
+    *certificate = s.certificate;
+  };
+  run(Goal::kUtilitarian, "utilitarian", &out.solutions.utilitarian, &out.utilitarian);
+  if (!out.solutions.utilitarian.has_value()) return out;  // nothing is individually rational
+  out.rational_exists = true;
+  run(Goal::kNash, "Nash", &out.solutions.nash, &out.nash);
+  run(Goal::kEgalitarian, "egalitarian", &out.solutions.egalitarian, &out.egalitarian);
+  run(Goal::kKalaiSmorodinsky, "Kalai-Smorodinsky", &out.solutions.kalai_smorodinsky,
+      &out.kalai_smorodinsky);
   return out;
 }
 

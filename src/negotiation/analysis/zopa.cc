@@ -1,6 +1,7 @@
 #include "negotiation/analysis/zopa.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -18,17 +19,7 @@ class Counter {
     const std::size_t n = domain.issues.size();
     // Issues with the widest utility ranges first: their choice decides the
     // most, so subtrees collapse earlier.
-    std::vector<double> range(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      for (const auto& p : profiles) {
-        const auto [lo, hi] = std::minmax_element(p.evaluations[i].begin(), p.evaluations[i].end());
-        range[i] += p.weights[i] * (*hi - *lo);
-      }
-    }
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return range[a] > range[b]; });
+    const std::vector<std::size_t> order = IssuesByRange(domain, profiles);
     terms_.resize(n);
     for (std::size_t l = 0; l < n; ++l) {
       const std::size_t i = order[l];
@@ -68,24 +59,38 @@ class Counter {
 
   Result<ZopaCount> Run() {
     stack_.assign((terms_.size() + 1) * k_, 0.0);
-    if (!Visit(0)) {
-      return Status(
-          StatusCode::kResourceExhausted,
-          "the exact ZOPA count needs more than " + std::to_string(max_nodes_) + " search nodes");
-    }
+    ChooseSplit();
+    const bool complete = Visit(0);
     total_.Add(small_);
-    return ZopaCount{total_.ToString(), nodes_};
+    out_.Add(out_small_);
+    ZopaCount r;
+    r.complete = complete;
+    r.nodes = nodes_;
+    r.lower = total_.ToString();
+    BigCount upper = suffix_count_[0];
+    upper.Subtract(out_);
+    r.upper = upper.ToString();
+    if (complete) r.count = r.lower;
+    return r;
   }
 
  private:
   static constexpr std::uint64_t kSmallLimit = std::uint64_t{1} << 60;
 
-  void AddSmall(std::uint64_t v) {
-    if (small_ > kSmallLimit - v) {
-      total_.Add(small_);
-      small_ = 0;
+  static void AddTo(BigCount& big, std::uint64_t& small, std::uint64_t v) {
+    if (small > kSmallLimit - v) {
+      big.Add(small);
+      small = 0;
     }
-    small_ += v;
+    small += v;
+  }
+  void AddSmall(std::uint64_t v) { AddTo(total_, small_, v); }
+  void AddOut(std::size_t l) {
+    if (suffix_small_[l].has_value()) {
+      AddTo(out_, out_small_, *suffix_small_[l]);
+    } else {
+      out_.Add(suffix_count_[l]);
+    }
   }
 
   // Counts the completions of the partial package whose utilities are at
@@ -95,7 +100,10 @@ class Counter {
     const double* partial = &stack_[l * k_];
     bool all_in = true;
     for (std::size_t s = 0; s < k_; ++s) {
-      if (partial[s] + suffix_max_[l * k_ + s] < thresholds_[s]) return true;  // all out
+      if (partial[s] + suffix_max_[l * k_ + s] < thresholds_[s]) {  // all out
+        AddOut(l);
+        return true;
+      }
       if (partial[s] + suffix_min_[l * k_ + s] < thresholds_[s]) all_in = false;
     }
     if (all_in) {
@@ -105,6 +113,10 @@ class Counter {
         total_.Add(suffix_count_[l]);
       }
       return true;
+    }
+    if (l == split_) {
+      if (nodes_tree_.empty()) BuildTree();  // only when some prefix needs it
+      return Query(0, partial);
     }
     const std::vector<double>& t = terms_[l];
     const std::size_t m = t.size() / k_;
@@ -117,6 +129,7 @@ class Counter {
         c += in ? 1 : 0;
       }
       AddSmall(c);
+      AddTo(out_, out_small_, m - c);
       return true;
     }
     for (std::size_t o = 0; o < m; ++o) {
@@ -126,6 +139,147 @@ class Counter {
     return true;
   }
 
+  // Meet in the middle: the last levels from split_ on are enumerated once
+  // into a k-d tree of their partial utility vectors (at most kTreeDoubles
+  // doubles), each node with its bounding box and point count; a prefix
+  // reaching split_ then counts its completions by one orthant query that
+  // adds whole subtrees whose box is all in, skips those all out, and tests
+  // points only in the leaves the thresholds cut.
+  static constexpr std::size_t kTreeDoubles = std::size_t{1} << 22;
+  static constexpr std::size_t kLeafPoints = 8;
+  struct TreeNode {
+    std::size_t begin = 0, end = 0;   // points [begin, end) of points_
+    std::size_t left = 0, right = 0;  // children; 0: a leaf
+  };
+
+  // The tree holds at most kTreeDoubles doubles and about total^(2/3)
+  // points, so that building it never dominates the queries.
+  void ChooseSplit() {
+    const std::size_t n = terms_.size();
+    double total = 1;
+    for (const auto& t : terms_) total *= static_cast<double>(t.size() / k_);
+    const double cap = std::max(4096.0, std::cbrt(total) * std::cbrt(total));
+    std::size_t count = 1;
+    std::size_t h = n;
+    while (h > 0) {
+      const std::size_t m = terms_[h - 1].size() / k_;
+      if (count * m * k_ > kTreeDoubles || static_cast<double>(count * m) > cap) break;
+      count *= m;
+      --h;
+    }
+    if (n - h < 2) return;  // not worth it: the last issue is counted directly
+    split_ = h;
+    tree_points_ = count;
+  }
+
+  void BuildTree() {
+    const std::size_t n = terms_.size();
+    const std::size_t h = split_;
+    const std::size_t count = tree_points_;
+    points_.reserve(count * k_);
+    std::vector<std::size_t> digit(n - h, 0);
+    std::vector<double> sum(k_);
+    while (true) {
+      std::fill(sum.begin(), sum.end(), 0.0);
+      for (std::size_t l = h; l < n; ++l) {
+        for (std::size_t s = 0; s < k_; ++s) sum[s] += terms_[l][digit[l - h] * k_ + s];
+      }
+      points_.insert(points_.end(), sum.begin(), sum.end());
+      std::size_t j = n - h;
+      while (j > 0 && ++digit[j - 1] == terms_[h + j - 1].size() / k_) {
+        digit[j - 1] = 0;
+        --j;
+      }
+      if (j == 0) break;
+    }
+    order_.resize(count);
+    std::iota(order_.begin(), order_.end(), std::size_t{0});
+    nodes_tree_.clear();
+    box_.clear();
+    Build(0, count);
+    // Store the points in tree order, so that leaves are contiguous.
+    std::vector<double> sorted(count * k_);
+    for (std::size_t r = 0; r < count; ++r) {
+      std::copy_n(&points_[order_[r] * k_], k_, &sorted[r * k_]);
+    }
+    points_ = std::move(sorted);
+  }
+
+  std::size_t Build(std::size_t begin, std::size_t end) {
+    const std::size_t id = nodes_tree_.size();
+    nodes_tree_.push_back(TreeNode{begin, end, 0, 0});
+    box_.resize(box_.size() + 2 * k_);
+    double* lo = &box_[id * 2 * k_];
+    double* hi = lo + k_;
+    std::fill(lo, lo + k_, std::numeric_limits<double>::infinity());
+    std::fill(hi, hi + k_, -std::numeric_limits<double>::infinity());
+    for (std::size_t r = begin; r < end; ++r) {
+      for (std::size_t s = 0; s < k_; ++s) {
+        lo[s] = std::min(lo[s], points_[order_[r] * k_ + s]);
+        hi[s] = std::max(hi[s], points_[order_[r] * k_ + s]);
+      }
+    }
+    if (end - begin <= kLeafPoints) return id;
+    std::size_t dim = 0;
+    for (std::size_t s = 1; s < k_; ++s) {
+      if (hi[s] - lo[s] > hi[dim] - lo[dim]) dim = s;
+    }
+    const std::size_t mid = begin + (end - begin) / 2;
+    std::nth_element(order_.begin() + static_cast<std::ptrdiff_t>(begin),
+                     order_.begin() + static_cast<std::ptrdiff_t>(mid),
+                     order_.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](std::size_t a, std::size_t b) {
+                       return points_[a * k_ + dim] < points_[b * k_ + dim];
+                     });
+    const std::size_t left = Build(begin, mid);
+    const std::size_t right = Build(mid, end);
+    nodes_tree_[id].left = left;
+    nodes_tree_[id].right = right;
+    return id;
+  }
+
+  // Counts the points b of tree node `id` with partial + b >= thresholds;
+  // false when the node budget ran out.
+  bool Query(std::size_t id, const double* partial) {
+    if (++nodes_ > max_nodes_) return false;
+    const TreeNode& node = nodes_tree_[id];
+    const double* lo = &box_[id * 2 * k_];
+    const double* hi = lo + k_;
+    const std::uint64_t size = node.end - node.begin;
+    bool all_in = true;
+    for (std::size_t s = 0; s < k_; ++s) {
+      if (partial[s] + hi[s] < thresholds_[s]) {
+        AddTo(out_, out_small_, size);
+        return true;
+      }
+      if (partial[s] + lo[s] < thresholds_[s]) all_in = false;
+    }
+    if (all_in) {
+      AddSmall(size);
+      return true;
+    }
+    if (node.left == 0) {
+      std::uint64_t in = 0;
+      for (std::size_t r = node.begin; r < node.end; ++r) {
+        bool ok = true;
+        for (std::size_t s = 0; s < k_ && ok; ++s) {
+          ok = partial[s] + points_[r * k_ + s] >= thresholds_[s];
+        }
+        in += ok ? 1 : 0;
+      }
+      AddSmall(in);
+      AddTo(out_, out_small_, size - in);
+      return true;
+    }
+    return Query(node.left, partial) && Query(node.right, partial);
+  }
+
+  std::size_t split_ = std::numeric_limits<std::size_t>::max();
+  std::size_t tree_points_ = 0;
+  std::vector<double> points_;  // k per point; tree order after BuildTree
+  std::vector<std::size_t> order_;
+  std::vector<TreeNode> nodes_tree_;
+  std::vector<double> box_;  // per tree node: k minima, then k maxima
   std::size_t k_;
   std::uint64_t max_nodes_;
   std::uint64_t nodes_ = 0;
@@ -138,6 +292,8 @@ class Counter {
   std::vector<double> stack_;  // partial utilities per level
   BigCount total_;
   std::uint64_t small_ = 0;
+  BigCount out_;  // packages known to be outside
+  std::uint64_t out_small_ = 0;
 };
 
 }  // namespace

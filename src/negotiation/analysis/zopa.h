@@ -16,12 +16,16 @@
 namespace backchannel::negotiation::internal {
 
 struct ZopaCount {
-  std::string count;        // exact, decimal
+  bool complete = true;     // false: the node budget ran out
+  std::string count;        // exact, decimal (complete only)
+  std::string lower;        // complete: == count; else packages counted in
+  std::string upper;        // complete: == count; else outcomes - packages counted out
   std::uint64_t nodes = 0;  // search nodes visited
 };
 
 // REQUIRES: ValidateInputs(domain, profiles, 1) is OK.
-// Errors: kResourceExhausted after more than `max_nodes` nodes.
+// After more than `max_nodes` nodes the count is returned incomplete, with
+// the bounds established so far.
 Result<ZopaCount> CountIndividuallyRational(const Domain& domain,
                                             const std::vector<Profile>& profiles,
                                             std::uint64_t max_nodes);
