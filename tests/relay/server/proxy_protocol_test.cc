@@ -23,7 +23,8 @@ TEST(ProxyProtocolTest, Ipv4AndIpv6SourcesAreRead) {
   auto v4 = Parse(ProxyV2Header("198.51.100.7"));
   ASSERT_TRUE(v4.ok()) << v4.error();
   ASSERT_TRUE(v4->source);
-  const std::array<std::uint8_t, 16> want4 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 51, 100, 7};
+  const std::array<std::uint8_t, 16> want4 = {0, 0, 0,    0,    0,   0,  0,   0,
+                                              0, 0, 0xff, 0xff, 198, 51, 100, 7};
   EXPECT_EQ(*v4->source, want4);
   auto v6 = Parse(ProxyV2Header("2001:db8::1"));
   ASSERT_TRUE(v6.ok()) << v6.error();
@@ -82,8 +83,8 @@ TEST(TrustedNetworkTest, AddressesAndPrefixes) {
   EXPECT_TRUE(Contains(*v6, ip("2001:db8:ffff::7")));
   EXPECT_FALSE(Contains(*v6, ip("2001:db9::7")));
   EXPECT_FALSE(Contains(*net8, ip("::a00:1")));  // not IPv4-mapped
-  for (const char* bad : {"", "10.0.0.0/33", "10.0.0.0/", "10.0.0/8", "2001:db8::/129", "host",
-                          "10.0.0.0/8x"}) {
+  for (const char* bad :
+       {"", "10.0.0.0/33", "10.0.0.0/", "10.0.0/8", "2001:db8::/129", "host", "10.0.0.0/8x"}) {
     EXPECT_EQ(ParseTrustedNetwork(bad).error().code(), StatusCode::kInvalidArgument) << bad;
   }
 }

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "relay/server/relay_test_util.h"
@@ -96,6 +98,20 @@ class RelayE2eTest : public ::testing::Test {
     const auto at = text.find("\n" + name + " ");
     if (at == std::string::npos) return -1;
     return std::stod(text.substr(at + name.size() + 2));
+  }
+  // GET /healthz on a new connection, retried for up to 5 s until it
+  // answers 200 (the relay notices closed connections asynchronously); the
+  // last status seen (0: no connection).
+  int HealthWhenServed() {
+    int status = 0;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (status != 200 && std::chrono::steady_clock::now() < end) {
+      auto c = TlsTestClient::Connect(relay_->port(), relay_->pin());
+      auto h = c.ok() ? (*c)->Request("GET", "/healthz") : Result<HttpResponse>(c.error());
+      status = h.ok() ? h->status : 0;
+      if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return status;
   }
   Json List(TlsTestClient& c) {
     auto r = Signed(c, "GET", Path("/messages?limit=100"));
