@@ -46,6 +46,9 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
     v.problems.push_back(RecordProblem{seq, std::move(what)});
   };
   for (const auto& e : entries) {
+    // Every entry examined counts, including those reported below: `entries`
+    // is the size of the record, not of its good part.
+    ++v.entries;
     const std::string n = std::to_string(e.seq);
     // A sequence number no record can reach (an export is input like any
     // other): reported, and kept out of the arithmetic below.
@@ -69,7 +72,6 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
     }
     prev = e.hash;
     expected = e.seq + 1;
-    ++v.entries;
   }
   v.head = prev;
   if (head) {

@@ -185,6 +185,27 @@ TEST(TalksRecordTest, AHugeSequenceNumberIsAProblemNotAnOverflow) {
   EXPECT_FALSE(v.problems.empty());
 }
 
+// Regression test for fuzz_talks_record (../shared/findings, seq values
+// [1, 0, 3]): an entry with an impossible sequence number was reported but
+// not counted, so `entries` said 2 for a record of 3 entries. `entries` is
+// the number of entries examined, whatever their problems (the CLI and
+// TalksService report it as the size of the record).
+TEST(TalksRecordTest, EntriesWithImpossibleSequenceNumbersAreCounted) {
+  Chain c = Build(3);
+  c.entries[1].seq = 0;
+  auto v = VerifyRecord(c.entries, std::nullopt);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.entries, 3);
+  EXPECT_TRUE(HasProblem(v, 0, "entry 0 has an impossible sequence number")) << Problems(v);
+  EXPECT_TRUE(HasProblem(v, 3, "entry 2 is missing")) << Problems(v);
+
+  Chain d = Build(2);
+  d.entries[1].seq = std::numeric_limits<std::int64_t>::max();
+  auto w = VerifyRecord(d.entries, d.head);
+  EXPECT_FALSE(w.ok);
+  EXPECT_EQ(w.entries, 2);
+}
+
 TEST(TalksRecordTest, JsonRoundTrip) {
   Chain c = Build(4);
   const std::string json = RecordToJson("geneva-1", c.head, c.entries);
