@@ -11,9 +11,12 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "testing/status_matchers.h"
 
 namespace backchannel::talks {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using ::testing::HasSubstr;
 
@@ -264,12 +267,12 @@ TEST(TalksRecordTest, MalformedExport) {
        }) {
     auto r = RecordFromJson(k.text);
     ASSERT_FALSE(r) << k.text;
-    EXPECT_EQ(r.error().code(), StatusCode::kCorrupt) << r.error() << "\n" << k.text;
+    EXPECT_THAT(r, StatusIs(StatusCode::kCorrupt)) << r.error() << "\n" << k.text;
     EXPECT_THAT(std::string(r.error().message()), HasSubstr(k.why)) << k.text;
   }
   auto v2 = RecordFromJson(replace("\"version\": 1", "\"version\": 2"));
   ASSERT_FALSE(v2);
-  EXPECT_EQ(v2.error().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(v2, StatusIs(StatusCode::kUnsupportedVersion));
 }
 
 }  // namespace
