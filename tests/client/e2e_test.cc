@@ -472,7 +472,8 @@ TEST_F(ChannelE2eTest, LargestAppBodyRoundTripsAndLimitsAreChecked) {
   ASSERT_EQ(at_alice.seen.size(), 1U);
   EXPECT_EQ(at_alice.seen[0].body, body);
 
-  EXPECT_THAT(bob->SendApp("alice", "talks", Bytes(kMaxAppBodySize + 1)), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(bob->SendApp("alice", "talks", Bytes(kMaxAppBodySize + 1)),
+              StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(bob->SendApp("alice", "Talks", AsBytes("x")), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(bob->SendApp("alice", "", AsBytes("x")), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(bob->SendApp("nobody", "talks", AsBytes("x")), StatusIs(StatusCode::kNotFound));

@@ -112,7 +112,8 @@ TEST(LocalStoreTest, MissingAndExisting) {
   EXPECT_THAT(LocalStore::Open(path, Pass("x")), StatusIs(StatusCode::kNotFound));
   ASSERT_TRUE(LocalStore::Create(path, Pass("x"), Fast()).has_value());
   EXPECT_THAT(LocalStore::Create(path, Pass("x"), Fast()), StatusIs(StatusCode::kAlreadyExists));
-  EXPECT_THAT(LocalStore::Create(dir.File("other.db"), Pass(""), Fast()), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(LocalStore::Create(dir.File("other.db"), Pass(""), Fast()),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(LocalStoreTest, TamperedCiphertextIsDetected) {
@@ -228,7 +229,8 @@ TEST(LocalStoreTest, AppArgumentsAreChecked) {
     EXPECT_THAT(s.AppendAppLog(bad, "l", B("e")), StatusIs(StatusCode::kInvalidArgument));
   }
   EXPECT_THAT(s.PutAppValue("talks", "", B("v")), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(s.GetAppValue("talks", std::string(257, 'k')), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(s.GetAppValue("talks", std::string(257, 'k')),
+              StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(s.AppendAppLog("talks", "", B("e")), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(s.ListAppLog("talks", ""), StatusIs(StatusCode::kInvalidArgument));
 }

@@ -1,6 +1,7 @@
 #include "backchannel/crypto/xeddsa.h"
 
 #include <gtest/gtest.h>
+
 #include "testing/status_matchers.h"
 
 namespace backchannel::crypto {

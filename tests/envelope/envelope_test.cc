@@ -3,6 +3,7 @@
 #include "backchannel/envelope/envelope.h"
 
 #include <gtest/gtest.h>
+
 #include "testing/status_matchers.h"
 
 namespace backchannel::envelope {
@@ -145,7 +146,8 @@ TEST(InnerCodecTest, RoundTripAndPadding) {
 TEST(InnerCodecTest, MalformedContent) {
   const Bytes good = *EncodeInner(MakeInner(50));
   EXPECT_THAT(DecodeInner({}), StatusIs(StatusCode::kInvalidMessage));
-  EXPECT_THAT(DecodeInner(ByteView(good).first(kInnerFixedSize - 1)), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeInner(ByteView(good).first(kInnerFixedSize - 1)),
+              StatusIs(StatusCode::kInvalidMessage));
   EXPECT_EQ(DecodeInner(ByteView(good).first(good.size() - 1)).status().code(),
             StatusCode::kInvalidMessage);
   Bytes bad = good;

@@ -41,8 +41,10 @@ TEST(AuthorityKeyTest, AlteredOrForeignFiles) {
   EXPECT_THAT(DecryptAuthorityKey(AsBytes("hello"), AsBytes("pw")), StatusIs(StatusCode::kCorrupt));
   Bytes version = file;
   version[4] = 7;
-  EXPECT_THAT(DecryptAuthorityKey(version, AsBytes("pw")), StatusIs(StatusCode::kUnsupportedVersion));
-  EXPECT_THAT(EncryptAuthorityKey(a, {}, KdfStrength::kInteractive), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(DecryptAuthorityKey(version, AsBytes("pw")),
+              StatusIs(StatusCode::kUnsupportedVersion));
+  EXPECT_THAT(EncryptAuthorityKey(a, {}, KdfStrength::kInteractive),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(AuthorityKeyTest, SeedIsDeterministic) {

@@ -148,7 +148,8 @@ TEST_F(CredentialTest, RevocationListSequenceRules) {
   forged.revoked_serials.pop_back();
   EXPECT_THAT(trust_.UpdateRevocations(forged), StatusIs(StatusCode::kBadSignature));
   auto stranger = *Authority::Generate("Elsewhere");
-  EXPECT_THAT(trust_.UpdateRevocations(*stranger.Revoke(kNow, 5, {})), StatusIs(StatusCode::kUntrusted));
+  EXPECT_THAT(trust_.UpdateRevocations(*stranger.Revoke(kNow, 5, {})),
+              StatusIs(StatusCode::kUntrusted));
   ASSERT_OK(trust_.UpdateRevocations(*authority_.Revoke(kNow, 3, {1, 9, 20})));
   EXPECT_EQ(trust_.Find(authority_.public_key())->revocations->sequence, 3u);
 }

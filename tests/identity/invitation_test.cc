@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+
 #include "testing/status_matchers.h"
 
 namespace backchannel::identity {
@@ -58,7 +59,8 @@ TEST(InvitationTest, PrefixAndVersion) {
   const std::string text = *InvitationToText(MakeInvitation());
   EXPECT_THAT(InvitationFromText("hello"), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(InvitationFromText("xx1-" + text.substr(4)), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(InvitationFromText("bc2-" + text.substr(4)), StatusIs(StatusCode::kUnsupportedVersion));
+  EXPECT_THAT(InvitationFromText("bc2-" + text.substr(4)),
+              StatusIs(StatusCode::kUnsupportedVersion));
   Bytes body = *EncodeInvitation(MakeInvitation());
   body[0] = 2;
   EXPECT_THAT(DecodeInvitation(body), StatusIs(StatusCode::kUnsupportedVersion));

@@ -1,6 +1,7 @@
 #include "backchannel/session/fingerprint.h"
 
 #include <gtest/gtest.h>
+
 #include "testing/status_matchers.h"
 
 namespace backchannel::session {
@@ -29,7 +30,8 @@ TEST(FingerprintTest, DifferentKeysDiffer) {
   auto e = ComputeSafetyNumber("b", eve.public_key, "a", alice.public_key, 10);
   EXPECT_NE(a.displayable, e.displayable);
   EXPECT_THAT(CompareScannable(a.scannable, e.scannable), StatusIs(StatusCode::kUntrusted));
-  EXPECT_THAT(CompareScannable(a.scannable, AsBytes("junk\xff")), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(CompareScannable(a.scannable, AsBytes("junk\xff")),
+              StatusIs(StatusCode::kInvalidMessage));
 }
 
 }  // namespace

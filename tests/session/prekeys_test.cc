@@ -31,7 +31,7 @@ TEST(PreKeyBundleTest, SignedPreKeyVerifies) {
   auto id = GenerateIdentityKeyPair();
   auto spk = GenerateSignedPreKey(id, 1);
   EXPECT_OK(crypto::XEdDSAVerify(id.public_key, SerializePublicKey(spk.key_pair.public_key),
-                                   spk.signature));
+                                 spk.signature));
 }
 
 TEST(PreKeyBundleTest, RejectsMalformed) {

@@ -73,7 +73,8 @@ TEST(RatchetPropertyTest, TotalBoundEvictsOldestSkippedKeys) {
   // Deliver only the last: 14 keys skipped, 10 kept (counters 4..13).
   ASSERT_TRUE(p.bob->Decrypt(sent[14]).has_value());
   for (int i = 0; i < 4; ++i) {
-    EXPECT_THAT(p.bob->Decrypt(sent[static_cast<std::size_t>(i)]), StatusIs(StatusCode::kDuplicateMessage))
+    EXPECT_THAT(p.bob->Decrypt(sent[static_cast<std::size_t>(i)]),
+                StatusIs(StatusCode::kDuplicateMessage))
         << i;  // evicted: indistinguishable from a replay
   }
   for (int i = 4; i < 14; ++i) {

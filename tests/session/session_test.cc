@@ -65,7 +65,8 @@ TEST(SessionTest, RejectsBundleWithBadSignature) {
   EXPECT_THAT(s, StatusIs(StatusCode::kBadSignature));
   bundle = p.bob_prekeys.MakeBundle(p.bob_identity, p.bob_reg, 7, 42);
   bundle.identity_key = p.alice_identity.public_key;  // someone else's identity
-  EXPECT_THAT(Session::Initiate(p.alice_identity, p.alice_reg, bundle), StatusIs(StatusCode::kBadSignature));
+  EXPECT_THAT(Session::Initiate(p.alice_identity, p.alice_reg, bundle),
+              StatusIs(StatusCode::kBadSignature));
 }
 
 TEST(SessionTest, SerializeRestoreMidConversation) {
@@ -120,7 +121,8 @@ TEST(SessionTest, NewSessionFromDifferentIdentityIsUntrusted) {
   auto m = Session::Initiate(mallory, 9, bundle);
   auto c = m->Encrypt(Text("trust me"));
   auto before = p.bob->Serialize();
-  EXPECT_THAT(p.bob->DecryptPreKey(p.bob_identity, p.bob_prekeys, c->bytes), StatusIs(StatusCode::kUntrusted));
+  EXPECT_THAT(p.bob->DecryptPreKey(p.bob_identity, p.bob_prekeys, c->bytes),
+              StatusIs(StatusCode::kUntrusted));
   EXPECT_TRUE(p.bob->Serialize().Equals(before));
 }
 

@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include "testing/status_matchers.h"
 
 namespace backchannel::talks {

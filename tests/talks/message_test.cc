@@ -552,9 +552,9 @@ TEST(TalksMessageTest, BadActions) {
   ExpectRefused(j, StatusCode::kInvalidMessage, "must hold non-empty names");
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/message_codec.cc:307, ReadAction): a target the move
-// requires (counter, accept, reject, withdraw) is read with Unsigned, which
-// takes 0; EncodeMessage leaves a target of 0 out, so the decoded message
+// Regression test for a bug found by this suite (fixed; was src/talks/message_codec.cc:307,
+// ReadAction): a target the move requires (counter, accept, reject, withdraw) is read with
+// Unsigned, which takes 0; EncodeMessage leaves a target of 0 out, so the decoded message
 // re-encodes to one that DecodeMessage refuses ("message.action.target is
 // missing"). Found by fuzz_talks_message. Expected: kInvalidMessage for
 // target 0; actual: decoded. Fix: after line 307,

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+
 #include "testing/status_matchers.h"
 
 namespace backchannel::talks {
@@ -171,14 +172,13 @@ TEST(TalksRecordTest, HeadAlteredOrAhead) {
   EXPECT_TRUE(HasProblem(VerifyRecord(c.entries, behind), 0, "head does not match"));
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/record.cc:63, VerifyRecord): `expected = e.seq + 1` is a
-// signed overflow (undefined behaviour) for an entry whose seq is INT64_MAX,
-// which RecordFromJson accepts from an export; the head check then computes
-// `expected - 1` on the wrapped value. Found by fuzz_talks_record under
-// UBSan ("signed integer overflow: 9223372036854775807 + 1"); a plain build
-// passes by luck, the asan preset (-fno-sanitize-recover) aborts. Fix:
-// refuse seq < 1 or seq == INT64_MAX as a problem before computing with it
-// (or bound seq in RecordFromJson).
+// Regression test for a bug found by this suite (fixed; was src/talks/record.cc:63, VerifyRecord):
+// `expected = e.seq + 1` is a signed overflow (undefined behaviour) for an entry whose seq is
+// INT64_MAX, which RecordFromJson accepts from an export; the head check then computes `expected -
+// 1` on the wrapped value. Found by fuzz_talks_record under UBSan ("signed integer overflow:
+// 9223372036854775807 + 1"); a plain build passes by luck, the asan preset (-fno-sanitize-recover)
+// aborts. Fix: refuse seq < 1 or seq == INT64_MAX as a problem before computing with it (or bound
+// seq in RecordFromJson).
 TEST(TalksRecordTest, AHugeSequenceNumberIsAProblemNotAnOverflow) {
   Chain c = Build(1);
   c.entries[0].seq = std::numeric_limits<std::int64_t>::max();

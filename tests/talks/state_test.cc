@@ -201,7 +201,8 @@ TEST_F(TalksStateTest, CreateChecksItsDefinition) {
   EXPECT_THAT(TalksState::Create("x", d, t.crocker.id), StatusIs(StatusCode::kInvalidArgument));
   Definition one_side = d;
   one_side.sides = {kUs};
-  EXPECT_THAT(TalksState::Create("x", one_side, t.brahimi.id), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(TalksState::Create("x", one_side, t.brahimi.id),
+              StatusIs(StatusCode::kInvalidArgument));
   Definition bad_agenda = d;
   bad_agenda.agenda = "{\"not\": \"a domain\"}";
   EXPECT_FALSE(TalksState::Create("x", bad_agenda, t.brahimi.id));
@@ -210,10 +211,12 @@ TEST_F(TalksStateTest, CreateChecksItsDefinition) {
   EXPECT_THAT(TalksState::Create("x", lost, t.brahimi.id), StatusIs(StatusCode::kInvalidArgument));
   Definition sideless = d;
   sideless.members.push_back(Member{sim::MemberId(51), "Nobody", "", Role::kEnvoy});
-  EXPECT_THAT(TalksState::Create("x", sideless, t.brahimi.id), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(TalksState::Create("x", sideless, t.brahimi.id),
+              StatusIs(StatusCode::kInvalidArgument));
   Definition bad_rule = d;
   bad_rule.rule = "allow=everyone";
-  EXPECT_THAT(TalksState::Create("x", bad_rule, t.brahimi.id), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(TalksState::Create("x", bad_rule, t.brahimi.id),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST_F(TalksStateTest, DefinitionsComeFromTheHostOrOurOwnEnvoy) {
@@ -403,19 +406,19 @@ TEST_F(TalksStateTest, PrincipalsCannotSpeakInPlenary) {
   ExpectDeliveryRefused(m, t.state, t.brahimi, StatusCode::kUntrusted);
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/state.cc:196, CheckInScope, kPlenary): an incoming plenary
-// message is accepted by anyone at the table whatever its sender's role, so
-// a principal's plenary message (which Recipients forbids it to send) is
-// accepted by its own envoy. Expected kUntrusted; actual OK.
+// Regression test for a bug found by this suite (fixed; was src/talks/state.cc:196, CheckInScope,
+// kPlenary): an incoming plenary message is accepted by anyone at the table whatever its sender's
+// role, so a principal's plenary message (which Recipients forbids it to send) is accepted by its
+// own envoy. Expected kUntrusted; actual OK.
 TEST_F(TalksStateTest, AnEnvoyRefusesItsPrincipalsPlenaryMessage) {
   Message m = Chat(t.state, Plenary(), "we insist");
   ExpectDeliveryRefused(m, t.state, t.crocker, StatusCode::kUntrusted);
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/state.cc:206, CheckInScope, kDirect): an incoming direct
-// message is accepted whenever it is addressed to us, so another side's
-// envoy reaches a principal directly although Recipients says "not someone
-// you talk to directly". Expected kUntrusted; actual OK.
+// Regression test for a bug found by this suite (fixed; was src/talks/state.cc:206, CheckInScope,
+// kDirect): an incoming direct message is accepted whenever it is addressed to us, so another
+// side's envoy reaches a principal directly although Recipients says "not someone you talk to
+// directly". Expected kUntrusted; actual OK.
 TEST_F(TalksStateTest, APrincipalRefusesDirectMessagesFromTheOtherSide) {
   Message m = Chat(t.zarif, Direct(t.state.id), "a word in private?");
   ExpectDeliveryRefused(m, t.zarif, t.state, StatusCode::kUntrusted);
@@ -611,7 +614,8 @@ TEST_F(TalksStateTest, AnIllegalMoveIsRefusedByTheHostAndChangesNothing) {
 
 TEST_F(TalksStateTest, PrecheckRefusesWhatTheHostWould) {
   EXPECT_THAT(t.at(t.crocker).Precheck(sim::Accept(9)), StatusIs(StatusCode::kNotFound));
-  EXPECT_THAT(t.at(t.crocker).Precheck(sim::Propose({{"oil", "embargo"}})), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(t.at(t.crocker).Precheck(sim::Propose({{"oil", "embargo"}})),
+              StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(t.at(t.crocker).Precheck(sim::Ratify()), StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_EQ(t.at(t.icrc).Precheck(sim::Propose(sim::PackageA())).code(),
             StatusCode::kFailedPrecondition);
@@ -692,8 +696,10 @@ TEST_F(TalksStateTest, SuggestionsComeFromAMediatorAndSettleEverything) {
   Status partial = t.host().Precheck(sim::Suggest({{"sanctions", "eased"}}, ""));
   EXPECT_THAT(partial, StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(partial.message()), HasSubstr("settles every issue"));
-  EXPECT_THAT(t.host().Precheck(sim::Suggest({{"oil", "x"}}, "")), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(t.at(t.crocker).Precheck(sim::AcceptSuggestion("s9")), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(t.host().Precheck(sim::Suggest({{"oil", "x"}}, "")),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(t.at(t.crocker).Precheck(sim::AcceptSuggestion("s9")),
+              StatusIs(StatusCode::kNotFound));
   ConditionSpec stranger{"supervised by nobody we know", sim::MemberId(99)};
   Status unknown = t.host().Precheck(sim::Suggest(sim::PackageC(), "", {stranger}));
   EXPECT_THAT(unknown, StatusIs(StatusCode::kInvalidArgument));
@@ -712,12 +718,12 @@ TEST_F(TalksStateTest, SuggestionsComeFromAMediatorAndSettleEverything) {
   EXPECT_THAT(t.host().SubmissionsToDecide(), IsEmpty());
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/state.cc, Apply, case kRefusal, outgoing branch): when the
-// host refuses its own submission (now that a host submits to itself), the
-// refusal is applied only as outgoing, which never sets refusals_ nor
-// removes the submission from mine_: the host's AwaitingHost() keeps it
-// forever and refusals() does not show why. Expected: refusals() holds the
-// reason and AwaitingHost() is empty, as for any other submitter.
+// Regression test for a bug found by this suite (fixed; was src/talks/state.cc, Apply, case
+// kRefusal, outgoing branch): when the host refuses its own submission (now that a host submits to
+// itself), the refusal is applied only as outgoing, which never sets refusals_ nor removes the
+// submission from mine_: the host's AwaitingHost() keeps it forever and refusals() does not show
+// why. Expected: refusals() holds the reason and AwaitingHost() is empty, as for any other
+// submitter.
 TEST_F(TalksStateTest, TheHostSeesItsOwnRefusals) {
   sim::Delivery d = t.Submit(t.brahimi, sim::Suggest({{"sanctions", "eased"}}, ""));
   ASSERT_OK(d);
@@ -875,7 +881,8 @@ TEST_F(TalksStateTest, VerdictsAndDraftsComeFromTheRightPeople) {
             StatusCode::kAlreadyExists);
   EXPECT_EQ(t.SendDraft(t.crocker, "d2", sim::Propose(sim::PackageB()), "d8").sent.code(),
             StatusCode::kNotFound);
-  EXPECT_THAT(t.SendDraft(t.crocker, "d2", sim::Propose({{"oil", "embargo"}})).sent, StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(t.SendDraft(t.crocker, "d2", sim::Propose({{"oil", "embargo"}})).sent,
+              StatusIs(StatusCode::kInvalidArgument));
   EXPECT_EQ(t.at(t.crocker).drafts().size(), 1u);
 }
 
@@ -937,19 +944,22 @@ TEST_F(TalksConditionTest, RatifyWaitsForTheGuarantor) {
   Status zarif = t.at(t.zarif).Precheck(sim::Confirm("c1", ConditionStatus::kMet, "trust me"));
   EXPECT_THAT(zarif, StatusIs(StatusCode::kPermissionDenied));
   EXPECT_THAT(std::string(zarif.message()), HasSubstr("only the guarantor (ICRC)"));
-  EXPECT_THAT(t.host().Precheck(sim::Confirm("c1", ConditionStatus::kMet, "")), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(t.host().Precheck(sim::Confirm("c1", ConditionStatus::kMet, "")),
+              StatusIs(StatusCode::kPermissionDenied));
   const std::string refused = SubmitAndPump(t.zarif, sim::Confirm("c1", ConditionStatus::kMet, ""));
   ASSERT_TRUE(t.at(t.zarif).refusals().contains(refused));
   EXPECT_THAT(t.at(t.zarif).refusals().at(refused), HasSubstr("only the guarantor"));
   EXPECT_EQ(t.at(t.state).conditions()[0].status, ConditionStatus::kPending);
-  EXPECT_THAT(t.at(t.icrc).Precheck(sim::Confirm("c7", ConditionStatus::kMet, "")), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(t.at(t.icrc).Precheck(sim::Confirm("c7", ConditionStatus::kMet, "")),
+              StatusIs(StatusCode::kNotFound));
 
   Act(t.icrc, sim::Confirm("c1", ConditionStatus::kMet, "observed in Geneva"));
   for (const auto& [id, s] : t.clients) {
     EXPECT_EQ(s.conditions()[0].status, ConditionStatus::kMet) << s.me().name;
     EXPECT_EQ(s.conditions()[0].note, "observed in Geneva");
   }
-  EXPECT_THAT(t.at(t.icrc).Precheck(sim::Confirm("c1", ConditionStatus::kFailed, "")), StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(t.at(t.icrc).Precheck(sim::Confirm("c1", ConditionStatus::kFailed, "")),
+              StatusIs(StatusCode::kFailedPrecondition));
   Act(t.crocker, sim::Ratify());
   Act(t.zarif, sim::Ratify());
   ExpectAllAgree();
@@ -1017,7 +1027,8 @@ TEST_F(TalksStateTest, SuspensionHoldsMovesUntilTheSuspendingSideResumes) {
   EXPECT_THAT(suggest, StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(suggest.message()), HasSubstr("suspended"));
   // A suspension on top of a suspension is refused.
-  EXPECT_THAT(t.at(t.zarif).Precheck(sim::Suspend("tit for tat")), StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(t.at(t.zarif).Precheck(sim::Suspend("tit for tat")),
+              StatusIs(StatusCode::kFailedPrecondition));
   // Iran cannot resume; the submission is refused, not held.
   const std::string resume = SubmitAndPump(t.zarif, sim::Resume());
   ASSERT_TRUE(t.at(t.zarif).refusals().contains(resume));
@@ -1133,7 +1144,7 @@ void RunSession(sim::Talks& t) {
   ASSERT_OK(t.Pump());
   ASSERT_OK(t.Act(t.zarif, sim::Resume()));
   ASSERT_OK(t.Act(t.brahimi, sim::Suggest(sim::PackageC(), "meet halfway",
-                                            {ConditionSpec{"verified by the ICRC", t.icrc.id}})));
+                                          {ConditionSpec{"verified by the ICRC", t.icrc.id}})));
   ASSERT_OK(t.Act(t.zarif, sim::AcceptSuggestion("s1")));
   ASSERT_OK(t.Act(t.crocker, sim::AcceptSuggestion("s1")));
   ASSERT_OK(t.Act(t.crocker, sim::Ratify()));  // refused: c1 pending

@@ -62,9 +62,9 @@ Status StatusOf(const Result<T>& r) {
   return r.status();
 }
 
-#define ASSERT_OK(expr)                                                 \
-  do {                                                                  \
-    const Status bc_status_ = StatusOf(expr);                           \
+#define ASSERT_OK(expr)                                          \
+  do {                                                           \
+    const Status bc_status_ = StatusOf(expr);                    \
     ASSERT_OK(bc_status_) << #expr << " failed: " << bc_status_; \
   } while (0)
 

@@ -50,7 +50,7 @@ struct RecordProblem {
 struct RecordVerification {
   bool ok = true;
   std::int64_t entries = 0;  // entries examined: all of them, good or not
-  std::string head;  // hex of the last verified hash
+  std::string head;          // hex of the last verified hash
   std::vector<RecordProblem> problems;
 };
 
