@@ -23,8 +23,8 @@ std::string Canonical(const RecordEntry& e) {
 
 // Not braced: {64, '0'} would be the two characters '@' and '0'.
 std::string EmptyRecordHash() {
-  return std::string(64, '0');
-}  // NOLINT(modernize-return-braced-init-list)
+  return std::string(64, '0');  // NOLINT(modernize-return-braced-init-list)
+}
 
 std::string ChainHash(const std::string& prev, const RecordEntry& entry) {
   const std::string content = Canonical(entry);
