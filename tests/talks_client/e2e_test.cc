@@ -56,18 +56,6 @@ std::int64_t NowSeconds() {
 
 SecretBytes Pass(const std::string& s) { return SecretBytes(AsBytes(s)); }
 
-Status StatusOf(const Status& s) { return s; }
-template <typename T>
-Status StatusOf(const Result<T>& r) {
-  return r.status();
-}
-
-#define ASSERT_OK(expr)                                          \
-  do {                                                           \
-    const Status bc_status_ = StatusOf(expr);                    \
-    ASSERT_OK(bc_status_) << #expr << " failed: " << bc_status_; \
-  } while (0)
-
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
