@@ -41,7 +41,7 @@ TEST(StatusMatchersTest, IsOkMatchesOkOnly) {
 }
 
 TEST(StatusMatchersTest, IsOkExplainsWithTheStatus) {
-  EXPECT_EQ(::testing::ExplainMatchResult(IsOk(), Bad(), nullptr), false);
+  EXPECT_FALSE(::testing::Matches(IsOk())(Bad()));
   ::testing::StringMatchResultListener listener;
   EXPECT_FALSE(::testing::ExplainMatchResult(IsOk(), BadResult(), &listener));
   EXPECT_THAT(listener.str(), HasSubstr("corrupt: record field 'seq' must be an integer"));
