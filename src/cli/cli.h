@@ -46,7 +46,8 @@ const std::vector<CommandGroup>& CommandGroups();
 void RegisterAnalyzeCommands(CLI::App& app, Context& context);   // analyze
 void RegisterDomainCommands(CLI::App& app, Context& context);    // domain show|convert
 void RegisterRehearseCommands(CLI::App& app, Context& context);  // rehearse
-void RegisterAuthorityCommands(CLI::App& app, Context& context);  // authority init|issue|revoke|show
+void RegisterAuthorityCommands(CLI::App& app,
+                               Context& context);               // authority init|issue|revoke|show
 void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
 void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
 void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export

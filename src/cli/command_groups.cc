@@ -7,12 +7,8 @@ namespace backchannel::cli {
 
 const std::vector<CommandGroup>& CommandGroups() {
   static const std::vector<CommandGroup> groups = {
-      &RegisterAnalyzeCommands,
-      &RegisterRehearseCommands,
-      &RegisterDomainCommands,
-      &RegisterAuthorityCommands,
-      &RegisterChannelCommands,
-      &RegisterTalksCommands,
+      &RegisterAnalyzeCommands,   &RegisterRehearseCommands, &RegisterDomainCommands,
+      &RegisterAuthorityCommands, &RegisterChannelCommands,  &RegisterTalksCommands,
       &RegisterRecordCommands,
   };
   return groups;

@@ -37,7 +37,8 @@ void PrintReport(Context& ctx, const SyncReport& r) {
 
 Json ReportJson(const SyncReport& r) {
   Json j{{"happenings", Json::array()}, {"refused", Json::array()}, {"queued", r.queued}};
-  for (const auto& h : r.happenings) j["happenings"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
+  for (const auto& h : r.happenings)
+    j["happenings"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
   for (const auto& s : r.refused) {
     j["refused"].push_back(Json{{"code", std::string(StatusCodeName(s.code()))},
                                 {"message", std::string(s.message())}});
@@ -183,8 +184,8 @@ struct MoveArgs {
   std::vector<std::string> conditions;
 };
 
-void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& name,
-                    const std::string& help, negotiation::MoveKind kind) {
+void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& name, const std::string& help,
+                    negotiation::MoveKind kind) {
   using negotiation::MoveKind;
   auto args = std::make_shared<MoveArgs>();
   CLI::App* cmd = talks.add_subcommand(name, help);
@@ -261,8 +262,8 @@ void AddActionCommand(CLI::App& talks, Context& ctx, const std::string& name,
       a.kind = kind;
       a.reason = args->reason;
       a.condition = args->condition;
-      a.status = args->status == "failed" ? talks::ConditionStatus::kFailed
-                                          : talks::ConditionStatus::kMet;
+      a.status =
+          args->status == "failed" ? talks::ConditionStatus::kFailed : talks::ConditionStatus::kMet;
       std::string outcome;
       BC_ASSIGN_OR_RETURN(auto r, svc.Act(args->t.id, a, "", &outcome));
       result["outcome"] = outcome;
@@ -288,7 +289,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id (1..64 characters)")->required();
     cmd->add_option("--title", a->title, "Title")->required();
-    cmd->add_option("--agenda", a->agenda, "Agenda: a domain file (GENIUS XML, GeniusWeb or native JSON)")
+    cmd->add_option("--agenda", a->agenda,
+                    "Agenda: a domain file (GENIUS XML, GeniusWeb or native JSON)")
         ->required();
     cmd->add_option("--side", a->sides, "A side (repeat; at least two)")->required();
     cmd->add_option("--rule", a->rule, "Your side's clearance rule (an envoy host)");
@@ -305,7 +307,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
       std::string contact, role;
     };
     auto a = std::make_shared<Args>();
-    CLI::App* cmd = talks->add_subcommand("invite", "Seat a contact at the table (host) or bring in a principal (envoy)");
+    CLI::App* cmd = talks->add_subcommand(
+        "invite", "Seat a contact at the table (host) or bring in a principal (envoy)");
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id")->required();
     cmd->add_option("contact", a->contact, "Contact name")->required();
@@ -327,7 +330,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id")->required();
     cmd->add_option("--profile", a->profile, "Your side's private profile (kept here)");
-    cmd->add_option("--rule", a->rule, "Your side's clearance rule, e.g. approve=State,NSC;veto=Pentagon");
+    cmd->add_option("--rule", a->rule,
+                    "Your side's clearance rule, e.g. approve=State,NSC;veto=Pentagon");
     cmd->callback([&ctx, a]() {
       Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
         std::string profile;
@@ -369,7 +373,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
   }
   {
     auto a = std::make_shared<TalksArgs>();
-    CLI::App* cmd = talks->add_subcommand("sync", "Receive, let the reactor act, send what is queued; print what happened");
+    CLI::App* cmd = talks->add_subcommand(
+        "sync", "Receive, let the reactor act, send what is queued; print what happened");
     AddCommon(cmd, a->common);
     cmd->callback([&ctx, a]() {
       Run(ctx, a->common, [](TalksService&, Json&) -> Result<SyncReport> { return SyncReport{}; });
@@ -399,7 +404,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
   using negotiation::MoveKind;
   AddMoveCommand(*talks, ctx, "propose", "Propose a package", MoveKind::kPropose);
   AddMoveCommand(*talks, ctx, "counter", "Counter an offer with a package", MoveKind::kCounter);
-  AddMoveCommand(*talks, ctx, "accept", "Accept an offer or suggestion ad referendum", MoveKind::kAccept);
+  AddMoveCommand(*talks, ctx, "accept", "Accept an offer or suggestion ad referendum",
+                 MoveKind::kAccept);
   AddMoveCommand(*talks, ctx, "reject", "Reject an offer, with a reason", MoveKind::kReject);
   AddMoveCommand(*talks, ctx, "withdraw", "Withdraw your offer or acceptance", MoveKind::kWithdraw);
   AddMoveCommand(*talks, ctx, "ratify", "Ratify the agreement", MoveKind::kRatify);
@@ -409,8 +415,9 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
       std::string draft, reason;
     };
     auto a = std::make_shared<Args>();
-    CLI::App* cmd = talks->add_subcommand(approve ? "approve" : "veto",
-                                          approve ? "Approve your envoy's draft" : "Veto your envoy's draft");
+    CLI::App* cmd =
+        talks->add_subcommand(approve ? "approve" : "veto",
+                              approve ? "Approve your envoy's draft" : "Veto your envoy's draft");
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id")->required();
     cmd->add_option("draft", a->draft, "Draft id, e.g. d1")->required();
@@ -424,7 +431,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
   }
   {
     auto a = std::make_shared<TalksArgs>();
-    CLI::App* cmd = talks->add_subcommand("share-profile", "Share your side's private profile with the mediator only");
+    CLI::App* cmd = talks->add_subcommand(
+        "share-profile", "Share your side's private profile with the mediator only");
     AddCommon(cmd, a->common);
     cmd->add_option("talks", a->id, "Talks id")->required();
     cmd->callback([&ctx, a]() {
@@ -459,7 +467,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     });
   }
   AddActionCommand(*talks, ctx, "suspend", "Suspend the talks", talks::Action::Kind::kSuspend);
-  AddActionCommand(*talks, ctx, "resume", "Resume the talks you suspended", talks::Action::Kind::kResume);
+  AddActionCommand(*talks, ctx, "resume", "Resume the talks you suspended",
+                   talks::Action::Kind::kResume);
   AddActionCommand(*talks, ctx, "condition", "Guarantor: confirm a condition met or failed",
                    talks::Action::Kind::kCondition);
 }
@@ -497,7 +506,10 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
       if (a->t.common.json) {
         Json problems = Json::array();
         for (const auto& p : v.problems) problems.push_back(Json{{"seq", p.seq}, {"what", p.what}});
-        ctx.out << Json{{"ok", v.ok}, {"entries", v.entries}, {"head", v.head}, {"problems", problems}}
+        ctx.out << Json{{"ok", v.ok},
+                        {"entries", v.entries},
+                        {"head", v.head},
+                        {"problems", problems}}
                        .dump(2)
                 << "\n";
       } else if (v.ok) {
@@ -518,7 +530,8 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = record->add_subcommand("export", "Write the side's archive of the talks");
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id")->required();
-    cmd->add_option("--format", a->format, "md (default) or json")->check(CLI::IsMember({"md", "json"}));
+    cmd->add_option("--format", a->format, "md (default) or json")
+        ->check(CLI::IsMember({"md", "json"}));
     cmd->add_option("--out", a->out, "Write to this file instead of stdout");
     cmd->callback([&ctx, a]() {
       auto client = OpenClient(a->t.common);
@@ -531,7 +544,8 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
         return;
       }
       std::ofstream f(a->out, std::ios::binary | std::ios::trunc);
-      if (!f || !(f << *text)) return ctx.Fail(Status(StatusCode::kIoError, "cannot write " + a->out));
+      if (!f || !(f << *text))
+        return ctx.Fail(Status(StatusCode::kIoError, "cannot write " + a->out));
       ctx.out << "Wrote " << a->out << "\n";
     });
   }

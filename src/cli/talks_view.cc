@@ -65,8 +65,8 @@ Json TalksStatusJson(const talks::TalksState& st, const talks_client::TalksMeta&
          {"last_event", st.last_seq()}};
   Json members = Json::array();
   for (const auto& [id, m] : st.members()) {
-    members.push_back(Json{{"name", m.name}, {"role", std::string(talks::RoleName(m.role))},
-                           {"side", m.side}});
+    members.push_back(
+        Json{{"name", m.name}, {"role", std::string(talks::RoleName(m.role))}, {"side", m.side}});
   }
   j["members"] = members;
   if (!st.rule().empty()) j["clearance_rule"] = st.rule().ToString();
@@ -106,7 +106,10 @@ Json TalksStatusJson(const talks::TalksState& st, const talks_client::TalksMeta&
   if (neg.agreement()) j["agreement"] = *neg.agreement();
   Json sugg = Json::array();
   for (const auto& s : st.suggestions()) {
-    Json sj{{"id", s.id}, {"package", PackageJson(s.package)}, {"note", s.note}, {"conditions", s.conditions}};
+    Json sj{{"id", s.id},
+            {"package", PackageJson(s.package)},
+            {"note", s.note},
+            {"conditions", s.conditions}};
     if (auto p = talks::ResolvePackage(st.domain(), s.package)) {
       if (auto u = OwnUtility(st, meta, *p)) sj["my_utility"] = *u;
     }
@@ -143,8 +146,10 @@ Json TalksStatusJson(const talks::TalksState& st, const talks_client::TalksMeta&
   j["drafts"] = drafts;
   Json floats = Json::array();
   for (const auto& f : st.floats()) {
-    floats.push_back(Json{{"from", Name(st, f.from)}, {"side", f.side},
-                          {"package", PackageJson(f.package)}, {"note", f.note}});
+    floats.push_back(Json{{"from", Name(st, f.from)},
+                          {"side", f.side},
+                          {"package", PackageJson(f.package)},
+                          {"note", f.note}});
   }
   j["floated_in_caucus"] = floats;
   Json refusals = Json::array();
@@ -190,7 +195,8 @@ std::string TalksStatusText(const talks::TalksState& st, const talks_client::Tal
   out += "Talks '" + st.talks() + "': " + st.definition().title + "\n";
   out += "  you: " + st.me().name + " (" + std::string(talks::RoleName(st.me().role)) +
          (st.me().side.empty() ? "" : " of " + st.me().side) + ")" +
-         (meta.joined ? "" : " — invited, not joined") + "; host: " + j["host"].get<std::string>() + "\n";
+         (meta.joined ? "" : " — invited, not joined") + "; host: " + j["host"].get<std::string>() +
+         "\n";
   out += "  phase: " + j["phase"].get<std::string>();
   if (st.suspension()) {
     out += " — SUSPENDED by " + j["suspension"]["by"].get<std::string>() +
@@ -199,8 +205,8 @@ std::string TalksStatusText(const talks::TalksState& st, const talks_client::Tal
   out += "\n";
   if (!st.rule().empty()) out += "  clearance rule: " + st.rule().ToString() + "\n";
   for (const auto& m : j["moves"]) {
-    out += "  #" + std::to_string(m["id"].get<std::uint64_t>()) + " " + m["side"].get<std::string>() +
-           " " + m["kind"].get<std::string>();
+    out += "  #" + std::to_string(m["id"].get<std::uint64_t>()) + " " +
+           m["side"].get<std::string>() + " " + m["kind"].get<std::string>();
     if (m.contains("authority")) out += " [" + m["authority"].get<std::string>() + "]";
     if (m.contains("target")) out += " #" + std::to_string(m["target"].get<std::uint64_t>());
     if (m.contains("package")) {
@@ -218,8 +224,9 @@ std::string TalksStatusText(const talks::TalksState& st, const talks_client::Tal
     out += "  suggestion " + s.id + ": {" + PackageText(s.package) + "}\n";
   }
   for (const auto& c : st.conditions()) {
-    out += "  condition " + c.id + ": " + c.spec.text + " — guarantor " + Name(st, c.spec.guarantor) +
-           ": " + std::string(talks::ConditionStatusName(c.status)) + "\n";
+    out += "  condition " + c.id + ": " + c.spec.text + " — guarantor " +
+           Name(st, c.spec.guarantor) + ": " + std::string(talks::ConditionStatusName(c.status)) +
+           "\n";
   }
   for (const auto& d : j["drafts"]) {
     out += "  draft " + d["id"].get<std::string>() + " (" + d["move"].get<std::string>() + ") " +

@@ -22,6 +22,8 @@ class ThreadCipher {
   }
   ThreadCipher(const ThreadCipher&) = delete;
   ThreadCipher& operator=(const ThreadCipher&) = delete;
+  ThreadCipher(ThreadCipher&&) = delete;
+  ThreadCipher& operator=(ThreadCipher&&) = delete;
 
   EVP_CIPHER* cipher() { return cipher_; }
   EVP_CIPHER_CTX* ctx() { return ctx_; }

@@ -30,6 +30,8 @@ class ThreadHmac {
   }
   ThreadHmac(const ThreadHmac&) = delete;
   ThreadHmac& operator=(const ThreadHmac&) = delete;
+  ThreadHmac(ThreadHmac&&) = delete;
+  ThreadHmac& operator=(ThreadHmac&&) = delete;
 
   EVP_MAC_CTX* ctx() { return ctx_; }
 

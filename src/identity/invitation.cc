@@ -28,7 +28,7 @@ Status CheckInvitation(const Invitation& inv) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == inv.relay_address.size()) {
     return InvalidArgument("relay address must be host:port");
   }
-  for (char c : std::string_view(inv.relay_address).substr(colon + 1)) {
+  for (char c : std::string_view{inv.relay_address}.substr(colon + 1)) {
     if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
       return InvalidArgument("relay address must be host:port");
     }
@@ -113,7 +113,7 @@ Result<Invitation> InvitationFromText(std::string_view text) {
     }
     return InvalidArgument("not an invitation code (it should start with \"bc1-\")");
   }
-  auto bytes = FromBase64(std::string_view(code).substr(kInvitationPrefix.size()),
+  auto bytes = FromBase64(std::string_view{code}.substr(kInvitationPrefix.size()),
                           Base64Variant::kUrlSafeNoPadding);
   if (!bytes || bytes->size() <= kChecksumSize) return Damaged();
   const ByteView all(*bytes);

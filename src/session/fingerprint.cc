@@ -24,9 +24,9 @@ crypto::Sha512Digest IteratedHash(std::string_view stable_id, const PublicKey& k
 
 std::string DisplayDigits(const crypto::Sha512Digest& h) {
   std::string out;
-  for (int chunk = 0; chunk < 6; ++chunk) {
+  for (std::size_t chunk = 0; chunk < 6; ++chunk) {
     std::uint64_t v = 0;
-    for (int i = 0; i < 5; ++i) v = (v << 8) | h[static_cast<std::size_t>(chunk * 5 + i)];
+    for (std::size_t i = 0; i < 5; ++i) v = (v << 8) | h[chunk * 5 + i];
     char buf[8];
     std::snprintf(buf, sizeof buf, "%05u", static_cast<unsigned>(v % 100000));
     out += buf;

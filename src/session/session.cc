@@ -12,7 +12,7 @@ namespace {
 
 // X3DH §2.2: the secret is prefixed with 32 0xFF bytes (the curve's "F"),
 // as libsignal-protocol-c does for Curve25519.
-constexpr std::size_t kMaxSecret = 32U * 5U;
+constexpr std::size_t kMaxSecret = std::size_t{32} * 5;
 
 class DhConcatenation {
  public:

@@ -150,11 +150,16 @@ Result<Session> Session::Deserialize(ByteView bytes, const SessionOptions& optio
   }
   struct Wiper {
     state::SessionRecord* r;
+    explicit Wiper(state::SessionRecord* record) : r(record) {}
+    Wiper(const Wiper&) = delete;
+    Wiper& operator=(const Wiper&) = delete;
+    Wiper(Wiper&&) = delete;
+    Wiper& operator=(Wiper&&) = delete;
     ~Wiper() {
       WipeState(r->mutable_current());
       for (auto& s : *r->mutable_previous()) WipeState(&s);
     }
-  } wiper{&rec};
+  } wiper(&rec);
   if (!rec.has_format_version()) return Corrupt("session record has no format version");
   if (rec.format_version() != kRecordFormatVersion) {
     return Status(StatusCode::kUnsupportedVersion,

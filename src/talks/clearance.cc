@@ -41,7 +41,8 @@ bool ClearanceRule::Names(std::string_view principal) const {
 std::string ClearanceRule::ToString() const {
   std::string out;
   if (!approvers.empty()) out += "approve=" + Join(approvers);
-  if (!veto_holders.empty()) out += (out.empty() ? "" : ";") + std::string("veto=") + Join(veto_holders);
+  if (!veto_holders.empty())
+    out += (out.empty() ? "" : ";") + std::string("veto=") + Join(veto_holders);
   return out;
 }
 

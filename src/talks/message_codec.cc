@@ -137,7 +137,8 @@ Json ActionJson(const Action& a) {
   }
   if (!a.conditions.empty()) {
     Json cs = Json::array();
-    for (const auto& c : a.conditions) cs.push_back(Json{{"text", c.text}, {"guarantor", c.guarantor}});
+    for (const auto& c : a.conditions)
+      cs.push_back(Json{{"text", c.text}, {"guarantor", c.guarantor}});
     j["conditions"] = std::move(cs);
   }
   return j;
@@ -306,7 +307,8 @@ Result<Action> ReadAction(const Json& j, const std::string& path) {
                             a.move == MoveKind::kWithdraw ||
                             (a.move == MoveKind::kAccept && a.suggestion.empty());
       BC_ASSIGN_OR_RETURN(a.target, r.Unsigned("target", targeted));
-      if (targeted && a.target == 0) return InvalidMessage(r.Path("target") + " must be at least 1");
+      if (targeted && a.target == 0)
+        return InvalidMessage(r.Path("target") + " must be at least 1");
       BC_ASSIGN_OR_RETURN(a.reason, r.String("reason", kMaxTextSize, a.move == MoveKind::kReject));
       break;
     }
@@ -363,7 +365,8 @@ Result<Scope> ReadScope(const Reader& r) {
   BC_RETURN_IF_ERROR(CheckName(scope.side, s.Path("side")));
   BC_ASSIGN_OR_RETURN(scope.to, s.String("to", kMemberIdHex, scope.kind == ScopeKind::kDirect));
   if (scope.kind == ScopeKind::kDirect) BC_RETURN_IF_ERROR(CheckMemberId(scope.to, s.Path("to")));
-  if (!sided && !scope.side.empty()) return InvalidMessage(s.Path("side") + " is only for caucus and internal");
+  if (!sided && !scope.side.empty())
+    return InvalidMessage(s.Path("side") + " is only for caucus and internal");
   if (scope.kind != ScopeKind::kDirect && !scope.to.empty()) {
     return InvalidMessage(s.Path("to") + " is only for direct messages");
   }
@@ -376,9 +379,9 @@ Result<Message> ReadMessage(const Json& j) {
   if (!r.Has("v")) return InvalidMessage("message.v is missing");
   if (!r.At("v").is_number_integer()) return InvalidMessage("message.v must be an integer");
   if (r.At("v").get<std::int64_t>() != kMessageVersion) {
-    return Status(StatusCode::kUnsupportedVersion,
-                  "talks message version " + r.At("v").dump() + " (this build speaks " +
-                      std::to_string(kMessageVersion) + ")");
+    return Status(StatusCode::kUnsupportedVersion, "talks message version " + r.At("v").dump() +
+                                                       " (this build speaks " +
+                                                       std::to_string(kMessageVersion) + ")");
   }
   Message m;
   BC_ASSIGN_OR_RETURN(m.type, r.Enum("type", kTypes, "message type"));
@@ -514,8 +517,9 @@ std::string DescribeScope(const Scope& scope) {
 }
 
 Bytes EncodeMessage(const Message& m) {
-  Json j{{"v", kMessageVersion},          {"type", MessageTypeName(m.type)}, {"talks", m.talks},
-         {"mid", m.mid},                  {"from", m.from},                  {"scope", ScopeJson(m.scope)},
+  Json j{{"v", kMessageVersion}, {"type", MessageTypeName(m.type)},
+         {"talks", m.talks},     {"mid", m.mid},
+         {"from", m.from},       {"scope", ScopeJson(m.scope)},
          {"time_ms", m.time_ms}};
   using T = Message::Type;
   switch (m.type) {
@@ -575,7 +579,8 @@ Bytes EncodeMessage(const Message& m) {
 
 Result<Message> DecodeMessage(ByteView bytes) {
   if (bytes.size() > kMaxMessageSize) {
-    return InvalidMessage("talks message larger than " + std::to_string(kMaxMessageSize) + " bytes");
+    return InvalidMessage("talks message larger than " + std::to_string(kMaxMessageSize) +
+                          " bytes");
   }
   Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidMessage("talks message is not valid JSON");

@@ -22,7 +22,9 @@ std::string Canonical(const RecordEntry& e) {
 }  // namespace
 
 // Not braced: {64, '0'} would be the two characters '@' and '0'.
-std::string EmptyRecordHash() { return std::string(64, '0'); }  // NOLINT(modernize-return-braced-init-list)
+std::string EmptyRecordHash() {
+  return std::string(64, '0');  // NOLINT(modernize-return-braced-init-list)
+}
 
 std::string ChainHash(const std::string& prev, const RecordEntry& entry) {
   const std::string content = Canonical(entry);
@@ -46,6 +48,9 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
     v.problems.push_back(RecordProblem{seq, std::move(what)});
   };
   for (const auto& e : entries) {
+    // Every entry examined counts, including those reported below: `entries`
+    // is the size of the record, not of its good part.
+    ++v.entries;
     const std::string n = std::to_string(e.seq);
     // A sequence number no record can reach (an export is input like any
     // other): reported, and kept out of the arithmetic below.
@@ -54,10 +59,9 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
       continue;
     }
     if (e.seq > expected) {
-      problem(e.seq, e.seq == expected + 1
-                         ? "entry " + std::to_string(expected) + " is missing"
-                         : "entries " + std::to_string(expected) + ".." +
-                               std::to_string(e.seq - 1) + " are missing");
+      problem(e.seq, e.seq == expected + 1 ? "entry " + std::to_string(expected) + " is missing"
+                                           : "entries " + std::to_string(expected) + ".." +
+                                                 std::to_string(e.seq - 1) + " are missing");
     } else if (e.seq < expected) {
       problem(e.seq, "entry " + n + " is out of order (expected " + std::to_string(expected) + ")");
     } else if (e.prev != prev) {
@@ -69,7 +73,6 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
     }
     prev = e.hash;
     expected = e.seq + 1;
-    ++v.entries;
   }
   v.head = prev;
   if (head) {

@@ -157,9 +157,9 @@ Result<std::vector<Member>> TalksState::Recipients(const Scope& scope) const {
       break;
     case ScopeKind::kInternal:
       if (me->side.empty() || scope.side != me->side) {
-        return FailedPrecondition("the internal scope is your own side's" +
-                                  (me->side.empty() ? std::string(" (you are on no side)")
-                                                    : " (" + me->side + ")"));
+        return FailedPrecondition(
+            "the internal scope is your own side's" +
+            (me->side.empty() ? std::string(" (you are on no side)") : " (" + me->side + ")"));
       }
       add_if([&](const Member& m) { return m.side == me->side; });
       break;
@@ -168,8 +168,9 @@ Result<std::vector<Member>> TalksState::Recipients(const Scope& scope) const {
       if (to == nullptr) return NotFound("no member with that identity in the talks");
       if (to->id == self_) break;  // a host's own submission goes nowhere
       if (!((AtTable(*me) && AtTable(*to)) || (!me->side.empty() && me->side == to->side))) {
-        return FailedPrecondition(to->name + " is not someone you talk to directly (another "
-                                             "side's principal)");
+        return FailedPrecondition(to->name +
+                                  " is not someone you talk to directly (another "
+                                  "side's principal)");
       }
       out.push_back(*to);
       break;
@@ -198,8 +199,8 @@ Status TalksState::CheckInScope(const Message& m, const std::string& sender, boo
       break;
     case ScopeKind::kDirect:
       // The same pairing rule as Recipients: table to table, or within a side.
-      included = m.scope.to == self_ && ((AtTable(me) && AtTable(*from)) ||
-                                         (!me.side.empty() && me.side == from->side));
+      included = m.scope.to == self_ &&
+                 ((AtTable(me) && AtTable(*from)) || (!me.side.empty() && me.side == from->side));
       break;
   }
   if (!included) {
@@ -243,7 +244,8 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
           return InvalidArgument("a submission goes directly to the host");
         }
         if (outgoing) {
-          if (IsHost()) next.submissions_.push_back(Submission{message.mid, sender, message.action});
+          if (IsHost())
+            next.submissions_.push_back(Submission{message.mid, sender, message.action});
           next.mine_.push_back(Submission{message.mid, sender, message.action});
           if (!message.draft.empty()) {
             for (auto& d : next.drafts_) {
@@ -424,8 +426,7 @@ Status TalksState::ApplyDraft(const Message& m, const std::string& sender) {
 
 Status TalksState::ApplyVerdict(const Message& m, const std::string& sender) {
   const Member* from = FindMember(sender);
-  if (from == nullptr || from->role != Role::kPrincipal ||
-      !(OnMySide(*from) || sender == self_)) {
+  if (from == nullptr || from->role != Role::kPrincipal || !(OnMySide(*from) || sender == self_)) {
     return FailedPrecondition("verdicts come from this side's principals");
   }
   if (m.scope.kind != ScopeKind::kInternal) return InvalidArgument("a verdict is internal");
@@ -457,7 +458,8 @@ Status TalksState::ApplyEvent(const Message& m, const std::string& sender, bool 
   if (m.scope.kind != ScopeKind::kPlenary) return InvalidArgument("events are plenary");
   if (m.seq <= applied_seq_) return Status::Ok();  // already applied
   if (m.seq > applied_seq_ + 1) {
-    if (early_events_.size() >= 4096) return Status(StatusCode::kResourceExhausted, "too many early events");
+    if (early_events_.size() >= 4096)
+      return Status(StatusCode::kResourceExhausted, "too many early events");
     early_events_.emplace(m.seq, m);
     return Status::Ok();
   }
@@ -507,7 +509,8 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
   }
   for (const auto& c : action.conditions) {
     const Member* g = FindMember(c.guarantor);
-    if (g == nullptr && FindMember(self_) != nullptr && FindMember(self_)->role != Role::kPrincipal) {
+    if (g == nullptr && FindMember(self_) != nullptr &&
+        FindMember(self_)->role != Role::kPrincipal) {
       return InvalidArgument("the guarantor of " + Quote(c.text) + " is not a member of the talks");
     }
   }
@@ -515,7 +518,8 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
     case Action::Kind::kMove:
       return ApplyMove(action, *actor, seq);
     case Action::Kind::kSuggest: {
-      if (actor->role != Role::kMediator) return FailedPrecondition("only a mediator suggests packages");
+      if (actor->role != Role::kMediator)
+        return FailedPrecondition("only a mediator suggests packages");
       BC_RETURN_IF_ERROR(CheckNotSuspended());
       BC_ASSIGN_OR_RETURN(auto package, ResolvePackage(domain(), action.package));
       for (std::size_t i = 0; i < package.size(); ++i) {
@@ -542,14 +546,15 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
       return Status::Ok();
     case Action::Kind::kResume: {
       if (!suspension_) return FailedPrecondition("the talks are not suspended");
-      const bool same = suspension_->side.empty() ? actor->id == suspension_->by
-                                                  : actor->side == suspension_->side &&
-                                                        actor->role == Role::kEnvoy;
+      const bool same = suspension_->side.empty()
+                            ? actor->id == suspension_->by
+                            : actor->side == suspension_->side && actor->role == Role::kEnvoy;
       if (!same) {
-        return FailedPrecondition(
-            "only " + (suspension_->side.empty() ? std::string("the mediator who suspended them")
-                                                 : suspension_->side + "'s envoys") +
-            " can resume the talks");
+        return FailedPrecondition("only " +
+                                  (suspension_->side.empty()
+                                       ? std::string("the mediator who suspended them")
+                                       : suspension_->side + "'s envoys") +
+                                  " can resume the talks");
       }
       suspension_.reset();
       return Status::Ok();
@@ -645,8 +650,8 @@ Status TalksState::ApplyMove(const Action& action, const Member& actor, std::uin
                                         ") is not yet confirmed by " + who);
             }
             if (c->status == ConditionStatus::kFailed) {
-              return FailedPrecondition("condition " + c->id + " (" + c->spec.text +
-                                        ") failed" + (c->note.empty() ? "" : ": " + c->note));
+              return FailedPrecondition("condition " + c->id + " (" + c->spec.text + ") failed" +
+                                        (c->note.empty() ? "" : ": " + c->note));
             }
           }
         }
@@ -709,8 +714,7 @@ Result<Message> TalksState::Decide(const Submission& submission, std::int64_t ti
 std::vector<const Draft*> TalksState::DraftsToTable() const {
   std::vector<const Draft*> out;
   for (const auto& d : drafts_) {
-    if (d.author == self_ && !d.tabled &&
-        DraftClearance(d).state == ClearanceState::kCleared) {
+    if (d.author == self_ && !d.tabled && DraftClearance(d).state == ClearanceState::kCleared) {
       out.push_back(&d);
     }
   }
@@ -722,7 +726,8 @@ std::vector<Message> TalksState::EventsToForward() const {
   const Member* me = FindMember(self_);
   if (me == nullptr || me->role != Role::kEnvoy || IsHost()) return out;
   bool principals = false;
-  for (const auto& [id, m] : members_) principals = principals || (m.role == Role::kPrincipal && OnMySide(m));
+  for (const auto& [id, m] : members_)
+    principals = principals || (m.role == Role::kPrincipal && OnMySide(m));
   if (!principals) return out;
   for (const auto& e : events_) {
     if (!forwarded_.contains(e.mid)) out.push_back(e);

@@ -28,7 +28,8 @@ std::string Package(const talks::PackageSpec& p, const talks::TalksState& st) {
       if (it != p.end()) out += (out.empty() ? "" : ", ") + it->first + "=" + it->second;
     }
     for (const auto& [issue, option] : p) {
-      if (!state->domain().IssueIndex(issue)) out += (out.empty() ? "" : ", ") + issue + "=" + option;
+      if (!state->domain().IssueIndex(issue))
+        out += (out.empty() ? "" : ", ") + issue + "=" + option;
     }
   } else {
     for (const auto& [issue, option] : p) out += (out.empty() ? "" : ", ") + issue + "=" + option;
@@ -62,8 +63,8 @@ std::string Action(const talks::Action& a, const talks::TalksState& st) {
         case negotiation::MoveKind::kPropose:
           return "proposes" + auth + " " + Package(a.package, st) + Conditions(a.conditions, st);
         case negotiation::MoveKind::kCounter:
-          return "counters #" + std::to_string(a.target) + auth + " with " + Package(a.package, st) +
-                 Conditions(a.conditions, st);
+          return "counters #" + std::to_string(a.target) + auth + " with " +
+                 Package(a.package, st) + Conditions(a.conditions, st);
         case negotiation::MoveKind::kAccept:
           return "accepts ad referendum " +
                  (a.suggestion.empty() ? "#" + std::to_string(a.target)
@@ -112,15 +113,16 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
     case T::kRoster: {
       std::string names;
       for (const auto& x : m.members) {
-        names += (names.empty() ? "" : ", ") + x.name + " (" + std::string(talks::RoleName(x.role)) +
-                 (x.side.empty() ? "" : " of " + x.side) + ")";
+        names += (names.empty() ? "" : ", ") + x.name + " (" +
+                 std::string(talks::RoleName(x.role)) + (x.side.empty() ? "" : " of " + x.side) +
+                 ")";
       }
       if (names.empty()) return who + " sets the side's clearance rule: " + m.rule;
       return who + " brings in " + names + (m.rule.empty() ? "" : "; clearance rule " + m.rule);
     }
     case T::kChat:
-      return "[" + Scope(m.scope, st) + ", " + std::string(talks::AuthorityName(m.authority)) + "] " +
-             who + ": " + m.text;
+      return "[" + Scope(m.scope, st) + ", " + std::string(talks::AuthorityName(m.authority)) +
+             "] " + who + ": " + m.text;
     case T::kSubmit:
       return who + " submits to the host: " + Action(m.action, st) +
              (m.draft.empty() ? "" : " (cleared draft " + m.draft + ")");
@@ -143,8 +145,8 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
              " submission: " + m.text;
     case T::kDraft:
       return "[internal] " + who + " drafts " + m.draft +
-             (m.ref.empty() ? "" : " (revising " + m.ref + ")") + " for clearance: " +
-             Action(m.action, st);
+             (m.ref.empty() ? "" : " (revising " + m.ref + ")") +
+             " for clearance: " + Action(m.action, st);
     case T::kVerdict:
       return "[internal] " + who + (m.approve ? " approves " : " VETOES ") + "draft " + m.ref +
              (m.text.empty() ? "" : ": " + m.text);
@@ -187,7 +189,8 @@ Result<talks::RecordVerification> TalksService::VerifyRecord(const std::string& 
 Result<std::string> TalksService::ExportRecord(const std::string& id, const std::string& format) {
   BC_ASSIGN_OR_RETURN(auto v, VerifyRecord(id));
   if (!v.ok) {
-    return Status(StatusCode::kCorrupt, "the record fails verification (" + v.problems.front().what +
+    return Status(StatusCode::kCorrupt, "the record fails verification (" +
+                                            v.problems.front().what +
                                             "); run `backchannel record verify`");
   }
   BC_ASSIGN_OR_RETURN(auto entries, LoadRecord(id));

@@ -88,14 +88,16 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
   }));
   cache_.insert_or_assign(id, state);
   SyncReport report;
-  report.happenings.push_back(Happening{id, "You opened talks '" + id + "' (" + title + ") as host."});
+  report.happenings.push_back(
+      Happening{id, "You opened talks '" + id + "' (" + title + ") as host."});
   return report;
 }
 
 Result<SyncReport> TalksService::Invite(const std::string& id, const std::string& contact_name,
                                         Role role) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
-  if (!meta.joined) return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  if (!meta.joined)
+    return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   BC_ASSIGN_OR_RETURN(auto contact, client_.store().GetContact(contact_name));
   if (contact.credential.empty()) {
@@ -218,7 +220,8 @@ Result<SyncReport> TalksService::Join(const std::string& id, const std::string& 
 Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope& scope,
                                       const std::string& text, talks::Authority authority) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
-  if (!meta.joined) return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  if (!meta.joined)
+    return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   Message m;
   m.type = T::kChat;
   m.scope = scope;
@@ -230,7 +233,8 @@ Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope&
 Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& action,
                                      const std::string& revises, std::string* outcome) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
-  if (!meta.joined) return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  if (!meta.joined)
+    return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   BC_RETURN_IF_ERROR(state.Precheck(action));
   const bool clearance = action.kind == talks::Action::Kind::kMove &&
@@ -306,22 +310,30 @@ Result<SyncReport> TalksService::Suggest(const std::string& id, const SuggestOpt
   for (const auto& side : state.definition().sides) {
     auto it = state.shared_profiles().find(side);
     if (it == state.shared_profiles().end()) {
-      return FailedPrecondition(side + " has not shared its profile with you; "
-                                       "the analysis needs every side's");
+      return FailedPrecondition(side +
+                                " has not shared its profile with you; "
+                                "the analysis needs every side's");
     }
     BC_ASSIGN_OR_RETURN(auto p, negotiation::ParseProfile(state.domain(), it->second, side));
     profiles.push_back(std::move(p));
   }
   BC_ASSIGN_OR_RETURN(auto report, negotiation::Analyze(state.domain(), profiles));
   std::optional<negotiation::ScoredPackage> pick;
-  if (options.solution == "nash") pick = report.nash;
-  else if (options.solution == "ks") pick = report.kalai_smorodinsky;
-  else if (options.solution == "egalitarian") pick = report.egalitarian;
-  else if (options.solution == "utilitarian") pick = report.utilitarian;
-  else return InvalidArgument("unknown solution '" + options.solution + "' (nash, ks, egalitarian, utilitarian)");
+  if (options.solution == "nash")
+    pick = report.nash;
+  else if (options.solution == "ks")
+    pick = report.kalai_smorodinsky;
+  else if (options.solution == "egalitarian")
+    pick = report.egalitarian;
+  else if (options.solution == "utilitarian")
+    pick = report.utilitarian;
+  else
+    return InvalidArgument("unknown solution '" + options.solution +
+                           "' (nash, ks, egalitarian, utilitarian)");
   if (!pick) {
-    return FailedPrecondition("no package leaves every side above its reservation value: "
-                              "there is no bargain to suggest");
+    return FailedPrecondition(
+        "no package leaves every side above its reservation value: "
+        "there is no bargain to suggest");
   }
   negotiation::PartialPackage partial(pick->package.begin(), pick->package.end());
   talks::PackageSpec spec = talks::DescribePackage(state.domain(), partial);

@@ -30,7 +30,8 @@ std::string Str(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
 Result<Json> ParseJson(const Bytes& b, std::string_view what) {
   Json j = Json::parse(b.begin(), b.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Corrupt(std::string(what) + " is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return Corrupt(std::string(what) + " is not a JSON object");
   return j;
 }
 
@@ -45,8 +46,7 @@ std::string OutboxKey(std::uint64_t n) {
 std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); }
 
 TalksService::TalksService(client::Client& client) : client_(client) {
-  client_.SetAppHandler(kAppName,
-                        [this](const client::AppMessage& m) { return OnMessage(m); });
+  client_.SetAppHandler(kAppName, [this](const client::AppMessage& m) { return OnMessage(m); });
   auto identity = client_.store().GetIdentity();
   if (identity) self_ = MemberId(identity->key_pair.public_key);
 }
@@ -130,13 +130,15 @@ Result<TalksState> TalksService::Rebuild(const std::string& id) {
   TalksState state(self_);
   for (const auto& e : entries) {
     auto m = talks::DecodeMessage(AsBytes(e.message));
-    if (!m) return Corrupt("record entry " + std::to_string(e.seq) + ": " + std::string(m.error().message()));
+    if (!m)
+      return Corrupt("record entry " + std::to_string(e.seq) + ": " +
+                     std::string(m.error().message()));
     const bool out = e.direction == "out";
     const std::string sender = out ? self_ : e.peer;
     Status s = state.Apply(*m, sender, out);
     if (!s.ok()) {
-      return Corrupt("record entry " + std::to_string(e.seq) + " no longer applies: " +
-                     std::string(s.message()));
+      return Corrupt("record entry " + std::to_string(e.seq) +
+                     " no longer applies: " + std::string(s.message()));
     }
   }
   return state;
@@ -218,8 +220,11 @@ Result<SyncReport> TalksService::Send(const std::string& id, Message m,
     BC_ASSIGN_OR_RETURN(auto next, client_.store().GetAppValue(kAppName, "outbox-next"));
     std::uint64_t n = next ? std::stoull(Str(*next)) : 1;
     for (const auto& c : contacts) {
-      Json item{{"contact", c}, {"talks", id}, {"body", ToBase64(body, Base64Variant::kUrlSafeNoPadding)}};
-      BC_RETURN_IF_ERROR(client_.store().PutAppValue(kAppName, OutboxKey(n++), AsBytes(item.dump())));
+      Json item{{"contact", c},
+                {"talks", id},
+                {"body", ToBase64(body, Base64Variant::kUrlSafeNoPadding)}};
+      BC_RETURN_IF_ERROR(
+          client_.store().PutAppValue(kAppName, OutboxKey(n++), AsBytes(item.dump())));
     }
     return client_.store().PutAppValue(kAppName, "outbox-next", AsBytes(std::to_string(n)));
   }));

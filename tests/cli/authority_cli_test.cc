@@ -15,9 +15,12 @@
 #include "backchannel/identity/trust_store.h"
 #include "backchannel/session/keys.h"
 #include "cli/run_cli.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
@@ -77,16 +80,16 @@ TEST_F(AuthorityCliTest, InitIssueRevokeShow) {
   const Json issued = Json::parse(r.out);
   EXPECT_EQ(issued["serial"], 1);
   auto credential = identity::CredentialFromText(issued["credential"].get<std::string>());
-  ASSERT_TRUE(credential.ok()) << credential.error();
+  ASSERT_OK(credential);
   EXPECT_EQ(credential->display_name, "Ambassador Khalilzad");
   EXPECT_EQ(credential->side, "United States");
   EXPECT_EQ(ToBase64(credential->authority_key, Base64Variant::kUrlSafeNoPadding),
             init["public_key"]);
 
   identity::TrustStore trust;
-  ASSERT_TRUE(trust.AddAuthority(credential->authority_key, "US").ok());
+  ASSERT_OK(trust.AddAuthority(credential->authority_key, "US"));
   const std::int64_t now = issued["not_before"].get<std::int64_t>() + 10;
-  EXPECT_TRUE(identity::VerifyCredential(*credential, trust, now, identity_.public_key).ok());
+  EXPECT_OK(identity::VerifyCredential(*credential, trust, now, identity_.public_key));
 
   // Second credential, to a file, with the passphrase from the environment.
   const std::string out = (tmp_ / "cred.txt").string();
@@ -105,10 +108,10 @@ TEST_F(AuthorityCliTest, InitIssueRevokeShow) {
   const Json revoked = Json::parse(r.out);
   EXPECT_EQ(revoked["sequence"], 1);
   auto list = identity::RevocationListFromText(revoked["revocation_list"].get<std::string>());
-  ASSERT_TRUE(list.ok());
-  ASSERT_TRUE(trust.UpdateRevocations(*list).ok());
+  ASSERT_OK(list);
+  ASSERT_OK(trust.UpdateRevocations(*list));
   const Status s = identity::VerifyCredential(*credential, trust, now, identity_.public_key);
-  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied) << s;
+  EXPECT_THAT(s, StatusIs(StatusCode::kPermissionDenied)) << s;
 
   r = Exec({"authority", "revoke", "--dir", dir_, "--serial", "2", "--passphrase-file", pass_});
   ASSERT_EQ(r.code, 0) << r.err;

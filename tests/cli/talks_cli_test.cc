@@ -78,10 +78,10 @@ class TalksCliTest : public ::testing::Test {
                       "/agenda.json");
     ASSERT_EQ(c.code, 0) << c.err;
     ASSERT_EQ(Cli("talks invite geneva Rahimi --role envoy " + Home("us")).code, 0);
-    ASSERT_EQ(Cli("talks join geneva " + Home("us") + " --profile " + kScenario +
-                  "/us.profile.json")
-                  .code,
-              0);
+    ASSERT_EQ(
+        Cli("talks join geneva " + Home("us") + " --profile " + kScenario + "/us.profile.json")
+            .code,
+        0);
     CliResult j = Cli("talks join geneva " + Home("ir"));
     ASSERT_EQ(j.code, 0) << j.err;
   }
@@ -108,12 +108,14 @@ TEST_F(TalksCliTest, CreateRefusesBadInputWithExitCode2) {
   EXPECT_EQ(none.code, 0);
   EXPECT_NE(none.out.find("No talks."), std::string::npos) << none.out;
 
-  CliResult missing = Cli("talks create g " + Home("us") +
-                          " --title G --side 'United States' --side Iran --agenda /nonexistent.json");
+  CliResult missing =
+      Cli("talks create g " + Home("us") +
+          " --title G --side 'United States' --side Iran --agenda /nonexistent.json");
   EXPECT_EQ(missing.code, 2) << missing.err;
 
-  CliResult wrong_side = Cli("talks create g " + Home("us") + " --title G --side France --side Iran" +
-                             " --agenda " + kScenario + "/agenda.json");
+  CliResult wrong_side =
+      Cli("talks create g " + Home("us") + " --title G --side France --side Iran" + " --agenda " +
+          kScenario + "/agenda.json");
   EXPECT_EQ(wrong_side.code, 2);
   EXPECT_NE(wrong_side.err.find("not one of the talks' sides"), std::string::npos)
       << wrong_side.err;
@@ -132,11 +134,11 @@ TEST_F(TalksCliTest, MovesNeedAJoinAndAWellFormedPackage) {
             0);
   ASSERT_EQ(Cli("talks invite geneva Rahimi --role envoy " + Home("us")).code, 0);
   // The host is joined by creating; it may still give its private profile.
-  ASSERT_EQ(Cli("talks join geneva " + Home("us") + " --profile " + kScenario + "/us.profile.json")
-                .code,
-            0);
-  CliResult early = Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " +
-                        Home("ir"));
+  ASSERT_EQ(
+      Cli("talks join geneva " + Home("us") + " --profile " + kScenario + "/us.profile.json").code,
+      0);
+  CliResult early =
+      Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " + Home("ir"));
   EXPECT_EQ(early.code, 1);
   EXPECT_NE(early.err.find("join the talks first"), std::string::npos) << early.err;
   ASSERT_EQ(Cli("talks join geneva " + Home("ir")).code, 0);
@@ -147,7 +149,8 @@ TEST_F(TalksCliTest, MovesNeedAJoinAndAWellFormedPackage) {
   CliResult option = Cli("talks propose geneva --package nuclear=bombs " + Home("ir"));
   EXPECT_EQ(option.code, 2);
   EXPECT_NE(option.err.find("has no option 'bombs'"), std::string::npos) << option.err;
-  CliResult target = Cli("talks counter geneva 99 --package " + std::string(kP1) + " " + Home("ir"));
+  CliResult target =
+      Cli("talks counter geneva 99 --package " + std::string(kP1) + " " + Home("ir"));
   EXPECT_NE(target.code, 0);
   CliResult veto = Cli("talks veto geneva d1 --reason no " + Home("ir"));
   EXPECT_EQ(veto.code, 1);
@@ -166,8 +169,8 @@ TEST_F(TalksCliTest, MovesNeedAJoinAndAWellFormedPackage) {
   const int entries = JsonOf(verify)["entries"];
 
   // A well-formed exploratory proposal goes through the host to both.
-  CliResult ok = Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " +
-                     Home("ir"));
+  CliResult ok =
+      Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " + Home("ir"));
   EXPECT_EQ(ok.code, 0) << ok.err;
   EXPECT_EQ(Cli("talks sync " + Home("us")).code, 0);
   EXPECT_EQ(Cli("talks sync " + Home("ir")).code, 0);
@@ -189,8 +192,8 @@ TEST_F(TalksCliTest, SuspendedTalksRefuseMovesUntilResumed) {
   Json st = Status("us");
   EXPECT_TRUE(st["suspended"].get<bool>());
   EXPECT_EQ(st["suspension"]["reason"], "bad news");
-  CliResult move = Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " +
-                       Home("us"));
+  CliResult move =
+      Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " + Home("us"));
   EXPECT_EQ(move.code, 1);
   EXPECT_NE(move.err.find("suspended"), std::string::npos) << move.err;
   CliResult resume = Cli("talks resume geneva " + Home("us"));
@@ -199,16 +202,16 @@ TEST_F(TalksCliTest, SuspendedTalksRefuseMovesUntilResumed) {
   ASSERT_EQ(Cli("talks resume geneva " + Home("ir")).code, 0);
   ASSERT_EQ(Cli("talks sync " + Home("us")).code, 0);
   EXPECT_FALSE(Status("us")["suspended"].get<bool>());
-  EXPECT_EQ(Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " +
-                Home("us"))
-                .code,
-            0);
+  EXPECT_EQ(
+      Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " + Home("us"))
+          .code,
+      0);
 }
 
 TEST_F(TalksCliTest, RecordExportVerifiesAndATamperedExportIsCaught) {
   Open();
-  ASSERT_EQ(Cli("talks say geneva --scope 'direct:Rahimi' 'Speaking for myself.' " + Home("us")).code,
-            0);
+  ASSERT_EQ(
+      Cli("talks say geneva --scope 'direct:Rahimi' 'Speaking for myself.' " + Home("us")).code, 0);
   ASSERT_EQ(Cli("talks sync " + Home("ir")).code, 0);
   const std::string file = dir_.File("ir-record.json");
   ASSERT_EQ(Cli("record export geneva --format json --out " + file + " " + Home("ir")).code, 0);

@@ -16,9 +16,12 @@
 #include "backchannel/identity/authority.h"
 #include "client/temp_dir.h"
 #include "testing/relay_process.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using backchannel::testing::RelayProcess;
 using testing::TempDir;
@@ -77,7 +80,7 @@ class ChannelE2eTest : public ::testing::Test {
     EXPECT_TRUE(cred.has_value()) << cred.error();
     if (!cred) return nullptr;
     Status s = (*c)->ImportCredential(*cred);
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_OK(s);
     return std::move(*c);
   }
 
@@ -115,7 +118,7 @@ class ChannelE2eTest : public ::testing::Test {
 
   // Alice (US) and Bob (Iran) with an open, mutually verified channel.
   void Connect(Client& alice, Client& bob) {
-    ASSERT_TRUE(alice.TrustAuthority(iran_->public_key(), "Iran").ok());
+    ASSERT_OK(alice.TrustAuthority(iran_->public_key(), "Iran"));
     auto name = bob.AcceptInvitation(Invite(alice));
     ASSERT_TRUE(name.has_value()) << name.error();
     EXPECT_EQ(*name, "alice");
@@ -140,17 +143,17 @@ TEST_F(ChannelE2eTest, TwoEnvoysTalkBothWaysAndCatchUpAfterBeingOffline) {
   ASSERT_TRUE(alice && bob);
   Connect(*alice, *bob);
 
-  ASSERT_TRUE(bob->Send("alice", "Salaam. We are ready to listen.").ok());
+  ASSERT_OK(bob->Send("alice", "Salaam. We are ready to listen."));
   Recv(*alice);
   EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"),
             std::vector<std::string>{"Salaam. We are ready to listen."});
-  ASSERT_TRUE(alice->Send("bob", "Thank you. Shall we begin with the agenda?").ok());
+  ASSERT_OK(alice->Send("bob", "Thank you. Shall we begin with the agenda?"));
   Recv(*bob);
   EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice"),
             std::vector<std::string>{"Thank you. Shall we begin with the agenda?"});
 
   // Bob is offline while Alice writes three times; he catches up in order.
-  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(alice->Send("bob", "point " + std::to_string(i)).ok());
+  for (int i = 1; i <= 3; ++i) ASSERT_OK(alice->Send("bob", "point " + std::to_string(i)));
   bob.reset();
   auto bob2 = Client::Open(Options("bob"), Pass("pw-bob"));
   ASSERT_TRUE(bob2.has_value()) << bob2.error();
@@ -167,13 +170,13 @@ TEST_F(ChannelE2eTest, TwoEnvoysTalkBothWaysAndCatchUpAfterBeingOffline) {
   EXPECT_EQ(*fa, *fb);
 
   // Listening over the WebSocket.
-  ASSERT_TRUE(alice->Send("bob", "pushed").ok());
+  ASSERT_OK(alice->Send("bob", "pushed"));
   std::vector<std::string> pushed;
   Status ls = (*bob2)->Listen(std::chrono::milliseconds(5000), [&](const StoredMessage& m) {
     pushed.push_back(m.body);
     return false;
   });
-  ASSERT_TRUE(ls.ok()) << ls;
+  ASSERT_OK(ls);
   EXPECT_EQ(pushed, std::vector<std::string>{"pushed"});
 }
 
@@ -182,7 +185,7 @@ TEST_F(ChannelE2eTest, DuplicateDeliveryIsDropped) {
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
   Connect(*alice, *bob);
-  ASSERT_TRUE(alice->Send("bob", "once").ok());
+  ASSERT_OK(alice->Send("bob", "once"));
   // Re-post the same envelope to Bob's mailbox: the relay now holds it twice.
   auto rc = bob->store().GetRelayConfig();
   ASSERT_TRUE(rc.has_value());
@@ -204,27 +207,27 @@ TEST_F(ChannelE2eTest, WrongPassphraseAndWrongPinAreRefused) {
   alice.reset();
   auto wrong = Client::Open(Options("alice"), Pass("not the passphrase"));
   ASSERT_FALSE(wrong.has_value());
-  EXPECT_EQ(wrong.error().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(wrong, StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(wrong.error().message(), "wrong passphrase");
 
   RelayClient pinned({relay_->address(), std::string(64, '0'), std::chrono::milliseconds(3000)});
   auto r = pinned.CreateMailbox({});
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code(), StatusCode::kUntrusted);
+  EXPECT_THAT(r, StatusIs(StatusCode::kUntrusted));
   EXPECT_EQ(r.error().message(), "relay certificate does not match the pin");
 }
 
 TEST_F(ChannelE2eTest, BadCredentialsAreRefusedWithTheReason) {
   auto alice = Valid("alice", *us_, 1, /*prekeys=*/4, /*low=*/3);
   ASSERT_TRUE(alice);
-  ASSERT_TRUE(alice->TrustAuthority(iran_->public_key(), "Iran").ok());
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran"));
   auto carol = Valid("carol", *other_, 7);                                // unknown authority
   auto dave = MakeClient("dave", *iran_, Now() - 7200, Now() - 3600, 8);  // expired
   auto eve = Valid("eve", *iran_, 9);                                     // to be revoked
   ASSERT_TRUE(carol && dave && eve);
   auto list = iran_->Revoke(Now(), 1, {9});
   ASSERT_TRUE(list.has_value()) << list.error();
-  ASSERT_TRUE(alice->ImportRevocations(*list).ok());
+  ASSERT_OK(alice->ImportRevocations(*list));
 
   const auto invitation = Invite(*alice);
   for (Client* c : {carol.get(), dave.get(), eve.get()}) {
@@ -232,10 +235,10 @@ TEST_F(ChannelE2eTest, BadCredentialsAreRefusedWithTheReason) {
   }
   auto r = Recv(*alice);
   ASSERT_EQ(r.refused.size(), 3U);
-  EXPECT_EQ(r.refused[0].code(), StatusCode::kUntrusted) << r.refused[0];
-  EXPECT_EQ(r.refused[1].code(), StatusCode::kFailedPrecondition) << r.refused[1];
+  EXPECT_THAT(r.refused[0], StatusIs(StatusCode::kUntrusted)) << r.refused[0];
+  EXPECT_THAT(r.refused[1], StatusIs(StatusCode::kFailedPrecondition)) << r.refused[1];
   EXPECT_NE(r.refused[1].message().find("expired"), std::string::npos);
-  EXPECT_EQ(r.refused[2].code(), StatusCode::kPermissionDenied) << r.refused[2];
+  EXPECT_THAT(r.refused[2], StatusIs(StatusCode::kPermissionDenied)) << r.refused[2];
   EXPECT_NE(r.refused[2].message().find("revoked"), std::string::npos);
   EXPECT_TRUE(alice->Contacts()->empty());
   EXPECT_TRUE(r.replenished) << "three bundles fetched from four one-time prekeys";
@@ -246,7 +249,7 @@ TEST_F(ChannelE2eTest, SessionResetAfterRestoringAnOldStore) {
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
   Connect(*alice, *bob);
-  ASSERT_TRUE(alice->Send("bob", "before backup").ok());
+  ASSERT_OK(alice->Send("bob", "before backup"));
   Recv(*bob);
 
   // Bob's device is backed up here...
@@ -259,9 +262,9 @@ TEST_F(ChannelE2eTest, SessionResetAfterRestoringAnOldStore) {
   bob = std::move(*reopened);
   // ...the conversation moves on...
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(bob->Send("alice", "after backup " + std::to_string(i)).ok());
+    ASSERT_OK(bob->Send("alice", "after backup " + std::to_string(i)));
     Recv(*alice);
-    ASSERT_TRUE(alice->Send("bob", "reply " + std::to_string(i)).ok());
+    ASSERT_OK(alice->Send("bob", "reply " + std::to_string(i)));
     Recv(*bob);
   }
   // ...and Bob restores the old copy.
@@ -271,7 +274,7 @@ TEST_F(ChannelE2eTest, SessionResetAfterRestoringAnOldStore) {
   ASSERT_TRUE(reopened.has_value());
   bob = std::move(*reopened);
 
-  ASSERT_TRUE(alice->Send("bob", "are you there?").ok());
+  ASSERT_OK(alice->Send("bob", "are you there?"));
   auto rb = Recv(*bob);  // cannot decrypt: Bob resets the session
   ASSERT_FALSE(rb.stored.empty());
   EXPECT_EQ(rb.stored[0].direction, Direction::kSystem);
@@ -280,9 +283,9 @@ TEST_F(ChannelE2eTest, SessionResetAfterRestoringAnOldStore) {
   ASSERT_FALSE(ra.stored.empty());
   EXPECT_NE(ra.stored[0].body.find("started a new session"), std::string::npos);
 
-  ASSERT_TRUE(alice->Send("bob", "after reset").ok());
+  ASSERT_OK(alice->Send("bob", "after reset"));
   Recv(*bob);
-  ASSERT_TRUE(bob->Send("alice", "back again").ok());
+  ASSERT_OK(bob->Send("alice", "back again"));
   Recv(*alice);
   EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice").back(), "after reset");
   const auto alice_in = Bodies(*alice, Direction::kIn, "bob");
@@ -323,7 +326,7 @@ TEST_F(ChannelE2eTest, AppMessagesBothWaysReachTheirHandler) {
   bob->SetAppHandler("talks", at_bob.For(*bob));
   const auto lines_before = alice->Messages()->size();
 
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("agenda: 1, 2, 3")).ok());
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("agenda: 1, 2, 3")));
   auto r = Recv(*alice);
   EXPECT_TRUE(r.refused.empty()) << r.refused[0];
   EXPECT_EQ(r.app_messages, 1);
@@ -340,7 +343,7 @@ TEST_F(ChannelE2eTest, AppMessagesBothWaysReachTheirHandler) {
   EXPECT_EQ(alice->Messages()->size(), lines_before);
   EXPECT_TRUE(*alice->store().SeenMessage("bob", m.message_id));
 
-  ASSERT_TRUE(alice->SendApp("bob", "talks", AsBytes("accepted")).ok());
+  ASSERT_OK(alice->SendApp("bob", "talks", AsBytes("accepted")));
   EXPECT_EQ(Recv(*bob).app_messages, 1);
   ASSERT_EQ(at_bob.seen.size(), 1U);
   EXPECT_EQ(at_bob.seen[0].contact, "alice");
@@ -356,9 +359,9 @@ TEST_F(ChannelE2eTest, AppMessagesBothWaysReachTheirHandler) {
   EXPECT_EQ(own->identity_key, alice->identity_key());
 
   // Listen calls the handlers too.
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("pushed")).ok());
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("pushed")));
   Status ls = alice->Listen(std::chrono::milliseconds(1500), nullptr);
-  ASSERT_TRUE(ls.ok()) << ls;
+  ASSERT_OK(ls);
   ASSERT_EQ(at_alice.seen.size(), 2U);
   EXPECT_EQ(AsString(at_alice.seen[1].body), "pushed");
 }
@@ -372,12 +375,12 @@ TEST_F(ChannelE2eTest, RefusedAppMessageRollsBackOnlyTheHandler) {
   at_alice.verdict = InvalidArgument("move 3 is out of turn");
   alice->SetAppHandler("talks", at_alice.For(*alice));
 
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("move 3")).ok());
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("move 3")));
   auto r = Recv(*alice);
   ASSERT_EQ(at_alice.seen.size(), 1U);
   EXPECT_EQ(r.app_messages, 0);
   ASSERT_EQ(r.refused.size(), 1U);
-  EXPECT_EQ(r.refused[0].code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.refused[0], StatusIs(StatusCode::kInvalidArgument));
   EXPECT_NE(r.refused[0].message().find("move 3 is out of turn"), std::string::npos);
   EXPECT_FALSE(LastValue(*alice).has_value()) << "the handler's write was rolled back";
   ASSERT_EQ(r.stored.size(), 1U);
@@ -388,14 +391,14 @@ TEST_F(ChannelE2eTest, RefusedAppMessageRollsBackOnlyTheHandler) {
 
   // The session advanced: what follows decrypts, text and app alike.
   at_alice.verdict = Status::Ok();
-  ASSERT_TRUE(bob->Send("alice", "still there?").ok());
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("move 4")).ok());
+  ASSERT_OK(bob->Send("alice", "still there?"));
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("move 4")));
   r = Recv(*alice);
   EXPECT_TRUE(r.refused.empty()) << r.refused[0];
   EXPECT_EQ(r.app_messages, 1);
   EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob").back(), "still there?");
   EXPECT_EQ(LastValue(*alice), ToBytes(std::string_view("move 4")));
-  ASSERT_TRUE(alice->Send("bob", "yes").ok());
+  ASSERT_OK(alice->Send("bob", "yes"));
   EXPECT_TRUE(Recv(*bob).refused.empty());
   EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice").back(), "yes");
 }
@@ -410,11 +413,11 @@ TEST_F(ChannelE2eTest, AppWithoutHandlerIsRefusedAndTheSessionGoesOn) {
   alice->SetAppHandler("chess", at_alice.For(*alice));
   alice->SetAppHandler("chess", nullptr);  // unregistered again
 
-  ASSERT_TRUE(bob->SendApp("alice", "chess", AsBytes("e4")).ok());
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("after chess")).ok());
+  ASSERT_OK(bob->SendApp("alice", "chess", AsBytes("e4")));
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("after chess")));
   auto r = Recv(*alice);
   ASSERT_EQ(r.refused.size(), 1U);
-  EXPECT_EQ(r.refused[0].code(), StatusCode::kNotFound);
+  EXPECT_THAT(r.refused[0], StatusIs(StatusCode::kNotFound));
   EXPECT_NE(r.refused[0].message().find("no handler for app messages 'chess'"), std::string::npos)
       << r.refused[0];
   ASSERT_EQ(r.stored.size(), 1U);
@@ -435,8 +438,8 @@ TEST_F(ChannelE2eTest, DuplicateAppDeliveryReachesTheHandlerOnce) {
   Connect(*alice, *bob);
   Recorder at_alice;
   alice->SetAppHandler("talks", at_alice.For(*alice));
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("once")).ok());
-  ASSERT_TRUE(bob->SendApp("alice", "other", AsBytes("refused once")).ok());
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("once")));
+  ASSERT_OK(bob->SendApp("alice", "other", AsBytes("refused once")));
   // Re-post both envelopes to Alice's mailbox: the relay holds each twice.
   auto rc = alice->store().GetRelayConfig();
   ASSERT_TRUE(rc.has_value());
@@ -463,17 +466,17 @@ TEST_F(ChannelE2eTest, LargestAppBodyRoundTripsAndLimitsAreChecked) {
   alice->SetAppHandler(std::string(kMaxAppNameSize, 'z'), at_alice.For(*alice));
   Bytes body(kMaxAppBodySize);
   for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::uint8_t>(i * 131 + 7);
-  ASSERT_TRUE(bob->SendApp("alice", std::string(kMaxAppNameSize, 'z'), body).ok());
+  ASSERT_OK(bob->SendApp("alice", std::string(kMaxAppNameSize, 'z'), body));
   auto r = Recv(*alice);
   EXPECT_TRUE(r.refused.empty()) << r.refused[0];
   ASSERT_EQ(at_alice.seen.size(), 1U);
   EXPECT_EQ(at_alice.seen[0].body, body);
 
-  EXPECT_EQ(bob->SendApp("alice", "talks", Bytes(kMaxAppBodySize + 1)).code(),
-            StatusCode::kInvalidArgument);
-  EXPECT_EQ(bob->SendApp("alice", "Talks", AsBytes("x")).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(bob->SendApp("alice", "", AsBytes("x")).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(bob->SendApp("nobody", "talks", AsBytes("x")).code(), StatusCode::kNotFound);
+  EXPECT_THAT(bob->SendApp("alice", "talks", Bytes(kMaxAppBodySize + 1)),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(bob->SendApp("alice", "Talks", AsBytes("x")), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(bob->SendApp("alice", "", AsBytes("x")), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(bob->SendApp("nobody", "talks", AsBytes("x")), StatusIs(StatusCode::kNotFound));
 }
 
 TEST_F(ChannelE2eTest, HandlersCannotSend) {
@@ -486,11 +489,11 @@ TEST_F(ChannelE2eTest, HandlersCannotSend) {
     from_handler = alice->SendApp(m.contact, "talks", AsBytes("answer"));
     return Status::Ok();
   });
-  ASSERT_TRUE(bob->SendApp("alice", "talks", AsBytes("question")).ok());
+  ASSERT_OK(bob->SendApp("alice", "talks", AsBytes("question")));
   EXPECT_EQ(Recv(*alice).app_messages, 1);
-  EXPECT_EQ(from_handler.code(), StatusCode::kFailedPrecondition) << from_handler;
+  EXPECT_THAT(from_handler, StatusIs(StatusCode::kFailedPrecondition)) << from_handler;
   // After Receive returns, sending works.
-  ASSERT_TRUE(alice->SendApp("bob", "talks", AsBytes("answer")).ok());
+  ASSERT_OK(alice->SendApp("bob", "talks", AsBytes("answer")));
 }
 
 // ---- Listen across a relay restart ----
@@ -545,7 +548,7 @@ TEST_F(ChannelE2eTest, ListenReconnectsAfterTheRelayIsKilledAndRestarted) {
 
   // Durable at the relay (201) before the kill; Alice has stored it but not
   // acknowledged it when the relay dies.
-  ASSERT_TRUE(bob->Send("alice", "before the kill").ok());
+  ASSERT_OK(bob->Send("alice", "before the kill"));
   EXPECT_TRUE(WaitFor([&] { return count("before the kill") == 1; }, std::chrono::seconds(5)));
   EXPECT_EQ(relay_->Signal(SIGKILL), 128 + SIGKILL);
   {
@@ -558,10 +561,10 @@ TEST_F(ChannelE2eTest, ListenReconnectsAfterTheRelayIsKilledAndRestarted) {
       BC_BACKCHANNELD_BINARY, {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
   ASSERT_TRUE(restarted.has_value()) << restarted.status();
   relay_ = std::move(*restarted);
-  ASSERT_TRUE(bob->Send("alice", "after the restart").ok());
+  ASSERT_OK(bob->Send("alice", "after the restart"));
   listener.join();
 
-  ASSERT_TRUE(listened.ok()) << listened;
+  ASSERT_OK(listened);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(9))
       << "the listen ended when the callback stopped it, not at its time limit";
   EXPECT_EQ(count("before the kill"), 1);
@@ -572,7 +575,7 @@ TEST_F(ChannelE2eTest, ListenReconnectsAfterTheRelayIsKilledAndRestarted) {
     std::lock_guard<std::mutex> lock(mu);
     ASSERT_GE(events.size(), 2U);
     EXPECT_EQ(events.front().kind, ConnectionEvent::Kind::kDropped);
-    EXPECT_EQ(events.front().cause.code(), StatusCode::kUnavailable) << events.front().cause;
+    EXPECT_THAT(events.front().cause, StatusIs(StatusCode::kUnavailable)) << events.front().cause;
     EXPECT_EQ(events.back().kind, ConnectionEvent::Kind::kReconnected);
     EXPECT_EQ(events.back().reconnections, 1);
   }
@@ -608,7 +611,7 @@ std::pair<Status, std::chrono::steady_clock::duration> ListenThroughSwap(
           if (e.kind == ConnectionEvent::Kind::kDropped) dropped = true;
         });
   });
-  EXPECT_TRUE(bob.Send("alice", "ping").ok());
+  EXPECT_OK(bob.Send("alice", "ping"));
   EXPECT_TRUE(WaitFor([&] { return pinged.load(); }, std::chrono::seconds(10)));
   relay->Signal(SIGKILL);
   auto other = RelayProcess::Start(BC_BACKCHANNELD_BINARY,
@@ -633,7 +636,7 @@ TEST_F(ChannelE2eTest, ListenDoesNotRetryARefusedUpgradeOrAnotherCertificate) {
     fs::copy_file(relay_dir_.File(f), amnesiac.File(f));
   }
   auto [refused, t1] = ListenThroughSwap(*alice, *bob, relay_, amnesiac.path());
-  EXPECT_EQ(refused.code(), StatusCode::kNotFound) << refused;
+  EXPECT_THAT(refused, StatusIs(StatusCode::kNotFound)) << refused;
   EXPECT_LT(t1, std::chrono::seconds(10)) << "a 4xx is not retried until the time is over";
 
   // Another certificate: the pin no longer matches. (Alice first listens
@@ -646,7 +649,7 @@ TEST_F(ChannelE2eTest, ListenDoesNotRetryARefusedUpgradeOrAnotherCertificate) {
   relay_ = std::move(*back);
   TempDir stranger;
   auto [untrusted, t2] = ListenThroughSwap(*alice, *bob, relay_, stranger.path());
-  EXPECT_EQ(untrusted.code(), StatusCode::kUntrusted) << untrusted;
+  EXPECT_THAT(untrusted, StatusIs(StatusCode::kUntrusted)) << untrusted;
   EXPECT_LT(t2, std::chrono::seconds(10)) << "a wrong pin is not retried";
 }
 
@@ -657,7 +660,7 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   auto bob = Valid("bob", *iran_, 1);
   auto dave = Valid("dave", *iran_, 2);
   ASSERT_TRUE(alice && bob && dave);
-  ASSERT_TRUE(alice->TrustAuthority(iran_->public_key(), "Iran").ok());
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran"));
   auto rc = alice->store().GetRelayConfig();
   ASSERT_TRUE(rc.has_value());
   const RelayClient fetcher({rc->address, rc->pin, std::chrono::milliseconds(5000)});
@@ -703,7 +706,7 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   EXPECT_EQ(keys[1].retired_ms, 0);
   // The session opened on the old key goes on.
   Recv(*bob);
-  ASSERT_TRUE(bob->Send("alice", "on the old key's session").ok());
+  ASSERT_OK(bob->Send("alice", "on the old key's session"));
   reopen(std::chrono::hours(1), std::chrono::hours(1));
   r = Recv(*alice);
   EXPECT_FALSE(r.signed_prekey_rotated);
@@ -715,9 +718,9 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   // are wiped (key 3, the newest superseded one, stays).
   ASSERT_TRUE(dave->AcceptInvitation(Invite(*alice)).has_value());
   reopen(std::chrono::hours(1), std::chrono::milliseconds(1));
-  ASSERT_TRUE(alice->RotateSignedPreKey().ok());
+  ASSERT_OK(alice->RotateSignedPreKey());
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_TRUE(alice->RotateSignedPreKey().ok());
+  ASSERT_OK(alice->RotateSignedPreKey());
   EXPECT_EQ(bundle_id(), 4U);
   keys = signed_keys();
   ASSERT_EQ(keys.size(), 4U);
@@ -738,7 +741,7 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   ASSERT_TRUE(contacts_before && messages_before && one_time_before);
   r = Recv(*alice);
   ASSERT_EQ(r.refused.size(), 1U);
-  EXPECT_EQ(r.refused[0].code(), StatusCode::kInvalidKeyId) << r.refused[0];
+  EXPECT_THAT(r.refused[0], StatusIs(StatusCode::kInvalidKeyId)) << r.refused[0];
   EXPECT_TRUE(r.stored.empty());
   EXPECT_EQ(alice->Contacts()->size(), contacts_before->size());
   EXPECT_EQ(alice->Messages()->size(), messages_before->size());

@@ -5,9 +5,12 @@
 
 #include "backchannel/session/keys.h"
 #include "client/temp_dir.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using testing::TempDir;
 
@@ -42,17 +45,17 @@ TEST(LocalStoreTest, CreateReopenPersists) {
     auto store = LocalStore::Create(path, Pass("correct horse"), Fast());
     ASSERT_TRUE(store.has_value()) << store.error();
     StoredIdentity si{id.Clone(), 4242, ToBytes(std::string_view("cred"))};
-    ASSERT_TRUE((*store)->PutIdentity(si).ok());
-    ASSERT_TRUE((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)).ok());
+    ASSERT_OK((*store)->PutIdentity(si));
+    ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
     std::vector<session::OneTimePreKey> otks;
     for (std::uint32_t i = 1; i <= 5; ++i) otks.push_back(session::GenerateOneTimePreKey(i));
-    ASSERT_TRUE((*store)->PutOneTimePreKeys(otks).ok());
-    ASSERT_TRUE((*store)->MarkOneTimePreKeyUsed(2).ok());
+    ASSERT_OK((*store)->PutOneTimePreKeys(otks));
+    ASSERT_OK((*store)->MarkOneTimePreKeyUsed(2));
     RelayConfig rc{"127.0.0.1:9", std::string(64, 'b'), "mb", SecretBytes(Bytes(64, 1)), "tok"};
-    ASSERT_TRUE((*store)->PutRelayConfig(rc).ok());
+    ASSERT_OK((*store)->PutRelayConfig(rc));
     auto c = MakeContact("iran");
     c.session = SecretBytes(Bytes{1, 2, 3});
-    ASSERT_TRUE((*store)->PutContact(c).ok());
+    ASSERT_OK((*store)->PutContact(c));
     StoredMessage m{0, "id1", "iran", Direction::kIn, 5, "hello"};
     auto added = (*store)->AddMessage(m);
     ASSERT_TRUE(added.has_value());
@@ -99,18 +102,18 @@ TEST(LocalStoreTest, WrongPassphraseIsAClearError) {
   ASSERT_TRUE(LocalStore::Create(path, Pass("right"), Fast()).has_value());
   auto store = LocalStore::Open(path, Pass("wrong"));
   ASSERT_FALSE(store.has_value());
-  EXPECT_EQ(store.error().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(store, StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(store.error().message(), "wrong passphrase");
 }
 
 TEST(LocalStoreTest, MissingAndExisting) {
   TempDir dir;
   const auto path = dir.File("store.db");
-  EXPECT_EQ(LocalStore::Open(path, Pass("x")).error().code(), StatusCode::kNotFound);
+  EXPECT_THAT(LocalStore::Open(path, Pass("x")), StatusIs(StatusCode::kNotFound));
   ASSERT_TRUE(LocalStore::Create(path, Pass("x"), Fast()).has_value());
-  EXPECT_EQ(LocalStore::Create(path, Pass("x"), Fast()).error().code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(LocalStore::Create(dir.File("other.db"), Pass(""), Fast()).error().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_THAT(LocalStore::Create(path, Pass("x"), Fast()), StatusIs(StatusCode::kAlreadyExists));
+  EXPECT_THAT(LocalStore::Create(dir.File("other.db"), Pass(""), Fast()),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(LocalStoreTest, TamperedCiphertextIsDetected) {
@@ -119,8 +122,8 @@ TEST(LocalStoreTest, TamperedCiphertextIsDetected) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    ASSERT_TRUE((*store)->PutContact(MakeContact("a")).ok());
-    ASSERT_TRUE((*store)->AddMessage({0, "m", "a", Direction::kIn, 1, "secret body"}).ok());
+    ASSERT_OK((*store)->PutContact(MakeContact("a")));
+    ASSERT_OK((*store)->AddMessage({0, "m", "a", Direction::kIn, 1, "secret body"}));
   }
   // Flip a byte in the middle of the message body ciphertext.
   RawExec(path,
@@ -130,7 +133,7 @@ TEST(LocalStoreTest, TamperedCiphertextIsDetected) {
   ASSERT_TRUE(store.has_value());
   auto msgs = (*store)->ListMessages();
   ASSERT_FALSE(msgs.has_value());
-  EXPECT_EQ(msgs.error().code(), StatusCode::kCorrupt);
+  EXPECT_THAT(msgs, StatusIs(StatusCode::kCorrupt));
   EXPECT_NE(msgs.error().message().find("fails authentication"), std::string::npos);
 }
 
@@ -140,8 +143,8 @@ TEST(LocalStoreTest, CiphertextMovedToAnotherRowFails) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    ASSERT_TRUE((*store)->PutContact(MakeContact("a")).ok());
-    ASSERT_TRUE((*store)->PutContact(MakeContact("b")).ok());
+    ASSERT_OK((*store)->PutContact(MakeContact("a")));
+    ASSERT_OK((*store)->PutContact(MakeContact("b")));
   }
   RawExec(path,
           "UPDATE contacts SET delivery_token = (SELECT delivery_token FROM contacts WHERE name = "
@@ -149,7 +152,7 @@ TEST(LocalStoreTest, CiphertextMovedToAnotherRowFails) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value());
   EXPECT_TRUE((*store)->GetContact("a").has_value());
-  EXPECT_EQ((*store)->GetContact("b").error().code(), StatusCode::kCorrupt);
+  EXPECT_THAT((*store)->GetContact("b"), StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(LocalStoreTest, CorruptSchemaVersionIsCorrupt) {
@@ -157,7 +160,7 @@ TEST(LocalStoreTest, CorruptSchemaVersionIsCorrupt) {
   const auto path = dir.File("store.db");
   ASSERT_TRUE(LocalStore::Create(path, Pass("p"), Fast()).has_value());
   RawExec(path, "UPDATE meta SET v = X'00' WHERE k = 'schema_version'");
-  EXPECT_EQ(LocalStore::Open(path, Pass("p")).error().code(), StatusCode::kCorrupt);
+  EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(LocalStoreTest, TransactionRollsBack) {
@@ -165,12 +168,12 @@ TEST(LocalStoreTest, TransactionRollsBack) {
   auto store = LocalStore::Create(dir.File("s.db"), Pass("p"), Fast());
   ASSERT_TRUE(store.has_value());
   Status s = (*store)->Transaction([&] {
-    EXPECT_TRUE((*store)->PutContact(MakeContact("x")).ok());
-    EXPECT_TRUE((*store)->AddMessage({0, "1", "x", Direction::kIn, 1, "b"}).ok());
+    EXPECT_OK((*store)->PutContact(MakeContact("x")));
+    EXPECT_OK((*store)->AddMessage({0, "1", "x", Direction::kIn, 1, "b"}));
     return Internal("boom");
   });
   EXPECT_FALSE(s.ok());
-  EXPECT_EQ((*store)->GetContact("x").error().code(), StatusCode::kNotFound);
+  EXPECT_THAT((*store)->GetContact("x"), StatusIs(StatusCode::kNotFound));
   EXPECT_TRUE((*store)->ListMessages()->empty());
   EXPECT_FALSE(*(*store)->SeenMessage("x", "1"));
 }
@@ -184,12 +187,12 @@ TEST(LocalStoreTest, AppValuesRoundTripAndPersist) {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
     LocalStore& s = **store;
-    ASSERT_TRUE(s.PutAppValue("talks", "talk/1/state", B("one")).ok());
-    ASSERT_TRUE(s.PutAppValue("talks", "talk/2/state", B("two")).ok());
-    ASSERT_TRUE(s.PutAppValue("talks", "talk/10", {}).ok());
-    ASSERT_TRUE(s.PutAppValue("talks", "tally", B("t")).ok());
-    ASSERT_TRUE(s.PutAppValue("other", "talk/1/state", B("not talks")).ok());
-    ASSERT_TRUE(s.PutAppValue("talks", "talk/1/state", B("one again")).ok());  // replaces
+    ASSERT_OK(s.PutAppValue("talks", "talk/1/state", B("one")));
+    ASSERT_OK(s.PutAppValue("talks", "talk/2/state", B("two")));
+    ASSERT_OK(s.PutAppValue("talks", "talk/10", {}));
+    ASSERT_OK(s.PutAppValue("talks", "tally", B("t")));
+    ASSERT_OK(s.PutAppValue("other", "talk/1/state", B("not talks")));
+    ASSERT_OK(s.PutAppValue("talks", "talk/1/state", B("one again")));  // replaces
   }
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
@@ -209,8 +212,8 @@ TEST(LocalStoreTest, AppValuesRoundTripAndPersist) {
             (std::vector<std::string>{"talk/1/state", "talk/10"}));
   EXPECT_EQ(s.ListAppKeys("talks")->size(), 4U);
   EXPECT_TRUE(s.ListAppKeys("nobody")->empty());
-  ASSERT_TRUE(s.DeleteAppValue("talks", "talk/1/state").ok());
-  ASSERT_TRUE(s.DeleteAppValue("talks", "talk/1/state").ok()) << "deleting twice is fine";
+  ASSERT_OK(s.DeleteAppValue("talks", "talk/1/state"));
+  ASSERT_OK(s.DeleteAppValue("talks", "talk/1/state")) << "deleting twice is fine";
   EXPECT_FALSE(s.GetAppValue("talks", "talk/1/state")->has_value());
   EXPECT_TRUE(s.GetAppValue("other", "talk/1/state")->has_value());
 }
@@ -222,14 +225,14 @@ TEST(LocalStoreTest, AppArgumentsAreChecked) {
   LocalStore& s = **store;
   for (const std::string& bad :
        std::vector<std::string>{"", "Talks", "a/b", std::string(33, 'a')}) {
-    EXPECT_EQ(s.PutAppValue(bad, "k", B("v")).code(), StatusCode::kInvalidArgument) << bad;
-    EXPECT_EQ(s.AppendAppLog(bad, "l", B("e")).status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.PutAppValue(bad, "k", B("v")), StatusIs(StatusCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(s.AppendAppLog(bad, "l", B("e")), StatusIs(StatusCode::kInvalidArgument));
   }
-  EXPECT_EQ(s.PutAppValue("talks", "", B("v")).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.GetAppValue("talks", std::string(257, 'k')).status().code(),
-            StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.AppendAppLog("talks", "", B("e")).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.ListAppLog("talks", "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.PutAppValue("talks", "", B("v")), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(s.GetAppValue("talks", std::string(257, 'k')),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(s.AppendAppLog("talks", "", B("e")), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(s.ListAppLog("talks", ""), StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(LocalStoreTest, AppLogAppendsInOrderPerLog) {
@@ -250,7 +253,7 @@ TEST(LocalStoreTest, AppLogAppendsInOrderPerLog) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ((*all)[i].seq, i + 1);
     EXPECT_EQ((*all)[i].entry, B("e" + std::to_string(i + 1)));
-    EXPECT_TRUE((*all)[i].status.ok());
+    EXPECT_OK((*all)[i].status);
   }
   auto tail = s.ListAppLog("talks", "t1", 2);
   ASSERT_TRUE(tail.has_value());
@@ -286,7 +289,7 @@ TEST(LocalStoreTest, AppLogRowMovedOrSwappedFailsAuthentication) {
   ASSERT_TRUE(store.has_value());
   auto strict = (*store)->ListAppLog("talks", "t1");
   ASSERT_FALSE(strict.has_value());
-  EXPECT_EQ(strict.error().code(), StatusCode::kCorrupt);
+  EXPECT_THAT(strict, StatusIs(StatusCode::kCorrupt));
   EXPECT_NE(strict.error().message().find("app_log entry 1 fails authentication"),
             std::string::npos)
       << strict.error();
@@ -296,7 +299,7 @@ TEST(LocalStoreTest, AppLogRowMovedOrSwappedFailsAuthentication) {
   for (std::int64_t seq = 1; seq <= 3; ++seq) {
     const auto& e = (*lenient)[static_cast<std::size_t>(seq - 1)];
     EXPECT_EQ(e.seq, seq);
-    EXPECT_EQ(e.status.code(), StatusCode::kCorrupt);
+    EXPECT_THAT(e.status, StatusIs(StatusCode::kCorrupt));
     EXPECT_NE(
         e.status.message().find("app_log entry " + std::to_string(seq) + " fails authentication"),
         std::string::npos)
@@ -318,7 +321,7 @@ TEST(LocalStoreTest, AppLogRowRenumberedFailsAuthentication) {
   ASSERT_TRUE(lenient.has_value());
   ASSERT_EQ(lenient->size(), 1U);
   EXPECT_EQ((*lenient)[0].seq, 1);
-  EXPECT_EQ((*lenient)[0].status.code(), StatusCode::kCorrupt);
+  EXPECT_THAT((*lenient)[0].status, StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(LocalStoreTest, AppLogDeletedRowsLeaveAGap) {
@@ -344,9 +347,9 @@ TEST(LocalStoreTest, AppValueMovedToAnotherKeyFails) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    ASSERT_TRUE((*store)->PutAppValue("talks", "a", B("secret a")).ok());
-    ASSERT_TRUE((*store)->PutAppValue("talks", "b", B("secret b")).ok());
-    ASSERT_TRUE((*store)->PutAppValue("notes", "a", B("notes a")).ok());
+    ASSERT_OK((*store)->PutAppValue("talks", "a", B("secret a")));
+    ASSERT_OK((*store)->PutAppValue("talks", "b", B("secret b")));
+    ASSERT_OK((*store)->PutAppValue("notes", "a", B("notes a")));
   }
   RawExec(path,
           "UPDATE app_values SET value = (SELECT value FROM app_values WHERE app = 'talks' AND "
@@ -354,8 +357,8 @@ TEST(LocalStoreTest, AppValueMovedToAnotherKeyFails) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value());
   EXPECT_EQ(**(*store)->GetAppValue("talks", "a"), B("secret a"));
-  EXPECT_EQ((*store)->GetAppValue("talks", "b").status().code(), StatusCode::kCorrupt);
-  EXPECT_EQ((*store)->GetAppValue("notes", "a").status().code(), StatusCode::kCorrupt);
+  EXPECT_THAT((*store)->GetAppValue("talks", "b"), StatusIs(StatusCode::kCorrupt));
+  EXPECT_THAT((*store)->GetAppValue("notes", "a"), StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(LocalStoreTest, AppWritesRollBackWithTheTransaction) {
@@ -363,12 +366,12 @@ TEST(LocalStoreTest, AppWritesRollBackWithTheTransaction) {
   auto store = LocalStore::Create(dir.File("s.db"), Pass("p"), Fast());
   ASSERT_TRUE(store.has_value());
   LocalStore& s = **store;
-  ASSERT_TRUE(s.PutAppValue("talks", "kept", B("1")).ok());
+  ASSERT_OK(s.PutAppValue("talks", "kept", B("1")));
   Status outer = s.Transaction([&] {
-    EXPECT_TRUE(s.PutAppValue("talks", "outer", B("o")).ok());
+    EXPECT_OK(s.PutAppValue("talks", "outer", B("o")));
     Status inner = s.Transaction([&] {
-      EXPECT_TRUE(s.PutAppValue("talks", "inner", B("i")).ok());
-      EXPECT_TRUE(s.DeleteAppValue("talks", "kept").ok());
+      EXPECT_OK(s.PutAppValue("talks", "inner", B("i")));
+      EXPECT_OK(s.DeleteAppValue("talks", "kept"));
       EXPECT_EQ(*s.AppendAppLog("talks", "t", B("e")), 1);
       EXPECT_TRUE(*s.MarkSeen("bob", "m1"));
       return Internal("handler refused");
@@ -380,11 +383,11 @@ TEST(LocalStoreTest, AppWritesRollBackWithTheTransaction) {
     EXPECT_FALSE(*s.SeenMessage("bob", "m1"));
     return Status::Ok();
   });
-  ASSERT_TRUE(outer.ok()) << outer;
+  ASSERT_OK(outer);
   EXPECT_TRUE(s.GetAppValue("talks", "outer")->has_value());
   EXPECT_EQ(*s.AppendAppLog("talks", "t", B("e")), 1) << "the rolled-back seq is free again";
   Status failed = s.Transaction([&] {
-    EXPECT_TRUE(s.PutAppValue("talks", "x", B("x")).ok());
+    EXPECT_OK(s.PutAppValue("talks", "x", B("x")));
     EXPECT_TRUE(s.AppendAppLog("talks", "t", B("f")).has_value());
     return Internal("boom");
   });
@@ -414,18 +417,18 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
           "DROP TABLE app_values; DROP TABLE app_log; DROP TABLE app_log_heads; "
           "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
           "UPDATE meta SET v = X'0100000000000000' WHERE k = 'schema_version'");
-  EXPECT_EQ(LocalStore::Open(path, Pass("wrong")).error().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   {
     auto store = LocalStore::Open(path, Pass("p"));
     ASSERT_TRUE(store.has_value()) << store.error();
-    ASSERT_TRUE((*store)->PutAppValue("talks", "k", B("v")).ok());
+    ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
     EXPECT_EQ(*(*store)->AppendAppLog("talks", "t", B("e")), 1);
   }
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
   RawExec(path, "UPDATE meta SET v = X'0400000000000000' WHERE k = 'schema_version'");
-  EXPECT_EQ(LocalStore::Open(path, Pass("p")).error().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
 // The schema version stored in the file.
@@ -455,14 +458,14 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
     EXPECT_EQ(RawSchemaVersion(path), 3);
-    ASSERT_TRUE((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)).ok());
-    ASSERT_TRUE((*store)->PutAppValue("talks", "k", B("v")).ok());
+    ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
+    ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
   }
   // What a version 2 store looks like: no times on prekeys.
   RawExec(path,
           "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
           "UPDATE meta SET v = X'0200000000000000' WHERE k = 'schema_version'");
-  EXPECT_EQ(LocalStore::Open(path, Pass("wrong")).error().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(RawSchemaVersion(path), 2) << "a wrong passphrase changes nothing";
   {
     auto store = LocalStore::Open(path, Pass("p"));
@@ -476,8 +479,8 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
     EXPECT_EQ((*keys)[0].retired_ms, 0);
     EXPECT_FALSE((*keys)[0].wiped);
     EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
-    ASSERT_TRUE((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 2), 1234).ok());
-    ASSERT_TRUE((*store)->RetireSignedPreKey(1, 5678).ok());
+    ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 2), 1234));
+    ASSERT_OK((*store)->RetireSignedPreKey(1, 5678));
   }
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
@@ -497,11 +500,11 @@ TEST(LocalStoreTest, WipedSignedPreKeyLosesItsPrivateKeyButKeepsItsId) {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
     LocalStore& s = **store;
-    ASSERT_TRUE(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 1), 100).ok());
-    ASSERT_TRUE(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 2), 200).ok());
-    ASSERT_TRUE(s.RetireSignedPreKey(1, 200).ok());
-    ASSERT_TRUE(s.RetireSignedPreKey(1, 300).ok());  // only the first time counts
-    ASSERT_TRUE(s.WipeSignedPreKey(1).ok());
+    ASSERT_OK(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 1), 100));
+    ASSERT_OK(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 2), 200));
+    ASSERT_OK(s.RetireSignedPreKey(1, 200));
+    ASSERT_OK(s.RetireSignedPreKey(1, 300));  // only the first time counts
+    ASSERT_OK(s.WipeSignedPreKey(1));
     auto prekeys = s.LoadPreKeys();
     ASSERT_TRUE(prekeys.has_value());
     EXPECT_EQ(prekeys->FindSignedPreKey(1), nullptr);

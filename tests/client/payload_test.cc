@@ -7,9 +7,12 @@
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/session/memory_prekey_store.h"
 #include "backchannel/session/session.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 TEST(PayloadTest, TextRoundTrip) {
   Payload p;
@@ -93,7 +96,7 @@ TEST(PayloadTest, AppRejectsMalformedWithTheReason) {
        {R"("app":"","body":"")", R"("app":"Talks","body":"")", R"("app":"a/b","body":"")",
         R"("app":"t k","body":"")", R"("app":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","body":"")"}) {
     Status s = app(bad);
-    EXPECT_EQ(s.code(), StatusCode::kInvalidMessage) << bad;
+    EXPECT_THAT(s, StatusIs(StatusCode::kInvalidMessage)) << bad;
     EXPECT_EQ(s.message(), name_msg) << bad;
   }
   EXPECT_EQ(app(R"("body":"")").message(), "payload lacks \"app\"");
@@ -105,7 +108,7 @@ TEST(PayloadTest, AppRejectsMalformedWithTheReason) {
   const std::string too_long =
       ToBase64(Bytes(kMaxAppBodySize + 1), Base64Variant::kUrlSafeNoPadding);
   Status s = app(R"("app":"talks","body":")" + too_long + "\"");
-  EXPECT_EQ(s.code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(s, StatusIs(StatusCode::kInvalidMessage));
   EXPECT_EQ(s.message(), "payload app body is over 48128 bytes");
 }
 
@@ -151,11 +154,11 @@ TEST(RelayClientTest, CanonicalRequestIsExactlyTheApiString) {
 
 TEST(RelayClientTest, BadPinAndUnreachableRelay) {
   RelayClient bad_pin({"127.0.0.1:1", "zz", std::chrono::milliseconds(500)});
-  EXPECT_EQ(bad_pin.CreateMailbox({}).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_pin.CreateMailbox({}), StatusIs(StatusCode::kInvalidArgument));
   RelayClient down({"127.0.0.1:1", std::string(64, 'a'), std::chrono::milliseconds(500)});
-  EXPECT_EQ(down.CreateMailbox({}).error().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(down.CreateMailbox({}), StatusIs(StatusCode::kUnavailable));
   RelayClient no_auth({"127.0.0.1:1", std::string(64, 'a'), std::chrono::milliseconds(500)});
-  EXPECT_EQ(no_auth.ListMessages().error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(no_auth.ListMessages(), StatusIs(StatusCode::kFailedPrecondition));
 }
 
 }  // namespace

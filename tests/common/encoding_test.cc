@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/status_matchers.h"
+
 namespace backchannel {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 TEST(EncodingTest, HexRoundTrip) {
   Bytes b{0x00, 0x01, 0xab, 0xff};
@@ -15,9 +19,9 @@ TEST(EncodingTest, HexRoundTrip) {
 }
 
 TEST(EncodingTest, HexRejectsBadInput) {
-  EXPECT_EQ(FromHex("abc").error().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(FromHex("zz").error().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(FromHex("00 1").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(FromHex("abc"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(FromHex("zz"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(FromHex("00 1"), StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(EncodingTest, Base64Rfc4648Vectors) {

@@ -3,9 +3,12 @@
 
 #include "backchannel/common/encoding.h"
 #include "backchannel/crypto/primitives.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::crypto {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 Bytes Hex(std::string_view h) { return FromHex(h).value(); }
 template <std::size_t N>
@@ -47,7 +50,7 @@ TEST(X25519Kat, SmallOrderPointIsRejected) {
   X25519PublicKey zero{};  // u = 0 has order 4
   auto r = X25519(kp.private_key, zero);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r, StatusIs(StatusCode::kInvalidArgument));
 }
 
 // RFC 4231 §4.3, test case 2.
@@ -109,9 +112,9 @@ TEST(AesCbcKat, BadPaddingAndLengthAreErrors) {
   Bytes iv(16, 2);
   Bytes ct = Aes256CbcEncrypt(key, iv, AsBytes("hello"));
   ct.back() ^= 1;
-  EXPECT_EQ(Aes256CbcDecrypt(key, iv, ct).error().code(), StatusCode::kInvalidMessage);
-  EXPECT_EQ(Aes256CbcDecrypt(key, iv, Bytes(15)).error().code(), StatusCode::kInvalidMessage);
-  EXPECT_EQ(Aes256CbcDecrypt(key, iv, Bytes()).error().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(Aes256CbcDecrypt(key, iv, ct), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(Aes256CbcDecrypt(key, iv, Bytes(15)), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(Aes256CbcDecrypt(key, iv, Bytes()), StatusIs(StatusCode::kInvalidMessage));
 }
 
 }  // namespace

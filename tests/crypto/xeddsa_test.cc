@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/status_matchers.h"
+
 namespace backchannel::crypto {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 TEST(XEdDSATest, SignThenVerify) {
   for (int i = 0; i < 64; ++i) {  // both signs of the Edwards key occur
@@ -11,7 +15,7 @@ TEST(XEdDSATest, SignThenVerify) {
     Bytes msg(static_cast<std::size_t>(i), static_cast<std::uint8_t>(i));
     auto sig = XEdDSASign(kp.private_key, msg);
     EXPECT_EQ(sig[63] & 0x80, 0) << "XEdDSA signatures keep bit 255 clear";
-    EXPECT_TRUE(XEdDSAVerify(kp.public_key, msg, sig).ok());
+    EXPECT_OK(XEdDSAVerify(kp.public_key, msg, sig));
   }
 }
 
@@ -20,7 +24,7 @@ TEST(XEdDSATest, SignaturesAreRandomised) {
   auto a = XEdDSASign(kp.private_key, AsBytes("m"));
   auto b = XEdDSASign(kp.private_key, AsBytes("m"));
   EXPECT_NE(a, b);
-  EXPECT_TRUE(XEdDSAVerify(kp.public_key, AsBytes("m"), b).ok());
+  EXPECT_OK(XEdDSAVerify(kp.public_key, AsBytes("m"), b));
 }
 
 TEST(XEdDSATest, TamperingFails) {
@@ -28,18 +32,18 @@ TEST(XEdDSATest, TamperingFails) {
   auto other = GenerateX25519KeyPair();
   Bytes msg = ToBytes(std::string_view("signed prekey"));
   auto sig = XEdDSASign(kp.private_key, msg);
-  EXPECT_EQ(XEdDSAVerify(other.public_key, msg, sig).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(XEdDSAVerify(other.public_key, msg, sig), StatusIs(StatusCode::kBadSignature));
   Bytes msg2 = msg;
   msg2[0] ^= 1;
-  EXPECT_EQ(XEdDSAVerify(kp.public_key, msg2, sig).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(XEdDSAVerify(kp.public_key, msg2, sig), StatusIs(StatusCode::kBadSignature));
   for (std::size_t byte : {0UL, 31UL, 32UL, 62UL}) {
     auto bad = sig;
     bad[byte] ^= 0x01;
-    EXPECT_EQ(XEdDSAVerify(kp.public_key, msg, bad).code(), StatusCode::kBadSignature) << byte;
+    EXPECT_THAT(XEdDSAVerify(kp.public_key, msg, bad), StatusIs(StatusCode::kBadSignature)) << byte;
   }
   auto flipped = sig;
   flipped[63] ^= 0x80;  // the other Edwards sign: a different public key
-  EXPECT_EQ(XEdDSAVerify(kp.public_key, msg, flipped).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(XEdDSAVerify(kp.public_key, msg, flipped), StatusIs(StatusCode::kBadSignature));
 }
 
 TEST(XEdDSATest, RejectsNonCanonicalPublicKey) {
@@ -47,19 +51,19 @@ TEST(XEdDSATest, RejectsNonCanonicalPublicKey) {
   auto sig = XEdDSASign(kp.private_key, AsBytes("m"));
   X25519PublicKey big{};
   big.fill(0xFF);  // u >= p
-  EXPECT_EQ(XEdDSAVerify(big, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(XEdDSAVerify(big, AsBytes("m"), sig), StatusIs(StatusCode::kBadSignature));
 }
 
 TEST(XEdDSATest, RejectsDegeneratePublicKeys) {
   auto kp = GenerateX25519KeyPair();
   auto sig = XEdDSASign(kp.private_key, AsBytes("m"));
   X25519PublicKey zero{};  // u = 0 maps to y = -1, a small-order point
-  EXPECT_EQ(XEdDSAVerify(zero, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(XEdDSAVerify(zero, AsBytes("m"), sig), StatusIs(StatusCode::kBadSignature));
   X25519PublicKey p_minus_1{};  // u = p - 1 has no Edwards y
   p_minus_1.fill(0xFF);
   p_minus_1[0] = 0xEC;
   p_minus_1[31] = 0x7F;
-  EXPECT_EQ(XEdDSAVerify(p_minus_1, AsBytes("m"), sig).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(XEdDSAVerify(p_minus_1, AsBytes("m"), sig), StatusIs(StatusCode::kBadSignature));
 }
 
 }  // namespace

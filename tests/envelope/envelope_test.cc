@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/status_matchers.h"
+
 namespace backchannel::envelope {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using Type = session::CiphertextMessage::Type;
 
@@ -38,10 +42,10 @@ TEST(EnvelopeTest, RoundTripAtEveryBucketBoundary) {
       SCOPED_TRACE("bucket " + std::to_string(bucket) + ", ciphertext " + std::to_string(size));
       const InnerEnvelope inner = MakeInner(size, Type::kPreKey);
       auto sealed = Seal(inner, recipient.public_key);
-      ASSERT_TRUE(sealed.ok()) << sealed.error();
+      ASSERT_OK(sealed);
       EXPECT_EQ(sealed->size(), bucket);
       auto opened = Open(*sealed, recipient);
-      ASSERT_TRUE(opened.ok()) << opened.error();
+      ASSERT_OK(opened);
       ExpectSame(inner, *opened);
     }
     previous = bucket - kEnvelopeOverhead - kInnerFixedSize + 1;
@@ -53,10 +57,10 @@ TEST(EnvelopeTest, OnlyBucketSizesAppear) {
   for (std::size_t size = 0; size < 70000; size += 997) {
     auto sealed = Seal(MakeInner(size), recipient.public_key);
     if (size > kMaxCiphertextSize) {
-      EXPECT_EQ(sealed.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_THAT(sealed, StatusIs(StatusCode::kInvalidArgument));
       continue;
     }
-    ASSERT_TRUE(sealed.ok());
+    ASSERT_OK(sealed);
     EXPECT_NE(std::find(kBucketSizes.begin(), kBucketSizes.end(), sealed->size()),
               kBucketSizes.end());
   }
@@ -72,8 +76,8 @@ TEST(EnvelopeTest, OversizeIsRefused) {
   const crypto::X25519KeyPair recipient = crypto::GenerateX25519KeyPair();
   auto sealed = Seal(MakeInner(kMaxCiphertextSize + 1), recipient.public_key);
   ASSERT_FALSE(sealed.ok());
-  EXPECT_EQ(sealed.error().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(BucketFor(kBucketSizes.back()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(sealed, StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(BucketFor(kBucketSizes.back()), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_EQ(*BucketFor(0), kBucketSizes.front());
 }
 
@@ -87,7 +91,7 @@ TEST(EnvelopeTest, AnyFlippedByteIsBadMac) {
     ASSERT_FALSE(opened.ok()) << "byte " << i;
     // A flipped ephemeral key may land on a small-order point only by
     // astronomically bad luck; otherwise the tag fails.
-    EXPECT_EQ(opened.error().code(), StatusCode::kBadMac) << "byte " << i;
+    EXPECT_THAT(opened, StatusIs(StatusCode::kBadMac)) << "byte " << i;
   }
 }
 
@@ -97,7 +101,7 @@ TEST(EnvelopeTest, WrongRecipientIsBadMac) {
   const Bytes sealed = *Seal(MakeInner(10), recipient.public_key);
   auto opened = Open(sealed, other);
   ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.error().code(), StatusCode::kBadMac);
+  EXPECT_THAT(opened, StatusIs(StatusCode::kBadMac));
 }
 
 TEST(EnvelopeTest, TruncatedOrExtendedIsInvalidMessage) {
@@ -106,26 +110,26 @@ TEST(EnvelopeTest, TruncatedOrExtendedIsInvalidMessage) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{49}, sealed.size() - 1}) {
     auto opened = Open(ByteView(sealed).first(size), recipient);
     ASSERT_FALSE(opened.ok());
-    EXPECT_EQ(opened.error().code(), StatusCode::kInvalidMessage) << size;
+    EXPECT_THAT(opened, StatusIs(StatusCode::kInvalidMessage)) << size;
   }
   sealed.push_back(0);
-  EXPECT_EQ(Open(sealed, recipient).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(Open(sealed, recipient), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(EnvelopeTest, OtherVersionIsUnsupported) {
   const crypto::X25519KeyPair recipient = crypto::GenerateX25519KeyPair();
   Bytes sealed = *Seal(MakeInner(10), recipient.public_key);
   sealed[0] = 2;
-  EXPECT_EQ(Open(sealed, recipient).status().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(Open(sealed, recipient), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
 TEST(EnvelopeTest, SmallOrderKeys) {
   const crypto::X25519KeyPair recipient = crypto::GenerateX25519KeyPair();
   const crypto::X25519PublicKey zero{};
-  EXPECT_EQ(Seal(MakeInner(10), zero).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(Seal(MakeInner(10), zero), StatusIs(StatusCode::kInvalidArgument));
   Bytes sealed = *Seal(MakeInner(10), recipient.public_key);
   std::fill(sealed.begin() + 1, sealed.begin() + 33, 0);
-  EXPECT_EQ(Open(sealed, recipient).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(Open(sealed, recipient), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(InnerCodecTest, RoundTripAndPadding) {
@@ -136,28 +140,28 @@ TEST(InnerCodecTest, RoundTripAndPadding) {
   encoded.resize(encoded.size() + 100, 0);
   ExpectSame(inner, *DecodeInner(encoded));
   encoded.back() = 1;
-  EXPECT_EQ(DecodeInner(encoded).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeInner(encoded), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(InnerCodecTest, MalformedContent) {
   const Bytes good = *EncodeInner(MakeInner(50));
-  EXPECT_EQ(DecodeInner({}).status().code(), StatusCode::kInvalidMessage);
-  EXPECT_EQ(DecodeInner(ByteView(good).first(kInnerFixedSize - 1)).status().code(),
-            StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeInner({}), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeInner(ByteView(good).first(kInnerFixedSize - 1)),
+              StatusIs(StatusCode::kInvalidMessage));
   EXPECT_EQ(DecodeInner(ByteView(good).first(good.size() - 1)).status().code(),
             StatusCode::kInvalidMessage);
   Bytes bad = good;
   bad[0] = 9;
-  EXPECT_EQ(DecodeInner(bad).status().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(DecodeInner(bad), StatusIs(StatusCode::kUnsupportedVersion));
   bad = good;
   bad[1] = 0x06;  // key type byte
-  EXPECT_EQ(DecodeInner(bad).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeInner(bad), StatusIs(StatusCode::kInvalidMessage));
   bad = good;
   bad[1 + 33 + 16 + 32] = 4;  // content type
-  EXPECT_EQ(DecodeInner(bad).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeInner(bad), StatusIs(StatusCode::kInvalidMessage));
   InnerEnvelope wrong_type = MakeInner(1);
   wrong_type.content_type = static_cast<Type>(7);
-  EXPECT_EQ(EncodeInner(wrong_type).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(EncodeInner(wrong_type), StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -2,20 +2,23 @@
 #include <gtest/gtest.h>
 
 #include "backchannel/identity/authority.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::identity {
 namespace {
 
+using ::backchannel::testing::StatusIs;
+
 TEST(AuthorityKeyTest, RoundTrip) {
   const Authority a = *Authority::Generate("Iran");
   auto file = EncryptAuthorityKey(a, AsBytes("correct horse"), KdfStrength::kInteractive);
-  ASSERT_TRUE(file.ok()) << file.error();
+  ASSERT_OK(file);
   auto back = DecryptAuthorityKey(*file, AsBytes("correct horse"));
-  ASSERT_TRUE(back.ok()) << back.error();
+  ASSERT_OK(back);
   EXPECT_EQ(back->public_key(), a.public_key());
   EXPECT_EQ(back->side(), "Iran");
   auto info = ReadAuthorityKeyInfo(*file);
-  ASSERT_TRUE(info.ok());
+  ASSERT_OK(info);
   EXPECT_EQ(info->public_key, a.public_key());
   EXPECT_EQ(info->side, "Iran");
 }
@@ -25,7 +28,7 @@ TEST(AuthorityKeyTest, WrongPassphraseIsPermissionDenied) {
   const Bytes file = *EncryptAuthorityKey(a, AsBytes("correct horse"), KdfStrength::kInteractive);
   auto back = DecryptAuthorityKey(file, AsBytes("wrong horse"));
   ASSERT_FALSE(back.ok());
-  EXPECT_EQ(back.error().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(back, StatusIs(StatusCode::kPermissionDenied));
   EXPECT_NE(back.error().message().find("wrong passphrase"), std::string_view::npos);
 }
 
@@ -34,16 +37,14 @@ TEST(AuthorityKeyTest, AlteredOrForeignFiles) {
   const Bytes file = *EncryptAuthorityKey(a, AsBytes("pw"), KdfStrength::kInteractive);
   Bytes altered = file;
   altered[altered.size() - 40] ^= 1;  // inside the header's public key
-  EXPECT_EQ(DecryptAuthorityKey(altered, AsBytes("pw")).status().code(),
-            StatusCode::kPermissionDenied);
-  EXPECT_EQ(DecryptAuthorityKey(AsBytes("hello"), AsBytes("pw")).status().code(),
-            StatusCode::kCorrupt);
+  EXPECT_THAT(DecryptAuthorityKey(altered, AsBytes("pw")), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(DecryptAuthorityKey(AsBytes("hello"), AsBytes("pw")), StatusIs(StatusCode::kCorrupt));
   Bytes version = file;
   version[4] = 7;
-  EXPECT_EQ(DecryptAuthorityKey(version, AsBytes("pw")).status().code(),
-            StatusCode::kUnsupportedVersion);
-  EXPECT_EQ(EncryptAuthorityKey(a, {}, KdfStrength::kInteractive).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_THAT(DecryptAuthorityKey(version, AsBytes("pw")),
+              StatusIs(StatusCode::kUnsupportedVersion));
+  EXPECT_THAT(EncryptAuthorityKey(a, {}, KdfStrength::kInteractive),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(AuthorityKeyTest, SeedIsDeterministic) {

@@ -6,9 +6,12 @@
 
 #include "backchannel/identity/authority.h"
 #include "backchannel/identity/trust_store.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::identity {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 constexpr std::int64_t kNow = 1'770'000'000;  // 2026-02-02
 constexpr std::int64_t kDay = 86'400;
@@ -18,7 +21,7 @@ class CredentialTest : public ::testing::Test {
   CredentialTest()
       : authority_(*Authority::Generate("United States")),
         identity_(crypto::GenerateX25519KeyPair().public_key) {
-    EXPECT_TRUE(trust_.AddAuthority(authority_.public_key(), "US State Department").ok());
+    EXPECT_OK(trust_.AddAuthority(authority_.public_key(), "US State Department"));
   }
 
   Credential IssueFor(std::uint64_t serial, std::int64_t not_before = kNow - kDay,
@@ -31,7 +34,7 @@ class CredentialTest : public ::testing::Test {
     req.expiry = expiry;
     req.serial = serial;
     auto c = authority_.Issue(req);
-    EXPECT_TRUE(c.ok()) << c.error();
+    EXPECT_OK(c);
     return *c;
   }
 
@@ -48,18 +51,18 @@ void ExpectError(const Status& s, StatusCode code, std::string_view words) {
 }
 
 TEST_F(CredentialTest, ValidCredentialVerifies) {
-  EXPECT_TRUE(Verify(IssueFor(1)).ok());
-  EXPECT_TRUE(VerifyCredentialSignature(IssueFor(1)).ok());
+  EXPECT_OK(Verify(IssueFor(1)));
+  EXPECT_OK(VerifyCredentialSignature(IssueFor(1)));
 }
 
 TEST_F(CredentialTest, EncodingRoundTrips) {
   const Credential c = IssueFor(7);
   auto text = CredentialToText(c);
-  ASSERT_TRUE(text.ok());
+  ASSERT_OK(text);
   auto back = CredentialFromText(*text);
-  ASSERT_TRUE(back.ok()) << back.error();
+  ASSERT_OK(back);
   EXPECT_EQ(*EncodeCredential(*back), *EncodeCredential(c));
-  EXPECT_TRUE(Verify(*back).ok());
+  EXPECT_OK(Verify(*back));
   EXPECT_EQ(back->side, "United States");
   EXPECT_EQ(back->role, Role::kEnvoy);
   EXPECT_EQ(back->serial, 7u);
@@ -74,10 +77,10 @@ TEST_F(CredentialTest, ExpiredAndNotYetValid) {
 
 TEST_F(CredentialTest, Revoked) {
   const Credential c = IssueFor(5);
-  ASSERT_TRUE(trust_.UpdateRevocations(*authority_.Revoke(kNow, 1, {3, 5})).ok());
+  ASSERT_OK(trust_.UpdateRevocations(*authority_.Revoke(kNow, 1, {3, 5})));
   ExpectError(Verify(c), StatusCode::kPermissionDenied,
               "credential revoked by US State Department");
-  EXPECT_TRUE(Verify(IssueFor(4)).ok());
+  EXPECT_OK(Verify(IssueFor(4)));
 }
 
 TEST_F(CredentialTest, WrongSignature) {
@@ -105,69 +108,70 @@ TEST_F(CredentialTest, IdentityMismatch) {
 
 TEST_F(CredentialTest, IssueRefusesBadFields) {
   CredentialRequest req{identity_, Role::kEnvoy, "", kNow, kNow + kDay, 1};
-  EXPECT_EQ(authority_.Issue(req).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(authority_.Issue(req), StatusIs(StatusCode::kInvalidArgument));
   req.display_name = "ok";
   req.expiry = req.not_before;
-  EXPECT_EQ(authority_.Issue(req).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(authority_.Issue(req), StatusIs(StatusCode::kInvalidArgument));
   req.expiry = kNow + 1;
   req.display_name = "bad\xff";
-  EXPECT_EQ(authority_.Issue(req).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(Authority::Generate("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(authority_.Issue(req), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Authority::Generate(""), StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST_F(CredentialTest, DecoderRejectsMalformed) {
   const Bytes good = *EncodeCredential(IssueFor(1));
-  EXPECT_EQ(DecodeCredential({}).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeCredential({}), StatusIs(StatusCode::kInvalidMessage));
   EXPECT_EQ(DecodeCredential(ByteView(good).first(good.size() - 1)).status().code(),
             StatusCode::kInvalidMessage);
   Bytes longer = good;
   longer.push_back(0);
-  EXPECT_EQ(DecodeCredential(longer).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeCredential(longer), StatusIs(StatusCode::kInvalidMessage));
   Bytes bad = good;
   bad[0] = 2;
-  EXPECT_EQ(DecodeCredential(bad).status().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(DecodeCredential(bad), StatusIs(StatusCode::kUnsupportedVersion));
   bad = good;
   bad[1 + 33 + 32] = 9;  // role
-  EXPECT_EQ(DecodeCredential(bad).status().code(), StatusCode::kInvalidMessage);
-  EXPECT_EQ(CredentialFromText("not base64!").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(DecodeCredential(bad), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(CredentialFromText("not base64!"), StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST_F(CredentialTest, RevocationListSequenceRules) {
   const RevocationList first = *authority_.Revoke(kNow, 2, {9, 1, 9});
   EXPECT_EQ(first.revoked_serials, (std::vector<std::uint64_t>{1, 9}));
-  ASSERT_TRUE(trust_.UpdateRevocations(first).ok());
-  EXPECT_TRUE(trust_.UpdateRevocations(first).ok());  // the same list again
+  ASSERT_OK(trust_.UpdateRevocations(first));
+  EXPECT_OK(trust_.UpdateRevocations(first));  // the same list again
   ExpectError(trust_.UpdateRevocations(*authority_.Revoke(kNow, 1, {})),
               StatusCode::kFailedPrecondition, "older");
   ExpectError(trust_.UpdateRevocations(*authority_.Revoke(kNow + 1, 2, {1})),
               StatusCode::kFailedPrecondition, "differs");
   RevocationList forged = *authority_.Revoke(kNow, 3, {1, 2, 9});
   forged.revoked_serials.pop_back();
-  EXPECT_EQ(trust_.UpdateRevocations(forged).code(), StatusCode::kBadSignature);
+  EXPECT_THAT(trust_.UpdateRevocations(forged), StatusIs(StatusCode::kBadSignature));
   auto stranger = *Authority::Generate("Elsewhere");
-  EXPECT_EQ(trust_.UpdateRevocations(*stranger.Revoke(kNow, 5, {})).code(), StatusCode::kUntrusted);
-  ASSERT_TRUE(trust_.UpdateRevocations(*authority_.Revoke(kNow, 3, {1, 9, 20})).ok());
+  EXPECT_THAT(trust_.UpdateRevocations(*stranger.Revoke(kNow, 5, {})),
+              StatusIs(StatusCode::kUntrusted));
+  ASSERT_OK(trust_.UpdateRevocations(*authority_.Revoke(kNow, 3, {1, 9, 20})));
   EXPECT_EQ(trust_.Find(authority_.public_key())->revocations->sequence, 3u);
 }
 
 TEST_F(CredentialTest, RevocationListEncoding) {
   const RevocationList l = *authority_.Revoke(kNow, 4, {1, 2, 3});
   auto back = RevocationListFromText(*RevocationListToText(l));
-  ASSERT_TRUE(back.ok()) << back.error();
+  ASSERT_OK(back);
   EXPECT_EQ(back->revoked_serials, l.revoked_serials);
-  EXPECT_TRUE(VerifyRevocationListSignature(*back).ok());
+  EXPECT_OK(VerifyRevocationListSignature(*back));
   Bytes bytes = *EncodeRevocationList(l);
   bytes[bytes.size() - 64 - 1] = 1;  // last serial 3 -> descending order
-  EXPECT_EQ(DecodeRevocationList(bytes).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeRevocationList(bytes), StatusIs(StatusCode::kInvalidMessage));
   bytes = *EncodeRevocationList(l);
   bytes.pop_back();
-  EXPECT_EQ(DecodeRevocationList(bytes).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeRevocationList(bytes), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(RoleTest, Names) {
   EXPECT_EQ(*ParseRole("mediator"), Role::kMediator);
   EXPECT_EQ(RoleName(Role::kPrincipal), "principal");
-  EXPECT_EQ(ParseRole("king").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(ParseRole("king"), StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -5,8 +5,12 @@
 
 #include <sstream>
 
+#include "testing/status_matchers.h"
+
 namespace backchannel::identity {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 Invitation MakeInvitation() {
   Invitation inv;
@@ -24,10 +28,10 @@ Invitation MakeInvitation() {
 TEST(InvitationTest, RoundTrip) {
   const Invitation inv = MakeInvitation();
   auto text = InvitationToText(inv);
-  ASSERT_TRUE(text.ok()) << text.error();
+  ASSERT_OK(text);
   EXPECT_TRUE(text->starts_with("bc1-"));
   auto back = InvitationFromText(*text);
-  ASSERT_TRUE(back.ok()) << back.error();
+  ASSERT_OK(back);
   EXPECT_EQ(*back, inv);
   // Line breaks and spaces from copying are ignored.
   std::string wrapped = *text;
@@ -44,7 +48,7 @@ TEST(InvitationTest, EveryChangedCharacterIsDetected) {
     if (damaged == text) continue;
     auto r = InvitationFromText(damaged);
     ASSERT_FALSE(r.ok()) << "position " << i;
-    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(r, StatusIs(StatusCode::kInvalidArgument));
     EXPECT_NE(r.error().message().find("invitation code is damaged"), std::string_view::npos);
   }
   EXPECT_EQ(InvitationFromText(text.substr(0, text.size() - 1)).status().code(),
@@ -53,26 +57,25 @@ TEST(InvitationTest, EveryChangedCharacterIsDetected) {
 
 TEST(InvitationTest, PrefixAndVersion) {
   const std::string text = *InvitationToText(MakeInvitation());
-  EXPECT_EQ(InvitationFromText("hello").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(InvitationFromText("xx1-" + text.substr(4)).status().code(),
-            StatusCode::kInvalidArgument);
-  EXPECT_EQ(InvitationFromText("bc2-" + text.substr(4)).status().code(),
-            StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(InvitationFromText("hello"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(InvitationFromText("xx1-" + text.substr(4)), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(InvitationFromText("bc2-" + text.substr(4)),
+              StatusIs(StatusCode::kUnsupportedVersion));
   Bytes body = *EncodeInvitation(MakeInvitation());
   body[0] = 2;
-  EXPECT_EQ(DecodeInvitation(body).status().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(DecodeInvitation(body), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
 TEST(InvitationTest, BadFields) {
   Invitation inv = MakeInvitation();
   inv.relay_address = "no-port";
-  EXPECT_EQ(InvitationToText(inv).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(InvitationToText(inv), StatusIs(StatusCode::kInvalidArgument));
   inv = MakeInvitation();
   inv.display_name.clear();
-  EXPECT_EQ(InvitationToText(inv).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(InvitationToText(inv), StatusIs(StatusCode::kInvalidArgument));
   Bytes body = *EncodeInvitation(MakeInvitation());
   body.push_back(0);
-  EXPECT_EQ(DecodeInvitation(body).status().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeInvitation(body), StatusIs(StatusCode::kInvalidMessage));
 }
 
 // Number of UTF-8 code points in `s`.
@@ -85,7 +88,7 @@ std::size_t CodePoints(std::string_view s) {
 TEST(QrTest, RendersASquareOfHalfBlocks) {
   const std::string text = *InvitationToText(MakeInvitation());
   auto qr = RenderQr(text);
-  ASSERT_TRUE(qr.ok()) << qr.error();
+  ASSERT_OK(qr);
   std::istringstream in(*qr);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -98,7 +101,7 @@ TEST(QrTest, RendersASquareOfHalfBlocks) {
   for (const std::string& line : lines) EXPECT_EQ(CodePoints(line), width);
   // The first line is quiet zone: all light.
   EXPECT_EQ(lines[0].find(' '), std::string::npos);
-  EXPECT_EQ(RenderQr(std::string(8000, 'x')).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(RenderQr(std::string(8000, 'x')), StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace

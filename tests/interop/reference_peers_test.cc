@@ -9,9 +9,12 @@
 #include "interop/reference/libsignal_peer.h"
 #include "interop/reference/olm_peer.h"
 #include "interop/reference/signal_crypto_provider.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::interop {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 const RemoteAddress kAliceAddress{"alice", 1};
 const RemoteAddress kBobAddress{"bob", 1};
@@ -27,8 +30,8 @@ struct Conversation {
     ASSERT_NE(alice, nullptr);
     ASSERT_NE(bob, nullptr);
     auto bundle = bob->MakeBundle(7, pre_key_id);
-    ASSERT_TRUE(bundle.ok()) << bundle.error();
-    ASSERT_TRUE(alice->ProcessBundle(kBobAddress, *bundle).ok());
+    ASSERT_OK(bundle);
+    ASSERT_OK(alice->ProcessBundle(kBobAddress, *bundle));
   }
 
   // Sends `text` one way and checks the decryption; returns the message type.
@@ -36,10 +39,10 @@ struct Conversation {
     LibsignalPeer& sender = from_alice ? *alice : *bob;
     LibsignalPeer& receiver = from_alice ? *bob : *alice;
     auto ct = sender.Encrypt(from_alice ? kBobAddress : kAliceAddress, AsBytes(text));
-    EXPECT_TRUE(ct.ok()) << ct.error();
+    EXPECT_OK(ct);
     if (!ct.ok()) return -1;
     auto pt = receiver.Decrypt(from_alice ? kAliceAddress : kBobAddress, *ct);
-    EXPECT_TRUE(pt.ok()) << pt.error();
+    EXPECT_OK(pt);
     if (!pt.ok()) return -1;
     EXPECT_EQ(AsString(*pt), text);
     return ct->type;
@@ -50,7 +53,7 @@ struct Conversation {
 
 Bytes Hex(std::string_view hex) {
   auto b = FromHex(hex);
-  EXPECT_TRUE(b.ok()) << hex;
+  EXPECT_OK(b) << hex;
   return b.ok() ? *b : Bytes();
 }
 
@@ -146,7 +149,7 @@ TEST(SignalCryptoProviderTest, ErrorNames) {
   EXPECT_EQ(SignalErrorName(SG_ERR_INVALID_MAC), "SG_ERR_INVALID_MAC");
   EXPECT_EQ(SignalErrorName(-4242), "SG_ERR_-4242");
   EXPECT_EQ(SignalErrorToStatusCode(SG_ERR_DUPLICATE_MESSAGE), StatusCode::kDuplicateMessage);
-  EXPECT_EQ(SignalError("x", SG_ERR_INVALID_KEY_ID).code(), StatusCode::kInvalidKeyId);
+  EXPECT_THAT(SignalError("x", SG_ERR_INVALID_KEY_ID), StatusIs(StatusCode::kInvalidKeyId));
 }
 
 // --- LibsignalPeer ------------------------------------------------------------
@@ -168,13 +171,13 @@ TEST(LibsignalPeerTest, CreateWithIdentityReusesTheKeys) {
   Bytes pub = original->IdentityPublicKey();
 
   auto derived = LibsignalPeer::CreateWithIdentity(5, priv);
-  ASSERT_TRUE(derived.ok()) << derived.error();
+  ASSERT_OK(derived);
   EXPECT_EQ((*derived)->IdentityPublicKey(), pub);
 
   auto with33 = LibsignalPeer::CreateWithIdentity(5, priv, pub);
-  ASSERT_TRUE(with33.ok()) << with33.error();
+  ASSERT_OK(with33);
   auto with32 = LibsignalPeer::CreateWithIdentity(5, priv, ByteView(pub).subspan(1));
-  ASSERT_TRUE(with32.ok()) << with32.error();
+  ASSERT_OK(with32);
 
   Bytes wrong = pub;
   wrong[5] ^= 1;
@@ -186,7 +189,7 @@ TEST(LibsignalPeerTest, BundleHasSerializedKeysAndValidSignature) {
   auto bob = LibsignalPeer::Create(2);
   ASSERT_NE(bob, nullptr);
   auto bundle = bob->MakeBundle(9, 17);
-  ASSERT_TRUE(bundle.ok()) << bundle.error();
+  ASSERT_OK(bundle);
   EXPECT_EQ(bundle->registration_id, 2u);
   EXPECT_EQ(bundle->device_id, 1u);
   EXPECT_EQ(bundle->pre_key_id, std::optional<uint32_t>(17));
@@ -199,7 +202,7 @@ TEST(LibsignalPeerTest, BundleHasSerializedKeysAndValidSignature) {
                           bundle->signed_pre_key_signature));
 
   auto no_one_time = bob->MakeBundle(10, std::nullopt);
-  ASSERT_TRUE(no_one_time.ok());
+  ASSERT_OK(no_one_time);
   EXPECT_FALSE(no_one_time->pre_key_id.has_value());
   EXPECT_TRUE(no_one_time->pre_key_public.empty());
 }
@@ -208,7 +211,7 @@ TEST(LibsignalPeerTest, BundleWithBadSignatureIsRejected) {
   auto alice = LibsignalPeer::Create(1);
   auto bob = LibsignalPeer::Create(2);
   auto bundle = bob->MakeBundle(1, 1);
-  ASSERT_TRUE(bundle.ok());
+  ASSERT_OK(bundle);
   bundle->signed_pre_key_signature[3] ^= 0x10;
   Status s = alice->ProcessBundle(kBobAddress, *bundle);
   EXPECT_FALSE(s.ok());
@@ -225,16 +228,16 @@ TEST(LibsignalPeerTest, MakeBundleFromKeysUsesTheGivenKeys) {
   Bytes pk_priv = other->IdentityPrivateKey();
   Bytes pk_pub = other->IdentityPublicKey();
   auto bundle = bob->MakeBundleFromKeys(5, spk_priv, 6, pk_priv);
-  ASSERT_TRUE(bundle.ok()) << bundle.error();
+  ASSERT_OK(bundle);
   EXPECT_EQ(bundle->signed_pre_key_public, spk_pub);
   EXPECT_EQ(bundle->pre_key_public, pk_pub);
 
   auto alice = LibsignalPeer::Create(1);
-  ASSERT_TRUE(alice->ProcessBundle(kBobAddress, *bundle).ok());
+  ASSERT_OK(alice->ProcessBundle(kBobAddress, *bundle));
   auto ct = alice->Encrypt(kBobAddress, AsBytes("x"));
-  ASSERT_TRUE(ct.ok());
+  ASSERT_OK(ct);
   auto pt = bob->Decrypt(kAliceAddress, *ct);
-  ASSERT_TRUE(pt.ok()) << pt.error();
+  ASSERT_OK(pt);
   EXPECT_EQ(AsString(*pt), "x");
 }
 
@@ -263,7 +266,7 @@ TEST(LibsignalPeerTest, EncryptWithoutSessionFails) {
   auto alice = LibsignalPeer::Create(1);
   auto ct = alice->Encrypt(kBobAddress, AsBytes("x"));
   EXPECT_FALSE(ct.ok());
-  EXPECT_EQ(ct.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(ct, StatusIs(StatusCode::kFailedPrecondition));
 }
 
 TEST(LibsignalPeerTest, OutOfOrderDeliveryAndDuplicates) {
@@ -274,17 +277,17 @@ TEST(LibsignalPeerTest, OutOfOrderDeliveryAndDuplicates) {
   std::vector<Ciphertext> batch;
   for (int i = 0; i < 5; ++i) {
     auto ct = c.alice->Encrypt(kBobAddress, Text("m" + std::to_string(i)));
-    ASSERT_TRUE(ct.ok());
+    ASSERT_OK(ct);
     batch.push_back(*ct);
   }
   for (int i : {4, 0, 2, 1, 3}) {
     auto pt = c.bob->Decrypt(kAliceAddress, batch[i]);
-    ASSERT_TRUE(pt.ok()) << pt.error();
+    ASSERT_OK(pt);
     EXPECT_EQ(AsString(*pt), "m" + std::to_string(i));
   }
   auto replay = c.bob->Decrypt(kAliceAddress, batch[2]);
   ASSERT_FALSE(replay.ok());
-  EXPECT_EQ(replay.error().code(), StatusCode::kDuplicateMessage) << replay.error();
+  EXPECT_THAT(replay, StatusIs(StatusCode::kDuplicateMessage)) << replay.error();
   EXPECT_NE(replay.error().message().find("SG_ERR_DUPLICATE_MESSAGE"), std::string_view::npos);
 }
 
@@ -294,7 +297,7 @@ TEST(LibsignalPeerTest, TamperedMessageReportsErrorName) {
   c.Send(true, "first");
   c.Send(false, "reply");
   auto ct = c.alice->Encrypt(kBobAddress, AsBytes("secret"));
-  ASSERT_TRUE(ct.ok());
+  ASSERT_OK(ct);
   Ciphertext bad = *ct;
   bad.serialized.back() ^= 0x01;  // inside the truncated MAC
   auto pt = c.bob->Decrypt(kAliceAddress, bad);
@@ -302,17 +305,17 @@ TEST(LibsignalPeerTest, TamperedMessageReportsErrorName) {
   // libsignal tries every stored state and then reports the generic
   // SG_ERR_INVALID_MESSAGE; the MAC failure shows in its log, which the
   // Status message carries.
-  EXPECT_EQ(pt.error().code(), StatusCode::kInvalidMessage) << pt.error();
+  EXPECT_THAT(pt, StatusIs(StatusCode::kInvalidMessage)) << pt.error();
   EXPECT_NE(pt.error().message().find("SG_ERR_INVALID_MESSAGE"), std::string_view::npos);
   EXPECT_NE(pt.error().message().find("mac not verified"), std::string_view::npos) << pt.error();
   // The genuine message still decrypts.
   auto good = c.bob->Decrypt(kAliceAddress, *ct);
-  ASSERT_TRUE(good.ok()) << good.error();
+  ASSERT_OK(good);
 
   auto garbage = c.bob->Decrypt(kAliceAddress, Ciphertext::kSignalType, AsBytes("nonsense"));
   EXPECT_FALSE(garbage.ok());
   auto wrong_type = c.bob->Decrypt(kAliceAddress, 7, ct->serialized);
-  EXPECT_EQ(wrong_type.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(wrong_type, StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(LibsignalPeerTest, SessionSerializeRestoreMidConversation) {
@@ -324,18 +327,18 @@ TEST(LibsignalPeerTest, SessionSerializeRestoreMidConversation) {
 
   auto alice_state = c.alice->SerializeSession(kBobAddress);
   auto bob_state = c.bob->SerializeSession(kAliceAddress);
-  ASSERT_TRUE(alice_state.ok());
-  ASSERT_TRUE(bob_state.ok());
+  ASSERT_OK(alice_state);
+  ASSERT_OK(bob_state);
   EXPECT_FALSE(alice_state->empty());
 
   // "Restart" both parties: fresh processes with the same identity and the
   // stored session records.
   auto alice2 = LibsignalPeer::CreateWithIdentity(1111, c.alice->IdentityPrivateKey());
   auto bob2 = LibsignalPeer::CreateWithIdentity(2222, c.bob->IdentityPrivateKey());
-  ASSERT_TRUE(alice2.ok());
-  ASSERT_TRUE(bob2.ok());
-  ASSERT_TRUE((*alice2)->RestoreSession(kBobAddress, *alice_state).ok());
-  ASSERT_TRUE((*bob2)->RestoreSession(kAliceAddress, *bob_state).ok());
+  ASSERT_OK(alice2);
+  ASSERT_OK(bob2);
+  ASSERT_OK((*alice2)->RestoreSession(kBobAddress, *alice_state));
+  ASSERT_OK((*bob2)->RestoreSession(kAliceAddress, *bob_state));
   EXPECT_EQ(*(*alice2)->SerializeSession(kBobAddress), *alice_state);
   c.alice = std::move(*alice2);
   c.bob = std::move(*bob2);
@@ -347,7 +350,7 @@ TEST(LibsignalPeerTest, SessionSerializeRestoreMidConversation) {
   auto before = c.bob->SerializeSession(kAliceAddress);
   EXPECT_FALSE(c.bob->RestoreSession(kAliceAddress, AsBytes("not a record")).ok());
   EXPECT_EQ(*c.bob->SerializeSession(kAliceAddress), *before);
-  EXPECT_EQ(c.bob->SerializeSession({"nobody", 1}).error().code(), StatusCode::kNotFound);
+  EXPECT_THAT(c.bob->SerializeSession({"nobody", 1}), StatusIs(StatusCode::kNotFound));
 }
 
 TEST(LibsignalPeerTest, SignVerifyRoundTripAndBitFlipFails) {
@@ -355,7 +358,7 @@ TEST(LibsignalPeerTest, SignVerifyRoundTripAndBitFlipFails) {
   auto verifier = LibsignalPeer::Create(2);
   Bytes message = Text("clear this position");
   auto sig = peer->Sign(message);
-  ASSERT_TRUE(sig.ok()) << sig.error();
+  ASSERT_OK(sig);
   ASSERT_EQ(sig->size(), 64u);
   Bytes pub = peer->IdentityPublicKey();
   EXPECT_TRUE(verifier->Verify(pub, message, *sig));
@@ -374,7 +377,7 @@ TEST(LibsignalPeerTest, SignVerifyRoundTripAndBitFlipFails) {
 
   // XEdDSA is randomized: two signatures differ, both verify.
   auto sig2 = peer->Sign(message);
-  ASSERT_TRUE(sig2.ok());
+  ASSERT_OK(sig2);
   EXPECT_NE(*sig, *sig2);
   EXPECT_TRUE(verifier->Verify(pub, message, *sig2));
 }
@@ -384,8 +387,8 @@ TEST(LibsignalPeerTest, AgreementIsSymmetric) {
   auto b = LibsignalPeer::Create(2);
   auto ab = a->Agreement(b->IdentityPublicKey(), a->IdentityPrivateKey());
   auto ba = a->Agreement(a->IdentityPublicKey(), b->IdentityPrivateKey());
-  ASSERT_TRUE(ab.ok()) << ab.error();
-  ASSERT_TRUE(ba.ok()) << ba.error();
+  ASSERT_OK(ab);
+  ASSERT_OK(ba);
   EXPECT_EQ(ab->size(), 32u);
   EXPECT_EQ(*ab, *ba);
   EXPECT_FALSE(
@@ -398,10 +401,12 @@ TEST(LibsignalPeerTest, AgreementMatchesRfc7748Vector) {
   auto alice_priv = FromHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
   auto bob_pub = FromHex("05de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
   auto shared = FromHex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
-  ASSERT_TRUE(alice_priv.ok() && bob_pub.ok() && shared.ok());
+  ASSERT_OK(alice_priv);
+  ASSERT_OK(bob_pub);
+  ASSERT_OK(shared);
   auto peer = LibsignalPeer::Create(1);
   auto got = peer->Agreement(*bob_pub, *alice_priv);
-  ASSERT_TRUE(got.ok()) << got.error();
+  ASSERT_OK(got);
   EXPECT_EQ(ToHex(*got), ToHex(*shared));
 }
 
@@ -412,20 +417,20 @@ TEST(LibsignalPeerTest, FingerprintsAgreeOnBothSides) {
   Bytes b = bob->IdentityPublicKey();
   auto alice_view = alice->DisplayableFingerprint("+14152222222", a, "+14153333333", b);
   auto bob_view = bob->DisplayableFingerprint("+14153333333", b, "+14152222222", a);
-  ASSERT_TRUE(alice_view.ok()) << alice_view.error();
-  ASSERT_TRUE(bob_view.ok()) << bob_view.error();
+  ASSERT_OK(alice_view);
+  ASSERT_OK(bob_view);
   EXPECT_EQ(alice_view->size(), 60u);
   EXPECT_EQ(alice_view->find_first_not_of("0123456789"), std::string::npos);
   EXPECT_EQ(*alice_view, *bob_view);
 
   auto alice_scan = alice->ScannableFingerprint("+14152222222", a, "+14153333333", b);
   auto bob_scan = bob->ScannableFingerprint("+14153333333", b, "+14152222222", a);
-  ASSERT_TRUE(alice_scan.ok()) << alice_scan.error();
-  ASSERT_TRUE(bob_scan.ok()) << bob_scan.error();
+  ASSERT_OK(alice_scan);
+  ASSERT_OK(bob_scan);
   auto alice_sees = alice->CompareScannableFingerprints(*alice_scan, *bob_scan);
   auto bob_sees = bob->CompareScannableFingerprints(*bob_scan, *alice_scan);
-  ASSERT_TRUE(alice_sees.ok()) << alice_sees.error();
-  ASSERT_TRUE(bob_sees.ok()) << bob_sees.error();
+  ASSERT_OK(alice_sees);
+  ASSERT_OK(bob_sees);
   EXPECT_TRUE(*alice_sees);
   EXPECT_TRUE(*bob_sees);
 
@@ -433,52 +438,54 @@ TEST(LibsignalPeerTest, FingerprintsAgreeOnBothSides) {
   auto mallory = LibsignalPeer::Create(3);
   Bytes m = mallory->IdentityPublicKey();
   auto fake_view = alice->DisplayableFingerprint("+14152222222", a, "+14153333333", m);
-  ASSERT_TRUE(fake_view.ok());
+  ASSERT_OK(fake_view);
   EXPECT_NE(*fake_view, *alice_view);
   auto fake_scan = mallory->ScannableFingerprint("+14153333333", m, "+14152222222", a);
-  ASSERT_TRUE(fake_scan.ok());
+  ASSERT_OK(fake_scan);
   auto alice_sees_fake = alice->CompareScannableFingerprints(*alice_scan, *fake_scan);
   EXPECT_TRUE(!alice_sees_fake.ok() || !*alice_sees_fake);
 
   // Deterministic: the same inputs give the same digits with fewer iterations too.
   auto quick1 = alice->DisplayableFingerprint("a", a, "b", b, 1024);
   auto quick2 = bob->DisplayableFingerprint("b", b, "a", a, 1024);
-  ASSERT_TRUE(quick1.ok() && quick2.ok());
+  ASSERT_OK(quick1);
+  ASSERT_OK(quick2);
   EXPECT_EQ(*quick1, *quick2);
 }
 
 TEST(OlmPeerTest, PairRoundTripsBothWays) {
   auto pair = OlmPair::Establish();
-  ASSERT_TRUE(pair.ok()) << pair.error();
+  ASSERT_OK(pair);
   Bytes kib(1024);
   for (std::size_t i = 0; i < kib.size(); ++i) kib[i] = static_cast<uint8_t>(i * 7);
   for (int i = 0; i < 40; ++i) {
     Status s = pair->Roundtrip(/*alice_sends=*/(i / 10) % 2 == 0, kib);
-    ASSERT_TRUE(s.ok()) << s;
+    ASSERT_OK(s);
   }
 }
 
 TEST(OlmPeerTest, FirstMessageIsPreKeyAndOneTimeKeyIsConsumed) {
   auto alice = OlmPeer::Create();
   auto bob = OlmPeer::Create();
-  ASSERT_TRUE(alice.ok() && bob.ok());
+  ASSERT_OK(alice);
+  ASSERT_OK(bob);
   auto otk = (*bob)->NewOneTimeKey();
-  ASSERT_TRUE(otk.ok()) << otk.error();
+  ASSERT_OK(otk);
   auto out = (*alice)->CreateOutbound((*bob)->identity_key(), *otk);
-  ASSERT_TRUE(out.ok()) << out.error();
+  ASSERT_OK(out);
   auto first = (*out)->Encrypt(AsBytes("hi"));
-  ASSERT_TRUE(first.ok());
+  ASSERT_OK(first);
   EXPECT_EQ(first->type, OlmMessage::kPreKeyType);
   auto in = (*bob)->CreateInbound(*first);
-  ASSERT_TRUE(in.ok()) << in.error();
+  ASSERT_OK(in);
   auto pt = (*in)->Decrypt(*first);
-  ASSERT_TRUE(pt.ok()) << pt.error();
+  ASSERT_OK(pt);
   EXPECT_EQ(AsString(*pt), "hi");
   // The one-time key was removed: a second inbound session from it fails.
   EXPECT_FALSE((*bob)->CreateInbound(*first).ok());
   // Tampering is detected.
   auto second = (*out)->Encrypt(AsBytes("again"));
-  ASSERT_TRUE(second.ok());
+  ASSERT_OK(second);
   // Flip a character near the end, inside the authenticated inner message
   // (olm ignores the outer pre-key fields once the session exists).
   OlmMessage bad = *second;

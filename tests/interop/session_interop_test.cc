@@ -11,9 +11,12 @@
 #include "backchannel/session/memory_prekey_store.h"
 #include "backchannel/session/session.h"
 #include "interop/reference/libsignal_peer.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using interop::Ciphertext;
 using interop::LibsignalPeer;
@@ -95,7 +98,7 @@ struct MixedPair {
     our_prekeys.AddOneTime(session::GenerateOneTimePreKey(77));
     auto bundle = our_prekeys.MakeBundle(
         our_identity, our_reg, 9, one_time ? std::optional<std::uint32_t>(77) : std::nullopt);
-    ASSERT_TRUE(theirs->ProcessBundle(kOurs, ToReference(bundle)).ok());
+    ASSERT_OK(theirs->ProcessBundle(kOurs, ToReference(bundle)));
     auto first = theirs->Encrypt(kOurs, Text("hello from libsignal"));
     ASSERT_TRUE(first.has_value()) << first.status();
     ASSERT_EQ(first->type, Ciphertext::kPreKeyType);
@@ -182,8 +185,7 @@ TEST_P(SessionInteropTest, OutOfOrderAndDroppedBothWays) {
         ASSERT_TRUE(d.has_value()) << sent[i].second << ": " << d.status();
         EXPECT_EQ(*d, Text(sent[i].second));
         // A replay is refused by us.
-        EXPECT_EQ(p.ours->Decrypt(Ours(sent[i].first)).error().code(),
-                  StatusCode::kDuplicateMessage);
+        EXPECT_THAT(p.ours->Decrypt(Ours(sent[i].first)), StatusIs(StatusCode::kDuplicateMessage));
       }
     }
   }
@@ -204,7 +206,7 @@ TEST_P(SessionInteropTest, SerializedAndRestoredInTheMiddle) {
   auto restored = Session::Deserialize(ours_saved.view());
   ASSERT_TRUE(restored.has_value()) << restored.status();
   p.ours.emplace(std::move(*restored));
-  ASSERT_TRUE(p.theirs->RestoreSession(kOurs, *theirs_saved).ok());
+  ASSERT_OK(p.theirs->RestoreSession(kOurs, *theirs_saved));
   for (int i = 0; i < 5; ++i) {
     p.OursToTheirs("after " + std::to_string(i));
     p.TheirsToOurs("after " + std::to_string(i));
@@ -222,7 +224,7 @@ TEST_P(SessionInteropTest, TamperedMessageRejectedByUsWithoutStateChange) {
   auto bad = Ours(*c);
   bad.bytes[bad.bytes.size() - 3] ^= 0x10;
   const auto before = p.ours->Serialize();
-  EXPECT_EQ(p.ours->Decrypt(bad).error().code(), StatusCode::kBadMac);
+  EXPECT_THAT(p.ours->Decrypt(bad), StatusIs(StatusCode::kBadMac));
   EXPECT_TRUE(p.ours->Serialize().Equals(before));
   auto good = p.ours->Decrypt(Ours(*c));
   ASSERT_TRUE(good.has_value());
@@ -244,7 +246,7 @@ TEST(XEdDSAInterop, SignaturesVerifyAcrossImplementations) {
     ASSERT_TRUE(sig.has_value());
     crypto::XEdDSASignature s{};
     std::copy(sig->begin(), sig->end(), s.begin());
-    EXPECT_TRUE(crypto::XEdDSAVerify(their_key, msg, s).ok()) << i;
+    EXPECT_OK(crypto::XEdDSAVerify(their_key, msg, s)) << i;
     s[10] ^= 1;
     EXPECT_FALSE(crypto::XEdDSAVerify(their_key, msg, s).ok());
     // Ours -> theirs, with fresh keys so both Edwards signs occur.
@@ -284,7 +286,7 @@ TEST(FingerprintInterop, SafetyNumbersEqual) {
                                                    Key33(ours.public_key), iterations);
     ASSERT_TRUE(their_scan.has_value());
     // Each side accepts the other's scannable form.
-    EXPECT_TRUE(session::CompareScannable(our_number.scannable, *their_scan).ok());
+    EXPECT_OK(session::CompareScannable(our_number.scannable, *their_scan));
     auto cmp = theirs->CompareScannableFingerprints(*their_scan, our_number.scannable);
     ASSERT_TRUE(cmp.has_value()) << cmp.status();
     EXPECT_TRUE(*cmp);

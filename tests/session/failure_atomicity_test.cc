@@ -5,9 +5,12 @@
 
 #include "backchannel/common/encoding.h"
 #include "session/session_pair.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::session {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using testing::SessionPair;
 using testing::Text;
@@ -109,11 +112,11 @@ TEST_F(FailureAtomicityTest, TooManySkipped) {
   const SecretBytes before = q.bob->Serialize();
   auto d = q.bob->Decrypt(far);
   ASSERT_FALSE(d.has_value());
-  EXPECT_EQ(d.error().code(), StatusCode::kTooManySkipped);
+  EXPECT_THAT(d, StatusIs(StatusCode::kTooManySkipped));
   EXPECT_TRUE(q.bob->Serialize().Equals(before));
   // Within the bound it works.
   auto near = *q.alice->Encrypt(Text("near"));
-  EXPECT_EQ(q.bob->Decrypt(near).error().code(), StatusCode::kTooManySkipped);
+  EXPECT_THAT(q.bob->Decrypt(near), StatusIs(StatusCode::kTooManySkipped));
 }
 
 TEST_F(FailureAtomicityTest, ForgedRatchetKeyFailsMac) {
@@ -137,12 +140,12 @@ TEST_F(FailureAtomicityTest, UnknownPreKeyIdLeavesSessionUnchanged) {
   const SecretBytes before = p_.bob->Serialize();
   auto d = p_.bob->DecryptPreKey(p_.bob_identity, p_.bob_prekeys, c.bytes);
   ASSERT_FALSE(d.has_value());
-  EXPECT_EQ(d.error().code(), StatusCode::kInvalidKeyId);
+  EXPECT_THAT(d, StatusIs(StatusCode::kInvalidKeyId));
   EXPECT_TRUE(p_.bob->Serialize().Equals(before));
   ExpectConversationContinues();
   // Without any session, Accept fails the same way.
   auto a = Session::Accept(p_.bob_identity, p_.bob_reg, p_.bob_prekeys, c.bytes);
-  EXPECT_EQ(a.error().code(), StatusCode::kInvalidKeyId);
+  EXPECT_THAT(a, StatusIs(StatusCode::kInvalidKeyId));
 }
 
 TEST_F(FailureAtomicityTest, BadMacOnPreKeyMessageCreatesNothing) {
@@ -158,7 +161,7 @@ TEST_F(FailureAtomicityTest, BadMacOnPreKeyMessageCreatesNothing) {
   c.bytes[c.bytes.size() - 6] ^= 1;
   auto a = Session::Accept(q.bob_identity, q.bob_reg, q.bob_prekeys, c.bytes);
   ASSERT_FALSE(a.has_value());
-  EXPECT_EQ(a.error().code(), StatusCode::kBadMac);
+  EXPECT_THAT(a, StatusIs(StatusCode::kBadMac));
 }
 
 }  // namespace

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "backchannel/session/memory_prekey_store.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::session {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 TEST(PreKeyBundleTest, RoundTrip) {
   auto id = GenerateIdentityKeyPair();
@@ -27,15 +30,14 @@ TEST(PreKeyBundleTest, RoundTrip) {
 TEST(PreKeyBundleTest, SignedPreKeyVerifies) {
   auto id = GenerateIdentityKeyPair();
   auto spk = GenerateSignedPreKey(id, 1);
-  EXPECT_TRUE(crypto::XEdDSAVerify(id.public_key, SerializePublicKey(spk.key_pair.public_key),
-                                   spk.signature)
-                  .ok());
+  EXPECT_OK(crypto::XEdDSAVerify(id.public_key, SerializePublicKey(spk.key_pair.public_key),
+                                 spk.signature));
 }
 
 TEST(PreKeyBundleTest, RejectsMalformed) {
   EXPECT_EQ(DecodePreKeyBundle(ToBytes(std::string_view("\xff\xff"))).error().code(),
             StatusCode::kInvalidMessage);
-  EXPECT_EQ(DecodePreKeyBundle({}).error().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodePreKeyBundle({}), StatusIs(StatusCode::kInvalidMessage));
   auto id = GenerateIdentityKeyPair();
   InMemoryPreKeyStore store;
   store.AddSigned(GenerateSignedPreKey(id, 3));
@@ -45,7 +47,7 @@ TEST(PreKeyBundleTest, RejectsMalformed) {
   Bytes v2 = good;
   ASSERT_EQ(v2[0], 0x08);  // field 1 (format_version), varint
   v2[1] = 2;
-  EXPECT_EQ(DecodePreKeyBundle(v2).error().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(DecodePreKeyBundle(v2), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
 TEST(PublicKeyTest, SerializedFormHasTypeByte) {
@@ -55,8 +57,8 @@ TEST(PublicKeyTest, SerializedFormHasTypeByte) {
   EXPECT_EQ(*ParsePublicKey(s), kp.public_key);
   auto bad = s;
   bad[0] = 0x04;
-  EXPECT_EQ(ParsePublicKey(bad).error().code(), StatusCode::kInvalidMessage);
-  EXPECT_EQ(ParsePublicKey(ByteView(s).first(32)).error().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(ParsePublicKey(bad), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(ParsePublicKey(ByteView(s).first(32)), StatusIs(StatusCode::kInvalidMessage));
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 #include <random>
 
 #include "session/session_pair.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::session {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using testing::SessionPair;
 using testing::Text;
@@ -46,7 +49,7 @@ TEST(RatchetPropertyTest, AnyDeliveryOrderDecryptsAndReplaysFail) {
           EXPECT_EQ(*d, queue[i].second);
           auto again = to.Decrypt(queue[i].first);
           ASSERT_FALSE(again.has_value());
-          EXPECT_EQ(again.error().code(), StatusCode::kDuplicateMessage);
+          EXPECT_THAT(again, StatusIs(StatusCode::kDuplicateMessage));
         }
         queue.erase(queue.begin(), queue.begin() + static_cast<long>(k));
       };
@@ -70,8 +73,8 @@ TEST(RatchetPropertyTest, TotalBoundEvictsOldestSkippedKeys) {
   // Deliver only the last: 14 keys skipped, 10 kept (counters 4..13).
   ASSERT_TRUE(p.bob->Decrypt(sent[14]).has_value());
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(p.bob->Decrypt(sent[static_cast<std::size_t>(i)]).error().code(),
-              StatusCode::kDuplicateMessage)
+    EXPECT_THAT(p.bob->Decrypt(sent[static_cast<std::size_t>(i)]),
+                StatusIs(StatusCode::kDuplicateMessage))
         << i;  // evicted: indistinguishable from a replay
   }
   for (int i = 4; i < 14; ++i) {

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "session/session_pair.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::session {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using testing::SessionPair;
 using testing::Text;
@@ -59,11 +62,11 @@ TEST(SessionTest, RejectsBundleWithBadSignature) {
   bundle.signed_pre_key_signature[5] ^= 1;
   auto s = Session::Initiate(p.alice_identity, p.alice_reg, bundle);
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().code(), StatusCode::kBadSignature);
+  EXPECT_THAT(s, StatusIs(StatusCode::kBadSignature));
   bundle = p.bob_prekeys.MakeBundle(p.bob_identity, p.bob_reg, 7, 42);
   bundle.identity_key = p.alice_identity.public_key;  // someone else's identity
-  EXPECT_EQ(Session::Initiate(p.alice_identity, p.alice_reg, bundle).error().code(),
-            StatusCode::kBadSignature);
+  EXPECT_THAT(Session::Initiate(p.alice_identity, p.alice_reg, bundle),
+              StatusIs(StatusCode::kBadSignature));
 }
 
 TEST(SessionTest, SerializeRestoreMidConversation) {
@@ -84,7 +87,7 @@ TEST(SessionTest, SerializeRestoreMidConversation) {
 }
 
 TEST(SessionTest, DeserializeRejectsGarbage) {
-  EXPECT_EQ(Session::Deserialize(Text("not a session")).error().code(), StatusCode::kCorrupt);
+  EXPECT_THAT(Session::Deserialize(Text("not a session")), StatusIs(StatusCode::kCorrupt));
   EXPECT_FALSE(Session::Deserialize({}).has_value());
   SessionPair p;
   auto saved = p.alice->Serialize().ExposeCopy();
@@ -100,7 +103,7 @@ TEST(SessionTest, NewSessionFromSameContactReplacesOldOne) {
   auto fresh = Session::Initiate(p.alice_identity, p.alice_reg, bundle);
   ASSERT_TRUE(fresh.has_value());
   auto c = fresh->Encrypt(Text("I reset"));
-  EXPECT_EQ(p.bob->Decrypt(*c).error().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(p.bob->Decrypt(*c), StatusIs(StatusCode::kInvalidMessage));
   std::optional<std::uint32_t> consumed;
   auto d = p.bob->DecryptPreKey(p.bob_identity, p.bob_prekeys, c->bytes, &consumed);
   ASSERT_TRUE(d.has_value()) << d.status();
@@ -118,8 +121,8 @@ TEST(SessionTest, NewSessionFromDifferentIdentityIsUntrusted) {
   auto m = Session::Initiate(mallory, 9, bundle);
   auto c = m->Encrypt(Text("trust me"));
   auto before = p.bob->Serialize();
-  EXPECT_EQ(p.bob->DecryptPreKey(p.bob_identity, p.bob_prekeys, c->bytes).error().code(),
-            StatusCode::kUntrusted);
+  EXPECT_THAT(p.bob->DecryptPreKey(p.bob_identity, p.bob_prekeys, c->bytes),
+              StatusIs(StatusCode::kUntrusted));
   EXPECT_TRUE(p.bob->Serialize().Equals(before));
 }
 

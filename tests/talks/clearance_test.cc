@@ -5,8 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "testing/status_matchers.h"
+
 namespace backchannel::talks {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -68,7 +72,7 @@ TEST(TalksClearanceRuleTest, RefusesBadRules) {
        }) {
     auto r = ParseClearanceRule(c.text);
     ASSERT_FALSE(r) << c.text;
-    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(r, StatusIs(StatusCode::kInvalidArgument)) << c.text;
     EXPECT_THAT(std::string(r.error().message()), HasSubstr(c.why)) << c.text;
   }
 }

@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "talks/talks_fixture.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::talks {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using ::testing::HasSubstr;
 using Json = nlohmann::ordered_json;
@@ -173,9 +176,9 @@ TEST(TalksMessageTest, NamesRoundTrip) {
     EXPECT_EQ(*ParseAuthority(AuthorityName(a)), a);
   }
   EXPECT_EQ(*ParseMoveKind("ratify"), negotiation::MoveKind::kRatify);
-  EXPECT_EQ(ParseRole("king").error().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseAuthority("binding").error().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseMoveKind("haggle").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(ParseRole("king"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseAuthority("binding"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseMoveKind("haggle"), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_EQ(DescribeScope(sim::Caucus("Iran")), "caucus with Iran");
   EXPECT_EQ(DescribeScope(sim::Inside("United States")), "internal (United States)");
   EXPECT_EQ(DescribeScope(sim::Plenary()), "plenary");
@@ -222,10 +225,10 @@ TEST(TalksMessageTest, NotJsonOrNotAnObject) {
   for (std::string text : {"", "{", "not json", "[1,2]", "\"chat\"", "42", "{\"v\":1,}"}) {
     auto r = DecodeMessage(AsBytes(text));
     ASSERT_FALSE(r) << text;
-    EXPECT_EQ(r.error().code(), StatusCode::kInvalidMessage) << text;
+    EXPECT_THAT(r, StatusIs(StatusCode::kInvalidMessage)) << text;
   }
   const Bytes invalid_utf8 = {'{', '"', 'v', '"', ':', '"', 0xff, '"', '}'};
-  EXPECT_EQ(DecodeMessage(invalid_utf8).error().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(DecodeMessage(invalid_utf8), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(TalksMessageTest, OtherVersions) {
@@ -367,7 +370,7 @@ TEST(TalksMessageTest, BadMemberIds) {
     j["from"] = id;
     auto r = DecodeJson(j);
     ASSERT_FALSE(r) << id;
-    EXPECT_EQ(r.error().code(), StatusCode::kInvalidMessage) << id;
+    EXPECT_THAT(r, StatusIs(StatusCode::kInvalidMessage)) << id;
     EXPECT_THAT(std::string(r.error().message()), HasSubstr("message.from")) << r.error();
 
     j = AsJson(Base(Message::Type::kChat, sim::Direct(MemberId(3))));
@@ -430,7 +433,7 @@ TEST(TalksMessageTest, Oversize) {
       "{\"v\":1,\"pad\":\"" + std::string(2 * kMaxAgendaSize + 16 * 1024, ' ') + "\"}";
   auto r = DecodeMessage(AsBytes(huge));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), StatusCode::kInvalidMessage);
+  EXPECT_THAT(r, StatusIs(StatusCode::kInvalidMessage));
   EXPECT_THAT(std::string(r.error().message()), HasSubstr("larger than"));
 }
 
@@ -549,9 +552,9 @@ TEST(TalksMessageTest, BadActions) {
   ExpectRefused(j, StatusCode::kInvalidMessage, "must hold non-empty names");
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/message_codec.cc:307, ReadAction): a target the move
-// requires (counter, accept, reject, withdraw) is read with Unsigned, which
-// takes 0; EncodeMessage leaves a target of 0 out, so the decoded message
+// Regression test for a bug found by this suite (fixed; was src/talks/message_codec.cc:307,
+// ReadAction): a target the move requires (counter, accept, reject, withdraw) is read with
+// Unsigned, which takes 0; EncodeMessage leaves a target of 0 out, so the decoded message
 // re-encodes to one that DecodeMessage refuses ("message.action.target is
 // missing"). Found by fuzz_talks_message. Expected: kInvalidMessage for
 // target 0; actual: decoded. Fix: after line 307,

@@ -12,8 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include "testing/status_matchers.h"
+
 namespace backchannel::talks {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using ::testing::HasSubstr;
 
@@ -168,14 +172,13 @@ TEST(TalksRecordTest, HeadAlteredOrAhead) {
   EXPECT_TRUE(HasProblem(VerifyRecord(c.entries, behind), 0, "head does not match"));
 }
 
-// Regression test for a bug found by this suite (fixed; was src/talks/record.cc:63, VerifyRecord): `expected = e.seq + 1` is a
-// signed overflow (undefined behaviour) for an entry whose seq is INT64_MAX,
-// which RecordFromJson accepts from an export; the head check then computes
-// `expected - 1` on the wrapped value. Found by fuzz_talks_record under
-// UBSan ("signed integer overflow: 9223372036854775807 + 1"); a plain build
-// passes by luck, the asan preset (-fno-sanitize-recover) aborts. Fix:
-// refuse seq < 1 or seq == INT64_MAX as a problem before computing with it
-// (or bound seq in RecordFromJson).
+// Regression test for a bug found by this suite (fixed; was src/talks/record.cc:63, VerifyRecord):
+// `expected = e.seq + 1` is a signed overflow (undefined behaviour) for an entry whose seq is
+// INT64_MAX, which RecordFromJson accepts from an export; the head check then computes `expected -
+// 1` on the wrapped value. Found by fuzz_talks_record under UBSan ("signed integer overflow:
+// 9223372036854775807 + 1"); a plain build passes by luck, the asan preset (-fno-sanitize-recover)
+// aborts. Fix: refuse seq < 1 or seq == INT64_MAX as a problem before computing with it (or bound
+// seq in RecordFromJson).
 TEST(TalksRecordTest, AHugeSequenceNumberIsAProblemNotAnOverflow) {
   Chain c = Build(1);
   c.entries[0].seq = std::numeric_limits<std::int64_t>::max();
@@ -183,6 +186,27 @@ TEST(TalksRecordTest, AHugeSequenceNumberIsAProblemNotAnOverflow) {
   auto v = VerifyRecord(c.entries, c.head);
   EXPECT_FALSE(v.ok);
   EXPECT_FALSE(v.problems.empty());
+}
+
+// Regression test for fuzz_talks_record (../shared/findings, seq values
+// [1, 0, 3]): an entry with an impossible sequence number was reported but
+// not counted, so `entries` said 2 for a record of 3 entries. `entries` is
+// the number of entries examined, whatever their problems (the CLI and
+// TalksService report it as the size of the record).
+TEST(TalksRecordTest, EntriesWithImpossibleSequenceNumbersAreCounted) {
+  Chain c = Build(3);
+  c.entries[1].seq = 0;
+  auto v = VerifyRecord(c.entries, std::nullopt);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.entries, 3);
+  EXPECT_TRUE(HasProblem(v, 0, "entry 0 has an impossible sequence number")) << Problems(v);
+  EXPECT_TRUE(HasProblem(v, 3, "entry 2 is missing")) << Problems(v);
+
+  Chain d = Build(2);
+  d.entries[1].seq = std::numeric_limits<std::int64_t>::max();
+  auto w = VerifyRecord(d.entries, d.head);
+  EXPECT_FALSE(w.ok);
+  EXPECT_EQ(w.entries, 2);
 }
 
 TEST(TalksRecordTest, JsonRoundTrip) {
@@ -243,12 +267,12 @@ TEST(TalksRecordTest, MalformedExport) {
        }) {
     auto r = RecordFromJson(k.text);
     ASSERT_FALSE(r) << k.text;
-    EXPECT_EQ(r.error().code(), StatusCode::kCorrupt) << r.error() << "\n" << k.text;
+    EXPECT_THAT(r, StatusIs(StatusCode::kCorrupt)) << r.error() << "\n" << k.text;
     EXPECT_THAT(std::string(r.error().message()), HasSubstr(k.why)) << k.text;
   }
   auto v2 = RecordFromJson(replace("\"version\": 1", "\"version\": 2"));
   ASSERT_FALSE(v2);
-  EXPECT_EQ(v2.error().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(v2, StatusIs(StatusCode::kUnsupportedVersion));
 }
 
 }  // namespace

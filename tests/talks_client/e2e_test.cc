@@ -26,9 +26,12 @@
 #include "backchannel/talks_client/service.h"
 #include "client/temp_dir.h"
 #include "testing/relay_process.h"
+#include "testing/status_matchers.h"
 
 namespace backchannel::talks_client {
 namespace {
+
+using ::backchannel::testing::StatusIs;
 
 using backchannel::testing::RelayProcess;
 using client::testing::TempDir;
@@ -52,18 +55,6 @@ std::int64_t NowSeconds() {
 }
 
 SecretBytes Pass(const std::string& s) { return SecretBytes(AsBytes(s)); }
-
-Status StatusOf(const Status& s) { return s; }
-template <typename T>
-Status StatusOf(const Result<T>& r) {
-  return r.status();
-}
-
-#define ASSERT_OK(expr)                                                 \
-  do {                                                                  \
-    const Status bc_status_ = StatusOf(expr);                           \
-    ASSERT_TRUE(bc_status_.ok()) << #expr << " failed: " << bc_status_; \
-  } while (0)
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -196,10 +187,10 @@ class TalksE2eTest : public ::testing::Test {
     EXPECT_TRUE(cred.has_value()) << cred.status();
     if (!cred) return p.get();
     Status s = (*c)->ImportCredential(*cred);
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_OK(s);
     for (const auto& a : authorities_) {
       Status t = (*c)->TrustAuthority(a.public_key(), a.side());
-      EXPECT_TRUE(t.ok()) << t;
+      EXPECT_OK(t);
     }
     p->client = std::move(*c);
     p->id = MemberId(p->client->identity_key());
@@ -420,7 +411,7 @@ TEST_F(TalksE2eTest, CaucusAndInternalMessagesReachOnlyTheirScope) {
   auto intrude = crocker_->talks->Chat(kId, Scope{ScopeKind::kCaucus, kIran, ""}, "hello",
                                        Authority::kExploratory);
   ASSERT_FALSE(intrude.has_value());
-  EXPECT_EQ(intrude.status().code(), StatusCode::kFailedPrecondition) << intrude.status();
+  EXPECT_THAT(intrude, StatusIs(StatusCode::kFailedPrecondition)) << intrude.status();
 
   const std::string internal = "The Pentagon will balk at limited enrichment.";
   const std::int64_t zarif_before = RecordCount(*zarif_);  // the caucus answer is recorded
@@ -443,11 +434,11 @@ TEST_F(TalksE2eTest, CaucusAndInternalMessagesReachOnlyTheirScope) {
   auto plenary = state_->talks->Chat(kId, Scope{ScopeKind::kPlenary, "", ""}, "We want a deal.",
                                      Authority::kExploratory);
   ASSERT_FALSE(plenary.has_value());
-  EXPECT_EQ(plenary.status().code(), StatusCode::kFailedPrecondition) << plenary.status();
+  EXPECT_THAT(plenary, StatusIs(StatusCode::kFailedPrecondition)) << plenary.status();
   auto direct = state_->talks->Chat(kId, Scope{ScopeKind::kDirect, "", zarif_->id}, "psst",
                                     Authority::kExploratory);
   ASSERT_FALSE(direct.has_value());
-  EXPECT_EQ(direct.status().code(), StatusCode::kFailedPrecondition) << direct.status();
+  EXPECT_THAT(direct, StatusIs(StatusCode::kFailedPrecondition)) << direct.status();
   // Nor in Iran's internal scope.
   auto other_side = zarif_->talks->Chat(kId, Scope{ScopeKind::kInternal, kUs, ""}, "psst",
                                         Authority::kExploratory);
@@ -469,7 +460,7 @@ TEST_F(TalksE2eTest, VetoBlocksADraftAndTheRevisionReachesTheTable) {
   ASSERT_OK(state_->talks->Verdict(kId, "d1", true, ""));
   auto unreasoned = pentagon_->talks->Verdict(kId, "d1", false, "");
   ASSERT_FALSE(unreasoned.has_value());
-  EXPECT_EQ(unreasoned.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(unreasoned, StatusIs(StatusCode::kInvalidArgument));
   ASSERT_OK(pentagon_->talks->Verdict(kId, "d1", false, "easing sanctions now is premature"));
   // Only principals give verdicts.
   EXPECT_FALSE(crocker_->talks->Verdict(kId, "d1", true, "").has_value());
@@ -588,7 +579,7 @@ TEST_F(TalksE2eTest, WithdrawnOfferCannotBeAccepted) {
   auto again = crocker_->talks->Act(kId, Move(MoveKind::kAccept, Authority::kCleared, {}, offer),
                                     "", &outcome);
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition) << again.status();
+  EXPECT_THAT(again, StatusIs(StatusCode::kFailedPrecondition)) << again.status();
   EXPECT_TRUE(Contains(again.status().message(), "withdrawn")) << again.status();
   EXPECT_EQ(NegotiationJson(*crocker_), before);
   EXPECT_EQ(RecordCount(*crocker_), count);
@@ -626,12 +617,12 @@ TEST_F(TalksE2eTest, IllegalMovesAreRefusedWithStateUnchanged) {
       kId, Move(MoveKind::kPropose, Authority::kExploratory, {{"enrichment", "weapons-grade"}}), "",
       nullptr);
   ASSERT_FALSE(unknown_option.has_value());
-  EXPECT_EQ(unknown_option.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown_option, StatusIs(StatusCode::kInvalidArgument));
   auto mediator = brahimi_->talks->Act(
       kId, Move(MoveKind::kPropose, Authority::kExploratory, Package("none", "kept", "held")), "",
       nullptr);
   ASSERT_FALSE(mediator.has_value());
-  EXPECT_EQ(mediator.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(mediator, StatusIs(StatusCode::kFailedPrecondition));
   auto own = zarif_->talks->Act(
       kId, Move(MoveKind::kCounter, Authority::kExploratory, Package("none", "kept", "held"), 1),
       "", nullptr);
@@ -791,7 +782,7 @@ TEST_F(TalksE2eTest, RatificationWaitsForTheGuarantor) {
   met.status = talks::ConditionStatus::kMet;
   auto not_guarantor = zarif_->talks->Act(kId, met, "", nullptr);
   ASSERT_FALSE(not_guarantor.has_value());
-  EXPECT_EQ(not_guarantor.status().code(), StatusCode::kPermissionDenied) << not_guarantor.status();
+  EXPECT_THAT(not_guarantor, StatusIs(StatusCode::kPermissionDenied)) << not_guarantor.status();
   ASSERT_OK(icrc_->talks->Act(kId, met, "", nullptr));
   SyncAll();
   for (Person* p : Online()) {
@@ -917,7 +908,7 @@ TEST_F(TalksE2eTest, TamperedRecordIsDetected) {
   {
     auto s = zarif_->talks->State(kId);
     ASSERT_FALSE(s.has_value());
-    EXPECT_EQ(s.status().code(), StatusCode::kCorrupt) << s.status();
+    EXPECT_THAT(s, StatusIs(StatusCode::kCorrupt)) << s.status();
     EXPECT_TRUE(Contains(s.status().message(), "no longer applies")) << s.status();
   }
 

@@ -92,7 +92,7 @@ struct Action {
   std::string reason;                     // reject, kSuspend; kCondition: the guarantor's note
   std::string note;                       // kSuggest: the mediator's words
   // kCondition
-  std::string condition;  // condition id ("c1")
+  std::string condition;                               // condition id ("c1")
   ConditionStatus status = ConditionStatus::kPending;  // kMet or kFailed
   friend bool operator==(const Action&, const Action&) = default;
 };
@@ -101,15 +101,24 @@ struct Definition {
   std::string title;
   std::string agenda;  // the domain in the engine's native JSON
   std::vector<std::string> sides;
-  std::string host;              // member id of the sequencer (the creator)
-  std::vector<Member> members;   // the table; plus the side when an envoy sends it
-  std::string rule;              // the side's clearance rule (from an envoy), may be empty
+  std::string host;             // member id of the sequencer (the creator)
+  std::vector<Member> members;  // the table; plus the side when an envoy sends it
+  std::string rule;             // the side's clearance rule (from an envoy), may be empty
   friend bool operator==(const Definition&, const Definition&) = default;
 };
 
 struct Message {
   enum class Type {
-    kDefinition, kRoster, kChat, kSubmit, kEvent, kRefusal, kDraft, kVerdict, kProfile, kFloat
+    kDefinition,
+    kRoster,
+    kChat,
+    kSubmit,
+    kEvent,
+    kRefusal,
+    kDraft,
+    kVerdict,
+    kProfile,
+    kFloat
   };
   Type type = Type::kChat;
   std::string talks;  // talks id
@@ -118,20 +127,21 @@ struct Message {
   Scope scope;
   std::int64_t time_ms = 0;
 
-  Definition definition;         // kDefinition
-  std::vector<Member> members;   // kRoster
-  std::string rule;              // kRoster from an envoy: the side's rule
-  std::string text;              // kChat, kFloat (note), kRefusal (reason), kVerdict (reason)
+  Definition definition;        // kDefinition
+  std::vector<Member> members;  // kRoster
+  std::string rule;             // kRoster from an envoy: the side's rule
+  std::string text;             // kChat, kFloat (note), kRefusal (reason), kVerdict (reason)
   Authority authority = Authority::kExploratory;  // kChat
-  Action action;                 // kSubmit, kEvent, kDraft
-  std::uint64_t seq = 0;         // kEvent
-  std::string actor;             // kEvent: member id of whoever submitted the action
-  std::string ref;               // kEvent, kRefusal: the submit's mid; kDraft: the draft it revises; kVerdict: the draft
-  std::string draft;             // kSubmit from a cleared draft, kDraft: the draft id
-  bool approve = false;          // kVerdict
-  std::string side;              // kProfile; kEvent: the actor's side (empty for a mediator)
-  std::string profile;           // kProfile: the engine's native profile JSON
-  PackageSpec package;           // kFloat
+  Action action;                                  // kSubmit, kEvent, kDraft
+  std::uint64_t seq = 0;                          // kEvent
+  std::string actor;  // kEvent: member id of whoever submitted the action
+  std::string
+      ref;  // kEvent, kRefusal: the submit's mid; kDraft: the draft it revises; kVerdict: the draft
+  std::string draft;     // kSubmit from a cleared draft, kDraft: the draft id
+  bool approve = false;  // kVerdict
+  std::string side;      // kProfile; kEvent: the actor's side (empty for a mediator)
+  std::string profile;   // kProfile: the engine's native profile JSON
+  PackageSpec package;   // kFloat
   friend bool operator==(const Message&, const Message&) = default;
 };
 

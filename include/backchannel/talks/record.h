@@ -49,8 +49,8 @@ struct RecordProblem {
 
 struct RecordVerification {
   bool ok = true;
-  std::int64_t entries = 0;
-  std::string head;  // hex of the last verified hash
+  std::int64_t entries = 0;  // entries examined: all of them, good or not
+  std::string head;          // hex of the last verified hash
   std::vector<RecordProblem> problems;
 };
 

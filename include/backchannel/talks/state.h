@@ -69,8 +69,8 @@ struct Suggestion {
 struct MoveInfo {
   std::string actor;  // member id
   Authority authority = Authority::kCleared;
-  std::string adopts;                    // suggestion id this offer adopts
-  std::vector<std::string> conditions;   // condition ids attached to this offer
+  std::string adopts;                   // suggestion id this offer adopts
+  std::vector<std::string> conditions;  // condition ids attached to this offer
   std::uint64_t seq = 0;
 };
 
@@ -193,7 +193,7 @@ class TalksState {
   std::set<std::string> applied_;  // message mids
   std::uint64_t applied_seq_ = 0;
   std::map<std::uint64_t, Message> early_events_;
-  std::vector<Message> events_;  // applied, in seq order
+  std::vector<Message> events_;      // applied, in seq order
   std::set<std::string> forwarded_;  // event mids we forwarded to our principals
   std::optional<Suspension> suspension_;
   std::vector<Condition> conditions_;
@@ -202,9 +202,9 @@ class TalksState {
   std::vector<Draft> drafts_;
   std::map<std::string, std::string> profiles_;  // side → profile JSON (mediator)
   std::vector<FloatedPackage> floats_;
-  std::vector<Submission> submissions_;           // host: received, unanswered
-  std::vector<Submission> mine_;                  // ours, unanswered
-  std::set<std::string> answered_;                // submit mids with an event or refusal
+  std::vector<Submission> submissions_;  // host: received, unanswered
+  std::vector<Submission> mine_;         // ours, unanswered
+  std::set<std::string> answered_;       // submit mids with an event or refusal
   std::map<std::string, std::string> refusals_;
 };
 

@@ -61,7 +61,7 @@ struct SyncReport {
 };
 
 struct SuggestOptions {
-  std::string caucus;  // float to this side only; empty: plenary single text
+  std::string caucus;             // float to this side only; empty: plenary single text
   std::string solution = "nash";  // nash | ks | egalitarian | utilitarian
   std::vector<talks::ConditionSpec> conditions;
   std::string note;
@@ -81,8 +81,8 @@ class TalksService {
   // mediator hosts from no side, an envoy hosts for its own side (which must
   // be one of `sides`).
   Result<SyncReport> Create(const std::string& id, const std::string& title,
-                            const negotiation::Domain& agenda, const std::vector<std::string>& sides,
-                            const std::string& rule);
+                            const negotiation::Domain& agenda,
+                            const std::vector<std::string>& sides, const std::string& rule);
   // Host: seats a contact at the table (envoy, mediator, guarantor). Envoy:
   // brings a principal of its own side in. The role must match the
   // contact's credential (a guarantor may hold any).
