@@ -98,7 +98,8 @@ Status Profile::Validate(const Domain& domain) const {
       }
     }
   }
-  if (std::fabs(sum - 1.0) > 1e-9) return InvalidArgument("profile '" + name + "' weights do not sum to 1");
+  if (std::fabs(sum - 1.0) > 1e-9)
+    return InvalidArgument("profile '" + name + "' weights do not sum to 1");
   if (!(reservation >= 0 && reservation <= 1)) {
     return InvalidArgument("profile '" + name + "' reservation value is outside [0, 1]");
   }

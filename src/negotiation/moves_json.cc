@@ -106,8 +106,8 @@ Result<Negotiation> Negotiation::FromJson(std::string_view text) {
                                                        std::to_string(kStateVersion));
   }
   auto domain_json = doc.find("domain");
-  if (domain_json == doc.end() || !domain_json->is_object() ||
-      !domain_json->contains("format") || !(*domain_json)["format"].is_string() ||
+  if (domain_json == doc.end() || !domain_json->is_object() || !domain_json->contains("format") ||
+      !(*domain_json)["format"].is_string() ||
       (*domain_json)["format"].get<std::string>() != "backchannel.domain") {
     return Bad("/domain", "expected a native domain object");
   }

@@ -53,7 +53,8 @@ Result<Issue> ReadIssue(const Json& j, const std::string& where, const Diagnosti
   BC_ASSIGN_OR_RETURN(issue.name, RequiredString(j, "name", where, diag));
   std::string kind = "discrete";
   if (auto k = j.find("kind"); k != j.end()) {
-    if (!k->is_string()) return diag.Error(0, where + "/kind", "expected \"discrete\" or \"integer\"");
+    if (!k->is_string())
+      return diag.Error(0, where + "/kind", "expected \"discrete\" or \"integer\"");
     kind = k->get<std::string>();
   }
   if (auto d = j.find("divisible"); d != j.end()) {

@@ -84,8 +84,7 @@ Result<TrustedNetwork> ParseTrustedNetwork(std::string_view text) {
   if (slash != std::string_view::npos) {
     const std::string_view b = text.substr(slash + 1);
     auto [p, ec] = std::from_chars(b.data(), b.data() + b.size(), bits);
-    if (b.empty() || ec != std::errc() || p != b.data() + b.size() || bits < 0 ||
-        bits > max_bits) {
+    if (b.empty() || ec != std::errc() || p != b.data() + b.size() || bits < 0 || bits > max_bits) {
       return bad();
     }
   }
