@@ -29,45 +29,6 @@ std::string TrailerProbe() {
          std::string(65534, 't') + "\r\n\r\n";
 }
 
-// User + system CPU time of `pid`, in clock ticks.
-long CpuTicks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream rest(text.substr(text.rfind(')') + 2));
-  std::string field;
-  long utime = 0;
-  long stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) stime = std::stol(field);
-  }
-  return utime + stime;
-}
-
-std::size_t OpenDescriptors(pid_t pid) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e :
-       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
-    ++n;
-  }
-  return n;
-}
-
-// A plain TCP connection to 127.0.0.1:port (no TLS); -1 on failure.
-int TcpConnect(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 class HostilePeerTest : public RelayE2eTest {
  protected:
   // Polls the connection gauge until it shows only the connection asking.
@@ -105,6 +66,9 @@ TEST_F(HostilePeerTest, TrailerProbePastTheConnectionLimitLeavesTheRelayServing)
     });
   }
   for (auto& t : threads) t.join();
+  // The probes' connections are all released (slow under sanitizers: the
+  // relay drains each for up to a second before closing).
+  EXPECT_TRUE(GaugeBackToOne());
   // One more, read to its answer: refused in words, not by a dead process.
   {
     auto c = Client();
@@ -116,7 +80,6 @@ TEST_F(HostilePeerTest, TrailerProbePastTheConnectionLimitLeavesTheRelayServing)
     EXPECT_EQ(Code(*r), "length_required");
   }
   EXPECT_EQ(Health().status, 200);
-  EXPECT_TRUE(GaugeBackToOne());
   EXPECT_EQ(Metric("bc_internal_errors_total"), 0);
   EXPECT_EQ(relay_->Signal(SIGTERM), 0);  // a clean graceful stop (under ASan too)
 }
@@ -302,29 +265,6 @@ TEST_F(HostilePeerTest, ASilentTcpPeerIsDroppedAfterTheHandshakeTimeout) {
   ::close(fd);
   EXPECT_LE(n, 0);  // closed (0) or reset (-1 with ECONNRESET), not timed out
   EXPECT_LT(waited, std::chrono::milliseconds(2500));
-}
-
-TEST_F(HostilePeerTest, DescriptorExhaustionBacksOffInsteadOfSpinning) {
-  const pid_t pid = relay_->pid();
-  rlimit old{};
-  ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, nullptr, &old), 0);
-  rlimit tight = old;
-  tight.rlim_cur = OpenDescriptors(pid) + 1;
-  ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &tight, nullptr), 0);
-  std::vector<int> fds;
-  for (int i = 0; i < 20; ++i) {
-    const int fd = TcpConnect(relay_->port());  // the kernel's backlog takes them
-    if (fd >= 0) fds.push_back(fd);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const long before = CpuTicks(pid);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  const long spent = CpuTicks(pid) - before;
-  ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &old, nullptr), 0);
-  for (int fd : fds) ::close(fd);
-  // A busy accept loop burns ~2 s of CPU in 2 s; backing off, a few ticks.
-  EXPECT_LT(spent, ::sysconf(_SC_CLK_TCK) / 2) << spent << " ticks in 2 s";
-  EXPECT_EQ(HealthWhenServed(), 200);
 }
 
 TEST_F(HostilePeerTest, TheSoftDescriptorLimitIsRaisedOrTheRelayRefusesToStart) {

@@ -4,7 +4,10 @@
 #ifndef BACKCHANNEL_TESTS_RELAY_SERVER_RELAY_E2E_FIXTURE_H_
 #define BACKCHANNEL_TESTS_RELAY_SERVER_RELAY_E2E_FIXTURE_H_
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +27,21 @@ namespace backchannel::relay::testing {
 using Json = nlohmann::json;
 
 inline std::int64_t NowMs() { return SystemClockMs(); }
+
+// A plain TCP connection to 127.0.0.1:port (no TLS); -1 on failure.
+inline int TcpConnect(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 class RelayE2eTest : public ::testing::Test {
  protected:
