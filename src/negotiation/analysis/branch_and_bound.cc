@@ -43,21 +43,7 @@ class Searcher {
         }
       }
     }
-    suf_min_.assign((n + 1) * k_, 0.0);
-    suf_max_.assign((n + 1) * k_, 0.0);
-    for (std::size_t l = n; l-- > 0;) {
-      const std::size_t m = terms_[l].size() / k_;
-      for (std::size_t s = 0; s < k_; ++s) {
-        double lo = kInf;
-        double hi = -kInf;
-        for (std::size_t o = 0; o < m; ++o) {
-          lo = std::min(lo, terms_[l][o * k_ + s]);
-          hi = std::max(hi, terms_[l][o * k_ + s]);
-        }
-        suf_min_[l * k_ + s] = suf_min_[(l + 1) * k_ + s] + lo;
-        suf_max_[l * k_ + s] = suf_max_[(l + 1) * k_ + s] + hi;
-      }
-    }
+    SuffixExtremes(terms_, k_, suf_min_, suf_max_);
     for (std::size_t s = 0; s < k_; ++s) {
       floor_.push_back(spec.floors[s] - kUtilityEpsilon - kRounding);
       room_.push_back(spec.goal == Goal::kKalaiSmorodinsky ? spec.ideal[s] - spec.reservations[s]

@@ -1,6 +1,7 @@
 #include "negotiation/analysis/common.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -61,6 +62,26 @@ std::vector<double> Utilities(const std::vector<Profile>& profiles, const Packag
   u.reserve(profiles.size());
   for (const auto& p : profiles) u.push_back(p.Utility(package));
   return u;
+}
+
+void SuffixExtremes(const std::vector<std::vector<double>>& terms, std::size_t k,
+                    std::vector<double>& min, std::vector<double>& max) {
+  const std::size_t n = terms.size();
+  min.assign((n + 1) * k, 0.0);
+  max.assign((n + 1) * k, 0.0);
+  for (std::size_t l = n; l-- > 0;) {
+    const std::size_t m = terms[l].size() / k;
+    for (std::size_t s = 0; s < k; ++s) {
+      double lo = std::numeric_limits<double>::infinity();
+      double hi = -lo;
+      for (std::size_t o = 0; o < m; ++o) {
+        lo = std::min(lo, terms[l][o * k + s]);
+        hi = std::max(hi, terms[l][o * k + s]);
+      }
+      min[l * k + s] = min[(l + 1) * k + s] + lo;
+      max[l * k + s] = max[(l + 1) * k + s] + hi;
+    }
+  }
 }
 
 }  // namespace backchannel::negotiation::internal

@@ -39,6 +39,13 @@ bool Dominates(std::span<const double> a, std::span<const double> b);
 std::vector<std::size_t> IssuesByRange(const Domain& domain, const std::vector<Profile>& profiles);
 
 // Utilities of `package` for every profile, summed in domain order.
+// Suffix extremes of per-level issue terms: `terms[l]` holds m x k values
+// (option o, side s at o * k + s). On return `min` and `max` are (levels + 1)
+// x k: entry l * k + s is the least / greatest utility side s can still gain
+// from levels l.. on (0 past the last level). Bounds for a partial package.
+void SuffixExtremes(const std::vector<std::vector<double>>& terms, std::size_t k,
+                    std::vector<double>& min, std::vector<double>& max);
+
 std::vector<double> Utilities(const std::vector<Profile>& profiles, const Package& package);
 
 }  // namespace backchannel::negotiation::internal

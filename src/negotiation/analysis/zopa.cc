@@ -31,22 +31,11 @@ class Counter {
         }
       }
     }
-    suffix_min_.assign((n + 1) * k_, 0.0);
-    suffix_max_.assign((n + 1) * k_, 0.0);
+    SuffixExtremes(terms_, k_, suffix_min_, suffix_max_);
     suffix_count_.assign(n + 1, BigCount(1));
     suffix_small_.assign(n + 1, std::uint64_t{1});
     for (std::size_t l = n; l-- > 0;) {
       const std::size_t m = terms_[l].size() / k_;
-      for (std::size_t s = 0; s < k_; ++s) {
-        double lo = std::numeric_limits<double>::infinity();
-        double hi = -lo;
-        for (std::size_t o = 0; o < m; ++o) {
-          lo = std::min(lo, terms_[l][o * k_ + s]);
-          hi = std::max(hi, terms_[l][o * k_ + s]);
-        }
-        suffix_min_[l * k_ + s] = suffix_min_[(l + 1) * k_ + s] + lo;
-        suffix_max_[l * k_ + s] = suffix_max_[(l + 1) * k_ + s] + hi;
-      }
       suffix_count_[l] = suffix_count_[l + 1];
       suffix_count_[l].MultiplySmall(m);
       const auto& next = suffix_small_[l + 1];
