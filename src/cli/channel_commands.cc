@@ -14,6 +14,7 @@
 #include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
+#include "backchannel/talks_client/service.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
 
@@ -35,9 +36,21 @@ std::string TextArg(const std::string& arg) {
 std::string_view DirectionLabel(client::Direction d) { return client::DirectionName(d); }
 
 Json MessageJson(const client::StoredMessage& m) {
-  return Json{{"seq", m.seq},         {"id", m.id},
-              {"contact", m.contact}, {"direction", std::string(DirectionLabel(m.direction))},
-              {"time_ms", m.time_ms}, {"body", m.body}};
+  Json j{{"seq", m.seq},         {"id", m.id},
+         {"contact", m.contact}, {"direction", std::string(DirectionLabel(m.direction))},
+         {"time_ms", m.time_ms}, {"body", m.body}};
+  if (m.delivery != client::Delivery::kNone) {
+    j["delivery"] = std::string(client::DeliveryName(m.delivery));
+  }
+  return j;
+}
+
+// " [queued]" after an outgoing line that has not reached the relay yet.
+std::string DeliveryMark(client::Delivery d) {
+  if (d == client::Delivery::kQueued || d == client::Delivery::kCancelled) {
+    return " [" + std::string(client::DeliveryName(d)) + "]";
+  }
+  return "";
 }
 
 void PrintMessage(std::ostream& out, const client::StoredMessage& m) {
@@ -46,7 +59,7 @@ void PrintMessage(std::ostream& out, const client::StoredMessage& m) {
       out << m.contact << ": " << m.body << "\n";
       break;
     case client::Direction::kOut:
-      out << "you -> " << m.contact << ": " << m.body << "\n";
+      out << "you -> " << m.contact << DeliveryMark(m.delivery) << ": " << m.body << "\n";
       break;
     case client::Direction::kSystem:
       out << "* " << m.body << "\n";
@@ -295,11 +308,80 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   send_cmd->callback([send, &ctx] {
     auto c = OpenClient(*send);
     if (!c) return ctx.Fail(c.error());
-    if (Status s = (*c)->Send(send->contact, send->text); !s.ok()) return ctx.Fail(s);
+    auto sent = (*c)->Send(send->contact, send->text);
+    if (!sent) return ctx.Fail(sent.error());
+    // Refused for a reason that will not pass by itself: loud, exit 1; the
+    // message waits in the outbox until it goes through or is cancelled.
+    if (sent->refused) {
+      return ctx.Fail(Status(sent->reason.code(),
+                             std::string(sent->reason.message()) +
+                                 " — the message stays in the outbox (`backchannel outbox`; "
+                                 "`backchannel outbox cancel " +
+                                 sent->message_id.substr(0, 8) + "` withdraws it)"));
+    }
+    const std::string state = sent->queued ? "queued" : "sent";
     if (send->json) {
-      ctx.out << Json{{"sent", true}, {"contact", send->contact}}.dump(2) << "\n";
+      Json j{{"state", state},
+             {"sent", !sent->queued},
+             {"contact", send->contact},
+             {"id", sent->message_id}};
+      if (sent->queued) j["reason"] = std::string(sent->reason.message());
+      ctx.out << j.dump(2) << "\n";
+    } else if (sent->queued) {
+      ctx.out << "queued for " << send->contact << " (" << sent->reason.message()
+              << "); it goes out on the next command that reaches the relay\n";
     } else {
       ctx.out << "sent to " << send->contact << "\n";
+    }
+  });
+
+  // ---- outbox ----
+  struct OutboxArgs : Common {
+    std::string contact, cancel;
+    bool flush = false;
+  };
+  auto outbox = std::make_shared<OutboxArgs>();
+  CLI::App* outbox_cmd =
+      app.add_subcommand("outbox", "Messages waiting to be posted: list, retry (--flush), cancel");
+  AddCommon(outbox_cmd, *outbox);
+  outbox_cmd->add_option("contact", outbox->contact, "Only this contact");
+  outbox_cmd->add_flag("--flush", outbox->flush, "Try to post them now");
+  outbox_cmd->add_option("--cancel", outbox->cancel,
+                         "Withdraw the queued message with this id (or id prefix)");
+  outbox_cmd->callback([outbox, &ctx] {
+    auto c = OpenClient(*outbox);
+    if (!c) return ctx.Fail(c.error());
+    if (!outbox->cancel.empty()) {
+      if (Status s = (*c)->CancelQueued(outbox->cancel); !s.ok()) return ctx.Fail(s);
+      if (!outbox->json) ctx.out << "cancelled " << outbox->cancel << "\n";
+    }
+    client::FlushReport flushed;
+    if (outbox->flush) {
+      auto f = (*c)->FlushOutbox();
+      if (!f) return ctx.Fail(f.error());
+      flushed = std::move(*f);
+      PrintRefused(ctx, flushed.errors);
+    }
+    auto entries = (*c)->Outbox(outbox->contact);
+    if (!entries) return ctx.Fail(entries.error());
+    if (outbox->json) {
+      Json j{{"sent", flushed.sent}, {"queued", Json::array()}};
+      for (const auto& e : *entries) {
+        j["queued"].push_back(Json{{"id", e.message_id},
+                                   {"contact", e.contact},
+                                   {"created_ms", e.created_ms},
+                                   {"attempts", e.attempts},
+                                   {"last_error", e.last_error}});
+      }
+      ctx.out << j.dump(2) << "\n";
+      return;
+    }
+    if (outbox->flush) ctx.out << "sent " << flushed.sent << "\n";
+    if (entries->empty()) ctx.out << "The outbox is empty.\n";
+    for (const auto& e : *entries) {
+      ctx.out << e.message_id.substr(0, 8) << "  to " << e.contact << ", " << e.attempts
+              << " failed tries" << (e.last_error.empty() ? "" : " (last: " + e.last_error + ")")
+              << "\n";
     }
   });
 
@@ -317,23 +399,33 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   inbox_cmd->callback([inbox, &ctx] {
     auto c = OpenClient(*inbox);
     if (!c) return ctx.Fail(c.error());
-    client::ReceiveReport report;
+    // Talks traffic arrives on the same channel: receiving it here without
+    // the talks handler would refuse it and lose it, so inbox receives as
+    // `talks sync` does and shows what the talks did too.
+    talks_client::TalksService talks(**c);
+    talks_client::SyncReport synced;
     if (!inbox->offline) {
-      auto r = (*c)->Receive();
+      auto r = talks.Sync();
       if (!r) return ctx.Fail(r.error());
-      report = std::move(*r);
+      synced = std::move(*r);
     }
+    const client::ReceiveReport& report = synced.received;
     auto msgs = (*c)->Messages(inbox->contact);
     if (!msgs) return ctx.Fail(msgs.error());
     if (inbox->json) {
       Json j = ReportJson(report);
+      j["talks"] = Json::array();
+      for (const auto& h : synced.happenings) {
+        j["talks"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
+      }
       j["messages"] = Json::array();
       for (const auto& m : *msgs) j["messages"].push_back(MessageJson(m));
       ctx.out << j.dump(2) << "\n";
       return;
     }
-    PrintRefused(ctx, report.refused);
+    PrintRefused(ctx, synced.refused);
     for (const auto& m : *msgs) PrintMessage(ctx.out, m);
+    for (const auto& h : synced.happenings) ctx.out << h.text << "\n";
   });
 
   // ---- listen ----
@@ -352,13 +444,23 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto c = OpenClient(*listen);
     if (!c) return ctx.Fail(c.error());
     int seen = 0;
-    Status s = (*c)->Listen(
+    talks_client::TalksService talks(**c);
+    Status s = talks.Listen(
         std::chrono::milliseconds(static_cast<std::int64_t>(listen->seconds * 1000)),
         [&](const client::StoredMessage& m) {
           if (listen->json) {
             ctx.out << MessageJson(m).dump() << "\n";
           } else {
             PrintMessage(ctx.out, m);
+          }
+          ctx.out.flush();
+          return listen->count == 0 || ++seen < listen->count;
+        },
+        [&](const talks_client::Happening& h) {
+          if (listen->json) {
+            ctx.out << Json{{"talks", h.talks}, {"text", h.text}}.dump() << "\n";
+          } else {
+            ctx.out << h.text << "\n";
           }
           ctx.out.flush();
           return listen->count == 0 || ++seen < listen->count;
@@ -432,6 +534,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
              {"mailbox", st->mailbox},
              {"contacts", st->contacts},
              {"local_one_time_prekeys", st->local_one_time_prekeys},
+             {"outbox", st->outbox},
              {"relay_reachable", st->relay_status.ok()}};
       if (st->relay_status.ok()) {
         j["queued"] = st->mailbox_status.queued;
@@ -445,7 +548,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     ctx.out << "Identity key: " << st->identity_key << "\n"
             << "Credential:   " << (st->has_credential ? st->display_name : "(none imported)")
             << "\nRelay:        " << st->relay << "  mailbox " << st->mailbox << "\n"
-            << "Contacts:     " << st->contacts << "\n";
+            << "Contacts:     " << st->contacts << "\n"
+            << "Outbox:       " << st->outbox << " waiting to be posted\n";
     if (st->relay_status.ok()) {
       ctx.out << "Queued:       " << st->mailbox_status.queued << "\n"
               << "Prekeys:      " << st->mailbox_status.one_time_remaining << " at the relay\n";

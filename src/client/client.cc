@@ -50,11 +50,23 @@ std::vector<session::OneTimePreKey> MakeOneTimePreKeys(std::uint32_t first, std:
   return out;
 }
 
-// A session failure that means the session itself is broken (not a forged
-// or malformed envelope): start over.
-bool NeedsReset(StatusCode code) {
-  return code == StatusCode::kBadMac || code == StatusCode::kInvalidMessage ||
-         code == StatusCode::kDuplicateMessage || code == StatusCode::kInvalidKeyId;
+// A post that failed for a reason that passes by itself: keep it queued.
+bool Passing(StatusCode code) {
+  return code == StatusCode::kUnavailable || code == StatusCode::kResourceExhausted;
+}
+
+// settings key: when the last "could not be decrypted" line for a contact
+// was stored (ms).
+std::string UndecryptableNoticeKey(const std::string& contact) {
+  return "undecryptable_notice/" + contact;
+}
+
+void Merge(ReceiveReport& into, ReceiveReport&& from) {
+  for (auto& m : from.stored) into.stored.push_back(std::move(m));
+  for (auto& s : from.refused) into.refused.push_back(std::move(s));
+  into.duplicates += from.duplicates;
+  into.app_messages += from.app_messages;
+  into.undecryptable += from.undecryptable;
 }
 
 }  // namespace
@@ -122,35 +134,123 @@ struct Client::Impl {
     return identity.credential;
   }
 
-  // Encrypts `payload` in `session`, stores the advanced session (and
-  // `record`, under the message id) in one transaction, then posts.
-  Status SendPayload(const Contact& contact, session::Session& session, const Payload& payload,
-                     std::optional<StoredMessage> record) {
-    BC_ASSIGN_OR_RETURN(auto ct, session.Encrypt(EncodePayload(payload)));
-    envelope::InnerEnvelope inner;
-    inner.sender_identity = identity.key_pair.public_key;
-    BC_ASSIGN_OR_RETURN(inner.reply_to.mailbox, FixedB64<16>(relay.mailbox, "our mailbox id"));
-    BC_ASSIGN_OR_RETURN(inner.reply_to.delivery_token,
-                        FixedB64<32>(relay.delivery_token, "our delivery token"));
-    inner.content_type = ct.type;
-    inner.ciphertext = std::move(ct.bytes);
-    inner.message_id = envelope::NewClientMessageId();
-    BC_ASSIGN_OR_RETURN(Bytes sealed, envelope::Seal(inner, contact.identity_key));
-    const std::string id = ToBase64(inner.message_id, kB64u);
+  // Encrypts `payload` for `contact_name` with its stored session (or with
+  // `fresh`, which replaces it) and, in one write transaction, saves the
+  // advanced session, records `line` (queued) and puts the sealed envelope
+  // in the outbox. Loading the session inside the transaction is what keeps
+  // two processes on one home from encrypting with the same chain state.
+  // Returns the message id.
+  Result<std::string> Enqueue(const std::string& contact_name, const Payload& payload,
+                              std::optional<StoredMessage> line,
+                              std::optional<session::Session> fresh = std::nullopt) {
+    std::string id;
     BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
-      BC_RETURN_IF_ERROR(store().SaveSession(contact.name, session.Serialize()));
-      if (record) {
-        record->id = id;
-        record->contact = contact.name;
-        BC_ASSIGN_OR_RETURN(bool added, store().AddMessage(*record));
-        (void)added;
+      BC_ASSIGN_OR_RETURN(auto contact, store().GetContact(contact_name));
+      std::optional<session::Session> session = std::move(fresh);
+      if (!session) {
+        if (contact.session.empty()) return FailedPrecondition("no session with " + contact_name);
+        BC_ASSIGN_OR_RETURN(auto loaded, session::Session::Deserialize(contact.session.view()));
+        session.emplace(std::move(loaded));
       }
-      return Status::Ok();
+      BC_ASSIGN_OR_RETURN(auto ct, session->Encrypt(EncodePayload(payload)));
+      envelope::InnerEnvelope inner;
+      inner.sender_identity = identity.key_pair.public_key;
+      BC_ASSIGN_OR_RETURN(inner.reply_to.mailbox, FixedB64<16>(relay.mailbox, "our mailbox id"));
+      BC_ASSIGN_OR_RETURN(inner.reply_to.delivery_token,
+                          FixedB64<32>(relay.delivery_token, "our delivery token"));
+      inner.content_type = ct.type;
+      inner.ciphertext = std::move(ct.bytes);
+      inner.message_id = envelope::NewClientMessageId();
+      BC_ASSIGN_OR_RETURN(Bytes sealed, envelope::Seal(inner, contact.identity_key));
+      id = ToBase64(inner.message_id, kB64u);
+      BC_RETURN_IF_ERROR(store().SaveSession(contact.name, session->Serialize()));
+      if (line) {
+        line->id = id;
+        line->contact = contact.name;
+        line->delivery = Delivery::kQueued;
+        BC_RETURN_IF_ERROR(store().AddMessage(*line).status());
+      }
+      OutboxEntry entry;
+      entry.contact = contact.name;
+      entry.message_id = id;
+      entry.envelope = std::move(sealed);
+      entry.created_ms = NowMs();
+      return store().AddOutbox(entry).status();
     }));
-    RelayClient to(Endpoint(contact.address.relay, contact.address.pin));
-    return to.PostMessage(contact.address.mailbox, contact.address.delivery_token, sealed)
-        .status()
-        .WithContext("sending to " + contact.name);
+    return id;
+  }
+
+  // Posts the outbox in order per contact (see client.h, "Sending"). A
+  // contact whose entry failed is skipped for the rest of this flush (its
+  // order holds), and so is a relay that could not be reached. `why`, when
+  // given, receives the failure that blocks each contact.
+  Result<FlushReport> Flush(std::map<std::string, Status>* why = nullptr) {
+    FlushReport report;
+    BC_ASSIGN_OR_RETURN(auto entries, store().ListOutbox());
+    std::map<std::string, Status> blocked;  // by contact
+    std::map<std::string, Status> down;     // by relay address
+    for (const auto& e : entries) {
+      if (blocked.contains(e.contact)) {
+        ++report.queued;
+        continue;
+      }
+      BC_ASSIGN_OR_RETURN(auto contact, store().GetContact(e.contact));
+      Result<std::string> posted = Status(StatusCode::kUnavailable, "");
+      if (auto d = down.find(contact.address.relay); d != down.end()) {
+        posted = d->second;
+      } else {
+        RelayClient to(Endpoint(contact.address.relay, contact.address.pin));
+        posted =
+            to.PostMessage(contact.address.mailbox, contact.address.delivery_token, e.envelope);
+      }
+      if (posted) {
+        BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+          // Another process on this home may have posted (and removed) it
+          // meanwhile: the recipient drops the second copy by its id.
+          Status removed = store().RemoveOutbox(e.seq);
+          if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+          Status d = store().SetDelivery(e.contact, e.message_id, Delivery::kSent);
+          return d.code() == StatusCode::kNotFound ? Status::Ok() : d;  // app payloads: no line
+        }));
+        ++report.sent;
+        continue;
+      }
+      const Status failed = posted.error().WithContext("sending to " + e.contact);
+      if (failed.code() == StatusCode::kUnavailable) down[contact.address.relay] = posted.error();
+      blocked[e.contact] = failed;
+      ++report.queued;
+      BC_RETURN_IF_ERROR(store().NoteOutboxFailure(e.seq, std::string(failed.message())));
+      if (!Passing(failed.code())) report.errors.push_back(failed);
+    }
+    if (why) *why = std::move(blocked);
+    return report;
+  }
+
+  // Deliver for a message the user did not type: queued is fine, a refusal
+  // is an error.
+  Status DeliverOrRefusal(const std::string& contact, const std::string& id) {
+    BC_ASSIGN_OR_RETURN(auto outcome, Deliver(contact, id));
+    return outcome.refused ? outcome.reason : Status::Ok();
+  }
+
+  // After Enqueue: flushes, then says what became of message `id`.
+  Result<SendOutcome> Deliver(const std::string& contact, const std::string& id) {
+    std::map<std::string, Status> why;
+    BC_ASSIGN_OR_RETURN(auto flushed, Flush(&why));
+    (void)flushed;
+    BC_ASSIGN_OR_RETURN(auto waiting, store().ListOutbox(contact));
+    SendOutcome out;
+    out.message_id = id;
+    for (const auto& e : waiting) {
+      if (e.message_id == id) out.queued = true;
+    }
+    if (!out.queued) return out;
+    auto it = why.find(contact);
+    out.reason = it != why.end() ? it->second
+                                 : Status(StatusCode::kUnavailable,
+                                          "waiting behind earlier messages to " + contact);
+    out.refused = !Passing(out.reason.code());
+    return out;
   }
 
   Result<session::Session> NewSession(const Contact& contact) const {
@@ -181,9 +281,51 @@ struct Client::Impl {
     BC_ASSIGN_OR_RETURN(Bytes cred, OwnCredentialBytes());
     BC_ASSIGN_OR_RETURN(auto session, NewSession(contact));
     Payload p{Payload::Kind::kReset, reason, cred, OwnAddress(), {}, {}};
-    return SendPayload(contact, session, p,
-                       Line(Direction::kSystem, "You started a new session with " + contact.name +
-                                                    " (" + reason + ")."));
+    StoredMessage line = Line(Direction::kSystem, "You started a new session with " + contact.name +
+                                                      " (" + reason + ").");
+    BC_ASSIGN_OR_RETURN(std::string id, Enqueue(contact.name, p, std::nullopt, std::move(session)));
+    line.id = LocalId();
+    line.contact = contact.name;
+    BC_RETURN_IF_ERROR(store().AddMessage(line).status());
+    return DeliverOrRefusal(contact.name, id);
+  }
+
+  // A message from `contact` that could not be decrypted: dropped (acked),
+  // shown as a system line at most once per kUndecryptableNoticeInterval,
+  // and never a reason to reset the session (see client.h). The line gets a
+  // local id: the envelope's id is the sender's claim, and marking it seen
+  // would let a forger suppress a genuine message that carries it.
+  Result<bool> Undecryptable(const Contact& contact, const Status& why, ReceiveReport& report) {
+    ++report.undecryptable;
+    report.refused.push_back(
+        why.WithContext("a message from " + contact.name + " could not be decrypted"));
+    const std::int64_t now = NowMs();
+    const std::string key = UndecryptableNoticeKey(contact.name);
+    BC_ASSIGN_OR_RETURN(auto last, store().GetSetting(key));
+    const std::int64_t interval =
+        std::chrono::duration_cast<std::chrono::milliseconds>(kUndecryptableNoticeInterval).count();
+    if (last) {
+      std::int64_t last_ms = 0;
+      try {
+        last_ms = std::stoll(*last);
+      } catch (const std::exception&) {
+        last_ms = 0;
+      }
+      if (now >= last_ms && now - last_ms < interval) return true;
+    }
+    StoredMessage line =
+        Line(Direction::kSystem,
+             "A message from " + contact.name + " could not be decrypted (" +
+                 std::string(StatusCodeName(why.code())) + ") and was dropped. If " + contact.name +
+                 " lost or restored their store, either of you can start a new session "
+                 "(`backchannel reset " +
+                 contact.name + "`).");
+    line.id = LocalId();
+    line.contact = contact.name;
+    BC_RETURN_IF_ERROR(store().AddMessage(line).status());
+    BC_RETURN_IF_ERROR(store().PutSetting(key, std::to_string(now)));
+    report.stored.push_back(line);
+    return true;
   }
 
   std::string DescribeCredential(const identity::Credential& cred, const std::string& label) const {
@@ -273,26 +415,41 @@ struct Client::Impl {
       return Status::Ok();
     }));
     for (auto& l : lines) report.stored.push_back(l);
-    // Answer with our own credential so they can verify us in turn.
+    // Answer with our own credential so they can verify us in turn (queued
+    // in this transaction; posted by the flush after it).
     auto own = OwnCredentialBytes();
     if (!own) {
       report.refused.push_back(own.error().WithContext("cannot answer " + name));
       return true;
     }
     Payload answer{Payload::Kind::kHello, "", *own, OwnAddress(), {}, {}};
-    Status sent = SendPayload(contact, accepted->session, answer, std::nullopt);
-    if (!sent.ok()) report.refused.push_back(sent);
+    BC_RETURN_IF_ERROR(Enqueue(name, answer, std::nullopt).status());
     return true;
   }
 
-  // Processes one relayed envelope. Returns whether to acknowledge it; an
-  // error (store failure) leaves it queued at the relay.
+  // Processes one relayed envelope in one write transaction (everything it
+  // reads and writes, answers queued included). Returns whether to
+  // acknowledge it; an error (store failure) leaves it queued at the relay
+  // and adds nothing to `report`.
   Result<bool> ProcessOne(const RelayMessage& rm, ReceiveReport& report) {
     auto inner = envelope::Open(rm.envelope, identity.key_pair);
     if (!inner) {
       report.refused.push_back(inner.error().WithContext("envelope refused"));
       return true;
     }
+    bool ack = false;
+    ReceiveReport one;
+    BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+      one = ReceiveReport{};
+      BC_ASSIGN_OR_RETURN(ack, ProcessOpened(*inner, one));
+      return Status::Ok();
+    }));
+    Merge(report, std::move(one));
+    return ack;
+  }
+
+  Result<bool> ProcessOpened(const envelope::InnerEnvelope& opened, ReceiveReport& report) {
+    const envelope::InnerEnvelope* inner = &opened;
     const std::string msg_id = ToBase64(inner->message_id, kB64u);
     BC_ASSIGN_OR_RETURN(auto found, store().FindContactByIdentity(inner->sender_identity));
     if (!found) return AcceptNewContact(*inner, msg_id, report);
@@ -333,23 +490,7 @@ struct Client::Impl {
     } else if (session) {
       plain = session->Decrypt(inner->message());
     }
-    if (!plain) {
-      if (session && !prekey_message && NeedsReset(plain.error().code())) {
-        const std::string why = "a message could not be decrypted (" +
-                                std::string(StatusCodeName(plain.error().code())) + ")";
-        StoredMessage line = Line(Direction::kSystem, "A message from " + contact.name +
-                                                          " could not be decrypted; the session "
-                                                          "is being reset.");
-        line.id = msg_id;
-        line.contact = contact.name;
-        BC_RETURN_IF_ERROR(store().AddMessage(line).status());
-        report.stored.push_back(line);
-        Status r = Reset(contact, why);
-        if (!r.ok()) report.refused.push_back(r.WithContext("session reset with " + contact.name));
-        return true;
-      }
-      return refuse(plain.error());
-    }
+    if (!plain) return Undecryptable(contact, plain.error(), report);
     if (session->remote_identity() != inner->sender_identity) {
       return refuse(Status(StatusCode::kUntrusted, "envelope sender does not match the session"));
     }
@@ -742,32 +883,33 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                                           inv.authority_label + "); waiting for their credential.");
   line.id = Impl::LocalId();
   line.contact = contact.name;
+  Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
+  std::string hello_id;
   BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
     BC_RETURN_IF_ERROR(impl_->TrustIfAbsent(inv.authority_key, inv.authority_label));
     BC_RETURN_IF_ERROR(store_->PutContact(contact));
-    return store_->AddMessage(line).status();
+    BC_RETURN_IF_ERROR(store_->AddMessage(line).status());
+    BC_ASSIGN_OR_RETURN(hello_id, impl_->Enqueue(contact.name, hello, std::nullopt));
+    return Status::Ok();
   }));
-  Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
-  BC_RETURN_IF_ERROR(impl_->SendPayload(contact, session, hello, std::nullopt));
+  BC_RETURN_IF_ERROR(impl_->DeliverOrRefusal(contact.name, hello_id));
   return contact.name;
 }
 
-Status Client::Send(const std::string& contact_name, const std::string& text) {
+Result<SendOutcome> Client::Send(const std::string& contact_name, const std::string& text) {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("sending"));
   if (text.empty()) return InvalidArgument("the message is empty");
   if (text.size() > kMaxTextSize) return InvalidArgument("the message is too long");
-  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
-  if (contact.session.empty()) {
-    return FailedPrecondition("no session with " + contact_name);
-  }
-  BC_ASSIGN_OR_RETURN(auto session, session::Session::Deserialize(contact.session.view()));
   Payload p;
   p.kind = Payload::Kind::kText;
   p.text = text;
-  return impl_->SendPayload(contact, session, p, impl_->Line(Direction::kOut, text));
+  BC_ASSIGN_OR_RETURN(std::string id,
+                      impl_->Enqueue(contact_name, p, impl_->Line(Direction::kOut, text)));
+  return impl_->Deliver(contact_name, id);
 }
 
-Status Client::SendApp(const std::string& contact_name, const std::string& app, ByteView body) {
+Result<SendOutcome> Client::SendApp(const std::string& contact_name, const std::string& app,
+                                    ByteView body) {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("sending"));
   if (!IsValidAppName(app)) {
     return InvalidArgument("app name '" + app + "' is not 1..32 characters [a-z0-9_-]");
@@ -775,16 +917,42 @@ Status Client::SendApp(const std::string& contact_name, const std::string& app, 
   if (body.size() > kMaxAppBodySize) {
     return InvalidArgument("the app message is over " + std::to_string(kMaxAppBodySize) + " bytes");
   }
-  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
-  if (contact.session.empty()) {
-    return FailedPrecondition("no session with " + contact_name);
-  }
-  BC_ASSIGN_OR_RETURN(auto session, session::Session::Deserialize(contact.session.view()));
   Payload p;
   p.kind = Payload::Kind::kApp;
   p.app = app;
   p.body = ToBytes(body);
-  return impl_->SendPayload(contact, session, p, std::nullopt);
+  BC_ASSIGN_OR_RETURN(std::string id, impl_->Enqueue(contact_name, p, std::nullopt));
+  return impl_->Deliver(contact_name, id);
+}
+
+Result<FlushReport> Client::FlushOutbox() {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("flushing the outbox"));
+  return impl_->Flush();
+}
+
+Result<std::vector<OutboxEntry>> Client::Outbox(const std::string& contact) {
+  if (!contact.empty()) BC_RETURN_IF_ERROR(store_->GetContact(contact).status());
+  return store_->ListOutbox(contact);
+}
+
+Status Client::CancelQueued(const std::string& message_id) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("cancelling"));
+  if (message_id.empty()) return InvalidArgument("name the queued message to cancel");
+  return store_->Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(auto all, store_->ListOutbox());
+    std::vector<const OutboxEntry*> match;
+    for (const auto& e : all) {
+      if (e.message_id.starts_with(message_id)) match.push_back(&e);
+    }
+    if (match.empty()) return NotFound("no queued message " + message_id + " in the outbox");
+    if (match.size() > 1) {
+      return InvalidArgument("'" + message_id + "' matches " + std::to_string(match.size()) +
+                             " queued messages; give more of the id");
+    }
+    BC_RETURN_IF_ERROR(store_->RemoveOutbox(match[0]->seq));
+    Status d = store_->SetDelivery(match[0]->contact, match[0]->message_id, Delivery::kCancelled);
+    return d.code() == StatusCode::kNotFound ? Status::Ok() : d;
+  });
 }
 
 void Client::SetAppHandler(const std::string& app, AppHandler handler) {
@@ -801,6 +969,7 @@ Result<ReceiveReport> Client::Receive() {
   // Before the messages: one built on the key being superseded still opens
   // (the grace), and a long absence does not leave a stale key at the relay.
   BC_RETURN_IF_ERROR(impl_->MaintainSignedPreKey(false, &report));
+  BC_ASSIGN_OR_RETURN(report.outbox, impl_->Flush());
   const RelayClient relay = impl_->OwnRelay();
   constexpr int kBatch = 100;
   std::int64_t remaining = -1;
@@ -818,15 +987,25 @@ Result<ReceiveReport> Client::Receive() {
     if (batch.messages.size() < static_cast<std::size_t>(kBatch) || !progress) break;
   }
   BC_RETURN_IF_ERROR(impl_->Replenish(remaining, &report));
+  // Answers queued while receiving (hellos to new contacts).
+  BC_ASSIGN_OR_RETURN(auto answers, impl_->Flush());
+  report.outbox.sent += answers.sent;
+  report.outbox.queued = answers.queued;
+  report.outbox.errors = std::move(answers.errors);
   return report;
 }
 
 Status Client::Listen(std::chrono::milliseconds duration,
                       const std::function<bool(const StoredMessage&)>& on_message,
                       const std::function<void(const Status&)>& on_refused,
-                      const ConnectionHandler& on_connection) {
+                      const ConnectionHandler& on_connection,
+                      const std::function<bool()>& after_event) {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("listening"));
   BC_RETURN_IF_ERROR(impl_->MaintainSignedPreKey(false, nullptr));
+  BC_ASSIGN_OR_RETURN(auto flushed, impl_->Flush());
+  if (on_refused) {
+    for (const auto& e : flushed.errors) on_refused(e);
+  }
   // Prekey uploads while listening: the relay being briefly unreachable is
   // a warning (the next event tries again), anything else ends the listen.
   auto upload_failed = [&](const Status& s) -> Status {
@@ -850,12 +1029,21 @@ Status Client::Listen(std::chrono::milliseconds duration,
         }
         ReceiveReport report;
         BC_ASSIGN_OR_RETURN(bool ack, impl_->ProcessOne(event.message, report));
+        // Answers queued while receiving, and anything queued by another
+        // process on this home meanwhile.
+        auto answers = impl_->Flush();
+        if (!answers) {
+          report.refused.push_back(answers.error());
+        } else {
+          for (const auto& e : answers->errors) report.refused.push_back(e);
+        }
         for (const auto& s : report.refused) {
           if (on_refused) on_refused(s);
         }
         for (const auto& m : report.stored) {
           if (on_message && !on_message(m)) stop = true;
         }
+        if (after_event && !after_event()) stop = true;
         return ack;
       },
       options);
@@ -897,6 +1085,8 @@ Result<ClientStatus> Client::GetStatus() {
   BC_ASSIGN_OR_RETURN(auto contacts, store_->ListContacts());
   s.contacts = contacts.size();
   BC_ASSIGN_OR_RETURN(s.local_one_time_prekeys, store_->CountUnusedOneTimePreKeys());
+  BC_ASSIGN_OR_RETURN(auto outbox, store_->ListOutbox());
+  s.outbox = outbox.size();
   auto st = impl_->OwnRelay().GetStatus();
   if (st) {
     s.mailbox_status = *st;

@@ -15,9 +15,9 @@ namespace backchannel::client {
 namespace {
 
 // 1: the tables of issue 3; 2: app_values, app_log, app_log_heads; 3:
-// prekeys.created_ms and prekeys.retired_ms (signed prekey rotation). An
-// older store is upgraded when it is opened.
-constexpr int kSchemaVersion = 3;
+// prekeys.created_ms and prekeys.retired_ms (signed prekey rotation); 4: the
+// outbox and messages.delivery. An older store is upgraded when it is opened.
+constexpr int kSchemaVersion = 4;
 constexpr std::uint8_t kBlobVersion = 1;
 constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
 constexpr std::size_t kKeySize = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
@@ -68,6 +68,16 @@ CREATE TABLE IF NOT EXISTS app_log_heads (
 constexpr const char* kPreKeyTimesSchema = R"sql(
 ALTER TABLE prekeys ADD COLUMN created_ms INTEGER;
 ALTER TABLE prekeys ADD COLUMN retired_ms INTEGER;
+)sql";
+
+// Schema version 4: sealed envelopes waiting to be posted, and what became
+// of each outgoing line (NULL: not an outgoing line, or sent before v4).
+constexpr const char* kOutboxSchema = R"sql(
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, message_id TEXT NOT NULL,
+  envelope BLOB NOT NULL, created_ms INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT, UNIQUE (contact, message_id));
+ALTER TABLE messages ADD COLUMN delivery TEXT;
 )sql";
 
 std::int64_t NowMs() {
@@ -173,11 +183,31 @@ std::string_view DirectionName(Direction d) {
   return "in";
 }
 
+std::string_view DeliveryName(Delivery d) {
+  switch (d) {
+    case Delivery::kNone:
+      return "";
+    case Delivery::kQueued:
+      return "queued";
+    case Delivery::kSent:
+      return "sent";
+    case Delivery::kCancelled:
+      return "cancelled";
+  }
+  return "";
+}
+
 namespace {
 Direction ParseDirection(std::string_view s) {
   if (s == "out") return Direction::kOut;
   if (s == "system") return Direction::kSystem;
   return Direction::kIn;
+}
+Delivery ParseDelivery(std::string_view s) {
+  if (s == "queued") return Delivery::kQueued;
+  if (s == "sent") return Delivery::kSent;
+  if (s == "cancelled") return Delivery::kCancelled;
+  return Delivery::kNone;
 }
 }  // namespace
 
@@ -314,6 +344,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   BC_RETURN_IF_ERROR(impl->Exec(kSchema));
   BC_RETURN_IF_ERROR(impl->Exec(kAppSchema));
   BC_RETURN_IF_ERROR(impl->Exec(kPreKeyTimesSchema));
+  BC_RETURN_IF_ERROR(impl->Exec(kOutboxSchema));
   Bytes salt(crypto_pwhash_SALTBYTES);
   crypto::RandomBytes(salt);
   const bool fast = options.kdf_cost == KdfCost::kInteractive;
@@ -372,6 +403,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
     Status migrated = Status::Ok();
     if (v < 2) migrated = impl->Exec(kAppSchema);
     if (migrated.ok() && v < 3) migrated = impl->Exec(kPreKeyTimesSchema);
+    if (migrated.ok() && v < 4) migrated = impl->Exec(kOutboxSchema);
     if (migrated.ok()) migrated = impl->PutMeta("schema_version", U64(kSchemaVersion));
     if (!migrated.ok()) {
       (void)impl->Exec("ROLLBACK");
@@ -384,6 +416,18 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
 }
 
 Status LocalStore::Transaction(const std::function<Status()>& body) {
+  if (impl_->depth == 0) {
+    // The outermost level takes the write lock first (see the header): a
+    // deferred transaction that read a session and then tried to write it
+    // would fail (or, across processes, save over another's update).
+    BC_RETURN_IF_ERROR(impl_->Exec("BEGIN IMMEDIATE"));
+    ++impl_->depth;
+    Status s = body();
+    --impl_->depth;
+    if (s.ok()) s = impl_->Exec("COMMIT");
+    if (!s.ok()) (void)impl_->Exec("ROLLBACK");
+    return s;
+  }
   const std::string name = "sp" + std::to_string(impl_->depth);
   BC_RETURN_IF_ERROR(impl_->Exec(("SAVEPOINT " + name).c_str()));
   ++impl_->depth;
@@ -771,12 +815,18 @@ Result<bool> LocalStore::AddMessage(const StoredMessage& m) {
     seen_stmt.Bind(1, m.contact).Bind(2, m.id);
     BC_RETURN_IF_ERROR(seen_stmt.Run());
     Stmt s(impl_->db,
-           "INSERT INTO messages (id, contact, direction, time_ms, body) VALUES (?, ?, ?, ?, ?)");
+           "INSERT INTO messages (id, contact, direction, time_ms, body, delivery) "
+           "VALUES (?, ?, ?, ?, ?, ?)");
     s.Bind(1, m.id)
         .Bind(2, m.contact)
         .Bind(3, DirectionName(m.direction))
         .Bind(4, m.time_ms ? m.time_ms : NowMs())
         .BindBlob(5, impl_->Seal(AsBytes(m.body), Ad("messages", m.contact + "/" + m.id, "body")));
+    if (m.delivery == Delivery::kNone) {
+      s.BindNull(6);
+    } else {
+      s.Bind(6, DeliveryName(m.delivery));
+    }
     BC_RETURN_IF_ERROR(s.Run());
     added = true;
     return Status::Ok();
@@ -789,7 +839,7 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
                                                             std::int64_t after) {
   std::vector<StoredMessage> out;
   Stmt s(impl_->db,
-         "SELECT seq, id, contact, direction, time_ms, body FROM messages "
+         "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages "
          "WHERE seq > ? AND (? = '' OR contact = ?) ORDER BY seq");
   s.Bind(1, after).Bind(2, contact).Bind(3, contact);
   for (;;) {
@@ -803,9 +853,95 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
     m.time_ms = s.Int(4);
     BC_ASSIGN_OR_RETURN(
         m.body, impl_->UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
+    m.delivery = ParseDelivery(s.Text(6));
     out.push_back(std::move(m));
   }
   return out;
+}
+
+Status LocalStore::SetDelivery(const std::string& contact, const std::string& id,
+                               Delivery delivery) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "UPDATE messages SET delivery = ? WHERE contact = ? AND id = ?");
+    if (delivery == Delivery::kNone) {
+      s.BindNull(1);
+    } else {
+      s.Bind(1, DeliveryName(delivery));
+    }
+    s.Bind(2, contact).Bind(3, id);
+    BC_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(impl_->db) == 0) {
+      return NotFound("no message " + id + " with '" + contact + "'");
+    }
+    return Status::Ok();
+  });
+}
+
+// ---- outbox ----
+
+namespace {
+std::string OutboxAd(const std::string& contact, const std::string& message_id) {
+  return Ad("outbox", contact + "/" + message_id, "envelope");
+}
+}  // namespace
+
+Result<std::int64_t> LocalStore::AddOutbox(const OutboxEntry& e) {
+  std::int64_t seq = 0;
+  BC_RETURN_IF_ERROR(Transaction([&] {
+    Stmt s(impl_->db,
+           "INSERT INTO outbox (contact, message_id, envelope, created_ms) VALUES (?, ?, ?, ?)");
+    s.Bind(1, e.contact)
+        .Bind(2, e.message_id)
+        .BindBlob(3, impl_->Seal(e.envelope, OutboxAd(e.contact, e.message_id)))
+        .Bind(4, e.created_ms ? e.created_ms : NowMs());
+    BC_RETURN_IF_ERROR(s.Run());
+    seq = sqlite3_last_insert_rowid(impl_->db);
+    return Status::Ok();
+  }));
+  return seq;
+}
+
+Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& contact) {
+  std::vector<OutboxEntry> out;
+  Stmt s(impl_->db,
+         "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
+         "WHERE (? = '' OR contact = ?) ORDER BY seq");
+  s.Bind(1, contact).Bind(2, contact);
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    OutboxEntry e;
+    e.seq = s.Int(0);
+    e.contact = s.Text(1);
+    e.message_id = s.Text(2);
+    BC_ASSIGN_OR_RETURN(auto env, impl_->Unseal(s.Blob(3), OutboxAd(e.contact, e.message_id)));
+    e.envelope = ToBytes(env.view());
+    e.created_ms = s.Int(4);
+    e.attempts = s.Int(5);
+    e.last_error = s.Text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status LocalStore::RemoveOutbox(std::int64_t seq) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "DELETE FROM outbox WHERE seq = ?");
+    s.Bind(1, seq);
+    BC_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(impl_->db) == 0) {
+      return NotFound("no queued message " + std::to_string(seq) + " in the outbox");
+    }
+    return Status::Ok();
+  });
+}
+
+Status LocalStore::NoteOutboxFailure(std::int64_t seq, const std::string& error) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?");
+    s.Bind(1, error).Bind(2, seq);
+    return s.Run();
+  });
 }
 
 // ---- application data ----

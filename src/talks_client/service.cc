@@ -250,13 +250,20 @@ Status TalksService::Flush(SyncReport& report) {
     }
     auto body = FromBase64(item.value("body", ""), Base64Variant::kUrlSafeNoPadding);
     if (!body) return Corrupt("outbox item " + key + " has a malformed body");
-    Status sent = client_.SendApp(contact, kAppName, *body);
-    if (sent.ok()) {
+    // The client's outbox takes over what the relay cannot take now
+    // (queued: it goes out, in order, on the next flush); only a refusal
+    // that will not pass by itself keeps the item here.
+    auto sent = client_.SendApp(contact, kAppName, *body);
+    if (sent) {
       BC_RETURN_IF_ERROR(client_.store().DeleteAppValue(kAppName, key));
+      if (sent->queued) ++report.queued;
+      if (sent->refused) {
+        report.refused.push_back(sent->reason.WithContext("kept in the outbox for " + contact));
+      }
     } else {
       blocked.insert(contact);
       ++report.queued;
-      report.refused.push_back(sent.WithContext("queued for " + contact + ", will retry"));
+      report.refused.push_back(sent.error().WithContext("queued for " + contact + ", will retry"));
     }
   }
   return Status::Ok();
@@ -327,6 +334,7 @@ Result<SyncReport> TalksService::Sync() {
   report.happenings = std::move(happenings_);
   happenings_.clear();
   for (const auto& s : received->refused) report.refused.push_back(s);
+  report.received = std::move(*received);
   BC_RETURN_IF_ERROR(Flush(report));
   BC_ASSIGN_OR_RETURN(auto all, List());
   for (const auto& meta : all) {
@@ -334,6 +342,51 @@ Result<SyncReport> TalksService::Sync() {
   }
   BC_RETURN_IF_ERROR(Flush(report));
   return report;
+}
+
+Status TalksService::Listen(std::chrono::milliseconds duration,
+                            const std::function<bool(const client::StoredMessage&)>& on_message,
+                            const std::function<bool(const Happening&)>& on_happening,
+                            const std::function<void(const Status&)>& on_refused,
+                            const client::ConnectionHandler& on_connection) {
+  happenings_.clear();
+  Status failed;  // a store failure in the reactor ends the listen
+  auto after_event = [&]() -> bool {
+    SyncReport report;
+    report.happenings = std::move(happenings_);
+    happenings_.clear();
+    std::set<std::string> touched;
+    for (const auto& h : report.happenings) touched.insert(h.talks);
+    for (const auto& id : touched) {
+      auto meta = FindMeta(id);
+      if (!meta) {
+        failed = meta.error();
+        return false;
+      }
+      if (*meta && (*meta)->joined) {
+        if (Status s = React(id, report); !s.ok()) {
+          failed = s;
+          return false;
+        }
+      }
+    }
+    if (!touched.empty()) {
+      if (Status s = Flush(report); !s.ok()) {
+        failed = s;
+        return false;
+      }
+    }
+    if (on_refused) {
+      for (const auto& r : report.refused) on_refused(r);
+    }
+    for (const auto& h : report.happenings) {
+      if (on_happening && !on_happening(h)) return false;
+    }
+    return true;
+  };
+  Status s = client_.Listen(duration, on_message, on_refused, on_connection, after_event);
+  if (!failed.ok()) return failed;
+  return s;
 }
 
 }  // namespace backchannel::talks_client

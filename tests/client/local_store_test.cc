@@ -416,6 +416,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   RawExec(path,
           "DROP TABLE app_values; DROP TABLE app_log; DROP TABLE app_log_heads; "
           "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
+          "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; "
           "UPDATE meta SET v = X'0100000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   {
@@ -427,7 +428,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
-  RawExec(path, "UPDATE meta SET v = X'0400000000000000' WHERE k = 'schema_version'");
+  RawExec(path, "UPDATE meta SET v = X'0500000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
@@ -457,20 +458,21 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    EXPECT_EQ(RawSchemaVersion(path), 3);
+    EXPECT_EQ(RawSchemaVersion(path), 4);
     ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
     ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
   }
   // What a version 2 store looks like: no times on prekeys.
   RawExec(path,
           "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
+          "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; "
           "UPDATE meta SET v = X'0200000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(RawSchemaVersion(path), 2) << "a wrong passphrase changes nothing";
   {
     auto store = LocalStore::Open(path, Pass("p"));
     ASSERT_TRUE(store.has_value()) << store.error();
-    EXPECT_EQ(RawSchemaVersion(path), 3);
+    EXPECT_EQ(RawSchemaVersion(path), 4);
     auto keys = (*store)->ListSignedPreKeys();
     ASSERT_TRUE(keys.has_value()) << keys.error();
     ASSERT_EQ(keys->size(), 1U);
@@ -490,6 +492,69 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   EXPECT_EQ((*keys)[0].retired_ms, 5678);
   EXPECT_EQ((*keys)[1].created_ms, 1234);
   EXPECT_EQ((*keys)[1].retired_ms, 0);
+}
+
+TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_OK(store);
+    ASSERT_OK((*store)->AddMessage({0, "m1", "bob", Direction::kOut, 1, "sent before v4"}));
+  }
+  // What a version 3 store looks like: no outbox, no delivery state.
+  RawExec(path,
+          "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; "
+          "UPDATE meta SET v = X'0300000000000000' WHERE k = 'schema_version'");
+  EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_EQ(RawSchemaVersion(path), 3) << "a wrong passphrase changes nothing";
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_OK(store);
+  EXPECT_EQ(RawSchemaVersion(path), 4);
+  auto msgs = (*store)->ListMessages();
+  ASSERT_OK(msgs);
+  ASSERT_EQ(msgs->size(), 1U);
+  EXPECT_EQ((*msgs)[0].body, "sent before v4");
+  EXPECT_EQ((*msgs)[0].delivery, Delivery::kNone);
+  auto outbox = (*store)->ListOutbox();
+  ASSERT_OK(outbox);
+  EXPECT_TRUE(outbox->empty());
+  ASSERT_OK((*store)->AddOutbox({0, "bob", "m2", B("sealed"), 5, 0, ""}));
+  EXPECT_EQ((*store)->ListOutbox()->size(), 1U);
+}
+
+TEST(LocalStoreTest, OutboxEntriesAreSealedKeptInOrderAndRemovedOnce) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto store = LocalStore::Create(path, Pass("p"), Fast());
+  ASSERT_OK(store);
+  LocalStore& s = **store;
+  ASSERT_OK(s.AddMessage({0, "m1", "bob", Direction::kOut, 1, "first", Delivery::kQueued}));
+  auto a = s.AddOutbox({0, "bob", "m1", B("envelope one"), 10, 0, ""});
+  auto b = s.AddOutbox({0, "carol", "m2", B("envelope two"), 11, 0, ""});
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_LT(*a, *b);
+  EXPECT_THAT(s.AddOutbox({0, "bob", "m1", B("again"), 12, 0, ""}),
+              StatusIs(StatusCode::kAlreadyExists))
+      << "one entry per message";
+  ASSERT_OK(s.NoteOutboxFailure(*a, "relay unreachable"));
+  auto all = s.ListOutbox();
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 2U);
+  EXPECT_EQ((*all)[0].envelope, B("envelope one"));
+  EXPECT_EQ((*all)[0].attempts, 1);
+  EXPECT_EQ((*all)[0].last_error, "relay unreachable");
+  EXPECT_EQ(s.ListOutbox("carol")->size(), 1U);
+  ASSERT_OK(s.RemoveOutbox(*a));
+  EXPECT_THAT(s.RemoveOutbox(*a), StatusIs(StatusCode::kNotFound));
+  ASSERT_OK(s.SetDelivery("bob", "m1", Delivery::kSent));
+  EXPECT_EQ((*s.ListMessages("bob"))[0].delivery, Delivery::kSent);
+  EXPECT_THAT(s.SetDelivery("bob", "nope", Delivery::kSent), StatusIs(StatusCode::kNotFound));
+
+  // The envelope is encrypted at rest and bound to its row.
+  RawExec(path, "UPDATE outbox SET message_id = 'm9' WHERE contact = 'carol'");
+  EXPECT_THAT(s.ListOutbox(), StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(LocalStoreTest, WipedSignedPreKeyLosesItsPrivateKeyButKeepsItsId) {

@@ -18,12 +18,26 @@
 //            from a trusted authority) → decrypt → verify credential → store
 //            (duplicates dropped by client message id) → ack at the relay
 //
-// Session reset: a message from a known contact that the session can no
-// longer decrypt (bad MAC, invalid message, reused key: a store restored from
-// an old copy) is recorded as a system line, a fresh bundle is fetched, a new
-// session is started and a "reset" payload sent; the receiving side accepts
-// the new PreKeySignalMessage from the same identity and archives the old
-// session. Messages already stored are kept.
+// Sending: the payload is encrypted, the advanced session saved, the line
+// recorded (queued) and the sealed envelope put in the outbox, all in one
+// store write transaction; then the outbox is flushed: each contact's
+// entries are posted in order, byte-identical on every try. A post that
+// fails for a passing reason (relay unreachable or timing out, 429, 503,
+// 507) leaves the entry queued for the next flush (Send, Receive, Listen,
+// FlushOutbox); a refusal that will not pass by itself (pin mismatch, token
+// refused, no such mailbox) is reported (SendOutcome::refused,
+// FlushReport::errors) and the entry stays in the outbox until the user
+// cancels it (CancelQueued) or it goes through.
+//
+// Undecryptable messages: a message from a known contact that the session
+// cannot decrypt is dropped and shown as a system line (at most one per
+// contact per kUndecryptableNoticeInterval; the others are counted in the
+// report). It never resets the session by itself: the sealed-sender
+// envelope does not authenticate the sender it names, so anyone who knows a
+// contact's address and identity key could forge one. A real reset is
+// authenticated: one side runs ResetSession, which sends a new X3DH
+// (PreKeySignalMessage) from the same identity key; the other side accepts
+// it and archives the old session. Messages already stored are kept.
 //
 // App messages: a layer above the client (talks) sends its own bytes with
 // SendApp and receives them through the handler it registered for its app
@@ -102,6 +116,13 @@ struct InitParams {
   std::string relay_pin;      // 64 hex digits
 };
 
+// What a flush of the outbox did.
+struct FlushReport {
+  int sent = 0;                // entries the relay took
+  int queued = 0;              // entries still waiting
+  std::vector<Status> errors;  // refusals that will not pass by themselves, one per contact
+};
+
 // What one receive pass did.
 struct ReceiveReport {
   std::vector<StoredMessage> stored;   // new messages and system lines, in order
@@ -110,6 +131,23 @@ struct ReceiveReport {
   int app_messages = 0;                // app messages accepted by their handler
   bool replenished = false;            // one-time prekeys were uploaded
   bool signed_prekey_rotated = false;  // a new signed prekey was made and uploaded
+  int undecryptable = 0;               // messages from contacts that could not be decrypted
+  FlushReport outbox;                  // the outbox flush before receiving
+};
+
+// How long after one "could not be decrypted" line for a contact the next is
+// only counted (ReceiveReport::undecryptable).
+inline constexpr std::chrono::minutes kUndecryptableNoticeInterval{10};
+
+// What Send and SendApp did with a message.
+struct SendOutcome {
+  std::string message_id;  // the envelope's client message id (b64u)
+  bool queued = false;     // in the outbox; false: the relay took it
+  Status reason;           // why it is queued (the last post's error)
+  // The relay refused it for a reason that will not pass by itself (pin
+  // mismatch, token refused, no such mailbox): it stays in the outbox, but
+  // the user must hear of it (faces report it as an error).
+  bool refused = false;
 };
 
 struct ClientStatus {
@@ -120,7 +158,8 @@ struct ClientStatus {
   std::string display_name;  // from our credential
   std::size_t contacts = 0;
   std::size_t local_one_time_prekeys = 0;
-  Status relay_status;  // OK when the relay answered
+  std::size_t outbox = 0;  // messages waiting to be posted
+  Status relay_status;     // OK when the relay answered
   MailboxStatus mailbox_status;
 };
 
@@ -157,12 +196,21 @@ class Client {
   Result<std::string> AcceptInvitation(const identity::Invitation& invitation,
                                        const std::string& name = "");
 
-  // Encrypts and posts a text message to `contact`.
-  Status Send(const std::string& contact, const std::string& text);
-  // Encrypts and posts an "app" payload; nothing is stored in the messages
-  // table. kInvalidArgument for a bad app name (IsValidAppName) or a body
-  // over kMaxAppBodySize (payload.h).
-  Status SendApp(const std::string& contact, const std::string& app, ByteView body);
+  // Encrypts a text message to `contact` and posts it, or queues it when the
+  // relay cannot take it now (see "Sending" above). An error means nothing
+  // was sent or queued; SendOutcome says which of the two happened.
+  Result<SendOutcome> Send(const std::string& contact, const std::string& text);
+  // The same for an "app" payload; nothing is stored in the messages table.
+  // kInvalidArgument for a bad app name (IsValidAppName) or a body over
+  // kMaxAppBodySize (payload.h).
+  Result<SendOutcome> SendApp(const std::string& contact, const std::string& app, ByteView body);
+  // Posts what waits in the outbox, in order per contact.
+  Result<FlushReport> FlushOutbox();
+  // What waits in the outbox (all contacts when `contact` is empty).
+  Result<std::vector<OutboxEntry>> Outbox(const std::string& contact = "");
+  // Withdraws a queued message (by its message id, or a unique prefix of
+  // it); its line shows "cancelled". kNotFound when nothing queued matches.
+  Status CancelQueued(const std::string& message_id);
   // Registers the handler for `app`'s messages, replacing any earlier one;
   // an empty handler unregisters.
   void SetAppHandler(const std::string& app, AppHandler handler);
@@ -175,10 +223,14 @@ class Client {
   // `ClientOptions::listen_reconnect` (RelayClient::Listen says which errors
   // end it instead); `on_connection` hears of each drop and reconnection.
   // Messages pushed again after a reconnection are dropped by their id.
+  // `after_event`, when given, runs after each pushed message was processed
+  // and committed (app messages included, which store no line); returning
+  // false stops the listen.
   Status Listen(std::chrono::milliseconds duration,
                 const std::function<bool(const StoredMessage&)>& on_message,
                 const std::function<void(const Status&)>& on_refused = nullptr,
-                const ConnectionHandler& on_connection = nullptr);
+                const ConnectionHandler& on_connection = nullptr,
+                const std::function<bool()>& after_event = nullptr);
   // Makes a new signed prekey now, whatever the age of the current one, and
   // uploads it (Receive and Listen do this when it is due); superseded keys
   // past their grace are wiped.

@@ -14,16 +14,20 @@
 // Tables: meta, identity, prekeys, contacts, authorities, messages, seen_ids,
 // relay, settings, and for applications above the client (talks) app_values
 // (encrypted key/value) and app_log (encrypted append-only logs). See
-// docs/client.md for the schema. Schema version 3; an older store is
+// docs/client.md for the schema. Schema version 4; an older store is
 // migrated when opened (version 2 added the app tables, version 3 the
-// creation and retirement times of signed prekeys).
+// creation and retirement times of signed prekeys, version 4 the outbox and
+// the delivery state of outgoing lines).
 //
 // Every write is one transaction; Transaction() groups several writes into
 // one (savepoints nest), so a received message, the advanced session and the
-// consumed prekey are committed together or not at all.
+// consumed prekey are committed together or not at all. The outermost
+// Transaction() is BEGIN IMMEDIATE: it takes SQLite's write lock before its
+// first read, so two processes on one home serialise whole read-modify-write
+// steps (load a session, encrypt, save it) instead of losing one's update;
+// a writer waits up to 5 s for another (busy timeout), then kIoError.
 //
-// Thread safety: a LocalStore is not thread-safe; use one per thread (SQLite
-// itself serializes writers between processes with its file lock).
+// Thread safety: a LocalStore is not thread-safe; use one per thread.
 #ifndef BACKCHANNEL_CLIENT_LOCAL_STORE_H_
 #define BACKCHANNEL_CLIENT_LOCAL_STORE_H_
 
@@ -90,6 +94,12 @@ struct Contact {
 enum class Direction { kIn, kOut, kSystem };
 std::string_view DirectionName(Direction d);
 
+// What became of an outgoing line: kNone for incoming and system lines;
+// kQueued while its envelope waits in the outbox, kSent once the relay took
+// it, kCancelled when the user withdrew it from the outbox.
+enum class Delivery { kNone, kQueued, kSent, kCancelled };
+std::string_view DeliveryName(Delivery d);  // "", "queued", "sent", "cancelled"
+
 struct StoredMessage {
   std::int64_t seq = 0;  // local order (assigned by the store)
   std::string id;        // client message id (b64u)
@@ -97,6 +107,21 @@ struct StoredMessage {
   Direction direction = Direction::kIn;
   std::int64_t time_ms = 0;
   std::string body;  // the text shown to the user
+  Delivery delivery = Delivery::kNone;
+};
+
+// A sealed envelope waiting to be posted to a contact's mailbox. It is made
+// (and the session advanced) once, at send time; every retry posts these
+// very bytes, so a post that reached the relay before a lost reply arrives
+// twice with one message id, and the recipient drops the second copy.
+struct OutboxEntry {
+  std::int64_t seq = 0;  // posting order (assigned by the store)
+  std::string contact;
+  std::string message_id;  // the envelope's client message id (b64u)
+  Bytes envelope;          // sealed (envelope.h); encrypted at rest
+  std::int64_t created_ms = 0;
+  std::int64_t attempts = 0;  // failed posts so far
+  std::string last_error;     // why the last post failed; empty before one did
 };
 
 struct TrustedAuthority {
@@ -201,6 +226,19 @@ class LocalStore {
   // Oldest first; all contacts when `contact` is empty; after seq `after`.
   Result<std::vector<StoredMessage>> ListMessages(const std::string& contact = "",
                                                   std::int64_t after = 0);
+
+  // Sets the delivery state of the line (contact, id); kNotFound if absent.
+  Status SetDelivery(const std::string& contact, const std::string& id, Delivery delivery);
+
+  // ---- outbox ----
+  // Appends an entry (its seq is assigned); returns the seq.
+  Result<std::int64_t> AddOutbox(const OutboxEntry& entry);
+  // In posting order; all contacts when `contact` is empty.
+  Result<std::vector<OutboxEntry>> ListOutbox(const std::string& contact = "");
+  // Removes one entry (posted or cancelled); kNotFound if absent.
+  Status RemoveOutbox(std::int64_t seq);
+  // Counts a failed post and remembers why.
+  Status NoteOutboxFailure(std::int64_t seq, const std::string& error);
 
   // ---- application data (the layers above the client) ----
   // Every call checks its arguments: kInvalidArgument for an app name that

@@ -23,6 +23,8 @@
 #ifndef BACKCHANNEL_TALKS_CLIENT_SERVICE_H_
 #define BACKCHANNEL_TALKS_CLIENT_SERVICE_H_
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,6 +57,7 @@ struct Happening {
 };
 
 struct SyncReport {
+  client::ReceiveReport received;     // what the channel received (Sync only)
   std::vector<Happening> happenings;  // received and done, in order
   std::vector<Status> refused;        // messages refused (channel or talks)
   std::size_t queued = 0;             // messages still waiting in the outbox
@@ -76,6 +79,16 @@ class TalksService {
   // outbox. Errors only when the client or store fail; refusals are in the
   // report.
   Result<SyncReport> Sync();
+
+  // Client::Listen with the talks handler in place: channel lines go to
+  // `on_message`, and after each pushed message the talks it touched are
+  // told to `on_happening` (then the reactor runs, as after Sync). Either
+  // callback returning false stops the listen.
+  Status Listen(std::chrono::milliseconds duration,
+                const std::function<bool(const client::StoredMessage&)>& on_message,
+                const std::function<bool(const Happening&)>& on_happening,
+                const std::function<void(const Status&)>& on_refused = nullptr,
+                const client::ConnectionHandler& on_connection = nullptr);
 
   // Creates talks hosted by us. Our credential's role decides our seat: a
   // mediator hosts from no side, an envoy hosts for its own side (which must
