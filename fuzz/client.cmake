@@ -9,3 +9,9 @@ bc_add_fuzzer(NAME client_payload
        ${PROJECT_SOURCE_DIR}/src/client/local_store.cc
   DEPS backchannel::envelope backchannel::crypto backchannel::common SQLite3::SQLite3
        PkgConfig::sodium nlohmann_json::nlohmann_json)
+
+# What a relay says to the client (HTTP reply bodies, pushed WebSocket
+# frames): never a throw or crash, and no decoded id outside base64url.
+bc_add_fuzzer(NAME client_relay_replies
+  SRCS client_relay_replies.cc ${PROJECT_SOURCE_DIR}/src/client/relay_replies.cc
+  DEPS backchannel::session backchannel::common nlohmann_json::nlohmann_json)

@@ -19,6 +19,7 @@
 
 #include "backchannel/common/encoding.h"
 #include "backchannel/crypto/primitives.h"
+#include "client/relay_replies.h"
 
 namespace backchannel::client {
 namespace {
@@ -46,38 +47,6 @@ std::string NowMsText() {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count());
-}
-
-Status RelayError(unsigned status, const std::string& body) {
-  std::string code = "http_" + std::to_string(status);
-  std::string message;
-  try {
-    const Json j = Json::parse(body);
-    if (j.is_object()) {
-      if (j.contains("error") && j["error"].is_string()) code = j["error"].get<std::string>();
-      if (j.contains("message") && j["message"].is_string()) {
-        message = j["message"].get<std::string>();
-      }
-    }
-  } catch (const Json::exception&) {
-    message = body.substr(0, 200);
-  }
-  std::string text = "relay: " + code + (message.empty() ? "" : ": " + message);
-  StatusCode sc = StatusCode::kFailedPrecondition;
-  if (status == 401 || status == 403) {
-    sc = StatusCode::kPermissionDenied;
-  } else if (status == 404) {
-    sc = StatusCode::kNotFound;
-  } else if (status == 400 || status == 413) {
-    sc = StatusCode::kInvalidArgument;
-  } else if (status == 429 || status == 507) {
-    sc = StatusCode::kResourceExhausted;
-  } else if (status == 408 || status >= 500) {
-    sc = StatusCode::kUnavailable;
-  } else if (status == 409) {
-    sc = StatusCode::kAlreadyExists;
-  }
-  return {sc, text};
 }
 
 struct SignedHeaders {
@@ -221,7 +190,7 @@ class Connection {
                           [handler](beast::error_code e) { handler(e); });
     });
     if (ec == websocket::error::upgrade_declined) {
-      return RelayError(res.result_int(), res.body());
+      return internal::RelayReplyError(res.result_int(), res.body());
     }
     if (ec) return Unreachable(ec);
     ws_.text(true);
@@ -291,42 +260,6 @@ class Connection {
   Clock::time_point deadline_;
 };
 
-Result<Json> ParseJson(const std::string& body) {
-  try {
-    Json j = Json::parse(body);
-    if (!j.is_object()) return InvalidMessage("relay: response is not a JSON object");
-    return j;
-  } catch (const Json::exception&) {
-    return InvalidMessage("relay: response is not JSON");
-  }
-}
-
-Result<std::string> JsonString(const Json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_string()) {
-    return InvalidMessage(std::string("relay: response lacks \"") + key + "\"");
-  }
-  return j[key].get<std::string>();
-}
-
-Result<Bytes> JsonB64(const Json& j, const char* key) {
-  BC_ASSIGN_OR_RETURN(std::string s, JsonString(j, key));
-  auto b = FromBase64(s, kB64u);
-  if (!b) return InvalidMessage(std::string("relay: \"") + key + "\" is not base64url");
-  return *b;
-}
-
-std::int64_t JsonInt(const Json& j, const char* key, std::int64_t fallback) {
-  if (j.contains(key) && j[key].is_number_integer()) return j[key].get<std::int64_t>();
-  return fallback;
-}
-
-Result<RelayMessage> ParseRelayMessage(const Json& m) {
-  RelayMessage out;
-  BC_ASSIGN_OR_RETURN(out.id, JsonString(m, "id"));
-  out.received_ms = JsonInt(m, "received_ms", 0);
-  BC_ASSIGN_OR_RETURN(out.envelope, JsonB64(m, "envelope"));
-  return out;
-}
 
 }  // namespace
 
@@ -389,7 +322,7 @@ Result<http::response<http::string_body>> Perform(Call call) {
   BC_ASSIGN_OR_RETURN(auto res, conn.Request(call.verb, call.target, std::move(call.body),
                                              call.content_type, call.headers));
   if (res.result_int() < 200 || res.result_int() >= 300) {
-    return RelayError(res.result_int(), res.body());
+    return internal::RelayReplyError(res.result_int(), res.body());
   }
   return res;
 }
@@ -401,11 +334,7 @@ Result<CreatedMailbox> RelayClient::CreateMailbox(
   Json body = {{"auth_key", B64u(auth_public_key)}};
   BC_ASSIGN_OR_RETURN(auto res,
                       Perform(Call(endpoint_, http::verb::post, "/v1/mailboxes", body.dump())));
-  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
-  CreatedMailbox out;
-  BC_ASSIGN_OR_RETURN(out.mailbox, JsonString(j, "mailbox"));
-  BC_ASSIGN_OR_RETURN(out.delivery_token, JsonString(j, "delivery_token"));
-  return out;
+  return internal::DecodeCreatedMailbox(res.body());
 }
 
 #define BC_REQUIRE_AUTH()                                                              \
@@ -439,21 +368,7 @@ Result<session::PreKeyBundle> RelayClient::FetchBundle(const std::string& mailbo
   Call call{endpoint_, http::verb::get, "/v1/mailboxes/" + mailbox + "/bundle", ""};
   call.headers.emplace_back("X-BC-Delivery-Token", delivery_token);
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
-  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
-  const char* base_key = j.contains("bundle_base") ? "bundle_base" : "bundle";
-  BC_ASSIGN_OR_RETURN(Bytes raw, JsonB64(j, base_key));
-  BC_ASSIGN_OR_RETURN(auto bundle, session::DecodePreKeyBundle(raw));
-  if (j.contains("one_time") && j["one_time"].is_object()) {
-    const Json& ot = j["one_time"];
-    if (!ot.contains("id") || !ot["id"].is_number_unsigned()) {
-      return InvalidMessage("relay: one_time prekey lacks an id");
-    }
-    BC_ASSIGN_OR_RETURN(Bytes key, JsonB64(ot, "key"));
-    BC_ASSIGN_OR_RETURN(auto pk, session::ParsePublicKey(key));
-    bundle.one_time_pre_key_id = ot["id"].get<std::uint32_t>();
-    bundle.one_time_pre_key = pk;
-  }
-  return bundle;
+  return internal::DecodeBundleReply(res.body());
 }
 
 Result<std::string> RelayClient::PostMessage(const std::string& mailbox,
@@ -463,8 +378,7 @@ Result<std::string> RelayClient::PostMessage(const std::string& mailbox,
             std::string(AsString(envelope)), "application/octet-stream"};
   call.headers.emplace_back("X-BC-Delivery-Token", delivery_token);
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
-  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
-  return JsonString(j, "id");
+  return internal::DecodePostedId(res.body());
 }
 
 Result<MessageBatch> RelayClient::ListMessages(int limit) const {
@@ -473,18 +387,7 @@ Result<MessageBatch> RelayClient::ListMessages(int limit) const {
             "/v1/mailboxes/" + mailbox_ + "/messages?limit=" + std::to_string(limit), ""};
   call.sign_with = auth_secret_key_;
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
-  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
-  if (!j.contains("messages") || !j["messages"].is_array()) {
-    return InvalidMessage("relay: response lacks \"messages\"");
-  }
-  MessageBatch batch;
-  for (const auto& m : j["messages"]) {
-    if (!m.is_object()) return InvalidMessage("relay: a message is not an object");
-    BC_ASSIGN_OR_RETURN(auto msg, ParseRelayMessage(m));
-    batch.messages.push_back(std::move(msg));
-  }
-  batch.one_time_remaining = JsonInt(j, "one_time_remaining", -1);
-  return batch;
+  return internal::DecodeMessageBatch(res.body());
 }
 
 Status RelayClient::AckMessage(const std::string& id) const {
@@ -499,13 +402,7 @@ Result<MailboxStatus> RelayClient::GetStatus() const {
   Call call{endpoint_, http::verb::get, "/v1/mailboxes/" + mailbox_ + "/status", ""};
   call.sign_with = auth_secret_key_;
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
-  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
-  MailboxStatus s;
-  s.queued = JsonInt(j, "queued", 0);
-  s.one_time_remaining = JsonInt(j, "one_time_remaining", 0);
-  s.prekeys_low =
-      j.contains("prekeys_low") && j["prekeys_low"].is_boolean() && j["prekeys_low"].get<bool>();
-  return s;
+  return internal::DecodeMailboxStatus(res.body());
 }
 
 Result<std::string> RelayClient::RotateToken() const {
@@ -513,8 +410,7 @@ Result<std::string> RelayClient::RotateToken() const {
   Call call{endpoint_, http::verb::post, "/v1/mailboxes/" + mailbox_ + "/token", ""};
   call.sign_with = auth_secret_key_;
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(call)));
-  BC_ASSIGN_OR_RETURN(Json j, ParseJson(res.body()));
-  return JsonString(j, "delivery_token");
+  return internal::DecodeRotatedToken(res.body());
 }
 
 namespace {
@@ -556,21 +452,10 @@ ListenEnd ListenOnce(const RelayEndpoint& endpoint, const SecretBytes& auth_key,
     auto frame = conn.WsRead();
     if (!frame) return Transport(frame.error());
     if (!*frame) return {};  // the listening time is over
-    auto j = ParseJson(**frame);
-    if (!j) return Fatal(j.error());
-    const std::string type = j->value("type", "");
-    PushEvent event;
-    if (type == "message") {
-      event.kind = PushEvent::Kind::kMessage;
-      auto m = ParseRelayMessage(*j);
-      if (!m) return Fatal(m.error());
-      event.message = std::move(*m);
-    } else if (type == "prekeys_low") {
-      event.kind = PushEvent::Kind::kPrekeysLow;
-      event.one_time_remaining = JsonInt(*j, "one_time_remaining", 0);
-    } else {
-      continue;  // a type this client does not know: ignore
-    }
+    auto decoded = internal::DecodePushFrame(**frame);
+    if (!decoded) return Fatal(decoded.error());
+    if (!*decoded) continue;  // a type this client does not know: ignore
+    const PushEvent& event = **decoded;
     bool stop = false;
     auto ack = handler(event, stop);
     if (!ack) return Fatal(ack.error());

@@ -1,0 +1,32 @@
+// Every decoder of relay replies (src/client/relay_replies.h) on the same
+// bytes: none throws or crashes; any id that decodes is a relay id (it is
+// put in request paths).
+#include <cstdlib>
+#include <string_view>
+
+#include "client/relay_replies.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace backchannel::client::internal;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto check = [](const std::string& id) {
+    if (!IsRelayId(id)) std::abort();
+  };
+  if (auto f = DecodePushFrame(text); f && f->has_value() &&
+                                      (*f)->kind == backchannel::client::PushEvent::Kind::kMessage) {
+    check((*f)->message.id);
+  }
+  if (auto b = DecodeMessageBatch(text)) {
+    for (const auto& m : b->messages) check(m.id);
+  }
+  if (auto m = DecodeCreatedMailbox(text)) {
+    check(m->mailbox);
+    check(m->delivery_token);
+  }
+  if (auto id = DecodePostedId(text)) check(*id);
+  if (auto t = DecodeRotatedToken(text)) check(*t);
+  (void)DecodeBundleReply(text);
+  (void)DecodeMailboxStatus(text);
+  (void)RelayReplyError(400, text);
+  return 0;
+}

@@ -1,0 +1,77 @@
+// The decoders of what a relay says (src/client/relay_replies.h): a relay is
+// not trusted, so every malformed reply is an error value with a reason,
+// never an exception, and no id that could change a request path passes.
+#include "client/relay_replies.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/status_matchers.h"
+
+namespace backchannel::client::internal {
+namespace {
+
+using ::backchannel::testing::StatusIs;
+
+TEST(RelayRepliesTest, PushedFramesOfTheWrongShapeAreErrorsNotExceptions) {
+  for (const char* frame : {R"({"type":5})", R"({"type":null})", R"({})", R"([1,2])", "not json",
+                            R"({"type":"message","id":7,"envelope":"AA"})",
+                            R"({"type":"message","id":"abc","envelope":5})",
+                            R"({"type":"message","id":"../../x","envelope":"AA"})",
+                            R"({"type":"message","id":"a\r\nb","envelope":"AA"})",
+                            R"({"type":"message","id":"abc","envelope":"***"})"}) {
+    auto r = DecodePushFrame(frame);
+    EXPECT_THAT(r, StatusIs(StatusCode::kInvalidMessage)) << frame;
+  }
+}
+
+TEST(RelayRepliesTest, KnownFramesDecodeAndUnknownTypesAreIgnored) {
+  auto m = DecodePushFrame(R"({"type":"message","id":"m-1_x","received_ms":12,"envelope":"AQI"})");
+  ASSERT_OK(m);
+  ASSERT_TRUE(m->has_value());
+  EXPECT_EQ((*m)->kind, PushEvent::Kind::kMessage);
+  EXPECT_EQ((*m)->message.id, "m-1_x");
+  EXPECT_EQ((*m)->message.received_ms, 12);
+  EXPECT_EQ((*m)->message.envelope, (Bytes{1, 2}));
+  auto low = DecodePushFrame(R"({"type":"prekeys_low","one_time_remaining":"three"})");
+  ASSERT_OK(low);
+  ASSERT_TRUE(low->has_value());
+  EXPECT_EQ((*low)->kind, PushEvent::Kind::kPrekeysLow);
+  EXPECT_EQ((*low)->one_time_remaining, 0) << "a non-integer count reads as 0";
+  auto later = DecodePushFrame(R"({"type":"something_new"})");
+  ASSERT_OK(later);
+  EXPECT_FALSE(later->has_value());
+}
+
+TEST(RelayRepliesTest, BatchesBundlesAndStatusRefuseWhatIsOutOfRange) {
+  EXPECT_THAT(DecodeMessageBatch(R"({"messages":{}})"), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeMessageBatch(R"({"messages":[1]})"), StatusIs(StatusCode::kInvalidMessage));
+  auto empty = DecodeMessageBatch(R"({"messages":[],"one_time_remaining":18446744073709551615})");
+  ASSERT_OK(empty);
+  EXPECT_EQ(empty->one_time_remaining, -1) << "an out-of-range count is 'not said'";
+  EXPECT_THAT(DecodeBundleReply(R"({"bundle":"AA","one_time":{"id":4294967296,"key":"AA"}})"),
+              StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeCreatedMailbox(R"({"mailbox":"a/b","delivery_token":"t"})"),
+              StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodePostedId(std::string(R"({"id":")") + std::string(65, 'a') + "\"}"),
+              StatusIs(StatusCode::kInvalidMessage));
+  auto status = DecodeMailboxStatus(R"({"queued":3,"prekeys_low":"yes"})");
+  ASSERT_OK(status);
+  EXPECT_EQ(status->queued, 3);
+  EXPECT_FALSE(status->prekeys_low);
+}
+
+TEST(RelayRepliesTest, ErrorRepliesMapToCodesAndQuoteAtMostTwoHundredBytes) {
+  EXPECT_THAT(RelayReplyError(503, R"({"error":"unavailable"})"),
+              StatusIs(StatusCode::kUnavailable));
+  EXPECT_THAT(RelayReplyError(507, "{}"), StatusIs(StatusCode::kResourceExhausted));
+  EXPECT_THAT(RelayReplyError(403, "{}"), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(RelayReplyError(404, "{}"), StatusIs(StatusCode::kNotFound));
+  const Status long_one = RelayReplyError(400, std::string(5000, 'x'));
+  EXPECT_LE(long_one.message().size(), 230U);
+  const Status typed = RelayReplyError(429, R"({"error":["not","a","string"],"message":7})");
+  EXPECT_THAT(typed, StatusIs(StatusCode::kResourceExhausted));
+  EXPECT_EQ(typed.message(), "relay: http_429");
+}
+
+}  // namespace
+}  // namespace backchannel::client::internal
