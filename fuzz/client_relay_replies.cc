@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto check = [](const std::string& id) {
     if (!IsRelayId(id)) std::abort();
   };
-  if (auto f = DecodePushFrame(text); f && f->has_value() &&
-                                      (*f)->kind == backchannel::client::PushEvent::Kind::kMessage) {
+  if (auto f = DecodePushFrame(text);
+      f && f->has_value() && (*f)->kind == backchannel::client::PushEvent::Kind::kMessage) {
     check((*f)->message.id);
   }
   if (auto b = DecodeMessageBatch(text)) {

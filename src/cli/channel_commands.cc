@@ -12,6 +12,7 @@
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/common/terminal_text.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
 #include "backchannel/talks_client/service.h"
@@ -53,18 +54,28 @@ std::string DeliveryMark(client::Delivery d) {
   return "";
 }
 
+// One stored line as text. The body may hold line breaks: lines after the
+// first are printed behind "   | ", which no line of a message, a notice
+// ("* ") or an outgoing line ("you -> ") begins with, and names are quoted
+// when they could pass for the frame (DisplayName); what is printed is
+// neutralised on the way out (terminal_filter.h).
 void PrintMessage(std::ostream& out, const client::StoredMessage& m) {
+  const std::string who = DisplayName(m.contact);
+  std::string head;
   switch (m.direction) {
     case client::Direction::kIn:
-      out << m.contact << ": " << m.body << "\n";
+      head = who + ": ";
       break;
     case client::Direction::kOut:
-      out << "you -> " << m.contact << DeliveryMark(m.delivery) << ": " << m.body << "\n";
+      head = "you -> " + who + DeliveryMark(m.delivery) + ": ";
       break;
     case client::Direction::kSystem:
-      out << "* " << m.body << "\n";
+      head = "* ";
       break;
   }
+  const auto lines = DisplayLines(m.body);
+  out << head << lines.front() << "\n";
+  for (std::size_t i = 1; i < lines.size(); ++i) out << "   | " << lines[i] << "\n";
 }
 
 void PrintRefused(Context& ctx, const std::vector<Status>& refused) {
@@ -399,13 +410,11 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   inbox_cmd->callback([inbox, &ctx] {
     auto c = OpenClient(*inbox);
     if (!c) return ctx.Fail(c.error());
-    // Talks traffic arrives on the same channel: receiving it here without
-    // the talks handler would refuse it and lose it, so inbox receives as
-    // `talks sync` does and shows what the talks did too.
-    talks_client::TalksService talks(**c);
+    // Talks traffic arrives on the same channel: inbox receives as `talks
+    // sync` does (the reactor runs) and shows what the talks did too.
     talks_client::SyncReport synced;
     if (!inbox->offline) {
-      auto r = talks.Sync();
+      auto r = c->talks->Sync();
       if (!r) return ctx.Fail(r.error());
       synced = std::move(*r);
     }
@@ -425,7 +434,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     }
     PrintRefused(ctx, synced.refused);
     for (const auto& m : *msgs) PrintMessage(ctx.out, m);
-    for (const auto& h : synced.happenings) ctx.out << h.text << "\n";
+    for (const auto& h : synced.happenings) PrintHappening(ctx.out, h);
   });
 
   // ---- listen ----
@@ -444,8 +453,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto c = OpenClient(*listen);
     if (!c) return ctx.Fail(c.error());
     int seen = 0;
-    talks_client::TalksService talks(**c);
-    Status s = talks.Listen(
+    Status s = c->talks->Listen(
         std::chrono::milliseconds(static_cast<std::int64_t>(listen->seconds * 1000)),
         [&](const client::StoredMessage& m) {
           if (listen->json) {
@@ -460,7 +468,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
           if (listen->json) {
             ctx.out << Json{{"talks", h.talks}, {"text", h.text}}.dump() << "\n";
           } else {
-            ctx.out << h.text << "\n";
+            PrintHappening(ctx.out, h);
           }
           ctx.out.flush();
           return listen->count == 0 || ++seen < listen->count;

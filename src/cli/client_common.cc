@@ -2,6 +2,7 @@
 #include "cli/client_common.h"
 
 #include "backchannel/client/home.h"
+#include "backchannel/common/terminal_text.h"
 
 namespace backchannel::cli {
 
@@ -24,6 +25,12 @@ Result<OpenedClient> OpenClient(const Common& c) {
   BC_ASSIGN_OR_RETURN(opened.client, client::Client::Open(Options(c), pass));
   opened.talks = std::make_unique<talks_client::TalksService>(*opened.client);
   return opened;
+}
+
+void PrintHappening(std::ostream& out, const talks_client::Happening& h) {
+  const auto lines = DisplayLines(h.text);
+  out << "[" << NeutraliseForTerminal(h.talks) << "] " << lines.front() << "\n";
+  for (std::size_t i = 1; i < lines.size(); ++i) out << "   | " << lines[i] << "\n";
 }
 
 }  // namespace backchannel::cli

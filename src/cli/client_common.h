@@ -33,6 +33,10 @@ struct OpenedClient {
 // Reads the passphrase (file, BACKCHANNEL_PASSPHRASE, or a prompt) and opens.
 Result<OpenedClient> OpenClient(const Common& c);
 
+// "[<talks>] <what happened>", a multi-line text continued behind "   | "
+// (as PrintMessage does for messages).
+void PrintHappening(std::ostream& out, const talks_client::Happening& h);
+
 }  // namespace backchannel::cli
 
 #endif  // BACKCHANNEL_SRC_CLI_CLIENT_COMMON_H_

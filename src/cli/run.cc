@@ -1,6 +1,7 @@
 #include <exception>
 
 #include "cli/cli.h"
+#include "cli/terminal_filter.h"
 
 namespace backchannel::cli {
 
@@ -24,7 +25,9 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+namespace {
+
+int RunCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   Context context{out, err};
   CLI::App app{"backchannel: a secure back-channel for exploratory negotiations"};
   app.name("backchannel");
@@ -61,6 +64,22 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return kExitFailed;
   }
   return context.exit_code;
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  int code = kExitFailed;
+  {
+    NeutralisingStreambuf out_filter(out.rdbuf());
+    NeutralisingStreambuf err_filter(err.rdbuf());
+    std::ostream safe_out(&out_filter);
+    std::ostream safe_err(&err_filter);
+    code = RunCommand(argc, argv, safe_out, safe_err);
+  }  // the filters write out what they hold
+  out.flush();
+  err.flush();
+  return code;
 }
 
 }  // namespace backchannel::cli

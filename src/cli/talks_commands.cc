@@ -31,7 +31,7 @@ struct TalksArgs {
 using Operation = std::function<Result<SyncReport>(TalksService&, Json& result)>;
 
 void PrintReport(Context& ctx, const SyncReport& r) {
-  for (const auto& h : r.happenings) ctx.out << "[" << h.talks << "] " << h.text << "\n";
+  for (const auto& h : r.happenings) PrintHappening(ctx.out, h);
   for (const auto& s : r.refused) ctx.err << "warning: " << s.message() << "\n";
 }
 

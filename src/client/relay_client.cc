@@ -260,7 +260,6 @@ class Connection {
   Clock::time_point deadline_;
 };
 
-
 }  // namespace
 
 std::string CanonicalRequest(std::string_view method, std::string_view path_and_query,

@@ -85,8 +85,8 @@ std::string Quote(const std::string& s) { return s.substr(0, kMaxQuoted); }
 bool IsRelayId(std::string_view id) {
   if (id.empty() || id.size() > kMaxRelayIdSize) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 

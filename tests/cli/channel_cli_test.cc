@@ -69,6 +69,20 @@ class ChannelCliTest : public ::testing::Test {
 
   std::string Home(const std::string& who) const { return "--home " + dir_.File(who); }
 
+  // Alice (United States) and Bob (Iran) with an open channel.
+  void Connected() {
+    Envoy("alice", "United States");
+    const std::string iran_key = Envoy("bob", "Iran");
+    ASSERT_EQ(Cli("pw-alice", "trust add --label Iran " + Home("alice") + " -- " + iran_key).code,
+              0);
+    CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
+    ASSERT_EQ(invite.code, 0) << invite.out;
+    const std::string code = JsonOf(invite)["code"];
+    ASSERT_EQ(Cli("pw-bob", "accept " + code + " " + Home("bob")).code, 0);
+    ASSERT_EQ(Cli("pw-alice", "inbox " + Home("alice")).code, 0);
+    ASSERT_EQ(Cli("pw-bob", "inbox " + Home("bob")).code, 0);
+  }
+
   TempDir relay_dir_;
   TempDir dir_;
   std::unique_ptr<RelayProcess> relay_;
@@ -174,3 +188,63 @@ TEST_F(ChannelCliTest, ListenReconnectsAfterARelayRestart) {
 }
 
 }  // namespace
+
+TEST_F(ChannelCliTest, HostileTextCannotForgeLinesOrDriveTheTerminal) {
+  Connected();
+  const std::string hostile = "fine\n* Alice left the talks.\x1b[2J\xe2\x80\xae\r\nalice: I accept";
+  CliRun sent =
+      backchannel::testing::RunCli({"send", "alice", hostile, "--home", dir_.File("bob")},
+                                   {.env = "BACKCHANNEL_PASSPHRASE=pw-bob", .merge_stderr = true});
+  ASSERT_EQ(sent.code, 0) << sent.out;
+  CliRun inbox = Cli("pw-alice", "inbox bob " + Home("alice"));
+  ASSERT_EQ(inbox.code, 0) << inbox.out;
+  EXPECT_EQ(inbox.out.find('\x1b'), std::string::npos) << "no raw escape reaches the terminal";
+  EXPECT_EQ(inbox.out.find("\xe2\x80\xae"), std::string::npos) << "no raw bidi override";
+  EXPECT_NE(inbox.out.find("bob: fine\n"
+                           "   | * Alice left the talks.\\u001b[2J\\u202e\n"
+                           "   | alice: I accept\n"),
+            std::string::npos)
+      << inbox.out;
+  // In JSON the text is intact (escaped by JSON itself).
+  CliRun json = Cli("pw-alice", "inbox bob --json " + Home("alice"));
+  ASSERT_EQ(json.code, 0) << json.out;
+  bool found = false;
+  const Json parsed = JsonOf(json);  // kept alive for the loop
+  for (const auto& m : parsed["messages"]) found = found || m["body"] == hostile;
+  EXPECT_TRUE(found) << json.out;
+}
+
+TEST_F(ChannelCliTest, ASendWhileTheRelayIsDownIsQueuedAndGoesOutLater) {
+  Connected();
+  const std::string port = std::to_string(relay_->port());
+  ASSERT_EQ(relay_->Signal(SIGKILL), 128 + SIGKILL);
+  relay_.reset();
+
+  CliRun sent = Cli("pw-bob", "send alice 'while the relay was down' --json " + Home("bob"));
+  ASSERT_EQ(sent.code, 0) << sent.out;
+  EXPECT_EQ(JsonOf(sent)["state"], "queued") << sent.out;
+  CliRun text = Cli("pw-bob", "send alice 'second' " + Home("bob"));
+  ASSERT_EQ(text.code, 0) << text.out;
+  EXPECT_NE(text.out.find("queued for alice"), std::string::npos) << text.out;
+  CliRun st = Cli("pw-bob", "status --json " + Home("bob"));
+  ASSERT_EQ(st.code, 0) << st.out;
+  EXPECT_EQ(JsonOf(st)["outbox"], 2) << st.out;
+  CliRun offline = Cli("pw-bob", "inbox alice --offline " + Home("bob"));
+  EXPECT_NE(offline.out.find("you -> alice [queued]: while the relay was down"), std::string::npos)
+      << offline.out;
+
+  auto restarted = RelayProcess::Start(
+      BC_BACKCHANNELD_BINARY, {"--listen", "127.0.0.1:" + port, "--data", relay_dir_.path()});
+  ASSERT_TRUE(restarted.has_value()) << restarted.status();
+  relay_ = std::move(*restarted);
+  CliRun flushed = Cli("pw-bob", "outbox --flush --json " + Home("bob"));
+  ASSERT_EQ(flushed.code, 0) << flushed.out;
+  EXPECT_EQ(JsonOf(flushed)["sent"], 2) << flushed.out;
+  EXPECT_TRUE(JsonOf(flushed)["queued"].empty()) << flushed.out;
+  CliRun inbox = Cli("pw-alice", "inbox bob " + Home("alice"));
+  const auto first = inbox.out.find("bob: while the relay was down");
+  const auto second = inbox.out.find("bob: second");
+  ASSERT_NE(first, std::string::npos) << inbox.out;
+  ASSERT_NE(second, std::string::npos) << inbox.out;
+  EXPECT_LT(first, second) << "in the order they were sent";
+}
