@@ -179,27 +179,138 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
             << identity::FormatUnixTime(parsed->expiry) << "\n";
   });
 
-  // ---- trust add | revocations ----
+  // ---- trust add | list | remove | pending | revocations ----
   struct TrustArgs : Common {
-    std::string key, label, list;
+    std::string key, label, list, roles = "envoy,principal,mediator";
+    std::vector<std::string> sides;
+    std::int64_t refuse = 0;
   };
   auto trust = std::make_shared<TrustArgs>();
   CLI::App* trust_group = app.add_subcommand("trust", "Authorities you accept credentials from");
   trust_group->require_subcommand(1);
-  CLI::App* add_cmd = trust_group->add_subcommand("add", "Trust an authority's public key");
+  CLI::App* add_cmd = trust_group->add_subcommand(
+      "add", "Trust an authority's public key for the sides and roles it may accredit");
   AddCommon(add_cmd, *trust);
   add_cmd->add_option("key", trust->key, "Authority public key (base64url or hex)")->required();
-  add_cmd->add_option("--label", trust->label, "Name shown for it")->required();
+  add_cmd->add_option("--side", trust->sides, "A side it may accredit (repeat for several)")
+      ->required();
+  add_cmd->add_option("--roles", trust->roles,
+                      "Roles it may accredit, comma-separated (default: envoy,principal,mediator)");
+  add_cmd->add_option("--label", trust->label, "Name shown for it (default: the first side)");
   add_cmd->callback([trust, &ctx] {
+    auto key = KeyArg<32>(trust->key);
+    if (!key) return ctx.Fail(key.error());
+    client::TrustScope scope;
+    scope.sides = trust->sides;
+    std::stringstream roles(trust->roles);
+    for (std::string r; std::getline(roles, r, ',');) {
+      auto role = identity::ParseRole(r);
+      if (!role) {
+        return ctx.Fail(
+            InvalidArgument("--roles: '" + r + "' is not a role (envoy, principal, mediator)"));
+      }
+      scope.roles.push_back(*role);
+    }
+    const std::string label = trust->label.empty() ? trust->sides.front() : trust->label;
+    auto c = OpenClient(*trust);
+    if (!c) return ctx.Fail(c.error());
+    auto done = (*c)->TrustAuthority(*key, label, scope);
+    if (!done) return ctx.Fail(done.error());
+    if (trust->json) {
+      Json j = ReportJson(*done);
+      j["trusted"] = label;
+      ctx.out << j.dump(2) << "\n";
+      return;
+    }
+    ctx.out << "Trusting " << label << " for " << trust->roles << " of";
+    for (const auto& side : trust->sides) ctx.out << " '" << side << "'";
+    ctx.out << "\n";
+    PrintRefused(ctx, done->refused);
+    for (const auto& m : done->stored) PrintMessage(ctx.out, m);
+  });
+  CLI::App* list_cmd = trust_group->add_subcommand("list", "The authorities you trust");
+  AddCommon(list_cmd, *trust);
+  list_cmd->callback([trust, &ctx] {
+    auto c = OpenClient(*trust);
+    if (!c) return ctx.Fail(c.error());
+    auto all = (*c)->Authorities();
+    if (!all) return ctx.Fail(all.error());
+    Json j = Json::array();
+    for (const auto& a : *all) {
+      const std::string key = ToBase64(a.key, Base64Variant::kUrlSafeNoPadding);
+      if (trust->json) {
+        j.push_back(Json{{"label", a.label},
+                         {"key", key},
+                         {"scoped", a.scoped},
+                         {"sides", a.sides},
+                         {"roles", a.roles},
+                         {"has_revocations", !a.revocations.empty()}});
+        continue;
+      }
+      ctx.out << DisplayName(a.label) << "  " << key << "\n    ";
+      if (a.scoped) {
+        std::string roles;
+        for (const auto& r : a.roles) roles += (roles.empty() ? "" : ",") + r;
+        ctx.out << "may accredit " << roles << " of";
+        for (const auto& side : a.sides) ctx.out << " '" << side << "'";
+      } else {
+        ctx.out << "unscoped (trusted before scopes existed): trust it again with --side";
+      }
+      ctx.out << "\n";
+    }
+    if (trust->json) ctx.out << Json{{"authorities", j}}.dump(2) << "\n";
+  });
+  CLI::App* remove_cmd = trust_group->add_subcommand("remove", "Stop trusting an authority");
+  AddCommon(remove_cmd, *trust);
+  remove_cmd->add_option("key", trust->key, "Authority public key (base64url or hex)")->required();
+  remove_cmd->callback([trust, &ctx] {
     auto key = KeyArg<32>(trust->key);
     if (!key) return ctx.Fail(key.error());
     auto c = OpenClient(*trust);
     if (!c) return ctx.Fail(c.error());
-    if (Status s = (*c)->TrustAuthority(*key, trust->label); !s.ok()) return ctx.Fail(s);
+    if (Status s = (*c)->DistrustAuthority(*key); !s.ok()) return ctx.Fail(s);
     if (trust->json) {
-      ctx.out << Json{{"trusted", trust->label}}.dump(2) << "\n";
+      ctx.out << Json{{"removed", trust->key}}.dump(2) << "\n";
     } else {
-      ctx.out << "Trusting " << trust->label << "\n";
+      ctx.out << "No longer trusting " << trust->key << "\n";
+    }
+  });
+  CLI::App* pending_cmd = trust_group->add_subcommand(
+      "pending", "Requests kept back until you trust their authority (or refuse them)");
+  AddCommon(pending_cmd, *trust);
+  pending_cmd->add_option("--refuse", trust->refuse, "Drop the request with this number");
+  pending_cmd->callback([trust, &ctx] {
+    auto c = OpenClient(*trust);
+    if (!c) return ctx.Fail(c.error());
+    if (trust->refuse != 0) {
+      if (Status s = (*c)->RefusePending(trust->refuse); !s.ok()) return ctx.Fail(s);
+    }
+    auto all = (*c)->PendingRequests();
+    if (!all) return ctx.Fail(all.error());
+    Json j = Json::array();
+    for (const auto& p : *all) {
+      const std::string key = ToBase64(p.authority_key, Base64Variant::kUrlSafeNoPadding);
+      if (trust->json) {
+        j.push_back(Json{{"number", p.seq},
+                         {"received_ms", p.received_ms},
+                         {"name", p.display_name},
+                         {"side", p.side},
+                         {"role", p.role},
+                         {"authority_key", key}});
+        continue;
+      }
+      if (p.authority_key.empty()) {
+        ctx.out << p.seq << "  a message waiting behind its sender's request\n";
+        continue;
+      }
+      ctx.out << p.seq << "  " << DisplayName(p.display_name) << ", " << p.role << " of '" << p.side
+              << "'\n    to accept: backchannel trust add --side '" << p.side << "' --roles "
+              << p.role << " -- " << key << "\n";
+    }
+    if (trust->json) {
+      ctx.out << Json{{"pending", j}}.dump(2) << "\n";
+    } else if (all->empty()) {
+      ctx.out << "No requests are waiting.\n";
     }
   });
   CLI::App* rev_cmd =
@@ -255,18 +366,22 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   // ---- accept ----
   struct AcceptArgs : Common {
     std::string code, name;
+    bool trust_authority = false;
   };
   auto accept = std::make_shared<AcceptArgs>();
   CLI::App* accept_cmd = app.add_subcommand("accept", "Accept an invitation code");
   AddCommon(accept_cmd, *accept);
   accept_cmd->add_option("code", accept->code, "The bc1-... code")->required();
   accept_cmd->add_option("--name", accept->name, "Name for the contact (default: theirs)");
+  accept_cmd->add_flag("--trust-authority", accept->trust_authority,
+                       "Also trust the authority the invitation names, for its side only "
+                       "(check its key with the inviter first)");
   accept_cmd->callback([accept, &ctx] {
     auto inv = identity::InvitationFromText(accept->code);
     if (!inv) return ctx.Fail(inv.error());
     auto c = OpenClient(*accept);
     if (!c) return ctx.Fail(c.error());
-    auto name = (*c)->AcceptInvitation(*inv, accept->name);
+    auto name = (*c)->AcceptInvitation(*inv, accept->name, accept->trust_authority);
     if (!name) return ctx.Fail(name.error());
     if (accept->json) {
       ctx.out << Json{{"contact", *name}, {"authority", inv->authority_label}}.dump(2) << "\n";
@@ -287,6 +402,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     if (!list) return ctx.Fail(list.error());
     Json j = Json::array();
     for (const auto& k : *list) {
+      const bool compared =
+          !k.compared_identity_key.empty() && PublicEqual(k.compared_identity_key, k.identity_key);
       std::string role;
       if (!k.credential.empty()) {
         if (auto cr = identity::DecodeCredential(k.credential)) {
@@ -298,10 +415,13 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                          {"identity_key", ToHex(session::SerializePublicKey(k.identity_key))},
                          {"authority", k.authority_label},
                          {"verified", !k.credential.empty()},
+                         {"safety_number_compared", compared},
                          {"role", role}});
       } else {
-        ctx.out << k.name << "  " << (role.empty() ? "(credential not yet received)" : role)
-                << "  [" << k.authority_label << "]\n";
+        ctx.out << DisplayName(k.name) << "  "
+                << (role.empty() ? "(credential not yet received)" : role) << "  ["
+                << k.authority_label << "]"
+                << (compared ? "  safety number compared" : "  safety number not compared") << "\n";
       }
     }
     if (contacts->json) ctx.out << Json{{"contacts", j}}.dump(2) << "\n";
@@ -327,7 +447,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       return ctx.Fail(Status(sent->reason.code(),
                              std::string(sent->reason.message()) +
                                  " — the message stays in the outbox (`backchannel outbox`; "
-                                 "`backchannel outbox cancel " +
+                                 "`backchannel outbox --cancel " +
                                  sent->message_id.substr(0, 8) + "` withdraws it)"));
     }
     const std::string state = sent->queued ? "queued" : "sent";
@@ -488,20 +608,29 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   // ---- fingerprint ----
   struct FpArgs : Common {
     std::string contact;
+    bool compared = false;
   };
   auto fp = std::make_shared<FpArgs>();
   CLI::App* fp_cmd = app.add_subcommand("fingerprint", "Safety number to compare with a contact");
   AddCommon(fp_cmd, *fp);
   fp_cmd->add_option("contact", fp->contact, "Contact name")->required();
+  fp_cmd->add_flag("--compared", fp->compared,
+                   "Record that you compared it in person and it matched");
   fp_cmd->callback([fp, &ctx] {
     auto c = OpenClient(*fp);
     if (!c) return ctx.Fail(c.error());
+    if (fp->compared) {
+      if (Status s = (*c)->MarkSafetyNumberCompared(fp->contact); !s.ok()) return ctx.Fail(s);
+    }
     auto n = (*c)->Fingerprint(fp->contact);
     if (!n) return ctx.Fail(n.error());
     if (fp->json) {
-      ctx.out << Json{{"contact", fp->contact}, {"safety_number", *n}}.dump(2) << "\n";
+      ctx.out << Json{{"contact", fp->contact}, {"safety_number", *n}, {"compared", fp->compared}}
+                     .dump(2)
+              << "\n";
     } else {
       ctx.out << "Safety number with " << fp->contact << ":\n" << *n << "\n";
+      if (fp->compared) ctx.out << "Recorded: compared in person.\n";
     }
   });
 

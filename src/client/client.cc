@@ -61,6 +61,25 @@ std::string UndecryptableNoticeKey(const std::string& contact) {
   return "undecryptable_notice/" + contact;
 }
 
+std::vector<std::string> RoleNames(const std::vector<identity::Role>& roles) {
+  std::vector<std::string> out;
+  for (auto r : roles) out.emplace_back(identity::RoleName(r));
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+// The command that trusts `key` for one side and role (what a kept-back
+// request or a refused invitation tells the user to run).
+std::string TrustAdvice(ByteView key, const std::string& side, const std::string& role) {
+  return "backchannel trust add --side '" + side + "'" + (role.empty() ? "" : " --roles " + role) +
+         " -- " + ToBase64(key, kB64u);
+}
+
 void Merge(ReceiveReport& into, ReceiveReport&& from) {
   for (auto& m : from.stored) into.stored.push_back(std::move(m));
   for (auto& s : from.refused) into.refused.push_back(std::move(s));
@@ -116,13 +135,72 @@ struct Client::Impl {
     return trust;
   }
 
-  // Trusts `key` unless it already is (keeping its label and revocations).
-  Status TrustIfAbsent(const identity::AuthorityPublicKey& key, const std::string& label) const {
+  // Trusts `key` for `side` (every role) unless it is trusted already
+  // (keeping its label, scope and revocations).
+  Status TrustIfAbsent(const identity::AuthorityPublicKey& key, const std::string& side) const {
+    BC_ASSIGN_OR_RETURN(auto found, FindAuthority(key));
+    if (found) return Status::Ok();
+    TrustedAuthority a;
+    a.key = ToBytes(key);
+    a.label = side;
+    a.scoped = true;
+    a.sides = {side};
+    a.roles = RoleNames(TrustScope::Side(side).roles);
+    return store().PutAuthority(a);
+  }
+
+  Result<std::optional<TrustedAuthority>> FindAuthority(ByteView key) const {
     BC_ASSIGN_OR_RETURN(auto all, store().ListAuthorities());
-    for (const auto& a : all) {
-      if (PublicEqual(a.key, key)) return Status::Ok();
+    for (auto& a : all) {
+      if (PublicEqual(a.key, key)) return std::optional<TrustedAuthority>(std::move(a));
     }
-    return store().PutAuthority({ToBytes(key), label, {}});
+    return std::optional<TrustedAuthority>();
+  }
+
+  // The arriving envelope ProcessOpened works on (kept back as it is when
+  // its authority is not trusted yet).
+  const Bytes* arriving = nullptr;
+
+  // Keeps the arriving envelope back (see PendingRequest): `cred`, when
+  // given, names the authority it waits for.
+  Result<bool> KeepBack(const session::PublicKey& sender, const identity::Credential* cred,
+                        ReceiveReport& report) {
+    if (arriving == nullptr) return Internal("no arriving envelope to keep back");
+    PendingRequest r;
+    r.envelope = *arriving;
+    r.sender = sender;
+    r.received_ms = NowMs();
+    if (cred) {
+      r.authority_key = ToBytes(cred->authority_key);
+      r.side = cred->side;
+      r.role = std::string(identity::RoleName(cred->role));
+      r.display_name = cred->display_name;
+    }
+    auto added = store().AddPending(r);
+    if (!added) {
+      if (added.error().code() != StatusCode::kResourceExhausted) return added.error();
+      report.refused.push_back(added.error().WithContext("a request was dropped"));
+      return true;
+    }
+    if (cred) {
+      report.refused.push_back(Status(
+          StatusCode::kUntrusted,
+          cred->display_name + " (" + r.role + " of " + cred->side +
+              ") is accredited by an authority you do not trust; the request is kept until you "
+              "trust it (" +
+              TrustAdvice(r.authority_key, r.side, r.role) +
+              ") or refuse it (`backchannel trust "
+              "pending`)"));
+    }
+    return true;
+  }
+
+  Result<bool> HasPendingFrom(const session::PublicKey& sender) const {
+    BC_ASSIGN_OR_RETURN(auto all, store().ListPending());
+    for (const auto& p : all) {
+      if (p.sender == sender) return true;
+    }
+    return false;
   }
 
   Result<Bytes> OwnCredentialBytes() const {
@@ -333,13 +411,34 @@ struct Client::Impl {
            label + " until " + identity::FormatUnixTime(cred.expiry);
   }
 
-  // Verifies a presented credential for `remote`; the parsed credential.
-  Result<identity::Credential> CheckCredential(ByteView bytes, const session::PublicKey& remote,
-                                               const Bytes& pinned_authority,
-                                               std::string* label) const {
+  // Verifies a presented credential for `remote` against the trusted
+  // authorities and their scopes; the parsed credential. `*untrusted_by`
+  // receives the credential (signature checked) when the only thing wrong
+  // is that its authority is not trusted yet.
+  Result<identity::Credential> CheckCredential(
+      ByteView bytes, const session::PublicKey& remote, const Bytes& pinned_authority,
+      std::string* label, std::optional<identity::Credential>* untrusted_by = nullptr) const {
     BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(bytes));
     BC_ASSIGN_OR_RETURN(auto trust, LoadTrust());
+    if (untrusted_by && trust.Find(cred.authority_key) == nullptr &&
+        identity::VerifyCredentialSignature(cred).ok() && cred.identity_key == remote) {
+      *untrusted_by = cred;
+    }
     BC_RETURN_IF_ERROR(identity::VerifyCredential(cred, trust, NowSeconds(), remote));
+    BC_ASSIGN_OR_RETURN(auto scope, FindAuthority(cred.authority_key));
+    if (scope && scope->scoped) {
+      const std::string role(identity::RoleName(cred.role));
+      const bool side_ok =
+          std::find(scope->sides.begin(), scope->sides.end(), cred.side) != scope->sides.end();
+      const bool role_ok =
+          std::find(scope->roles.begin(), scope->roles.end(), role) != scope->roles.end();
+      if (!side_ok || !role_ok) {
+        return Status(StatusCode::kUntrusted,
+                      "authority '" + scope->label + "' is trusted to accredit " +
+                          Join(scope->roles, "/") + " of " + Join(scope->sides, ", ") + ", not a " +
+                          role + " of " + cred.side);
+      }
+    }
     if (!pinned_authority.empty() && !PublicEqual(pinned_authority, cred.authority_key)) {
       return Status(StatusCode::kUntrusted,
                     "credential from another authority than the one the invitation named");
@@ -380,11 +479,15 @@ struct Client::Impl {
     auto payload = DecodePayload(accepted->plaintext);
     if (!payload) return refuse(payload.error());
     if (payload->kind == Payload::Kind::kText || !payload->reply) {
+      BC_ASSIGN_OR_RETURN(bool waiting, HasPendingFrom(remote));
+      if (waiting) return KeepBack(remote, nullptr, report);  // after their kept-back hello
       return refuse(
           Status(StatusCode::kUntrusted, "a new contact must first present a credential"));
     }
     std::string label;
-    auto cred = CheckCredential(payload->credential, remote, {}, &label);
+    std::optional<identity::Credential> untrusted_by;
+    auto cred = CheckCredential(payload->credential, remote, {}, &label, &untrusted_by);
+    if (!cred && untrusted_by) return KeepBack(remote, &*untrusted_by, report);
     if (!cred) return refuse(cred.error());
     BC_ASSIGN_OR_RETURN(std::string name, UniqueName(cred->display_name));
     Contact contact;
@@ -439,13 +542,43 @@ struct Client::Impl {
     }
     bool ack = false;
     ReceiveReport one;
-    BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+    arriving = &rm.envelope;
+    Status done = store().Transaction([&]() -> Status {
       one = ReceiveReport{};
       BC_ASSIGN_OR_RETURN(ack, ProcessOpened(*inner, one));
       return Status::Ok();
-    }));
+    });
+    arriving = nullptr;
+    BC_RETURN_IF_ERROR(done);
     Merge(report, std::move(one));
     return ack;
+  }
+
+  // Processes every kept-back request again, oldest first, each in its own
+  // transaction: one still waiting for an untrusted authority is kept back
+  // again (a new row, in order).
+  Result<ReceiveReport> ProcessPending() {
+    ReceiveReport report;
+    BC_ASSIGN_OR_RETURN(auto all, store().ListPending());
+    for (const auto& p : all) {
+      ReceiveReport one;
+      arriving = &p.envelope;
+      Status done = store().Transaction([&]() -> Status {
+        one = ReceiveReport{};
+        BC_RETURN_IF_ERROR(store().RemovePending(p.seq));
+        auto inner = envelope::Open(p.envelope, identity.key_pair);
+        if (!inner) {
+          one.refused.push_back(inner.error().WithContext("kept-back envelope refused"));
+          return Status::Ok();
+        }
+        return ProcessOpened(*inner, one).status();
+      });
+      arriving = nullptr;
+      BC_RETURN_IF_ERROR(done);
+      Merge(report, std::move(one));
+    }
+    BC_ASSIGN_OR_RETURN(report.outbox, Flush());
+    return report;
   }
 
   Result<bool> ProcessOpened(const envelope::InnerEnvelope& opened, ReceiveReport& report) {
@@ -497,6 +630,11 @@ struct Client::Impl {
     auto payload = DecodePayload(*plain);
     if (!payload) return refuse(payload.error());
 
+    if (payload->kind != Payload::Kind::kHello && payload->kind != Payload::Kind::kReset &&
+        contact.credential.empty()) {
+      BC_ASSIGN_OR_RETURN(bool waiting, HasPendingFrom(contact.identity_key));
+      if (waiting) return KeepBack(contact.identity_key, nullptr, report);
+    }
     if (payload->kind == Payload::Kind::kApp) {
       if (contact.credential.empty()) {
         return refuse(
@@ -521,8 +659,12 @@ struct Client::Impl {
       add(Direction::kIn, payload->text, msg_id);
     } else {
       std::string label;
-      auto cred =
-          CheckCredential(payload->credential, contact.identity_key, contact.authority_key, &label);
+      std::optional<identity::Credential> untrusted_by;
+      auto cred = CheckCredential(payload->credential, contact.identity_key, contact.authority_key,
+                                  &label, &untrusted_by);
+      if (!cred && untrusted_by && contact.credential.empty()) {
+        return KeepBack(contact.identity_key, &*untrusted_by, report);
+      }
       if (!cred) return refuse(cred.error());
       const bool first = contact.credential.empty();
       contact.credential = payload->credential;
@@ -810,22 +952,52 @@ Status Client::ImportCredential(const identity::Credential& credential) {
   return Status::Ok();
 }
 
-Status Client::TrustAuthority(const identity::AuthorityPublicKey& key, const std::string& label) {
-  if (label.empty()) return InvalidArgument("an authority needs a label");
-  BC_ASSIGN_OR_RETURN(auto all, store_->ListAuthorities());
-  Bytes revocations;
-  for (const auto& a : all) {
-    if (PublicEqual(a.key, key)) revocations = a.revocations;
-  }
-  return store_->PutAuthority({ToBytes(key), label, revocations});
+TrustScope TrustScope::Side(const std::string& side) {
+  return {{side}, {identity::Role::kEnvoy, identity::Role::kPrincipal, identity::Role::kMediator}};
 }
+
+Result<ReceiveReport> Client::TrustAuthority(const identity::AuthorityPublicKey& key,
+                                             const std::string& label, const TrustScope& scope) {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("trusting an authority"));
+  if (label.empty()) return InvalidArgument("an authority needs a label");
+  if (scope.sides.empty()) return InvalidArgument("name the side(s) this authority may accredit");
+  if (scope.roles.empty()) return InvalidArgument("name the role(s) this authority may accredit");
+  for (const auto& side : scope.sides) {
+    if (side.empty() || side.size() > 128) return InvalidArgument("a side is 1..128 bytes");
+  }
+  BC_ASSIGN_OR_RETURN(auto existing, impl_->FindAuthority(key));
+  TrustedAuthority a;
+  a.key = ToBytes(key);
+  a.label = label;
+  if (existing) a.revocations = existing->revocations;
+  a.scoped = true;
+  a.sides = scope.sides;
+  a.roles = RoleNames(scope.roles);
+  BC_RETURN_IF_ERROR(store_->PutAuthority(a));
+  return impl_->ProcessPending();
+}
+
+Status Client::DistrustAuthority(const identity::AuthorityPublicKey& key) {
+  if (impl_->credential && impl_->credential->authority_key == key) {
+    return FailedPrecondition("this is your own authority; it stays trusted");
+  }
+  return store_->RemoveAuthority(key);
+}
+
+Result<std::vector<TrustedAuthority>> Client::Authorities() { return store_->ListAuthorities(); }
+
+Result<std::vector<PendingRequest>> Client::PendingRequests() { return store_->ListPending(); }
+
+Status Client::RefusePending(std::int64_t seq) { return store_->RemovePending(seq); }
 
 Status Client::ImportRevocations(const identity::RevocationList& list) {
   BC_ASSIGN_OR_RETURN(auto trust, impl_->LoadTrust());
   BC_RETURN_IF_ERROR(trust.UpdateRevocations(list));
   BC_ASSIGN_OR_RETURN(Bytes encoded, identity::EncodeRevocationList(list));
-  return store_->PutAuthority(
-      {ToBytes(list.authority_key), trust.Find(list.authority_key)->label, encoded});
+  BC_ASSIGN_OR_RETURN(auto existing, impl_->FindAuthority(list.authority_key));
+  if (!existing) return NotFound("that authority is not trusted");
+  existing->revocations = encoded;
+  return store_->PutAuthority(*existing);
 }
 
 Result<identity::Invitation> Client::MakeInvitation() {
@@ -854,7 +1026,7 @@ Result<identity::Invitation> Client::MakeInvitation() {
 }
 
 Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
-                                             const std::string& name) {
+                                             const std::string& name, bool trust_authority) {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("accepting an invitation"));
   BC_ASSIGN_OR_RETURN(Bytes cred, impl_->OwnCredentialBytes());
   if (inv.inviter_identity == impl_->identity.key_pair.public_key) {
@@ -869,6 +1041,15 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
   contact.name = name.empty() ? inv.display_name : name;
   if (store_->GetContact(contact.name)) {
     return Status(StatusCode::kAlreadyExists, "a contact named '" + contact.name + "' exists");
+  }
+  BC_ASSIGN_OR_RETURN(auto trusted, impl_->FindAuthority(inv.authority_key));
+  if (!trusted && !trust_authority) {
+    return Status(StatusCode::kUntrusted,
+                  "the invitation's authority (" + inv.authority_label +
+                      ") is not one you trust. Check its key with the person who gave you the "
+                      "invitation, then trust it (" +
+                      TrustAdvice(inv.authority_key, inv.authority_label, "") +
+                      ") or accept with --trust-authority");
   }
   contact.identity_key = inv.inviter_identity;
   contact.address = {inv.relay_address, ToHex(inv.relay_certificate_sha256),
@@ -886,7 +1067,7 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
   Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
   std::string hello_id;
   BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
-    BC_RETURN_IF_ERROR(impl_->TrustIfAbsent(inv.authority_key, inv.authority_label));
+    if (!trusted) BC_RETURN_IF_ERROR(impl_->TrustIfAbsent(inv.authority_key, inv.authority_label));
     BC_RETURN_IF_ERROR(store_->PutContact(contact));
     BC_RETURN_IF_ERROR(store_->AddMessage(line).status());
     BC_ASSIGN_OR_RETURN(hello_id, impl_->Enqueue(contact.name, hello, std::nullopt));
@@ -1061,6 +1242,14 @@ Status Client::ResetSession(const std::string& contact_name, const std::string& 
 }
 
 Result<std::vector<Contact>> Client::Contacts() { return store_->ListContacts(); }
+
+Status Client::MarkSafetyNumberCompared(const std::string& contact_name) {
+  return store_->Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
+    contact.compared_identity_key = ToBytes(contact.identity_key);
+    return store_->PutContact(contact);
+  });
+}
 
 Result<std::vector<StoredMessage>> Client::Messages(const std::string& contact) {
   if (!contact.empty()) BC_RETURN_IF_ERROR(store_->GetContact(contact).status());

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
+#include "backchannel/common/encoding.h"
 #include "backchannel/crypto/primitives.h"
 
 namespace backchannel::client {
@@ -71,13 +73,21 @@ ALTER TABLE prekeys ADD COLUMN retired_ms INTEGER;
 )sql";
 
 // Schema version 4: sealed envelopes waiting to be posted, and what became
-// of each outgoing line (NULL: not an outgoing line, or sent before v4).
+// of each outgoing line (NULL: not an outgoing line, or sent before v4); the
+// scope of a trusted authority (JSON {"sides":[..],"roles":[..]}; NULL:
+// trusted before v4, unscoped); the identity key whose safety number was
+// compared in person; requests kept back for an untrusted authority.
 constexpr const char* kOutboxSchema = R"sql(
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, message_id TEXT NOT NULL,
   envelope BLOB NOT NULL, created_ms INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
   last_error TEXT, UNIQUE (contact, message_id));
 ALTER TABLE messages ADD COLUMN delivery TEXT;
+ALTER TABLE authorities ADD COLUMN scope TEXT;
+ALTER TABLE contacts ADD COLUMN compared_key BLOB;
+CREATE TABLE IF NOT EXISTS pending_requests (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, received_ms INTEGER NOT NULL, envelope BLOB NOT NULL,
+  sender BLOB NOT NULL, authority_key BLOB, side TEXT, role TEXT, display_name TEXT);
 )sql";
 
 std::int64_t NowMs() {
@@ -654,26 +664,140 @@ Result<RelayConfig> LocalStore::GetRelayConfig() {
 Status LocalStore::PutAuthority(const TrustedAuthority& a) {
   return Transaction([&] {
     Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO authorities (key, label, revocations) VALUES (?, ?, ?)");
+           "INSERT OR REPLACE INTO authorities (key, label, revocations, scope) "
+           "VALUES (?, ?, ?, ?)");
     s.BindBlob(1, a.key).Bind(2, a.label);
     if (a.revocations.empty()) {
       s.BindNull(3);
     } else {
       s.BindBlob(3, a.revocations);
     }
+    if (a.scoped) {
+      s.Bind(4, nlohmann::json{{"sides", a.sides}, {"roles", a.roles}}.dump());
+    } else {
+      s.BindNull(4);
+    }
     return s.Run();
   });
 }
 
+namespace {
+// The scope column: {"sides":[...],"roles":[...]}, both arrays of strings.
+Status ParseScope(const std::string& text, TrustedAuthority& a) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  auto strings = [](const nlohmann::json& v, std::vector<std::string>& out) {
+    if (!v.is_array()) return false;
+    for (const auto& e : v) {
+      if (!e.is_string()) return false;
+      out.push_back(e.get<std::string>());
+    }
+    return true;
+  };
+  if (j.is_discarded() || !j.is_object() || !j.contains("sides") || !j.contains("roles") ||
+      !strings(j["sides"], a.sides) || !strings(j["roles"], a.roles)) {
+    return Corrupt("store: the scope of authority '" + a.label + "' is malformed");
+  }
+  a.scoped = true;
+  return Status::Ok();
+}
+}  // namespace
+
 Result<std::vector<TrustedAuthority>> LocalStore::ListAuthorities() {
   std::vector<TrustedAuthority> out;
-  Stmt s(impl_->db, "SELECT key, label, revocations FROM authorities ORDER BY label");
+  Stmt s(impl_->db, "SELECT key, label, revocations, scope FROM authorities ORDER BY label");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    out.push_back({s.Blob(0), s.Text(1), s.Blob(2)});
+    TrustedAuthority a;
+    a.key = s.Blob(0);
+    a.label = s.Text(1);
+    a.revocations = s.Blob(2);
+    if (!s.IsNull(3)) BC_RETURN_IF_ERROR(ParseScope(s.Text(3), a));
+    out.push_back(std::move(a));
   }
   return out;
+}
+
+Status LocalStore::RemoveAuthority(ByteView key) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "DELETE FROM authorities WHERE key = ?");
+    s.BindBlob(1, key);
+    BC_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(impl_->db) == 0) return NotFound("that authority is not trusted");
+    return Status::Ok();
+  });
+}
+
+// ---- pending requests ----
+
+Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
+  std::int64_t seq = 0;
+  BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    Stmt count(impl_->db, "SELECT COUNT(*) FROM pending_requests");
+    BC_ASSIGN_OR_RETURN(bool row, count.Step());
+    if (row && count.Int(0) >= static_cast<std::int64_t>(kMaxPendingRequests)) {
+      return Status(StatusCode::kResourceExhausted,
+                    "already " + std::to_string(kMaxPendingRequests) +
+                        " requests wait for an authority you do not trust; trust or refuse them "
+                        "first (`backchannel trust pending`)");
+    }
+    Stmt s(impl_->db,
+           "INSERT INTO pending_requests (received_ms, envelope, sender, authority_key, side, "
+           "role, display_name) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const std::int64_t received = r.received_ms ? r.received_ms : NowMs();
+    s.Bind(1, received)
+        .BindBlob(2, impl_->Seal(r.envelope,
+                                 Ad("pending_requests",
+                                    std::to_string(received) + "/" + ToHex(r.sender), "envelope")))
+        .BindBlob(3, r.sender)
+        .BindBlob(4, r.authority_key)
+        .Bind(5, r.side)
+        .Bind(6, r.role)
+        .Bind(7, r.display_name);
+    BC_RETURN_IF_ERROR(s.Run());
+    seq = sqlite3_last_insert_rowid(impl_->db);
+    return Status::Ok();
+  }));
+  return seq;
+}
+
+Result<std::vector<PendingRequest>> LocalStore::ListPending() {
+  std::vector<PendingRequest> out;
+  Stmt s(impl_->db,
+         "SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
+         "FROM pending_requests ORDER BY seq");
+  for (;;) {
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    PendingRequest r;
+    r.seq = s.Int(0);
+    r.received_ms = s.Int(1);
+    const Bytes sender = s.Blob(3);
+    if (sender.size() != r.sender.size()) return Corrupt("store: a pending request is malformed");
+    std::copy(sender.begin(), sender.end(), r.sender.begin());
+    BC_ASSIGN_OR_RETURN(
+        auto env, impl_->Unseal(s.Blob(2), Ad("pending_requests",
+                                              std::to_string(r.received_ms) + "/" + ToHex(r.sender),
+                                              "envelope")));
+    r.envelope = ToBytes(env.view());
+    r.authority_key = s.Blob(4);
+    r.side = s.Text(5);
+    r.role = s.Text(6);
+    r.display_name = s.Text(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status LocalStore::RemovePending(std::int64_t seq) {
+  return Transaction([&] {
+    Stmt s(impl_->db, "DELETE FROM pending_requests WHERE seq = ?");
+    s.Bind(1, seq);
+    BC_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(impl_->db) == 0)
+      return NotFound("no pending request " + std::to_string(seq));
+    return Status::Ok();
+  });
 }
 
 // ---- contacts ----
@@ -682,8 +806,8 @@ Status LocalStore::PutContact(const Contact& c) {
   return Transaction([&] {
     Stmt s(impl_->db,
            "INSERT OR REPLACE INTO contacts (name, identity_key, relay, pin, mailbox, "
-           "delivery_token, authority_key, authority_label, credential, session, created_ms) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+           "delivery_token, authority_key, authority_label, credential, session, created_ms, "
+           "compared_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, c.name)
         .BindBlob(2, c.identity_key)
         .Bind(3, c.address.relay)
@@ -704,6 +828,11 @@ Status LocalStore::PutContact(const Contact& c) {
       s.BindBlob(10, impl_->Seal(c.session.view(), Ad("contacts", c.name, "session")));
     }
     s.Bind(11, c.created_ms ? c.created_ms : NowMs());
+    if (c.compared_identity_key.empty()) {
+      s.BindNull(12);
+    } else {
+      s.BindBlob(12, c.compared_identity_key);
+    }
     return s.Run();
   });
 }
@@ -711,7 +840,7 @@ Status LocalStore::PutContact(const Contact& c) {
 namespace {
 constexpr const char* kContactColumns =
     "SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
-    "authority_label, credential, session, created_ms FROM contacts ";
+    "authority_label, credential, session, created_ms, compared_key FROM contacts ";
 }  // namespace
 
 #define BC_READ_CONTACT(s, out)                                                                  \
@@ -738,6 +867,7 @@ constexpr const char* kContactColumns =
                           impl_->Unseal((s).Blob(9), Ad("contacts", (out).name, "session")));    \
     }                                                                                            \
     (out).created_ms = (s).Int(10);                                                              \
+    (out).compared_identity_key = (s).Blob(11);                                                  \
   } while (0)
 
 Result<Contact> LocalStore::GetContact(const std::string& name) {

@@ -45,12 +45,12 @@ std::size_t DecodeOne(std::string_view text, std::size_t i, char32_t& cp) {
 
 bool ActsOnTerminal(char32_t cp) {
   if (cp == '\n' || cp == '\t') return false;
-  if (cp < 0x20 || cp == 0x7F) return true;         // C0, DEL
-  if (cp >= 0x80 && cp <= 0x9F) return true;        // C1
+  if (cp < 0x20 || cp == 0x7F) return true;                       // C0, DEL
+  if (cp >= 0x80 && cp <= 0x9F) return true;                      // C1
   if (cp == 0x061C || cp == 0x200E || cp == 0x200F) return true;  // ALM, LRM, RLM
-  if (cp >= 0x202A && cp <= 0x202E) return true;    // LRE RLE PDF LRO RLO
-  if (cp >= 0x2066 && cp <= 0x2069) return true;    // LRI RLI FSI PDI
-  return cp == 0x2028 || cp == 0x2029;              // line and paragraph separators
+  if (cp >= 0x202A && cp <= 0x202E) return true;                  // LRE RLE PDF LRO RLO
+  if (cp >= 0x2066 && cp <= 0x2069) return true;                  // LRI RLI FSI PDI
+  return cp == 0x2028 || cp == 0x2029;                            // line and paragraph separators
 }
 
 bool BreaksLine(char32_t cp) {

@@ -73,12 +73,12 @@ class ChannelCliTest : public ::testing::Test {
   void Connected() {
     Envoy("alice", "United States");
     const std::string iran_key = Envoy("bob", "Iran");
-    ASSERT_EQ(Cli("pw-alice", "trust add --label Iran " + Home("alice") + " -- " + iran_key).code,
+    ASSERT_EQ(Cli("pw-alice", "trust add --side Iran " + Home("alice") + " -- " + iran_key).code,
               0);
     CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
     ASSERT_EQ(invite.code, 0) << invite.out;
     const std::string code = JsonOf(invite)["code"];
-    ASSERT_EQ(Cli("pw-bob", "accept " + code + " " + Home("bob")).code, 0);
+    ASSERT_EQ(Cli("pw-bob", "accept --trust-authority " + code + " " + Home("bob")).code, 0);
     ASSERT_EQ(Cli("pw-alice", "inbox " + Home("alice")).code, 0);
     ASSERT_EQ(Cli("pw-bob", "inbox " + Home("bob")).code, 0);
   }
@@ -91,12 +91,12 @@ class ChannelCliTest : public ::testing::Test {
 TEST_F(ChannelCliTest, TwoEnvoysTalkThroughTheRelay) {
   Envoy("alice", "United States");
   const std::string iran_key = Envoy("bob", "Iran");
-  ASSERT_EQ(Cli("pw-alice", "trust add --label Iran " + Home("alice") + " -- " + iran_key).code, 0);
+  ASSERT_EQ(Cli("pw-alice", "trust add --side Iran " + Home("alice") + " -- " + iran_key).code, 0);
 
   CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
   ASSERT_EQ(invite.code, 0) << invite.out;
   const std::string code = JsonOf(invite)["code"];
-  CliRun accept = Cli("pw-bob", "accept " + code + " " + Home("bob") + " --json");
+  CliRun accept = Cli("pw-bob", "accept --trust-authority " + code + " " + Home("bob") + " --json");
   ASSERT_EQ(accept.code, 0) << accept.out;
   EXPECT_EQ(JsonOf(accept)["contact"], "alice");
 
@@ -149,11 +149,11 @@ TEST_F(ChannelCliTest, ExitCodes) {
 TEST_F(ChannelCliTest, ListenReconnectsAfterARelayRestart) {
   Envoy("alice", "United States");
   const std::string iran_key = Envoy("bob", "Iran");
-  ASSERT_EQ(Cli("pw-alice", "trust add --label Iran " + Home("alice") + " -- " + iran_key).code, 0);
+  ASSERT_EQ(Cli("pw-alice", "trust add --side Iran " + Home("alice") + " -- " + iran_key).code, 0);
   CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
   ASSERT_EQ(invite.code, 0) << invite.out;
   const std::string code = JsonOf(invite)["code"];
-  ASSERT_EQ(Cli("pw-bob", "accept " + code + " " + Home("bob")).code, 0);
+  ASSERT_EQ(Cli("pw-bob", "accept --trust-authority " + code + " " + Home("bob")).code, 0);
   ASSERT_EQ(Cli("pw-alice", "inbox " + Home("alice")).code, 0);
   ASSERT_EQ(Cli("pw-bob", "inbox " + Home("bob")).code, 0);
 
@@ -247,4 +247,46 @@ TEST_F(ChannelCliTest, ASendWhileTheRelayIsDownIsQueuedAndGoesOutLater) {
   ASSERT_NE(first, std::string::npos) << inbox.out;
   ASSERT_NE(second, std::string::npos) << inbox.out;
   EXPECT_LT(first, second) << "in the order they were sent";
+}
+
+TEST_F(ChannelCliTest, ARequestKeptForAnUntrustedAuthorityCompletesWhenItIsTrusted) {
+  Envoy("alice", "United States");
+  const std::string iran_key = Envoy("bob", "Iran");
+  CliRun invite = Cli("pw-alice", "invite --json " + Home("alice"));
+  ASSERT_EQ(invite.code, 0) << invite.out;
+  const std::string code = JsonOf(invite)["code"];
+  CliRun refused = Cli("pw-bob", "accept " + code + " " + Home("bob"));
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("--trust-authority"), std::string::npos) << refused.out;
+  ASSERT_EQ(Cli("pw-bob", "accept --trust-authority " + code + " " + Home("bob")).code, 0);
+
+  CliRun inbox = Cli("pw-alice", "inbox " + Home("alice"));
+  ASSERT_EQ(inbox.code, 0) << inbox.out;
+  EXPECT_NE(inbox.out.find("trust add --side 'Iran' --roles envoy -- " + iran_key),
+            std::string::npos)
+      << inbox.out;
+  CliRun pending = Cli("pw-alice", "trust pending --json " + Home("alice"));
+  ASSERT_EQ(pending.code, 0) << pending.out;
+  const Json pj = JsonOf(pending);
+  ASSERT_EQ(pj["pending"].size(), 1U) << pending.out;
+  EXPECT_EQ(pj["pending"][0]["authority_key"], iran_key);
+
+  CliRun trusted =
+      Cli("pw-alice", "trust add --side Iran --roles envoy " + Home("alice") + " -- " + iran_key);
+  ASSERT_EQ(trusted.code, 0) << trusted.out;
+  EXPECT_NE(trusted.out.find("bob (envoy of Iran"), std::string::npos) << trusted.out;
+  CliRun list = Cli("pw-alice", "trust list --json " + Home("alice"));
+  ASSERT_EQ(list.code, 0) << list.out;
+  bool scoped = false;
+  const Json lj = JsonOf(list);
+  for (const auto& a : lj["authorities"]) {
+    if (a["key"] == iran_key)
+      scoped = a["sides"] == Json::array({"Iran"}) && a["roles"] == Json::array({"envoy"});
+  }
+  EXPECT_TRUE(scoped) << list.out;
+  EXPECT_TRUE(JsonOf(Cli("pw-alice", "trust pending --json " + Home("alice")))["pending"].empty());
+  EXPECT_EQ(
+      Cli("pw-alice", "trust add --side Iran --roles spy " + Home("alice") + " -- " + iran_key)
+          .code,
+      2);
 }

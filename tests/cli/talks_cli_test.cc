@@ -43,8 +43,8 @@ class TalksCliTest : public ::testing::Test {
     relay_ = std::move(*started);
     us_key_ = Envoy("us", "United States", "Whitfield");
     ir_key_ = Envoy("ir", "Iran", "Rahimi");
-    ASSERT_EQ(Cli("trust add " + Home("us") + " --label Iran -- " + ir_key_).code, 0);
-    ASSERT_EQ(Cli("trust add " + Home("ir") + " --label 'United States' -- " + us_key_).code, 0);
+    ASSERT_EQ(Cli("trust add " + Home("us") + " --side Iran -- " + ir_key_).code, 0);
+    ASSERT_EQ(Cli("trust add " + Home("ir") + " --side 'United States' -- " + us_key_).code, 0);
     CliResult code = Cli("invite " + Home("us") + " --json");
     ASSERT_EQ(code.code, 0) << code.err;
     ASSERT_EQ(Cli("accept " + Home("ir") + " " + JsonOf(code)["code"].get<std::string>()).code, 0);

@@ -14,6 +14,7 @@
 
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
+#include "backchannel/common/encoding.h"
 #include "backchannel/identity/authority.h"
 #include "client/temp_dir.h"
 #include "testing/relay_process.h"
@@ -116,7 +117,9 @@ class ChannelE2eTest : public ::testing::Test {
 
   // Alice (US) and Bob (Iran) with an open, mutually verified channel.
   void Connect(Client& alice, Client& bob) {
-    ASSERT_OK(alice.TrustAuthority(iran_->public_key(), "Iran"));
+    ASSERT_OK(alice.TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
+    ASSERT_OK(
+        bob.TrustAuthority(us_->public_key(), "United States", TrustScope::Side("United States")));
     auto name = bob.AcceptInvitation(Invite(alice));
     ASSERT_TRUE(name.has_value()) << name.error();
     EXPECT_EQ(*name, "alice");

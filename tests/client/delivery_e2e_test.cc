@@ -233,8 +233,8 @@ TEST_F(DeliveryE2eTest, AReplayedFirstMessageAfterItsSessionMovedOnChangesNothin
   auto alice = Valid("alice", *us_, 1);
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
-  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran"));
-  ASSERT_TRUE(bob->AcceptInvitation(Invite(*alice)).has_value());
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
+  ASSERT_TRUE(bob->AcceptInvitation(Invite(*alice), "", /*trust_authority=*/true).has_value());
   // Bob's hello (a PreKeySignalMessage) waits in Alice's mailbox: keep it.
   auto rc = alice->store().GetRelayConfig();
   ASSERT_OK(rc);

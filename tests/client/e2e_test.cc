@@ -107,7 +107,7 @@ TEST_F(ChannelE2eTest, WrongPassphraseAndWrongPinAreRefused) {
 TEST_F(ChannelE2eTest, BadCredentialsAreRefusedWithTheReason) {
   auto alice = Valid("alice", *us_, 1, /*prekeys=*/4, /*low=*/3);
   ASSERT_TRUE(alice);
-  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran"));
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
   auto carol = Valid("carol", *other_, 7);                                // unknown authority
   auto dave = MakeClient("dave", *iran_, Now() - 7200, Now() - 3600, 8);  // expired
   auto eve = Valid("eve", *iran_, 9);                                     // to be revoked
@@ -118,7 +118,7 @@ TEST_F(ChannelE2eTest, BadCredentialsAreRefusedWithTheReason) {
 
   const auto invitation = Invite(*alice);
   for (Client* c : {carol.get(), dave.get(), eve.get()}) {
-    ASSERT_TRUE(c->AcceptInvitation(invitation).has_value());
+    ASSERT_TRUE(c->AcceptInvitation(invitation, "", /*trust_authority=*/true).has_value());
   }
   auto r = Recv(*alice);
   ASSERT_EQ(r.refused.size(), 3U);
@@ -540,7 +540,7 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   auto bob = Valid("bob", *iran_, 1);
   auto dave = Valid("dave", *iran_, 2);
   ASSERT_TRUE(alice && bob && dave);
-  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran"));
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
   auto rc = alice->store().GetRelayConfig();
   ASSERT_TRUE(rc.has_value());
   const RelayClient fetcher({rc->address, rc->pin, std::chrono::milliseconds(5000)});
@@ -566,7 +566,7 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   EXPECT_EQ(bundle_id(), 1U);
 
   // Bob fetches the bundle with signed prekey 1 and sends his hello on it.
-  auto name = bob->AcceptInvitation(Invite(*alice));
+  auto name = bob->AcceptInvitation(Invite(*alice), "", /*trust_authority=*/true);
   ASSERT_TRUE(name.has_value()) << name.error();
 
   // Alice's key is due (maximum age 0): Receive rotates first, then opens
@@ -596,7 +596,7 @@ TEST_F(ChannelE2eTest, SignedPreKeyRotatesAndTheOldOneOpensUntilItsGraceEnds) {
   // Dave fetches the bundle with signed prekey 2 and sends his hello; before
   // Alice reads it, two rotations with a grace of 1 ms: key 1, then key 2
   // are wiped (key 3, the newest superseded one, stays).
-  ASSERT_TRUE(dave->AcceptInvitation(Invite(*alice)).has_value());
+  ASSERT_TRUE(dave->AcceptInvitation(Invite(*alice), "", /*trust_authority=*/true).has_value());
   reopen(std::chrono::hours(1), std::chrono::milliseconds(1));
   ASSERT_OK(alice->RotateSignedPreKey());
   std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -413,11 +413,13 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   const auto path = dir.File("store.db");
   ASSERT_TRUE(LocalStore::Create(path, Pass("p"), Fast()).has_value());
   // What a version 1 store looks like.
-  RawExec(path,
-          "DROP TABLE app_values; DROP TABLE app_log; DROP TABLE app_log_heads; "
-          "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
-          "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; "
-          "UPDATE meta SET v = X'0100000000000000' WHERE k = 'schema_version'");
+  RawExec(
+      path,
+      "DROP TABLE app_values; DROP TABLE app_log; DROP TABLE app_log_heads; "
+      "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
+      "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; DROP TABLE pending_requests; "
+      "ALTER TABLE authorities DROP COLUMN scope; ALTER TABLE contacts DROP COLUMN compared_key; "
+      "UPDATE meta SET v = X'0100000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   {
     auto store = LocalStore::Open(path, Pass("p"));
@@ -463,10 +465,12 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
     ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
   }
   // What a version 2 store looks like: no times on prekeys.
-  RawExec(path,
-          "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
-          "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; "
-          "UPDATE meta SET v = X'0200000000000000' WHERE k = 'schema_version'");
+  RawExec(
+      path,
+      "ALTER TABLE prekeys DROP COLUMN created_ms; ALTER TABLE prekeys DROP COLUMN retired_ms; "
+      "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; DROP TABLE pending_requests; "
+      "ALTER TABLE authorities DROP COLUMN scope; ALTER TABLE contacts DROP COLUMN compared_key; "
+      "UPDATE meta SET v = X'0200000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(RawSchemaVersion(path), 2) << "a wrong passphrase changes nothing";
   {
@@ -503,9 +507,11 @@ TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
     ASSERT_OK((*store)->AddMessage({0, "m1", "bob", Direction::kOut, 1, "sent before v4"}));
   }
   // What a version 3 store looks like: no outbox, no delivery state.
-  RawExec(path,
-          "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; "
-          "UPDATE meta SET v = X'0300000000000000' WHERE k = 'schema_version'");
+  RawExec(
+      path,
+      "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; DROP TABLE pending_requests; "
+      "ALTER TABLE authorities DROP COLUMN scope; ALTER TABLE contacts DROP COLUMN compared_key; "
+      "UPDATE meta SET v = X'0300000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(RawSchemaVersion(path), 3) << "a wrong passphrase changes nothing";
   auto store = LocalStore::Open(path, Pass("p"));

@@ -29,21 +29,25 @@ bool Inert(const std::string& s) {
 
 const std::vector<std::string>& HostileCorpus() {
   static const std::vector<std::string> corpus = {
-      "\x1b[2J\x1b[H* Alice left the talks.",           // clear screen, fake notice
-      "fine\n* bob (envoy of Iran) opened a channel",    // a forged system line
-      "ok\r\nalice: I accept the package",               // a line attributed to another
-      "yes\rbob: no",                                    // carriage return overwrite
-      "\x1b]0;owned\x07title",                           // OSC window title
-      "\x9b" "31mred",                                   // a raw C1 CSI byte (not UTF-8)
-      "\xc2\x9b" "31mred",                               // C1 CSI as UTF-8
-      "\xe2\x80\xae" "evil\xe2\x80\xac",                  // RLO ... PDF
-      "\xe2\x81\xa6isolate\xe2\x81\xa9",                 // LRI ... PDI
-      "line\xe2\x80\xa8sep\xe2\x80\xa9para",            // U+2028, U+2029
-      "nel\xc2\x85next",                                 // U+0085
-      "del\x7f\x08\x08" "back",                           // DEL, backspaces
-      std::string("nul\0byte", 8),                       // NUL
-      "\xff\xfe not utf-8 \xc0\xaf overlong",            // invalid UTF-8
-      "\xed\xa0\x80 surrogate",                          // an encoded surrogate
+      "\x1b[2J\x1b[H* Alice left the talks.",          // clear screen, fake notice
+      "fine\n* bob (envoy of Iran) opened a channel",  // a forged system line
+      "ok\r\nalice: I accept the package",             // a line attributed to another
+      "yes\rbob: no",                                  // carriage return overwrite
+      "\x1b]0;owned\x07title",                         // OSC window title
+      "\x9b"
+      "31mred",  // a raw C1 CSI byte (not UTF-8)
+      "\xc2\x9b"
+      "31mred",  // C1 CSI as UTF-8
+      "\xe2\x80\xae"
+      "evil\xe2\x80\xac",                     // RLO ... PDF
+      "\xe2\x81\xa6isolate\xe2\x81\xa9",      // LRI ... PDI
+      "line\xe2\x80\xa8sep\xe2\x80\xa9para",  // U+2028, U+2029
+      "nel\xc2\x85next",                      // U+0085
+      "del\x7f\x08\x08"
+      "back",                                  // DEL, backspaces
+      std::string("nul\0byte", 8),             // NUL
+      "\xff\xfe not utf-8 \xc0\xaf overlong",  // invalid UTF-8
+      "\xed\xa0\x80 surrogate",                // an encoded surrogate
   };
   return corpus;
 }
@@ -71,7 +75,9 @@ TEST(TerminalTextTest, ControlsBecomeVisibleEscapesAndPlainTextIsUntouched) {
 }
 
 TEST(TerminalTextTest, EveryLineBreakStartsADisplayLine) {
-  EXPECT_EQ(DisplayLines("a\nb\r\nc\rd\xe2\x80\xa8" "e\xc2\x85" "f"),
+  EXPECT_EQ(DisplayLines("a\nb\r\nc\rd\xe2\x80\xa8"
+                         "e\xc2\x85"
+                         "f"),
             (std::vector<std::string>{"a", "b", "c", "d", "e", "f"}));
   EXPECT_EQ(DisplayLines(""), std::vector<std::string>{""});
 }

@@ -189,8 +189,7 @@ class TalksE2eTest : public ::testing::Test {
     Status s = (*c)->ImportCredential(*cred);
     EXPECT_OK(s);
     for (const auto& a : authorities_) {
-      Status t = (*c)->TrustAuthority(a.public_key(), a.side());
-      EXPECT_OK(t);
+      EXPECT_OK((*c)->TrustAuthority(a.public_key(), a.side(), client::TrustScope::Side(a.side())));
     }
     p->client = std::move(*c);
     p->id = MemberId(p->client->identity_key());

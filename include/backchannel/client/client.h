@@ -135,6 +135,15 @@ struct ReceiveReport {
   FlushReport outbox;                  // the outbox flush before receiving
 };
 
+// What a trusted authority may accredit: a credential's side must be one of
+// `sides` and its role one of `roles`; both lists must be non-empty.
+struct TrustScope {
+  std::vector<std::string> sides;
+  std::vector<identity::Role> roles;
+  // One side, every role.
+  static TrustScope Side(const std::string& side);
+};
+
 // How long after one "could not be decrypted" line for a contact the next is
 // only counted (ReceiveReport::undecryptable).
 inline constexpr std::chrono::minutes kUndecryptableNoticeInterval{10};
@@ -181,11 +190,25 @@ class Client {
   Client& operator=(Client&&) = delete;
 
   // Our credential (issued by our authority for our identity key). Its
-  // authority becomes trusted under the credential's side as label.
+  // authority becomes trusted for the credential's side (every role) under
+  // the side as label, unless it is trusted already.
   // kUntrusted when it is for another identity key, kBadSignature.
   Status ImportCredential(const identity::Credential& credential);
-  // Trusts an authority configured by hand (a counterpart's ministry).
-  Status TrustAuthority(const identity::AuthorityPublicKey& key, const std::string& label);
+  // Trusts an authority configured by hand (a counterpart's ministry) for
+  // `scope`, replacing any earlier scope (its revocation list stays). Then
+  // processes the requests kept back for it (PendingRequests): what they
+  // brought is in the report. kInvalidArgument for an empty label, side or
+  // role list.
+  Result<ReceiveReport> TrustAuthority(const identity::AuthorityPublicKey& key,
+                                       const std::string& label, const TrustScope& scope);
+  // Stops trusting an authority: credentials it issued are refused from now
+  // on (contacts already verified stay). kNotFound if it was not trusted.
+  Status DistrustAuthority(const identity::AuthorityPublicKey& key);
+  Result<std::vector<TrustedAuthority>> Authorities();
+  // Messages kept back until their authority is trusted, oldest first.
+  Result<std::vector<PendingRequest>> PendingRequests();
+  // Drops one kept-back request (by its seq). kNotFound.
+  Status RefusePending(std::int64_t seq);
   // Installs a newer revocation list of a trusted authority.
   Status ImportRevocations(const identity::RevocationList& list);
 
@@ -193,8 +216,13 @@ class Client {
   Result<identity::Invitation> MakeInvitation();
   // Opens a session with the inviter and sends our hello; returns the
   // contact's name (`name`, or the invitation's display name when empty).
+  // The invitation names the authority that accredited the inviter; unless
+  // it is trusted already, accepting is refused (kUntrusted, saying how to
+  // trust it) — or, with `trust_authority`, it is trusted for the side the
+  // invitation names (every role), which the caller asked for explicitly.
+  // Accepting never trusts an authority silently.
   Result<std::string> AcceptInvitation(const identity::Invitation& invitation,
-                                       const std::string& name = "");
+                                       const std::string& name = "", bool trust_authority = false);
 
   // Encrypts a text message to `contact` and posts it, or queues it when the
   // relay cannot take it now (see "Sending" above). An error means nothing
@@ -239,6 +267,9 @@ class Client {
   Status ResetSession(const std::string& contact, const std::string& reason);
 
   Result<std::vector<Contact>> Contacts();
+  // Records that the user compared `contact`'s safety number in person; it
+  // counts while the contact's identity key stays the one compared.
+  Status MarkSafetyNumberCompared(const std::string& contact);
   Result<std::vector<StoredMessage>> Messages(const std::string& contact = "");
   // The 60-digit safety number with `contact` (session::ComputeSafetyNumber).
   Result<std::string> Fingerprint(const std::string& contact);

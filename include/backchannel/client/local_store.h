@@ -89,6 +89,9 @@ struct Contact {
   Bytes credential;     // their credential once verified; empty before
   SecretBytes session;  // serialized session record; empty before the first session
   std::int64_t created_ms = 0;
+  // The identity key whose safety number the user compared in person; it
+  // counts only while it equals `identity_key`. Empty: never compared.
+  Bytes compared_identity_key;
 };
 
 enum class Direction { kIn, kOut, kSystem };
@@ -128,6 +131,28 @@ struct TrustedAuthority {
   Bytes key;  // authority public key
   std::string label;
   Bytes revocations;  // latest signed revocation list (identity API encoding), may be empty
+  // What it may accredit: a credential's side must be one of `sides` and its
+  // role one of `roles` (identity::RoleName). `scoped` is false only for an
+  // authority trusted before schema version 4, which accredits anything
+  // until it is trusted again with a scope.
+  bool scoped = false;
+  std::vector<std::string> sides;
+  std::vector<std::string> roles;
+};
+
+// A message kept back because the credential it carries (or the one its
+// sender must present first) comes from an authority this client does not
+// trust yet. Trusting that authority processes it again; nothing of it was
+// committed (no session, no one-time prekey used). At most
+// kMaxPendingRequests are kept.
+inline constexpr std::size_t kMaxPendingRequests = 32;
+struct PendingRequest {
+  std::int64_t seq = 0;  // arrival order (assigned by the store)
+  std::int64_t received_ms = 0;
+  Bytes envelope;                        // the sealed envelope as it arrived; encrypted at rest
+  session::PublicKey sender{};           // the identity the envelope names
+  Bytes authority_key;                   // empty when the sender presented no credential yet
+  std::string side, role, display_name;  // from that credential
 };
 
 // A signed prekey's life (the private key itself stays in the store).
@@ -207,6 +232,13 @@ class LocalStore {
   // ---- trusted authorities ----
   Status PutAuthority(const TrustedAuthority& authority);  // insert or replace by key
   Result<std::vector<TrustedAuthority>> ListAuthorities();
+  Status RemoveAuthority(ByteView key);  // kNotFound
+
+  // ---- pending requests ----
+  // kResourceExhausted when kMaxPendingRequests are already kept.
+  Result<std::int64_t> AddPending(const PendingRequest& request);
+  Result<std::vector<PendingRequest>> ListPending();  // arrival order
+  Status RemovePending(std::int64_t seq);             // kNotFound
 
   // ---- contacts ----
   Status PutContact(const Contact& contact);            // insert or replace by name

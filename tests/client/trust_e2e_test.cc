@@ -1,0 +1,156 @@
+// Trust, scoped and repairable (issue 11), over the real relay process: an
+// authority accredits only the sides and roles it is trusted for; a request
+// from an authority not trusted yet is kept back and completed once it is;
+// accepting an invitation never trusts its authority silently.
+#include <gtest/gtest.h>
+
+#include "client/channel_fixture.h"
+
+namespace backchannel::client {
+namespace {
+
+using ::backchannel::testing::StatusIs;
+
+class TrustE2eTest : public ChannelE2eTest {};
+
+TEST_F(TrustE2eTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
+  auto alice = Valid("alice", *us_, 1);
+  ASSERT_TRUE(alice);
+  // A key that claims to be a United States authority, which Alice was
+  // told (wrongly) speaks for Iran: it may accredit envoys of Iran only.
+  auto rogue = identity::Authority::Generate("United States");
+  ASSERT_OK(rogue);
+  ASSERT_OK(alice->TrustAuthority(rogue->public_key(), "Iran (so I was told)",
+                                  {{"Iran"}, {identity::Role::kEnvoy}}));
+  auto mallory = MakeClient("mallory", *rogue, Now() - 60, Now() + 3600, 5);
+  ASSERT_TRUE(mallory);
+  ASSERT_OK(mallory->TrustAuthority(us_->public_key(), "United States",
+                                    TrustScope::Side("United States")));
+  ASSERT_TRUE(mallory->AcceptInvitation(Invite(*alice)).has_value());
+  auto r = Recv(*alice);
+  ASSERT_EQ(r.refused.size(), 1U);
+  EXPECT_THAT(r.refused[0], StatusIs(StatusCode::kUntrusted)) << r.refused[0];
+  EXPECT_NE(r.refused[0].message().find("not a envoy of United States"), std::string::npos)
+      << r.refused[0];
+  EXPECT_TRUE(alice->Contacts()->empty());
+  EXPECT_TRUE(alice->PendingRequests()->empty()) << "a scope refusal is final, not kept back";
+
+  // Roles too: Iran's authority trusted for envoys only refuses a principal.
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", {{"Iran"}, {identity::Role::kEnvoy}}));
+  auto pr = Client::Init(Options("principal"), Pass("pw-p"), {relay_->address(), relay_->pin()});
+  ASSERT_OK(pr);
+  identity::CredentialRequest req;
+  req.identity_key = (*pr)->identity_key();
+  req.role = identity::Role::kPrincipal;
+  req.display_name = "Foreign Ministry";
+  req.not_before = Now() - 60;
+  req.expiry = Now() + 3600;
+  req.serial = 44;
+  auto cred = iran_->Issue(req);
+  ASSERT_OK(cred);
+  ASSERT_OK((*pr)->ImportCredential(*cred));
+  ASSERT_TRUE((*pr)->AcceptInvitation(Invite(*alice), "", /*trust_authority=*/true).has_value());
+  r = Recv(*alice);
+  ASSERT_EQ(r.refused.size(), 1U);
+  EXPECT_NE(r.refused[0].message().find("not a principal of Iran"), std::string::npos)
+      << r.refused[0];
+}
+
+TEST_F(TrustE2eTest, ARequestFromAnUntrustedAuthorityIsKeptAndCompletedOnceItIsTrusted) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  ASSERT_OK(bob->TrustAuthority(us_->public_key(), "United States",
+                                TrustScope::Side("United States")));
+  ASSERT_TRUE(bob->AcceptInvitation(Invite(*alice)).has_value());
+  ASSERT_OK(bob->Send("alice", "Salaam."));
+
+  auto r = Recv(*alice);
+  ASSERT_EQ(r.refused.size(), 1U) << "one notice for the hello; the text waits behind it";
+  EXPECT_THAT(r.refused[0], StatusIs(StatusCode::kUntrusted));
+  const std::string advice(r.refused[0].message());
+  EXPECT_NE(advice.find("trust add --side 'Iran' --roles envoy -- " +
+                        ToBase64(iran_->public_key(), Base64Variant::kUrlSafeNoPadding)),
+            std::string::npos)
+      << advice;
+  EXPECT_TRUE(alice->Contacts()->empty());
+  auto pending = alice->PendingRequests();
+  ASSERT_OK(pending);
+  ASSERT_EQ(pending->size(), 2U);
+  EXPECT_EQ((*pending)[0].side, "Iran");
+  EXPECT_EQ((*pending)[0].role, "envoy");
+  EXPECT_EQ((*pending)[0].display_name, "bob");
+  EXPECT_TRUE((*pending)[1].authority_key.empty()) << "the text names no authority";
+  EXPECT_TRUE(Recv(*alice).stored.empty()) << "acknowledged at the relay, kept here";
+
+  auto trusted = alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran"));
+  ASSERT_OK(trusted);
+  EXPECT_TRUE(trusted->refused.empty()) << trusted->refused[0];
+  EXPECT_TRUE(alice->PendingRequests()->empty());
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"), std::vector<std::string>{"Salaam."});
+  EXPECT_EQ(trusted->outbox.sent, 1) << "Alice's answer with her credential went out";
+  Recv(*bob);
+  auto at_bob = bob->store().GetContact("alice");
+  ASSERT_OK(at_bob);
+  EXPECT_FALSE(at_bob->credential.empty()) << "Bob verified Alice in turn";
+  ASSERT_OK(alice->Send("bob", "Welcome."));
+  Recv(*bob);
+  EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice"), std::vector<std::string>{"Welcome."});
+}
+
+TEST_F(TrustE2eTest, AcceptingNeverTrustsTheInvitationsAuthoritySilently) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  const auto before = bob->Authorities()->size();
+  auto refused = bob->AcceptInvitation(Invite(*alice));
+  EXPECT_THAT(refused, StatusIs(StatusCode::kUntrusted));
+  EXPECT_NE(refused.error().message().find("--trust-authority"), std::string::npos);
+  EXPECT_TRUE(bob->Contacts()->empty()) << "nothing stored";
+  EXPECT_EQ(bob->Authorities()->size(), before);
+  EXPECT_TRUE(Recv(*alice).stored.empty()) << "nothing sent";
+
+  ASSERT_TRUE(bob->AcceptInvitation(Invite(*alice), "", /*trust_authority=*/true).has_value());
+  auto authorities = bob->Authorities();
+  ASSERT_OK(authorities);
+  ASSERT_EQ(authorities->size(), before + 1);
+  bool scoped = false;
+  for (const auto& a : *authorities) {
+    if (a.label == "United States") {
+      scoped = a.scoped && a.sides == std::vector<std::string>{"United States"};
+    }
+  }
+  EXPECT_TRUE(scoped) << "trusted for the invitation's side only";
+}
+
+TEST_F(TrustE2eTest, DistrustingAnAuthorityRefusesItsCredentialsFromThenOn) {
+  auto alice = Valid("alice", *us_, 1);
+  ASSERT_TRUE(alice);
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
+  ASSERT_OK(alice->DistrustAuthority(iran_->public_key()));
+  EXPECT_THAT(alice->DistrustAuthority(iran_->public_key()), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(alice->DistrustAuthority(us_->public_key()),
+              StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(alice->TrustAuthority(iran_->public_key(), "Iran", {{}, {identity::Role::kEnvoy}}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(alice->TrustAuthority(iran_->public_key(), "Iran", {{"Iran"}, {}}),
+              StatusIs(StatusCode::kInvalidArgument));
+}
+
+TEST_F(TrustE2eTest, AComparedSafetyNumberIsRecordedForTheKeyCompared) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  auto before = alice->store().GetContact("bob");
+  ASSERT_OK(before);
+  EXPECT_TRUE(before->compared_identity_key.empty());
+  ASSERT_OK(alice->MarkSafetyNumberCompared("bob"));
+  auto after = alice->store().GetContact("bob");
+  ASSERT_OK(after);
+  EXPECT_EQ(after->compared_identity_key, ToBytes(after->identity_key));
+  EXPECT_THAT(alice->MarkSafetyNumberCompared("nobody"), StatusIs(StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace backchannel::client
