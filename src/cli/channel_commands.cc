@@ -336,20 +336,36 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   // ---- invite ----
   struct InviteArgs : Common {
     bool no_qr = false;
+    bool rotate = false;
   };
   auto invite = std::make_shared<InviteArgs>();
   CLI::App* invite_cmd = app.add_subcommand("invite", "Print an invitation code (text and QR)");
   AddCommon(invite_cmd, *invite);
   invite_cmd->add_flag("--no-qr", invite->no_qr, "Text only");
+  invite_cmd->add_flag("--rotate", invite->rotate,
+                       "First replace your delivery token: earlier invitations stop working, "
+                       "your contacts are told the new one");
   invite_cmd->callback([invite, &ctx] {
     auto c = OpenClient(*invite);
     if (!c) return ctx.Fail(c.error());
+    int told = -1;
+    if (invite->rotate) {
+      auto rotated = (*c)->RotateDeliveryToken();
+      if (!rotated) return ctx.Fail(rotated.error());
+      told = *rotated;
+      if (!invite->json) {
+        ctx.out << "Delivery token replaced: earlier invitations no longer work; " << told
+                << " contact(s) told the new address.\n";
+      }
+    }
     auto inv = (*c)->MakeInvitation();
     if (!inv) return ctx.Fail(inv.error());
     auto text = identity::InvitationToText(*inv);
     if (!text) return ctx.Fail(text.error());
     if (invite->json) {
-      ctx.out << Json{{"code", *text}}.dump(2) << "\n";
+      Json j{{"code", *text}};
+      if (told >= 0) j["contacts_told"] = told;
+      ctx.out << j.dump(2) << "\n";
       return;
     }
     ctx.out << *text << "\n";

@@ -376,8 +376,13 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = talks->add_subcommand(
         "sync", "Receive, let the reactor act, send what is queued; print what happened");
     AddCommon(cmd, a->common);
+    cmd->add_option("talks", a->id,
+                    "Talks id (optional: checked to exist; a sync always serves every talks)");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->common, [](TalksService&, Json&) -> Result<SyncReport> { return SyncReport{}; });
+      Run(ctx, a->common, [a](TalksService& service, Json&) -> Result<SyncReport> {
+        if (!a->id.empty()) BC_RETURN_IF_ERROR(service.Meta(a->id).status());
+        return SyncReport{};
+      });
     });
   }
   {

@@ -667,6 +667,8 @@ struct Client::Impl {
       }
       if (!cred) return refuse(cred.error());
       const bool first = contact.credential.empty();
+      const bool moved = !(contact.address == *payload->reply);
+      const bool same_credential = PublicEqual(contact.credential, payload->credential);
       contact.credential = payload->credential;
       contact.authority_label = label;
       if (contact.authority_key.empty()) contact.authority_key = ToBytes(cred->authority_key);
@@ -677,11 +679,16 @@ struct Client::Impl {
                 (payload->text.empty() ? std::string(".") : " (" + payload->text + ")."),
             msg_id);
       } else {
-        add(Direction::kSystem,
-            first ? contact.name + " presented a credential: " + DescribeCredential(*cred, label) +
-                        "."
-                  : contact.name + " presented their credential again.",
-            msg_id);
+        std::string line;
+        if (first) {
+          line =
+              contact.name + " presented a credential: " + DescribeCredential(*cred, label) + ".";
+        } else if (same_credential && moved) {
+          line = contact.name + " gave you a new address (their old invitations no longer work).";
+        } else {
+          line = contact.name + " presented their credential again.";
+        }
+        add(Direction::kSystem, line, msg_id);
         if (!payload->text.empty()) add(Direction::kIn, payload->text, msg_id + ":text");
       }
     }
@@ -1104,6 +1111,33 @@ Result<SendOutcome> Client::SendApp(const std::string& contact_name, const std::
   p.body = ToBytes(body);
   BC_ASSIGN_OR_RETURN(std::string id, impl_->Enqueue(contact_name, p, std::nullopt));
   return impl_->Deliver(contact_name, id);
+}
+
+Result<int> Client::RotateDeliveryToken() {
+  BC_RETURN_IF_ERROR(impl_->NotInHandler("rotating the delivery token"));
+  BC_ASSIGN_OR_RETURN(Bytes cred, impl_->OwnCredentialBytes());
+  // The relay makes the old token invalid at once; from here on, the new one
+  // must reach the store (else `invite --rotate` again recovers).
+  BC_ASSIGN_OR_RETURN(std::string token, impl_->OwnRelay().RotateToken());
+  const RelayConfig& now = impl_->relay;
+  RelayConfig updated{now.address, now.pin, now.mailbox, now.auth_key.Clone(), token};
+  int told = 0;
+  BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+    BC_RETURN_IF_ERROR(store_->PutRelayConfig(updated));
+    impl_->relay.delivery_token = token;
+    BC_ASSIGN_OR_RETURN(auto contacts, store_->ListContacts());
+    told = 0;
+    for (const auto& c : contacts) {
+      if (c.session.empty()) continue;
+      Payload p{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
+      BC_RETURN_IF_ERROR(impl_->Enqueue(c.name, p, std::nullopt).status());
+      ++told;
+    }
+    return Status::Ok();
+  }));
+  BC_ASSIGN_OR_RETURN(auto flushed, impl_->Flush());
+  (void)flushed;
+  return told;
 }
 
 Result<FlushReport> Client::FlushOutbox() {

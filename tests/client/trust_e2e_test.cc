@@ -36,7 +36,8 @@ TEST_F(TrustE2eTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
   EXPECT_TRUE(alice->PendingRequests()->empty()) << "a scope refusal is final, not kept back";
 
   // Roles too: Iran's authority trusted for envoys only refuses a principal.
-  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", {{"Iran"}, {identity::Role::kEnvoy}}));
+  ASSERT_OK(
+      alice->TrustAuthority(iran_->public_key(), "Iran", {{"Iran"}, {identity::Role::kEnvoy}}));
   auto pr = Client::Init(Options("principal"), Pass("pw-p"), {relay_->address(), relay_->pin()});
   ASSERT_OK(pr);
   identity::CredentialRequest req;
@@ -60,8 +61,8 @@ TEST_F(TrustE2eTest, ARequestFromAnUntrustedAuthorityIsKeptAndCompletedOnceItIsT
   auto alice = Valid("alice", *us_, 1);
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
-  ASSERT_OK(bob->TrustAuthority(us_->public_key(), "United States",
-                                TrustScope::Side("United States")));
+  ASSERT_OK(
+      bob->TrustAuthority(us_->public_key(), "United States", TrustScope::Side("United States")));
   ASSERT_TRUE(bob->AcceptInvitation(Invite(*alice)).has_value());
   ASSERT_OK(bob->Send("alice", "Salaam."));
 
@@ -150,6 +151,38 @@ TEST_F(TrustE2eTest, AComparedSafetyNumberIsRecordedForTheKeyCompared) {
   ASSERT_OK(after);
   EXPECT_EQ(after->compared_identity_key, ToBytes(after->identity_key));
   EXPECT_THAT(alice->MarkSafetyNumberCompared("nobody"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_F(TrustE2eTest, RotatingTheTokenRetiresOldInvitationsAndContactsFollow) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  auto carol = Valid("carol", *iran_, 2);
+  ASSERT_TRUE(alice && bob && carol);
+  Connect(*alice, *bob);
+  const auto leaked = Invite(*alice);  // an invitation that escaped
+
+  auto told = alice->RotateDeliveryToken();
+  ASSERT_OK(told);
+  EXPECT_EQ(*told, 1);
+  auto r = Recv(*bob);
+  ASSERT_EQ(r.stored.size(), 1U);
+  EXPECT_NE(r.stored[0].body.find("gave you a new address"), std::string::npos) << r.stored[0].body;
+  auto sent = bob->Send("alice", "to the new address");
+  ASSERT_OK(sent);
+  EXPECT_FALSE(sent->queued) << sent->reason;
+  Recv(*alice);
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"), std::vector<std::string>{"to the new address"});
+
+  // The old invitation no longer reaches Alice's mailbox.
+  auto refused = carol->AcceptInvitation(leaked, "", /*trust_authority=*/true);
+  EXPECT_THAT(refused, StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_TRUE(carol->Contacts()->empty());
+  // A new invitation works.
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
+  ASSERT_TRUE(carol->AcceptInvitation(Invite(*alice), "", true).has_value());
+  auto at_alice = Recv(*alice);
+  EXPECT_TRUE(at_alice.refused.empty()) << at_alice.refused[0];
+  EXPECT_TRUE(alice->store().GetContact("carol").has_value());
 }
 
 }  // namespace

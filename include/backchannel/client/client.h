@@ -232,6 +232,12 @@ class Client {
   // kInvalidArgument for a bad app name (IsValidAppName) or a body over
   // kMaxAppBodySize (payload.h).
   Result<SendOutcome> SendApp(const std::string& contact, const std::string& app, ByteView body);
+  // Replaces our delivery token at the relay: invitations made before stop
+  // working (their holder can no longer post or fetch prekeys), and every
+  // contact with a session is told the new one inside it (a "hello" with
+  // our credential and new address, queued like any message). Returns how
+  // many contacts were told. REQUIRES: a credential was imported.
+  Result<int> RotateDeliveryToken();
   // Posts what waits in the outbox, in order per contact.
   Result<FlushReport> FlushOutbox();
   // What waits in the outbox (all contacts when `contact` is empty).
