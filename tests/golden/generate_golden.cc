@@ -68,8 +68,7 @@ void MakeStore(const std::filesystem::path& dir) {
   check(s.PutOneTimePreKeys(otks), "one-time prekeys");
   check(s.MarkOneTimePreKeyUsed(kUsedOneTimeId), "mark used");
   client::RelayConfig rc{std::string(kRelayAddress), std::string(kRelayPin), std::string(kMailbox),
-                         SecretBytes(Pattern(kMailboxAuthKeyTag, 64)),
-                         std::string(kDeliveryToken)};
+                         SecretBytes(Pattern(kMailboxAuthKeyTag, 64)), std::string(kDeliveryToken)};
   check(s.PutRelayConfig(rc), "relay config");
   check(s.PutAuthority({ToBytes(Pattern32(kTrustedAuthorityTag)),
                         std::string(kTrustedAuthorityLabel), ToBytes(kTrustedRevocations)}),
@@ -173,8 +172,9 @@ void MakeRequest(const std::filesystem::path& dir) {
   const std::string canonical = client::CanonicalRequest(
       kRequestMethod, kRequestTarget, kRequestTimestamp, kRequestNonce, AsBytes(kRequestBody));
   std::array<std::uint8_t, crypto_sign_BYTES> sig{};
-  crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char*>(canonical.data()),
-                       canonical.size(), sk.data());
+  crypto_sign_detached(sig.data(), nullptr,
+                       reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(),
+                       sk.data());
   const std::string text = "public_key=" + ToHex(pk) + "\ncanonical=" + ToHex(AsBytes(canonical)) +
                            "\nsignature=" + ToBase64(sig, Base64Variant::kUrlSafeNoPadding) + "\n";
   Write(dir / "relay_request.txt", AsBytes(text));

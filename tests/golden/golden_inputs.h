@@ -100,7 +100,7 @@ inline constexpr std::uint8_t kRecipientTag = 0x80;
 inline constexpr std::uint8_t kSenderTag = 0x90;
 inline constexpr std::uint8_t kReplyMailboxTag = 0xa0;  // 16 bytes
 inline constexpr std::uint8_t kReplyTokenTag = 0xb0;
-inline constexpr std::uint8_t kMessageIdTag = 0xc0;        // 16 bytes
+inline constexpr std::uint8_t kMessageIdTag = 0xc0;           // 16 bytes
 inline constexpr std::uint8_t kEnvelopeCiphertextTag = 0xd0;  // 300 bytes
 inline constexpr std::size_t kEnvelopeCiphertextSize = 300;
 

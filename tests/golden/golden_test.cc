@@ -15,6 +15,7 @@
 #include "backchannel/client/local_store.h"
 #include "backchannel/client/relay_client.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/ed25519.h"
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/identity/authority.h"
 #include "backchannel/identity/credential.h"
@@ -67,9 +68,9 @@ std::int64_t RawSchemaVersion(const std::string& path) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = 'schema_version'", -1, &st,
-                               nullptr),
-            SQLITE_OK);
+  EXPECT_EQ(
+      sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = 'schema_version'", -1, &st, nullptr),
+      SQLITE_OK);
   std::int64_t v = -1;
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 8) {
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
@@ -354,6 +355,20 @@ TEST(GoldenRequestTest, SignedRelayRequestVerifies) {
   EXPECT_EQ(client_side, AsString(*canonical));
   EXPECT_TRUE(relay::VerifyRequestSignature(*public_key, *signature, relay_side));
   EXPECT_FALSE(relay::VerifyRequestSignature(*public_key, *signature, relay_side + " "));
+}
+
+// The shared signer (backchannel::request_auth, used by the client) makes the
+// same signature the client made before the seam (Ed25519 is deterministic).
+TEST(GoldenRequestTest, SharedSignerReproducesTheSignature) {
+  auto fields = ReadFields("relay_request.txt");
+  auto key = crypto::Ed25519KeyPairFromSeed(Pattern32(kRequestKeySeedTag));
+  ASSERT_OK(key);
+  EXPECT_EQ(ToHex(key->public_key), fields["public_key"]);
+  auto signed_request = relay::SignRequest(key->secret_key.view(), kRequestMethod, kRequestTarget,
+                                           AsBytes(kRequestBody), std::string(kRequestTimestamp),
+                                           std::string(kRequestNonce));
+  ASSERT_OK(signed_request);
+  EXPECT_EQ(signed_request->signature, fields["signature"]);
 }
 
 }  // namespace

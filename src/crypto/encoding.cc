@@ -1,4 +1,4 @@
-#include "backchannel/common/encoding.h"
+#include "backchannel/crypto/encoding.h"
 
 #include <sodium.h>
 
