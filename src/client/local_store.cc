@@ -1,6 +1,5 @@
 #include "backchannel/client/local_store.h"
 
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -11,6 +10,8 @@
 #include <utility>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/aead.h"
+#include "backchannel/crypto/password_kdf.h"
 #include "backchannel/crypto/primitives.h"
 
 namespace backchannel::client {
@@ -22,9 +23,7 @@ namespace {
 constexpr int kSchemaVersion = 4;
 constexpr std::uint8_t kBlobVersion = 1;
 constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
-constexpr std::size_t kKeySize = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
-constexpr std::size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-constexpr std::size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr std::size_t kKeySize = crypto::kAeadKeySize;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
@@ -240,32 +239,24 @@ struct LocalStore::Impl {
     return Status::Ok();
   }
 
+  // version(1) || nonce(24) || ciphertext || tag(16): the AEAD's own layout
+  // (crypto/aead.h) behind a version byte.
   Bytes Seal(ByteView plaintext, const std::string& ad) const {
-    Bytes out(1 + kNonceSize + plaintext.size() + kTagSize);
-    out[0] = kBlobVersion;
-    crypto::RandomBytes(MutableByteView(out).subspan(1, kNonceSize));
-    unsigned long long clen = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + 1 + kNonceSize, &clen, plaintext.data(),
-                                               plaintext.size(),
-                                               reinterpret_cast<const unsigned char*>(ad.data()),
-                                               ad.size(), nullptr, out.data() + 1, key.data());
+    Bytes out{kBlobVersion};
+    Append(out, crypto::AeadSeal(key, plaintext, AsBytes(ad)));
     return out;
   }
 
   Result<SecretBytes> Unseal(ByteView blob, const std::string& ad) const {
-    if (blob.size() < 1 + kNonceSize + kTagSize || blob[0] != kBlobVersion) {
+    if (blob.size() < 1 + crypto::kAeadSealOverhead || blob[0] != kBlobVersion) {
       return Corrupt("store: encrypted field " + ad.substr(12) + " is malformed");
     }
-    SecretBytes out(blob.size() - 1 - kNonceSize - kTagSize);
-    unsigned long long mlen = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-            out.data(), &mlen, nullptr, blob.data() + 1 + kNonceSize, blob.size() - 1 - kNonceSize,
-            reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), blob.data() + 1,
-            key.data()) != 0) {
+    auto out = crypto::AeadOpen(key, blob.subspan(1), AsBytes(ad));
+    if (!out) {
       return Corrupt("store: encrypted field " + ad.substr(12) +
                      " fails authentication (the store file was tampered with or is corrupt)");
     }
-    return out;
+    return std::move(*out);
   }
 
   Result<std::string> UnsealString(ByteView blob, const std::string& ad) const {
@@ -291,12 +282,14 @@ namespace {
 
 Status DeriveKey(const SecretBytes& passphrase, ByteView salt, std::uint64_t ops, std::uint64_t mem,
                  SecretArray<kKeySize>& key) {
-  crypto::EnsureInitialized();
-  if (crypto_pwhash(key.data(), kKeySize, reinterpret_cast<const char*>(passphrase.data()),
-                    passphrase.size(), salt.data(), ops, static_cast<std::size_t>(mem),
-                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return {StatusCode::kResourceExhausted, "store: not enough memory for Argon2id"};
+  auto derived = crypto::DerivePasswordKey(passphrase.view(), salt, {ops, mem});
+  if (!derived) {
+    if (derived.error().code() == StatusCode::kResourceExhausted) {
+      return {StatusCode::kResourceExhausted, "store: not enough memory for Argon2id"};
+    }
+    return Corrupt("store: " + std::string(derived.error().message()));
   }
+  key = std::move(*derived);
   return Status::Ok();
 }
 
@@ -355,13 +348,10 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   BC_RETURN_IF_ERROR(impl->Exec(kAppSchema));
   BC_RETURN_IF_ERROR(impl->Exec(kPreKeyTimesSchema));
   BC_RETURN_IF_ERROR(impl->Exec(kOutboxSchema));
-  Bytes salt(crypto_pwhash_SALTBYTES);
-  crypto::RandomBytes(salt);
-  const bool fast = options.kdf_cost == KdfCost::kInteractive;
-  const std::uint64_t ops =
-      fast ? crypto_pwhash_OPSLIMIT_INTERACTIVE : crypto_pwhash_OPSLIMIT_MODERATE;
-  const std::uint64_t mem =
-      fast ? crypto_pwhash_MEMLIMIT_INTERACTIVE : crypto_pwhash_MEMLIMIT_MODERATE;
+  const crypto::KdfSalt salt = crypto::NewKdfSalt();
+  const crypto::KdfParams params = crypto::KdfParamsFor(options.kdf_cost);
+  const std::uint64_t ops = params.opslimit;
+  const std::uint64_t mem = params.memlimit;
   BC_RETURN_IF_ERROR(DeriveKey(passphrase, salt, ops, mem, impl->key));
   BC_RETURN_IF_ERROR(impl->PutMeta("schema_version", U64(kSchemaVersion)));
   BC_RETURN_IF_ERROR(impl->PutMeta("kdf", AsBytes("argon2id13")));
@@ -392,13 +382,12 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
   BC_ASSIGN_OR_RETURN(auto kdf, impl->GetMeta("kdf"));
   if (!kdf || AsString(*kdf) != "argon2id13") return Corrupt("store: unknown key derivation");
   BC_ASSIGN_OR_RETURN(auto salt, impl->GetMeta("kdf_salt"));
-  if (!salt || salt->size() != crypto_pwhash_SALTBYTES) return Corrupt("store: bad salt");
+  if (!salt || salt->size() != crypto::kKdfSaltSize) return Corrupt("store: bad salt");
   BC_ASSIGN_OR_RETURN(auto ops_b, impl->GetMeta("kdf_opslimit"));
   BC_ASSIGN_OR_RETURN(auto mem_b, impl->GetMeta("kdf_memlimit"));
   BC_ASSIGN_OR_RETURN(std::uint64_t ops, FromU64(ops_b));
   BC_ASSIGN_OR_RETURN(std::uint64_t mem, FromU64(mem_b));
-  if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-      mem < crypto_pwhash_MEMLIMIT_MIN || mem > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+  if (!crypto::KdfParamsInRange({ops, mem})) {
     return Corrupt("store: key parameters out of range");
   }
   BC_RETURN_IF_ERROR(DeriveKey(passphrase, *salt, ops, mem, impl->key));

@@ -1,7 +1,6 @@
 #include "backchannel/client/relay_client.h"
 
 #include <openssl/x509.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
@@ -18,7 +17,10 @@
 #include <utility>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/certificate_pin.h"
+#include "backchannel/crypto/ed25519.h"
 #include "backchannel/crypto/primitives.h"
+#include "backchannel/relay/auth.h"
 #include "client/relay_replies.h"
 
 namespace backchannel::client {
@@ -36,40 +38,6 @@ using Json = nlohmann::json;
 constexpr auto kB64u = Base64Variant::kUrlSafeNoPadding;
 
 std::string B64u(ByteView b) { return ToBase64(b, kB64u); }
-
-std::string Sha256Hex(ByteView data) {
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> h{};
-  crypto_hash_sha256(h.data(), data.data(), data.size());
-  return ToHex(h);
-}
-
-std::string NowMsText() {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count());
-}
-
-struct SignedHeaders {
-  std::string timestamp;
-  std::string nonce;
-  std::string signature;
-};
-
-SignedHeaders Sign(const SecretBytes& key, std::string_view method, std::string_view target,
-                   ByteView body) {
-  SignedHeaders h;
-  h.timestamp = NowMsText();
-  std::array<std::uint8_t, 16> nonce{};
-  crypto::RandomBytes(nonce);
-  h.nonce = B64u(nonce);
-  const std::string canonical = CanonicalRequest(method, target, h.timestamp, h.nonce, body);
-  std::array<std::uint8_t, crypto_sign_BYTES> sig{};
-  crypto_sign_detached(sig.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(),
-                       key.data());
-  h.signature = B64u(sig);
-  return h;
-}
 
 // One TLS connection to the relay, pinned, with a deadline on every step.
 class Connection {
@@ -104,16 +72,14 @@ class Connection {
       X509_STORE_CTX* sctx = vc.native_handle();
       if (X509_STORE_CTX_get_error_depth(sctx) != 0) return true;  // only the leaf is pinned
       X509* cert = X509_STORE_CTX_get_current_cert(sctx);
-      unsigned char* der = nullptr;
-      const int len = i2d_X509(cert, &der);
-      if (len <= 0) {
+      // The X509_STORE_CTX access above is libssl glue; the DER encoding and
+      // its hash are the crypto part's (crypto/certificate_pin.h).
+      auto h = crypto::CertificatePinOf(cert);
+      if (!h) {
         pin_mismatch_ = true;
         return false;
       }
-      std::array<std::uint8_t, crypto_hash_sha256_BYTES> h{};
-      crypto_hash_sha256(h.data(), der, static_cast<unsigned long long>(len));
-      OPENSSL_free(der);
-      const bool match = PublicEqual(h, pin_);
+      const bool match = PublicEqual(*h, pin_);
       if (!match) pin_mismatch_ = true;
       return match;
     });
@@ -264,17 +230,14 @@ class Connection {
 
 std::string CanonicalRequest(std::string_view method, std::string_view path_and_query,
                              std::string_view timestamp_ms, std::string_view nonce, ByteView body) {
-  std::string s = "BC-REQ-1\n";
-  s.append(method).append("\n").append(path_and_query).append("\n");
-  s.append(timestamp_ms).append("\n").append(nonce).append("\n").append(Sha256Hex(body));
-  return s;
+  return relay::CanonicalRequest(method, path_and_query, timestamp_ms, nonce, body);
 }
 
 MailboxAuthKey GenerateMailboxAuthKey() {
-  crypto::EnsureInitialized();
+  crypto::Ed25519KeyPair kp = crypto::GenerateEd25519KeyPair();
   MailboxAuthKey k;
-  k.secret_key = SecretBytes(crypto_sign_SECRETKEYBYTES);
-  crypto_sign_keypair(k.public_key.data(), k.secret_key.data());
+  k.public_key = kp.public_key;
+  k.secret_key = SecretBytes(kp.secret_key.view());
   return k;
 }
 
@@ -310,8 +273,9 @@ struct Call {
 Result<http::response<http::string_body>> Perform(Call call) {
   crypto::EnsureInitialized();
   if (call.sign_with != nullptr) {
-    const auto h =
-        Sign(*call.sign_with, http::to_string(call.verb), call.target, AsBytes(call.body));
+    BC_ASSIGN_OR_RETURN(const relay::RequestSignature h,
+                        relay::SignRequestNow(call.sign_with->view(), http::to_string(call.verb),
+                                              call.target, AsBytes(call.body)));
     call.headers.emplace_back("X-BC-Timestamp", h.timestamp);
     call.headers.emplace_back("X-BC-Nonce", h.nonce);
     call.headers.emplace_back("X-BC-Signature", h.signature);
@@ -438,7 +402,9 @@ ListenEnd ListenOnce(const RelayEndpoint& endpoint, const SecretBytes& auth_key,
                      const std::string& target, const PushHandler& handler,
                      Clock::time_point deadline, Clock::time_point connect_by,
                      const std::function<void()>& on_connected) {
-  const auto h = Sign(auth_key, "GET", target, {});
+  auto signed_request = relay::SignRequestNow(auth_key.view(), "GET", target, {});
+  if (!signed_request) return Fatal(signed_request.error());
+  const relay::RequestSignature& h = *signed_request;
   Connection conn(endpoint);
   if (Status s = conn.Connect(connect_by); !s.ok()) return Transport(std::move(s));
   Status up = conn.WsHandshake(
@@ -475,7 +441,7 @@ std::chrono::milliseconds Backoff(const ReconnectPolicy& policy, int failures) {
   for (int i = 0; i < failures && delay < cap; ++i) delay = std::min(delay * 2, cap);
   const std::int64_t half = delay / 2;
   return std::chrono::milliseconds(
-      half + randombytes_uniform(static_cast<std::uint32_t>(delay - half + 1)));
+      half + crypto::RandomUniform(static_cast<std::uint32_t>(delay - half + 1)));
 }
 
 }  // namespace

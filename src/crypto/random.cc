@@ -25,4 +25,9 @@ std::uint32_t RandomUint32() {
   return randombytes_random();
 }
 
+std::uint32_t RandomUniform(std::uint32_t upper_bound) {
+  EnsureInitialized();
+  return randombytes_uniform(upper_bound);
+}
+
 }  // namespace backchannel::crypto

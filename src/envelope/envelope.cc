@@ -1,20 +1,18 @@
 // Sealing and opening envelopes (docs/wire.md, "Sealed-sender envelope").
 #include "backchannel/envelope/envelope.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <string>
+
+#include "backchannel/crypto/aead.h"
 
 namespace backchannel::envelope {
 namespace {
 
 constexpr std::size_t kPublicKeySize = 32;
-constexpr std::size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr std::string_view kKdfInfo = "backchannel sealed sender v1";
 
-static_assert(kEnvelopeOverhead == 1 + kPublicKeySize + kTagSize);
-static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == 32);
+static_assert(kEnvelopeOverhead == 1 + kPublicKeySize + crypto::kAeadTagSize);
 
 // Associated data: version || ephemeral public key || recipient public key.
 Bytes AssociatedData(const crypto::X25519PublicKey& ephemeral,
@@ -29,20 +27,20 @@ Bytes AssociatedData(const crypto::X25519PublicKey& ephemeral,
 
 // key = HKDF-SHA256(ikm = X25519(e, R), salt = empty,
 //                   info = "backchannel sealed sender v1" || E || R)   (RFC 5869)
-SecretArray<32> DeriveKey(const crypto::SharedSecret& shared,
+crypto::AeadKey DeriveKey(const crypto::SharedSecret& shared,
                           const crypto::X25519PublicKey& ephemeral,
                           const crypto::X25519PublicKey& recipient) {
   Bytes info = ToBytes(kKdfInfo);
   Append(info, ephemeral);
   Append(info, recipient);
-  SecretArray<32> key;
+  crypto::AeadKey key;
   crypto::HkdfSha256(shared.view(), {}, info, key.mutable_view());
   return key;
 }
 
 // The key is used once (a fresh ephemeral key per envelope), so the nonce is
-// fixed at zero.
-constexpr std::array<std::uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> kZeroNonce{};
+// fixed at zero (docs/wire.md).
+constexpr crypto::AeadNonce kZeroNonce{};
 
 }  // namespace
 
@@ -71,18 +69,19 @@ Result<Bytes> Seal(const InnerEnvelope& inner, const session::PublicKey& recipie
   const crypto::X25519KeyPair ephemeral = crypto::GenerateX25519KeyPair();
   auto shared = crypto::X25519(ephemeral.private_key, recipient);
   if (!shared) return InvalidArgument("recipient identity key is of small order");
-  const SecretArray<32> key = DeriveKey(*shared, ephemeral.public_key, recipient);
+  const crypto::AeadKey key = DeriveKey(*shared, ephemeral.public_key, recipient);
   const Bytes ad = AssociatedData(ephemeral.public_key, recipient);
 
-  Bytes out(bucket);
-  out[0] = kEnvelopeVersion;
-  std::copy(ephemeral.public_key.begin(), ephemeral.public_key.end(), out.begin() + 1);
-  unsigned long long written = 0;  // NOLINT(google-runtime-int): libsodium's type
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + 1 + kPublicKeySize, &written,
-                                             plaintext.data(), plaintext.size(), ad.data(),
-                                             ad.size(), nullptr, kZeroNonce.data(), key.data());
+  const Bytes sealed = crypto::AeadEncryptWithNonce(key, kZeroNonce, plaintext, ad);
   SecureWipe(plaintext.data(), plaintext.size());
-  if (written != bucket - 1 - kPublicKeySize) return Internal("AEAD produced an unexpected size");
+  if (sealed.size() != bucket - 1 - kPublicKeySize) {
+    return Internal("AEAD produced an unexpected size");
+  }
+  Bytes out;
+  out.reserve(bucket);
+  out.push_back(kEnvelopeVersion);
+  Append(out, ephemeral.public_key);
+  Append(out, sealed);
   return out;
 }
 
@@ -100,18 +99,15 @@ Result<InnerEnvelope> Open(ByteView envelope, const crypto::X25519KeyPair& recip
   std::copy_n(envelope.begin() + 1, kPublicKeySize, ephemeral.begin());
   auto shared = crypto::X25519(recipient_identity.private_key, ephemeral);
   if (!shared) return InvalidMessage("envelope ephemeral key is of small order");
-  const SecretArray<32> key = DeriveKey(*shared, ephemeral, recipient_identity.public_key);
+  const crypto::AeadKey key = DeriveKey(*shared, ephemeral, recipient_identity.public_key);
   const Bytes ad = AssociatedData(ephemeral, recipient_identity.public_key);
 
-  const ByteView sealed = envelope.subspan(1 + kPublicKeySize);
-  SecretBytes plaintext(sealed.size() - kTagSize);
-  unsigned long long written = 0;  // NOLINT(google-runtime-int): libsodium's type
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(plaintext.data(), &written, nullptr, sealed.data(),
-                                                 sealed.size(), ad.data(), ad.size(),
-                                                 kZeroNonce.data(), key.data()) != 0) {
+  auto plaintext =
+      crypto::AeadDecryptWithNonce(key, kZeroNonce, envelope.subspan(1 + kPublicKeySize), ad);
+  if (!plaintext) {
     return Status(StatusCode::kBadMac, "envelope does not authenticate (altered, or not for us)");
   }
-  return DecodeInner(plaintext.view());
+  return DecodeInner(plaintext->view());
 }
 
 }  // namespace backchannel::envelope

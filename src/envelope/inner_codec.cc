@@ -1,8 +1,8 @@
 // The inner encoding of a sealed-sender envelope (docs/wire.md):
 //   version(1) identity(33) mailbox(16) token(32) type(1) message_id(16)
 //   ciphertext_length(4, big-endian) ciphertext, then 0x00 padding.
+#include "backchannel/common/byte_io.h"
 #include "backchannel/envelope/envelope.h"
-#include "envelope/internal/byte_io.h"
 
 namespace backchannel::envelope {
 
@@ -16,7 +16,7 @@ Result<Bytes> EncodeInner(const InnerEnvelope& inner) {
       inner.content_type != session::CiphertextMessage::Type::kPreKey) {
     return InvalidArgument("content type must be 2 (SignalMessage) or 3 (PreKeySignalMessage)");
   }
-  internal::ByteWriter w;
+  ByteWriter w;
   w.bytes().reserve(kInnerFixedSize + inner.ciphertext.size());
   w.U8(kInnerVersion);
   w.Raw(session::SerializePublicKey(inner.sender_identity));
@@ -30,7 +30,7 @@ Result<Bytes> EncodeInner(const InnerEnvelope& inner) {
 }
 
 Result<InnerEnvelope> DecodeInner(ByteView encoded) {
-  internal::ByteReader r(encoded);
+  ByteReader r(encoded);
   std::uint8_t version = 0;
   if (!r.U8(version)) return InvalidMessage("envelope content is empty");
   if (version != kInnerVersion) {

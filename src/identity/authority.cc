@@ -1,13 +1,15 @@
-// The authority key (Ed25519, RFC 8032, via libsodium crypto_sign) and its
-// passphrase-encrypted file (Argon2id, RFC 9106, + XChaCha20-Poly1305).
+// The authority key (Ed25519, RFC 8032) and its passphrase-encrypted file
+// (Argon2id, RFC 9106, + XChaCha20-Poly1305), all through backchannel::crypto.
 #include "backchannel/identity/authority.h"
-
-#include <sodium.h>
 
 #include <algorithm>
 
+#include "backchannel/common/byte_io.h"
+#include "backchannel/common/utf8.h"
+#include "backchannel/crypto/aead.h"
+#include "backchannel/crypto/ed25519.h"
+#include "backchannel/crypto/password_kdf.h"
 #include "backchannel/crypto/primitives.h"
-#include "envelope/internal/byte_io.h"
 
 namespace backchannel::identity {
 namespace {
@@ -17,25 +19,21 @@ namespace {
 constexpr std::string_view kMagic = "BCAK";
 constexpr std::uint8_t kKeyFileVersion = 1;
 constexpr std::uint8_t kAlgArgon2idXChaCha = 1;
-constexpr std::size_t kSaltSize = crypto_pwhash_SALTBYTES;
-constexpr std::size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-constexpr std::size_t kSealedSize = 32 + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-static_assert(kSaltSize == 16 && kNonceSize == 24);
-// Limits a decoder accepts, so a forged file cannot make us burn hours or
-// gigabytes: libsodium's minimum up to its SENSITIVE level.
-constexpr std::uint64_t kMaxOps = crypto_pwhash_OPSLIMIT_SENSITIVE;
-constexpr std::uint64_t kMaxMem = crypto_pwhash_MEMLIMIT_SENSITIVE;
+constexpr std::size_t kSaltSize = crypto::kKdfSaltSize;
+constexpr std::size_t kNonceSize = crypto::kAeadNonceSize;
+constexpr std::size_t kSealedSize = crypto::kEd25519SeedSize + crypto::kAeadTagSize;
+static_assert(kSaltSize == 16 && kNonceSize == 24 && kSealedSize == 48);
 
 struct KeyFileHeader {
   std::uint64_t opslimit = 0;
   std::uint64_t memlimit = 0;
-  std::array<std::uint8_t, kSaltSize> salt{};
-  std::array<std::uint8_t, kNonceSize> nonce{};
+  crypto::KdfSalt salt{};
+  crypto::AeadNonce nonce{};
   std::string side;
   AuthorityPublicKey public_key{};
 };
 
-void WriteHeader(const KeyFileHeader& h, internal::ByteWriter& w) {
+void WriteHeader(const KeyFileHeader& h, ByteWriter& w) {
   w.Raw(AsBytes(kMagic));
   w.U8(kKeyFileVersion);
   w.U8(kAlgArgon2idXChaCha);
@@ -49,7 +47,7 @@ void WriteHeader(const KeyFileHeader& h, internal::ByteWriter& w) {
 
 // Parses the header; `header_size` receives its length (the AEAD's AD).
 Result<KeyFileHeader> ReadHeader(ByteView file, std::size_t& header_size, ByteView& sealed) {
-  internal::ByteReader r(file);
+  ByteReader r(file);
   ByteView magic;
   if (!r.Raw(kMagic.size(), magic) || AsString(magic) != kMagic) {
     return Corrupt("not an authority key file");
@@ -69,8 +67,9 @@ Result<KeyFileHeader> ReadHeader(ByteView file, std::size_t& header_size, ByteVi
   if (alg != kAlgArgon2idXChaCha) {
     return Status(StatusCode::kUnsupportedVersion, "authority key file algorithm is unknown");
   }
-  if (h.opslimit < crypto_pwhash_OPSLIMIT_MIN || h.opslimit > kMaxOps ||
-      h.memlimit < crypto_pwhash_MEMLIMIT_MIN || h.memlimit > kMaxMem) {
+  // Checked before any work, so a forged file cannot make us burn hours or
+  // gigabytes.
+  if (!crypto::KdfParamsInRange({h.opslimit, h.memlimit})) {
     return Corrupt("authority key file has out-of-range Argon2id parameters");
   }
   header_size = file.size() - r.remaining();
@@ -78,14 +77,8 @@ Result<KeyFileHeader> ReadHeader(ByteView file, std::size_t& header_size, ByteVi
   return h;
 }
 
-Result<SecretArray<32>> DeriveFileKey(ByteView passphrase, const KeyFileHeader& h) {
-  SecretArray<32> key;
-  if (crypto_pwhash(key.data(), key.size(), reinterpret_cast<const char*>(passphrase.data()),
-                    passphrase.size(), h.salt.data(), h.opslimit, static_cast<size_t>(h.memlimit),
-                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return Status(StatusCode::kResourceExhausted, "Argon2id ran out of memory");
-  }
-  return key;
+Result<crypto::AeadKey> DeriveFileKey(ByteView passphrase, const KeyFileHeader& h) {
+  return crypto::DerivePasswordKey(passphrase, h.salt, {h.opslimit, h.memlimit});
 }
 
 }  // namespace
@@ -104,25 +97,17 @@ Result<Authority> Authority::Generate(std::string side) {
 }
 
 Result<Authority> Authority::FromSeed(std::string side, ByteView seed) {
-  crypto::EnsureInitialized();
-  if (seed.size() != crypto_sign_SEEDBYTES) return InvalidArgument("seed must be 32 bytes");
-  if (side.empty() || side.size() > kMaxSideSize || !internal::IsCleanUtf8(side)) {
+  if (seed.size() != crypto::kEd25519SeedSize) return InvalidArgument("seed must be 32 bytes");
+  if (side.empty() || side.size() > kMaxSideSize || !IsCleanUtf8(side)) {
     return InvalidArgument("side must be 1 to " + std::to_string(kMaxSideSize) +
                            " bytes of UTF-8 without control characters");
   }
-  SecretArray<64> secret_key;
-  AuthorityPublicKey public_key{};
-  crypto_sign_seed_keypair(public_key.data(), secret_key.data(), seed.data());
-  return Authority(std::move(side), SecretArray<32>(seed), std::move(secret_key), public_key);
+  BC_ASSIGN_OR_RETURN(crypto::Ed25519KeyPair kp, crypto::Ed25519KeyPairFromSeed(seed));
+  return Authority(std::move(side), SecretArray<32>(seed), std::move(kp.secret_key), kp.public_key);
 }
 
 Result<Signature> Authority::Sign(ByteView message) const {
-  Signature sig{};
-  if (crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(),
-                           secret_key_.data()) != 0) {
-    return Internal("Ed25519 signing failed");
-  }
-  return sig;
+  return crypto::Ed25519Sign(secret_key_.view(), message);
 }
 
 Result<Credential> Authority::Issue(const CredentialRequest& request) const {
@@ -156,44 +141,39 @@ Result<RevocationList> Authority::Revoke(std::int64_t issued_at, std::uint64_t s
 }
 
 Result<Bytes> EncryptAuthorityKey(const Authority& authority, ByteView passphrase,
-                                  KdfStrength strength) {
-  crypto::EnsureInitialized();
+                                  crypto::KdfCost cost) {
   if (passphrase.empty()) return InvalidArgument("the passphrase must not be empty");
   KeyFileHeader h;
-  const bool moderate = strength == KdfStrength::kModerate;
-  h.opslimit = moderate ? crypto_pwhash_OPSLIMIT_MODERATE : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  h.memlimit = moderate ? crypto_pwhash_MEMLIMIT_MODERATE : crypto_pwhash_MEMLIMIT_INTERACTIVE;
-  crypto::RandomBytes(h.salt);
-  crypto::RandomBytes(h.nonce);
+  const crypto::KdfParams params = crypto::KdfParamsFor(cost);
+  h.opslimit = params.opslimit;
+  h.memlimit = params.memlimit;
+  h.salt = crypto::NewKdfSalt();
+  // The nonce sits in the header, which is the associated data, so it is
+  // drawn before encrypting (the layout predates the seam: docs/identity.md).
+  h.nonce = crypto::NewAeadNonce();
   h.side = authority.side();
   h.public_key = authority.public_key();
-  BC_ASSIGN_OR_RETURN(SecretArray<32> key, DeriveFileKey(passphrase, h));
+  BC_ASSIGN_OR_RETURN(crypto::AeadKey key, DeriveFileKey(passphrase, h));
 
-  internal::ByteWriter w;
+  ByteWriter w;
   WriteHeader(h, w);
-  const std::size_t header_size = w.bytes().size();
   Bytes out = w.Take();
-  out.resize(header_size + kSealedSize);
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      out.data() + header_size, nullptr, authority.seed().data(), authority.seed().size(),
-      out.data(), header_size, nullptr, h.nonce.data(), key.data());
+  const Bytes sealed = crypto::AeadEncryptWithNonce(key, h.nonce, authority.seed().view(), out);
+  Append(out, sealed);
   return out;
 }
 
 Result<Authority> DecryptAuthorityKey(ByteView file, ByteView passphrase) {
-  crypto::EnsureInitialized();
   std::size_t header_size = 0;
   ByteView sealed;
   BC_ASSIGN_OR_RETURN(KeyFileHeader h, ReadHeader(file, header_size, sealed));
-  BC_ASSIGN_OR_RETURN(SecretArray<32> key, DeriveFileKey(passphrase, h));
-  SecretArray<32> seed;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed.data(), nullptr, nullptr, sealed.data(),
-                                                 sealed.size(), file.data(), header_size,
-                                                 h.nonce.data(), key.data()) != 0) {
+  BC_ASSIGN_OR_RETURN(crypto::AeadKey key, DeriveFileKey(passphrase, h));
+  auto seed = crypto::AeadDecryptWithNonce(key, h.nonce, sealed, file.first(header_size));
+  if (!seed) {
     return Status(StatusCode::kPermissionDenied,
                   "wrong passphrase for the authority key (or the key file was altered)");
   }
-  BC_ASSIGN_OR_RETURN(Authority authority, Authority::FromSeed(h.side, seed.view()));
+  BC_ASSIGN_OR_RETURN(Authority authority, Authority::FromSeed(h.side, seed->view()));
   if (authority.public_key() != h.public_key) {
     return Corrupt("authority key file: the public key does not match the secret key");
   }

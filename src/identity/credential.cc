@@ -2,14 +2,13 @@
 // revocation lists (docs/identity.md).
 #include "backchannel/identity/credential.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <ctime>
 
+#include "backchannel/common/byte_io.h"
 #include "backchannel/common/encoding.h"
-#include "backchannel/crypto/primitives.h"
-#include "envelope/internal/byte_io.h"
+#include "backchannel/common/utf8.h"
+#include "backchannel/crypto/ed25519.h"
 
 namespace backchannel::identity {
 namespace {
@@ -24,7 +23,7 @@ Status CheckText(std::string_view what, const std::string& text, std::size_t max
     return InvalidArgument(std::string(what) + " must be 1 to " + std::to_string(max) +
                            " bytes long");
   }
-  if (!internal::IsCleanUtf8(text)) {
+  if (!IsCleanUtf8(text)) {
     return InvalidArgument(std::string(what) + " must be UTF-8 without control characters");
   }
   return Status::Ok();
@@ -54,7 +53,7 @@ Status CheckRevocationList(const RevocationList& l) {
 
 // version(1) identity(33) authority(32) role(1) side(u16+) name(u16+)
 // not_before(i64) expiry(i64) serial(u64)
-void WriteCredentialBody(const Credential& c, internal::ByteWriter& w) {
+void WriteCredentialBody(const Credential& c, ByteWriter& w) {
   w.U8(kCredentialVersion);
   w.Raw(session::SerializePublicKey(c.identity_key));
   w.Raw(c.authority_key);
@@ -67,7 +66,7 @@ void WriteCredentialBody(const Credential& c, internal::ByteWriter& w) {
 }
 
 // version(1) authority(32) issued_at(i64) sequence(u64) count(u32) serials(u64 each)
-void WriteRevocationBody(const RevocationList& l, internal::ByteWriter& w) {
+void WriteRevocationBody(const RevocationList& l, ByteWriter& w) {
   w.U8(kRevocationListVersion);
   w.Raw(l.authority_key);
   w.I64(l.issued_at);
@@ -78,8 +77,7 @@ void WriteRevocationBody(const RevocationList& l, internal::ByteWriter& w) {
 
 Status VerifyEd25519(const Signature& sig, ByteView message, const AuthorityPublicKey& key,
                      std::string_view what) {
-  crypto::EnsureInitialized();
-  if (crypto_sign_verify_detached(sig.data(), message.data(), message.size(), key.data()) != 0) {
+  if (!crypto::Ed25519Verify(key, sig, message)) {
     return Status(StatusCode::kBadSignature,
                   std::string(what) + " signature does not verify with its authority key");
   }
@@ -118,7 +116,7 @@ bool RevocationList::IsRevoked(std::uint64_t serial) const {
 
 Result<Bytes> CredentialSigningInput(const Credential& credential) {
   BC_RETURN_IF_ERROR(CheckCredential(credential));
-  internal::ByteWriter w;
+  ByteWriter w;
   w.Raw(AsBytes(kCredentialLabel));
   WriteCredentialBody(credential, w);
   return w.Take();
@@ -126,7 +124,7 @@ Result<Bytes> CredentialSigningInput(const Credential& credential) {
 
 Result<Bytes> RevocationListSigningInput(const RevocationList& list) {
   BC_RETURN_IF_ERROR(CheckRevocationList(list));
-  internal::ByteWriter w;
+  ByteWriter w;
   w.Raw(AsBytes(kRevocationLabel));
   WriteRevocationBody(list, w);
   return w.Take();
@@ -134,14 +132,14 @@ Result<Bytes> RevocationListSigningInput(const RevocationList& list) {
 
 Result<Bytes> EncodeCredential(const Credential& credential) {
   BC_RETURN_IF_ERROR(CheckCredential(credential));
-  internal::ByteWriter w;
+  ByteWriter w;
   WriteCredentialBody(credential, w);
   w.Raw(credential.signature);
   return w.Take();
 }
 
 Result<Credential> DecodeCredential(ByteView bytes) {
-  internal::ByteReader r(bytes);
+  ByteReader r(bytes);
   std::uint8_t version = 0;
   if (!r.U8(version)) return Malformed("credential");
   if (version != kCredentialVersion) {
@@ -168,14 +166,14 @@ Result<Credential> DecodeCredential(ByteView bytes) {
 
 Result<Bytes> EncodeRevocationList(const RevocationList& list) {
   BC_RETURN_IF_ERROR(CheckRevocationList(list));
-  internal::ByteWriter w;
+  ByteWriter w;
   WriteRevocationBody(list, w);
   w.Raw(list.signature);
   return w.Take();
 }
 
 Result<RevocationList> DecodeRevocationList(ByteView bytes) {
-  internal::ByteReader r(bytes);
+  ByteReader r(bytes);
   std::uint8_t version = 0;
   if (!r.U8(version)) return Malformed("revocation list");
   if (version != kRevocationListVersion) {

@@ -1,13 +1,12 @@
 // Invitation codes (docs/identity.md, "Invitation codes").
 #include "backchannel/identity/invitation.h"
 
-#include <sodium.h>
-
 #include <cctype>
 
+#include "backchannel/common/byte_io.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/common/utf8.h"
 #include "backchannel/crypto/primitives.h"
-#include "envelope/internal/byte_io.h"
 
 namespace backchannel::identity {
 namespace {
@@ -15,7 +14,7 @@ namespace {
 constexpr std::size_t kChecksumSize = 4;
 
 Status CheckField(std::string_view what, const std::string& s, std::size_t max) {
-  if (s.empty() || s.size() > max || !internal::IsCleanUtf8(s)) {
+  if (s.empty() || s.size() > max || !IsCleanUtf8(s)) {
     return InvalidArgument(std::string(what) + " must be 1 to " + std::to_string(max) +
                            " bytes of UTF-8 without control characters");
   }
@@ -39,9 +38,7 @@ Status CheckInvitation(const Invitation& inv) {
 }
 
 std::array<std::uint8_t, kChecksumSize> Checksum(ByteView body) {
-  crypto::EnsureInitialized();
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), body.data(), body.size());
+  const crypto::Sha256Digest digest = crypto::Sha256({body});
   return {digest[0], digest[1], digest[2], digest[3]};
 }
 
@@ -51,7 +48,7 @@ Status Damaged() { return InvalidArgument("invitation code is damaged (check for
 
 Result<Bytes> EncodeInvitation(const Invitation& inv) {
   BC_RETURN_IF_ERROR(CheckInvitation(inv));
-  internal::ByteWriter w;
+  ByteWriter w;
   w.U8(kInvitationVersion);
   w.String16(inv.relay_address);
   w.Raw(inv.relay_certificate_sha256);
@@ -65,7 +62,7 @@ Result<Bytes> EncodeInvitation(const Invitation& inv) {
 }
 
 Result<Invitation> DecodeInvitation(ByteView bytes) {
-  internal::ByteReader r(bytes);
+  ByteReader r(bytes);
   std::uint8_t version = 0;
   if (!r.U8(version)) return InvalidMessage("invitation is empty");
   if (version != kInvitationVersion) {

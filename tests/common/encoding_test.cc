@@ -18,6 +18,20 @@ TEST(EncodingTest, HexRoundTrip) {
   EXPECT_EQ(ToHex({}), "");
 }
 
+// Empty input (whose data() may be null) decodes and encodes to empty, with
+// no null pointer reaching libsodium (UBSan checks its nonnull attributes).
+TEST(EncodingTest, EmptyInputsRoundTrip) {
+  auto hex = FromHex("");
+  ASSERT_OK(hex);
+  EXPECT_TRUE(hex->empty());
+  auto b64 = FromBase64("", Base64Variant::kUrlSafeNoPadding);
+  ASSERT_OK(b64);
+  EXPECT_TRUE(b64->empty());
+  EXPECT_EQ(ToHex(Bytes{}), "");
+  EXPECT_EQ(ToBase64(Bytes{}), "");
+  EXPECT_EQ(ToBase64(Bytes{}, Base64Variant::kUrlSafeNoPadding), "");
+}
+
 TEST(EncodingTest, HexRejectsBadInput) {
   EXPECT_THAT(FromHex("abc"), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(FromHex("zz"), StatusIs(StatusCode::kInvalidArgument));

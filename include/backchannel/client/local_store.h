@@ -42,15 +42,16 @@
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
 #include "backchannel/common/secret_bytes.h"
+#include "backchannel/crypto/password_kdf.h"
 #include "backchannel/session/keys.h"
 #include "backchannel/session/memory_prekey_store.h"
 #include "backchannel/session/prekeys.h"
 
 namespace backchannel::client {
 
-// Argon2id cost. kModerate (libsodium OPSLIMIT/MEMLIMIT_MODERATE) in
-// production; kInteractive keeps tests fast.
-enum class KdfCost { kModerate, kInteractive };
+// The Argon2id cost: crypto::KdfCost, the one cost enum (kModerate in
+// production, kInteractive keeps tests fast).
+using KdfCost = crypto::KdfCost;
 
 struct StoreOptions {
   KdfCost kdf_cost = KdfCost::kModerate;

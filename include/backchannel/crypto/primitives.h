@@ -1,9 +1,12 @@
 // The cryptographic primitives backchannel uses, each a thin wrapper over
 // libsodium or OpenSSL's libcrypto. Nothing here is hand-written cryptography:
-//   X25519 (RFC 7748), randomness, SHA-512, wiping   -> libsodium
+//   X25519 (RFC 7748), randomness, SHA-256, SHA-512   -> libsodium
 //   HMAC-SHA256 (RFC 2104), AES-256-CBC (PKCS#7)      -> OpenSSL libcrypto
 //   HKDF-SHA256 (RFC 5869)                            -> two HMAC steps, as the RFC defines
-// XEdDSA lives in xeddsa.h.
+// The rest of the seam: aead.h (XChaCha20-Poly1305), password_kdf.h
+// (Argon2id), ed25519.h, certificate_pin.h, xeddsa.h, and the codecs and
+// secret containers of encoding.h and secret_bytes.h (wiping, constant-time
+// comparison).
 //
 // Thread safety: every function is safe to call from any thread.
 #ifndef BACKCHANNEL_CRYPTO_PRIMITIVES_H_
@@ -14,7 +17,7 @@
 
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
-#include "backchannel/common/secret_bytes.h"
+#include "backchannel/crypto/secret_bytes.h"
 
 namespace backchannel::crypto {
 
@@ -25,6 +28,9 @@ void EnsureInitialized();
 // Fills `out` with random bytes (libsodium's randombytes_buf).
 void RandomBytes(MutableByteView out);
 std::uint32_t RandomUint32();
+// Uniform in [0, upper_bound) without modulo bias (randombytes_uniform); 0
+// when upper_bound < 2.
+std::uint32_t RandomUniform(std::uint32_t upper_bound);
 
 // ---- X25519 (RFC 7748) ----
 using X25519PublicKey = std::array<std::uint8_t, 32>;

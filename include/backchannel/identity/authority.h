@@ -1,9 +1,9 @@
-// A side's authority: the Ed25519 key (RFC 8032, libsodium crypto_sign) that
+// A side's authority: the Ed25519 key (RFC 8032, crypto/ed25519.h) that
 // issues credentials and revocation lists, and its encrypted key file.
 //
 // The secret key never rests in the clear: EncryptAuthorityKey derives a key
-// from a passphrase with Argon2id (RFC 9106, libsodium crypto_pwhash) and
-// seals the Ed25519 seed with XChaCha20-Poly1305; the file format is in
+// from a passphrase with Argon2id (RFC 9106, crypto/password_kdf.h) and
+// seals the Ed25519 seed with XChaCha20-Poly1305 (crypto/aead.h); the file format is in
 // docs/identity.md. A wrong passphrase is kPermissionDenied, never garbage.
 //
 // Thread safety: an Authority is immutable after creation and safe for
@@ -18,15 +18,16 @@
 
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
-#include "backchannel/common/secret_bytes.h"
+#include "backchannel/crypto/password_kdf.h"
+#include "backchannel/crypto/secret_bytes.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/session/keys.h"
 
 namespace backchannel::identity {
 
-// Argon2id cost. kModerate is the default for keys at rest (libsodium's
-// OPSLIMIT/MEMLIMIT_MODERATE, 256 MiB); kInteractive (64 MiB) is for tests.
-enum class KdfStrength { kInteractive, kModerate };
+// The Argon2id cost: crypto::KdfCost, the one cost enum (kModerate for keys
+// at rest, kInteractive for tests). The old name stays for existing callers.
+using KdfStrength = crypto::KdfCost;
 
 // What Authority::Issue needs; side and authority key come from the authority.
 struct CredentialRequest {
@@ -79,7 +80,7 @@ class Authority {
 // The encrypted key file (docs/identity.md). `passphrase` should live in a
 // SecretBytes; an empty passphrase is kInvalidArgument.
 Result<Bytes> EncryptAuthorityKey(const Authority& authority, ByteView passphrase,
-                                  KdfStrength strength = KdfStrength::kModerate);
+                                  crypto::KdfCost cost = crypto::KdfCost::kModerate);
 // kPermissionDenied "wrong passphrase ..." when the passphrase does not open
 // the file (or the file was altered); kCorrupt / kUnsupportedVersion for a
 // file that is not an authority key of this version.

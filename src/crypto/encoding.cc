@@ -1,4 +1,4 @@
-#include "backchannel/common/encoding.h"
+#include "backchannel/crypto/encoding.h"
 
 #include <sodium.h>
 
@@ -12,7 +12,11 @@ int SodiumVariant(Base64Variant v) {
 
 }  // namespace
 
+// libsodium's codecs declare their pointers non-null, and an empty span or
+// vector may have a null data(): empty input is answered here.
+
 std::string ToHex(ByteView b) {
+  if (b.empty()) return {};
   std::string out(b.size() * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), b.data(), b.size());
   out.pop_back();
@@ -21,6 +25,7 @@ std::string ToHex(ByteView b) {
 
 Result<Bytes> FromHex(std::string_view hex) {
   if (hex.size() % 2 != 0) return InvalidArgument("hex string has odd length");
+  if (hex.empty()) return Bytes{};
   Bytes out(hex.size() / 2);
   size_t len = 0;
   const char* end = nullptr;
@@ -32,6 +37,7 @@ Result<Bytes> FromHex(std::string_view hex) {
 }
 
 std::string ToBase64(ByteView b, Base64Variant v) {
+  if (b.empty()) return {};
   const int variant = SodiumVariant(v);
   std::string out(sodium_base64_encoded_len(b.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), b.data(), b.size(), variant);

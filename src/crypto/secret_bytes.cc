@@ -1,4 +1,4 @@
-#include "backchannel/common/secret_bytes.h"
+#include "backchannel/crypto/secret_bytes.h"
 
 #include <sodium.h>
 

@@ -1,0 +1,32 @@
+// Certificate pins: SHA-256 of a certificate's DER encoding, as the client
+// pins its relay and invitations carry it (docs/identity.md).
+//
+// The TLS code keeps the OpenSSL verify-callback glue (X509_STORE_CTX access
+// is libssl plumbing, not cryptography) and hands the leaf certificate here;
+// its DER encoding and hash are done in this part.
+//
+// Thread safety: every function is safe to call from any thread.
+#ifndef BACKCHANNEL_CRYPTO_CERTIFICATE_PIN_H_
+#define BACKCHANNEL_CRYPTO_CERTIFICATE_PIN_H_
+
+#include <array>
+#include <cstdint>
+
+#include "backchannel/common/bytes.h"
+#include "backchannel/common/result.h"
+
+struct x509_st;  // OpenSSL's X509
+
+namespace backchannel::crypto {
+
+using CertificatePinBytes = std::array<std::uint8_t, 32>;
+
+// SHA-256 of `der`, a DER-encoded certificate.
+CertificatePinBytes CertificatePin(ByteView der);
+// The pin of an OpenSSL certificate (its DER encoding, hashed).
+// kInvalidArgument when the certificate cannot be encoded.
+Result<CertificatePinBytes> CertificatePinOf(const x509_st* certificate);
+
+}  // namespace backchannel::crypto
+
+#endif  // BACKCHANNEL_CRYPTO_CERTIFICATE_PIN_H_
