@@ -1,5 +1,5 @@
-// The relay's storage, behind one interface: SQLite (embedded default) now,
-// PostgreSQL later. No SQL exists outside the implementations
+// The relay's storage, behind one interface: SQLite (the embedded default)
+// and PostgreSQL (several relays on one database). No SQL exists outside the implementations
 // (src/relay/store/). Schema, transactions and what a server-database
 // implementation must guarantee: docs/relay-store.md.
 //
@@ -166,6 +166,25 @@ struct SqliteStoreOptions {
 // its schema is newer than this build.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
+
+struct PostgresStoreOptions {
+  // Connections to the server, at most (one per store call in flight).
+  int connections = 8;
+  // Open even when the server's settings make commits not durable (fsync
+  // off, synchronous_commit off, full_page_writes off). Off: such a server
+  // is refused (kFailedPrecondition naming the settings).
+  bool allow_unsafe_durability = false;
+};
+
+// PostgreSQL at `conninfo` (a libpq connection string or
+// postgresql:// URI; a database of the relay's own). The schema is created
+// or migrated (store.h's rules; several relays may open one database at
+// once). kIoError when the server cannot be reached or the database holds
+// tables that are not a relay store; kUnsupportedVersion when its schema
+// needs a newer build; kFailedPrecondition when the server's settings make
+// commits not durable and `options.allow_unsafe_durability` is off.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                 const PostgresStoreOptions& options = {});
 
 }  // namespace backchannel::relay
 
