@@ -27,6 +27,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,6 +145,22 @@ class Store {
   // (SQLite: a WAL checkpoint that truncates the log; with secure_delete on,
   // deleted rows are zeroed in the database file itself).
   virtual Status Compact() = 0;
+
+  // Whether the database answers (the readiness check): OK, or the error a
+  // store call would get now.
+  virtual Status Ping() = 0;
+
+  // Appends made by other processes (other relays on one database). The
+  // store calls `watcher(mailbox)` from its own thread soon after another
+  // process committed a message to `mailbox`, and `watcher(std::nullopt)`
+  // when it may have missed some (its notification channel was lost and is
+  // back): then anything may be pending anywhere. Appends through this
+  // store are not reported (the caller knows them). Passing an empty
+  // function stops watching and returns once no call is in progress; a
+  // store stops on destruction too. Stores meant for one process (SQLite)
+  // keep the default, which never calls.
+  using AppendWatcher = std::function<void(const std::optional<MailboxId>&)>;
+  virtual void WatchAppends(AppendWatcher watcher) { (void)watcher; }
 };
 
 struct SqliteStoreOptions {
@@ -174,6 +191,9 @@ struct PostgresStoreOptions {
   // off, synchronous_commit off, full_page_writes off). Off: such a server
   // is refused (kFailedPrecondition naming the settings).
   bool allow_unsafe_durability = false;
+  // WatchAppends: how long to wait before connecting again after the
+  // notification connection was lost or could not be opened.
+  int listen_retry_ms = 500;
 };
 
 // PostgreSQL at `conninfo` (a libpq connection string or

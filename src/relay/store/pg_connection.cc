@@ -24,6 +24,14 @@ Param Param::Int64(std::int64_t value) {
 
 Param Param::Blob(ByteView value) { return {Bytes(value.begin(), value.end()), kByteaOid}; }
 
+Param Param::Text(std::string_view value) {
+  // Text format, type left to the server (the statement casts it). The
+  // terminating NUL libpq expects of text parameters is stored too.
+  Bytes b(value.begin(), value.end());
+  b.push_back(0);
+  return {std::move(b), 0, /*text=*/true};
+}
+
 std::int64_t Rows::changed() const {
   const char* n = PQcmdTuples(result_);
   if (n == nullptr || *n == '\0') return 0;
@@ -50,12 +58,13 @@ Result<Bytes> Rows::Blob(int row, int col) const {
   return Bytes(p, p + n);
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo,
+                                                     const char* application_name) {
   // Defaults first: what the operator's conninfo says overrides them
   // (expand_dbname: the dbname value is parsed as a whole connection string,
   // later values win).
   const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"5", "backchanneld", conninfo.c_str(), nullptr};
+  const char* values[] = {"5", application_name, conninfo.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return IoError("PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -100,8 +109,9 @@ Result<Rows> Connection::Exec(std::string_view sql, const std::vector<Param>& pa
   std::vector<Oid> types;
   std::vector<const char*> values;
   std::vector<int> lengths;
-  std::vector<int> formats(params.size(), 1);
+  std::vector<int> formats;
   for (const Param& p : params) {
+    formats.push_back(p.format());
     types.push_back(p.type());
     // A null pointer would send SQL NULL: an empty bytea needs a non-null one.
     values.push_back(p.size() == 0 ? "" : p.data());
@@ -117,6 +127,22 @@ Result<Rows> Connection::Exec(std::string_view sql, const std::vector<Param>& pa
     return s;
   }
   return Rows(r);
+}
+
+Result<std::vector<std::string>> Connection::Notifications(std::string_view channel) {
+  if (PQconsumeInput(conn_) == 0 || !healthy()) {
+    std::string message = "PostgreSQL LISTEN connection lost: ";
+    message += PQerrorMessage(conn_);
+    return IoError(message);
+  }
+  std::vector<std::string> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    if (n->relname != nullptr && channel == n->relname && n->extra != nullptr) {
+      out.emplace_back(n->extra);
+    }
+    PQfreemem(n);
+  }
+  return out;
 }
 
 Status Connection::ExecScript(const char* sql) {

@@ -31,16 +31,21 @@ class Param {
  public:
   static Param Int64(std::int64_t value);
   static Param Blob(ByteView value);
+  // A text value (sent in text format; the statement casts it: $n::text).
+  static Param Text(std::string_view value);
 
   const char* data() const { return reinterpret_cast<const char*>(bytes_.data()); }
   int size() const { return static_cast<int>(bytes_.size()); }
   Oid type() const { return type_; }
+  int format() const { return text_ ? 0 : 1; }
 
  private:
-  Param(Bytes bytes, Oid type) : bytes_(std::move(bytes)), type_(type) {}
+  Param(Bytes bytes, Oid type, bool text = false)
+      : bytes_(std::move(bytes)), type_(type), text_(text) {}
 
   Bytes bytes_;
   Oid type_;
+  bool text_;
 };
 
 // The rows of one statement (binary format). Columns are read with their
@@ -71,7 +76,9 @@ class Connection {
   // Connects with `conninfo` (a libpq connection string or URI). kIoError
   // when the server cannot be reached (the message carries libpq's text,
   // which never includes the password).
-  static Result<std::unique_ptr<Connection>> Open(const std::string& conninfo);
+  // `application_name` is what pg_stat_activity shows for it.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& conninfo,
+                                                  const char* application_name = "backchanneld");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -83,6 +90,12 @@ class Connection {
   Result<Rows> Exec(std::string_view sql, const std::vector<Param>& params = {});
   // Runs `sql` (possibly several statements, no parameters, no rows wanted).
   Status ExecScript(const char* sql);
+
+  // The socket to poll for input (LISTEN).
+  int socket() const { return PQsocket(conn_); }
+  // Reads what the server sent and returns the payloads of notifications
+  // on `channel` received so far; kIoError when the connection is lost.
+  Result<std::vector<std::string>> Notifications(std::string_view channel);
 
   // The SQLSTATE of the last failed Exec ("" when it had none).
   const std::string& sqlstate() const { return sqlstate_; }

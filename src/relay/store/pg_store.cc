@@ -1,6 +1,13 @@
 #include "relay/store/pg_store.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sodium.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <limits>
 #include <map>
@@ -54,6 +61,32 @@ constexpr std::size_t kPreKeyRowsPerInsert = 500;
 // which requests add them.
 constexpr std::int64_t kNoncesForgottenPerCall = 64;
 
+// The NOTIFY channel of appends; the payload is "<mailbox hex>:<instance>".
+constexpr char kAppendChannel[] = "bc_append";
+
+int HexDigit(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  return -1;
+}
+
+// The mailbox of a notification payload from another instance; nullopt for
+// this instance's own or a payload not in the format above.
+std::optional<MailboxId> ParseAppendPayload(std::string_view payload, std::string_view self) {
+  const auto colon = payload.find(':');
+  if (colon != 2 * std::tuple_size_v<MailboxId> || payload.substr(colon + 1) == self) {
+    return std::nullopt;
+  }
+  MailboxId id{};
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const int hi = HexDigit(payload[2 * i]);
+    const int lo = HexDigit(payload[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    id[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return id;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> UnsafeDurabilitySettings(pg::Connection& connection) {
@@ -94,6 +127,72 @@ PgStore::PgStore(std::string conninfo, const PostgresStoreOptions& options,
     : conninfo_(std::move(conninfo)), options_(options) {
   idle_.push_back(std::move(first));
   open_ = 1;
+  std::array<std::uint8_t, 8> id{};
+  if (sodium_init() < 0) std::abort();  // libsodium cannot work at all
+  randombytes_buf(id.data(), id.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::uint8_t b : id) {
+    instance_ += kHex[b >> 4];
+    instance_ += kHex[b & 15];
+  }
+}
+
+PgStore::~PgStore() { StopWatching(); }
+
+void PgStore::WatchAppends(AppendWatcher watcher) {
+  StopWatching();
+  if (!watcher) return;
+  if (pipe2(stop_pipe_.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
+    // Without a way to stop it, no thread is started: appends of other
+    // relays then reach WebSockets only when they reconnect.
+    stop_pipe_ = {-1, -1};
+    return;
+  }
+  stop_ = false;
+  watcher_ = std::move(watcher);
+  listener_ = std::thread([this] { ListenLoop(); });
+}
+
+void PgStore::StopWatching() {
+  if (!listener_.joinable()) return;
+  stop_ = true;
+  const char byte = 1;
+  (void)!write(stop_pipe_[1], &byte, 1);
+  listener_.join();
+  close(stop_pipe_[0]);
+  close(stop_pipe_[1]);
+  stop_pipe_ = {-1, -1};
+  watcher_ = nullptr;
+}
+
+void PgStore::ListenLoop() {
+  while (!stop_) {
+    auto c = Connection::Open(conninfo_, "backchanneld-listen");
+    if (c.ok() && (*c)->ExecScript("LISTEN bc_append").ok()) {
+      // Listening (again): what was committed before is found by a scan.
+      watcher_(std::nullopt);
+      if (ListenOn(**c)) return;
+    }
+    // Lost or not reachable: wait, unless stopping.
+    pollfd p{stop_pipe_[0], POLLIN, 0};
+    (void)poll(&p, 1, options_.listen_retry_ms);
+  }
+}
+
+bool PgStore::ListenOn(pg::Connection& connection) {
+  for (;;) {
+    std::array<pollfd, 2> fds{{{connection.socket(), POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}}};
+    if (poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (stop_) return true;
+    auto payloads = connection.Notifications(kAppendChannel);
+    if (!payloads.ok()) return false;  // the connection is lost
+    for (const std::string& payload : *payloads) {
+      if (auto mailbox = ParseAppendPayload(payload, instance_)) watcher_(*mailbox);
+    }
+  }
 }
 
 Result<std::unique_ptr<pg::Connection>> PgStore::Acquire() {
@@ -353,12 +452,18 @@ Status PgStore::AppendMessage(const MailboxId& id, const StoredMessage& message,
     if (total + size > ClampToInt64(limits.max_total_bytes)) {
       return {StatusCode::kUnavailable, "relay storage full"};
     }
+    // The insert and its notification in one statement (one round trip);
+    // PostgreSQL sends the notification at COMMIT, so other relays never
+    // hear of a message they cannot read yet, nor of a refused one.
     BC_ASSIGN_OR_RETURN(
-        Rows r, c.Exec("INSERT INTO messages (mailbox_id, message_id, received_ms, envelope) "
-                       "VALUES ($1, $2, $3, $4) ON CONFLICT (mailbox_id, message_id) DO NOTHING",
-                       {Param::Blob(id), Param::Blob(message.id), Param::Int64(message.received_ms),
-                        Param::Blob(message.envelope)}));
-    if (r.changed() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
+        Rows r,
+        c.Exec("WITH added AS (INSERT INTO messages (mailbox_id, message_id, received_ms, "
+               "envelope) VALUES ($1, $2, $3, $4) ON CONFLICT (mailbox_id, message_id) DO NOTHING "
+               "RETURNING 1) SELECT 1::int8 FROM added, "
+               "LATERAL (SELECT pg_notify('bc_append', encode($1, 'hex') || ':' || $5::text)) AS n",
+               {Param::Blob(id), Param::Blob(message.id), Param::Int64(message.received_ms),
+                Param::Blob(message.envelope), Param::Text(instance_)}));
+    if (r.size() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
     return Status::Ok();
   });
 }
@@ -482,6 +587,10 @@ Status PgStore::Compact() {
   return Single([&](Connection& c) -> Status {
     return c.ExecScript("VACUUM (SKIP_LOCKED) messages, nonces, one_time_prekeys");
   });
+}
+
+Status PgStore::Ping() {
+  return Single([](Connection& c) { return c.Exec("SELECT 1::int8").status(); });
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,

@@ -17,15 +17,27 @@
 // from the pool's connections share WAL flushes (PostgreSQL's own group
 // commit).
 //
+// Other relays' appends (WatchAppends): each append sends a NOTIFY on the
+// channel bc_append inside its transaction (PostgreSQL delivers it at
+// commit, never for a rollback), with the mailbox id and this store's random
+// instance id, so a store skips its own. A dedicated connection LISTENs on a
+// thread of its own (poll on the libpq socket: no polling of tables); when
+// that connection is lost it reconnects every options.listen_retry_ms and,
+// once listening again, reports std::nullopt: notifications sent meanwhile
+// are lost, so the caller rescans what is pending.
+//
 // Thread safety: every public method may be called from any thread.
 #ifndef BACKCHANNEL_SRC_RELAY_STORE_PG_STORE_H_
 #define BACKCHANNEL_SRC_RELAY_STORE_PG_STORE_H_
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backchannel/relay/store.h"
@@ -37,7 +49,7 @@ class PgStore final : public Store {
  public:
   static Result<std::unique_ptr<PgStore>> Open(const std::string& conninfo,
                                                const PostgresStoreOptions& options);
-  ~PgStore() override = default;
+  ~PgStore() override;
 
   Status CreateMailbox(const MailboxRecord& mailbox) override;
   Status DeleteMailbox(const MailboxId& id) override;
@@ -61,6 +73,8 @@ class PgStore final : public Store {
   Status RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
                      std::int64_t forget_before_ms) override;
   Status Compact() override;
+  Status Ping() override;
+  void WatchAppends(AppendWatcher watcher) override;
 
  private:
   using Body = std::function<Status(pg::Connection&)>;
@@ -78,6 +92,13 @@ class PgStore final : public Store {
   Result<std::unique_ptr<pg::Connection>> Acquire();
   void Release(std::unique_ptr<pg::Connection> connection);
 
+  // The LISTEN thread's body; returns when stop_ is set.
+  void ListenLoop();
+  // Listens on one connection until it is lost (false) or stop_ is set
+  // (true).
+  bool ListenOn(pg::Connection& connection);
+  void StopWatching();
+
   const std::string conninfo_;
   const PostgresStoreOptions options_;
 
@@ -85,6 +106,13 @@ class PgStore final : public Store {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<pg::Connection>> idle_;  // guarded by pool_mu_
   int open_ = 0;                                       // guarded by pool_mu_
+
+  // Tells this store's notifications from other processes' (hex, random).
+  std::string instance_;
+  AppendWatcher watcher_;                 // set before listener_ starts, read by it
+  std::thread listener_;                  // runs ListenLoop while watching
+  std::array<int, 2> stop_pipe_{-1, -1};  // written to wake the listener to stop
+  std::atomic<bool> stop_{false};
 };
 
 // What the server's settings mean for durability: the names of the settings

@@ -519,6 +519,11 @@ Status SqliteStore::Compact() {
   return r.ok() ? Status::Ok() : r.error();
 }
 
+Status SqliteStore::Ping() {
+  return Read(
+      [](Connection& c) { return c.QueryInt64("SELECT count(*) FROM schema_version").status(); });
+}
+
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options) {
   BC_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(path, options));

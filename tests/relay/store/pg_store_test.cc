@@ -12,7 +12,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -229,6 +233,130 @@ TEST_F(PgStoreTest, StoreWideByteTotalCountsEveryMailboxAndExpiry) {
               StatusIs(StatusCode::kUnavailable));
   ASSERT_EQ(*(*store)->ExpireMessages(11), 2u);
   EXPECT_THAT((*store)->AppendMessage(SomeMailbox(17).id, m, limits), IsOk());
+}
+
+// What a WatchAppends watcher was told, in order (nullopt: rescan all).
+class Watched {
+ public:
+  Store::AppendWatcher Watcher() {
+    return [this](const std::optional<MailboxId>& mb) {
+      std::lock_guard lock(mu_);
+      events_.push_back(mb);
+      cv_.notify_all();
+    };
+  }
+  // Waits until `n` events arrived (or `timeout`); returns them all.
+  std::vector<std::optional<MailboxId>> WaitFor(std::size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return events_.size() >= n; });
+    return events_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::optional<MailboxId>> events_;  // guarded by mu_
+};
+
+StoredMessage SomeMessage(std::uint8_t n) {
+  StoredMessage m;
+  m.id.fill(n);
+  m.envelope = Bytes(32, n);
+  return m;
+}
+
+TEST_F(PgStoreTest, AppendsThroughAnotherStoreAreReportedWithinMilliseconds) {
+  auto a = OpenPostgresStore(conninfo_);
+  auto b = OpenPostgresStore(conninfo_);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_THAT((*a)->CreateMailbox(SomeMailbox(1)), IsOk());
+  ASSERT_THAT((*a)->CreateMailbox(SomeMailbox(2)), IsOk());
+  Watched watched;
+  (*b)->WatchAppends(watched.Watcher());
+  // Listening: the first event says so (rescan what is pending).
+  auto events = watched.WaitFor(1, std::chrono::seconds(5));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].has_value());
+
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_THAT((*a)->AppendMessage(SomeMailbox(2).id, SomeMessage(1), {}), IsOk());
+  events = watched.WaitFor(2, std::chrono::seconds(5));
+  const auto latency = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1], SomeMailbox(2).id);
+  // Commit (with its WAL flush) plus delivery, on an idle machine ~1 ms.
+  EXPECT_LT(latency, std::chrono::milliseconds(500));
+
+  // A refused append (duplicate id: rolled back) and the watching store's
+  // own appends are not reported; the next foreign one is, after them.
+  EXPECT_THAT((*a)->AppendMessage(SomeMailbox(2).id, SomeMessage(1), {}),
+              StatusIs(StatusCode::kAlreadyExists));
+  ASSERT_THAT((*b)->AppendMessage(SomeMailbox(2).id, SomeMessage(2), {}), IsOk());
+  ASSERT_THAT((*a)->AppendMessage(SomeMailbox(1).id, SomeMessage(3), {}), IsOk());
+  events = watched.WaitFor(3, std::chrono::seconds(5));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2], SomeMailbox(1).id);
+  (*b)->WatchAppends(nullptr);
+}
+
+TEST_F(PgStoreTest, LostListenConnectionIsReopenedAndAsksForARescan) {
+  auto a = OpenPostgresStore(conninfo_);
+  ASSERT_TRUE(a.ok());
+  PostgresStoreOptions options;
+  options.listen_retry_ms = 1500;
+  auto b = OpenPostgresStore(conninfo_, options);
+  ASSERT_TRUE(b.ok());
+  ASSERT_THAT((*a)->CreateMailbox(SomeMailbox(1)), IsOk());
+  Watched watched;
+  (*b)->WatchAppends(watched.Watcher());
+  ASSERT_EQ(watched.WaitFor(1, std::chrono::seconds(5)).size(), 1u);
+
+  // The listener's session ends; an append commits while it is away (its
+  // notification reaches no one).
+  Sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE application_name = 'backchanneld-listen' AND datname = '" +
+      name_ + "'");
+  auto c = pg::Connection::Open(conninfo_);
+  ASSERT_TRUE(c.ok());
+  for (int i = 0; i < 100; ++i) {
+    auto r = (*c)->Exec(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE application_name = 'backchanneld-listen'");
+    ASSERT_TRUE(r.ok());
+    if (*r->Int64(0, 0) == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_THAT((*a)->AppendMessage(SomeMailbox(1).id, SomeMessage(1), {}), IsOk());
+
+  // Listening again, the store reports nullopt: the caller scans and finds
+  // the message.
+  auto events = watched.WaitFor(2, std::chrono::seconds(10));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_FALSE(events[1].has_value());
+  EXPECT_EQ((*b)->ListMessages(SomeMailbox(1).id, 10)->size(), 1u);
+  // And it hears the next append again.
+  ASSERT_THAT((*a)->AppendMessage(SomeMailbox(1).id, SomeMessage(2), {}), IsOk());
+  events = watched.WaitFor(3, std::chrono::seconds(5));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2], SomeMailbox(1).id);
+}
+
+TEST_F(PgStoreTest, PingFailsWhileTheDatabaseIsGoneAndRecovers) {
+  auto store = OpenPostgresStore(conninfo_);
+  ASSERT_TRUE(store.ok());
+  EXPECT_THAT((*store)->Ping(), IsOk());
+  // The database takes no connections for a while.
+  ASSERT_THAT(AdminExec("ALTER DATABASE \"" + name_ + "\" ALLOW_CONNECTIONS false"), IsOk());
+  ASSERT_THAT(AdminExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                        name_ + "'"),
+              IsOk());
+  Status down = (*store)->Ping();
+  if (down.ok()) down = (*store)->Ping();  // the first may find its connection dead
+  EXPECT_THAT(down, StatusIs(StatusCode::kIoError));
+  EXPECT_THAT((*store)->CreateMailbox(SomeMailbox()), StatusIs(StatusCode::kIoError));
+  ASSERT_THAT(AdminExec("ALTER DATABASE \"" + name_ + "\" ALLOW_CONNECTIONS true"), IsOk());
+  EXPECT_THAT((*store)->Ping(), IsOk());
+  EXPECT_THAT((*store)->CreateMailbox(SomeMailbox()), IsOk());
 }
 
 // Two processes on one database, as two relays: each forks after the
