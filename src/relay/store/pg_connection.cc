@@ -1,5 +1,7 @@
 #include "relay/store/pg_connection.h"
 
+#include <poll.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -80,6 +82,19 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
 }
 
 Connection::~Connection() { PQfinish(conn_); }
+
+bool Connection::StillAlive() {
+  if (!healthy()) return false;
+  // An idle session receives only notices or its end (the server's FATAL
+  // message, then EOF: libpq marks the connection bad once it reads the
+  // EOF, which may take a second read).
+  for (int i = 0; i < 4; ++i) {
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    if (poll(&p, 1, 0) <= 0) return healthy();  // nothing (more) arrived
+    if (PQconsumeInput(conn_) == 0 || !healthy()) return false;
+  }
+  return healthy();
+}
 
 bool Connection::InTransaction() const {
   const PGTransactionStatusType t = PQtransactionStatus(conn_);

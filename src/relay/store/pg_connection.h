@@ -101,6 +101,10 @@ class Connection {
   const std::string& sqlstate() const { return sqlstate_; }
   // Whether the connection is still usable (not lost).
   bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // For an idle connection: reads what the server sent meanwhile, without
+  // waiting; false when it ended the session (a restart, a terminated
+  // backend) so that no call is wasted on it.
+  bool StillAlive();
   // Whether a transaction is open (or failed and not yet rolled back).
   bool InTransaction() const;
 

@@ -199,10 +199,11 @@ Result<std::unique_ptr<pg::Connection>> PgStore::Acquire() {
   {
     std::unique_lock lock(pool_mu_);
     pool_cv_.wait(lock, [this] { return !idle_.empty() || open_ < options_.connections; });
-    if (!idle_.empty()) {
+    while (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
-      return c;
+      if (c->StillAlive()) return c;
+      --open_;  // ended by the server while idle: dropped, never used
     }
     ++open_;  // reserve a slot, connect outside the lock
   }
