@@ -84,6 +84,32 @@ TEST(RelayConfigTest, SyntaxErrorsGiveTheLine) {
   EXPECT_THAT(Error("threads = 2\nthreads = 3\n"), HasSubstr("line 2"));
 }
 
+TEST(RelayConfigTest, TableHeadersWithoutANameAreRefusedBeforeTomlxx) {
+  // Inputs on which toml++ 3.3.0 asserts instead of reporting (found by
+  // fuzz_relay_config): refused with the line.
+  for (const char* text : {"[", "[)", "[ {", "threads = 2\n  [[ ]\n", "[\t"}) {
+    EXPECT_THAT(Error(text), HasSubstr("a table header needs a name")) << text;
+  }
+  EXPECT_THAT(Error("threads = 2\n[)"), HasSubstr("line 2"));
+  EXPECT_TRUE(ParseRelayConfig("[ postgres ]\nconnections = 2\n").ok());
+  EXPECT_TRUE(ParseRelayConfig("[\"postgres\"]\nconnections = 2\n").ok());
+}
+
+TEST(RelayConfigTest, NonAsciiIsRefusedBeforeTomlxx) {
+  // "max" then U+0256: toml++ 3.3.0 reaches __builtin_unreachable() on it
+  // (found by fuzz_relay_config).
+  EXPECT_THAT(Error("max\xc9\x96\n"), HasSubstr("line 1: only ASCII"));
+  EXPECT_THAT(Error("threads = 2\n# caf\xc3\xa9\n"), HasSubstr("line 2: only ASCII"));
+}
+
+TEST(RelayConfigTest, InputsThatFailTomlxxsOwnChecksAreErrors) {
+  // toml++ 3.3.0 fails an internal assertion on these (found by
+  // fuzz_relay_config); config.cc turns that into an error.
+  for (const char* text : {"x=[}", "li=[}\n", "x = [[[[}"}) {
+    EXPECT_THAT(Error(text), HasSubstr("config:")) << text;
+  }
+}
+
 TEST(RelayConfigTest, OversizedFileIsRefused) {
   std::string big = "# " + std::string(kMaxConfigBytes, 'x') + "\n";
   EXPECT_THAT(Error(big), HasSubstr("larger than"));
