@@ -120,6 +120,8 @@ Status ReadTop(std::string_view k, const toml::node& v, RelayConfig& c) {
     return spec.ok() ? Status::Ok() : BadKey(k, spec.error().message());
   }
   if (k == "metrics_token_file") return ReadString(v, k, c.metrics_token_file);
+  if (k == "tls_cert") return ReadString(v, k, c.tls_cert);
+  if (k == "tls_key") return ReadString(v, k, c.tls_key);
   if (k == "ttl") return ReadPositive(v, k, kMaxInt / 1000, c.ttl);
   if (k == "max_envelope") return ReadPositive(v, k, kMaxInt, c.max_envelope);
   if (k == "max_queue") return ReadPositive(v, k, kMaxInt, c.max_queue);

@@ -108,6 +108,11 @@ int main(int argc, char** argv) {
                  "TOML configuration file (docs/relay.md); command-line options win over it");
   app.add_option("--data", o.data_dir,
                  "data directory (certificate, key, and relay.db unless --store says otherwise)");
+  app.add_option("--tls-cert", o.tls_cert_file,
+                 "PEM certificate to serve instead of the data directory's (with --tls-key; "
+                 "the same pair on every relay of a deployment keeps invitations' pins valid)");
+  app.add_option("--tls-key", o.tls_key_file,
+                 "PEM private key of --tls-cert (mode 0600, this user's file)");
   std::string store_spec;
   app.add_option("--store", store_spec,
                  "where messages are kept: sqlite:PATH or a postgresql:// URI (default: "
@@ -200,6 +205,8 @@ int main(int argc, char** argv) {
     FromFile(app, "--data", c.data, o.data_dir);
     FromFile(app, "--store", c.store, store_spec);
     FromFile(app, "--metrics-token-file", c.metrics_token_file, metrics_token_file);
+    FromFile(app, "--tls-cert", c.tls_cert, o.tls_cert_file);
+    FromFile(app, "--tls-key", c.tls_key, o.tls_key_file);
     FromFile(app, "--ttl", c.ttl, ttl_s);
     FromFile(app, "--max-envelope", c.max_envelope, o.router.max_envelope);
     FromFile(app, "--max-queue", c.max_queue, o.router.max_queue);

@@ -467,7 +467,12 @@ class Server::Impl {
     auto queued = store_.CountAllMessages();
     if (!queued.ok()) return queued.error();
     metrics_.queued = std::int64_t(*queued);
-    auto id = LoadOrCreateTlsIdentity(options_.data_dir);
+    if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
+      return InvalidArgument("--tls-cert and --tls-key go together");
+    }
+    auto id = options_.tls_cert_file.empty()
+                  ? LoadOrCreateTlsIdentity(options_.data_dir)
+                  : LoadTlsIdentityFiles(options_.tls_cert_file, options_.tls_key_file);
     if (!id.ok()) return id.error();
     cert_sha256_ = id->cert_sha256_hex;
     error_code ec;
@@ -475,6 +480,9 @@ class Server::Impl {
     ssl_ctx_.use_certificate_chain(net::buffer(id->cert_pem), ec);
     if (!ec) ssl_ctx_.use_private_key(net::buffer(id->key_pem), ssl::context::pem, ec);
     if (ec) return ToStatus(ec, "TLS key and certificate");
+    if (SSL_CTX_check_private_key(ssl_ctx_.native_handle()) != 1) {
+      return InvalidArgument("the TLS key does not belong to the certificate");
+    }
 
     for (const std::string& text : options_.trusted_proxies) {
       auto n = ParseTrustedNetwork(text);

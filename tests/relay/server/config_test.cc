@@ -25,6 +25,8 @@ listen = "0.0.0.0:443"
 data = "/var/lib/backchannel"
 store = "postgresql://relay@db/relay"
 metrics_token_file = "/etc/backchannel/metrics-token"
+tls_cert = "/etc/backchannel/relay-cert.pem"
+tls_key = "/etc/backchannel/relay-key.pem"
 ttl = 86400
 max_envelope = 65536
 max_queue = 500
@@ -43,6 +45,8 @@ connections = 12
   EXPECT_EQ(c->data, "/var/lib/backchannel");
   EXPECT_EQ(c->store, "postgresql://relay@db/relay");
   EXPECT_EQ(c->metrics_token_file, "/etc/backchannel/metrics-token");
+  EXPECT_EQ(c->tls_cert, "/etc/backchannel/relay-cert.pem");
+  EXPECT_EQ(c->tls_key, "/etc/backchannel/relay-key.pem");
   EXPECT_EQ(c->ttl, 86400);
   EXPECT_EQ(c->max_envelope, 65536);
   EXPECT_EQ(c->max_queue, 500);
