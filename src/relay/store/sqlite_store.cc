@@ -99,6 +99,14 @@ Result<std::unique_ptr<sqlite::Connection>> OpenConfiguredConnection(const std::
               "PRAGMA secure_delete = ON;"
               "PRAGMA trusted_schema = OFF;"));
   if (!writer) BC_RETURN_IF_ERROR(c->Exec("PRAGMA query_only = ON"));
+  // Durable means durable: read the setting back (a build of SQLite or a
+  // compile-time option could override it) and refuse to run without it.
+  // 2 is FULL, 3 EXTRA (sqlite.org/pragma.html#pragma_synchronous).
+  BC_ASSIGN_OR_RETURN(std::int64_t sync, c->QueryInt64("PRAGMA synchronous"));
+  if (sync < 2) {
+    return IoError("open " + path + ": synchronous is " + std::to_string(sync) +
+                   ", not FULL: commits would not be durable");
+  }
   return c;
 }
 
