@@ -458,8 +458,16 @@ void BM_Load(benchmark::State& state, Mode mode) {
   }
 }
 
-BENCHMARK_CAPTURE(BM_PostAck, sqlite, Mode::kSqlite)->Threads(1)->Threads(8)->UseRealTime()->MinTime(2.0);
-BENCHMARK_CAPTURE(BM_PostAck, echo, Mode::kEcho)->Threads(1)->Threads(8)->UseRealTime()->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_PostAck, sqlite, Mode::kSqlite)
+    ->Threads(1)
+    ->Threads(8)
+    ->UseRealTime()
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_PostAck, echo, Mode::kEcho)
+    ->Threads(1)
+    ->Threads(8)
+    ->UseRealTime()
+    ->MinTime(2.0);
 BENCHMARK_CAPTURE(BM_PostAck, postgres, Mode::kPostgres)
     ->Threads(1)
     ->Threads(8)
