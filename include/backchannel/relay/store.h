@@ -160,7 +160,9 @@ class Store {
   // store stops on destruction too. Stores meant for one process (SQLite)
   // keep the default, which never calls.
   using AppendWatcher = std::function<void(const std::optional<MailboxId>&)>;
-  virtual void WatchAppends(AppendWatcher watcher) { (void)watcher; }
+  // By value: an implementation keeps it (moves it to its thread).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
+  virtual void WatchAppends(AppendWatcher /*watcher*/) {}
 };
 
 struct SqliteStoreOptions {

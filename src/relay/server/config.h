@@ -43,7 +43,7 @@ struct RelayConfig {
 };
 
 // Largest configuration file read, in bytes.
-inline constexpr std::size_t kMaxConfigBytes = 64 * 1024;
+inline constexpr std::size_t kMaxConfigBytes = std::size_t{64} * 1024;
 
 // Decodes a configuration file's text. kInvalidArgument naming the key (or
 // the line and column of a TOML syntax error) when it is not acceptable.

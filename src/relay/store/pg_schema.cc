@@ -19,7 +19,7 @@ struct Migration {
 
 // Migration i (0-based) takes the schema from version i to version i+1.
 // Append new migrations; never edit one that has shipped.
-const std::array<Migration, 1> kMigrations = {{
+constexpr std::array<Migration, 1> kMigrations = {{
     // Version 1: the schema of the SQLite store's version 2 (mailboxes with
     // their byte counts and last-seen time, prekeys, queued messages, request
     // nonces), with the store-wide byte total spread over 16 rows.

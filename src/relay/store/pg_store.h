@@ -50,6 +50,10 @@ class PgStore final : public Store {
   static Result<std::unique_ptr<PgStore>> Open(const std::string& conninfo,
                                                const PostgresStoreOptions& options);
   ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+  PgStore(PgStore&&) = delete;
+  PgStore& operator=(PgStore&&) = delete;
 
   Status CreateMailbox(const MailboxRecord& mailbox) override;
   Status DeleteMailbox(const MailboxId& id) override;
