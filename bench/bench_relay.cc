@@ -1,13 +1,13 @@
 // bench_relay: the relay over TLS on loopback (issue 3, "Speed").
 //
-//   BM_PostAck/{sqlite,echo}/threads:T   T client connections, each posting an
+//   BM_PostAck/{sqlite,echo,postgres}/threads:T   T client connections, each posting an
 //       envelope (201 only once durable) and deleting it (signed DELETE).
 //   BM_PostToPush/{sqlite,echo}/clients:N   N WebSocket clients connected,
 //       each on its own mailbox; one poster posts to them in turn and the time
 //       from sending the POST to the recipient reading the pushed frame is
 //       measured (then it acks over the WebSocket). p50/p99 in counters.
 //       Latency with N idle connections and one message in flight.
-//   BM_Load/{sqlite,echo}/clients:N   N clients at once (1 … 1,000), each
+//   BM_Load/{sqlite,echo,postgres}/clients:N   N clients at once (1 … 1,000), each
 //       with a WebSocket on its own mailbox and an HTTPS connection that
 //       posts 1 KiB envelopes to the next client's mailbox in a closed loop
 //       (next post once the previous one got its 201, i.e. is durable). Every
@@ -21,6 +21,12 @@
 //
 // "echo" is the same server, TLS and Router over an in-memory store with no
 // fsync (the test MemoryStore): the ratio shows what durability costs.
+// "postgres" is the PostgreSQL store on the database BC_BENCH_POSTGRES names
+// (a libpq connection string or URI; an empty database of its own, on a
+// server with fsync on); without it those rows are skipped. Run:
+//   pg_virtualenv -o fsync=on sh -c 'createdb bench &&
+//     BC_BENCH_POSTGRES=dbname=bench build/rel/bench/bench_relay'
+// (docs/relay.md has the figures).
 // The per-connection rate limit is lifted for the benchmark.
 #include <benchmark/benchmark.h>
 #include <openssl/ssl.h>
@@ -36,6 +42,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -59,20 +66,39 @@ struct Relay {
   std::unique_ptr<Server> server;
 };
 
-// One relay per mode for the whole run.
-Relay& GetRelay(bool durable) {
+enum class Mode { kEcho, kSqlite, kPostgres };
+
+const char* ModeName(Mode m) {
+  return m == Mode::kEcho ? "echo" : m == Mode::kSqlite ? "sqlite" : "postgres";
+}
+
+// One relay per mode for the whole run; nullptr (and the reason) when the
+// mode cannot run here.
+Relay* GetRelay(Mode mode, std::string& why) {
   static std::mutex mu;
-  static std::map<bool, Relay> relays;
+  static std::map<Mode, Relay> relays;
   std::lock_guard<std::mutex> l(mu);
-  Relay& r = relays[durable];
-  if (r.server) return r;
+  Relay& r = relays[mode];
+  if (r.server) return &r;
   r.dir = std::filesystem::temp_directory_path() /
-          ("bc-bench-relay-" + std::to_string(::getpid()) + (durable ? "-sqlite" : "-echo"));
+          ("bc-bench-relay-" + std::to_string(::getpid()) + "-" + ModeName(mode));
   std::filesystem::remove_all(r.dir);
   std::filesystem::create_directories(r.dir);
-  if (durable) {
+  if (mode == Mode::kSqlite) {
     auto s = OpenSqliteStore((r.dir / "relay.db").string());
     if (!s.ok()) std::abort();
+    r.store = std::move(*s);
+  } else if (mode == Mode::kPostgres) {
+    const char* conninfo = std::getenv("BC_BENCH_POSTGRES");
+    if (conninfo == nullptr || *conninfo == '\0') {
+      why = "set BC_BENCH_POSTGRES to an empty PostgreSQL database (see the header)";
+      return nullptr;
+    }
+    auto s = OpenPostgresStore(conninfo);
+    if (!s.ok()) {
+      why = "PostgreSQL: " + std::string(s.error().message());
+      return nullptr;
+    }
     r.store = std::move(*s);
   } else {
     r.store = std::make_unique<testing::MemoryStore>();
@@ -84,10 +110,13 @@ Relay& GetRelay(bool durable) {
   o.address_mailbox_rate = {1e9, 1e9};
   o.max_connections_per_address = 1 << 20;
   o.router.bundle_rate = {1e9, 1e9};
+  // WebSocket frames (acks) are paced at 200/s per connection by default:
+  // the load generator acks faster than that at one client.
+  o.ws_frame_rate = {1e9, 1e9};
   o.max_connections = 8192;  // BM_Load at 1,000 clients holds 2,000 (+ leftovers closing)
   r.server = std::make_unique<Server>(*r.store, o);
   if (!r.server->Start().ok()) std::abort();
-  return r;
+  return &r;
 }
 
 struct Mailbox {
@@ -109,8 +138,14 @@ Mailbox CreateMailbox(TlsTestClient& c) {
 
 const std::string kEnvelope(1024, 'e');  // a padded 1 KiB envelope
 
-void BM_PostAck(benchmark::State& state, bool durable) {
-  Relay& relay = GetRelay(durable);
+void BM_PostAck(benchmark::State& state, Mode mode) {
+  std::string why;
+  Relay* found = GetRelay(mode, why);
+  if (found == nullptr) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  Relay& relay = *found;
   auto c = TlsTestClient::Connect(relay.server->port(), relay.server->cert_sha256());
   if (!c.ok()) {
     state.SkipWithError("connect failed");
@@ -135,8 +170,14 @@ void BM_PostAck(benchmark::State& state, bool durable) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_PostToPush(benchmark::State& state, bool durable) {
-  Relay& relay = GetRelay(durable);
+void BM_PostToPush(benchmark::State& state, Mode mode) {
+  std::string why;
+  Relay* found = GetRelay(mode, why);
+  if (found == nullptr) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  Relay& relay = *found;
   const auto port = relay.server->port();
   const auto& pin = relay.server->cert_sha256();
   const int n = int(state.range(0));
@@ -385,8 +426,14 @@ void RaiseFileLimit() {
   }
 }
 
-void BM_Load(benchmark::State& state, bool durable) {
-  Relay& relay = GetRelay(durable);
+void BM_Load(benchmark::State& state, Mode mode) {
+  std::string why;
+  Relay* found = GetRelay(mode, why);
+  if (found == nullptr) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  Relay& relay = *found;
   const auto n = std::size_t(state.range(0));
   for (auto _ : state) {
     LoadRun run;
@@ -414,9 +461,22 @@ void BM_Load(benchmark::State& state, bool durable) {
   }
 }
 
-BENCHMARK_CAPTURE(BM_PostAck, sqlite, true)->Threads(1)->Threads(8)->UseRealTime()->MinTime(2.0);
-BENCHMARK_CAPTURE(BM_PostAck, echo, false)->Threads(1)->Threads(8)->UseRealTime()->MinTime(2.0);
-BENCHMARK_CAPTURE(BM_PostToPush, sqlite, true)
+BENCHMARK_CAPTURE(BM_PostAck, sqlite, Mode::kSqlite)
+    ->Threads(1)
+    ->Threads(8)
+    ->UseRealTime()
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_PostAck, echo, Mode::kEcho)
+    ->Threads(1)
+    ->Threads(8)
+    ->UseRealTime()
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_PostAck, postgres, Mode::kPostgres)
+    ->Threads(1)
+    ->Threads(8)
+    ->UseRealTime()
+    ->MinTime(2.0);
+BENCHMARK_CAPTURE(BM_PostToPush, sqlite, Mode::kSqlite)
     ->ArgName("clients")
     ->Arg(1)
     ->Arg(10)
@@ -424,7 +484,7 @@ BENCHMARK_CAPTURE(BM_PostToPush, sqlite, true)
     ->Arg(1000)
     ->UseManualTime()
     ->Iterations(300);
-BENCHMARK_CAPTURE(BM_PostToPush, echo, false)
+BENCHMARK_CAPTURE(BM_PostToPush, echo, Mode::kEcho)
     ->ArgName("clients")
     ->Arg(1)
     ->Arg(10)
@@ -433,7 +493,7 @@ BENCHMARK_CAPTURE(BM_PostToPush, echo, false)
     ->UseManualTime()
     ->Iterations(300);
 
-BENCHMARK_CAPTURE(BM_Load, sqlite, true)
+BENCHMARK_CAPTURE(BM_Load, sqlite, Mode::kSqlite)
     ->ArgName("clients")
     ->Arg(1)
     ->Arg(10)
@@ -442,7 +502,17 @@ BENCHMARK_CAPTURE(BM_Load, sqlite, true)
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Load, echo, false)
+BENCHMARK_CAPTURE(BM_Load, echo, Mode::kEcho)
+    ->ArgName("clients")
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK_CAPTURE(BM_Load, postgres, Mode::kPostgres)
     ->ArgName("clients")
     ->Arg(1)
     ->Arg(10)

@@ -8,3 +8,4 @@ bc_add_fuzzer(NAME relay_ws_session SRCS relay_ws_session.cc
   DEPS backchannel::relay Boost::headers Threads::Threads)
 bc_add_fuzzer(NAME relay_ws_frame SRCS relay_ws_frame.cc DEPS backchannel::relay)
 bc_add_fuzzer(NAME relay_proxy_header SRCS relay_proxy_header.cc DEPS backchannel::relay)
+bc_add_fuzzer(NAME relay_config SRCS relay_config.cc DEPS backchannel::relay)

@@ -34,6 +34,10 @@ struct ServerOptions {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 0;  // 0: any free port
   std::string data_dir;           // holds relay-cert.pem and relay-key.pem
+  // Both set: the TLS identity is these files instead (LoadTlsIdentityFiles
+  // in src/relay/server/tls_cert.h: mode 0600, this user's).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   int threads = 2;
   RouterOptions router;
   std::int64_t ttl_ms = 30LL * 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
-// The relay's storage, behind one interface: SQLite (embedded default) now,
-// PostgreSQL later. No SQL exists outside the implementations
+// The relay's storage, behind one interface: SQLite (the embedded default)
+// and PostgreSQL (several relays on one database). No SQL exists outside the implementations
 // (src/relay/store/). Schema, transactions and what a server-database
 // implementation must guarantee: docs/relay-store.md.
 //
@@ -27,6 +27,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,6 +145,24 @@ class Store {
   // (SQLite: a WAL checkpoint that truncates the log; with secure_delete on,
   // deleted rows are zeroed in the database file itself).
   virtual Status Compact() = 0;
+
+  // Whether the database answers (the readiness check): OK, or the error a
+  // store call would get now.
+  virtual Status Ping() = 0;
+
+  // Appends made by other processes (other relays on one database). The
+  // store calls `watcher(mailbox)` from its own thread soon after another
+  // process committed a message to `mailbox`, and `watcher(std::nullopt)`
+  // when it may have missed some (its notification channel was lost and is
+  // back): then anything may be pending anywhere. Appends through this
+  // store are not reported (the caller knows them). Passing an empty
+  // function stops watching and returns once no call is in progress; a
+  // store stops on destruction too. Stores meant for one process (SQLite)
+  // keep the default, which never calls.
+  using AppendWatcher = std::function<void(const std::optional<MailboxId>&)>;
+  // By value: an implementation keeps it (moves it to its thread).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
+  virtual void WatchAppends(AppendWatcher /*watcher*/) {}
 };
 
 struct SqliteStoreOptions {
@@ -166,6 +185,28 @@ struct SqliteStoreOptions {
 // its schema is newer than this build.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
+
+struct PostgresStoreOptions {
+  // Connections to the server, at most (one per store call in flight).
+  int connections = 8;
+  // Open even when the server's settings make commits not durable (fsync
+  // off, synchronous_commit off, full_page_writes off). Off: such a server
+  // is refused (kFailedPrecondition naming the settings).
+  bool allow_unsafe_durability = false;
+  // WatchAppends: how long to wait before connecting again after the
+  // notification connection was lost or could not be opened.
+  int listen_retry_ms = 500;
+};
+
+// PostgreSQL at `conninfo` (a libpq connection string or
+// postgresql:// URI; a database of the relay's own). The schema is created
+// or migrated (store.h's rules; several relays may open one database at
+// once). kIoError when the server cannot be reached or the database holds
+// tables that are not a relay store; kUnsupportedVersion when its schema
+// needs a newer build; kFailedPrecondition when the server's settings make
+// commits not durable and `options.allow_unsafe_durability` is off.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                 const PostgresStoreOptions& options = {});
 
 }  // namespace backchannel::relay
 

@@ -17,6 +17,7 @@
 
 #include "backchannel/relay/server.h"
 #include "backchannel/relay/store.h"
+#include "relay/server/config.h"
 
 namespace {
 
@@ -64,6 +65,32 @@ bool ReadMetricsToken(const std::string& path, std::string& token) {
   return true;
 }
 
+// Reads the configuration file at `path` (at most kMaxConfigBytes).
+bool ReadConfig(const std::string& path, backchannel::relay::RelayConfig& config) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "backchanneld: cannot read the config file " << path << '\n';
+    return false;
+  }
+  std::string text(backchannel::relay::kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  auto parsed = backchannel::relay::ParseRelayConfig(text);
+  if (!parsed.ok()) {
+    std::cerr << "backchanneld: " << path << ": " << parsed.error().message() << '\n';
+    return false;
+  }
+  config = std::move(*parsed);
+  return true;
+}
+
+// `target` = the file's value, unless the option was given on the command
+// line (which wins).
+template <typename T, typename V>
+void FromFile(const CLI::App& app, const char* option, const std::optional<V>& value, T& target) {
+  if (value && app.count(option) == 0) target = static_cast<T>(*value);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +103,28 @@ int main(int argc, char** argv) {
   double stop_grace_s = 2;
   app.add_option("--listen", listen, "HOST:PORT to listen on (PORT 0: any free port)")
       ->capture_default_str();
-  app.add_option("--data", o.data_dir, "data directory (certificate, key, relay.db)")->required();
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 "TOML configuration file (docs/relay.md); command-line options win over it");
+  app.add_option("--data", o.data_dir,
+                 "data directory (certificate, key, and relay.db unless --store says otherwise)");
+  app.add_option("--tls-cert", o.tls_cert_file,
+                 "PEM certificate to serve instead of the data directory's (with --tls-key; "
+                 "the same pair on every relay of a deployment keeps invitations' pins valid)");
+  app.add_option("--tls-key", o.tls_key_file,
+                 "PEM private key of --tls-cert (mode 0600, this user's file)");
+  std::string store_spec;
+  app.add_option("--store", store_spec,
+                 "where messages are kept: sqlite:PATH or a postgresql:// URI (default: "
+                 "sqlite:DATA/relay.db)");
+  backchannel::relay::PostgresStoreOptions pg_options;
+  app.add_option("--postgres-connections", pg_options.connections,
+                 "connections to PostgreSQL, at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_flag("--allow-unsafe-durability", pg_options.allow_unsafe_durability,
+               "start even when PostgreSQL commits are not durable (fsync or "
+               "synchronous_commit off): acknowledged messages may be lost in a crash");
   app.add_option("--ttl", ttl_s, "message lifetime in seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -150,6 +198,32 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
+  if (!config_file.empty()) {
+    backchannel::relay::RelayConfig c;
+    if (!ReadConfig(config_file, c)) return 2;
+    FromFile(app, "--listen", c.listen, listen);
+    FromFile(app, "--data", c.data, o.data_dir);
+    FromFile(app, "--store", c.store, store_spec);
+    FromFile(app, "--metrics-token-file", c.metrics_token_file, metrics_token_file);
+    FromFile(app, "--tls-cert", c.tls_cert, o.tls_cert_file);
+    FromFile(app, "--tls-key", c.tls_key, o.tls_key_file);
+    FromFile(app, "--ttl", c.ttl, ttl_s);
+    FromFile(app, "--max-envelope", c.max_envelope, o.router.max_envelope);
+    FromFile(app, "--max-queue", c.max_queue, o.router.max_queue);
+    FromFile(app, "--max-connections", c.max_connections, o.max_connections);
+    FromFile(app, "--max-mailbox-bytes", c.max_mailbox_bytes, o.router.max_mailbox_bytes);
+    FromFile(app, "--max-total-bytes", c.max_total_bytes, o.router.max_total_bytes);
+    FromFile(app, "--mailbox-idle-days", c.mailbox_idle_days, idle_days);
+    FromFile(app, "--threads", c.threads, o.threads);
+    FromFile(app, "--trusted-proxy", c.trusted_proxy, o.trusted_proxies);
+    FromFile(app, "--postgres-connections", c.postgres_connections, pg_options.connections);
+    FromFile(app, "--allow-unsafe-durability", c.allow_unsafe_durability,
+             pg_options.allow_unsafe_durability);
+  }
+  if (o.data_dir.empty()) {
+    std::cerr << "backchanneld: --data (or data in the config file) is required\n";
+    return 2;
+  }
   o.max_connections_per_address = per_address;
   o.address_mailbox_rate = {mailboxes_per_minute / 60, mailboxes_per_minute};
   o.address_rate = {address_requests, 2 * address_requests};
@@ -195,10 +269,26 @@ int main(int argc, char** argv) {
                       ec);
     }
   }
-  auto store = backchannel::relay::OpenSqliteStore(o.data_dir + "/relay.db");
+  if (store_spec.empty()) store_spec = "sqlite:" + o.data_dir + "/relay.db";
+  auto spec = backchannel::relay::ParseStoreSpec(store_spec);
+  if (!spec.ok()) {
+    std::cerr << "backchanneld: --store: " << spec.error().message() << '\n';
+    return 2;
+  }
+  // The SQLite store always runs with synchronous=FULL (it sets it itself);
+  // PostgreSQL's settings are the server's, checked when the store opens.
+  auto store = spec->kind == backchannel::relay::StoreSpec::Kind::kSqlite
+                   ? backchannel::relay::OpenSqliteStore(spec->target)
+                   : backchannel::relay::OpenPostgresStore(spec->target, pg_options);
   if (!store.ok()) {
-    std::cerr << "backchanneld: " << store.error() << '\n';
+    std::cerr << "backchanneld: store " << backchannel::relay::RedactedStoreSpec(store_spec) << ": "
+              << store.error() << '\n';
     return 1;
+  }
+  if (pg_options.allow_unsafe_durability &&
+      spec->kind == backchannel::relay::StoreSpec::Kind::kPostgres) {
+    std::cerr << "backchanneld: WARNING: --allow-unsafe-durability: if PostgreSQL runs with fsync "
+                 "or synchronous_commit off, acknowledged messages may be lost in a crash\n";
   }
   backchannel::relay::Server server(**store, o);
   server.HandleSignals();

@@ -136,7 +136,11 @@ HttpResponse Router::StoreError(const Status& s) {
     case StatusCode::kUnavailable:
       return Error(507, "storage_full", "the relay's storage is full; try again later");
     default:
-      return Error(500, "internal", "storage error");
+      // The database failed or is unreachable (PostgreSQL down, a disk
+      // error): nothing was done, and the client retries later (it queues
+      // what it sends; docs/relay-api.md).
+      return Error(503, "storage_unavailable",
+                   "the relay's storage is unavailable; try again later");
   }
 }
 
@@ -183,6 +187,14 @@ HttpResponse Router::Handle(const HttpRequest& r) {
   if (path == "/healthz") {
     if (m != "GET") return method_not_allowed();
     return {200, "text/plain", "ok"};
+  }
+  if (path == "/readyz") {
+    // Readiness (for a load balancer): the database answers. /healthz only
+    // says the process serves HTTP.
+    if (m != "GET") return method_not_allowed();
+    Status s = Timed([&] { return store_.Ping(); });
+    if (!s.ok()) return Error(503, "not_ready", "the relay's storage is unavailable");
+    return {200, "text/plain", "ready"};
   }
   if (path == "/metrics") {
     if (m != "GET") return method_not_allowed();

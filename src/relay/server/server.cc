@@ -158,6 +158,17 @@ class Registry {
     });
     if (it->second.empty()) subs_.erase(it);
   }
+  // Every live session (a rescan after missed notifications).
+  std::vector<std::shared_ptr<WsSession>> GetAll() {
+    std::vector<std::shared_ptr<WsSession>> out;
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& [mb, list] : subs_) {
+      for (auto& w : list) {
+        if (auto p = w.lock()) out.push_back(std::move(p));
+      }
+    }
+    return out;
+  }
   std::vector<std::shared_ptr<WsSession>> Get(const MailboxId& mb) {
     std::vector<std::shared_ptr<WsSession>> out;
     std::lock_guard<std::mutex> l(mu_);
@@ -195,6 +206,21 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void Deliver(const StoredMessage& m) {
     net::post(ws_.get_executor(), [self = shared_from_this(), m] { self->Enqueue(m); });
   }
+  // From any thread: another relay may have queued messages for this
+  // mailbox (Store::WatchAppends): list what is pending and push what this
+  // connection has not pushed. Rescans requested while one runs make one
+  // more, not one each.
+  void Rescan() {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (!self->started_ || self->closed_ || self->going_away_) return;
+      if (self->rescanning_) {
+        self->rescan_again_ = true;
+        return;
+      }
+      self->rescanning_ = true;
+      net::co_spawn(self->ws_.get_executor(), self->RescanLoop(self), net::detached);
+    });
+  }
   void DeliverPreKeysLow(std::size_t remaining) {
     net::post(ws_.get_executor(), [self = shared_from_this(), remaining] {
       self->Push(EncodeWsPreKeysLow(remaining), false);
@@ -231,7 +257,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (ec) co_return LogError("websocket accept", ec);
     auto self = shared_from_this();
     // Queued messages first; a message posted meanwhile may arrive both ways
-    // and is pushed once (pushed_).
+    // and is pushed once (pushed_). Rescans wait for this first listing.
+    started_ = true;
     co_await PushQueuedPage();
     auto remaining = co_await OnPool(pool_, [this] { return router_.OneTimeRemaining(mailbox_); });
     if (remaining.ok() && *remaining < router_.options().prekeys_low_below) {
@@ -267,7 +294,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       }
       const MessageId id = msg->id;
       Status s = co_await OnPool(pool_, [this, id] { return router_.Ack(mailbox_, id); });
-      if (s.ok() || s.code() == StatusCode::kNotFound) pushed_.erase(msg->id);
+      if (s.ok() || s.code() == StatusCode::kNotFound) {
+        pushed_.erase(msg->id);
+        RememberAcked(msg->id);
+      }
       // Everything pushed is acked and the last page was full: more may wait.
       if (pushed_.empty() && more_queued_) co_await PushQueuedPage();
     }
@@ -286,7 +316,29 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     for (const StoredMessage& m : *pending) Enqueue(m);
   }
 
+  net::awaitable<void> RescanLoop(std::shared_ptr<WsSession> self) {
+    do {
+      rescan_again_ = false;
+      co_await PushQueuedPage();
+    } while (rescan_again_ && !closed_);
+    rescanning_ = false;
+    (void)self;
+  }
+
+  // A listing made before an ack may still hold the acked message: it is
+  // not pushed again (the application would get it twice).
+  static constexpr std::size_t kRecentAcks = 4096;
+  void RememberAcked(const MessageId& id) {
+    if (!acked_.insert(id).second) return;
+    acked_order_.push_back(id);
+    if (acked_order_.size() > kRecentAcks) {
+      acked_.erase(acked_order_.front());
+      acked_order_.pop_front();
+    }
+  }
+
   void Enqueue(const StoredMessage& m) {
+    if (acked_.count(m.id) != 0) return;
     if (!pushed_.insert(m.id).second) return;
     Push(EncodeWsMessage(m), true);
   }
@@ -340,6 +392,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   };
   std::deque<Frame> out_;
   std::set<MessageId> pushed_;  // pushed on this connection and not acked
+  std::set<MessageId> acked_;   // the last kRecentAcks acked on this connection
+  std::deque<MessageId> acked_order_;
+  bool started_ = false;     // the first listing is under way or done
+  bool rescanning_ = false;  // RescanLoop runs
+  bool rescan_again_ = false;
   bool more_queued_ = false;
   bool closed_ = false;
   bool going_away_ = false;  // a close frame is queued
@@ -396,6 +453,7 @@ class Server::Impl {
   }
 
   ~Impl() {
+    store_.WatchAppends(nullptr);  // no more calls into registry_
     Stop();
     Wait();
     store_pool_.join();  // finishes store calls in flight
@@ -409,7 +467,12 @@ class Server::Impl {
     auto queued = store_.CountAllMessages();
     if (!queued.ok()) return queued.error();
     metrics_.queued = std::int64_t(*queued);
-    auto id = LoadOrCreateTlsIdentity(options_.data_dir);
+    if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
+      return InvalidArgument("--tls-cert and --tls-key go together");
+    }
+    auto id = options_.tls_cert_file.empty()
+                  ? LoadOrCreateTlsIdentity(options_.data_dir)
+                  : LoadTlsIdentityFiles(options_.tls_cert_file, options_.tls_key_file);
     if (!id.ok()) return id.error();
     cert_sha256_ = id->cert_sha256_hex;
     error_code ec;
@@ -417,6 +480,9 @@ class Server::Impl {
     ssl_ctx_.use_certificate_chain(net::buffer(id->cert_pem), ec);
     if (!ec) ssl_ctx_.use_private_key(net::buffer(id->key_pem), ssl::context::pem, ec);
     if (ec) return ToStatus(ec, "TLS key and certificate");
+    if (SSL_CTX_check_private_key(ssl_ctx_.native_handle()) != 1) {
+      return InvalidArgument("the TLS key does not belong to the certificate");
+    }
 
     for (const std::string& text : options_.trusted_proxies) {
       auto n = ParseTrustedNetwork(text);
@@ -434,6 +500,12 @@ class Server::Impl {
     if (ec) return ToStatus(ec, "listen on " + options_.listen_host);
     port_ = acceptor_->local_endpoint().port();
 
+    // Messages other relays on the same database queue (PostgreSQL): the
+    // WebSockets of that mailbox here list and push them; nullopt (the
+    // store may have missed some) rescans every WebSocket.
+    store_.WatchAppends([this](const std::optional<MailboxId>& mb) {
+      for (auto& s : mb ? registry_.Get(*mb) : registry_.GetAll()) s->Rescan();
+    });
     net::co_spawn(*listen_strand_, Listen(), net::detached);
     net::co_spawn(*ioc_, ExpireLoop(), net::detached);
     for (int i = 0; i < std::max(1, options_.threads); ++i) {

@@ -44,6 +44,39 @@ Result<std::string> ReadFile(const std::string& path) {
   return s.str();
 }
 
+// Reads `path` if it is a regular file of this user that no one else may
+// read or write (checked on the opened file, so a swap after the check
+// cannot pass).
+Result<std::string> ReadPrivateFile(const std::string& path) {
+  constexpr off_t kMaxBytes = 1 << 20;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("cannot read " + path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return IoError(path + " is not a regular file");
+  }
+  if ((st.st_mode & 077) != 0 || st.st_uid != ::geteuid()) {
+    ::close(fd);
+    return Status(StatusCode::kPermissionDenied,
+                  path + " must belong to this user and be readable by no one else (chmod 600)");
+  }
+  if (st.st_size > kMaxBytes) {
+    ::close(fd);
+    return IoError(path + " is larger than 1 MiB");
+  }
+  std::string out(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t off = 0;
+  while (off < out.size()) {
+    const ssize_t n = ::read(fd, out.data() + off, out.size() - off);
+    if (n <= 0) break;
+    off += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(off);
+  return out;
+}
+
 Status WriteFile(const std::string& path, const std::string& data, mode_t mode) {
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -125,6 +158,17 @@ Result<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& dir) {
     BC_RETURN_IF_ERROR(WriteFile(cert_path, id.cert_pem, 0600));
   }
   BC_ASSIGN_OR_RETURN(id.cert_sha256_hex, CertificateSha256(id.cert_pem));
+  return id;
+}
+
+Result<TlsIdentity> LoadTlsIdentityFiles(const std::string& cert_path,
+                                         const std::string& key_path) {
+  TlsIdentity id;
+  BC_ASSIGN_OR_RETURN(id.cert_pem, ReadPrivateFile(cert_path));
+  BC_ASSIGN_OR_RETURN(id.key_pem, ReadPrivateFile(key_path));
+  auto sha = CertificateSha256(id.cert_pem);
+  if (!sha.ok()) return InvalidArgument(cert_path + ": not a PEM certificate");
+  id.cert_sha256_hex = *sha;
   return id;
 }
 

@@ -21,6 +21,14 @@ struct TlsIdentity {
 // Loads DIR/relay-cert.pem and DIR/relay-key.pem, creating both when absent.
 Result<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& dir);
 
+// Loads a TLS identity the operator provides (--tls-cert/--tls-key: one
+// identity for every relay of a deployment, so the pins in invitations hold
+// behind a load balancer). Both must be regular files (symlinks to them are
+// followed) owned by this process's user and readable by no one else (mode
+// 0600 or stricter); kPermissionDenied naming the file otherwise, kIoError
+// when unreadable, kInvalidArgument when the certificate is not PEM.
+Result<TlsIdentity> LoadTlsIdentityFiles(const std::string& cert_path, const std::string& key_path);
+
 // SHA-256 of the DER encoding of a PEM certificate, lower-case hex.
 Result<std::string> CertificateSha256(const std::string& cert_pem);
 

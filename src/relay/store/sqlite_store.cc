@@ -99,6 +99,14 @@ Result<std::unique_ptr<sqlite::Connection>> OpenConfiguredConnection(const std::
               "PRAGMA secure_delete = ON;"
               "PRAGMA trusted_schema = OFF;"));
   if (!writer) BC_RETURN_IF_ERROR(c->Exec("PRAGMA query_only = ON"));
+  // Durable means durable: read the setting back (a build of SQLite or a
+  // compile-time option could override it) and refuse to run without it.
+  // 2 is FULL, 3 EXTRA (sqlite.org/pragma.html#pragma_synchronous).
+  BC_ASSIGN_OR_RETURN(std::int64_t sync, c->QueryInt64("PRAGMA synchronous"));
+  if (sync < 2) {
+    return IoError("open " + path + ": synchronous is " + std::to_string(sync) +
+                   ", not FULL: commits would not be durable");
+  }
   return c;
 }
 
@@ -517,6 +525,11 @@ Status SqliteStore::Compact() {
   // an old snapshot) leaves the log for the next call; only errors count.
   auto r = writer_->QueryText("PRAGMA wal_checkpoint(TRUNCATE)");
   return r.ok() ? Status::Ok() : r.error();
+}
+
+Status SqliteStore::Ping() {
+  return Read(
+      [](Connection& c) { return c.QueryInt64("SELECT count(*) FROM schema_version").status(); });
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,

@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
   Status RecordNonce(const MailboxId& id, ByteView nonce, std::int64_t now_ms,
                      std::int64_t forget_before_ms) override;
   Status Compact() override;
+  Status Ping() override;
 
  private:
   using Body = std::function<Status(sqlite::Connection&)>;

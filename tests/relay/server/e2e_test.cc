@@ -21,6 +21,42 @@ TEST_F(RelayE2eTest, WrongPinFailsTheHandshake) {
   EXPECT_TRUE(TlsTestClient::Connect(relay_->port(), relay_->pin()).ok());
 }
 
+// --tls-cert/--tls-key: several relays serve one identity (one pin), and
+// only from files no one else can read whose key fits the certificate.
+TEST_F(RelayE2eTest, RelaysShareOneTlsIdentityFromFiles) {
+  namespace fs = std::filesystem;
+  const std::string cert = (dir_ / "relay-cert.pem").string();
+  const std::string key = (dir_ / "relay-key.pem").string();
+  auto start = [&](const std::string& name, const std::string& c, const std::string& k) {
+    const fs::path data = dir_ / name;
+    fs::create_directories(data);
+    return RelayProcess::Start(BACKCHANNELD_PATH, {"--listen", "127.0.0.1:0", "--data",
+                                                   data.string(), "--tls-cert", c, "--tls-key", k});
+  };
+  auto second = start("second", cert, key);
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_EQ((*second)->pin(), relay_->pin());
+  EXPECT_TRUE(TlsTestClient::Connect((*second)->port(), relay_->pin()).ok());
+  EXPECT_FALSE(fs::exists(dir_ / "second" / "relay-key.pem"));  // no identity of its own
+
+  // A key of another identity (made by a relay with its own directory).
+  auto own = RelayProcess::Start(BACKCHANNELD_PATH,
+                                 {"--listen", "127.0.0.1:0", "--data", (dir_ / "own").string()});
+  ASSERT_TRUE(own.ok());
+  own->reset();
+  EXPECT_FALSE(start("mismatch", cert, (dir_ / "own" / "relay-key.pem").string()).ok());
+
+  // Readable by others: refused, for the key and for the certificate.
+  fs::permissions(key, fs::perms::group_read, fs::perm_options::add);
+  EXPECT_FALSE(start("open-key", cert, key).ok());
+  fs::permissions(key, fs::perms::group_read, fs::perm_options::remove);
+  fs::permissions(cert, fs::perms::others_read, fs::perm_options::add);
+  EXPECT_FALSE(start("open-cert", cert, key).ok());
+  fs::permissions(cert, fs::perms::others_read, fs::perm_options::remove);
+  EXPECT_FALSE(start("missing", cert, key + ".nope").ok());
+  EXPECT_TRUE(start("again", cert, key).ok());
+}
+
 TEST_F(RelayE2eTest, MailboxPreKeysBundlePostListAck) {
   auto c = Client();
   ASSERT_TRUE(c);

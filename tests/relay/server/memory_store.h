@@ -111,6 +111,7 @@ class MemoryStore final : public Store {
     return d;
   }
   Status Compact() override { return {}; }
+  Status Ping() override { return {}; }
   Result<std::vector<StoredMessage>> ListMessages(const MailboxId& id, std::size_t limit) override {
     std::lock_guard<std::mutex> l(mu_);
     auto* b = Find(id);

@@ -134,6 +134,10 @@ TEST_F(RouterTest, HealthAndMetrics) {
   EXPECT_THAT(m.body, ::testing::HasSubstr("bc_store_latency_seconds_count"));
   EXPECT_THAT(m.body, ::testing::HasSubstr("bc_connections 0"));
   EXPECT_REFUSED(Do("POST", "/healthz"), 405, "method_not_allowed");
+  auto ready = Do("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, "ready");
+  EXPECT_REFUSED(Do("POST", "/readyz"), 405, "method_not_allowed");
 }
 
 TEST_F(RouterTest, CreateMailboxRefusesMalformedInput) {
