@@ -70,9 +70,11 @@ void MakeStore(const std::filesystem::path& dir) {
   client::RelayConfig rc{std::string(kRelayAddress), std::string(kRelayPin), std::string(kMailbox),
                          SecretBytes(Pattern(kMailboxAuthKeyTag, 64)), std::string(kDeliveryToken)};
   check(s.PutRelayConfig(rc), "relay config");
-  check(s.PutAuthority({ToBytes(Pattern32(kTrustedAuthorityTag)),
-                        std::string(kTrustedAuthorityLabel), ToBytes(kTrustedRevocations)}),
-        "authority");
+  client::TrustedAuthority authority;
+  authority.key = ToBytes(Pattern32(kTrustedAuthorityTag));
+  authority.label = std::string(kTrustedAuthorityLabel);
+  authority.revocations = ToBytes(kTrustedRevocations);
+  check(s.PutAuthority(authority), "authority");
   client::Contact c;
   c.name = kContactName;
   c.identity_key = KeyPair(kContactIdentityTag).public_key;

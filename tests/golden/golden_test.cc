@@ -202,8 +202,10 @@ TEST(GoldenStoreTest, Schema3FixtureRefusesAWrongPassphraseAndStaysUnchanged) {
 }
 
 // The upgrade path: today's code opens the schema-3 file read-write, brings it
-// to the current schema (3 today, so nothing to add), writes new encrypted
-// rows next to the old ones, and both read back after a reopen.
+// to the current schema (4: the outbox, delivery states, authority scopes,
+// kept-back requests), writes new encrypted rows next to the old ones, and
+// both read back after a reopen. The authority trusted at schema 3 has no
+// scope: it stays unscoped (accredits anything) until trusted again.
 TEST(GoldenStoreTest, Schema3FixtureUpgradesInPlaceAndTakesNewRows) {
   client::testing::TempDir dir;
   const std::string path = CopyStore(dir);
@@ -219,13 +221,23 @@ TEST(GoldenStoreTest, Schema3FixtureUpgradesInPlaceAndTakesNewRows) {
     EXPECT_EQ(*seq, 3);
     ASSERT_OK((*store)->SaveSession(std::string(kContactName), SecretBytes(Pattern(0x11, 24))));
   }
-  EXPECT_EQ(RawSchemaVersion(path), 3);
+  EXPECT_EQ(RawSchemaVersion(path), 4);
   auto store = client::LocalStore::Open(path, Pass());
   ASSERT_OK(store);
+  auto authorities = (*store)->ListAuthorities();
+  ASSERT_OK(authorities);
+  ASSERT_FALSE(authorities->empty());
+  for (const auto& a : *authorities) EXPECT_FALSE(a.scoped) << a.label;
+  auto outbox = (*store)->ListOutbox();
+  ASSERT_OK(outbox);
+  EXPECT_TRUE(outbox->empty());
+  ASSERT_OK(
+      (*store)->AddOutbox({0, std::string(kContactName), "bXNnLTM", ToBytes("sealed"), 1, 0, ""}));
   auto messages = (*store)->ListMessages(std::string(kContactName));
   ASSERT_OK(messages);
   ASSERT_EQ(messages->size(), 2u);
   EXPECT_EQ((*messages)[1].body, "a reply");
+  EXPECT_EQ((*messages)[0].delivery, client::Delivery::kNone) << "from before schema 4";
   auto log = (*store)->ListAppLog(std::string(kApp), std::string(kAppLog));
   ASSERT_OK(log);
   ASSERT_EQ(log->size(), 3u);
