@@ -110,7 +110,7 @@ std::vector<std::string> DisplayLines(std::string_view text) {
 }
 
 std::string DisplayName(std::string_view name) {
-  const std::string safe = NeutraliseForTerminal(name);
+  std::string safe = NeutraliseForTerminal(name);
   bool quote = safe.empty() || safe.front() == ' ' || safe.back() == ' ' ||
                safe.find_first_of(":*[]\"|\\\n\t") != std::string::npos ||
                safe.find("->") != std::string::npos;
