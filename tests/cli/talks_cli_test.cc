@@ -43,8 +43,12 @@ class TalksCliTest : public ::testing::Test {
     relay_ = std::move(*started);
     us_key_ = Envoy("us", "United States", "Whitfield");
     ir_key_ = Envoy("ir", "Iran", "Rahimi");
-    ASSERT_EQ(Cli("trust add " + Home("us") + " --side Iran -- " + ir_key_).code, 0);
-    ASSERT_EQ(Cli("trust add " + Home("ir") + " --side 'United States' -- " + us_key_).code, 0);
+    // The output goes into the failure message: one CI run saw the first of
+    // these exit 2 once, and it did not say why.
+    CliResult trust_us = Cli("trust add " + Home("us") + " --side Iran -- " + ir_key_);
+    ASSERT_EQ(trust_us.code, 0) << ir_key_ << "\n" << trust_us.out << trust_us.err;
+    CliResult trust_ir = Cli("trust add " + Home("ir") + " --side 'United States' -- " + us_key_);
+    ASSERT_EQ(trust_ir.code, 0) << us_key_ << "\n" << trust_ir.out << trust_ir.err;
     CliResult code = Cli("invite " + Home("us") + " --json");
     ASSERT_EQ(code.code, 0) << code.err;
     ASSERT_EQ(Cli("accept " + Home("ir") + " " + JsonOf(code)["code"].get<std::string>()).code, 0);
