@@ -73,9 +73,7 @@ void PrintMessage(std::ostream& out, const client::StoredMessage& m) {
       head = "* ";
       break;
   }
-  const auto lines = DisplayLines(m.body);
-  out << head << lines.front() << "\n";
-  for (std::size_t i = 1; i < lines.size(); ++i) out << "   | " << lines[i] << "\n";
+  PrintLines(out, head, m.body);
 }
 
 void PrintRefused(Context& ctx, const std::vector<Status>& refused) {

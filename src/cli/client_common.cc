@@ -27,10 +27,14 @@ Result<OpenedClient> OpenClient(const Common& c) {
   return opened;
 }
 
-void PrintHappening(std::ostream& out, const talks_client::Happening& h) {
-  const auto lines = DisplayLines(h.text);
-  out << "[" << NeutraliseForTerminal(h.talks) << "] " << lines.front() << "\n";
+void PrintLines(std::ostream& out, const std::string& head, std::string_view text) {
+  const auto lines = DisplayLines(text);
+  out << head << lines.front() << "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) out << "   | " << lines[i] << "\n";
+}
+
+void PrintHappening(std::ostream& out, const talks_client::Happening& h) {
+  PrintLines(out, "[" + NeutraliseForTerminal(h.talks) + "] ", h.text);
 }
 
 }  // namespace backchannel::cli

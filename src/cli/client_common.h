@@ -33,8 +33,10 @@ struct OpenedClient {
 // Reads the passphrase (file, BACKCHANNEL_PASSPHRASE, or a prompt) and opens.
 Result<OpenedClient> OpenClient(const Common& c);
 
-// "[<talks>] <what happened>", a multi-line text continued behind "   | "
-// (as PrintMessage does for messages).
+// `head` then the first line of `text`; its further lines behind "   | ",
+// which no message, notice or outgoing line starts with (DisplayLines).
+void PrintLines(std::ostream& out, const std::string& head, std::string_view text);
+// "[<talks>] <what happened>" through PrintLines.
 void PrintHappening(std::ostream& out, const talks_client::Happening& h);
 
 }  // namespace backchannel::cli
