@@ -535,23 +535,7 @@ struct Client::Impl {
   // acknowledge it; an error (store failure) leaves it queued at the relay
   // and adds nothing to `report`.
   Result<bool> ProcessOne(const RelayMessage& rm, ReceiveReport& report) {
-    auto inner = envelope::Open(rm.envelope, identity.key_pair);
-    if (!inner) {
-      report.refused.push_back(inner.error().WithContext("envelope refused"));
-      return true;
-    }
-    bool ack = false;
-    ReceiveReport one;
-    arriving = &rm.envelope;
-    Status done = store().Transaction([&]() -> Status {
-      one = ReceiveReport{};
-      BC_ASSIGN_OR_RETURN(ack, ProcessOpened(*inner, one));
-      return Status::Ok();
-    });
-    arriving = nullptr;
-    BC_RETURN_IF_ERROR(done);
-    Merge(report, std::move(one));
-    return ack;
+    return ProcessSealed(rm.envelope, "envelope refused", report);
   }
 
   // Processes every kept-back request again, oldest first, each in its own
@@ -561,24 +545,38 @@ struct Client::Impl {
     ReceiveReport report;
     BC_ASSIGN_OR_RETURN(auto all, store().ListPending());
     for (const auto& p : all) {
-      ReceiveReport one;
-      arriving = &p.envelope;
-      Status done = store().Transaction([&]() -> Status {
-        one = ReceiveReport{};
-        BC_RETURN_IF_ERROR(store().RemovePending(p.seq));
-        auto inner = envelope::Open(p.envelope, identity.key_pair);
-        if (!inner) {
-          one.refused.push_back(inner.error().WithContext("kept-back envelope refused"));
-          return Status::Ok();
-        }
-        return ProcessOpened(*inner, one).status();
-      });
-      arriving = nullptr;
-      BC_RETURN_IF_ERROR(done);
-      Merge(report, std::move(one));
+      BC_RETURN_IF_ERROR(ProcessSealed(p.envelope, "kept-back envelope refused", report, [&] {
+                           return store().RemovePending(p.seq);
+                         }).status());
     }
     BC_ASSIGN_OR_RETURN(report.outbox, Flush());
     return report;
+  }
+
+  // Opens `sealed` and processes it in one write transaction, after `first`
+  // (run inside it, when given). What it reports reaches `report` only once
+  // it committed; `refused_as` names an envelope that does not open.
+  Result<bool> ProcessSealed(const Bytes& sealed, const char* refused_as, ReceiveReport& report,
+                             const std::function<Status()>& first = nullptr) {
+    bool ack = true;
+    ReceiveReport one;
+    arriving = &sealed;
+    Status done = store().Transaction([&]() -> Status {
+      one = ReceiveReport{};
+      ack = true;
+      if (first) BC_RETURN_IF_ERROR(first());
+      auto inner = envelope::Open(sealed, identity.key_pair);
+      if (!inner) {
+        one.refused.push_back(inner.error().WithContext(refused_as));
+        return Status::Ok();
+      }
+      BC_ASSIGN_OR_RETURN(ack, ProcessOpened(*inner, one));
+      return Status::Ok();
+    });
+    arriving = nullptr;
+    BC_RETURN_IF_ERROR(done);
+    Merge(report, std::move(one));
+    return ack;
   }
 
   Result<bool> ProcessOpened(const envelope::InnerEnvelope& opened, ReceiveReport& report) {
