@@ -6,6 +6,10 @@
 #ifndef BACKCHANNEL_CRYPTO_ENCODING_H_
 #define BACKCHANNEL_CRYPTO_ENCODING_H_
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +24,39 @@ Result<Bytes> FromHex(std::string_view hex);
 enum class Base64Variant { kStandard, kUrlSafeNoPadding };
 std::string ToBase64(ByteView b, Base64Variant v = Base64Variant::kStandard);
 Result<Bytes> FromBase64(std::string_view text, Base64Variant v = Base64Variant::kStandard);
+
+// `text` decoded, when it is exactly N bytes: the one decoder of fixed-size
+// values (keys, ids, tokens, pins). A text longer than any encoding of N
+// bytes is refused before decoding; another size is kInvalidArgument naming
+// the size expected.
+template <std::size_t N>
+Result<std::array<std::uint8_t, N>> FromBase64Fixed(std::string_view text, Base64Variant v) {
+  if (text.size() > (N + 2) / 3 * 4) {
+    return InvalidArgument("not the base64 of " + std::to_string(N) + " bytes");
+  }
+  auto bytes = FromBase64(text, v);
+  if (!bytes.ok() || bytes->size() != N) {
+    return InvalidArgument("not the base64 of " + std::to_string(N) + " bytes");
+  }
+  std::array<std::uint8_t, N> out{};
+  std::copy(bytes->begin(), bytes->end(), out.begin());
+  return out;
+}
+
+// As FromBase64Fixed, for hex (2N digits, either case).
+template <std::size_t N>
+Result<std::array<std::uint8_t, N>> FromHexFixed(std::string_view hex) {
+  if (hex.size() != 2 * N) {
+    return InvalidArgument("not " + std::to_string(2 * N) + " hex digits");
+  }
+  auto bytes = FromHex(hex);
+  if (!bytes.ok() || bytes->size() != N) {
+    return InvalidArgument("not " + std::to_string(2 * N) + " hex digits");
+  }
+  std::array<std::uint8_t, N> out{};
+  std::copy(bytes->begin(), bytes->end(), out.begin());
+  return out;
+}
 
 // Hex of at most `max_bytes` bytes followed by "…(N bytes)" when longer: for
 // showing wire bytes to people.

@@ -1,7 +1,5 @@
 #include "backchannel/relay/router.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -9,6 +7,9 @@
 #include <set>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/ed25519.h"
+#include "backchannel/crypto/primitives.h"
+#include "backchannel/crypto/secret_bytes.h"
 #include "backchannel/relay/auth.h"
 #include "relay/server/rate_limit.h"
 
@@ -30,15 +31,12 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 std::string B64u(ByteView b) { return ToBase64(b, kB64u); }
 
-// Decodes b64u that must be exactly `n` bytes.
+// Decodes b64u that must be exactly N bytes (crypto's one fixed-size decoder).
 template <std::size_t N>
 std::optional<std::array<std::uint8_t, N>> FixedFromB64u(std::string_view text) {
-  if (text.size() > 4 * N) return std::nullopt;
-  auto bytes = FromBase64(text, kB64u);
-  if (!bytes.ok() || bytes->size() != N) return std::nullopt;
-  std::array<std::uint8_t, N> out{};
-  std::copy(bytes->begin(), bytes->end(), out.begin());
-  return out;
+  auto fixed = FromBase64Fixed<N>(text, kB64u);
+  if (!fixed.ok()) return std::nullopt;
+  return *fixed;
 }
 
 HttpResponse JsonResponse(int status, const Json& j) {
@@ -60,9 +58,7 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 TokenHash HashToken(ByteView token) {
-  TokenHash h{};
-  crypto_hash_sha256(h.data(), token.data(), token.size());
-  return h;
+  return crypto::Sha256({token});
 }
 
 constexpr std::int64_t kMinuteMs = 60'000;
@@ -108,7 +104,7 @@ Router::Router(Store& store, Metrics& metrics, RouterOptions options, Clock cloc
       clock_(std::move(clock)),
       bundle_fetches_(
           std::make_unique<KeyedBuckets>(options_.bundle_rate, options_.max_tracked_mailboxes)) {
-  if (sodium_init() < 0) std::abort();
+  crypto::EnsureInitialized();
 }
 
 Router::~Router() = default;
@@ -159,7 +155,7 @@ HttpResponse Router::GetMetrics(const HttpRequest& r) {
       auth && auth->substr(0, kBearer.size()) == kBearer ? auth->substr(kBearer.size()) : "";
   const TokenHash want = HashToken(AsBytes(options_.metrics_token));
   const TokenHash got = HashToken(AsBytes(given));
-  if (sodium_memcmp(want.data(), got.data(), want.size()) != 0) {
+  if (!ConstantTimeEqual(want, got)) {
     return Error(401, "bad_token", "GET /metrics needs Authorization: Bearer <metrics token>");
   }
   return {200, "text/plain; version=0.0.4", metrics_.Render()};
@@ -261,7 +257,7 @@ std::optional<HttpResponse> Router::CheckSignature(const HttpRequest& r, const M
   if (!FixedFromB64u<kNonceBytes>(*nonce)) {
     return Error(401, "missing_auth", "malformed X-BC-Nonce");
   }
-  auto sig_bytes = FixedFromB64u<crypto_sign_BYTES>(*sig);
+  auto sig_bytes = FixedFromB64u<crypto::kEd25519SignatureSize>(*sig);
   if (!sig_bytes) return Error(401, "bad_signature", "malformed X-BC-Signature");
   const std::int64_t now = clock_();
   if (ts_ms > now + options_.timestamp_window_ms || ts_ms < now - options_.timestamp_window_ms) {
@@ -305,7 +301,7 @@ std::optional<HttpResponse> Router::CheckDeliveryToken(const HttpRequest& r,
   auto token = FixedFromB64u<kTokenBytes>(*header);
   if (!token) return Error(403, "bad_token", "malformed delivery token");
   const TokenHash h = HashToken(*token);
-  if (sodium_memcmp(h.data(), mb.delivery_token_hash.data(), h.size()) != 0) {
+  if (!ConstantTimeEqual(h, mb.delivery_token_hash)) {
     return Error(403, "bad_token", "wrong delivery token");
   }
   return std::nullopt;
@@ -317,15 +313,15 @@ HttpResponse Router::CreateMailbox(const HttpRequest& r) {
   if (j.is_discarded() || !j.is_object()) return Error(400, "bad_request", "malformed JSON");
   auto it = j.find("auth_key");
   if (it == j.end() || !it->is_string()) return Error(400, "bad_request", "auth_key missing");
-  auto key = FixedFromB64u<crypto_sign_PUBLICKEYBYTES>(it->get_ref<const std::string&>());
-  if (!key || crypto_core_ed25519_is_valid_point(key->data()) != 1) {
+  auto key = FixedFromB64u<crypto::kEd25519PublicKeySize>(it->get_ref<const std::string&>());
+  if (!key || !crypto::IsValidEd25519PublicKey(*key)) {
     return Error(400, "bad_request", "auth_key is not an Ed25519 public key");
   }
   MailboxRecord rec;
-  randombytes_buf(rec.id.data(), rec.id.size());
+  crypto::RandomBytes(rec.id);
   rec.auth_key = *key;
   std::array<std::uint8_t, kTokenBytes> token{};
-  randombytes_buf(token.data(), token.size());
+  crypto::RandomBytes(token);
   rec.delivery_token_hash = HashToken(token);
   rec.created_ms = Floor(clock_(), kDayMs);
   rec.seen_ms = rec.created_ms;
@@ -339,7 +335,7 @@ HttpResponse Router::RotateToken(const HttpRequest& r, const MailboxRecord& mb) 
   if (auto refusal = CheckSignature(r, mb)) return *refusal;
   if (auto refusal = CommitNonce(r, mb)) return *refusal;
   std::array<std::uint8_t, kTokenBytes> token{};
-  randombytes_buf(token.data(), token.size());
+  crypto::RandomBytes(token);
   Status s = Timed([&] { return store_.SetDeliveryToken(mb.id, HashToken(token)); });
   if (!s.ok()) return StoreError(s);
   return JsonResponse(200, Json{{"delivery_token", B64u(token)}});
@@ -417,7 +413,7 @@ HttpResponse Router::PostMessage(const HttpRequest& r, const MailboxRecord& mb) 
   if (r.body.size() > options_.max_envelope) return Error(413, "too_large", "envelope too large");
   if (r.body.empty()) return Error(400, "bad_request", "empty envelope");
   StoredMessage msg;
-  randombytes_buf(msg.id.data(), msg.id.size());
+  crypto::RandomBytes(msg.id);
   msg.received_ms = Floor(clock_(), kMinuteMs);
   msg.envelope = ToBytes(r.body);
   const QueueLimits limits{options_.max_queue, options_.max_mailbox_bytes,

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <map>
 #include <utility>
 
+#include "backchannel/crypto/primitives.h"
 #include "relay/store/pg_schema.h"
 
 namespace backchannel::relay {
@@ -128,8 +128,7 @@ PgStore::PgStore(std::string conninfo, const PostgresStoreOptions& options,
   idle_.push_back(std::move(first));
   open_ = 1;
   std::array<std::uint8_t, 8> id{};
-  if (sodium_init() < 0) std::abort();  // libsodium cannot work at all
-  randombytes_buf(id.data(), id.size());
+  crypto::RandomBytes(id);
   static constexpr char kHex[] = "0123456789abcdef";
   for (std::uint8_t b : id) {
     instance_ += kHex[b >> 4];
