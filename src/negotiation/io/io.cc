@@ -1,12 +1,7 @@
 // Entry points of io.h: reading files and choosing the importer by content.
 #include "backchannel/negotiation/io.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-
+#include "backchannel/common/file_io.h"
 #include "negotiation/io/io_internal.h"
 #include "negotiation/io/json_formats.h"
 
@@ -26,25 +21,6 @@ char FirstSignificant(std::string_view text) {
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return c;
   }
   return 0;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return NotFound(path + ": no such file");
-    return IoError(path + ": cannot open: " + std::strerror(errno));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > io_internal::kMaxInputBytes) {
-      return InvalidArgument(path + ": larger than " +
-                             std::to_string(io_internal::kMaxInputBytes >> 20) + " MiB");
-    }
-  }
-  if (in.bad()) return IoError(path + ": read error");
-  return text;
 }
 
 Status NotRecognised(const Diagnostics& diag) {
@@ -107,13 +83,13 @@ Result<Profile> ParseProfile(const Domain& domain, std::string_view text,
 }
 
 Result<Domain> LoadDomain(const std::string& path, const ImportOptions& options) {
-  BC_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  BC_ASSIGN_OR_RETURN(std::string text, ReadFile(path, io_internal::kMaxInputBytes));
   return ParseDomain(text, path, options);
 }
 
 Result<Profile> LoadProfile(const Domain& domain, const std::string& path,
                             const ImportOptions& options) {
-  BC_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  BC_ASSIGN_OR_RETURN(std::string text, ReadFile(path, io_internal::kMaxInputBytes));
   return ParseProfile(domain, text, path, options);
 }
 
