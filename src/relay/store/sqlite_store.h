@@ -38,6 +38,10 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                    const SqliteStoreOptions& options);
   ~SqliteStore() override = default;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  SqliteStore(SqliteStore&&) = delete;
+  SqliteStore& operator=(SqliteStore&&) = delete;
 
   Status CreateMailbox(const MailboxRecord& mailbox) override;
   Status DeleteMailbox(const MailboxId& id) override;
