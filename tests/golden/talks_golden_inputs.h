@@ -218,38 +218,15 @@ inline client::Address GoldenReply() {
 }
 
 inline std::vector<std::pair<std::string, client::Payload>> GoldenPayloads() {
-  using K = client::Payload::Kind;
-  std::vector<std::pair<std::string, client::Payload>> out;
-  client::Payload p;
-  p.kind = K::kText;
-  p.text = "hello — über \"quoted\"";
-  out.emplace_back("text", p);
-  p = client::Payload{};
-  p.kind = K::kText;
-  out.emplace_back("text_empty", p);
-  p = client::Payload{};
-  p.kind = K::kHello;
-  p.text = "it's me";
-  p.credential = ToBytes("golden credential bytes");
-  p.reply = GoldenReply();
-  out.emplace_back("hello", p);
-  p = client::Payload{};
-  p.kind = K::kHello;
-  p.credential = ToBytes("golden credential bytes");
-  p.reply = GoldenReply();
-  out.emplace_back("hello_notext", p);
-  p = client::Payload{};
-  p.kind = K::kReset;
-  p.text = "lost my phone";
-  p.credential = ToBytes("golden credential bytes");
-  p.reply = GoldenReply();
-  out.emplace_back("reset", p);
-  p = client::Payload{};
-  p.kind = K::kApp;
-  p.app = "talks";
-  p.body = ToBytes(std::string_view("{\"v\":1}\x00\xff", 9));
-  out.emplace_back("app", p);
-  return out;
+  const Bytes credential = ToBytes("golden credential bytes");
+  return {
+      {"text", client::Text{"hello — über \"quoted\""}},
+      {"text_empty", client::Text{}},
+      {"hello", client::Hello{credential, GoldenReply(), "it's me"}},
+      {"hello_notext", client::Hello{credential, GoldenReply(), ""}},
+      {"reset", client::Reset{credential, GoldenReply(), "lost my phone"}},
+      {"app", client::App{"talks", ToBytes(std::string_view("{\"v\":1}\x00\xff", 9))}},
+  };
 }
 
 // ---- a record hash chain: three entries ----
