@@ -91,7 +91,8 @@ Bytes EncodePayload(const Payload& payload) {
     j["app"] = a->app;
     j["body"] = ToBase64(a->body, kB64u);
   }
-  return ToBytes(std::string_view(j.dump(-1, ' ', false, Json::error_handler_t::replace)));
+  const std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return ToBytes(text);
 }
 
 Result<Payload> DecodePayload(ByteView bytes) {
@@ -112,7 +113,7 @@ Result<Payload> DecodePayload(ByteView bytes) {
     Text t;
     BC_ASSIGN_OR_RETURN(t.text, Str(j, "text", true));
     BC_RETURN_IF_ERROR(CheckTextSize(t.text));
-    return Payload(std::move(t));
+    return Payload{std::move(t)};
   }
   if (kind == "hello") {
     Hello h;
@@ -120,7 +121,7 @@ Result<Payload> DecodePayload(ByteView bytes) {
     BC_RETURN_IF_ERROR(CheckTextSize(h.text));
     BC_ASSIGN_OR_RETURN(h.credential, ReadCredential(j));
     BC_ASSIGN_OR_RETURN(h.reply, ReadReply(j));
-    return Payload(std::move(h));
+    return Payload{std::move(h)};
   }
   if (kind == "reset") {
     Reset r;
@@ -128,7 +129,7 @@ Result<Payload> DecodePayload(ByteView bytes) {
     BC_RETURN_IF_ERROR(CheckTextSize(r.reason));
     BC_ASSIGN_OR_RETURN(r.credential, ReadCredential(j));
     BC_ASSIGN_OR_RETURN(r.reply, ReadReply(j));
-    return Payload(std::move(r));
+    return Payload{std::move(r)};
   }
   if (kind == "app") {
     App a;
@@ -148,7 +149,7 @@ Result<Payload> DecodePayload(ByteView bytes) {
                             " bytes");
     }
     a.body = std::move(*b);
-    return Payload(std::move(a));
+    return Payload{std::move(a)};
   }
   return InvalidMessage("payload kind \"" + kind + "\" is unknown");
 }

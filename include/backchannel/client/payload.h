@@ -33,9 +33,9 @@
 namespace backchannel::client {
 
 inline constexpr int kPayloadVersion = 1;
-inline constexpr std::size_t kMaxTextSize = 32 * 1024;
+inline constexpr std::size_t kMaxTextSize = std::size_t{32} * 1024;
 // 47 KiB: 48 KiB would not fit, its base64url alone is 65536 characters.
-inline constexpr std::size_t kMaxAppBodySize = 47 * 1024;
+inline constexpr std::size_t kMaxAppBodySize = std::size_t{47} * 1024;
 // The JSON around an "app" body with the longest name:
 // {"app":"<32>","body":"<b64u>","kind":"app","v":1}
 inline constexpr std::size_t kAppPayloadFraming = 8 + kMaxAppNameSize + 10 + 21;
