@@ -4,7 +4,9 @@
 // built once; each input is decoded as a message and applied to every
 // client as coming from each member in turn (and from a stranger; as
 // outgoing when the member is the client itself). Never a crash; an Apply
-// that fails leaves the client's observable state unchanged.
+// that fails leaves the client's observable state unchanged; the reaction
+// plan after one that applies changes nothing and holds only messages the
+// decoder accepts.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -77,6 +79,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)copy.SubmissionsToDecide();
         (void)copy.EventsToForward();
         (void)copy.DraftsToTable();
+        // Planning (talks/plan.h) changes nothing, and whatever a plan
+        // sends is a well-formed message on the wire.
+        const Observed before = Observe(copy);
+        auto plan = PlanReaction(copy, 1);
+        if (!(Observe(copy) == before)) std::abort();
+        if (plan) {
+          for (const PlannedSend& step : plan->sends) {
+            if (!DecodeMessage(EncodeMessage(step.message))) std::abort();
+          }
+        }
       }
     }
   }

@@ -88,6 +88,24 @@ void Merge(ReceiveReport& into, ReceiveReport&& from) {
   into.undecryptable += from.undecryptable;
 }
 
+// What a hello and a reset both carry: the sender's credential, where it
+// receives, and its words (a hello's text, a reset's reason). Text and app
+// payloads present nothing.
+struct Presentation {
+  const Bytes* credential;
+  const Address* reply;
+  const std::string* words;
+};
+std::optional<Presentation> PresentationOf(const Payload& payload) {
+  if (const auto* h = std::get_if<Hello>(&payload)) {
+    return Presentation{&h->credential, &h->reply, &h->text};
+  }
+  if (const auto* r = std::get_if<Reset>(&payload)) {
+    return Presentation{&r->credential, &r->reply, &r->reason};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct Client::Impl {
@@ -358,7 +376,7 @@ struct Client::Impl {
   Status Reset(Contact& contact, const std::string& reason) {
     BC_ASSIGN_OR_RETURN(Bytes cred, OwnCredentialBytes());
     BC_ASSIGN_OR_RETURN(auto session, NewSession(contact));
-    Payload p{Payload::Kind::kReset, reason, cred, OwnAddress(), {}, {}};
+    Payload p = client::Reset{cred, OwnAddress(), reason};
     StoredMessage line = Line(Direction::kSystem, "You started a new session with " + contact.name +
                                                       " (" + reason + ").");
     BC_ASSIGN_OR_RETURN(std::string id, Enqueue(contact.name, p, std::nullopt, std::move(session)));
@@ -478,7 +496,8 @@ struct Client::Impl {
     }
     auto payload = DecodePayload(accepted->plaintext);
     if (!payload) return refuse(payload.error());
-    if (payload->kind == Payload::Kind::kText || !payload->reply) {
+    const std::optional<Presentation> presented = PresentationOf(*payload);
+    if (!presented) {
       BC_ASSIGN_OR_RETURN(bool waiting, HasPendingFrom(remote));
       if (waiting) return KeepBack(remote, nullptr, report);  // after their kept-back hello
       return refuse(
@@ -486,25 +505,25 @@ struct Client::Impl {
     }
     std::string label;
     std::optional<identity::Credential> untrusted_by;
-    auto cred = CheckCredential(payload->credential, remote, {}, &label, &untrusted_by);
+    auto cred = CheckCredential(*presented->credential, remote, {}, &label, &untrusted_by);
     if (!cred && untrusted_by) return KeepBack(remote, &*untrusted_by, report);
     if (!cred) return refuse(cred.error());
     BC_ASSIGN_OR_RETURN(std::string name, UniqueName(cred->display_name));
     Contact contact;
     contact.name = name;
     contact.identity_key = remote;
-    contact.address = *payload->reply;
+    contact.address = *presented->reply;
     contact.authority_key = ToBytes(cred->authority_key);
     contact.authority_label = label;
-    contact.credential = payload->credential;
+    contact.credential = *presented->credential;
     contact.session = accepted->session.Serialize();
     StoredMessage hello = Line(Direction::kSystem, name + " (" + DescribeCredential(*cred, label) +
                                                        ") opened a channel with you.");
     hello.id = msg_id;
     hello.contact = name;
     std::vector<StoredMessage> lines{hello};
-    if (!payload->text.empty()) {
-      StoredMessage text = Line(Direction::kIn, payload->text);
+    if (!presented->words->empty()) {
+      StoredMessage text = Line(Direction::kIn, *presented->words);
       text.id = msg_id + ":text";
       text.contact = name;
       lines.push_back(text);
@@ -525,7 +544,7 @@ struct Client::Impl {
       report.refused.push_back(own.error().WithContext("cannot answer " + name));
       return true;
     }
-    Payload answer{Payload::Kind::kHello, "", *own, OwnAddress(), {}, {}};
+    Payload answer = Hello{*own, OwnAddress(), ""};
     BC_RETURN_IF_ERROR(Enqueue(name, answer, std::nullopt).status());
     return true;
   }
@@ -628,18 +647,18 @@ struct Client::Impl {
     auto payload = DecodePayload(*plain);
     if (!payload) return refuse(payload.error());
 
-    if (payload->kind != Payload::Kind::kHello && payload->kind != Payload::Kind::kReset &&
-        contact.credential.empty()) {
+    const std::optional<Presentation> presented = PresentationOf(*payload);
+    if (!presented && contact.credential.empty()) {
       BC_ASSIGN_OR_RETURN(bool waiting, HasPendingFrom(contact.identity_key));
       if (waiting) return KeepBack(contact.identity_key, nullptr, report);
     }
-    if (payload->kind == Payload::Kind::kApp) {
+    if (auto* app = std::get_if<App>(&*payload)) {
       if (contact.credential.empty()) {
         return refuse(
             Status(StatusCode::kUntrusted, contact.name + " has not presented a credential yet"));
       }
       contact.session = session->Serialize();
-      return DeliverApp(contact, consumed, *payload, msg_id, report);
+      return DeliverApp(contact, consumed, *app, msg_id, report);
     }
 
     std::vector<StoredMessage> lines;
@@ -649,32 +668,32 @@ struct Client::Impl {
       m.contact = contact.name;
       lines.push_back(std::move(m));
     };
-    if (payload->kind == Payload::Kind::kText) {
+    if (const auto* text = std::get_if<Text>(&*payload)) {
       if (contact.credential.empty()) {
         return refuse(
             Status(StatusCode::kUntrusted, contact.name + " has not presented a credential yet"));
       }
-      add(Direction::kIn, payload->text, msg_id);
+      add(Direction::kIn, text->text, msg_id);
     } else {
       std::string label;
       std::optional<identity::Credential> untrusted_by;
-      auto cred = CheckCredential(payload->credential, contact.identity_key, contact.authority_key,
-                                  &label, &untrusted_by);
+      auto cred = CheckCredential(*presented->credential, contact.identity_key,
+                                  contact.authority_key, &label, &untrusted_by);
       if (!cred && untrusted_by && contact.credential.empty()) {
         return KeepBack(contact.identity_key, &*untrusted_by, report);
       }
       if (!cred) return refuse(cred.error());
       const bool first = contact.credential.empty();
-      const bool moved = !(contact.address == *payload->reply);
-      const bool same_credential = PublicEqual(contact.credential, payload->credential);
-      contact.credential = payload->credential;
+      const bool moved = !(contact.address == *presented->reply);
+      const bool same_credential = PublicEqual(contact.credential, *presented->credential);
+      contact.credential = *presented->credential;
       contact.authority_label = label;
       if (contact.authority_key.empty()) contact.authority_key = ToBytes(cred->authority_key);
-      contact.address = *payload->reply;
-      if (payload->kind == Payload::Kind::kReset) {
+      contact.address = *presented->reply;
+      if (std::holds_alternative<client::Reset>(*payload)) {
         add(Direction::kSystem,
             contact.name + " started a new session" +
-                (payload->text.empty() ? std::string(".") : " (" + payload->text + ")."),
+                (presented->words->empty() ? std::string(".") : " (" + *presented->words + ")."),
             msg_id);
       } else {
         std::string line;
@@ -687,7 +706,7 @@ struct Client::Impl {
           line = contact.name + " presented their credential again.";
         }
         add(Direction::kSystem, line, msg_id);
-        if (!payload->text.empty()) add(Direction::kIn, payload->text, msg_id + ":text");
+        if (!presented->words->empty()) add(Direction::kIn, *presented->words, msg_id + ":text");
       }
     }
     contact.session = session->Serialize();
@@ -728,7 +747,7 @@ struct Client::Impl {
   // writes and the seen id in one transaction; a refusal keeps everything but
   // the handler's writes and records a system line instead.
   Result<bool> DeliverApp(const Contact& contact, std::optional<std::uint32_t> consumed,
-                          Payload& payload, const std::string& msg_id, ReceiveReport& report) {
+                          App& payload, const std::string& msg_id, ReceiveReport& report) {
     AppMessage m;
     m.contact = contact.name;
     m.sender_identity = contact.identity_key;
@@ -1069,7 +1088,7 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                                           inv.authority_label + "); waiting for their credential.");
   line.id = Impl::LocalId();
   line.contact = contact.name;
-  Payload hello{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
+  Payload hello = Hello{cred, impl_->OwnAddress(), ""};
   std::string hello_id;
   BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
     if (!trusted) BC_RETURN_IF_ERROR(impl_->TrustIfAbsent(inv.authority_key, inv.authority_label));
@@ -1086,9 +1105,7 @@ Result<SendOutcome> Client::Send(const std::string& contact_name, const std::str
   BC_RETURN_IF_ERROR(impl_->NotInHandler("sending"));
   if (text.empty()) return InvalidArgument("the message is empty");
   if (text.size() > kMaxTextSize) return InvalidArgument("the message is too long");
-  Payload p;
-  p.kind = Payload::Kind::kText;
-  p.text = text;
+  Payload p = Text{text};
   BC_ASSIGN_OR_RETURN(std::string id,
                       impl_->Enqueue(contact_name, p, impl_->Line(Direction::kOut, text)));
   return impl_->Deliver(contact_name, id);
@@ -1103,10 +1120,7 @@ Result<SendOutcome> Client::SendApp(const std::string& contact_name, const std::
   if (body.size() > kMaxAppBodySize) {
     return InvalidArgument("the app message is over " + std::to_string(kMaxAppBodySize) + " bytes");
   }
-  Payload p;
-  p.kind = Payload::Kind::kApp;
-  p.app = app;
-  p.body = ToBytes(body);
+  Payload p = App{app, ToBytes(body)};
   BC_ASSIGN_OR_RETURN(std::string id, impl_->Enqueue(contact_name, p, std::nullopt));
   return impl_->Deliver(contact_name, id);
 }
@@ -1127,7 +1141,7 @@ Result<int> Client::RotateDeliveryToken() {
     told = 0;
     for (const auto& c : contacts) {
       if (c.session.empty()) continue;
-      Payload p{Payload::Kind::kHello, "", cred, impl_->OwnAddress(), {}, {}};
+      Payload p = Hello{cred, impl_->OwnAddress(), ""};
       BC_RETURN_IF_ERROR(impl_->Enqueue(c.name, p, std::nullopt).status());
       ++told;
     }

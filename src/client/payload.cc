@@ -27,41 +27,72 @@ Result<std::string> Str(const Json& j, const char* key, bool required) {
   return j[key].get<std::string>();
 }
 
-}  // namespace
-
-std::string_view PayloadKindName(Payload::Kind kind) {
-  switch (kind) {
-    case Payload::Kind::kText:
-      return "text";
-    case Payload::Kind::kHello:
-      return "hello";
-    case Payload::Kind::kReset:
-      return "reset";
-    case Payload::Kind::kApp:
-      return "app";
-  }
-  return "text";
+Status CheckTextSize(const std::string& text) {
+  if (text.size() > kMaxTextSize) return InvalidMessage("payload text is too long");
+  return Status::Ok();
 }
 
-Bytes EncodePayload(const Payload& p) {
-  Json j = {{"v", kPayloadVersion}, {"kind", std::string(PayloadKindName(p.kind))}};
-  if (p.kind == Payload::Kind::kApp) {
-    j["app"] = p.app;
-    j["body"] = ToBase64(p.body, kB64u);
-  } else {
-    // "text" is required in a text payload, even when empty.
-    if (!p.text.empty() || p.kind == Payload::Kind::kText) {
-      j[p.kind == Payload::Kind::kReset ? "reason" : "text"] = p.text;
-    }
-    if (!p.credential.empty()) j["credential"] = ToBase64(p.credential, kB64u);
-    if (p.reply) {
-      j["reply"] = {{"relay", p.reply->relay},
-                    {"pin", p.reply->pin},
-                    {"mailbox", p.reply->mailbox},
-                    {"token", p.reply->delivery_token}};
-    }
+Result<Bytes> ReadCredential(const Json& j) {
+  BC_ASSIGN_OR_RETURN(std::string cred, Str(j, "credential", true));
+  auto c = FromBase64(cred, kB64u);
+  if (!c || c->empty()) return InvalidMessage("payload credential is not base64url");
+  return std::move(*c);
+}
+
+Result<Address> ReadReply(const Json& j) {
+  if (!j.contains("reply") || !j["reply"].is_object()) {
+    return InvalidMessage("payload lacks \"reply\"");
   }
-  return ToBytes(std::string_view(j.dump(-1, ' ', false, Json::error_handler_t::replace)));
+  const Json& r = j["reply"];
+  Address a;
+  BC_ASSIGN_OR_RETURN(a.relay, Str(r, "relay", true));
+  BC_ASSIGN_OR_RETURN(a.pin, Str(r, "pin", true));
+  BC_ASSIGN_OR_RETURN(a.mailbox, Str(r, "mailbox", true));
+  BC_ASSIGN_OR_RETURN(a.delivery_token, Str(r, "token", true));
+  if (a.relay.empty() || a.relay.size() > 255 || a.pin.size() != 64 || a.mailbox.empty() ||
+      a.delivery_token.empty()) {
+    return InvalidMessage("payload reply address is malformed");
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string_view PayloadKindName(const Payload& payload) {
+  struct Name {
+    std::string_view operator()(const Text&) const { return "text"; }
+    std::string_view operator()(const Hello&) const { return "hello"; }
+    std::string_view operator()(const Reset&) const { return "reset"; }
+    std::string_view operator()(const App&) const { return "app"; }
+  };
+  return std::visit(Name{}, payload);
+}
+
+Bytes EncodePayload(const Payload& payload) {
+  Json j = {{"v", kPayloadVersion}, {"kind", std::string(PayloadKindName(payload))}};
+  // Keys in the order the JSON object sorts them anyway; which ones appear
+  // is what matters for the bytes (tests/golden/data/payload).
+  auto credential_and_reply = [&j](const Bytes& credential, const Address& reply) {
+    if (!credential.empty()) j["credential"] = ToBase64(credential, kB64u);
+    j["reply"] = {{"relay", reply.relay},
+                  {"pin", reply.pin},
+                  {"mailbox", reply.mailbox},
+                  {"token", reply.delivery_token}};
+  };
+  if (const auto* t = std::get_if<Text>(&payload)) {
+    j["text"] = t->text;  // required in a text payload, even when empty
+  } else if (const auto* h = std::get_if<Hello>(&payload)) {
+    if (!h->text.empty()) j["text"] = h->text;
+    credential_and_reply(h->credential, h->reply);
+  } else if (const auto* r = std::get_if<Reset>(&payload)) {
+    if (!r->reason.empty()) j["reason"] = r->reason;
+    credential_and_reply(r->credential, r->reply);
+  } else if (const auto* a = std::get_if<App>(&payload)) {
+    j["app"] = a->app;
+    j["body"] = ToBase64(a->body, kB64u);
+  }
+  const std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return ToBytes(text);
 }
 
 Result<Payload> DecodePayload(ByteView bytes) {
@@ -78,35 +109,32 @@ Result<Payload> DecodePayload(ByteView bytes) {
                   "payload version " + std::to_string(j["v"].get<std::int64_t>()));
   }
   BC_ASSIGN_OR_RETURN(std::string kind, Str(j, "kind", true));
-  Payload p;
   if (kind == "text") {
-    p.kind = Payload::Kind::kText;
-    BC_ASSIGN_OR_RETURN(p.text, Str(j, "text", true));
-  } else if (kind == "hello" || kind == "reset") {
-    p.kind = kind == "hello" ? Payload::Kind::kHello : Payload::Kind::kReset;
-    BC_ASSIGN_OR_RETURN(p.text, Str(j, kind == "hello" ? "text" : "reason", false));
-    BC_ASSIGN_OR_RETURN(std::string cred, Str(j, "credential", true));
-    auto c = FromBase64(cred, kB64u);
-    if (!c || c->empty()) return InvalidMessage("payload credential is not base64url");
-    p.credential = std::move(*c);
-    if (!j.contains("reply") || !j["reply"].is_object()) {
-      return InvalidMessage("payload lacks \"reply\"");
-    }
-    const Json& r = j["reply"];
-    Address a;
-    BC_ASSIGN_OR_RETURN(a.relay, Str(r, "relay", true));
-    BC_ASSIGN_OR_RETURN(a.pin, Str(r, "pin", true));
-    BC_ASSIGN_OR_RETURN(a.mailbox, Str(r, "mailbox", true));
-    BC_ASSIGN_OR_RETURN(a.delivery_token, Str(r, "token", true));
-    if (a.relay.empty() || a.relay.size() > 255 || a.pin.size() != 64 || a.mailbox.empty() ||
-        a.delivery_token.empty()) {
-      return InvalidMessage("payload reply address is malformed");
-    }
-    p.reply = std::move(a);
-  } else if (kind == "app") {
-    p.kind = Payload::Kind::kApp;
-    BC_ASSIGN_OR_RETURN(p.app, Str(j, "app", true));
-    if (!IsValidAppName(p.app)) {
+    Text t;
+    BC_ASSIGN_OR_RETURN(t.text, Str(j, "text", true));
+    BC_RETURN_IF_ERROR(CheckTextSize(t.text));
+    return Payload{std::move(t)};
+  }
+  if (kind == "hello") {
+    Hello h;
+    BC_ASSIGN_OR_RETURN(h.text, Str(j, "text", false));
+    BC_RETURN_IF_ERROR(CheckTextSize(h.text));
+    BC_ASSIGN_OR_RETURN(h.credential, ReadCredential(j));
+    BC_ASSIGN_OR_RETURN(h.reply, ReadReply(j));
+    return Payload{std::move(h)};
+  }
+  if (kind == "reset") {
+    Reset r;
+    BC_ASSIGN_OR_RETURN(r.reason, Str(j, "reason", false));
+    BC_RETURN_IF_ERROR(CheckTextSize(r.reason));
+    BC_ASSIGN_OR_RETURN(r.credential, ReadCredential(j));
+    BC_ASSIGN_OR_RETURN(r.reply, ReadReply(j));
+    return Payload{std::move(r)};
+  }
+  if (kind == "app") {
+    App a;
+    BC_ASSIGN_OR_RETURN(a.app, Str(j, "app", true));
+    if (!IsValidAppName(a.app)) {
       return InvalidMessage("payload app name is not 1..32 characters [a-z0-9_-]");
     }
     BC_ASSIGN_OR_RETURN(std::string body, Str(j, "body", true));
@@ -120,12 +148,10 @@ Result<Payload> DecodePayload(ByteView bytes) {
       return InvalidMessage("payload app body is over " + std::to_string(kMaxAppBodySize) +
                             " bytes");
     }
-    p.body = std::move(*b);
-  } else {
-    return InvalidMessage("payload kind \"" + kind + "\" is unknown");
+    a.body = std::move(*b);
+    return Payload{std::move(a)};
   }
-  if (p.text.size() > kMaxTextSize) return InvalidMessage("payload text is too long");
-  return p;
+  return InvalidMessage("payload kind \"" + kind + "\" is unknown");
 }
 
 }  // namespace backchannel::client

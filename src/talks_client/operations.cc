@@ -2,6 +2,7 @@
 // move, clear, share a profile, suggest. Each builds one talks message and
 // hands it to Send, which checks it against our state before anything
 // leaves.
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -9,6 +10,7 @@
 #include "backchannel/identity/credential.h"
 #include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/io.h"
+#include "backchannel/talks/plan.h"
 #include "backchannel/talks_client/service.h"
 
 namespace backchannel::talks_client {
@@ -18,6 +20,12 @@ using talks::Message;
 using talks::Role;
 using talks::ScopeKind;
 using T = talks::Message::Type;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 Role RoleFromCredential(identity::Role r) {
   switch (r) {
@@ -118,71 +126,9 @@ Result<SyncReport> TalksService::Invite(const std::string& id, const std::string
                               std::string(talks::RoleName(role)));
   }
   if (role == Role::kEnvoy || role == Role::kPrincipal) member.side = cred.side;
-  const talks::Member& me = state.me();
-
-  Message roster;
-  roster.type = T::kRoster;
-  roster.members = {member};
-  if (role == Role::kPrincipal) {
-    if (me.role != Role::kEnvoy || member.side != me.side) {
-      return FailedPrecondition("principals are brought in by an envoy of their own side");
-    }
-    roster.scope = talks::Scope{ScopeKind::kInternal, me.side, ""};
-    roster.rule = state.rule().ToString();
-  } else {
-    if (!state.IsHost()) return FailedPrecondition("only the host seats members at the table");
-    roster.scope = talks::Scope{ScopeKind::kPlenary, "", ""};
-  }
-  // Everyone already in the scope learns of the newcomer; the newcomer gets
-  // the whole definition instead.
-  talks::TalksState after = state;
-  roster.from = self_;
-  roster.talks = id;
-  roster.mid = talks::NewMessageId();
-  BC_RETURN_IF_ERROR(after.Apply(roster, self_, true));
-  BC_ASSIGN_OR_RETURN(auto others, after.Recipients(roster.scope));
-  std::erase_if(others, [&](const talks::Member& m) { return m.id == member.id; });
-  BC_ASSIGN_OR_RETURN(SyncReport report, Send(id, roster, others));
-
-  Message def;
-  def.type = T::kDefinition;
-  def.scope = talks::Scope{ScopeKind::kDirect, "", member.id};
-  def.definition = after.definition();
-  def.definition.members.clear();
-  for (const auto& [mid, m] : after.members()) {
-    // A newcomer at the table never learns a side's principals.
-    if (role != Role::kPrincipal && m.role == Role::kPrincipal) continue;
-    def.definition.members.push_back(m);
-  }
-  def.definition.rule = role == Role::kPrincipal ? after.rule().ToString() : "";
-  BC_ASSIGN_OR_RETURN(auto sent, Send(id, def, std::vector<talks::Member>{member}));
-  for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
-  for (auto& s : sent.refused) report.refused.push_back(std::move(s));
-  report.queued = sent.queued;
-  if (role == Role::kPrincipal) {
-    // A principal brought in after the talks moved must see what the table
-    // did so far, or it would hold every later event as early, forever.
-    // The events already forwarded to the other principals (or, when we
-    // host, sent to them directly) go to the newcomer now, in seq order;
-    // the rest go to every principal with the next forward.
-    BC_ASSIGN_OR_RETURN(talks::TalksState now, State(id));
-    std::set<std::string> unforwarded;
-    for (const auto& e : now.EventsToForward()) unforwarded.insert(e.mid);
-    BC_ASSIGN_OR_RETURN(auto entries, LoadRecord(id));
-    std::map<std::uint64_t, Message> events;
-    for (const auto& e : entries) {
-      auto m = talks::DecodeMessage(AsBytes(e.message));
-      if (!m || m->type != T::kEvent || m->seq > now.last_seq() || unforwarded.contains(m->mid)) {
-        continue;
-      }
-      events.emplace(m->seq, std::move(*m));
-    }
-    for (auto& [seq, event] : events) {
-      BC_ASSIGN_OR_RETURN(auto r, Send(id, event, std::vector<talks::Member>{member}));
-      for (auto& s : r.refused) report.refused.push_back(std::move(s));
-      report.queued = r.queued;
-    }
-  }
+  BC_ASSIGN_OR_RETURN(talks::Plan plan, talks::PlanInvite(state, member, NowMs()));
+  SyncReport report;
+  BC_RETURN_IF_ERROR(Execute(id, plan, report));
   return report;
 }
 
@@ -195,6 +141,12 @@ Result<SyncReport> TalksService::Join(const std::string& id, const std::string& 
                         negotiation::ParseProfile(state.domain(), profile_text, "profile"));
     meta.profile = negotiation::ProfileToJson(state.domain(), profile);
   }
+  // The rule is checked before anything is stored: a refused join changes
+  // nothing.
+  talks::Plan rule_plan;
+  if (!rule.empty()) {
+    BC_ASSIGN_OR_RETURN(rule_plan, talks::PlanSideRule(state, rule, NowMs()));
+  }
   meta.joined = true;
   BC_RETURN_IF_ERROR(PutMeta(meta));
   SyncReport report;
@@ -202,18 +154,7 @@ Result<SyncReport> TalksService::Join(const std::string& id, const std::string& 
       Happening{id, "You joined talks '" + id + "' (" + state.definition().title + ") as " +
                         std::string(talks::RoleName(state.me().role)) +
                         (state.me().side.empty() ? "" : " of " + state.me().side) + "."});
-  if (!rule.empty()) {
-    if (state.me().role != Role::kEnvoy) {
-      return FailedPrecondition("only an envoy sets its side's clearance rule");
-    }
-    BC_RETURN_IF_ERROR(talks::ParseClearanceRule(rule).status());
-    Message roster;
-    roster.type = T::kRoster;
-    roster.scope = talks::Scope{ScopeKind::kInternal, state.me().side, ""};
-    roster.rule = rule;
-    BC_ASSIGN_OR_RETURN(auto sent, Send(id, roster, std::nullopt));
-    for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
-  }
+  BC_RETURN_IF_ERROR(Execute(id, rule_plan, report));
   return Finish(id, std::move(report));
 }
 

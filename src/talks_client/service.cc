@@ -8,6 +8,7 @@
 #include <set>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/talks/plan.h"
 #include "talks_client/record_rows.h"
 
 namespace backchannel::talks_client {
@@ -271,45 +272,27 @@ Status TalksService::Flush(SyncReport& report) {
 
 // ---- the reactor ----
 
+Status TalksService::Execute(const std::string& id, const talks::Plan& plan, SyncReport& report) {
+  for (const auto& step : plan.sends) {
+    BC_ASSIGN_OR_RETURN(auto r, Send(id, step.message, step.to));
+    // What we author is told; events we only pass on (forwards, a new
+    // principal's catch-up) are the host's and were told when they came.
+    if (step.message.from == self_) {
+      for (auto& h : r.happenings) report.happenings.push_back(std::move(h));
+    }
+    for (auto& s : r.refused) report.refused.push_back(std::move(s));
+    report.queued = r.queued;
+  }
+  return Status::Ok();
+}
+
 Status TalksService::React(const std::string& id, SyncReport& report) {
+  // One step of the plan at a time: each send changes what comes next.
   for (int round = 0; round < 1000; ++round) {
     BC_ASSIGN_OR_RETURN(TalksState state, State(id));
-    auto subs = state.SubmissionsToDecide();
-    if (!subs.empty()) {
-      BC_ASSIGN_OR_RETURN(Message answer, state.Decide(subs.front(), NowMs()));
-      std::optional<std::vector<talks::Member>> to;
-      if (answer.type == T::kRefusal && answer.scope.to == self_) to = std::vector<talks::Member>{};
-      BC_ASSIGN_OR_RETURN(auto r, Send(id, answer, to));
-      for (auto& h : r.happenings) report.happenings.push_back(std::move(h));
-      for (auto& s : r.refused) report.refused.push_back(std::move(s));
-      continue;
-    }
-    auto drafts = state.DraftsToTable();
-    if (!drafts.empty()) {
-      Message submit;
-      submit.type = T::kSubmit;
-      submit.scope = talks::Scope{talks::ScopeKind::kDirect, "", state.definition().host};
-      submit.action = drafts.front()->action;
-      submit.action.authority = talks::Authority::kCleared;
-      submit.draft = drafts.front()->id;
-      BC_ASSIGN_OR_RETURN(auto r, Send(id, submit, std::nullopt));
-      for (auto& h : r.happenings) report.happenings.push_back(std::move(h));
-      for (auto& s : r.refused) report.refused.push_back(std::move(s));
-      continue;
-    }
-    auto forwards = state.EventsToForward();
-    if (!forwards.empty()) {
-      std::vector<talks::Member> principals;
-      for (const auto& [mid, m] : state.members()) {
-        if (m.role == talks::Role::kPrincipal && m.side == state.me().side) principals.push_back(m);
-      }
-      for (const auto& e : forwards) {
-        BC_ASSIGN_OR_RETURN(auto r, Send(id, e, principals));
-        for (auto& s : r.refused) report.refused.push_back(std::move(s));
-      }
-      continue;
-    }
-    return Status::Ok();
+    BC_ASSIGN_OR_RETURN(talks::Plan plan, talks::PlanReaction(state, NowMs()));
+    if (plan.empty()) return Status::Ok();
+    BC_RETURN_IF_ERROR(Execute(id, plan, report));
   }
   return Internal("the talks reactor did not settle");
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <variant>
+
 #include "backchannel/client/relay_client.h"
 #include "backchannel/common/encoding.h"
 #include "backchannel/envelope/envelope.h"
@@ -15,27 +17,59 @@ namespace {
 using ::backchannel::testing::StatusIs;
 
 TEST(PayloadTest, TextRoundTrip) {
-  Payload p;
-  p.text = "hello \xc3\xa9";
+  const Payload p = Text{"hello \xc3\xa9"};
   auto d = DecodePayload(EncodePayload(p));
   ASSERT_TRUE(d.has_value()) << d.error();
-  EXPECT_EQ(d->kind, Payload::Kind::kText);
-  EXPECT_EQ(d->text, p.text);
+  ASSERT_TRUE(std::holds_alternative<Text>(*d));
+  EXPECT_EQ(std::get<Text>(*d).text, "hello \xc3\xa9");
+  EXPECT_EQ(PayloadKindName(*d), "text");
 }
 
 TEST(PayloadTest, HelloAndResetRoundTrip) {
-  Address a{"127.0.0.1:443", std::string(64, 'f'), "mbox", "tok"};
-  for (auto kind : {Payload::Kind::kHello, Payload::Kind::kReset}) {
-    Payload p{kind, "why", Bytes{1, 2, 3}, a, {}, {}};
-    auto d = DecodePayload(EncodePayload(p));
-    ASSERT_TRUE(d.has_value()) << d.error();
-    EXPECT_EQ(d->kind, kind);
-    EXPECT_EQ(d->text, "why");
-    EXPECT_EQ(d->credential, (Bytes{1, 2, 3}));
-    ASSERT_TRUE(d->reply.has_value());
-    EXPECT_EQ(d->reply->mailbox, "mbox");
-    EXPECT_EQ(d->reply->delivery_token, "tok");
-  }
+  const Address a{"127.0.0.1:443", std::string(64, 'f'), "mbox", "tok"};
+  const Payload hello = Hello{Bytes{1, 2, 3}, a, "hi"};
+  auto h = DecodePayload(EncodePayload(hello));
+  ASSERT_TRUE(h.has_value()) << h.error();
+  ASSERT_TRUE(std::holds_alternative<Hello>(*h));
+  EXPECT_EQ(std::get<Hello>(*h).text, "hi");
+  EXPECT_EQ(std::get<Hello>(*h).credential, (Bytes{1, 2, 3}));
+  EXPECT_EQ(std::get<Hello>(*h).reply, a);
+  EXPECT_EQ(PayloadKindName(*h), "hello");
+
+  const Payload reset = Reset{Bytes{4, 5}, a, "lost my phone"};
+  auto r = DecodePayload(EncodePayload(reset));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  ASSERT_TRUE(std::holds_alternative<Reset>(*r));
+  EXPECT_EQ(std::get<Reset>(*r).reason, "lost my phone");
+  EXPECT_EQ(std::get<Reset>(*r).reply.mailbox, "mbox");
+  EXPECT_EQ(*r, reset);
+  // A reset's words are its "reason" on the wire, a hello's its "text".
+  EXPECT_NE(AsString(EncodePayload(reset)).find(R"("reason":"lost my phone")"), std::string::npos);
+  EXPECT_EQ(AsString(EncodePayload(reset)).find(R"("text")"), std::string::npos);
+}
+
+TEST(PayloadTest, EachKindReadsOnlyItsOwnWords) {
+  // A "text" field in a reset is not its reason, a "reason" in a hello not
+  // its text: one meaning per field.
+  const std::string reply = R"("reply":{"relay":"a:1","pin":")" + std::string(64, 'f') +
+                            R"(","mailbox":"m","token":"t"})";
+  auto r = DecodePayload(
+      AsBytes(R"({"v":1,"kind":"reset","credential":"AQID","text":"not a reason",)" + reply + "}"));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_EQ(std::get<Reset>(*r).reason, "");
+  auto h = DecodePayload(
+      AsBytes(R"({"v":1,"kind":"hello","credential":"AQID","reason":"not text",)" + reply + "}"));
+  ASSERT_TRUE(h.has_value()) << h.error();
+  EXPECT_EQ(std::get<Hello>(*h).text, "");
+  // Too long words are refused in every kind that carries them.
+  const std::string long_words(kMaxTextSize + 1, 'x');
+  EXPECT_THAT(DecodePayload(AsBytes(R"({"v":1,"kind":"reset","credential":"AQID","reason":")" +
+                                    long_words + "\"," + reply + "}"))
+                  .status(),
+              StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(
+      DecodePayload(AsBytes(R"({"v":1,"kind":"text","text":")" + long_words + "\"}")).status(),
+      StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(PayloadTest, RejectsMalformed) {
@@ -56,34 +90,31 @@ TEST(PayloadTest, RejectsMalformed) {
 }
 
 TEST(PayloadTest, EmptyTextRoundTrips) {
-  Payload p;
+  const Payload p = Text{};
   auto d = DecodePayload(EncodePayload(p));
   ASSERT_TRUE(d.has_value()) << d.error();
   EXPECT_EQ(*d, p);
 }
 
-Payload App(std::string app, Bytes body) {
-  Payload p;
-  p.kind = Payload::Kind::kApp;
-  p.app = std::move(app);
-  p.body = std::move(body);
-  return p;
-}
+Payload AppPayload(std::string app, Bytes body) { return App{std::move(app), std::move(body)}; }
 
 TEST(PayloadTest, AppRoundTrip) {
-  for (const auto& p : {App("talks", {0, 1, 2, 255}), App("a", {}), App("x_y-9", Bytes(1000, 7)),
-                        App(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize, 0xa5))}) {
+  for (const auto& p :
+       {AppPayload("talks", {0, 1, 2, 255}), AppPayload("a", {}),
+        AppPayload("x_y-9", Bytes(1000, 7)),
+        AppPayload(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize, 0xa5))}) {
     const Bytes encoded = EncodePayload(p);
     EXPECT_LE(encoded.size(), kMaxAppPayloadSize);
     auto d = DecodePayload(encoded);
     ASSERT_TRUE(d.has_value()) << d.error();
     EXPECT_EQ(*d, p);
   }
-  EXPECT_EQ(AsString(EncodePayload(App("talks", {1, 2, 3}))),
+  EXPECT_EQ(AsString(EncodePayload(AppPayload("talks", {1, 2, 3}))),
             R"({"app":"talks","body":"AQID","kind":"app","v":1})");
   // The bound is exact: the largest body with the longest name.
-  EXPECT_EQ(EncodePayload(App(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize))).size(),
-            kMaxAppPayloadSize);
+  EXPECT_EQ(
+      EncodePayload(AppPayload(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize))).size(),
+      kMaxAppPayloadSize);
 }
 
 TEST(PayloadTest, AppRejectsMalformedWithTheReason) {
@@ -124,7 +155,7 @@ TEST(PayloadTest, LargestAppPayloadFitsTheLargestEnvelope) {
   auto session = session::Session::Initiate(alice, 0x3fff, bundle);
   ASSERT_TRUE(session.has_value()) << session.error();
   const Bytes plain =
-      EncodePayload(App(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize, 0xff)));
+      EncodePayload(AppPayload(std::string(kMaxAppNameSize, 'z'), Bytes(kMaxAppBodySize, 0xff)));
   auto ct = session->Encrypt(plain);
   ASSERT_TRUE(ct.has_value()) << ct.error();
   EXPECT_EQ(ct->type, session::CiphertextMessage::Type::kPreKey);
@@ -142,7 +173,7 @@ TEST(PayloadTest, LargestAppPayloadFitsTheLargestEnvelope) {
 TEST(PayloadTest, UnknownFieldsAreIgnored) {
   auto d = DecodePayload(AsBytes(R"({"v":1,"kind":"text","text":"x","extra":[1]})"));
   ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(d->text, "x");
+  EXPECT_EQ(std::get<Text>(*d).text, "x");
 }
 
 TEST(RelayClientTest, CanonicalRequestIsExactlyTheApiString) {

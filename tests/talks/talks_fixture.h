@@ -4,10 +4,12 @@
 // Each client is a TalksState with its own member id. "Sending" a message is
 // what a client would do: encode it, decode it (the bytes on the wire), apply
 // it on the sender as outgoing, then apply it on every recipient the sender's
-// state names for its scope, as incoming from the sender. The host decides
-// submissions and broadcasts its events; envoys forward events to their
-// principals. Every successful Apply is logged per client, so a client's
-// state can be rebuilt from its log (replay determinism).
+// state names for its scope, as incoming from the sender. What a member does
+// on its own (seat the table, bring principals in, decide submissions, table
+// cleared drafts, forward events) is the talks library's plans (talks/plan.h)
+// executed here exactly as the talks service executes them: the simulator
+// has no rules of its own. Every successful Apply is logged per client, so a
+// client's state can be rebuilt from its log (replay determinism).
 //
 // The table: host Brahimi (mediator), envoys Crocker (United States) and
 // Zarif (Iran), guarantor ICRC; principals State, NSC, Pentagon (United
@@ -29,6 +31,7 @@
 #include "backchannel/negotiation/domain.h"
 #include "backchannel/negotiation/io.h"
 #include "backchannel/talks/message.h"
+#include "backchannel/talks/plan.h"
 #include "backchannel/talks/state.h"
 
 namespace backchannel::talks::sim {
@@ -224,47 +227,86 @@ class Talks {
     return d;
   }
 
-  // The host creates the talks and seats the table; each envoy announces
-  // its principals. Returns the first failure.
+  // The host creates the talks with itself alone and seats the table; each
+  // envoy sets its side's rule and brings its principals in: the plans the
+  // talks service executes. Returns the first failure.
   Status Open() {
-    auto host_state = TalksState::Create(kTalksId, TableDefinition(), brahimi.id);
+    Definition created_as = TableDefinition();
+    created_as.members = {brahimi};
+    auto host_state = TalksState::Create(kTalksId, created_as, brahimi.id);
     if (!host_state) return host_state.error();
     clients.emplace(brahimi.id, std::move(*host_state));
     // Create applies the definition as an outgoing message to ourselves; log
     // the same so that the host's log replays from an empty state.
     Message created = NewMessage(brahimi, Message::Type::kDefinition, Direct(brahimi.id));
-    created.definition = TableDefinition();
+    created.definition = created_as;
     log[brahimi.id].push_back(Applied{EncodeMessage(created), brahimi.id, true});
-    for (const Member& m : {crocker, zarif, icrc}) {
-      clients.emplace(m.id, TalksState(m.id));
-      Message d = NewMessage(brahimi, Message::Type::kDefinition, Direct(m.id));
-      d.definition = TableDefinition();
-      Delivery r = Send(brahimi, d);
-      if (!r.ok()) return Internal("seating " + m.name + ": " + r.Describe());
-    }
+    for (const Member& m : {crocker, zarif, icrc}) BC_RETURN_IF_ERROR(Invite(brahimi, m));
     BC_RETURN_IF_ERROR(AnnounceSide(crocker, UsPrincipals(), us_rule));
     BC_RETURN_IF_ERROR(AnnounceSide(zarif, IranPrincipals(), iran_rule));
     return Status::Ok();
   }
 
-  // The envoy's roster of its principals (with the side's rule), then the
-  // talks' definition to each principal, then the roster to them too.
+  // The envoy sets its side's rule, then brings each principal in: the very
+  // plans the talks service executes (talks/plan.h).
   Status AnnounceSide(const Member& envoy, const std::vector<Member>& principals,
                       const std::string& rule) {
-    Message roster = NewMessage(envoy, Message::Type::kRoster, Inside(envoy.side));
-    roster.members = principals;
-    roster.rule = rule;
-    Delivery r = Send(envoy, roster);
-    if (!r.ok()) return Internal("roster of " + envoy.name + ": " + r.Describe());
-    for (const Member& p : principals) {
-      clients.emplace(p.id, TalksState(p.id));
-      Message d = NewMessage(envoy, Message::Type::kDefinition, Direct(p.id));
-      d.definition = at(envoy).definition();
-      for (const Member& q : principals) d.definition.members.push_back(q);
-      d.definition.rule = rule;
-      Delivery dr = Send(envoy, d);
-      if (!dr.ok()) return Internal("definition to " + p.name + ": " + dr.Describe());
-      BC_RETURN_IF_ERROR(Deliver(r.message, envoy.id, p.id));
+    auto rule_plan = PlanSideRule(at(envoy), rule, ++clock);
+    if (!rule_plan) return rule_plan.error();
+    BC_RETURN_IF_ERROR(ExecutePlan(envoy, *rule_plan));
+    for (const Member& p : principals) BC_RETURN_IF_ERROR(Invite(envoy, p));
+    return Status::Ok();
+  }
+
+  // `by` (the host, or an envoy for its principals) brings `newcomer` in.
+  Status Invite(const Member& by, const Member& newcomer) {
+    auto plan = PlanInvite(at(by), newcomer, ++clock);
+    if (!plan) return plan.error();
+    return ExecutePlan(by, *plan);
+  }
+
+  // Executes a plan as the talks service does: each message through the
+  // wire, applied by its author as outgoing, then by each recipient (the
+  // plan's, or the scope's as the author's state names them after applying
+  // it). A definition makes its recipient a client.
+  Delivery ExecuteStep(const Member& from, const PlannedSend& step) {
+    Delivery out;
+    const Bytes bytes = EncodeMessage(step.message);
+    auto decoded = DecodeMessage(bytes);
+    if (!decoded) {
+      out.sent = decoded.error();
+      return out;
+    }
+    out.message = *decoded;
+    wire.push_back(bytes);
+    out.sent = ApplyLogged(from.id, out.message, from.id, true);
+    if (!out.sent.ok()) return out;
+    std::vector<Member> to;
+    if (step.to) {
+      to = *step.to;
+    } else {
+      auto recipients = at(from).Recipients(out.message.scope);
+      if (!recipients) {
+        out.sent = recipients.error();
+        return out;
+      }
+      to = *recipients;
+    }
+    for (const Member& r : to) {
+      out.recipients.push_back(r.id);
+      if (out.message.type == Message::Type::kDefinition) clients.emplace(r.id, TalksState(r.id));
+      if (!clients.contains(r.id)) continue;
+      out.received[r.id] = Deliver(out.message, from.id, r.id);
+    }
+    return out;
+  }
+  Status ExecutePlan(const Member& from, const Plan& plan) {
+    for (const PlannedSend& step : plan.sends) {
+      Delivery d = ExecuteStep(from, step);
+      if (!d.ok()) {
+        return Internal(std::string(MessageTypeName(d.message.type)) + " from " + from.name + ": " +
+                        d.Describe());
+      }
     }
     return Status::Ok();
   }
@@ -329,45 +371,53 @@ class Talks {
     return Send(from, m);
   }
 
-  // The host decides its first pending submission and applies its decision,
-  // returning it undelivered (nullopt when there is nothing to decide).
+  // The host decides its first pending submission (PlanReaction's first
+  // step) and applies its decision, returning it undelivered unless
+  // `deliver` (nullopt when there is nothing to decide).
   std::optional<Delivery> DecideNext(bool deliver) {
-    auto pending = host().SubmissionsToDecide();
-    if (pending.empty()) return std::nullopt;
-    auto decision = host().Decide(pending.front(), ++clock);
-    if (!decision) {
+    if (host().SubmissionsToDecide().empty()) return std::nullopt;
+    auto plan = PlanReaction(host(), ++clock);
+    if (!plan) {
       Delivery out;
-      out.sent = decision.error();
+      out.sent = plan.error();
       return out;
     }
-    return Send(brahimi, *decision, deliver);
-  }
-
-  // The envoy forwards one event to its principals.
-  Status Forward(const Member& envoy, const Message& event) {
-    auto decoded = DecodeMessage(EncodeMessage(event));
-    if (!decoded) return decoded.error();
-    BC_RETURN_IF_ERROR(ApplyLogged(envoy.id, *decoded, envoy.id, true));
-    for (const auto& [id, m] : at(envoy).members()) {
-      if (m.role != Role::kPrincipal || m.side != envoy.side || !clients.contains(id)) continue;
-      BC_RETURN_IF_ERROR(ApplyLogged(id, *decoded, envoy.id, false));
+    if (deliver) return ExecuteStep(brahimi, plan->sends.front());
+    PlannedSend kept = plan->sends.front();
+    kept.to = std::vector<Member>{};
+    Delivery out = ExecuteStep(brahimi, kept);
+    auto recipients = host().Recipients(out.message.scope);
+    if (recipients) {
+      for (const Member& r : *recipients) out.recipients.push_back(r.id);
     }
-    return Status::Ok();
+    return out;
   }
 
-  // Until quiet: the host decides and broadcasts; envoys forward events.
+  // The envoy forwards one event to its principals: that step of its plan.
+  Status Forward(const Member& envoy, const Message& event) {
+    auto plan = PlanReaction(at(envoy), ++clock);
+    if (!plan) return plan.error();
+    for (const PlannedSend& step : plan->sends) {
+      if (step.message.type != Message::Type::kEvent || step.message.mid != event.mid) continue;
+      Delivery d = ExecuteStep(envoy, step);
+      return d.ok() ? Status::Ok() : Internal("forward: " + d.Describe());
+    }
+    return NotFound("event #" + std::to_string(event.seq) + " is not " + envoy.name +
+                    "'s to forward now");
+  }
+
+  // Until quiet: every client executes its plan after a sync
+  // (PlanReaction), one step at a time, as the talks service does.
   Status Pump() {
     for (int round = 0; round < 1000; ++round) {
       bool progress = false;
-      if (auto d = DecideNext(true)) {
-        if (!d->ok()) return Internal("host decision: " + d->Describe());
+      for (const Member& m : Everyone()) {
+        if (!clients.contains(m.id)) continue;
+        auto plan = PlanReaction(at(m), ++clock);
+        if (!plan) return plan.error().WithContext(m.name + "'s reaction");
+        if (plan->empty()) continue;
+        BC_RETURN_IF_ERROR(ExecutePlan(m, *plan));
         progress = true;
-      }
-      for (const Member& envoy : {crocker, zarif}) {
-        for (const Message& e : at(envoy).EventsToForward()) {
-          BC_RETURN_IF_ERROR(Forward(envoy, e));
-          progress = true;
-        }
       }
       if (!progress) return Status::Ok();
     }
@@ -398,11 +448,10 @@ class Talks {
     m.text = reason;
     return Send(principal, m);
   }
-  // The envoy tables a cleared draft: a submit carrying the draft id, cleared.
+  // The envoy tables a cleared draft (the plan's tabling step), undelivered
+  // to the host's decision until the next Pump.
   Delivery TableDraft(const Member& envoy, const Draft& draft) {
-    Action a = draft.action;
-    a.authority = Authority::kCleared;
-    return Submit(envoy, a, draft.id);
+    return ExecuteStep(envoy, talks::TableDraft(at(envoy), draft, ++clock));
   }
 };
 

@@ -833,6 +833,13 @@ TEST_F(TalksE2eTest, LatePrincipalCatchesUpOnEarlierEvents) {
   treasury->talks = std::make_unique<TalksService>(*treasury->client);
   ASSERT_OK(crocker_->talks->Invite(kId, "Treasury", Role::kPrincipal));
   SyncAll();
+  // A refused join (a principal does not set its side's rule) changes
+  // nothing: the talks stay not joined.
+  EXPECT_THAT(treasury->talks->Join(kId, "", "approve=Treasury").status(),
+              StatusIs(StatusCode::kFailedPrecondition, ::testing::HasSubstr("only an envoy")));
+  auto before = treasury->talks->Meta(kId);
+  ASSERT_OK(before.status());
+  EXPECT_FALSE(before->joined);
   ASSERT_OK(treasury->talks->Join(kId, "", ""));
   SyncAll();
   {

@@ -22,8 +22,9 @@
 #ifndef BACKCHANNEL_CLIENT_PAYLOAD_H_
 #define BACKCHANNEL_CLIENT_PAYLOAD_H_
 
-#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "backchannel/client/local_store.h"
 #include "backchannel/common/bytes.h"
@@ -32,9 +33,9 @@
 namespace backchannel::client {
 
 inline constexpr int kPayloadVersion = 1;
-inline constexpr std::size_t kMaxTextSize = 32 * 1024;
+inline constexpr std::size_t kMaxTextSize = std::size_t{32} * 1024;
 // 47 KiB: 48 KiB would not fit, its base64url alone is 65536 characters.
-inline constexpr std::size_t kMaxAppBodySize = 47 * 1024;
+inline constexpr std::size_t kMaxAppBodySize = std::size_t{47} * 1024;
 // The JSON around an "app" body with the longest name:
 // {"app":"<32>","body":"<b64u>","kind":"app","v":1}
 inline constexpr std::size_t kAppPayloadFraming = 8 + kMaxAppNameSize + 10 + 21;
@@ -46,19 +47,35 @@ inline constexpr std::size_t kMaxAppPayloadSize =
 // SignalMessage: ratchet key, counters, AES-CBC padding up to 16, MAC 8).
 inline constexpr std::size_t kMaxSessionOverhead = 256;
 
-struct Payload {
-  enum class Kind { kText, kHello, kReset, kApp };
-  Kind kind = Kind::kText;
-  std::string text;              // kText, optional in kHello; the reason in kReset
-  Bytes credential;              // kHello, kReset: identity::EncodeCredential bytes
-  std::optional<Address> reply;  // kHello, kReset
-  std::string app;               // kApp: the application's name (IsValidAppName)
-  Bytes body;                    // kApp: at most kMaxAppBodySize bytes
-
-  bool operator==(const Payload&) const = default;
+// One struct per kind, named and with fields named as on the wire.
+struct Text {
+  std::string text;
+  bool operator==(const Text&) const = default;
 };
+// "hello": who we are (identity::EncodeCredential bytes) and where we receive.
+struct Hello {
+  Bytes credential;
+  Address reply;
+  std::string text;  // optional words with it; empty: none
+  bool operator==(const Hello&) const = default;
+};
+// "reset": a new session, with the same credential and address fields.
+struct Reset {
+  Bytes credential;
+  Address reply;
+  std::string reason;  // optional; empty: none
+  bool operator==(const Reset&) const = default;
+};
+// "app": an application's own bytes.
+struct App {
+  std::string app;  // the application's name (IsValidAppName)
+  Bytes body;       // at most kMaxAppBodySize bytes
+  bool operator==(const App&) const = default;
+};
+using Payload = std::variant<Text, Hello, Reset, App>;
 
-std::string_view PayloadKindName(Payload::Kind kind);
+// The wire's "kind": "text", "hello", "reset" or "app".
+std::string_view PayloadKindName(const Payload& payload);
 // REQUIRES: `payload` is valid (what DecodePayload accepts); text that is not
 // UTF-8 is sent with U+FFFD in place of the bad bytes.
 Bytes EncodePayload(const Payload& payload);

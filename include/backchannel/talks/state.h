@@ -165,6 +165,8 @@ class TalksState {
   // Our submissions still awaiting the host.
   std::vector<Submission> AwaitingHost() const;
   std::uint64_t last_seq() const { return applied_seq_; }
+  // The events applied so far, in seq order.
+  const std::vector<Message>& events() const { return events_; }
   std::string NextDraftId() const { return "d" + std::to_string(drafts_.size() + 1); }
   // The conditions of an offer or suggestion, by id.
   std::vector<const Condition*> ConditionsOf(const std::vector<std::string>& ids) const;

@@ -15,9 +15,11 @@
 //                take stays queued and goes out on the next Sync.
 //   fan-out      one pairwise session per recipient (deniable, sealed
 //                sender); the recipients follow from the scope (state.h).
-//   reactor      after each Sync: the host decides submissions and
+//   reactor      after each Sync the service executes the talks library's
+//                plan (talks/plan.h): the host decides submissions and
 //                broadcasts events; an envoy tables its cleared drafts and
-//                forwards events to its principals.
+//                forwards events to its principals. Invitations and a side's
+//                rule are plans too, so the test simulator runs the same rules.
 //
 // Thread safety: not thread-safe, like the Client it wraps.
 #ifndef BACKCHANNEL_TALKS_CLIENT_SERVICE_H_
@@ -34,6 +36,7 @@
 #include "backchannel/common/result.h"
 #include "backchannel/negotiation/domain.h"
 #include "backchannel/talks/message.h"
+#include "backchannel/talks/plan.h"
 #include "backchannel/talks/record.h"
 #include "backchannel/talks/state.h"
 
@@ -136,6 +139,8 @@ class TalksService {
   Result<std::vector<talks::RecordEntry>> LoadRecord(const std::string& id);
   Result<talks::RecordHead> LoadHead(const std::string& id);
   Result<talks::TalksState> Rebuild(const std::string& id);
+  // Sends a plan's messages in order (talks/plan.h).
+  Status Execute(const std::string& id, const talks::Plan& plan, SyncReport& report);
   Status React(const std::string& id, SyncReport& report);
   Status Flush(SyncReport& report);
   Result<std::string> ContactFor(const talks::Member& member);

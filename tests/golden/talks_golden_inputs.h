@@ -1,0 +1,253 @@
+// The fixed inputs behind the talks and payload golden vectors in
+// tests/golden/data/talks/ and data/payload/: talks_generate_golden fed them
+// to the encoders of commit 21fb092 (before talks::Message and
+// client::Payload became one struct per type) once, and talks_golden_test
+// checks that today's encoders reproduce those committed bytes and decode
+// them back to these values. Changing a value here breaks the test.
+#ifndef BACKCHANNEL_TESTS_GOLDEN_TALKS_GOLDEN_INPUTS_H_
+#define BACKCHANNEL_TESTS_GOLDEN_TALKS_GOLDEN_INPUTS_H_
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backchannel/client/payload.h"
+#include "backchannel/common/encoding.h"
+#include "backchannel/talks/message.h"
+#include "backchannel/talks/record.h"
+
+namespace backchannel::golden {
+
+// "02" followed by 64 hex digits of n: the shape of a 33-byte identity key.
+inline std::string GoldenMember(unsigned n) {
+  char buf[67];
+  std::snprintf(buf, sizeof buf, "02%064x", n);
+  return buf;
+}
+
+// ---- talks messages: one per type, and every action kind and move ----
+
+inline talks::Message GoldenHeader(talks::Message::Type type, const std::string& mid,
+                                   const talks::Scope& scope) {
+  talks::Message m;
+  m.type = type;
+  m.talks = "geneva-1";
+  m.mid = mid;
+  m.from = GoldenMember(1);
+  m.scope = scope;
+  m.time_ms = 1'700'000'000'123;
+  return m;
+}
+
+inline talks::Scope GoldenPlenary() { return {talks::ScopeKind::kPlenary, "", ""}; }
+inline talks::Scope GoldenInternal() { return {talks::ScopeKind::kInternal, "Iran", ""}; }
+inline talks::Scope GoldenCaucus() { return {talks::ScopeKind::kCaucus, "Iran", ""}; }
+inline talks::Scope GoldenDirect() { return {talks::ScopeKind::kDirect, "", GoldenMember(2)}; }
+
+inline talks::PackageSpec GoldenPackage() {
+  return {{"enrichment", "capped"}, {"sanctions", "eased"}};
+}
+
+inline std::vector<talks::Member> GoldenMembers() {
+  return {{GoldenMember(1), "Brahimi", "", talks::Role::kMediator},
+          {GoldenMember(2), "Zarif", "Iran", talks::Role::kEnvoy},
+          {GoldenMember(3), "Leader", "Iran", talks::Role::kPrincipal},
+          {GoldenMember(4), "ICRC", "", talks::Role::kGuarantor}};
+}
+
+// The actions, by name: every kind, every move, each optional field set once.
+inline std::vector<std::pair<std::string, talks::Action>> GoldenActions() {
+  using talks::Action;
+  using K = negotiation::MoveKind;
+  std::vector<std::pair<std::string, Action>> out;
+  Action a;
+  a.kind = Action::Kind::kMove;
+  a.move = K::kPropose;
+  a.authority = talks::Authority::kExploratory;
+  a.package = GoldenPackage();
+  a.conditions = {{"transfer supervised by the ICRC", GoldenMember(4)}};
+  out.emplace_back("propose", a);
+  a = Action{};
+  a.move = K::kCounter;
+  a.target = 3;
+  a.package = {{"sanctions", "lifted"}};
+  out.emplace_back("counter", a);
+  a = Action{};
+  a.move = K::kAccept;
+  a.target = 4;
+  out.emplace_back("accept", a);
+  a = Action{};
+  a.move = K::kAccept;
+  a.suggestion = "s1";
+  out.emplace_back("accept_suggestion", a);
+  a = Action{};
+  a.move = K::kReject;
+  a.target = 2;
+  a.reason = "no \"snapback\" clause";
+  out.emplace_back("reject", a);
+  a = Action{};
+  a.move = K::kWithdraw;
+  a.target = 5;
+  out.emplace_back("withdraw", a);
+  a = Action{};
+  a.move = K::kRatify;
+  out.emplace_back("ratify", a);
+  a = Action{};
+  a.kind = Action::Kind::kSuggest;
+  a.package = GoldenPackage();
+  a.note = "a bridge — both can live with";
+  a.conditions = {{"inspections within 30 days", GoldenMember(4)}};
+  out.emplace_back("suggest", a);
+  a = Action{};
+  a.kind = Action::Kind::kSuspend;
+  a.reason = "consultations";
+  out.emplace_back("suspend", a);
+  a = Action{};
+  a.kind = Action::Kind::kResume;
+  out.emplace_back("resume", a);
+  a = Action{};
+  a.kind = Action::Kind::kCondition;
+  a.condition = "c1";
+  a.status = talks::ConditionStatus::kMet;
+  a.reason = "seen at the site";
+  out.emplace_back("condition", a);
+  return out;
+}
+
+// Every vector: file name (without .hex) → message.
+inline std::vector<std::pair<std::string, talks::Message>> GoldenTalksMessages() {
+  using T = talks::Message::Type;
+  std::vector<std::pair<std::string, talks::Message>> out;
+  talks::Message m = GoldenHeader(T::kDefinition, "def-1", GoldenDirect());
+  m.definition.title = "Geneva back-channel";
+  m.definition.agenda = R"({"name":"grand bargain","issues":[]})";
+  m.definition.sides = {"United States", "Iran"};
+  m.definition.host = GoldenMember(1);
+  m.definition.members = GoldenMembers();
+  m.definition.rule = "approve=Leader";
+  out.emplace_back("definition", m);
+  m = GoldenHeader(T::kDefinition, "def-2", GoldenDirect());
+  m.definition.title = "no rule";
+  m.definition.agenda = "{}";
+  m.definition.sides = {"A", "B"};
+  m.definition.host = GoldenMember(1);
+  m.definition.members = {GoldenMembers()[0]};
+  out.emplace_back("definition_norule", m);
+  m = GoldenHeader(T::kRoster, "roster-1", GoldenInternal());
+  m.members = {GoldenMembers()[2]};
+  m.rule = "approve=Leader";
+  out.emplace_back("roster", m);
+  m = GoldenHeader(T::kRoster, "roster-2", GoldenPlenary());
+  m.members = {GoldenMembers()[1], GoldenMembers()[3]};
+  out.emplace_back("roster_norule", m);
+  m = GoldenHeader(T::kChat, "chat-1", GoldenCaucus());
+  m.text = "could you live with \"capped\"?\nünïcode";
+  m.authority = talks::Authority::kExploratory;
+  out.emplace_back("chat", m);
+  m = GoldenHeader(T::kChat, "chat-2", GoldenPlenary());
+  m.text = "cleared words";
+  m.authority = talks::Authority::kCleared;
+  out.emplace_back("chat_cleared", m);
+  for (const auto& [name, action] : GoldenActions()) {
+    m = GoldenHeader(T::kSubmit, "submit-" + name, GoldenDirect());
+    m.action = action;
+    out.emplace_back("submit_" + name, m);
+    m = GoldenHeader(T::kEvent, "event-" + name, GoldenPlenary());
+    m.action = action;
+    m.seq = 7;
+    m.ref = "submit-" + name;
+    m.side = "Iran";
+    m.actor = GoldenMember(2);
+    out.emplace_back("event_" + name, m);
+  }
+  m = GoldenHeader(T::kSubmit, "submit-tabled", GoldenDirect());
+  m.action = GoldenActions()[0].second;
+  m.action.authority = talks::Authority::kCleared;
+  m.draft = "d1";
+  out.emplace_back("submit_tabled_draft", m);
+  m = GoldenHeader(T::kEvent, "event-bare", GoldenPlenary());
+  m.action = GoldenActions()[9].second;  // resume, by a mediator: no side, no ref
+  m.seq = 1;
+  m.actor = GoldenMember(1);
+  out.emplace_back("event_bare", m);
+  m = GoldenHeader(T::kRefusal, "refusal-1", GoldenDirect());
+  m.ref = "submit-accept";
+  m.text = "move #4 is not an offer on the table";
+  out.emplace_back("refusal", m);
+  for (const auto& [name, action] : GoldenActions()) {
+    if (action.kind != talks::Action::Kind::kMove) continue;  // drafts are moves only
+    m = GoldenHeader(T::kDraft, "draft-" + name, GoldenInternal());
+    m.action = action;
+    m.draft = "d2";
+    out.emplace_back("draft_" + name, m);
+  }
+  m = GoldenHeader(T::kDraft, "draft-revision", GoldenInternal());
+  m.action = GoldenActions()[0].second;
+  m.draft = "d3";
+  m.ref = "d2";
+  out.emplace_back("draft_revises", m);
+  m = GoldenHeader(T::kVerdict, "verdict-1", GoldenInternal());
+  m.ref = "d2";
+  m.approve = true;
+  out.emplace_back("verdict_approve", m);
+  m = GoldenHeader(T::kVerdict, "verdict-2", GoldenInternal());
+  m.ref = "d3";
+  m.approve = false;
+  m.text = "too soft on sanctions";
+  out.emplace_back("verdict_veto", m);
+  m = GoldenHeader(T::kProfile, "profile-1", GoldenDirect());
+  m.side = "Iran";
+  m.profile = R"({"name":"iran","weights":[1]})";
+  out.emplace_back("profile", m);
+  m = GoldenHeader(T::kFloat, "float-1", GoldenCaucus());
+  m.package = GoldenPackage();
+  m.text = "think about it";
+  out.emplace_back("float", m);
+  m = GoldenHeader(T::kFloat, "float-2", GoldenCaucus());
+  m.package = {{"inspections", "ad_hoc"}};
+  out.emplace_back("float_nonote", m);
+  return out;
+}
+
+// ---- client payloads: each kind ----
+
+inline client::Address GoldenReply() {
+  return {"relay.example:8443", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+          "bWFpbGJveC1nb2xkZW4", "dG9rZW4tZ29sZGVu"};
+}
+
+inline std::vector<std::pair<std::string, client::Payload>> GoldenPayloads() {
+  const Bytes credential = ToBytes("golden credential bytes");
+  return {
+      {"text", client::Text{"hello — über \"quoted\""}},
+      {"text_empty", client::Text{}},
+      {"hello", client::Hello{credential, GoldenReply(), "it's me"}},
+      {"hello_notext", client::Hello{credential, GoldenReply(), ""}},
+      {"reset", client::Reset{credential, GoldenReply(), "lost my phone"}},
+      {"app", client::App{"talks", ToBytes(std::string_view("{\"v\":1}\x00\xff", 9))}},
+  };
+}
+
+// ---- a record hash chain: three entries ----
+
+inline std::vector<talks::RecordEntry> GoldenRecordEntries() {
+  std::vector<talks::RecordEntry> out(3);
+  out[0].time_ms = 1'700'000'000'000;
+  out[0].direction = "out";
+  out[0].peer = "";
+  out[0].message = R"({"v":1,"type":"definition"})";
+  out[1].time_ms = 1'700'000'000'500;
+  out[1].direction = "in";
+  out[1].peer = GoldenMember(2);
+  out[1].message = R"({"v":1,"type":"chat","text":"ünï"})";
+  out[2].time_ms = 1'700'000'001'000;
+  out[2].direction = "out";
+  out[2].peer = GoldenMember(2) + "," + GoldenMember(3);
+  out[2].message = R"({"v":1,"type":"event","seq":1})";
+  return out;
+}
+
+}  // namespace backchannel::golden
+
+#endif  // BACKCHANNEL_TESTS_GOLDEN_TALKS_GOLDEN_INPUTS_H_
