@@ -2,6 +2,7 @@
 // from any process of our uid, and the reply a command reads from whatever
 // listens on <home>/agent.sock. Neither may crash, throw or accept bytes that
 // do not re-encode to themselves.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

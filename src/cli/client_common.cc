@@ -24,8 +24,7 @@ Result<OpenedClient> OpenClient(const Common& c) {
   OpenedClient opened;
   // The home's agent's key when one runs (no passphrase, no Argon2id), else
   // the passphrase as always (client/agent.h).
-  BC_ASSIGN_OR_RETURN(opened.client,
-                      client::OpenWithAgent(Options(c), {c.passphrase_file, false}));
+  BC_ASSIGN_OR_RETURN(opened.client, client::OpenWithAgent(Options(c), {c.passphrase_file, false}));
   opened.talks = std::make_unique<talks_client::TalksService>(*opened.client);
   return opened;
 }

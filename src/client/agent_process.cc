@@ -1,14 +1,16 @@
 // Running an agent as a process: hardening, signals, and the double fork
 // that detaches it from the command that started it.
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstring>
 #include <string>
 
@@ -36,7 +38,7 @@ void Harden() {
 // wiped, the socket removed) and SIGPIPE ignored.
 AgentExit ServeWithSignals(AgentServer& server) {
   g_serving.store(&server);
-  struct sigaction on{};
+  struct sigaction on {};
   on.sa_handler = &OnSignal;
   ::sigemptyset(&on.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &on, nullptr);
@@ -116,10 +118,15 @@ Result<int> SpawnAgent(const std::string& home, StoreKey key, const AgentOptions
     reply.append(buf.data(), static_cast<std::size_t>(n));
     if (reply.size() > 4096) break;
   }
-  if (reply.size() > 1 && reply[0] == 'P') return std::stoi(reply.substr(1));
+  if (reply.size() > 1 && reply[0] == 'P') {
+    int pid = 0;
+    const char* end = reply.data() + reply.size();
+    auto [rest, ec] = std::from_chars(reply.data() + 1, end, pid);
+    if (ec == std::errc() && rest == end && pid > 0) return pid;
+  }
   if (reply.size() > 1 && reply[0] == 'E') {
     return Status(reply.find("already serves") != std::string::npos ? StatusCode::kAlreadyExists
-                                                                      : StatusCode::kIoError,
+                                                                    : StatusCode::kIoError,
                   reply.substr(1));
   }
   return Internal("the agent process ended before it was ready");

@@ -1,5 +1,6 @@
 #include "backchannel/client/agent_protocol.h"
 
+#include <algorithm>
 #include <array>
 
 namespace backchannel::client {

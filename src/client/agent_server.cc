@@ -77,7 +77,12 @@ struct AgentServer::Impl {
   std::vector<Connection> connections;
   bool stop_requested = false;
 
+  Impl() = default;
   ~Impl() { WipeKey(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
 
   void WipeKey() {
     if (!key) return;
@@ -123,7 +128,7 @@ struct AgentServer::Impl {
     // already accepted.
     for (int i = 0; i < 64; ++i) {
       UniqueFd fd(::accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-      if (!fd.valid()) return;  // EAGAIN, or the peer gave up already
+      if (!fd.valid()) return;            // EAGAIN, or the peer gave up already
       if (!PeerIsUs(fd.get())) continue;  // another uid: closed unanswered
       if (connections.size() >= options.max_connections) continue;
       Connection c;
@@ -136,8 +141,8 @@ struct AgentServer::Impl {
   // Reads what is there; true when the connection is finished (answered,
   // closed by the peer, or failed) and may be dropped.
   bool ReadFrom(Connection& c) {
-    const ssize_t n = ::recv(c.fd.get(), c.request.data() + c.got, c.request.size() - c.got,
-                             MSG_DONTWAIT);
+    const ssize_t n =
+        ::recv(c.fd.get(), c.request.data() + c.got, c.request.size() - c.got, MSG_DONTWAIT);
     if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
     if (n == 0) return true;
     c.got += static_cast<std::size_t>(n);
@@ -268,7 +273,7 @@ AgentExit AgentServer::Serve() {
     kept.reserve(s.connections.size());
     for (std::size_t i = 0; i < s.connections.size(); ++i) {
       Connection& c = s.connections[i];
-      const short revents = fds[i + 2].revents;
+      const auto revents = fds[i + 2].revents;
       bool done = false;
       if (revents != 0) done = s.ReadFrom(c);
       if (!done && after >= c.deadline) done = true;  // silent too long

@@ -3,14 +3,20 @@
 // leaves running; commands then open the home without any passphrase.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
+#include "backchannel/client/agent.h"
 #include "cli/run_cli.h"
 #include "client/temp_dir.h"
 #include "testing/relay_process.h"
@@ -26,8 +32,8 @@ using Json = nlohmann::json;
 // With BACKCHANNEL_PASSPHRASE=`pass`, or with no passphrase anywhere when
 // `pass` is empty (stdin is /dev/null, so there is no prompt either).
 CliResult Cli(const std::string& pass, const std::string& args) {
-  const std::string env = pass.empty() ? "env -u BACKCHANNEL_PASSPHRASE"
-                                       : "BACKCHANNEL_PASSPHRASE=" + ShellQuote(pass);
+  const std::string env =
+      pass.empty() ? "env -u BACKCHANNEL_PASSPHRASE" : "BACKCHANNEL_PASSPHRASE=" + ShellQuote(pass);
   return backchannel::testing::RunCliLine(args + " </dev/null", {.env = env});
 }
 
@@ -57,8 +63,8 @@ class AgentCliTest : public ::testing::Test {
     ASSERT_TRUE(started.has_value()) << started.status();
     relay_ = std::move(*started);
     home_ = "--home " + dir_.File("alice");
-    CliResult init = Cli("pw-alice", "init " + home_ + " --relay " + relay_->address() +
-                                         " --pin " + relay_->pin() + " --kdf interactive");
+    CliResult init = Cli("pw-alice", "init " + home_ + " --relay " + relay_->address() + " --pin " +
+                                         relay_->pin() + " --kdf interactive");
     ASSERT_EQ(init.code, 0) << init.out << init.err;
   }
 
@@ -166,6 +172,46 @@ TEST_F(AgentCliTest, AKilledAgentsSocketIsReplaced) {
   EXPECT_GT(again, 0);
   EXPECT_NE(again, pid);
   EXPECT_EQ(Cli("", "contacts " + home_).code, 0);
+}
+
+TEST_F(AgentCliTest, AnAgentWithAWrongKeyIsIgnored) {
+  // An agent of this uid whose key opens another store (the home was made
+  // anew, say): commands fall back to the passphrase.
+  backchannel::client::StoreKey wrong;
+  wrong.data()[0] = 0x5a;
+  auto server = backchannel::client::AgentServer::Bind(dir_.File("alice"), std::move(wrong));
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto serving = std::async(std::launch::async, [&] { return (*server)->Serve(); });
+  EXPECT_EQ(Cli("", "agent status " + home_).code, 0);
+  CliResult with_pass = Cli("pw-alice", "contacts " + home_);
+  EXPECT_EQ(with_pass.code, 0) << with_pass.out << with_pass.err;
+  CliResult without = Cli("", "contacts " + home_);
+  EXPECT_EQ(without.code, 2) << without.out << without.err;
+  EXPECT_NE(without.err.find("no passphrase"), std::string::npos) << without.err;
+  (*server)->Shutdown();
+  serving.wait();
+}
+
+TEST_F(AgentCliTest, AGarbledAgentIsIgnored) {
+  // Something listening on agent.sock that answers nonsense.
+  const std::string path = Socket();
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  auto fake = std::async(std::launch::async, [listener] {
+    const int fd = ::accept(listener, nullptr, nullptr);
+    if (fd < 0) return;
+    const std::string nonsense(200, 'x');
+    (void)::send(fd, nonsense.data(), nonsense.size(), MSG_NOSIGNAL);
+    ::close(fd);
+  });
+  CliResult r = Cli("pw-alice", "contacts " + home_);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  fake.wait();
+  ::close(listener);
 }
 
 }  // namespace

@@ -176,7 +176,7 @@ bool IsValidAppName(std::string_view name);
 // contact names: keep secrets in values and entries).
 inline constexpr std::size_t kMaxAppKeySize = 256;
 // An app value or log entry: at most 16 MiB.
-inline constexpr std::size_t kMaxAppValueSize = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxAppValueSize = std::size_t{16} * 1024 * 1024;
 
 // One entry of an app log. `status` is OK, or (ListAppLogLenient only)
 // kCorrupt when the row fails authentication; `entry` is then empty.
