@@ -31,12 +31,13 @@ using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 
 std::string BioToString(BIO* bio) {
   char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
+  const auto n = BIO_get_mem_data(bio, &data);
   return {data, static_cast<std::size_t>(n)};
 }
 
-constexpr long kOneHour = 3600;
-constexpr long kTenYears = 10L * 365 * 24 * 3600;
+// Seconds for X509_gmtime_adj (a C long: std::int64_t on LP64).
+constexpr std::int64_t kOneHour = 3600;
+constexpr std::int64_t kTenYears = std::int64_t{10} * 365 * 24 * 3600;
 
 }  // namespace
 

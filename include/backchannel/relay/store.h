@@ -172,17 +172,23 @@ struct SqliteStoreOptions {
   int reader_connections = 4;
   // How long a statement waits for another process's lock before kIoError.
   int busy_timeout_ms = 5000;
-  // Group commit: AppendMessage calls that arrive while a commit is under way
-  // are committed together in the next transaction (one fsync), each still
-  // refused or accepted on its own. Returns only after its batch is durable.
+  // Group commit: writes (posts, acks, nonces, prekey takes …) that arrive
+  // while a commit is under way are committed together in the next
+  // transaction (one fsync), each still refused or accepted on its own.
+  // Each call returns only after its batch is durable.
   bool group_commit = true;
+  // The most pages the database file may grow to (PRAGMA max_page_count);
+  // 0 leaves SQLite's default. A write that would need more fails as a full
+  // disk does: kUnavailable, which the relay answers with 507.
+  std::int64_t max_page_count = 0;
 };
 
 // SQLite in WAL mode with synchronous=FULL at `path` (created if missing,
 // schema created or migrated; ":memory:" for tests: a private database).
 // kIoError when the database cannot be opened, is not a SQLite database, or
 // is a SQLite database that is not a relay store; kUnsupportedVersion when
-// its schema is newer than this build.
+// its schema is newer than this build. A write that finds the disk (or
+// max_page_count) full is kUnavailable and changes nothing.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
 

@@ -61,6 +61,15 @@ constexpr std::size_t kPreKeyRowsPerInsert = 500;
 // which requests add them.
 constexpr std::int64_t kNoncesForgottenPerCall = 64;
 
+// For a write that need not be durable before the reply (an ack: a lost one
+// is a re-delivery the client drops by id; the idle clock): its commit does
+// not wait for the WAL flush (postgresql.org/docs/15/wal-async-commit.html).
+// A crash may lose it, never corrupt anything or reorder it before a durable
+// commit that follows it.
+Status CommitWithoutWaitingForFlush(Connection& c) {
+  return c.ExecScript("SET LOCAL synchronous_commit = off");
+}
+
 // The NOTIFY channel of appends; the payload is "<mailbox hex>:<instance>".
 constexpr char kAppendChannel[] = "bc_append";
 
@@ -278,7 +287,8 @@ Status PgStore::DeleteMailbox(const MailboxId& id) {
 }
 
 Status PgStore::TouchMailbox(const MailboxId& id, std::int64_t seen_ms) {
-  return Single([&](Connection& c) -> Status {
+  return Transaction([&](Connection& c) -> Status {
+    BC_RETURN_IF_ERROR(CommitWithoutWaitingForFlush(c));
     BC_ASSIGN_OR_RETURN(Rows r, c.Exec("UPDATE mailboxes SET seen_ms = $2 WHERE id = $1",
                                        {Param::Blob(id), Param::Int64(seen_ms)}));
     return r.changed() == 0 ? NoMailbox() : Status::Ok();
@@ -498,6 +508,7 @@ Result<std::vector<StoredMessage>> PgStore::ListMessages(const MailboxId& id, st
 
 Status PgStore::DeleteMessage(const MailboxId& id, const MessageId& message) {
   return Transaction([&](Connection& c) -> Status {
+    BC_RETURN_IF_ERROR(CommitWithoutWaitingForFlush(c));
     BC_RETURN_IF_ERROR(CheckMailbox(c, id, /*lock=*/true));
     BC_ASSIGN_OR_RETURN(Rows r,
                         c.Exec("DELETE FROM messages WHERE mailbox_id = $1 AND message_id = $2",

@@ -138,6 +138,9 @@ Status Connection::ErrorFromCode(std::string_view context, int rc) const {
   message += " (sqlite ";
   message += std::to_string(rc);
   message += ")";
+  // A full disk (or database size cap) is not corruption and not an outage:
+  // the write changed nothing and the relay answers 507 until space returns.
+  if ((rc & 0xff) == SQLITE_FULL) return {StatusCode::kUnavailable, message};
   return IoError(message);
 }
 

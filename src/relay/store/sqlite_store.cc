@@ -38,8 +38,8 @@ Status CheckMailbox(Connection& c, const MailboxId& id) {
   return row ? Status::Ok() : NoMailbox();
 }
 
-// One append inside an open write transaction. A refusal (IsRefusal)
-// changes nothing; any other error leaves the transaction to be rolled back.
+// One append inside an open write transaction (its savepoint, when it shares
+// a group commit, is rolled back on any error).
 Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& message,
                  const QueueLimits& limits) {
   const auto size = static_cast<std::int64_t>(message.envelope.size());
@@ -71,12 +71,6 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
   BC_RETURN_IF_ERROR(stmt.Run());
   if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
   return Status::Ok();
-}
-
-// Answers that a transaction may continue after: they changed nothing.
-bool IsRefusal(const Status& s) {
-  return s.code() == StatusCode::kNotFound || s.code() == StatusCode::kResourceExhausted ||
-         s.code() == StatusCode::kAlreadyExists || s.code() == StatusCode::kUnavailable;
 }
 
 constexpr std::size_t kMaxBatch = 256;
@@ -114,6 +108,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteStoreOptions& options) {
   auto writer = OpenConfiguredConnection(path, /*writer=*/true, options.busy_timeout_ms);
   if (!writer.ok()) return writer.error().WithContext("relay store " + path);
+  if (options.max_page_count > 0) {
+    const std::string pragma = "PRAGMA max_page_count = " + std::to_string(options.max_page_count);
+    auto set = (*writer)->QueryInt64(pragma.c_str());
+    if (!set.ok()) return set.error().WithContext("relay store " + path);
+  }
   Status s = sqlite::MigrateSchema(**writer);
   if (!s.ok()) return s.WithContext("relay store " + path);
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(*writer)));
@@ -126,7 +125,7 @@ SqliteStore::SqliteStore(std::string path, const SqliteStoreOptions& options,
       in_memory_(path_ == kMemoryPath || path_.empty()),
       writer_(std::move(writer)) {}
 
-Status SqliteStore::Write(const Body& body) {
+Status SqliteStore::WriteAlone(const Body& body) {
   std::lock_guard lock(writer_mu_);
   Connection& c = *writer_;
   BC_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
@@ -136,6 +135,79 @@ Status SqliteStore::Write(const Body& body) {
   // rolled it back already; either way nothing of it stays.
   if (!s.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
   return s;
+}
+
+Status SqliteStore::Write(const Body& body) {
+  if (!options_.group_commit) return WriteAlone(body);
+  PendingWrite me{&body, Status::Ok()};
+  std::unique_lock lock(write_queue_mu_);
+  write_queue_.push_back(&me);
+  write_queue_cv_.wait(lock, [&] { return me.done || !write_leader_; });
+  if (me.done) return me.result;
+  // Leader: commit what has queued up (at most kMaxBatch at a time) until
+  // this call's own entry is durable, then hand leadership on.
+  write_leader_ = true;
+  while (!me.done) {
+    const std::size_t n = std::min(write_queue_.size(), kMaxBatch);
+    std::vector<PendingWrite*> batch(write_queue_.begin(),
+                                     write_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    CommitBatch(batch);
+    lock.lock();
+    for (PendingWrite* p : batch) p->done = true;
+    write_queue_cv_.notify_all();
+  }
+  write_leader_ = false;
+  write_queue_cv_.notify_all();
+  return me.result;
+}
+
+void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
+  if (batch.size() == 1) {
+    batch[0]->result = WriteAlone(*batch[0]->body);
+    return;
+  }
+  std::lock_guard lock(writer_mu_);
+  Connection& c = *writer_;
+  if (Status s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    for (PendingWrite* p : batch) p->result = s;
+    return;
+  }
+  // Each body in a savepoint (sqlite.org/lang_savepoint.html): ROLLBACK TO
+  // undoes that body alone and keeps the transaction open for the others.
+  Status fatal = Status::Ok();
+  for (PendingWrite* p : batch) {
+    if (!fatal.ok()) {
+      p->result = fatal;  // never ran: changed nothing
+      continue;
+    }
+    fatal = c.Exec("SAVEPOINT w");
+    if (!fatal.ok()) {
+      p->result = fatal;
+      continue;
+    }
+    p->result = (*p->body)(c);
+    if (!p->result.ok()) {
+      // Some errors (disk full, I/O) roll the whole transaction back
+      // (sqlite.org/lang_transaction.html, "Response To Errors Within A
+      // Transaction"): then the bodies before this one are lost too.
+      if (!c.InTransaction()) {
+        fatal = p->result;
+        continue;
+      }
+      fatal = c.Exec("ROLLBACK TO w");
+    }
+    if (fatal.ok()) fatal = c.Exec("RELEASE w");
+  }
+  if (fatal.ok()) fatal = c.Exec("COMMIT");
+  if (fatal.ok()) return;
+  if (c.InTransaction()) (void)c.Exec("ROLLBACK");
+  // Nothing of the batch is stored: every body that had succeeded fails with
+  // the error that undid it (a refusal stays a refusal: it changed nothing).
+  for (PendingWrite* p : batch) {
+    if (p->result.ok()) p->result = fatal;
+  }
 }
 
 Status SqliteStore::Read(const Body& body) {
@@ -375,45 +447,7 @@ Result<std::size_t> SqliteStore::CountOneTimePreKeys(const MailboxId& id) {
 
 Status SqliteStore::AppendMessage(const MailboxId& id, const StoredMessage& message,
                                   const QueueLimits& limits) {
-  if (!options_.group_commit) {
-    return Write([&](Connection& c) { return AppendOne(c, id, message, limits); });
-  }
-  PendingAppend me{&id, &message, &limits, Status::Ok()};
-  std::unique_lock lock(append_mu_);
-  append_queue_.push_back(&me);
-  append_cv_.wait(lock, [&] { return me.done || !append_leader_; });
-  if (me.done) return me.result;
-  // Leader: commit what has queued up (at most kMaxBatch at a time) until
-  // this call's own entry is durable, then hand leadership on.
-  append_leader_ = true;
-  while (!me.done) {
-    const std::size_t n = std::min(append_queue_.size(), kMaxBatch);
-    std::vector<PendingAppend*> batch(append_queue_.begin(),
-                                      append_queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    append_queue_.erase(append_queue_.begin(),
-                        append_queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    lock.unlock();
-    CommitAppendBatch(batch);
-    lock.lock();
-    for (PendingAppend* p : batch) p->done = true;
-    append_cv_.notify_all();
-  }
-  append_leader_ = false;
-  append_cv_.notify_all();
-  return me.result;
-}
-
-void SqliteStore::CommitAppendBatch(const std::vector<PendingAppend*>& batch) {
-  std::vector<Status> results(batch.size());
-  Status s = Write([&](Connection& c) -> Status {
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const PendingAppend& p = *batch[i];
-      results[i] = AppendOne(c, *p.id, *p.message, *p.limits);
-      if (!results[i].ok() && !IsRefusal(results[i])) return results[i];
-    }
-    return Status::Ok();
-  });
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = s.ok() ? results[i] : s;
+  return Write([&](Connection& c) { return AppendOne(c, id, message, limits); });
 }
 
 Result<std::vector<StoredMessage>> SqliteStore::ListMessages(const MailboxId& id,

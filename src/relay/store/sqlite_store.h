@@ -38,6 +38,10 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                    const SqliteStoreOptions& options);
   ~SqliteStore() override = default;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  SqliteStore(SqliteStore&&) = delete;
+  SqliteStore& operator=(SqliteStore&&) = delete;
 
   Status CreateMailbox(const MailboxRecord& mailbox) override;
   Status DeleteMailbox(const MailboxId& id) override;
@@ -69,21 +73,25 @@ class SqliteStore final : public Store {
   SqliteStore(std::string path, const SqliteStoreOptions& options,
               std::unique_ptr<sqlite::Connection> writer);
 
-  // Runs `body` in one write transaction on the writer connection.
+  // Runs `body` in a write transaction on the writer connection and returns
+  // once that transaction is durable. With group commit, bodies that arrive
+  // while a commit is under way share the next transaction (one fsync), each
+  // inside its own savepoint so a refused body changes nothing and does not
+  // undo the others.
   Status Write(const Body& body);
+  // Runs `body` alone in one write transaction.
+  Status WriteAlone(const Body& body);
   // Runs `body` in one read transaction on a reader connection.
   Status Read(const Body& body);
 
-  // Group commit (options_.group_commit): one queued AppendMessage call.
-  struct PendingAppend {
-    const MailboxId* id;
-    const StoredMessage* message;
-    const QueueLimits* limits;
+  // Group commit: one queued Write call.
+  struct PendingWrite {
+    const Body* body;
     Status result;
-    bool done = false;  // guarded by append_mu_
+    bool done = false;  // guarded by write_queue_mu_
   };
   // Commits `batch` in one write transaction and sets each entry's result.
-  void CommitAppendBatch(const std::vector<PendingAppend*>& batch);
+  void CommitBatch(const std::vector<PendingWrite*>& batch);
 
   // Reader pool.
   Result<std::unique_ptr<sqlite::Connection>> AcquireReader();
@@ -96,13 +104,13 @@ class SqliteStore final : public Store {
   std::mutex writer_mu_;
   std::unique_ptr<sqlite::Connection> writer_;  // guarded by writer_mu_
 
-  // Appends waiting for the next group commit, and whether a thread is
-  // committing batches (the leader). Lock order: append_mu_ is never held
-  // while taking writer_mu_.
-  std::mutex append_mu_;
-  std::condition_variable append_cv_;
-  std::vector<PendingAppend*> append_queue_;  // guarded by append_mu_
-  bool append_leader_ = false;                // guarded by append_mu_
+  // Writes waiting for the next group commit, and whether a thread is
+  // committing batches (the leader). Lock order: write_queue_mu_ is never
+  // held while taking writer_mu_.
+  std::mutex write_queue_mu_;
+  std::condition_variable write_queue_cv_;
+  std::vector<PendingWrite*> write_queue_;  // guarded by write_queue_mu_
+  bool write_leader_ = false;               // guarded by write_queue_mu_
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

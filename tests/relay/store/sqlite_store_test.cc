@@ -296,6 +296,122 @@ TEST_F(SqliteStoreTest, FailedGroupCommitFailsEveryAppendAndKeepsNone) {
   EXPECT_EQ(*(*store)->CountAllMessages(), 0u);
 }
 
+// Writes queued behind a commit share the next one, each in its own
+// savepoint: a refused write (a replayed nonce, an unknown message, a
+// duplicate id) changes nothing and undoes none of the others.
+TEST_F(SqliteStoreTest, RefusedWritesInAGroupCommitUndoNoneOfTheOthers) {
+  SqliteStoreOptions options;
+  options.busy_timeout_ms = 10'000;
+  auto store = OpenSqliteStore(path_, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Store& st = **store;
+  ASSERT_TRUE(st.CreateMailbox(SomeMailbox()).ok());
+  const MailboxId id = SomeMailbox().id;
+  const Bytes used_nonce(16, 0xEE);
+  ASSERT_TRUE(st.RecordNonce(id, used_nonce, 1000, 0).ok());
+  const Bytes old_nonce(16, 0xDD);
+  ASSERT_TRUE(st.RecordNonce(id, old_nonce, 500, 0).ok());
+  StoredMessage existing;
+  existing.id.fill(0xAA);
+  existing.envelope = Bytes{9};
+  ASSERT_TRUE(st.AppendMessage(id, existing, MessageLimit(100)).ok());
+
+  // Another connection holds the write lock, so the first writer waits in
+  // BEGIN IMMEDIATE as leader while the others queue up behind it.
+  auto blocker = sqlite::Connection::Open(path_, /*create=*/false, 0);
+  ASSERT_TRUE(blocker.ok());
+  ASSERT_TRUE((*blocker)->Exec("BEGIN IMMEDIATE").ok());
+  constexpr int kWriters = 9;
+  std::vector<Status> results(kWriters);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      if (t < 5) {
+        StoredMessage m;
+        m.id.fill(static_cast<std::uint8_t>(t));
+        m.envelope = Bytes{static_cast<std::uint8_t>(t)};
+        results[t] = st.AppendMessage(id, m, MessageLimit(100));
+      } else if (t == 5) {
+        // Forgets nonces older than 800 (old_nonce), then finds used_nonce
+        // replayed: refused, so the forgetting must be undone too.
+        results[t] = st.RecordNonce(id, used_nonce, 2000, 800);
+      } else if (t == 6) {
+        results[t] = st.AppendMessage(id, existing, MessageLimit(100));  // duplicate id
+      } else if (t == 7) {
+        MessageId none{};
+        none.fill(0x77);
+        results[t] = st.DeleteMessage(id, none);  // no such message
+      } else {
+        results[t] = st.RecordNonce(id, Bytes(16, 0x01), 2000, 0);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE((*blocker)->Exec("ROLLBACK").ok());
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 5; ++t) EXPECT_TRUE(results[t].ok()) << t << ": " << results[t];
+  EXPECT_EQ(results[5].code(), StatusCode::kAlreadyExists) << results[5];
+  EXPECT_EQ(results[6].code(), StatusCode::kAlreadyExists) << results[6];
+  EXPECT_EQ(results[7].code(), StatusCode::kNotFound) << results[7];
+  EXPECT_TRUE(results[8].ok()) << results[8];
+  auto listed = st.ListMessages(id, 100);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 6u);
+  EXPECT_EQ((*listed)[0].envelope, Bytes{9});  // the original kept its bytes
+  EXPECT_EQ(*st.CountMessages(id), 6u);
+  // The nonce written in the group is durable and now refused.
+  EXPECT_EQ(st.RecordNonce(id, Bytes(16, 0x01), 3000, 0).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(st.RecordNonce(id, old_nonce, 3000, 0).code(), StatusCode::kAlreadyExists)
+      << "the refused write's deletion was not undone";
+}
+
+// A full disk (here: the database's page cap) refuses the write with
+// kUnavailable (507 at the relay), keeps everything stored before it, leaves
+// the file intact, and writes work again once space is freed.
+TEST_F(SqliteStoreTest, FullDatabaseRefusesTheWriteAndKeepsEverythingElse) {
+  SqliteStoreOptions options;
+  options.max_page_count = 64;  // 256 KiB at 4 KiB pages
+  auto store = OpenSqliteStore(path_, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Store& st = **store;
+  ASSERT_TRUE(st.CreateMailbox(SomeMailbox()).ok());
+  const MailboxId id = SomeMailbox().id;
+  int stored = 0;
+  Status refused;
+  for (int i = 0; i < 200 && refused.ok(); ++i) {
+    StoredMessage m;
+    m.id.fill(0);
+    m.id[0] = static_cast<std::uint8_t>(i);
+    m.envelope = Bytes(8000, static_cast<std::uint8_t>(i));
+    refused = st.AppendMessage(id, m, MessageLimit(100'000));
+    if (refused.ok()) ++stored;
+  }
+  ASSERT_FALSE(refused.ok()) << "the page cap was never reached";
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused;
+  ASSERT_GT(stored, 0);
+  EXPECT_EQ(*st.CountMessages(id), static_cast<std::size_t>(stored));
+  EXPECT_EQ(*st.CountAllMessages(), static_cast<std::size_t>(stored));
+
+  // Freed pages are reused: after an ack, a post fits again.
+  auto listed = st.ListMessages(id, 1);
+  ASSERT_TRUE(listed.ok() && listed->size() == 1);
+  ASSERT_TRUE(st.DeleteMessage(id, (*listed)[0].id).ok());
+  StoredMessage again;
+  again.id.fill(0xFF);
+  again.envelope = Bytes(8000, 0xFF);
+  EXPECT_TRUE(st.AppendMessage(id, again, MessageLimit(100'000)).ok());
+  store->reset();
+
+  auto check = sqlite::Connection::Open(path_, /*create=*/false, 0);
+  ASSERT_TRUE(check.ok());
+  auto integrity = (*check)->QueryText("PRAGMA integrity_check");
+  ASSERT_TRUE(integrity.ok());
+  EXPECT_EQ(*integrity, "ok");
+  auto reopened = OpenSqliteStore(path_);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*(*reopened)->CountMessages(id), static_cast<std::size_t>(stored));
+}
+
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOther) {
   auto a = OpenSqliteStore(path_);
   auto b = OpenSqliteStore(path_);
