@@ -15,3 +15,8 @@ bc_add_fuzzer(NAME client_payload
 bc_add_fuzzer(NAME client_relay_replies
   SRCS client_relay_replies.cc ${PROJECT_SOURCE_DIR}/src/client/relay_replies.cc
   DEPS backchannel::session backchannel::common nlohmann_json::nlohmann_json)
+
+# The agent's request and reply decoders (the bytes on <home>/agent.sock).
+bc_add_fuzzer(NAME client_agent
+  SRCS client_agent.cc ${PROJECT_SOURCE_DIR}/src/client/agent_protocol.cc
+  DEPS backchannel::crypto backchannel::common)

@@ -51,6 +51,7 @@ void RegisterAuthorityCommands(CLI::App& app,
 void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
 void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
 void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
+void RegisterAgentCommands(CLI::App& app, Context& context);    // agent start|status|stop
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

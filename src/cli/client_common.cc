@@ -1,6 +1,7 @@
 // Options shared by the commands that open a client home (client_common.h).
 #include "cli/client_common.h"
 
+#include "backchannel/client/agent.h"
 #include "backchannel/client/home.h"
 #include "backchannel/common/terminal_text.h"
 
@@ -20,9 +21,10 @@ client::ClientOptions Options(const Common& c) {
 }
 
 Result<OpenedClient> OpenClient(const Common& c) {
-  BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({c.passphrase_file, false}));
   OpenedClient opened;
-  BC_ASSIGN_OR_RETURN(opened.client, client::Client::Open(Options(c), pass));
+  // The home's agent's key when one runs (no passphrase, no Argon2id), else
+  // the passphrase as always (client/agent.h).
+  BC_ASSIGN_OR_RETURN(opened.client, client::OpenWithAgent(Options(c), {c.passphrase_file, false}));
   opened.talks = std::make_unique<talks_client::TalksService>(*opened.client);
   return opened;
 }

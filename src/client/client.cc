@@ -961,6 +961,13 @@ Result<std::unique_ptr<Client>> Client::Open(const ClientOptions& options,
   return Load(std::move(store), options);
 }
 
+Result<std::unique_ptr<Client>> Client::OpenWithKey(const ClientOptions& options,
+                                                    const StoreKey& key) {
+  const std::string home = ResolveHome(options.home);
+  BC_ASSIGN_OR_RETURN(auto store, LocalStore::OpenWithKey(StorePath(home), key));
+  return Load(std::move(store), options);
+}
+
 Status Client::ImportCredential(const identity::Credential& credential) {
   BC_RETURN_IF_ERROR(identity::VerifyCredentialSignature(credential));
   if (credential.identity_key != impl_->identity.key_pair.public_key) {

@@ -220,10 +220,29 @@ Delivery ParseDelivery(std::string_view s) {
 }
 }  // namespace
 
+namespace {
+// What a store file says about itself before any key is tried (Impl::ReadHeader).
+struct StoreHeader {
+  std::uint64_t version = 0;
+  Bytes salt;
+  crypto::KdfParams params;
+};
+}  // namespace
+
 struct LocalStore::Impl {
   sqlite3* db = nullptr;
   SecretArray<kKeySize> key;
   int depth = 0;
+
+  // Checks that `path` exists, is a backchannel store of a known schema
+  // version, and names Argon2id with a well-formed salt and parameters in
+  // range; `db` is open afterwards.
+  Result<StoreHeader> ReadHeader(const std::string& path);
+  // Whether `key` opens the check value: kPermissionDenied `wrong` when not.
+  Status CheckKey(const char* wrong) const;
+  // Upgrades an older schema; called only after CheckKey, so a wrong
+  // passphrase or key changes nothing.
+  Status Migrate(std::uint64_t v) const;
 
   ~Impl() {
     if (db) sqlite3_close(db);
@@ -364,54 +383,90 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
 }
 
-Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
-                                                     const SecretBytes& passphrase) {
+Result<StoreHeader> LocalStore::Impl::ReadHeader(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return NotFound("no store at " + path + " (run `backchannel init` first)");
   }
-  auto impl = std::make_unique<Impl>();
-  BC_ASSIGN_OR_RETURN(impl->db, OpenDb(path, false));
-  auto version = impl->GetMeta("schema_version");
+  BC_ASSIGN_OR_RETURN(db, OpenDb(path, false));
+  auto version = GetMeta("schema_version");
   if (!version) return Corrupt(path + " is not a backchannel store");
-  BC_ASSIGN_OR_RETURN(std::uint64_t v, FromU64(*version));
-  if (v < 1 || v > kSchemaVersion) {
+  StoreHeader header;
+  BC_ASSIGN_OR_RETURN(header.version, FromU64(*version));
+  if (header.version < 1 || header.version > kSchemaVersion) {
     return Status(StatusCode::kUnsupportedVersion,
-                  "store schema version " + std::to_string(v) + " is not supported");
+                  "store schema version " + std::to_string(header.version) + " is not supported");
   }
-  BC_ASSIGN_OR_RETURN(auto kdf, impl->GetMeta("kdf"));
+  BC_ASSIGN_OR_RETURN(auto kdf, GetMeta("kdf"));
   if (!kdf || AsString(*kdf) != "argon2id13") return Corrupt("store: unknown key derivation");
-  BC_ASSIGN_OR_RETURN(auto salt, impl->GetMeta("kdf_salt"));
+  BC_ASSIGN_OR_RETURN(auto salt, GetMeta("kdf_salt"));
   if (!salt || salt->size() != crypto::kKdfSaltSize) return Corrupt("store: bad salt");
-  BC_ASSIGN_OR_RETURN(auto ops_b, impl->GetMeta("kdf_opslimit"));
-  BC_ASSIGN_OR_RETURN(auto mem_b, impl->GetMeta("kdf_memlimit"));
-  BC_ASSIGN_OR_RETURN(std::uint64_t ops, FromU64(ops_b));
-  BC_ASSIGN_OR_RETURN(std::uint64_t mem, FromU64(mem_b));
-  if (!crypto::KdfParamsInRange({ops, mem})) {
+  header.salt = std::move(*salt);
+  BC_ASSIGN_OR_RETURN(auto ops_b, GetMeta("kdf_opslimit"));
+  BC_ASSIGN_OR_RETURN(auto mem_b, GetMeta("kdf_memlimit"));
+  BC_ASSIGN_OR_RETURN(header.params.opslimit, FromU64(ops_b));
+  BC_ASSIGN_OR_RETURN(header.params.memlimit, FromU64(mem_b));
+  if (!crypto::KdfParamsInRange(header.params)) {
     return Corrupt("store: key parameters out of range");
   }
-  BC_RETURN_IF_ERROR(DeriveKey(passphrase, *salt, ops, mem, impl->key));
-  BC_ASSIGN_OR_RETURN(auto check, impl->GetMeta("check"));
+  return header;
+}
+
+Status LocalStore::Impl::CheckKey(const char* wrong) const {
+  BC_ASSIGN_OR_RETURN(auto check, GetMeta("check"));
   if (!check) return Corrupt("store: missing check value");
-  auto opened = impl->Unseal(*check, Ad("meta", "check", "v"));
+  auto opened = Unseal(*check, Ad("meta", "check", "v"));
   if (!opened || AsString(opened->view()) != kCheckPlaintext) {
-    return Status(StatusCode::kPermissionDenied, "wrong passphrase");
+    return Status(StatusCode::kPermissionDenied, wrong);
   }
-  if (v < kSchemaVersion) {  // only with the right passphrase: a wrong one changes nothing
-    BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
-    Status migrated = Status::Ok();
-    if (v < 2) migrated = impl->Exec(kAppSchema);
-    if (migrated.ok() && v < 3) migrated = impl->Exec(kPreKeyTimesSchema);
-    if (migrated.ok() && v < 4) migrated = impl->Exec(kOutboxSchema);
-    if (migrated.ok()) migrated = impl->PutMeta("schema_version", U64(kSchemaVersion));
-    if (!migrated.ok()) {
-      (void)impl->Exec("ROLLBACK");
-      return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) +
-                                  " to " + std::to_string(kSchemaVersion));
-    }
-    BC_RETURN_IF_ERROR(impl->Exec("COMMIT"));
+  return Status::Ok();
+}
+
+Status LocalStore::Impl::Migrate(std::uint64_t v) const {
+  if (v >= kSchemaVersion) return Status::Ok();
+  BC_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status migrated = Status::Ok();
+  if (v < 2) migrated = Exec(kAppSchema);
+  if (migrated.ok() && v < 3) migrated = Exec(kPreKeyTimesSchema);
+  if (migrated.ok() && v < 4) migrated = Exec(kOutboxSchema);
+  if (migrated.ok()) migrated = PutMeta("schema_version", U64(kSchemaVersion));
+  if (!migrated.ok()) {
+    (void)Exec("ROLLBACK");
+    return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) +
+                                " to " + std::to_string(kSchemaVersion));
   }
+  return Exec("COMMIT");
+}
+
+Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
+                                                     const SecretBytes& passphrase) {
+  auto impl = std::make_unique<Impl>();
+  BC_ASSIGN_OR_RETURN(StoreHeader header, impl->ReadHeader(path));
+  BC_RETURN_IF_ERROR(DeriveKey(passphrase, header.salt, header.params.opslimit,
+                               header.params.memlimit, impl->key));
+  BC_RETURN_IF_ERROR(impl->CheckKey("wrong passphrase"));
+  BC_RETURN_IF_ERROR(impl->Migrate(header.version));
   return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+}
+
+Result<std::unique_ptr<LocalStore>> LocalStore::OpenWithKey(const std::string& path,
+                                                            const StoreKey& key) {
+  auto impl = std::make_unique<Impl>();
+  BC_ASSIGN_OR_RETURN(StoreHeader header, impl->ReadHeader(path));
+  impl->key = key.Clone();
+  BC_RETURN_IF_ERROR(impl->CheckKey("the key does not open this store"));
+  BC_RETURN_IF_ERROR(impl->Migrate(header.version));
+  return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+}
+
+Result<StoreKey> LocalStore::DeriveStoreKey(const std::string& path,
+                                            const SecretBytes& passphrase) {
+  auto impl = std::make_unique<Impl>();
+  BC_ASSIGN_OR_RETURN(StoreHeader header, impl->ReadHeader(path));
+  BC_RETURN_IF_ERROR(DeriveKey(passphrase, header.salt, header.params.opslimit,
+                               header.params.memlimit, impl->key));
+  BC_RETURN_IF_ERROR(impl->CheckKey("wrong passphrase"));
+  return impl->key.Clone();
 }
 
 Status LocalStore::Transaction(const std::function<Status()>& body) {

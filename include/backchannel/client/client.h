@@ -183,6 +183,10 @@ class Client {
   // kNotFound (no store), kPermissionDenied "wrong passphrase".
   static Result<std::unique_ptr<Client>> Open(const ClientOptions& options,
                                               const SecretBytes& passphrase);
+  // Opens with the store key an agent holds (LocalStore::OpenWithKey): no
+  // Argon2id. kPermissionDenied when the key does not open this store.
+  static Result<std::unique_ptr<Client>> OpenWithKey(const ClientOptions& options,
+                                                     const StoreKey& key);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

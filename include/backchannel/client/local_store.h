@@ -53,6 +53,10 @@ namespace backchannel::client {
 // production, kInteractive keeps tests fast).
 using KdfCost = crypto::KdfCost;
 
+// The store's 32-byte key, as Argon2id derives it from the passphrase: what
+// an agent holds so that commands skip the derivation (client/agent.h).
+using StoreKey = SecretArray<crypto::kKdfKeySize>;
+
 struct StoreOptions {
   KdfCost kdf_cost = KdfCost::kModerate;
 };
@@ -172,7 +176,7 @@ bool IsValidAppName(std::string_view name);
 // contact names: keep secrets in values and entries).
 inline constexpr std::size_t kMaxAppKeySize = 256;
 // An app value or log entry: at most 16 MiB.
-inline constexpr std::size_t kMaxAppValueSize = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxAppValueSize = std::size_t{16} * 1024 * 1024;
 
 // One entry of an app log. `status` is OK, or (ListAppLogLenient only)
 // kCorrupt when the row fails authentication; `entry` is then empty.
@@ -192,6 +196,15 @@ class LocalStore {
   // passphrase", kCorrupt (not a backchannel store), kUnsupportedVersion.
   static Result<std::unique_ptr<LocalStore>> Open(const std::string& path,
                                                   const SecretBytes& passphrase);
+  // Opens with a key derived before (DeriveStoreKey), skipping Argon2id. The
+  // same checks as Open on the file, its schema version and its key
+  // parameters; a key that does not open the check value is
+  // kPermissionDenied "the key does not open this store".
+  static Result<std::unique_ptr<LocalStore>> OpenWithKey(const std::string& path,
+                                                         const StoreKey& key);
+  // The key `passphrase` derives for the store at `path`, checked against the
+  // store's check value (the errors of Open). Writes nothing.
+  static Result<StoreKey> DeriveStoreKey(const std::string& path, const SecretBytes& passphrase);
   ~LocalStore();
   LocalStore(const LocalStore&) = delete;
   LocalStore& operator=(const LocalStore&) = delete;

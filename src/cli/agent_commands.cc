@@ -1,0 +1,166 @@
+// `backchannel agent start|status|stop` (docs/cli.md, "Channel commands"): a process
+// that holds one home's unlocked store key so the commands after it skip
+// the passphrase and Argon2id (client/agent.h). Every other command uses a
+// running agent through OpenClient (client_common.cc) and falls back to the
+// passphrase without one.
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "backchannel/client/agent.h"
+#include "backchannel/client/home.h"
+#include "backchannel/client/local_store.h"
+#include "cli/cli.h"
+#include "cli/client_common.h"
+
+namespace backchannel::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::chrono::seconds kMinIdle{1};
+constexpr std::chrono::hours kMaxIdle{24};
+
+// "90", "90s", "15m", "2h": a whole number with an optional unit (seconds
+// when none), from 1 s to 24 h.
+Result<std::chrono::seconds> ParseIdle(const std::string& text) {
+  std::int64_t n = 0;
+  const char* end = text.data() + text.size();
+  auto [rest, ec] = std::from_chars(text.data(), end, n);
+  const std::string unit(rest, end);
+  std::int64_t scale = 0;
+  if (unit.empty() || unit == "s") scale = 1;
+  if (unit == "m") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (ec != std::errc() || rest == text.data() || scale == 0 || n <= 0 ||
+      n > std::int64_t{24} * 3600) {
+    return InvalidArgument("--idle '" + text + "': give a duration such as 90s, 15m or 2h");
+  }
+  const std::chrono::seconds idle{n * scale};
+  if (idle < kMinIdle || idle > kMaxIdle) {
+    return InvalidArgument("--idle '" + text + "': between 1s and 24h");
+  }
+  return idle;
+}
+
+std::string Minutes(std::uint64_t ms) {
+  const std::uint64_t s = (ms + 999) / 1000;
+  return std::to_string(s / 60) + "m " + std::to_string(s % 60) + "s";
+}
+
+}  // namespace
+
+void RegisterAgentCommands(CLI::App& app, Context& context) {
+  CLI::App* group = app.add_subcommand(
+      "agent", "Unlock once: an agent holds the store key for the commands that follow");
+  group->require_subcommand(1);
+
+  // ---- agent start ----
+  struct StartArgs : Common {
+    std::string idle = "15m";
+    bool foreground = false;
+  };
+  auto start = std::make_shared<StartArgs>();
+  CLI::App* start_cmd = group->add_subcommand(
+      "start", "Read the passphrase once and serve the store key on <home>/agent.sock");
+  AddCommon(start_cmd, *start);
+  start_cmd->add_option("--idle", start->idle,
+                        "Wipe the key and exit after this long without a command (default 15m)");
+  start_cmd->add_flag("--foreground", start->foreground,
+                      "Stay attached to the terminal instead of running in the background");
+  start_cmd->callback([start, &context] {
+    auto idle = ParseIdle(start->idle);
+    if (!idle) return context.Fail(idle.error());
+    const std::string home = client::ResolveHome(start->home);
+    // Before the passphrase prompt: no point typing it for a second agent.
+    if (auto running = client::QueryAgent(home); running.ok()) {
+      return context.Fail(
+          Status(StatusCode::kAlreadyExists, "an agent already serves " + home + " (pid " +
+                                                 std::to_string(running->pid) +
+                                                 "; `backchannel agent stop` ends it)"));
+    }
+    Result<client::StoreKey> key = [&]() -> Result<client::StoreKey> {
+      // The passphrase lives only in this scope: the agent process forked
+      // below must not carry a copy of it.
+      BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({start->passphrase_file, false}));
+      return client::LocalStore::DeriveStoreKey(client::StorePath(home), pass);
+    }();
+    if (!key) return context.Fail(key.error());
+    client::AgentOptions options;
+    options.idle = *idle;
+    const std::string socket = client::AgentSocketPath(home);
+    auto print = [&](std::int64_t pid) {
+      if (start->json) {
+        context.out << Json{{"pid", pid}, {"socket", socket}, {"idle_seconds", idle->count()}}.dump(
+                           2)
+                    << "\n";
+      } else {
+        context.out << "Agent started (pid " << pid << "), socket " << socket << ", idle timeout "
+                    << start->idle << "\n";
+      }
+      context.out.flush();
+    };
+    if (start->foreground) {
+      auto ran = client::RunAgentInForeground(
+          home, std::move(*key), options,
+          [&](const client::AgentServer&) { print(static_cast<std::int64_t>(::getpid())); });
+      if (!ran) return context.Fail(ran.error());
+      return;
+    }
+    auto pid = client::SpawnAgent(home, std::move(*key), options);
+    if (!pid) return context.Fail(pid.error());
+    print(*pid);
+  });
+
+  // ---- agent status ----
+  auto status = std::make_shared<Common>();
+  CLI::App* status_cmd =
+      group->add_subcommand("status", "Whether an agent serves this home, and its idle time left");
+  AddCommon(status_cmd, *status);
+  status_cmd->callback([status, &context] {
+    const std::string home = client::ResolveHome(status->home);
+    auto info = client::QueryAgent(home);
+    if (!info) {
+      if (status->json) context.out << Json{{"running", false}}.dump(2) << "\n";
+      context.err << "No agent serves " << home << "\n";
+      context.exit_code = kExitFailed;
+      return;
+    }
+    if (status->json) {
+      context.out << Json{{"running", true},
+                          {"pid", info->pid},
+                          {"socket", client::AgentSocketPath(home)},
+                          {"idle_left_ms", info->idle_left_ms}}
+                         .dump(2)
+                  << "\n";
+      return;
+    }
+    context.out << "Agent running (pid " << info->pid << "), key wiped in "
+                << Minutes(info->idle_left_ms) << " unless used\n";
+  });
+
+  // ---- agent stop ----
+  auto stop = std::make_shared<Common>();
+  CLI::App* stop_cmd = group->add_subcommand("stop", "Wipe the key and end the agent");
+  AddCommon(stop_cmd, *stop);
+  stop_cmd->callback([stop, &context] {
+    const std::string home = client::ResolveHome(stop->home);
+    Status stopped = client::StopAgent(home);
+    if (!stopped.ok()) {
+      if (stop->json) context.out << Json{{"stopped", false}}.dump(2) << "\n";
+      return context.Fail(stopped);
+    }
+    if (stop->json) {
+      context.out << Json{{"stopped", true}}.dump(2) << "\n";
+    } else {
+      context.out << "Agent stopped; the key is wiped\n";
+    }
+  });
+}
+
+}  // namespace backchannel::cli
