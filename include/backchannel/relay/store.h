@@ -194,7 +194,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
 
 struct PostgresStoreOptions {
   // Connections to the server, at most (one per store call in flight).
-  int connections = 8;
+  int connections = 32;
   // Open even when the server's settings make commits not durable (fsync
   // off, synchronous_commit off, full_page_writes off). Off: such a server
   // is refused (kFailedPrecondition naming the settings).
