@@ -5,7 +5,6 @@
 #include "backchannel/negotiation/io.h"
 #include "backchannel/negotiation/opponent_model.h"
 #include "backchannel/talks/state.h"
-#include "backchannel/talks_client/service.h"
 
 namespace backchannel::app {
 namespace {
@@ -110,22 +109,27 @@ Json PackageJson(const PackageView& p) {
 
 std::string PackageText(const PackageView& p) {
   std::string out;
-  for (const auto& [k, v] : p) out += (out.empty() ? "" : "; ") + k + " = " + v;
+  for (const auto& [k, v] : p) {
+    if (!out.empty()) out += "; ";
+    out += k;
+    out += " = ";
+    out += v;
+  }
   return out;
 }
 
-TalksView BuildTalksView(const talks::TalksState& st, const talks_client::TalksMeta& meta) {
+TalksView BuildTalksView(const talks::TalksState& st, bool joined, std::string_view profile) {
   const auto& neg = st.negotiation();
   OwnUtility own;
-  if (!meta.profile.empty()) {
-    if (auto p = negotiation::ParseProfile(st.domain(), meta.profile, "profile")) {
+  if (!profile.empty()) {
+    if (auto p = negotiation::ParseProfile(st.domain(), profile, "profile")) {
       own.profile = std::move(*p);
     }
   }
   TalksView v;
   v.talks = st.talks();
   v.title = st.definition().title;
-  v.joined = meta.joined;
+  v.joined = joined;
   v.sides = st.definition().sides;
   v.host = Name(st, st.definition().host);
   v.me = MemberView{st.me().name, std::string(talks::RoleName(st.me().role)), st.me().side};

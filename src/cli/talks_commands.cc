@@ -324,7 +324,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
         for (const auto& id : ids) {
           BC_ASSIGN_OR_RETURN(auto meta, svc.Meta(id));
           BC_ASSIGN_OR_RETURN(auto state, svc.State(id));
-          const app::TalksView view = app::BuildTalksView(state, meta);
+          const app::TalksView view = app::BuildTalksView(state, meta.joined, meta.profile);
           list.push_back(app::TalksViewJson(view));
           text += TalksStatusText(view);
         }

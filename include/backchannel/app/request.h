@@ -18,10 +18,10 @@
 namespace backchannel::app {
 
 // Limits a request is held to before any operation runs.
-inline constexpr std::size_t kMaxRequestSize = 256 * 1024;  // bytes of JSON
-inline constexpr std::size_t kMaxNameSize = 128;            // contact, member, scope
-inline constexpr std::size_t kMaxTalksIdSize = 64;          // as TalksService::Create
-inline constexpr std::size_t kMaxTextSize = 64 * 1024;      // words, reasons
+inline constexpr std::size_t kMaxRequestSize = std::size_t{256} * 1024;  // bytes of JSON
+inline constexpr std::size_t kMaxNameSize = 128;                         // contact, member, scope
+inline constexpr std::size_t kMaxTalksIdSize = 64;                       // as TalksService::Create
+inline constexpr std::size_t kMaxTextSize = std::size_t{64} * 1024;      // words, reasons
 
 struct ContactsRequest {};
 struct SendRequest {

@@ -10,15 +10,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backchannel/app/json.h"
 
 namespace backchannel::talks {
 class TalksState;
-}
-namespace backchannel::talks_client {
-struct TalksMeta;
 }
 
 namespace backchannel::app {
@@ -126,7 +124,9 @@ struct TalksView {
   std::vector<std::pair<std::string, EstimateView>> opponent_model;  // side order
 };
 
-TalksView BuildTalksView(const talks::TalksState& state, const talks_client::TalksMeta& meta);
+// `joined`: whether we joined (TalksMeta::joined); `profile`: our side's
+// private profile (native JSON), empty when we hold none.
+TalksView BuildTalksView(const talks::TalksState& state, bool joined, std::string_view profile);
 
 // The `talks status --json` body (without the "ok" envelope).
 Json TalksViewJson(const TalksView& view);

@@ -27,8 +27,7 @@ inline constexpr std::size_t kDefaultMaxFileBytes = std::size_t{64} << 20;
 
 // The whole of `path`, checked on the opened file descriptor (so a swap of
 // the path between a check and the read cannot pass).
-Result<std::string> ReadFile(const std::string& path,
-                             std::size_t max_bytes = kDefaultMaxFileBytes);
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = kDefaultMaxFileBytes);
 
 // As ReadFile, and also refused unless the file belongs to this user and no
 // one else may read or write it (mode 0600 or stricter): keys and

@@ -57,9 +57,7 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
-TokenHash HashToken(ByteView token) {
-  return crypto::Sha256({token});
-}
+TokenHash HashToken(ByteView token) { return crypto::Sha256({token}); }
 
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kDayMs = 24 * 3600 * 1000;

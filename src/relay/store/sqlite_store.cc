@@ -109,8 +109,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   auto writer = OpenConfiguredConnection(path, /*writer=*/true, options.busy_timeout_ms);
   if (!writer.ok()) return writer.error().WithContext("relay store " + path);
   if (options.max_page_count > 0) {
-    const std::string pragma =
-        "PRAGMA max_page_count = " + std::to_string(options.max_page_count);
+    const std::string pragma = "PRAGMA max_page_count = " + std::to_string(options.max_page_count);
     auto set = (*writer)->QueryInt64(pragma.c_str());
     if (!set.ok()) return set.error().WithContext("relay store " + path);
   }
