@@ -180,7 +180,7 @@ void RunAnalyze(const AnalyzeArgs& args, Context& ctx) {
       doc["improvements"] = Json::array();
       for (const auto& s : *improvements) doc["improvements"].push_back(ScoredJson(domain, s));
     }
-    ctx.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    ctx.Emit(doc);
     return;
   }
   std::ostream& out = ctx.out;

@@ -182,11 +182,9 @@ void RunInit(const InitArgs& args, Context& ctx) {
                 {"issued", Json::array()}};
   if (Status s = SaveState(dir, state); !s.ok()) return ctx.Fail(s);
   if (args.json) {
-    ctx.out << Json{{"side", authority->side()},
-                    {"public_key", KeyText(authority->public_key())},
-                    {"key_file", (dir / kKeyFile).string()}}
-                   .dump(2)
-            << "\n";
+    ctx.Emit(Json{{"side", authority->side()},
+                  {"public_key", KeyText(authority->public_key())},
+                  {"key_file", (dir / kKeyFile).string()}});
     return;
   }
   ctx.out << "Authority for " << authority->side() << " created in " << args.dir << "\n"
@@ -238,15 +236,13 @@ void RunIssue(const IssueArgs& args, Context& ctx) {
                                 {"expiry", req.expiry}});
   if (Status s = SaveState(dir, *state); !s.ok()) return ctx.Fail(s);
   if (args.json) {
-    ctx.out << Json{{"serial", req.serial},
-                    {"role", std::string(identity::RoleName(req.role))},
-                    {"name", req.display_name},
-                    {"side", authority->side()},
-                    {"not_before", req.not_before},
-                    {"expiry", req.expiry},
-                    {"credential", *text}}
-                   .dump(2)
-            << "\n";
+    ctx.Emit(Json{{"serial", req.serial},
+                  {"role", std::string(identity::RoleName(req.role))},
+                  {"name", req.display_name},
+                  {"side", authority->side()},
+                  {"not_before", req.not_before},
+                  {"expiry", req.expiry},
+                  {"credential", *text}});
     return;
   }
   if (args.out.empty()) {
@@ -290,12 +286,10 @@ void RunRevoke(const RevokeArgs& args, Context& ctx) {
     return ctx.Fail(s);
   }
   if (args.json) {
-    ctx.out << Json{{"sequence", list->sequence},
-                    {"issued_at", list->issued_at},
-                    {"revoked", list->revoked_serials},
-                    {"revocation_list", *text}}
-                   .dump(2)
-            << "\n";
+    ctx.Emit(Json{{"sequence", list->sequence},
+                  {"issued_at", list->issued_at},
+                  {"revoked", list->revoked_serials},
+                  {"revocation_list", *text}});
     return;
   }
   ctx.out << *text << "\n";
@@ -329,7 +323,7 @@ void RunShow(const CommonArgs& args, Context& ctx) {
       out["revocation_sequence"] = (*revocations)->sequence;
       out["revocation_issued_at"] = (*revocations)->issued_at;
     }
-    ctx.out << out.dump(2) << "\n";
+    ctx.Emit(out);
     return;
   }
   ctx.out << "Authority for " << info->side << "\npublic key: " << KeyText(info->public_key)

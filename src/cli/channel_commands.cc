@@ -127,16 +127,14 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     o.kdf_cost =
         init->kdf == "interactive" ? client::KdfCost::kInteractive : client::KdfCost::kModerate;
     auto c = Client::Init(o, *pass, {init->relay, init->pin});
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto st = (*c)->GetStatus();
     if (!st) return ctx.Fail(st.error());
     if (init->json) {
-      ctx.out << Json{{"home", o.home},
-                      {"identity_key", st->identity_key},
-                      {"relay", st->relay},
-                      {"mailbox", st->mailbox}}
-                     .dump(2)
-              << "\n";
+      ctx.Emit(Json{{"home", o.home},
+                    {"identity_key", st->identity_key},
+                    {"relay", st->relay},
+                    {"mailbox", st->mailbox}});
       return;
     }
     ctx.out << "Initialised " << o.home << "\nIdentity key: " << st->identity_key
@@ -161,15 +159,13 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto parsed = identity::CredentialFromText(TextArg(cred->credential));
     if (!parsed) return ctx.Fail(parsed.error());
     auto c = OpenClient(*cred);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (Status s = (*c)->ImportCredential(*parsed); !s.ok()) return ctx.Fail(s);
     if (cred->json) {
-      ctx.out << Json{{"display_name", parsed->display_name},
-                      {"side", parsed->side},
-                      {"role", std::string(identity::RoleName(parsed->role))},
-                      {"expiry", parsed->expiry}}
-                     .dump(2)
-              << "\n";
+      ctx.Emit(Json{{"display_name", parsed->display_name},
+                    {"side", parsed->side},
+                    {"role", std::string(identity::RoleName(parsed->role))},
+                    {"expiry", parsed->expiry}});
       return;
     }
     ctx.out << "Credential imported: " << parsed->display_name << ", "
@@ -211,13 +207,13 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     }
     const std::string label = trust->label.empty() ? trust->sides.front() : trust->label;
     auto c = OpenClient(*trust);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto done = (*c)->TrustAuthority(*key, label, scope);
     if (!done) return ctx.Fail(done.error());
     if (trust->json) {
       Json j = ReportJson(*done);
       j["trusted"] = label;
-      ctx.out << j.dump(2) << "\n";
+      ctx.Emit(j);
       return;
     }
     ctx.out << "Trusting " << label << " for " << trust->roles << " of";
@@ -230,7 +226,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   AddCommon(list_cmd, *trust);
   list_cmd->callback([trust, &ctx] {
     auto c = OpenClient(*trust);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto all = (*c)->Authorities();
     if (!all) return ctx.Fail(all.error());
     Json j = Json::array();
@@ -256,7 +252,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       }
       ctx.out << "\n";
     }
-    if (trust->json) ctx.out << Json{{"authorities", j}}.dump(2) << "\n";
+    if (trust->json) ctx.Emit(Json{{"authorities", j}});
   });
   CLI::App* remove_cmd = trust_group->add_subcommand("remove", "Stop trusting an authority");
   AddCommon(remove_cmd, *trust);
@@ -265,10 +261,10 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto key = KeyArg<32>(trust->key);
     if (!key) return ctx.Fail(key.error());
     auto c = OpenClient(*trust);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (Status s = (*c)->DistrustAuthority(*key); !s.ok()) return ctx.Fail(s);
     if (trust->json) {
-      ctx.out << Json{{"removed", trust->key}}.dump(2) << "\n";
+      ctx.Emit(Json{{"removed", trust->key}});
     } else {
       ctx.out << "No longer trusting " << trust->key << "\n";
     }
@@ -279,7 +275,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   pending_cmd->add_option("--refuse", trust->refuse, "Drop the request with this number");
   pending_cmd->callback([trust, &ctx] {
     auto c = OpenClient(*trust);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (trust->refuse != 0) {
       if (Status s = (*c)->RefusePending(trust->refuse); !s.ok()) return ctx.Fail(s);
     }
@@ -306,7 +302,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
               << p.role << " -- " << key << "\n";
     }
     if (trust->json) {
-      ctx.out << Json{{"pending", j}}.dump(2) << "\n";
+      ctx.Emit(Json{{"pending", j}});
     } else if (all->empty()) {
       ctx.out << "No requests are waiting.\n";
     }
@@ -320,11 +316,10 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto list = identity::RevocationListFromText(TextArg(trust->list));
     if (!list) return ctx.Fail(list.error());
     auto c = OpenClient(*trust);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (Status s = (*c)->ImportRevocations(*list); !s.ok()) return ctx.Fail(s);
     if (trust->json) {
-      ctx.out << Json{{"sequence", list->sequence}, {"revoked", list->revoked_serials}}.dump(2)
-              << "\n";
+      ctx.Emit(Json{{"sequence", list->sequence}, {"revoked", list->revoked_serials}});
     } else {
       ctx.out << "Revocation list #" << list->sequence << " installed ("
               << list->revoked_serials.size() << " revoked)\n";
@@ -345,7 +340,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                        "your contacts are told the new one");
   invite_cmd->callback([invite, &ctx] {
     auto c = OpenClient(*invite);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     int told = -1;
     if (invite->rotate) {
       auto rotated = (*c)->RotateDeliveryToken();
@@ -363,7 +358,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     if (invite->json) {
       Json j{{"code", *text}};
       if (told >= 0) j["contacts_told"] = told;
-      ctx.out << j.dump(2) << "\n";
+      ctx.Emit(j);
       return;
     }
     ctx.out << *text << "\n";
@@ -394,11 +389,11 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto inv = identity::InvitationFromText(accept->code);
     if (!inv) return ctx.Fail(inv.error());
     auto c = OpenClient(*accept);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto name = (*c)->AcceptInvitation(*inv, accept->name, accept->trust_authority);
     if (!name) return ctx.Fail(name.error());
     if (accept->json) {
-      ctx.out << Json{{"contact", *name}, {"authority", inv->authority_label}}.dump(2) << "\n";
+      ctx.Emit(Json{{"contact", *name}, {"authority", inv->authority_label}});
     } else {
       ctx.out << "Session opened with " << *name << " (authority " << inv->authority_label
               << "); your credential was sent inside it.\n";
@@ -411,7 +406,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   AddCommon(contacts_cmd, *contacts);
   contacts_cmd->callback([contacts, &ctx] {
     auto c = OpenClient(*contacts);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto list = (*c)->Contacts();
     if (!list) return ctx.Fail(list.error());
     Json j = Json::array();
@@ -438,7 +433,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                 << (compared ? "  safety number compared" : "  safety number not compared") << "\n";
       }
     }
-    if (contacts->json) ctx.out << Json{{"contacts", j}}.dump(2) << "\n";
+    if (contacts->json) ctx.Emit(Json{{"contacts", j}});
   });
 
   // ---- send ----
@@ -452,7 +447,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   send_cmd->add_option("text", send->text, "Message text")->required();
   send_cmd->callback([send, &ctx] {
     auto c = OpenClient(*send);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto sent = (*c)->Send(send->contact, send->text);
     if (!sent) return ctx.Fail(sent.error());
     // Refused for a reason that will not pass by itself: loud, exit 1; the
@@ -471,7 +466,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
              {"contact", send->contact},
              {"id", sent->message_id}};
       if (sent->queued) j["reason"] = std::string(sent->reason.message());
-      ctx.out << j.dump(2) << "\n";
+      ctx.Emit(j);
     } else if (sent->queued) {
       ctx.out << "queued for " << send->contact << " (" << sent->reason.message()
               << "); it goes out on the next command that reaches the relay\n";
@@ -495,7 +490,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                          "Withdraw the queued message with this id (or id prefix)");
   outbox_cmd->callback([outbox, &ctx] {
     auto c = OpenClient(*outbox);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (!outbox->cancel.empty()) {
       if (Status s = (*c)->CancelQueued(outbox->cancel); !s.ok()) return ctx.Fail(s);
       if (!outbox->json) ctx.out << "cancelled " << outbox->cancel << "\n";
@@ -518,7 +513,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                                    {"attempts", e.attempts},
                                    {"last_error", e.last_error}});
       }
-      ctx.out << j.dump(2) << "\n";
+      ctx.Emit(j);
       return;
     }
     if (outbox->flush) ctx.out << "sent " << flushed.sent << "\n";
@@ -543,7 +538,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   inbox_cmd->add_flag("--offline", inbox->offline, "Do not contact the relay");
   inbox_cmd->callback([inbox, &ctx] {
     auto c = OpenClient(*inbox);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     // Talks traffic arrives on the same channel: inbox receives as `talks
     // sync` does (the reactor runs) and shows what the talks did too.
     talks_client::SyncReport synced;
@@ -563,7 +558,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       }
       j["messages"] = Json::array();
       for (const auto& m : *msgs) j["messages"].push_back(MessageJson(m));
-      ctx.out << j.dump(2) << "\n";
+      ctx.Emit(j);
       return;
     }
     PrintRefused(ctx, synced.refused);
@@ -585,13 +580,15 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::NonNegativeNumber);
   listen_cmd->callback([listen, &ctx] {
     auto c = OpenClient(*listen);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     int seen = 0;
     Status s = c->talks->Listen(
         std::chrono::milliseconds(static_cast<std::int64_t>(listen->seconds * 1000)),
         [&](const client::StoredMessage& m) {
           if (listen->json) {
-            ctx.out << MessageJson(m).dump() << "\n";
+            Json line = MessageJson(m);
+            line["event"] = "message";
+            ctx.EmitLine(line);
           } else {
             PrintMessage(ctx.out, m);
           }
@@ -600,7 +597,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
         },
         [&](const talks_client::Happening& h) {
           if (listen->json) {
-            ctx.out << Json{{"talks", h.talks}, {"text", h.text}}.dump() << "\n";
+            ctx.EmitLine(Json{{"event", "happening"}, {"talks", h.talks}, {"text", h.text}});
           } else {
             PrintHappening(ctx.out, h);
           }
@@ -632,16 +629,14 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                    "Record that you compared it in person and it matched");
   fp_cmd->callback([fp, &ctx] {
     auto c = OpenClient(*fp);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (fp->compared) {
       if (Status s = (*c)->MarkSafetyNumberCompared(fp->contact); !s.ok()) return ctx.Fail(s);
     }
     auto n = (*c)->Fingerprint(fp->contact);
     if (!n) return ctx.Fail(n.error());
     if (fp->json) {
-      ctx.out << Json{{"contact", fp->contact}, {"safety_number", *n}, {"compared", fp->compared}}
-                     .dump(2)
-              << "\n";
+      ctx.Emit(Json{{"contact", fp->contact}, {"safety_number", *n}, {"compared", fp->compared}});
     } else {
       ctx.out << "Safety number with " << fp->contact << ":\n" << *n << "\n";
       if (fp->compared) ctx.out << "Recorded: compared in person.\n";
@@ -659,10 +654,10 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   reset_cmd->add_option("--reason", reset->reason, "Told to the contact");
   reset_cmd->callback([reset, &ctx] {
     auto c = OpenClient(*reset);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     if (Status s = (*c)->ResetSession(reset->contact, reset->reason); !s.ok()) return ctx.Fail(s);
     if (reset->json) {
-      ctx.out << Json{{"reset", reset->contact}}.dump(2) << "\n";
+      ctx.Emit(Json{{"reset", reset->contact}});
     } else {
       ctx.out << "New session started with " << reset->contact << "\n";
     }
@@ -674,7 +669,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   AddCommon(status_cmd, *status);
   status_cmd->callback([status, &ctx] {
     auto c = OpenClient(*status);
-    if (!c) return ctx.Fail(c.error());
+    if (!c) return ctx.FailOpen(c.error());
     auto st = (*c)->GetStatus();
     if (!st) return ctx.Fail(st.error());
     if (status->json) {
@@ -693,7 +688,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       } else {
         j["relay_error"] = std::string(st->relay_status.message());
       }
-      ctx.out << j.dump(2) << "\n";
+      ctx.Emit(j);
       return;
     }
     ctx.out << "Identity key: " << st->identity_key << "\n"

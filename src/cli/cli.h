@@ -16,6 +16,8 @@
 #include <ostream>
 #include <vector>
 
+#include "backchannel/app/error.h"
+#include "backchannel/app/json.h"
 #include "backchannel/common/status.h"
 
 namespace backchannel::cli {
@@ -27,10 +29,23 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   int exit_code = kExitOk;
+  // --json was given: results and errors go to `out` as one JSON document
+  // of the shared shape (app::Document, docs/app-api.md).
+  bool json = false;
+  // A JSON document was printed already (a failure adds none then).
+  bool printed = false;
 
-  // Prints "backchannel: <message>" to err and sets the exit code the
-  // status calls for (ExitCodeFor).
+  // Prints "backchannel: <message>" to err, with --json also the error
+  // document to out, and sets the exit code the status calls for.
   void Fail(const Status& status);
+  void Fail(const app::Error& error, int code);
+  // A failure to open the client home: "no_store" names --home and
+  // BACKCHANNEL_HOME before suggesting `init`; "wrong_passphrase".
+  void FailOpen(const Status& status);
+  // Prints `body` with "ok": true (or the error when given) to out.
+  void Emit(const app::Json& body, const app::Error* error = nullptr);
+  // One line of NDJSON (`listen --json`).
+  void EmitLine(const app::Json& body);
 };
 
 // 2 for statuses that mean the input was bad (invalid argument, not found,

@@ -1,6 +1,8 @@
 // Options shared by the commands that open a client home (client_common.h).
 #include "cli/client_common.h"
 
+#include <cstdlib>
+
 #include "backchannel/client/agent.h"
 #include "backchannel/client/home.h"
 #include "backchannel/common/terminal_text.h"
@@ -8,7 +10,8 @@
 namespace backchannel::cli {
 
 void AddCommon(CLI::App* cmd, Common& c) {
-  cmd->add_option("--home", c.home, "Client home (default: $XDG_DATA_HOME/backchannel)");
+  cmd->add_option("--home", c.home,
+                  "Client home (default: $BACKCHANNEL_HOME, else $XDG_DATA_HOME/backchannel)");
   cmd->add_option("--passphrase-file", c.passphrase_file,
                   "Read the store passphrase from this file (first line)");
   cmd->add_flag("--json", c.json, "Print one JSON object");
@@ -16,7 +19,9 @@ void AddCommon(CLI::App* cmd, Common& c) {
 
 client::ClientOptions Options(const Common& c) {
   client::ClientOptions o;
-  o.home = client::ResolveHome(c.home);
+  // --home, then BACKCHANNEL_HOME, then the XDG default (ResolveHome).
+  const char* env = std::getenv("BACKCHANNEL_HOME");
+  o.home = client::ResolveHome(!c.home.empty() || env == nullptr ? c.home : std::string(env));
   return o;
 }
 

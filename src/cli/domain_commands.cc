@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 struct ShowArgs {
-  std::string file;
+  std::string file;    // the old positional form, still read
+  std::string domain;  // --domain FILE, as analyze, rehearse and convert take it
   bool json = false;
   bool lenient = false;
 };
@@ -31,12 +32,17 @@ struct ConvertArgs {
 };
 
 void RunShow(const ShowArgs& args, Context& ctx) {
-  auto domain = LoadDomainFile(args.file, args.lenient, ctx.err);
+  if (args.file.empty() == args.domain.empty()) {
+    return ctx.Fail(app::UsageError("domain show needs one domain file: --domain FILE"),
+                    kExitBadInput);
+  }
+  auto domain =
+      LoadDomainFile(args.domain.empty() ? args.file : args.domain, args.lenient, ctx.err);
   if (!domain) return ctx.Fail(domain.error());
   if (args.json) {
     Json doc = Json::parse(negotiation::DomainToJson(*domain));
     doc["outcomes"] = domain->OutcomeCount();
-    ctx.out << doc.dump(2) << "\n";
+    ctx.Emit(doc);
     return;
   }
   ctx.out << "Domain " << domain->name << ": " << domain->issues.size() << " issues, "
@@ -100,7 +106,7 @@ void RunConvert(const ConvertArgs& args, Context& ctx) {
   if (args.json) {
     Json doc{{"domain", domain_path.string()}, {"profiles", Json::array()}};
     for (const auto& p : profile_paths) doc["profiles"].push_back(p.string());
-    ctx.out << doc.dump(2) << "\n";
+    ctx.Emit(doc);
     return;
   }
   ctx.out << "wrote " << domain_path.string() << "\n";
@@ -115,8 +121,8 @@ void RegisterDomainCommands(CLI::App& app, Context& context) {
 
   auto show = std::make_shared<ShowArgs>();
   CLI::App* show_cmd = domain->add_subcommand("show", "Print a domain's issues and options");
-  show_cmd->add_option("file", show->file, "Domain file (or a profile that embeds one)")
-      ->required();
+  show_cmd->add_option("--domain", show->domain, "Domain file (or a profile that embeds one)");
+  show_cmd->add_option("file", show->file, "The same, the older positional form");
   show_cmd->add_flag("--json", show->json, "Print the native JSON domain");
   show_cmd->add_flag("--lenient", show->lenient, "Read what GENIUS reads, with warnings");
   show_cmd->callback([show, &context] { RunShow(*show, context); });

@@ -68,7 +68,7 @@ void RunMultilateral(const RehearseArgs& args, const LoadedScenario& scenario, C
     doc["sessions"] = report->sessions.size();
     doc["nash"] = report->nash;
     doc["agents"] = AgentsJson(report->agents);
-    ctx.out << doc.dump(2) << "\n";
+    ctx.Emit(doc);
     return;
   }
   ctx.out << "Rehearsal on " << scenario.domain.name << " (";
@@ -105,7 +105,7 @@ void RunRehearse(const RehearseArgs& args, Context& ctx) {
     doc["rounds"] = args.rounds;
     doc["sessions"] = report->sessions.size();
     doc["agents"] = AgentsJson(report->agents);
-    ctx.out << doc.dump(2) << "\n";
+    ctx.Emit(doc);
     return;
   }
   ctx.out << "Rehearsal on " << scenario->domain.name << " (" << scenario->profiles[0].name

@@ -1,13 +1,41 @@
 #include <exception>
+#include <string>
+#include <string_view>
 
 #include "cli/cli.h"
 #include "cli/terminal_filter.h"
+#include "cli/usage.h"
 
 namespace backchannel::cli {
 
-void Context::Fail(const Status& status) {
-  err << "backchannel: " << status.message() << "\n";
-  exit_code = ExitCodeFor(status);
+void Context::Fail(const Status& status) { Fail(app::ErrorFrom(status), ExitCodeFor(status)); }
+
+void Context::Fail(const app::Error& error, int code) {
+  err << "backchannel: " << error.message << "\n";
+  if (json && !printed) Emit(app::Json::object(), &error);
+  exit_code = code;
+}
+
+void Context::FailOpen(const Status& status) {
+  app::Error error = app::ErrorFromOpen(status);
+  if (error.code == "no_store") {
+    // A user who forgot --home has a store elsewhere: say so before `init`.
+    error.message = error.message.substr(0, error.message.find(" (run"));
+    error.message +=
+        "; if your home is elsewhere, pass --home DIR or set BACKCHANNEL_HOME, otherwise run "
+        "`backchannel init` to create one";
+  }
+  Fail(error, ExitCodeFor(status));
+}
+
+void Context::Emit(const app::Json& body, const app::Error* error) {
+  out << app::Dump(app::Document(body, error)) << "\n";
+  printed = true;
+}
+
+void Context::EmitLine(const app::Json& body) {
+  out << app::Dump(app::Document(body), true) << "\n";
+  printed = true;
 }
 
 int ExitCodeFor(const Status& status) {
@@ -29,16 +57,17 @@ namespace {
 
 int RunCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   Context context{out, err};
+  // --json anywhere before a "--" asks for JSON, parse errors included.
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    context.json = context.json || std::string_view(argv[i]) == "--json";
+  }
   CLI::App app{"backchannel: a secure back-channel for exploratory negotiations"};
   app.name("backchannel");
   app.require_subcommand(1);
   for (CommandGroup group : CommandGroups()) group(app, context);
-  bool known = argc < 2 || argv[1][0] == '-';
-  for (const CLI::App* sub : app.get_subcommands({})) {
-    known = known || sub->check_name(argv[1]);
-  }
-  if (!known) {
-    err << "backchannel: unknown command '" << argv[1] << "'\n";
+  AddUsageText(app);
+  if (auto unknown = UnknownCommand(app, argc, argv)) {
+    context.Fail(app::UsageError(*unknown), kExitBadInput);
     err << "Run with --help for usage.\n";
     return kExitBadInput;
   }
@@ -56,11 +85,11 @@ int RunCommand(int argc, const char* const* argv, std::ostream& out, std::ostrea
       app.exit(e, out, err);
       return kExitOk;
     }
-    err << "backchannel: " << e.what() << "\n";
+    context.Fail(app::UsageError(ParseErrorMessage(e, argc, argv)), kExitBadInput);
     err << "Run with --help for usage.\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
-    err << "backchannel: internal error: " << e.what() << "\n";
+    context.Fail(app::Error{"internal", std::string("internal error: ") + e.what()}, kExitFailed);
     return kExitFailed;
   }
   return context.exit_code;

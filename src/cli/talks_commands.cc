@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "backchannel/app/request.h"
+#include "backchannel/app/talks_view.h"
 #include "backchannel/negotiation/io.h"
 #include "backchannel/talks/record.h"
 #include "backchannel/talks_client/service.h"
@@ -50,7 +52,7 @@ Json ReportJson(const SyncReport& r) {
 // closing line for people) and anything else for --json.
 void Run(Context& ctx, const Common& c, const Operation& op) {
   auto client = OpenClient(c);
-  if (!client) return ctx.Fail(client.error());
+  if (!client) return ctx.FailOpen(client.error());
   TalksService& service = *client->talks;
   auto synced = service.Sync();
   if (!synced) return ctx.Fail(synced.error());
@@ -65,56 +67,17 @@ void Run(Context& ctx, const Common& c, const Operation& op) {
   if (c.json) {
     Json j = ReportJson(all);
     j["result"] = result;
-    if (!done) {
-      j["error"] = Json{{"code", std::string(StatusCodeName(done.error().code()))},
-                        {"message", std::string(done.error().message())}};
+    if (done) {
+      ctx.Emit(j);
+    } else {
+      const app::Error error = app::ErrorFrom(done.error());
+      ctx.Emit(j, &error);
     }
-    ctx.out << j.dump(2) << "\n";
   } else {
     PrintReport(ctx, all);
     if (done && result.contains("text")) ctx.out << result["text"].get<std::string>();
   }
   if (!done) return ctx.Fail(done.error());
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-// "issue=option, issue=option" (',' or ';' between pairs).
-Result<talks::PackageSpec> ParsePackage(const std::string& text) {
-  talks::PackageSpec out;
-  std::vector<std::string> parts;
-  std::string cur;
-  for (char ch : text) {
-    if (ch == ',' || ch == ';') {
-      parts.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  parts.push_back(cur);
-  for (const auto& p : parts) {
-    std::string_view v = Trim(p);
-    if (v.empty()) continue;
-    auto eq = v.find('=');
-    if (eq == std::string_view::npos) {
-      return InvalidArgument("package item '" + std::string(v) + "' is not issue=option");
-    }
-    std::string issue(Trim(v.substr(0, eq)));
-    std::string option(Trim(v.substr(eq + 1)));
-    if (issue.empty() || option.empty()) {
-      return InvalidArgument("package item '" + std::string(v) + "' is not issue=option");
-    }
-    if (!out.emplace(issue, option).second) {
-      return InvalidArgument("issue '" + issue + "' appears twice in the package");
-    }
-  }
-  if (out.empty()) return InvalidArgument("an empty package");
-  return out;
 }
 
 // "TEXT@GUARANTOR NAME" against the talks' members.
@@ -223,7 +186,7 @@ void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& name, cons
         return InvalidArgument("accept what? give a move id or --suggestion ID");
       }
       if (!args->package.empty()) {
-        BC_ASSIGN_OR_RETURN(a.package, ParsePackage(args->package));
+        BC_ASSIGN_OR_RETURN(a.package, app::ParsePackageText(args->package));
       }
       BC_ASSIGN_OR_RETURN(a.conditions, ParseConditions(svc, args->t.id, args->conditions));
       std::string outcome;
@@ -361,8 +324,9 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
         for (const auto& id : ids) {
           BC_ASSIGN_OR_RETURN(auto meta, svc.Meta(id));
           BC_ASSIGN_OR_RETURN(auto state, svc.State(id));
-          list.push_back(TalksStatusJson(state, meta));
-          text += TalksStatusText(state, meta);
+          const app::TalksView view = app::BuildTalksView(state, meta.joined, meta.profile);
+          list.push_back(app::TalksViewJson(view));
+          text += TalksStatusText(view);
         }
         if (ids.empty()) text = "No talks.\n";
         result["talks"] = list;
@@ -502,7 +466,7 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
       } else {
         if (a->t.id.empty()) return ctx.Fail(InvalidArgument("which talks? (or --file)"));
         auto client = OpenClient(a->t.common);
-        if (!client) return ctx.Fail(client.error());
+        if (!client) return ctx.FailOpen(client.error());
         TalksService& svc = *client->talks;
         auto r = svc.VerifyRecord(a->t.id);
         if (!r) return ctx.Fail(r.error());
@@ -511,12 +475,11 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
       if (a->t.common.json) {
         Json problems = Json::array();
         for (const auto& p : v.problems) problems.push_back(Json{{"seq", p.seq}, {"what", p.what}});
-        ctx.out << Json{{"ok", v.ok},
-                        {"entries", v.entries},
-                        {"head", v.head},
-                        {"problems", problems}}
-                       .dump(2)
-                << "\n";
+        const app::Error damaged{"corrupt", "the record is damaged"};
+        ctx.Emit(
+            Json{
+                {"intact", v.ok}, {"entries", v.entries}, {"head", v.head}, {"problems", problems}},
+            v.ok ? nullptr : &damaged);
       } else if (v.ok) {
         ctx.out << "Record intact: " << v.entries << " entries, chain head " << v.head << "\n";
       } else {
@@ -540,17 +503,19 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--out", a->out, "Write to this file instead of stdout");
     cmd->callback([&ctx, a]() {
       auto client = OpenClient(a->t.common);
-      if (!client) return ctx.Fail(client.error());
+      if (!client) return ctx.FailOpen(client.error());
       TalksService& svc = *client->talks;
       auto text = svc.ExportRecord(a->t.id, a->format);
       if (!text) return ctx.Fail(text.error());
       if (a->out.empty()) {
+        if (a->t.common.json) return ctx.Emit(Json{{"format", a->format}, {"archive", *text}});
         ctx.out << *text;
         return;
       }
       std::ofstream f(a->out, std::ios::binary | std::ios::trunc);
       if (!f || !(f << *text))
         return ctx.Fail(Status(StatusCode::kIoError, "cannot write " + a->out));
+      if (a->t.common.json) return ctx.Emit(Json{{"format", a->format}, {"wrote", a->out}});
       ctx.out << "Wrote " << a->out << "\n";
     });
   }

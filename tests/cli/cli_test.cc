@@ -152,7 +152,10 @@ TEST_F(CliTest, StrictMalformedXmlIsExitTwoWithPosition) {
                       "--profile", D("Car/adg_deal2.xml"), "--json"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("adg_deal.xml:46: <issue>: attributes construct error"));
-  EXPECT_TRUE(r.out.empty());
+  // --json: the failure is one JSON error document on stdout (docs/app-api.md).
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_THAT(j["error"]["message"].get<std::string>(), HasSubstr("adg_deal.xml:46"));
 }
 
 TEST_F(CliTest, LenientReadsMalformedXmlWithWarning) {
@@ -181,7 +184,7 @@ TEST_F(CliTest, BadInputIsExitTwo) {
            {{"analyze", "--domain", garbage.string(), "--profile", p1, "--profile", p1},
             "malformed JSON"},
            {{"domain", "show", garbage.string()}, "malformed JSON"},
-           {{"domain", "show"}, "file is required"},
+           {{"domain", "show"}, "--domain FILE"},
            {{"frobnicate"}, "frobnicate"},
            {{}, "subcommand"},
        }) {

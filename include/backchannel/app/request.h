@@ -1,0 +1,81 @@
+// Requests to the application core, one struct per operation, and the one
+// decoder and validator every face goes through: the CLI builds the structs
+// from its arguments, the web app will send them as JSON ({"op": ..., ...},
+// docs/app-api.md "Requests"). A refused request is an InvalidArgument
+// status (app::ErrorFrom: "invalid_argument") naming the field; decoding and
+// validating change no state.
+#ifndef BACKCHANNEL_APP_REQUEST_H_
+#define BACKCHANNEL_APP_REQUEST_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "backchannel/app/talks_view.h"
+#include "backchannel/common/result.h"
+
+namespace backchannel::app {
+
+// Limits a request is held to before any operation runs.
+inline constexpr std::size_t kMaxRequestSize = std::size_t{256} * 1024;  // bytes of JSON
+inline constexpr std::size_t kMaxNameSize = 128;                         // contact, member, scope
+inline constexpr std::size_t kMaxTalksIdSize = 64;                       // as TalksService::Create
+inline constexpr std::size_t kMaxTextSize = std::size_t{64} * 1024;      // words, reasons
+
+struct ContactsRequest {};
+struct SendRequest {
+  std::string contact;
+  std::string text;
+};
+struct InboxRequest {
+  std::string contact;  // empty: every contact
+  bool offline = false;
+};
+struct TalksStatusRequest {
+  std::string talks;  // empty: every talks
+};
+struct TalksSayRequest {
+  std::string talks;
+  std::string scope = "plenary";
+  std::string text;
+};
+// propose, counter (with a package), accept, reject, withdraw (a target).
+struct TalksMoveRequest {
+  std::string talks;
+  std::string move;
+  std::uint64_t target = 0;
+  PackageView package;
+  std::string reason;
+  std::string revises;  // a draft id this one replaces
+};
+struct TalksVerdictRequest {
+  std::string talks;
+  std::string draft;
+  bool approve = true;
+  std::string reason;
+};
+
+using Request = std::variant<ContactsRequest, SendRequest, InboxRequest, TalksStatusRequest,
+                             TalksSayRequest, TalksMoveRequest, TalksVerdictRequest>;
+
+// The request's "op" name: "contacts", "send", "inbox", "talks.status",
+// "talks.say", "talks.move", "talks.verdict".
+std::string_view OpName(const Request& request);
+
+// Checks every field of a request (however it was built): required fields,
+// sizes, names without control characters, talks ids, move kinds and the
+// fields each kind needs.
+Status ValidateRequest(const Request& request);
+
+// Decodes one JSON object and validates it. Unknown "op", unknown or
+// mistyped fields, more than kMaxRequestSize bytes: kInvalidArgument.
+Result<Request> DecodeRequest(std::string_view json);
+
+// "issue=option, issue=option" (',' or ';' between pairs), the text form of
+// a package every face accepts.
+Result<PackageView> ParsePackageText(std::string_view text);
+
+}  // namespace backchannel::app
+
+#endif  // BACKCHANNEL_APP_REQUEST_H_

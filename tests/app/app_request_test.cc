@@ -1,0 +1,94 @@
+// Requests to the application core (include/backchannel/app/request.h):
+// decoding, validation, and the package text form.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "backchannel/app/request.h"
+#include "testing/status_matchers.h"
+
+namespace backchannel::app {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(AppRequest, DecodesAMoveWithAPackageObject) {
+  auto r = DecodeRequest(R"({"op":"talks.move","talks":"geneva","move":"counter","target":2,)"
+                         R"("package":{"nuclear":"suspension"},"revises":"d2"})");
+  ASSERT_OK(r);
+  const auto* move = std::get_if<TalksMoveRequest>(&*r);
+  ASSERT_NE(move, nullptr);
+  EXPECT_EQ(move->talks, "geneva");
+  EXPECT_EQ(move->target, 2u);
+  EXPECT_EQ(move->package.at("nuclear"), "suspension");
+  EXPECT_EQ(move->revises, "d2");
+  EXPECT_EQ(OpName(*r), "talks.move");
+}
+
+TEST(AppRequest, PackageTextAndObjectDecodeTheSame) {
+  auto a =
+      DecodeRequest(R"({"op":"talks.move","talks":"t","move":"propose","package":"x = 1; y=2"})");
+  auto b = DecodeRequest(
+      R"({"op":"talks.move","talks":"t","move":"propose","package":{"x":"1","y":"2"}})");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_EQ(std::get<TalksMoveRequest>(*a).package, std::get<TalksMoveRequest>(*b).package);
+}
+
+TEST(AppRequest, RefusesWithAMessageNamingTheProblem) {
+  struct Case {
+    const char* json;
+    const char* why;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"", "one JSON object"},
+           {"[1]", "one JSON object"},
+           {R"({"text":"x"})", "op"},
+           {R"({"op":"frobnicate"})", "unknown op"},
+           {R"({"op":"send","contact":"x"})", "text is required"},
+           {R"({"op":"send","contact":"x","text":"y","cc":"z"})", "unknown field 'cc'"},
+           {R"({"op":"send","contact":7,"text":"y"})", "contact must be a string"},
+           {R"({"op":"send","contact":"a\u0007b","text":"y"})", "control characters"},
+           {R"({"op":"talks.move","talks":"a/b","move":"propose","package":"x=1"})", "talks"},
+           {R"({"op":"talks.move","talks":"t","move":"propose"})", "package is required"},
+           {R"({"op":"talks.move","talks":"t","move":"accept"})", "target"},
+           {R"({"op":"talks.move","talks":"t","move":"accept","target":-1})", "positive"},
+           {R"({"op":"talks.move","talks":"t","move":"dance","target":1})", "move must be"},
+           {R"({"op":"talks.move","talks":"t","move":"propose","package":"x=1,x=2"})", "twice"},
+           {R"({"op":"talks.verdict","talks":"t"})", "draft is required"},
+       }) {
+    SCOPED_TRACE(c.json);
+    auto r = DecodeRequest(c.json);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(r.error().message()), HasSubstr(c.why));
+  }
+}
+
+TEST(AppRequest, RefusesOversizedInputBeforeParsing) {
+  std::string big = R"({"op":"contacts","x":")" + std::string(kMaxRequestSize, 'a') + R"("})";
+  auto r = DecodeRequest(big);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(std::string(r.error().message()), HasSubstr("at most"));
+}
+
+TEST(AppRequest, ValidatesStructsBuiltByAFaceTheSameWay) {
+  SendRequest s{"", "hello"};
+  EXPECT_FALSE(ValidateRequest(s).ok());
+  s.contact = "Amb. Rahimi";
+  EXPECT_OK(ValidateRequest(s));
+  s.text = std::string(kMaxTextSize + 1, 'x');
+  EXPECT_FALSE(ValidateRequest(s).ok());
+}
+
+TEST(AppRequest, PackageText) {
+  auto p = ParsePackageText(" nuclear = suspension , sanctions=phased-lifting;");
+  ASSERT_OK(p);
+  EXPECT_EQ(p->size(), 2u);
+  EXPECT_EQ(PackageText(*p), "nuclear = suspension; sanctions = phased-lifting");
+  EXPECT_FALSE(ParsePackageText("").ok());
+  EXPECT_FALSE(ParsePackageText("nuclear").ok());
+  EXPECT_FALSE(ParsePackageText("=x").ok());
+}
+
+}  // namespace
+}  // namespace backchannel::app
