@@ -76,7 +76,7 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
   start_cmd->callback([start, &context] {
     auto idle = ParseIdle(start->idle);
     if (!idle) return context.Fail(idle.error());
-    const std::string home = client::ResolveHome(start->home);
+    const std::string home = Options(*start).home;
     // Before the passphrase prompt: no point typing it for a second agent.
     if (auto running = client::QueryAgent(home); running.ok()) {
       return context.Fail(
@@ -96,9 +96,7 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
     const std::string socket = client::AgentSocketPath(home);
     auto print = [&](std::int64_t pid) {
       if (start->json) {
-        context.out << Json{{"pid", pid}, {"socket", socket}, {"idle_seconds", idle->count()}}.dump(
-                           2)
-                    << "\n";
+        context.Emit(app::Json{{"pid", pid}, {"socket", socket}, {"idle_seconds", idle->count()}});
       } else {
         context.out << "Agent started (pid " << pid << "), socket " << socket << ", idle timeout "
                     << start->idle << "\n";
@@ -123,21 +121,16 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
       group->add_subcommand("status", "Whether an agent serves this home, and its idle time left");
   AddCommon(status_cmd, *status);
   status_cmd->callback([status, &context] {
-    const std::string home = client::ResolveHome(status->home);
+    const std::string home = Options(*status).home;
     auto info = client::QueryAgent(home);
     if (!info) {
-      if (status->json) context.out << Json{{"running", false}}.dump(2) << "\n";
-      context.err << "No agent serves " << home << "\n";
-      context.exit_code = kExitFailed;
-      return;
+      return context.Fail(app::Error{"not_found", "no agent serves " + home}, kExitFailed);
     }
     if (status->json) {
-      context.out << Json{{"running", true},
-                          {"pid", info->pid},
-                          {"socket", client::AgentSocketPath(home)},
-                          {"idle_left_ms", info->idle_left_ms}}
-                         .dump(2)
-                  << "\n";
+      context.Emit(app::Json{{"running", true},
+                             {"pid", info->pid},
+                             {"socket", client::AgentSocketPath(home)},
+                             {"idle_left_ms", info->idle_left_ms}});
       return;
     }
     context.out << "Agent running (pid " << info->pid << "), key wiped in "
@@ -149,14 +142,11 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
   CLI::App* stop_cmd = group->add_subcommand("stop", "Wipe the key and end the agent");
   AddCommon(stop_cmd, *stop);
   stop_cmd->callback([stop, &context] {
-    const std::string home = client::ResolveHome(stop->home);
+    const std::string home = Options(*stop).home;
     Status stopped = client::StopAgent(home);
-    if (!stopped.ok()) {
-      if (stop->json) context.out << Json{{"stopped", false}}.dump(2) << "\n";
-      return context.Fail(stopped);
-    }
+    if (!stopped.ok()) return context.Fail(stopped);
     if (stop->json) {
-      context.out << Json{{"stopped", true}}.dump(2) << "\n";
+      context.Emit(app::Json{{"stopped", true}});
     } else {
       context.out << "Agent stopped; the key is wiped\n";
     }

@@ -128,7 +128,7 @@ TEST_F(AgentCliTest, CommandsOpenWithoutThePassphraseUntilStopped) {
   EXPECT_EQ(after.code, 2) << after.out << after.err;
   CliResult none = Cli("", "agent status " + home_);
   EXPECT_EQ(none.code, 1);
-  EXPECT_NE(none.err.find("No agent"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("no agent serves"), std::string::npos) << none.err;
 }
 
 TEST_F(AgentCliTest, WrongPassphraseStartsNothing) {

@@ -137,6 +137,15 @@ try:
     check("fingerprint", "failure", ["fingerprint", "--home", "us", "Nobody"], ok=False)
     check("reset", "failure", ["reset", "--home", "us", "Nobody"], ok=False)
     check("status", "status", ["status", "--home", "us"])
+    # Unlock once: an agent for "us", then the commands above still work.
+    check("agent start", "agent_start", ["agent", "start", "--home", "us", "--idle", "5m"])
+    check("agent start", "failure", ["agent", "start", "--home", "us"], ok=False)
+    check("agent start", "failure", ["agent", "start", "--home", "us", "--idle", "soon"], ok=False)
+    check("agent status", "agent_status", ["agent", "status", "--home", "us"])
+    check("status", "status", ["status", "--home", "us"])
+    check("agent stop", "agent_stop", ["agent", "stop", "--home", "us"])
+    check("agent stop", "failure", ["agent", "stop", "--home", "us"], ok=False)
+    check("agent status", "failure", ["agent", "status", "--home", "us"], ok=False)
     check("trust remove", "failure", ["trust", "remove", "--home", "us", "--", "not-a-key"], ok=False)
 
     # Talks.
