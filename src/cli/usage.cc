@@ -68,7 +68,22 @@ void AddExamples(CLI::App& cmd, const std::string& path) {
 
 }  // namespace
 
+void OneValuePerOption(CLI::App& app) {
+  // CLI11 lets a repeatable option (--side, --issue, ...) swallow every word
+  // after it up to the next option, and a "--" then ends that list instead
+  // of marking the positionals: `trust add --side Iran KEY` lost its KEY and
+  // `--side Iran -- -KEY` read -KEY as options. One value per occurrence
+  // (repeat the option for several) makes both do what they say.
+  for (CLI::Option* option : app.get_options()) {
+    if (!option->get_positional() && option->get_items_expected_max() > 1) {
+      option->allow_extra_args(false);
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands({})) OneValuePerOption(*sub);
+}
+
 void AddUsageText(CLI::App& app) {
+  OneValuePerOption(app);
   app.set_version_flag("--version", std::string("backchannel ") + BC_VERSION);
   for (CLI::App* sub : app.get_subcommands({})) AddExamples(*sub, sub->get_name());
   app.footer(

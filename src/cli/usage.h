@@ -11,7 +11,8 @@
 
 namespace backchannel::cli {
 
-// Sets --version, the top-level footer (exit codes) and each command's
+// Sets --version, one value per occurrence of every repeatable option (so
+// `--side A --side B -- -KEY` works), the top-level footer (exit codes) and each command's
 // "Example:" footer. Call after every command group is registered.
 void AddUsageText(CLI::App& app);
 

@@ -88,6 +88,27 @@ class ChannelCliTest : public ::testing::Test {
   std::unique_ptr<RelayProcess> relay_;
 };
 
+// A base64url key starts with '-' once in 64 keys (the demo met one): `--`
+// right after a repeatable option must still mark the key as the
+// positional, and a key without `--` must not be swallowed into that
+// option's list.
+TEST_F(ChannelCliTest, RepeatableOptionTakesOneValueSoKeysReachTheirPositional) {
+  Envoy("alice", "United States");
+  const std::string dash_key = "-" + std::string(42, 'A');
+  CliRun r =
+      Cli("pw-alice", "trust add " + Home("alice") + " --side ICRC --side UN -- " + dash_key);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string plain_key = "B" + std::string(42, 'A');
+  r = Cli("pw-alice", "trust add " + Home("alice") + " --side Iran " + plain_key);
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = Cli("pw-alice", "trust list --json " + Home("alice"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find(dash_key), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(plain_key), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"UN\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"" + plain_key + "\"]"), std::string::npos) << r.out;
+}
+
 TEST_F(ChannelCliTest, TwoEnvoysTalkThroughTheRelay) {
   Envoy("alice", "United States");
   const std::string iran_key = Envoy("bob", "Iran");
