@@ -5,7 +5,8 @@
 //   authority.key    the Ed25519 key, encrypted under the passphrase (0600)
 //   authority.json   public bookkeeping: side, public key, issued credentials
 //   revocations.txt  the newest signed revocation list (base64url), if any
-// The passphrase comes from --passphrase-file or BACKCHANNEL_PASSPHRASE.
+// The passphrase comes from --passphrase-file, BACKCHANNEL_PASSPHRASE or a
+// prompt.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -19,7 +20,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "backchannel/client/home.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/common/file_io.h"
 #include "backchannel/identity/authority.h"
 #include "backchannel/identity/credential.h"
 #include "cli/cli.h"
@@ -63,53 +66,18 @@ std::int64_t Now() {
       .count();
 }
 
-Result<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path.string() + ": cannot read");
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+// The passphrase as every command reads it (client::ReadPassphrase):
+// --passphrase-file's first line, else BACKCHANNEL_PASSPHRASE, else a prompt
+// with echo off (twice for `authority init`).
+Result<SecretBytes> ReadPassphrase(const CommonArgs& args, bool confirm = false) {
+  return client::ReadPassphrase({args.passphrase_file, confirm, "Authority passphrase: "});
 }
 
-// Writes `data` to `path` through a temporary file and a rename, with `mode`.
-// With `exclusive`, refuses an existing `path`.
-Status WriteFileAtomic(const fs::path& path, ByteView data, mode_t mode, bool exclusive) {
-  if (exclusive && fs::exists(path)) {
-    return Status(StatusCode::kAlreadyExists, path.string() + " exists; refusing to overwrite it");
-  }
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return IoError(tmp.string() + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return IoError(tmp.string() + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return IoError(tmp.string() + ": write failed");
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return IoError(path.string() + ": " + ec.message());
-  return Status::Ok();
-}
+// An authority file, as common's ReadFile reads it (bounded, named errors).
+Result<std::string> ReadText(const fs::path& path) { return ReadFile(path.string()); }
 
-Result<SecretBytes> ReadPassphrase(const CommonArgs& args) {
-  std::string text;
-  if (!args.passphrase_file.empty()) {
-    BC_ASSIGN_OR_RETURN(text, ReadText(args.passphrase_file));
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  } else if (const char* env = std::getenv("BACKCHANNEL_PASSPHRASE"); env != nullptr) {
-    text = env;
-  } else {
-    return InvalidArgument(
-        "no passphrase: give --passphrase-file FILE or set BACKCHANNEL_PASSPHRASE");
-  }
-  SecretBytes secret(AsBytes(text));
-  SecureWipe(text.data(), text.size());
-  if (secret.empty()) return InvalidArgument("the passphrase is empty");
-  return secret;
+Status WriteText(const fs::path& path, std::string_view text, mode_t mode, bool exclusive) {
+  return WriteFileAtomic(path.string(), text, mode, exclusive);
 }
 
 Result<Json> LoadState(const fs::path& dir) {
@@ -124,7 +92,7 @@ Result<Json> LoadState(const fs::path& dir) {
 
 Status SaveState(const fs::path& dir, const Json& state) {
   const std::string text = state.dump(2) + "\n";
-  return WriteFileAtomic(dir / kStateFile, AsBytes(text), 0644, /*exclusive=*/false);
+  return WriteText(dir / kStateFile, text, 0644, /*exclusive=*/false);
 }
 
 Result<identity::Authority> LoadAuthority(const CommonArgs& args) {
@@ -161,7 +129,7 @@ void RunInit(const InitArgs& args, Context& ctx) {
   } else if (args.kdf != "moderate") {
     return ctx.Fail(InvalidArgument("--kdf must be moderate or interactive"));
   }
-  auto passphrase = ReadPassphrase(args);
+  auto passphrase = ReadPassphrase(args, /*confirm=*/true);
   if (!passphrase) return ctx.Fail(passphrase.error());
   auto authority = identity::Authority::Generate(args.side);
   if (!authority) return ctx.Fail(authority.error());
@@ -172,7 +140,7 @@ void RunInit(const InitArgs& args, Context& ctx) {
   if (ec || !fs::is_directory(dir)) {
     return ctx.Fail(InvalidArgument(args.dir + ": cannot create directory"));
   }
-  if (Status s = WriteFileAtomic(dir / kKeyFile, *file, 0600, /*exclusive=*/true); !s.ok()) {
+  if (Status s = WriteText(dir / kKeyFile, AsString(*file), 0600, /*exclusive=*/true); !s.ok()) {
     return ctx.Fail(s);
   }
   Json state = {{"format", 1},
@@ -223,7 +191,7 @@ void RunIssue(const IssueArgs& args, Context& ctx) {
 
   if (!args.out.empty()) {
     const std::string line = *text + "\n";
-    if (Status s = WriteFileAtomic(args.out, AsBytes(line), 0644, false); !s.ok()) {
+    if (Status s = WriteText(args.out, line, 0644, false); !s.ok()) {
       return ctx.Fail(s);
     }
   }
@@ -282,7 +250,7 @@ void RunRevoke(const RevokeArgs& args, Context& ctx) {
   auto text = identity::RevocationListToText(*list);
   if (!text) return ctx.Fail(text.error());
   const std::string line = *text + "\n";
-  if (Status s = WriteFileAtomic(dir / kRevocationsFile, AsBytes(line), 0644, false); !s.ok()) {
+  if (Status s = WriteText(dir / kRevocationsFile, line, 0644, false); !s.ok()) {
     return ctx.Fail(s);
   }
   if (args.json) {

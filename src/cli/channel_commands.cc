@@ -13,6 +13,7 @@
 #include "backchannel/client/home.h"
 #include "backchannel/common/encoding.h"
 #include "backchannel/common/terminal_text.h"
+#include "backchannel/crypto/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
 #include "backchannel/talks_client/service.h"
@@ -34,76 +35,36 @@ std::string TextArg(const std::string& arg) {
   return line;
 }
 
-std::string_view DirectionLabel(client::Direction d) { return client::DirectionName(d); }
-
-Json MessageJson(const client::StoredMessage& m) {
-  Json j{{"seq", m.seq},         {"id", m.id},
-         {"contact", m.contact}, {"direction", std::string(DirectionLabel(m.direction))},
-         {"time_ms", m.time_ms}, {"body", m.body}};
-  if (m.delivery != client::Delivery::kNone) {
-    j["delivery"] = std::string(client::DeliveryName(m.delivery));
-  }
-  return j;
-}
-
 // " [queued]" after an outgoing line that has not reached the relay yet.
-std::string DeliveryMark(client::Delivery d) {
-  if (d == client::Delivery::kQueued || d == client::Delivery::kCancelled) {
-    return " [" + std::string(client::DeliveryName(d)) + "]";
-  }
+std::string DeliveryMark(const std::optional<std::string>& delivery) {
+  if (delivery && (*delivery == "queued" || *delivery == "cancelled"))
+    return " [" + *delivery + "]";
   return "";
 }
 
-// One stored line as text. The body may hold line breaks: lines after the
-// first are printed behind "   | ", which no line of a message, a notice
-// ("* ") or an outgoing line ("you -> ") begins with, and names are quoted
-// when they could pass for the frame (DisplayName); what is printed is
-// neutralised on the way out (terminal_filter.h).
-void PrintMessage(std::ostream& out, const client::StoredMessage& m) {
+// One line of the conversation as text. The body may hold line breaks: lines
+// after the first are printed behind "   | ", which no line of a message, a
+// notice ("* ") or an outgoing line ("you -> ") begins with, and names are
+// quoted when they could pass for the frame (DisplayName); what is printed
+// is neutralised on the way out (terminal_filter.h).
+void PrintMessage(std::ostream& out, const app::MessageView& m) {
   const std::string who = DisplayName(m.contact);
-  std::string head;
-  switch (m.direction) {
-    case client::Direction::kIn:
-      head = who + ": ";
-      break;
-    case client::Direction::kOut:
-      head = "you -> " + who + DeliveryMark(m.delivery) + ": ";
-      break;
-    case client::Direction::kSystem:
-      head = "* ";
-      break;
-  }
+  std::string head = "* ";
+  if (m.direction == "in") head = who + ": ";
+  if (m.direction == "out") head = "you -> " + who + DeliveryMark(m.delivery) + ": ";
   PrintLines(out, head, m.body);
 }
 
-void PrintRefused(Context& ctx, const std::vector<Status>& refused) {
-  for (const auto& s : refused) ctx.err << "warning: " << s.message() << "\n";
-}
-
-Json ReportJson(const client::ReceiveReport& r) {
-  Json j{{"received", Json::array()},
-         {"duplicates", r.duplicates},
-         {"refused", Json::array()},
-         {"replenished", r.replenished}};
-  for (const auto& m : r.stored) j["received"].push_back(MessageJson(m));
-  for (const auto& s : r.refused) {
-    j["refused"].push_back(Json{{"code", std::string(StatusCodeName(s.code()))},
-                                {"message", std::string(s.message())}});
-  }
-  return j;
-}
-
+// A key as the user pastes it: base64url (as `trust list`, `authority show`
+// print it) or hex.
 template <std::size_t N>
 Result<std::array<std::uint8_t, N>> KeyArg(const std::string& text) {
-  auto b = FromBase64(text, Base64Variant::kUrlSafeNoPadding);
-  if (!b || b->size() != N) b = FromHex(text);
-  if (!b || b->size() != N) {
-    return InvalidArgument("'" + text + "' is not a " + std::to_string(N) +
-                           "-byte key (base64url or hex)");
-  }
-  std::array<std::uint8_t, N> out{};
-  std::copy(b->begin(), b->end(), out.begin());
-  return out;
+  auto key = FromBase64Fixed<N>(text, Base64Variant::kUrlSafeNoPadding);
+  if (key) return key;
+  key = FromHexFixed<N>(text);
+  if (key) return key;
+  return InvalidArgument("'" + text + "' is not a " + std::to_string(N) +
+                         "-byte key (base64url or hex)");
 }
 
 }  // namespace
@@ -208,40 +169,33 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     const std::string label = trust->label.empty() ? trust->sides.front() : trust->label;
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
-    auto done = (*c)->TrustAuthority(*key, label, scope);
+    auto done = c->channel().Trust(*key, label, scope);
     if (!done) return ctx.Fail(done.error());
     if (trust->json) {
-      Json j = ReportJson(*done);
+      Json j = app::ToJson(*done);
       j["trusted"] = label;
-      ctx.Emit(j);
-      return;
+      return ctx.Emit(j);
     }
     ctx.out << "Trusting " << label << " for " << trust->roles << " of";
     for (const auto& side : trust->sides) ctx.out << " '" << side << "'";
     ctx.out << "\n";
-    PrintRefused(ctx, done->refused);
-    for (const auto& m : done->stored) PrintMessage(ctx.out, m);
+    for (const auto& e : done->refused) ctx.err << "warning: " << e.message << "\n";
+    for (const auto& m : done->received) PrintMessage(ctx.out, m);
   });
   CLI::App* list_cmd = trust_group->add_subcommand("list", "The authorities you trust");
   AddCommon(list_cmd, *trust);
   list_cmd->callback([trust, &ctx] {
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
-    auto all = (*c)->Authorities();
+    auto all = c->channel().Authorities();
     if (!all) return ctx.Fail(all.error());
-    Json j = Json::array();
+    if (trust->json) {
+      Json j = Json::array();
+      for (const auto& a : *all) j.push_back(app::ToJson(a));
+      return ctx.Emit(Json{{"authorities", j}});
+    }
     for (const auto& a : *all) {
-      const std::string key = ToBase64(a.key, Base64Variant::kUrlSafeNoPadding);
-      if (trust->json) {
-        j.push_back(Json{{"label", a.label},
-                         {"key", key},
-                         {"scoped", a.scoped},
-                         {"sides", a.sides},
-                         {"roles", a.roles},
-                         {"has_revocations", !a.revocations.empty()}});
-        continue;
-      }
-      ctx.out << DisplayName(a.label) << "  " << key << "\n    ";
+      ctx.out << DisplayName(a.label) << "  " << a.key << "\n    ";
       if (a.scoped) {
         std::string roles;
         for (const auto& r : a.roles) roles += (roles.empty() ? "" : ",") + r;
@@ -252,7 +206,6 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       }
       ctx.out << "\n";
     }
-    if (trust->json) ctx.Emit(Json{{"authorities", j}});
   });
   CLI::App* remove_cmd = trust_group->add_subcommand("remove", "Stop trusting an authority");
   AddCommon(remove_cmd, *trust);
@@ -276,36 +229,23 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   pending_cmd->callback([trust, &ctx] {
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
-    if (trust->refuse != 0) {
-      if (Status s = (*c)->RefusePending(trust->refuse); !s.ok()) return ctx.Fail(s);
-    }
-    auto all = (*c)->PendingRequests();
+    auto all = c->channel().Pending(trust->refuse);
     if (!all) return ctx.Fail(all.error());
-    Json j = Json::array();
-    for (const auto& p : *all) {
-      const std::string key = ToBase64(p.authority_key, Base64Variant::kUrlSafeNoPadding);
-      if (trust->json) {
-        j.push_back(Json{{"number", p.seq},
-                         {"received_ms", p.received_ms},
-                         {"name", p.display_name},
-                         {"side", p.side},
-                         {"role", p.role},
-                         {"authority_key", key}});
-        continue;
-      }
-      if (p.authority_key.empty()) {
-        ctx.out << p.seq << "  a message waiting behind its sender's request\n";
-        continue;
-      }
-      ctx.out << p.seq << "  " << DisplayName(p.display_name) << ", " << p.role << " of '" << p.side
-              << "'\n    to accept: backchannel trust add --side '" << p.side << "' --roles "
-              << p.role << " -- " << key << "\n";
-    }
     if (trust->json) {
-      ctx.Emit(Json{{"pending", j}});
-    } else if (all->empty()) {
-      ctx.out << "No requests are waiting.\n";
+      Json j = Json::array();
+      for (const auto& p : *all) j.push_back(app::ToJson(p));
+      return ctx.Emit(Json{{"pending", j}});
     }
+    for (const auto& p : *all) {
+      if (p.authority_key.empty()) {
+        ctx.out << p.number << "  a message waiting behind its sender's request\n";
+        continue;
+      }
+      ctx.out << p.number << "  " << DisplayName(p.name) << ", " << p.role << " of '" << p.side
+              << "'\n    to accept: backchannel trust add --side '" << p.side << "' --roles "
+              << p.role << " -- " << p.authority_key << "\n";
+    }
+    if (all->empty()) ctx.out << "No requests are waiting.\n";
   });
   CLI::App* rev_cmd =
       trust_group->add_subcommand("revocations", "Install an authority's newer revocation list");
@@ -407,33 +347,21 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   contacts_cmd->callback([contacts, &ctx] {
     auto c = OpenClient(*contacts);
     if (!c) return ctx.FailOpen(c.error());
-    auto list = (*c)->Contacts();
+    auto list = c->channel().Contacts();
     if (!list) return ctx.Fail(list.error());
-    Json j = Json::array();
-    for (const auto& k : *list) {
-      const bool compared =
-          !k.compared_identity_key.empty() && PublicEqual(k.compared_identity_key, k.identity_key);
-      std::string role;
-      if (!k.credential.empty()) {
-        if (auto cr = identity::DecodeCredential(k.credential)) {
-          role = std::string(identity::RoleName(cr->role)) + " of " + cr->side;
-        }
-      }
-      if (contacts->json) {
-        j.push_back(Json{{"name", k.name},
-                         {"identity_key", ToHex(session::SerializePublicKey(k.identity_key))},
-                         {"authority", k.authority_label},
-                         {"verified", !k.credential.empty()},
-                         {"safety_number_compared", compared},
-                         {"role", role}});
-      } else {
-        ctx.out << DisplayName(k.name) << "  "
-                << (role.empty() ? "(credential not yet received)" : role) << "  ["
-                << k.authority_label << "]"
-                << (compared ? "  safety number compared" : "  safety number not compared") << "\n";
-      }
+    if (contacts->json) {
+      Json j = Json::array();
+      for (const auto& k : *list) j.push_back(app::ToJson(k));
+      return ctx.Emit(Json{{"contacts", j}});
     }
-    if (contacts->json) ctx.Emit(Json{{"contacts", j}});
+    for (const auto& k : *list) {
+      ctx.out << DisplayName(k.name) << "  "
+              << (k.role.empty() ? "(credential not yet received)" : k.role) << "  [" << k.authority
+              << "]"
+              << (k.safety_number_compared ? "  safety number compared"
+                                           : "  safety number not compared")
+              << "\n";
+    }
   });
 
   // ---- send ----
@@ -448,27 +376,12 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   send_cmd->callback([send, &ctx] {
     auto c = OpenClient(*send);
     if (!c) return ctx.FailOpen(c.error());
-    auto sent = (*c)->Send(send->contact, send->text);
+    auto sent = c->channel().Send({send->contact, send->text});
     if (!sent) return ctx.Fail(sent.error());
-    // Refused for a reason that will not pass by itself: loud, exit 1; the
-    // message waits in the outbox until it goes through or is cancelled.
-    if (sent->refused) {
-      return ctx.Fail(Status(sent->reason.code(),
-                             std::string(sent->reason.message()) +
-                                 " — the message stays in the outbox (`backchannel outbox`; "
-                                 "`backchannel outbox --cancel " +
-                                 sent->message_id.substr(0, 8) + "` withdraws it)"));
-    }
-    const std::string state = sent->queued ? "queued" : "sent";
     if (send->json) {
-      Json j{{"state", state},
-             {"sent", !sent->queued},
-             {"contact", send->contact},
-             {"id", sent->message_id}};
-      if (sent->queued) j["reason"] = std::string(sent->reason.message());
-      ctx.Emit(j);
-    } else if (sent->queued) {
-      ctx.out << "queued for " << send->contact << " (" << sent->reason.message()
+      ctx.Emit(app::ToJson(*sent));
+    } else if (sent->state == "queued") {
+      ctx.out << "queued for " << send->contact << " (" << sent->reason
               << "); it goes out on the next command that reaches the relay\n";
     } else {
       ctx.out << "sent to " << send->contact << "\n";
@@ -491,37 +404,16 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   outbox_cmd->callback([outbox, &ctx] {
     auto c = OpenClient(*outbox);
     if (!c) return ctx.FailOpen(c.error());
-    if (!outbox->cancel.empty()) {
-      if (Status s = (*c)->CancelQueued(outbox->cancel); !s.ok()) return ctx.Fail(s);
-      if (!outbox->json) ctx.out << "cancelled " << outbox->cancel << "\n";
-    }
-    client::FlushReport flushed;
-    if (outbox->flush) {
-      auto f = (*c)->FlushOutbox();
-      if (!f) return ctx.Fail(f.error());
-      flushed = std::move(*f);
-      PrintRefused(ctx, flushed.errors);
-    }
-    auto entries = (*c)->Outbox(outbox->contact);
-    if (!entries) return ctx.Fail(entries.error());
-    if (outbox->json) {
-      Json j{{"sent", flushed.sent}, {"queued", Json::array()}};
-      for (const auto& e : *entries) {
-        j["queued"].push_back(Json{{"id", e.message_id},
-                                   {"contact", e.contact},
-                                   {"created_ms", e.created_ms},
-                                   {"attempts", e.attempts},
-                                   {"last_error", e.last_error}});
-      }
-      ctx.Emit(j);
-      return;
-    }
-    if (outbox->flush) ctx.out << "sent " << flushed.sent << "\n";
-    if (entries->empty()) ctx.out << "The outbox is empty.\n";
-    for (const auto& e : *entries) {
-      ctx.out << e.message_id.substr(0, 8) << "  to " << e.contact << ", " << e.attempts
-              << " failed tries" << (e.last_error.empty() ? "" : " (last: " + e.last_error + ")")
-              << "\n";
+    auto view = c->channel().Outbox(outbox->contact, outbox->flush, outbox->cancel);
+    if (!view) return ctx.Fail(view.error());
+    for (const auto& e : view->errors) ctx.err << "warning: " << e.message << "\n";
+    if (outbox->json) return ctx.Emit(app::ToJson(*view));
+    if (!outbox->cancel.empty()) ctx.out << "cancelled " << outbox->cancel << "\n";
+    if (outbox->flush) ctx.out << "sent " << view->sent << "\n";
+    if (view->queued.empty()) ctx.out << "The outbox is empty.\n";
+    for (const auto& e : view->queued) {
+      ctx.out << e.id.substr(0, 8) << "  to " << e.contact << ", " << e.attempts << " failed tries"
+              << (e.last_error.empty() ? "" : " (last: " + e.last_error + ")") << "\n";
     }
   });
 
@@ -539,31 +431,13 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   inbox_cmd->callback([inbox, &ctx] {
     auto c = OpenClient(*inbox);
     if (!c) return ctx.FailOpen(c.error());
-    // Talks traffic arrives on the same channel: inbox receives as `talks
-    // sync` does (the reactor runs) and shows what the talks did too.
-    talks_client::SyncReport synced;
-    if (!inbox->offline) {
-      auto r = c->talks->Sync();
-      if (!r) return ctx.Fail(r.error());
-      synced = std::move(*r);
-    }
-    const client::ReceiveReport& report = synced.received;
-    auto msgs = (*c)->Messages(inbox->contact);
-    if (!msgs) return ctx.Fail(msgs.error());
-    if (inbox->json) {
-      Json j = ReportJson(report);
-      j["talks"] = Json::array();
-      for (const auto& h : synced.happenings) {
-        j["talks"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
-      }
-      j["messages"] = Json::array();
-      for (const auto& m : *msgs) j["messages"].push_back(MessageJson(m));
-      ctx.Emit(j);
-      return;
-    }
-    PrintRefused(ctx, synced.refused);
-    for (const auto& m : *msgs) PrintMessage(ctx.out, m);
-    for (const auto& h : synced.happenings) PrintHappening(ctx.out, h);
+    auto view = c->channel().Inbox({inbox->contact, inbox->offline});
+    if (!view) return ctx.Fail(view.error());
+    if (inbox->json) return ctx.Emit(app::ToJson(*view));
+    for (const auto& w : view->warnings) ctx.err << "warning: " << w.message << "\n";
+    for (const auto& m : view->messages) PrintMessage(ctx.out, m);
+    for (const auto& h : view->talks)
+      PrintHappening(ctx.out, talks_client::Happening{h.talks, h.text});
   });
 
   // ---- listen ----
@@ -586,11 +460,11 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
         std::chrono::milliseconds(static_cast<std::int64_t>(listen->seconds * 1000)),
         [&](const client::StoredMessage& m) {
           if (listen->json) {
-            Json line = MessageJson(m);
+            Json line = app::ToJson(app::ViewOf(m));
             line["event"] = "message";
             ctx.EmitLine(line);
           } else {
-            PrintMessage(ctx.out, m);
+            PrintMessage(ctx.out, app::ViewOf(m));
           }
           ctx.out.flush();
           return listen->count == 0 || ++seen < listen->count;
@@ -670,37 +544,19 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   status_cmd->callback([status, &ctx] {
     auto c = OpenClient(*status);
     if (!c) return ctx.FailOpen(c.error());
-    auto st = (*c)->GetStatus();
+    auto st = c->channel().HomeStatus();
     if (!st) return ctx.Fail(st.error());
-    if (status->json) {
-      Json j{{"identity_key", st->identity_key},
-             {"display_name", st->display_name},
-             {"has_credential", st->has_credential},
-             {"relay", st->relay},
-             {"mailbox", st->mailbox},
-             {"contacts", st->contacts},
-             {"local_one_time_prekeys", st->local_one_time_prekeys},
-             {"outbox", st->outbox},
-             {"relay_reachable", st->relay_status.ok()}};
-      if (st->relay_status.ok()) {
-        j["queued"] = st->mailbox_status.queued;
-        j["one_time_remaining"] = st->mailbox_status.one_time_remaining;
-      } else {
-        j["relay_error"] = std::string(st->relay_status.message());
-      }
-      ctx.Emit(j);
-      return;
-    }
+    if (status->json) return ctx.Emit(app::ToJson(*st));
     ctx.out << "Identity key: " << st->identity_key << "\n"
             << "Credential:   " << (st->has_credential ? st->display_name : "(none imported)")
             << "\nRelay:        " << st->relay << "  mailbox " << st->mailbox << "\n"
             << "Contacts:     " << st->contacts << "\n"
             << "Outbox:       " << st->outbox << " waiting to be posted\n";
-    if (st->relay_status.ok()) {
-      ctx.out << "Queued:       " << st->mailbox_status.queued << "\n"
-              << "Prekeys:      " << st->mailbox_status.one_time_remaining << " at the relay\n";
+    if (st->relay_reachable) {
+      ctx.out << "Queued:       " << st->queued << "\n"
+              << "Prekeys:      " << st->one_time_remaining << " at the relay\n";
     } else {
-      ctx.out << "Relay:        unreachable (" << st->relay_status.message() << ")\n";
+      ctx.out << "Relay:        unreachable (" << st->relay_error << ")\n";
     }
   });
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "backchannel/app/channel.h"
 #include "backchannel/client/client.h"
 #include "backchannel/common/result.h"
 #include "backchannel/talks_client/service.h"
@@ -29,6 +30,8 @@ struct OpenedClient {
   std::unique_ptr<talks_client::TalksService> talks;
   client::Client* operator->() const { return client.get(); }
   client::Client& operator*() const { return *client; }
+  // The application core's channel operations on this home.
+  app::Channel channel() const { return {*client, *talks}; }
 };
 // Reads the passphrase (file, BACKCHANNEL_PASSPHRASE, or a prompt) and opens.
 Result<OpenedClient> OpenClient(const Common& c);

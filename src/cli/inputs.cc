@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "backchannel/common/file_io.h"
 #include "backchannel/negotiation/io.h"
 
 namespace backchannel::cli {
@@ -53,9 +54,9 @@ Result<LoadedScenario> LoadScenario(const std::string& domain_path,
 
 Result<std::vector<std::vector<Package>>> LoadOffers(const std::string& path, const Domain& domain,
                                                      std::size_t sides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(path + ": cannot open the offers file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto read = ReadFile(path);
+  if (!read) return read.error().WithContext("the offers file");
+  const std::string& text = *read;
   Json doc;
   try {
     doc = Json::parse(text);

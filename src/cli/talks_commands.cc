@@ -11,6 +11,7 @@
 
 #include "backchannel/app/request.h"
 #include "backchannel/app/talks_view.h"
+#include "backchannel/common/file_io.h"
 #include "backchannel/negotiation/io.h"
 #include "backchannel/talks/record.h"
 #include "backchannel/talks_client/service.h"
@@ -125,14 +126,6 @@ Result<talks::Scope> ParseScope(TalksService& service, const std::string& id,
                            "' is not plenary, caucus:SIDE, internal or direct:NAME");
   }
   return s;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(StatusCode::kIoError, "cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The move commands share their shape: id, maybe a target, maybe a package.

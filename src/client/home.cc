@@ -6,12 +6,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 
+#include "backchannel/common/file_io.h"
+
 namespace backchannel::client {
 namespace {
+
+// A passphrase file is a line; anything much larger is not one.
+constexpr std::size_t kMaxPassphraseFileBytes = 64 * 1024;
 
 // Drops one trailing "\n" or "\r\n".
 void TrimNewline(std::string& s) {
@@ -63,9 +67,11 @@ std::string StorePath(const std::string& home) {
 Result<SecretBytes> ReadPassphrase(const PassphraseSource& source) {
   std::string text;
   if (!source.file.empty()) {
-    std::ifstream in(source.file, std::ios::binary);
-    if (!in) return InvalidArgument(source.file + ": cannot read the passphrase file");
-    std::getline(in, text);
+    // The first line, without its line ending: what a prompt would read.
+    auto file = ReadFile(source.file, kMaxPassphraseFileBytes);
+    if (!file) return file.error().WithContext("the passphrase file");
+    text = file->substr(0, file->find('\n'));
+    SecureWipe(file->data(), file->size());
     TrimNewline(text);
   } else if (const char* env = std::getenv("BACKCHANNEL_PASSPHRASE"); env != nullptr) {
     text = env;

@@ -1,0 +1,172 @@
+// The channel operations of the application core: contacts, the
+// conversation, sending, the outbox, trust and the home's status, each
+// returning a view model every face renders (the CLI as text or JSON, the
+// web app as JSON). Derived values (whether a safety number still counts,
+// a contact's role from its credential, keys as text) are computed here
+// once, so no face works them out itself.
+//
+// Thread safety: a Channel uses one opened client and its talks service from
+// one thread at a time, as they require.
+#ifndef BACKCHANNEL_APP_CHANNEL_H_
+#define BACKCHANNEL_APP_CHANNEL_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backchannel/app/json.h"
+#include "backchannel/app/request.h"
+#include "backchannel/client/client.h"
+#include "backchannel/common/result.h"
+#include "backchannel/talks_client/service.h"
+
+namespace backchannel::app {
+
+struct ContactView {
+  std::string name;
+  std::string identity_key;  // hex of the 33-byte key
+  std::string authority;     // label of the authority that must accredit them
+  bool credential_checked = false;
+  // Compared in person, and for the identity key the contact has now.
+  bool safety_number_compared = false;
+  std::string role;  // "envoy of Iran"; empty until their credential arrived
+};
+
+// One line of a conversation: words either way, or a notice ("system").
+struct MessageView {
+  std::int64_t seq = 0;
+  std::string id;
+  std::string contact;
+  std::string direction;  // in, out, system
+  std::int64_t time_ms = 0;
+  std::string body;                     // the sender's words, as received
+  std::optional<std::string> delivery;  // outgoing: queued, sent, cancelled
+};
+
+struct HappeningView {
+  std::string talks;
+  std::string text;
+};
+
+// What one receive pass did.
+struct ReceiveView {
+  std::vector<MessageView> received;  // new, in order
+  int duplicates = 0;
+  std::vector<Error> refused;  // messages refused, each with why
+  bool replenished = false;    // one-time prekeys were uploaded
+};
+
+struct InboxView {
+  ReceiveView receipt;  // empty when offline
+  std::vector<HappeningView> talks;
+  std::vector<MessageView> messages;  // the conversation(s) asked for
+  // Channel and talks refusals of the sync (warnings; `refused` holds the
+  // channel's alone, as the JSON has always reported).
+  std::vector<Error> warnings;
+};
+
+struct SendView {
+  std::string state;  // sent, queued
+  std::string contact;
+  std::string id;
+  std::string reason;  // why it is queued; empty when sent
+};
+
+struct OutboxItemView {
+  std::string id;
+  std::string contact;
+  std::int64_t created_ms = 0;
+  std::int64_t attempts = 0;
+  std::string last_error;
+};
+
+struct OutboxView {
+  int sent = 0;  // posted by this call's flush
+  std::vector<OutboxItemView> queued;
+  std::vector<Error> errors;  // refusals the flush met, one per contact
+};
+
+struct AuthorityView {
+  std::string label;
+  std::string key;  // base64url, as `trust add` takes it
+  bool scoped = false;
+  std::vector<std::string> sides;
+  std::vector<std::string> roles;
+  bool has_revocations = false;
+};
+
+struct PendingView {
+  std::int64_t number = 0;
+  std::int64_t received_ms = 0;
+  std::string name;
+  std::string side;
+  std::string role;
+  std::string authority_key;  // base64url; empty for a message behind a request
+};
+
+struct StatusView {
+  std::string identity_key;
+  std::string display_name;
+  bool has_credential = false;
+  std::string relay;
+  std::string mailbox;
+  std::size_t contacts = 0;
+  std::size_t local_one_time_prekeys = 0;
+  std::size_t outbox = 0;
+  bool relay_reachable = false;
+  std::string relay_error;  // why not, when unreachable
+  std::int64_t queued = 0;  // at the relay, when reachable
+  std::int64_t one_time_remaining = 0;
+};
+
+// The operations on one opened home.
+class Channel {
+ public:
+  Channel(client::Client& client, talks_client::TalksService& talks)
+      : client_(client), talks_(talks) {}
+
+  Result<std::vector<ContactView>> Contacts();
+  // Refused for a reason that will not pass by itself (pin mismatch, token
+  // refused, no such mailbox): an error naming the outbox and how to cancel.
+  Result<SendView> Send(const SendRequest& request);
+  // Syncs as `talks sync` does (unless offline), then the conversation.
+  Result<InboxView> Inbox(const InboxRequest& request);
+  // `cancel` (an id or id prefix) first, then `flush`, then the list.
+  Result<OutboxView> Outbox(const std::string& contact, bool flush, const std::string& cancel);
+  // Trusts `key` for `scope`; requests kept back for it are received now.
+  Result<ReceiveView> Trust(const std::array<std::uint8_t, 32>& key, const std::string& label,
+                            const client::TrustScope& scope);
+  Result<std::vector<AuthorityView>> Authorities();
+  // Refuses request `refuse` first when it is not 0.
+  Result<std::vector<PendingView>> Pending(std::int64_t refuse = 0);
+  Result<StatusView> HomeStatus();
+
+ private:
+  client::Client& client_;
+  talks_client::TalksService& talks_;
+};
+
+MessageView ViewOf(const client::StoredMessage& message);
+ReceiveView ViewOf(const client::ReceiveReport& report);
+
+// The JSON of each view (docs/app-api.schema.json), without the envelope.
+Json ToJson(const ContactView& view);
+Json ToJson(const MessageView& view);
+Json ToJson(const ReceiveView& view);
+Json ToJson(const InboxView& view);
+Json ToJson(const SendView& view);
+Json ToJson(const OutboxView& view);
+Json ToJson(const AuthorityView& view);
+Json ToJson(const PendingView& view);
+Json ToJson(const StatusView& view);
+
+// Runs a decoded request's channel operation ("contacts", "send", "inbox")
+// and returns its JSON body; the talks operations are not executed here yet
+// (kUnimplemented).
+Result<Json> Execute(Channel& channel, const Request& request);
+
+}  // namespace backchannel::app
+
+#endif  // BACKCHANNEL_APP_CHANNEL_H_
