@@ -264,24 +264,4 @@ Json ToJson(const StatusView& v) {
   return j;
 }
 
-Result<Json> Execute(Channel& channel, const Request& request) {
-  BC_RETURN_IF_ERROR(ValidateRequest(request));
-  if (std::holds_alternative<ContactsRequest>(request)) {
-    BC_ASSIGN_OR_RETURN(auto contacts, channel.Contacts());
-    return Json{{"contacts", ArrayOf(contacts)}};
-  }
-  if (const auto* send = std::get_if<SendRequest>(&request)) {
-    BC_ASSIGN_OR_RETURN(auto sent, channel.Send(*send));
-    return ToJson(sent);
-  }
-  if (const auto* inbox = std::get_if<InboxRequest>(&request)) {
-    BC_ASSIGN_OR_RETURN(auto view, channel.Inbox(*inbox));
-    return ToJson(view);
-  }
-  return backchannel::Status(StatusCode::kFailedPrecondition,
-                             "the application core does not execute '" +
-                                 std::string(OpName(request)) +
-                                 "' requests yet (the CLI's talks commands do)");
-}
-
 }  // namespace backchannel::app

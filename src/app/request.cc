@@ -71,17 +71,43 @@ struct Validator {
   }
   Status operator()(const TalksMoveRequest& r) const {
     BC_RETURN_IF_ERROR(CheckTalks(r.talks, true));
-    BC_RETURN_IF_ERROR(CheckText("reason", r.reason, false));
+    BC_RETURN_IF_ERROR(CheckText("reason", r.reason, r.move == "reject"));
     BC_RETURN_IF_ERROR(CheckName("revises", r.revises, false));
+    BC_RETURN_IF_ERROR(CheckName("suggestion", r.suggestion, false));
     const bool offer = r.move == "propose" || r.move == "counter";
-    const bool targeted = r.move != "propose";
-    if (!offer && r.move != "accept" && r.move != "reject" && r.move != "withdraw") {
-      return InvalidArgument("move must be propose, counter, accept, reject or withdraw");
+    if (!offer && r.move != "accept" && r.move != "reject" && r.move != "withdraw" &&
+        r.move != "ratify") {
+      return InvalidArgument("move must be propose, counter, accept, reject, withdraw or ratify");
     }
     if (offer) BC_RETURN_IF_ERROR(CheckPackage(r.package));
     if (!offer && !r.package.empty()) return InvalidArgument("only an offer carries a package");
+    if (!offer && !r.conditions.empty()) return InvalidArgument("only an offer carries conditions");
+    if (r.conditions.size() > kMaxConditions) {
+      return InvalidArgument("at most " + std::to_string(kMaxConditions) + " conditions");
+    }
+    for (const auto& c : r.conditions) {
+      BC_RETURN_IF_ERROR(CheckText("condition", c, true));
+      const auto at = c.rfind('@');
+      if (at == std::string::npos || at == 0 || at + 1 == c.size()) {
+        return InvalidArgument("condition '" + c.substr(0, kMaxNameSize) +
+                               "' is not TEXT@GUARANTOR");
+      }
+    }
+    if (r.move == "accept") {
+      if ((r.target == 0) == r.suggestion.empty()) {
+        return InvalidArgument("accept takes a target (a move number) or a suggestion, not both");
+      }
+    } else if (!r.suggestion.empty()) {
+      return InvalidArgument("only accept takes a suggestion");
+    }
+    const bool targeted = r.move == "counter" || r.move == "reject" || r.move == "withdraw";
     if (targeted && r.target == 0) return InvalidArgument("target (a move number) is required");
-    if (!targeted && r.target != 0) return InvalidArgument("propose takes no target");
+    if ((r.move == "propose" || r.move == "ratify") && r.target != 0) {
+      return InvalidArgument(r.move + " takes no target");
+    }
+    if (r.exploratory && (r.move == "accept" || r.move == "ratify")) {
+      return InvalidArgument(r.move + " is always cleared (it cannot be exploratory)");
+    }
     return {};
   }
   Status operator()(const TalksVerdictRequest& r) const {
@@ -110,6 +136,23 @@ class Fields {
     if (it == j_.end()) return {};
     if (!it->is_boolean()) return InvalidArgument(std::string(name) + " must be true or false");
     out = it->get<bool>();
+    return {};
+  }
+  Status Strings(const char* name, std::vector<std::string>& out) {
+    seen_.insert(name);
+    auto it = j_.find(name);
+    if (it == j_.end()) return {};
+    if (!it->is_array()) return InvalidArgument(std::string(name) + " must be an array of strings");
+    if (it->size() > kMaxConditions) {
+      return InvalidArgument(std::string(name) + " holds at most " +
+                             std::to_string(kMaxConditions) + " items");
+    }
+    for (const auto& item : *it) {
+      if (!item.is_string()) {
+        return InvalidArgument(std::string(name) + " must be an array of strings");
+      }
+      out.push_back(item.get<std::string>());
+    }
     return {};
   }
   Status Count(const char* name, std::uint64_t& out) {
@@ -174,6 +217,7 @@ Result<Request> DecodeFields(const std::string& op, Fields& f) {
     BC_RETURN_IF_ERROR(f.String("talks", r.talks));
     BC_RETURN_IF_ERROR(f.String("scope", r.scope));
     BC_RETURN_IF_ERROR(f.String("text", r.text));
+    BC_RETURN_IF_ERROR(f.Bool("cleared", r.cleared));
     return Request{r};
   }
   if (op == "talks.move") {
@@ -184,6 +228,9 @@ Result<Request> DecodeFields(const std::string& op, Fields& f) {
     BC_RETURN_IF_ERROR(f.Package("package", r.package));
     BC_RETURN_IF_ERROR(f.String("reason", r.reason));
     BC_RETURN_IF_ERROR(f.String("revises", r.revises));
+    BC_RETURN_IF_ERROR(f.String("suggestion", r.suggestion));
+    BC_RETURN_IF_ERROR(f.Strings("conditions", r.conditions));
+    BC_RETURN_IF_ERROR(f.Bool("exploratory", r.exploratory));
     return Request{r};
   }
   if (op == "talks.verdict") {

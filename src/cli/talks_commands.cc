@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backchannel/app/request.h"
+#include "backchannel/app/talks_desk.h"
 #include "backchannel/app/talks_view.h"
 #include "backchannel/common/file_io.h"
 #include "backchannel/negotiation/io.h"
@@ -33,99 +34,56 @@ struct TalksArgs {
 
 using Operation = std::function<Result<SyncReport>(TalksService&, Json& result)>;
 
-void PrintReport(Context& ctx, const SyncReport& r) {
-  for (const auto& h : r.happenings) PrintHappening(ctx.out, h);
-  for (const auto& s : r.refused) ctx.err << "warning: " << s.message() << "\n";
-}
-
-Json ReportJson(const SyncReport& r) {
-  Json j{{"happenings", Json::array()}, {"refused", Json::array()}, {"queued", r.queued}};
-  for (const auto& h : r.happenings)
-    j["happenings"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
-  for (const auto& s : r.refused) {
-    j["refused"].push_back(Json{{"code", std::string(StatusCodeName(s.code()))},
-                                {"message", std::string(s.message())}});
-  }
-  return j;
-}
-
-// Opens the client, syncs, runs `op`, prints. `result` may carry "text" (a
-// closing line for people) and anything else for --json.
-void Run(Context& ctx, const Common& c, const Operation& op) {
+// Opens the client and runs `call` on the core's talks desk (which syncs
+// first); prints what happened, then the result's "text" (a closing line for
+// people) unless refused. `finish` may add fields to the result (for --json)
+// and the "text".
+void RunDesk(Context& ctx, const Common& c,
+             const std::function<Result<app::TalksOutcome>(app::TalksDesk&)>& call,
+             const std::function<void(const app::TalksOutcome&, Json& result)>& finish = nullptr) {
   auto client = OpenClient(c);
   if (!client) return ctx.FailOpen(client.error());
-  TalksService& service = *client->talks;
-  auto synced = service.Sync();
-  if (!synced) return ctx.Fail(synced.error());
-  Json result = Json::object();
-  auto done = op(service, result);
-  SyncReport all = *synced;
-  if (done) {
-    for (auto& h : done->happenings) all.happenings.push_back(h);
-    for (auto& s : done->refused) all.refused.push_back(s);
-    all.queued = done->queued;
-  }
+  app::TalksDesk desk(*client->talks);
+  auto done = call(desk);
+  if (!done) return ctx.Fail(done.error());
+  Json j = app::ToJson(*done);
+  if (finish && done->status.ok()) finish(*done, j["result"]);
   if (c.json) {
-    Json j = ReportJson(all);
-    j["result"] = result;
-    if (done) {
+    if (done->status.ok()) {
       ctx.Emit(j);
     } else {
-      const app::Error error = app::ErrorFrom(done.error());
+      const app::Error error = app::ErrorFrom(done->status);
       ctx.Emit(j, &error);
     }
   } else {
-    PrintReport(ctx, all);
-    if (done && result.contains("text")) ctx.out << result["text"].get<std::string>();
-  }
-  if (!done) return ctx.Fail(done.error());
-}
-
-// "TEXT@GUARANTOR NAME" against the talks' members.
-Result<std::vector<talks::ConditionSpec>> ParseConditions(TalksService& service,
-                                                          const std::string& id,
-                                                          const std::vector<std::string>& items) {
-  std::vector<talks::ConditionSpec> out;
-  if (items.empty()) return out;
-  BC_ASSIGN_OR_RETURN(auto state, service.State(id));
-  for (const auto& item : items) {
-    auto at = item.rfind('@');
-    if (at == std::string::npos || at == 0 || at + 1 == item.size()) {
-      return InvalidArgument("condition '" + item + "' is not TEXT@GUARANTOR");
+    for (const auto& h : done->happenings) {
+      PrintHappening(ctx.out, talks_client::Happening{h.talks, h.text});
     }
-    const std::string name = item.substr(at + 1);
-    const talks::Member* g = state.FindMemberByName(name);
-    if (g == nullptr) return NotFound("no member named '" + name + "' to guarantee a condition");
-    out.push_back(talks::ConditionSpec{item.substr(0, at), g->id});
+    for (const auto& e : done->refused) ctx.err << "warning: " << e.message << "\n";
+    if (done->status.ok() && j["result"].contains("text")) {
+      ctx.out << j["result"]["text"].get<std::string>();
+    }
   }
-  return out;
+  if (!done->status.ok()) return ctx.Fail(done->status);
 }
 
-Result<talks::Scope> ParseScope(TalksService& service, const std::string& id,
-                                const std::string& text) {
-  BC_ASSIGN_OR_RETURN(auto state, service.State(id));
-  talks::Scope s;
-  const auto colon = text.find(':');
-  const std::string kind = text.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? "" : text.substr(colon + 1);
-  if (kind == "plenary" && arg.empty()) {
-    s.kind = talks::ScopeKind::kPlenary;
-  } else if (kind == "caucus" && !arg.empty()) {
-    s.kind = talks::ScopeKind::kCaucus;
-    s.side = arg;
-  } else if (kind == "internal" && arg.empty()) {
-    s.kind = talks::ScopeKind::kInternal;
-    s.side = state.me().side;
-  } else if (kind == "direct" && !arg.empty()) {
-    const talks::Member* m = state.FindMemberByName(arg);
-    if (m == nullptr) return NotFound("no member named '" + arg + "'");
-    s.kind = talks::ScopeKind::kDirect;
-    s.to = m->id;
-  } else {
-    return InvalidArgument("scope '" + text +
-                           "' is not plenary, caucus:SIDE, internal or direct:NAME");
-  }
-  return s;
+// The operations no request names yet, through the desk's generic Run:
+// `op` may put fields (and a closing "text") in `result`.
+void Run(Context& ctx, const Common& c, const Operation& op) {
+  Json extra = Json::object();
+  RunDesk(
+      ctx, c,
+      [&](app::TalksDesk& desk) {
+        return desk.Run([&](TalksService& svc, app::TalksOutcome&) { return op(svc, extra); });
+      },
+      [&](const app::TalksOutcome&, Json& result) {
+        for (const auto& [k, v] : extra.items()) result[k] = v;
+      });
+}
+
+// "=> <outcome>" after a move.
+void MoveText(const app::TalksOutcome& done, Json& result) {
+  result["text"] = "=> " + done.outcome + "\n";
 }
 
 // The move commands share their shape: id, maybe a target, maybe a package.
@@ -167,27 +125,25 @@ void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& name, cons
   }
   cmd->add_option("--revises", args->revises, "The draft this one replaces (after a veto)");
   cmd->callback([&ctx, args, kind]() {
-    Run(ctx, args->t.common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
-      talks::Action a;
-      a.kind = talks::Action::Kind::kMove;
-      a.move = kind;
-      a.authority = args->exploratory ? talks::Authority::kExploratory : talks::Authority::kCleared;
-      a.target = args->target;
-      a.suggestion = args->suggestion;
-      a.reason = args->reason;
-      if (kind == negotiation::MoveKind::kAccept && a.target == 0 && a.suggestion.empty()) {
-        return InvalidArgument("accept what? give a move id or --suggestion ID");
-      }
-      if (!args->package.empty()) {
-        BC_ASSIGN_OR_RETURN(a.package, app::ParsePackageText(args->package));
-      }
-      BC_ASSIGN_OR_RETURN(a.conditions, ParseConditions(svc, args->t.id, args->conditions));
-      std::string outcome;
-      BC_ASSIGN_OR_RETURN(auto r, svc.Act(args->t.id, a, args->revises, &outcome));
-      result["outcome"] = outcome;
-      result["text"] = "=> " + outcome + "\n";
-      return r;
-    });
+    app::TalksMoveRequest r;
+    r.talks = args->t.id;
+    r.move = std::string(negotiation::MoveKindName(kind));
+    r.target = args->target;
+    r.suggestion = args->suggestion;
+    r.reason = args->reason;
+    r.revises = args->revises;
+    r.conditions = args->conditions;
+    r.exploratory = args->exploratory;
+    if (kind == negotiation::MoveKind::kAccept && r.target == 0 && r.suggestion.empty()) {
+      return ctx.Fail(InvalidArgument("accept what? give a move id or --suggestion ID"));
+    }
+    if (!args->package.empty()) {
+      auto package = app::ParsePackageText(args->package);
+      if (!package) return ctx.Fail(package.error());
+      r.package = std::move(*package);
+    }
+    RunDesk(
+        ctx, args->t.common, [&](app::TalksDesk& desk) { return desk.Move(r); }, MoveText);
   });
 }
 
@@ -304,28 +260,15 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     AddCommon(cmd, a->common);
     cmd->add_option("talks", a->id, "Talks id");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
-        std::vector<std::string> ids;
-        if (!a->id.empty()) {
-          ids.push_back(a->id);
-        } else {
-          BC_ASSIGN_OR_RETURN(auto all, svc.List());
-          for (const auto& m : all) ids.push_back(m.id);
-        }
-        std::string text;
-        Json list = Json::array();
-        for (const auto& id : ids) {
-          BC_ASSIGN_OR_RETURN(auto meta, svc.Meta(id));
-          BC_ASSIGN_OR_RETURN(auto state, svc.State(id));
-          const app::TalksView view = app::BuildTalksView(state, meta.joined, meta.profile);
-          list.push_back(app::TalksViewJson(view));
-          text += TalksStatusText(view);
-        }
-        if (ids.empty()) text = "No talks.\n";
-        result["talks"] = list;
-        result["text"] = text;
-        return SyncReport{};
-      });
+      RunDesk(
+          ctx, a->common, [&](app::TalksDesk& desk) { return desk.Status({a->id}); },
+          [](const app::TalksOutcome& done, Json& result) {
+            std::string text;
+            for (const auto& view : done.talks) text += TalksStatusText(view);
+            if (done.talks.empty()) text = "No talks.\n";
+            if (done.talks.empty()) result["talks"] = Json::array();
+            result["text"] = text;
+          });
     });
   }
   {
@@ -336,10 +279,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("talks", a->id,
                     "Talks id (optional: checked to exist; a sync always serves every talks)");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->common, [a](TalksService& service, Json&) -> Result<SyncReport> {
-        if (!a->id.empty()) BC_RETURN_IF_ERROR(service.Meta(a->id).status());
-        return SyncReport{};
-      });
+      RunDesk(ctx, a->common, [&](app::TalksDesk& desk) { return desk.Sync(a->id); });
     });
   }
   {
@@ -356,10 +296,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--scope", a->scope, "plenary (default), caucus:SIDE, internal, direct:NAME");
     cmd->add_flag("--cleared", a->cleared, "Speak with authority (default: exploratory)");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
-        BC_ASSIGN_OR_RETURN(auto scope, ParseScope(svc, a->t.id, a->scope));
-        return svc.Chat(a->t.id, scope, a->text,
-                        a->cleared ? talks::Authority::kCleared : talks::Authority::kExploratory);
+      RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) {
+        return desk.Say({a->t.id, a->scope, a->text, a->cleared});
       });
     });
   }
@@ -386,8 +324,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     auto* reason = cmd->add_option("--reason", a->reason, "Why");
     if (!approve) reason->required();
     cmd->callback([&ctx, a, approve]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
-        return svc.Verdict(a->t.id, a->draft, approve, a->reason);
+      RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) {
+        return desk.Verdict({a->t.id, a->draft, approve, a->reason});
       });
     });
   }
@@ -417,15 +355,23 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--condition", a->conditions, "TEXT@GUARANTOR (repeatable)");
     cmd->add_option("--note", a->o.note, "Your words with it");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
-        BC_ASSIGN_OR_RETURN(a->o.conditions, ParseConditions(svc, a->t.id, a->conditions));
-        talks::PackageSpec p;
-        BC_ASSIGN_OR_RETURN(auto r, svc.Suggest(a->t.id, a->o, &p));
-        Json pj = Json::object();
-        for (const auto& [k, v] : p) pj[k] = v;
-        result["package"] = pj;
-        return r;
-      });
+      talks::PackageSpec suggested;
+      RunDesk(
+          ctx, a->t.common,
+          [&](app::TalksDesk& desk) {
+            return desk.Run([&](TalksService& svc, app::TalksOutcome&) -> Result<SyncReport> {
+              BC_ASSIGN_OR_RETURN(a->o.conditions, desk.ResolveConditions(a->t.id, a->conditions));
+              talks::PackageSpec p;
+              BC_ASSIGN_OR_RETURN(auto r, svc.Suggest(a->t.id, a->o, &p));
+              suggested = p;
+              return r;
+            });
+          },
+          [&](const app::TalksOutcome&, Json& result) {
+            Json pj = Json::object();
+            for (const auto& [k, v] : suggested) pj[k] = v;
+            result["package"] = pj;
+          });
     });
   }
   AddActionCommand(*talks, ctx, "suspend", "Suspend the talks", talks::Action::Kind::kSuspend);
@@ -505,9 +451,8 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
         ctx.out << *text;
         return;
       }
-      std::ofstream f(a->out, std::ios::binary | std::ios::trunc);
-      if (!f || !(f << *text))
-        return ctx.Fail(Status(StatusCode::kIoError, "cannot write " + a->out));
+      // The side's own archive: whole or not at all, readable by this user only.
+      if (Status s = WriteFileAtomic(a->out, *text, 0600); !s.ok()) return ctx.Fail(s);
       if (a->t.common.json) return ctx.Emit(Json{{"format", a->format}, {"wrote", a->out}});
       ctx.out << "Wrote " << a->out << "\n";
     });

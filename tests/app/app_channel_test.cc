@@ -6,7 +6,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include "backchannel/app/channel.h"
+#include "backchannel/app/talks_desk.h"
+#include "backchannel/negotiation/domain.h"
 #include "client/channel_fixture.h"
 
 namespace backchannel::app {
@@ -131,13 +132,66 @@ TEST_F(AppChannelTest, ARefusedRequestChangesNothing) {
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(alice.Send({"nobody", "hello"}).status(), StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(Execute(alice, Request(TalksSayRequest{"geneva", "plenary", "x"})).status(),
-              StatusIs(StatusCode::kFailedPrecondition));
+              StatusIs(StatusCode::kNotFound))
+      << "no such talks";
   auto after = alice_->Messages("");
   ASSERT_OK(after);
   EXPECT_EQ(after->size(), before->size());
   auto status = alice.HomeStatus();
   ASSERT_OK(status);
   EXPECT_EQ(status->outbox, 0U);
+}
+
+// The agenda of the talks tests: two issues of three options.
+negotiation::Domain Agenda() {
+  negotiation::Domain d;
+  d.name = "geneva";
+  d.issues.push_back({"sanctions", negotiation::IssueKind::kDiscrete, {"kept", "eased", "lifted"}});
+  d.issues.push_back(
+      {"detainees", negotiation::IssueKind::kDiscrete, {"held", "transferred", "released"}});
+  return d;
+}
+
+TEST_F(AppChannelTest, TalksRequestsRunThroughTheDeskAndResolveNames) {
+  ASSERT_OK(alice_talks_->Create("geneva", "Geneva", Agenda(), {"United States", "Iran"}, ""));
+  ASSERT_OK(alice_talks_->Invite("geneva", "bob", talks::Role::kEnvoy));
+  Channel alice = AliceChannel();
+
+  auto request = DecodeRequest(R"({"op": "talks.status", "talks": "geneva"})");
+  ASSERT_OK(request);
+  auto body = Execute(alice, *request);
+  ASSERT_OK(body);
+  ASSERT_EQ((*body)["result"]["talks"].size(), 1U);
+  EXPECT_EQ((*body)["result"]["talks"][0]["talks"], "geneva");
+
+  // Names as people write them are resolved against the table.
+  request = DecodeRequest(
+      R"({"op": "talks.say", "talks": "geneva", "scope": "direct:bob", "text": "Off the record."})");
+  ASSERT_OK(request);
+  body = Execute(alice, *request);
+  ASSERT_OK(body);
+  request = DecodeRequest(
+      R"({"op": "talks.say", "talks": "geneva", "scope": "direct:nobody", "text": "x"})");
+  ASSERT_OK(request);
+  EXPECT_THAT(Execute(alice, *request).status(), StatusIs(StatusCode::kNotFound));
+
+  // A move naming a guarantor who is not at the table: refused, nothing moved.
+  TalksDesk desk(*alice_talks_);
+  auto before = desk.Status({"geneva"});
+  ASSERT_OK(before);
+  ASSERT_EQ(before->talks.size(), 1U);
+  TalksMoveRequest propose;
+  propose.talks = "geneva";
+  propose.move = "propose";
+  propose.package = {{"sanctions", "eased"}, {"detainees", "released"}};
+  propose.conditions = {"ICRC supervision@Ms. Nobody"};
+  auto refused = desk.Move(propose);
+  ASSERT_OK(refused) << "the sync ran";
+  EXPECT_THAT(refused->status, StatusIs(StatusCode::kNotFound));
+  auto after = desk.Status({"geneva"});
+  ASSERT_OK(after);
+  EXPECT_EQ(TalksViewJson(after->talks[0]), TalksViewJson(before->talks[0]));
+  EXPECT_EQ(ToJson(*refused)["result"].size(), 0U);
 }
 
 }  // namespace

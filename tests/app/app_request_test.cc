@@ -39,29 +39,64 @@ TEST(AppRequest, RefusesWithAMessageNamingTheProblem) {
     const char* json;
     const char* why;
   };
-  for (const Case& c : std::vector<Case>{
-           {"", "one JSON object"},
-           {"[1]", "one JSON object"},
-           {R"({"text":"x"})", "op"},
-           {R"({"op":"frobnicate"})", "unknown op"},
-           {R"({"op":"send","contact":"x"})", "text is required"},
-           {R"({"op":"send","contact":"x","text":"y","cc":"z"})", "unknown field 'cc'"},
-           {R"({"op":"send","contact":7,"text":"y"})", "contact must be a string"},
-           {R"({"op":"send","contact":"a\u0007b","text":"y"})", "control characters"},
-           {R"({"op":"talks.move","talks":"a/b","move":"propose","package":"x=1"})", "talks"},
-           {R"({"op":"talks.move","talks":"t","move":"propose"})", "package is required"},
-           {R"({"op":"talks.move","talks":"t","move":"accept"})", "target"},
-           {R"({"op":"talks.move","talks":"t","move":"accept","target":-1})", "positive"},
-           {R"({"op":"talks.move","talks":"t","move":"dance","target":1})", "move must be"},
-           {R"({"op":"talks.move","talks":"t","move":"propose","package":"x=1,x=2"})", "twice"},
-           {R"({"op":"talks.verdict","talks":"t"})", "draft is required"},
-       }) {
+  for (
+      const Case& c : std::vector<Case>{
+          {"", "one JSON object"},
+          {"[1]", "one JSON object"},
+          {R"({"text":"x"})", "op"},
+          {R"({"op":"frobnicate"})", "unknown op"},
+          {R"({"op":"send","contact":"x"})", "text is required"},
+          {R"({"op":"send","contact":"x","text":"y","cc":"z"})", "unknown field 'cc'"},
+          {R"({"op":"send","contact":7,"text":"y"})", "contact must be a string"},
+          {R"({"op":"send","contact":"a\u0007b","text":"y"})", "control characters"},
+          {R"({"op":"talks.move","talks":"a/b","move":"propose","package":"x=1"})", "talks"},
+          {R"({"op":"talks.move","talks":"t","move":"propose"})", "package is required"},
+          {R"({"op":"talks.move","talks":"t","move":"accept"})", "target"},
+          {R"({"op":"talks.move","talks":"t","move":"accept","target":-1})", "positive"},
+          {R"({"op":"talks.move","talks":"t","move":"dance","target":1})", "move must be"},
+          {R"({"op":"talks.move","talks":"t","move":"propose","package":"x=1,x=2"})", "twice"},
+          {R"({"op":"talks.verdict","talks":"t"})", "draft is required"},
+          {R"({"op":"talks.move","talks":"t","move":"accept","target":2,"suggestion":"s1"})",
+           "not both"},
+          {R"({"op":"talks.move","talks":"t","move":"reject","target":2})", "reason is required"},
+          {R"({"op":"talks.move","talks":"t","move":"accept","target":2,"conditions":["a@b"]})",
+           "only an offer carries conditions"},
+          {R"({"op":"talks.move","talks":"t","move":"propose","package":"x=1","conditions":"a@b"})",
+           "conditions must be an array"},
+          {R"({"op":"talks.move","talks":"t","move":"propose","package":"x=1","conditions":["ab"]})",
+           "TEXT@GUARANTOR"},
+          {R"({"op":"talks.move","talks":"t","move":"ratify","target":3})", "takes no target"},
+          {R"({"op":"talks.move","talks":"t","move":"ratify","exploratory":true})",
+           "always cleared"},
+          {R"({"op":"talks.move","talks":"t","move":"withdraw","target":1,"suggestion":"s1"})",
+           "only accept takes a suggestion"},
+          {R"({"op":"talks.say","talks":"t","text":"x","cleared":"yes"})", "true or false"},
+      }) {
     SCOPED_TRACE(c.json);
     auto r = DecodeRequest(c.json);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(r.error().message()), HasSubstr(c.why));
   }
+}
+
+TEST(AppRequest, DecodesEveryFieldOfAMove) {
+  auto r = DecodeRequest(
+      R"({"op":"talks.move","talks":"t","move":"counter","target":4,"package":"x=1",)"
+      R"("conditions":["ICRC supervision@Ms. Keller"],"exploratory":true,"revises":"d2"})");
+  ASSERT_OK(r);
+  const auto& m = std::get<TalksMoveRequest>(*r);
+  EXPECT_EQ(m.conditions, std::vector<std::string>{"ICRC supervision@Ms. Keller"});
+  EXPECT_TRUE(m.exploratory);
+  EXPECT_EQ(m.revises, "d2");
+  r = DecodeRequest(R"({"op":"talks.move","talks":"t","move":"accept","suggestion":"s1"})");
+  ASSERT_OK(r);
+  EXPECT_EQ(std::get<TalksMoveRequest>(*r).suggestion, "s1");
+  r = DecodeRequest(R"({"op":"talks.move","talks":"t","move":"ratify"})");
+  ASSERT_OK(r);
+  r = DecodeRequest(R"({"op":"talks.say","talks":"t","text":"x","cleared":true})");
+  ASSERT_OK(r);
+  EXPECT_TRUE(std::get<TalksSayRequest>(*r).cleared);
 }
 
 TEST(AppRequest, RefusesOversizedInputBeforeParsing) {

@@ -143,6 +143,8 @@ class Channel {
   Result<std::vector<PendingView>> Pending(std::int64_t refuse = 0);
   Result<StatusView> HomeStatus();
 
+  talks_client::TalksService& talks() { return talks_; }
+
  private:
   client::Client& client_;
   talks_client::TalksService& talks_;
@@ -161,11 +163,6 @@ Json ToJson(const OutboxView& view);
 Json ToJson(const AuthorityView& view);
 Json ToJson(const PendingView& view);
 Json ToJson(const StatusView& view);
-
-// Runs a decoded request's channel operation ("contacts", "send", "inbox")
-// and returns its JSON body; the talks operations are not executed here yet
-// (kUnimplemented).
-Result<Json> Execute(Channel& channel, const Request& request);
 
 }  // namespace backchannel::app
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "backchannel/app/talks_view.h"
 #include "backchannel/common/result.h"
@@ -22,6 +23,7 @@ inline constexpr std::size_t kMaxRequestSize = std::size_t{256} * 1024;  // byte
 inline constexpr std::size_t kMaxNameSize = 128;                         // contact, member, scope
 inline constexpr std::size_t kMaxTalksIdSize = 64;                       // as TalksService::Create
 inline constexpr std::size_t kMaxTextSize = std::size_t{64} * 1024;      // words, reasons
+inline constexpr std::size_t kMaxConditions = 16;                        // per offer
 
 struct ContactsRequest {};
 struct SendRequest {
@@ -37,17 +39,23 @@ struct TalksStatusRequest {
 };
 struct TalksSayRequest {
   std::string talks;
-  std::string scope = "plenary";
+  std::string scope = "plenary";  // plenary, caucus:SIDE, internal, direct:NAME
   std::string text;
+  bool cleared = false;  // speak with authority (default: exploratory)
 };
-// propose, counter (with a package), accept, reject, withdraw (a target).
+// propose and counter (a package, maybe conditions), accept (a target move
+// or a mediator's suggestion), reject (a target and a reason), withdraw (a
+// target), ratify (nothing more).
 struct TalksMoveRequest {
   std::string talks;
   std::string move;
   std::uint64_t target = 0;
   PackageView package;
   std::string reason;
-  std::string revises;  // a draft id this one replaces
+  std::string revises;                  // a draft id this one replaces
+  std::string suggestion;               // accept: the mediator's suggestion id instead of a target
+  std::vector<std::string> conditions;  // offers: "TEXT@GUARANTOR NAME"
+  bool exploratory = false;             // personal, not cleared at home
 };
 struct TalksVerdictRequest {
   std::string talks;
