@@ -5,6 +5,7 @@
 
 #include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
+#include "backchannel/identity/invitation.h"
 #include "backchannel/session/keys.h"
 
 namespace backchannel::app {
@@ -184,6 +185,51 @@ Result<StatusView> Channel::HomeStatus() {
   return v;
 }
 
+Result<CredentialView> Channel::ImportCredential(std::string_view text) {
+  BC_ASSIGN_OR_RETURN(auto credential, identity::CredentialFromText(text));
+  BC_RETURN_IF_ERROR(client_.ImportCredential(credential));
+  return CredentialView{credential.display_name, credential.side,
+                        std::string(identity::RoleName(credential.role)), credential.expiry};
+}
+
+Result<InviteView> Channel::Invite(bool rotate) {
+  InviteView v;
+  if (rotate) {
+    BC_ASSIGN_OR_RETURN(int told, client_.RotateDeliveryToken());
+    v.contacts_told = told;
+  }
+  BC_ASSIGN_OR_RETURN(auto invitation, client_.MakeInvitation());
+  BC_ASSIGN_OR_RETURN(v.code, identity::InvitationToText(invitation));
+  return v;
+}
+
+Result<AcceptView> Channel::Accept(std::string_view code, const std::string& name,
+                                   bool trust_authority) {
+  BC_ASSIGN_OR_RETURN(auto invitation, identity::InvitationFromText(code));
+  BC_ASSIGN_OR_RETURN(auto contact, client_.AcceptInvitation(invitation, name, trust_authority));
+  return AcceptView{contact, invitation.authority_label};
+}
+
+Result<FingerprintView> Channel::Fingerprint(const std::string& contact, bool mark_compared) {
+  if (mark_compared) BC_RETURN_IF_ERROR(client_.MarkSafetyNumberCompared(contact));
+  BC_ASSIGN_OR_RETURN(auto number, client_.Fingerprint(contact));
+  return FingerprintView{contact, number, mark_compared};
+}
+
+backchannel::Status Channel::Reset(const std::string& contact, const std::string& reason) {
+  return client_.ResetSession(contact, reason);
+}
+
+backchannel::Status Channel::Distrust(const std::array<std::uint8_t, 32>& key) {
+  return client_.DistrustAuthority(key);
+}
+
+Result<RevocationsView> Channel::ImportRevocations(std::string_view text) {
+  BC_ASSIGN_OR_RETURN(auto list, identity::RevocationListFromText(text));
+  BC_RETURN_IF_ERROR(client_.ImportRevocations(list));
+  return RevocationsView{list.sequence, list.revoked_serials};
+}
+
 Json ToJson(const ContactView& v) {
   return Json{{"name", v.name},
               {"identity_key", v.identity_key},
@@ -262,6 +308,29 @@ Json ToJson(const StatusView& v) {
     j["relay_error"] = v.relay_error;
   }
   return j;
+}
+
+Json ToJson(const CredentialView& v) {
+  return Json{
+      {"display_name", v.display_name}, {"side", v.side}, {"role", v.role}, {"expiry", v.expiry}};
+}
+
+Json ToJson(const InviteView& v) {
+  Json j{{"code", v.code}};
+  if (v.contacts_told) j["contacts_told"] = *v.contacts_told;
+  return j;
+}
+
+Json ToJson(const AcceptView& v) {
+  return Json{{"contact", v.contact}, {"authority", v.authority}};
+}
+
+Json ToJson(const FingerprintView& v) {
+  return Json{{"contact", v.contact}, {"safety_number", v.safety_number}, {"compared", v.compared}};
+}
+
+Json ToJson(const RevocationsView& v) {
+  return Json{{"sequence", v.sequence}, {"revoked", v.revoked}};
 }
 
 }  // namespace backchannel::app

@@ -3,7 +3,7 @@
 // send, inbox, listen, fingerprint, reset, status — a thin layer over
 // backchannel::client::Client. Every command takes --home, --json and
 // --passphrase-file (or BACKCHANNEL_PASSPHRASE, or a prompt).
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/common/file_io.h"
 #include "backchannel/common/terminal_text.h"
 #include "backchannel/crypto/encoding.h"
 #include "backchannel/identity/credential.h"
@@ -26,13 +27,20 @@ namespace {
 using Json = nlohmann::ordered_json;
 using client::Client;
 
-// `arg` is a file holding the text, or the text itself.
-std::string TextArg(const std::string& arg) {
-  std::ifstream in(arg);
-  if (!in) return arg;
-  std::string line;
-  std::getline(in, line);
-  return line;
+// `arg` is a file holding the text (its first line), or the text itself.
+Result<std::string> TextArg(const std::string& arg) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(arg, ec)) return arg;
+  BC_ASSIGN_OR_RETURN(std::string text, ReadFile(arg));
+  text.resize(std::min(text.size(), text.find('\n')));
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
+// A refusal of what came from a file names the file.
+Status NamingTheFile(const Status& status, const std::string& arg) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(arg, ec) ? status.WithContext(arg) : status;
 }
 
 // " [queued]" after an outgoing line that has not reached the relay yet.
@@ -117,21 +125,16 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   import_cmd->add_option("credential", cred->credential, "Credential text (base64url) or a file")
       ->required();
   import_cmd->callback([cred, &ctx] {
-    auto parsed = identity::CredentialFromText(TextArg(cred->credential));
-    if (!parsed) return ctx.Fail(parsed.error());
+    auto text = TextArg(cred->credential);
+    if (!text) return ctx.Fail(text.error());
     auto c = OpenClient(*cred);
     if (!c) return ctx.FailOpen(c.error());
-    if (Status s = (*c)->ImportCredential(*parsed); !s.ok()) return ctx.Fail(s);
-    if (cred->json) {
-      ctx.Emit(Json{{"display_name", parsed->display_name},
-                    {"side", parsed->side},
-                    {"role", std::string(identity::RoleName(parsed->role))},
-                    {"expiry", parsed->expiry}});
-      return;
-    }
-    ctx.out << "Credential imported: " << parsed->display_name << ", "
-            << identity::RoleName(parsed->role) << " of " << parsed->side << ", valid until "
-            << identity::FormatUnixTime(parsed->expiry) << "\n";
+    auto imported = c->channel().ImportCredential(*text);
+    if (!imported) return ctx.Fail(NamingTheFile(imported.error(), cred->credential));
+    if (cred->json) return ctx.Emit(app::ToJson(*imported));
+    ctx.out << "Credential imported: " << imported->display_name << ", " << imported->role << " of "
+            << imported->side << ", valid until " << identity::FormatUnixTime(imported->expiry)
+            << "\n";
   });
 
   // ---- trust add | list | remove | pending | revocations ----
@@ -215,7 +218,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     if (!key) return ctx.Fail(key.error());
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
-    if (Status s = (*c)->DistrustAuthority(*key); !s.ok()) return ctx.Fail(s);
+    if (Status s = c->channel().Distrust(*key); !s.ok()) return ctx.Fail(s);
     if (trust->json) {
       ctx.Emit(Json{{"removed", trust->key}});
     } else {
@@ -253,17 +256,15 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   rev_cmd->add_option("list", trust->list, "Revocation list text (base64url) or a file")
       ->required();
   rev_cmd->callback([trust, &ctx] {
-    auto list = identity::RevocationListFromText(TextArg(trust->list));
-    if (!list) return ctx.Fail(list.error());
+    auto text = TextArg(trust->list);
+    if (!text) return ctx.Fail(text.error());
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
-    if (Status s = (*c)->ImportRevocations(*list); !s.ok()) return ctx.Fail(s);
-    if (trust->json) {
-      ctx.Emit(Json{{"sequence", list->sequence}, {"revoked", list->revoked_serials}});
-    } else {
-      ctx.out << "Revocation list #" << list->sequence << " installed ("
-              << list->revoked_serials.size() << " revoked)\n";
-    }
+    auto installed = c->channel().ImportRevocations(*text);
+    if (!installed) return ctx.Fail(NamingTheFile(installed.error(), trust->list));
+    if (trust->json) return ctx.Emit(app::ToJson(*installed));
+    ctx.out << "Revocation list #" << installed->sequence << " installed ("
+            << installed->revoked.size() << " revoked)\n";
   });
 
   // ---- invite ----
@@ -281,29 +282,16 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   invite_cmd->callback([invite, &ctx] {
     auto c = OpenClient(*invite);
     if (!c) return ctx.FailOpen(c.error());
-    int told = -1;
-    if (invite->rotate) {
-      auto rotated = (*c)->RotateDeliveryToken();
-      if (!rotated) return ctx.Fail(rotated.error());
-      told = *rotated;
-      if (!invite->json) {
-        ctx.out << "Delivery token replaced: earlier invitations no longer work; " << told
-                << " contact(s) told the new address.\n";
-      }
+    auto made = c->channel().Invite(invite->rotate);
+    if (!made) return ctx.Fail(made.error());
+    if (invite->json) return ctx.Emit(app::ToJson(*made));
+    if (made->contacts_told) {
+      ctx.out << "Delivery token replaced: earlier invitations no longer work; "
+              << *made->contacts_told << " contact(s) told the new address.\n";
     }
-    auto inv = (*c)->MakeInvitation();
-    if (!inv) return ctx.Fail(inv.error());
-    auto text = identity::InvitationToText(*inv);
-    if (!text) return ctx.Fail(text.error());
-    if (invite->json) {
-      Json j{{"code", *text}};
-      if (told >= 0) j["contacts_told"] = told;
-      ctx.Emit(j);
-      return;
-    }
-    ctx.out << *text << "\n";
+    ctx.out << made->code << "\n";
     if (!invite->no_qr) {
-      auto qr = identity::RenderQr(*text);
+      auto qr = identity::RenderQr(made->code);
       if (qr) {
         ctx.out << *qr;
       } else {
@@ -326,18 +314,15 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                        "Also trust the authority the invitation names, for its side only "
                        "(check its key with the inviter first)");
   accept_cmd->callback([accept, &ctx] {
-    auto inv = identity::InvitationFromText(accept->code);
-    if (!inv) return ctx.Fail(inv.error());
+    // A damaged code is refused before the store is opened (no passphrase asked).
+    if (auto inv = identity::InvitationFromText(accept->code); !inv) return ctx.Fail(inv.error());
     auto c = OpenClient(*accept);
     if (!c) return ctx.FailOpen(c.error());
-    auto name = (*c)->AcceptInvitation(*inv, accept->name, accept->trust_authority);
-    if (!name) return ctx.Fail(name.error());
-    if (accept->json) {
-      ctx.Emit(Json{{"contact", *name}, {"authority", inv->authority_label}});
-    } else {
-      ctx.out << "Session opened with " << *name << " (authority " << inv->authority_label
-              << "); your credential was sent inside it.\n";
-    }
+    auto accepted = c->channel().Accept(accept->code, accept->name, accept->trust_authority);
+    if (!accepted) return ctx.Fail(accepted.error());
+    if (accept->json) return ctx.Emit(app::ToJson(*accepted));
+    ctx.out << "Session opened with " << accepted->contact << " (authority " << accepted->authority
+            << "); your credential was sent inside it.\n";
   });
 
   // ---- contacts ----
@@ -504,17 +489,11 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   fp_cmd->callback([fp, &ctx] {
     auto c = OpenClient(*fp);
     if (!c) return ctx.FailOpen(c.error());
-    if (fp->compared) {
-      if (Status s = (*c)->MarkSafetyNumberCompared(fp->contact); !s.ok()) return ctx.Fail(s);
-    }
-    auto n = (*c)->Fingerprint(fp->contact);
+    auto n = c->channel().Fingerprint(fp->contact, fp->compared);
     if (!n) return ctx.Fail(n.error());
-    if (fp->json) {
-      ctx.Emit(Json{{"contact", fp->contact}, {"safety_number", *n}, {"compared", fp->compared}});
-    } else {
-      ctx.out << "Safety number with " << fp->contact << ":\n" << *n << "\n";
-      if (fp->compared) ctx.out << "Recorded: compared in person.\n";
-    }
+    if (fp->json) return ctx.Emit(app::ToJson(*n));
+    ctx.out << "Safety number with " << n->contact << ":\n" << n->safety_number << "\n";
+    if (n->compared) ctx.out << "Recorded: compared in person.\n";
   });
 
   // ---- reset ----
@@ -529,7 +508,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   reset_cmd->callback([reset, &ctx] {
     auto c = OpenClient(*reset);
     if (!c) return ctx.FailOpen(c.error());
-    if (Status s = (*c)->ResetSession(reset->contact, reset->reason); !s.ok()) return ctx.Fail(s);
+    if (Status s = c->channel().Reset(reset->contact, reset->reason); !s.ok()) return ctx.Fail(s);
     if (reset->json) {
       ctx.Emit(Json{{"reset", reset->contact}});
     } else {

@@ -142,6 +142,37 @@ TEST_F(AppChannelTest, ARefusedRequestChangesNothing) {
   EXPECT_EQ(status->outbox, 0U);
 }
 
+TEST_F(AppChannelTest, InviteAcceptAndFingerprintGoThroughTheCore) {
+  auto carol = Valid("carol", *us_, 3);
+  ASSERT_TRUE(carol);
+  talks_client::TalksService carol_talks(*carol);
+  Channel carol_channel(*carol, carol_talks);
+
+  auto invite = BobChannel().Invite(/*rotate=*/false);
+  ASSERT_OK(invite);
+  EXPECT_EQ(invite->code.substr(0, 4), "bc1-");
+  EXPECT_FALSE(ToJson(*invite).contains("contacts_told"));
+
+  // Bob's authority (Iran) is not trusted by Carol: refused, nothing kept.
+  EXPECT_THAT(carol_channel.Accept(invite->code, "", false).status(),
+              StatusIs(StatusCode::kUntrusted));
+  EXPECT_THAT(carol_channel.Accept("bc1-garbage", "", true).status(),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_TRUE(carol_channel.Contacts()->empty());
+  auto accepted = carol_channel.Accept(invite->code, "Amb. Bob", /*trust_authority=*/true);
+  ASSERT_OK(accepted);
+  EXPECT_EQ(accepted->contact, "Amb. Bob");
+
+  auto number = carol_channel.Fingerprint("Amb. Bob", /*mark_compared=*/false);
+  ASSERT_OK(number);
+  EXPECT_FALSE(number->safety_number.empty());
+  EXPECT_FALSE(carol_channel.Contacts()->front().safety_number_compared);
+  ASSERT_OK(carol_channel.Fingerprint("Amb. Bob", /*mark_compared=*/true));
+  EXPECT_TRUE(carol_channel.Contacts()->front().safety_number_compared);
+  EXPECT_THAT(carol_channel.Fingerprint("nobody", true).status(), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(carol_channel.Reset("nobody", ""), StatusIs(StatusCode::kNotFound));
+}
+
 // The agenda of the talks tests: two issues of three options.
 negotiation::Domain Agenda() {
   negotiation::Domain d;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backchannel/app/json.h"
@@ -121,6 +122,34 @@ struct StatusView {
   std::int64_t one_time_remaining = 0;
 };
 
+struct CredentialView {
+  std::string display_name;
+  std::string side;
+  std::string role;
+  std::int64_t expiry = 0;  // unix seconds
+};
+
+struct InviteView {
+  std::string code;                  // bc1-...
+  std::optional<int> contacts_told;  // after a rotation: contacts given the new address
+};
+
+struct AcceptView {
+  std::string contact;
+  std::string authority;  // the invitation's authority label
+};
+
+struct FingerprintView {
+  std::string contact;
+  std::string safety_number;
+  bool compared = false;  // recorded by this call
+};
+
+struct RevocationsView {
+  std::uint64_t sequence = 0;
+  std::vector<std::uint64_t> revoked;
+};
+
 // The operations on one opened home.
 class Channel {
  public:
@@ -142,6 +171,19 @@ class Channel {
   // Refuses request `refuse` first when it is not 0.
   Result<std::vector<PendingView>> Pending(std::int64_t refuse = 0);
   Result<StatusView> HomeStatus();
+  // Our own credential, as its text (base64url) arrives from the authority.
+  Result<CredentialView> ImportCredential(std::string_view text);
+  // With `rotate`, first replaces the delivery token (earlier invitations
+  // stop working; contacts are told the new address).
+  Result<InviteView> Invite(bool rotate);
+  // `code` as the inviter handed it over; never trusts its authority unless
+  // `trust_authority` (for the invitation's side only).
+  Result<AcceptView> Accept(std::string_view code, const std::string& name, bool trust_authority);
+  // With `mark_compared`, first records that the number was compared in person.
+  Result<FingerprintView> Fingerprint(const std::string& contact, bool mark_compared);
+  backchannel::Status Reset(const std::string& contact, const std::string& reason);
+  backchannel::Status Distrust(const std::array<std::uint8_t, 32>& key);
+  Result<RevocationsView> ImportRevocations(std::string_view text);
 
   talks_client::TalksService& talks() { return talks_; }
 
@@ -163,6 +205,11 @@ Json ToJson(const OutboxView& view);
 Json ToJson(const AuthorityView& view);
 Json ToJson(const PendingView& view);
 Json ToJson(const StatusView& view);
+Json ToJson(const CredentialView& view);
+Json ToJson(const InviteView& view);
+Json ToJson(const AcceptView& view);
+Json ToJson(const FingerprintView& view);
+Json ToJson(const RevocationsView& view);
 
 }  // namespace backchannel::app
 
