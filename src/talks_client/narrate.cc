@@ -161,7 +161,7 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
 
 Result<talks::RecordVerification> TalksService::VerifyRecord(const std::string& id) {
   BC_RETURN_IF_ERROR(Meta(id).status());
-  BC_ASSIGN_OR_RETURN(auto rows, client_.store().ListAppLogLenient(std::string(kApp), id));
+  BC_ASSIGN_OR_RETURN(auto rows, store_.ListLogLenient(id));
   std::vector<talks::RecordEntry> entries;
   std::vector<talks::RecordProblem> unreadable;
   for (const auto& row : rows) {

@@ -90,7 +90,7 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
   m.definition = d;
   m.time_ms = 0;
   const Bytes body = talks::EncodeMessage(m);
-  BC_RETURN_IF_ERROR(client_.store().Transaction([&]() -> Status {
+  BC_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
     BC_RETURN_IF_ERROR(PutMeta(TalksMeta{id, true, ""}));
     return Record(id, "out", "", body, 0);
   }));
@@ -107,7 +107,7 @@ Result<SyncReport> TalksService::Invite(const std::string& id, const std::string
   if (!meta.joined)
     return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
-  BC_ASSIGN_OR_RETURN(auto contact, client_.store().GetContact(contact_name));
+  BC_ASSIGN_OR_RETURN(auto contact, store_.Contact(contact_name));
   if (contact.credential.empty()) {
     return FailedPrecondition(contact_name + " has not presented a credential yet");
   }

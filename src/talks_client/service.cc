@@ -46,21 +46,21 @@ std::string OutboxKey(std::uint64_t n) {
 
 std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); }
 
-TalksService::TalksService(client::Client& client) : client_(client) {
+TalksService::TalksService(client::Client& client)
+    : client_(client), store_(client.AppStoreFor(kAppName)) {
   client_.SetAppHandler(kAppName, [this](const client::AppMessage& m) { return OnMessage(m); });
-  auto identity = client_.store().GetIdentity();
-  if (identity) self_ = MemberId(identity->key_pair.public_key);
+  self_ = MemberId(client_.identity_key());
 }
 
 // ---- persistence ----
 
 Status TalksService::PutMeta(const TalksMeta& meta) {
   Json j{{"id", meta.id}, {"joined", meta.joined}, {"profile", meta.profile}};
-  return client_.store().PutAppValue(kAppName, "meta/" + meta.id, AsBytes(j.dump()));
+  return store_.Put("meta/" + meta.id, AsBytes(j.dump()));
 }
 
 Result<std::optional<TalksMeta>> TalksService::FindMeta(const std::string& id) {
-  BC_ASSIGN_OR_RETURN(auto v, client_.store().GetAppValue(kAppName, "meta/" + id));
+  BC_ASSIGN_OR_RETURN(auto v, store_.Get("meta/" + id));
   if (!v) return std::optional<TalksMeta>();
   BC_ASSIGN_OR_RETURN(Json j, ParseJson(*v, "talks meta"));
   TalksMeta m;
@@ -77,7 +77,7 @@ Result<TalksMeta> TalksService::Meta(const std::string& id) {
 }
 
 Result<std::vector<TalksMeta>> TalksService::List() {
-  BC_ASSIGN_OR_RETURN(auto keys, client_.store().ListAppKeys(kAppName, "meta/"));
+  BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys("meta/"));
   std::vector<TalksMeta> out;
   for (const auto& k : keys) {
     BC_ASSIGN_OR_RETURN(auto m, Meta(k.substr(5)));
@@ -87,7 +87,7 @@ Result<std::vector<TalksMeta>> TalksService::List() {
 }
 
 Result<talks::RecordHead> TalksService::LoadHead(const std::string& id) {
-  BC_ASSIGN_OR_RETURN(auto v, client_.store().GetAppValue(kAppName, "head/" + id));
+  BC_ASSIGN_OR_RETURN(auto v, store_.Get("head/" + id));
   talks::RecordHead head{0, talks::EmptyRecordHash()};
   if (!v) return head;
   BC_ASSIGN_OR_RETURN(Json j, ParseJson(*v, "record head"));
@@ -105,19 +105,18 @@ Status TalksService::Record(const std::string& id, const std::string& direction,
   e.peer = peer;
   e.message = Str(body);
   talks::RecordHead next = talks::ChainAppend(head, e);
-  BC_ASSIGN_OR_RETURN(std::int64_t seq,
-                      client_.store().AppendAppLog(kAppName, id, AsBytes(RecordRow(e))));
+  BC_ASSIGN_OR_RETURN(std::int64_t seq, store_.Append(id, AsBytes(RecordRow(e))));
   if (seq != e.seq) {
     return Corrupt("the record of talks '" + id + "' has " + std::to_string(seq - 1) +
                    " rows but its head says " + std::to_string(head.count) +
                    " (run `backchannel record verify`)");
   }
   Json h{{"count", next.count}, {"hash", next.hash}};
-  return client_.store().PutAppValue(kAppName, "head/" + id, AsBytes(h.dump()));
+  return store_.Put("head/" + id, AsBytes(h.dump()));
 }
 
 Result<std::vector<talks::RecordEntry>> TalksService::LoadRecord(const std::string& id) {
-  BC_ASSIGN_OR_RETURN(auto rows, client_.store().ListAppLog(kAppName, id));
+  BC_ASSIGN_OR_RETURN(auto rows, store_.ListLog(id));
   std::vector<talks::RecordEntry> out;
   for (const auto& row : rows) {
     BC_ASSIGN_OR_RETURN(auto e, RecordEntryFromRow(row.seq, row.entry));
@@ -184,7 +183,7 @@ Result<std::string> TalksService::ContactFor(const talks::Member& member) {
   }
   session::PublicKey pk{};
   std::copy(key->begin(), key->end(), pk.begin());
-  BC_ASSIGN_OR_RETURN(auto contact, client_.store().FindContactByIdentity(pk));
+  BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(pk));
   if (!contact || contact->credential.empty()) {
     return FailedPrecondition("no channel with " + member.name + " (" +
                               std::string(talks::RoleName(member.role)) +
@@ -216,18 +215,17 @@ Result<SyncReport> TalksService::Send(const std::string& id, Message m,
     contacts.push_back(c);
     peer += (peer.empty() ? "" : ",") + r.id;
   }
-  BC_RETURN_IF_ERROR(client_.store().Transaction([&]() -> Status {
+  BC_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
     BC_RETURN_IF_ERROR(Record(id, "out", peer, body, m.time_ms));
-    BC_ASSIGN_OR_RETURN(auto next, client_.store().GetAppValue(kAppName, "outbox-next"));
+    BC_ASSIGN_OR_RETURN(auto next, store_.Get("outbox-next"));
     std::uint64_t n = next ? std::stoull(Str(*next)) : 1;
     for (const auto& c : contacts) {
       Json item{{"contact", c},
                 {"talks", id},
                 {"body", ToBase64(body, Base64Variant::kUrlSafeNoPadding)}};
-      BC_RETURN_IF_ERROR(
-          client_.store().PutAppValue(kAppName, OutboxKey(n++), AsBytes(item.dump())));
+      BC_RETURN_IF_ERROR(store_.Put(OutboxKey(n++), AsBytes(item.dump())));
     }
-    return client_.store().PutAppValue(kAppName, "outbox-next", AsBytes(std::to_string(n)));
+    return store_.Put("outbox-next", AsBytes(std::to_string(n)));
   }));
   cache_.insert_or_assign(id, state);
   SyncReport report;
@@ -237,11 +235,11 @@ Result<SyncReport> TalksService::Send(const std::string& id, Message m,
 }
 
 Status TalksService::Flush(SyncReport& report) {
-  BC_ASSIGN_OR_RETURN(auto keys, client_.store().ListAppKeys(kAppName, "outbox/"));
+  BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys("outbox/"));
   std::set<std::string> blocked;  // contacts whose earlier message is still queued
   report.queued = 0;
   for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(auto v, client_.store().GetAppValue(kAppName, key));
+    BC_ASSIGN_OR_RETURN(auto v, store_.Get(key));
     if (!v) continue;
     BC_ASSIGN_OR_RETURN(Json item, ParseJson(*v, "outbox item"));
     const std::string contact = item.value("contact", "");
@@ -256,7 +254,7 @@ Status TalksService::Flush(SyncReport& report) {
     // that will not pass by itself keeps the item here.
     auto sent = client_.SendApp(contact, kAppName, *body);
     if (sent) {
-      BC_RETURN_IF_ERROR(client_.store().DeleteAppValue(kAppName, key));
+      BC_RETURN_IF_ERROR(store_.Delete(key));
       if (sent->queued) ++report.queued;
       if (sent->refused) {
         report.refused.push_back(sent->reason.WithContext("kept in the outbox for " + contact));

@@ -1,11 +1,19 @@
-// The fixture of the client's end-to-end tests: the real backchanneld on a
-// free port in a temp dir, and client homes accredited by different
-// authorities (United States, Iran, and one nobody trusts).
+// The fixture of the client's channel tests, over either relay:
+//   ChannelE2eTest   the real backchanneld on a free port in a temp dir
+//                    (for what only a process shows: TLS, a wrong
+//                    certificate, a relay killed or restarted, WebSocket
+//                    push over a socket, two connections on one home);
+//   ChannelFastTest  the in-process relay (testing/in_process_relay.h):
+//                    the real Router and SQLite store, no process, socket
+//                    or sleep — every other client behaviour.
+// Both give client homes accredited by different authorities (United
+// States, Iran, and one nobody trusts).
 #ifndef BACKCHANNEL_TESTS_CLIENT_CHANNEL_FIXTURE_H_
 #define BACKCHANNEL_TESTS_CLIENT_CHANNEL_FIXTURE_H_
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,11 +25,13 @@
 #include "backchannel/common/encoding.h"
 #include "backchannel/identity/authority.h"
 #include "client/temp_dir.h"
+#include "testing/in_process_relay.h"
 #include "testing/relay_process.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 
+using backchannel::testing::InProcessRelay;
 using backchannel::testing::RelayProcess;
 using testing::TempDir;
 
@@ -33,12 +43,23 @@ inline std::int64_t Now() {
 
 inline SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
 
-class ChannelE2eTest : public ::testing::Test {
+template <bool kInProcess>
+class ChannelTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto started = RelayProcess::StartOnAnyPort(BC_BACKCHANNELD_BINARY, relay_dir_.path());
-    ASSERT_TRUE(started.has_value()) << started.status();
-    relay_ = std::move(*started);
+    if constexpr (kInProcess) {
+      auto started = InProcessRelay::Start();
+      ASSERT_TRUE(started.has_value()) << started.status();
+      inproc_ = std::move(*started);
+    } else {
+#ifdef BC_BACKCHANNELD_BINARY
+      auto started = RelayProcess::StartOnAnyPort(BC_BACKCHANNELD_BINARY, relay_dir_.path());
+      ASSERT_TRUE(started.has_value()) << started.status();
+      relay_ = std::move(*started);
+#else
+      FAIL() << "built without BC_BACKCHANNELD_BINARY";
+#endif
+    }
     auto us = identity::Authority::Generate("United States");
     auto iran = identity::Authority::Generate("Iran");
     auto other = identity::Authority::Generate("Elsewhere");
@@ -56,16 +77,30 @@ class ChannelE2eTest : public ::testing::Test {
     o.relay_timeout = std::chrono::milliseconds(5000);
     o.one_time_prekeys = prekeys;
     o.prekeys_low_water = low;
+    o.transport = inproc_;  // null: TLS to the relay process
+    if (inproc_) {
+      o.clock = [offset = offset_ms_] { return SystemWallClockMs() + offset->load(); };
+    }
     return o;
   }
+
+  // ChannelFastTest: moves the clients' clock on (time passes, no sleep).
+  // Clients made by Options() read the system clock plus what was added.
+  void Advance(std::chrono::milliseconds by) { *offset_ms_ += by.count(); }
+
+  // The relay under test, whichever it is.
+  std::string RelayAddress() const { return inproc_ ? inproc_->address() : relay_->address(); }
+  std::string RelayPin() const { return inproc_ ? inproc_->pin() : relay_->pin(); }
+  // For RelayClient objects a test makes itself (null: TLS).
+  const RelayTransport* transport() const { return inproc_.get(); }
 
   // Inits a client and imports a credential from `authority`.
   std::unique_ptr<Client> MakeClient(const std::string& name, const identity::Authority& authority,
                                      std::int64_t not_before, std::int64_t expiry,
                                      std::uint64_t serial, std::uint32_t prekeys = 100,
                                      std::uint32_t low = 20) {
-    auto c = Client::Init(Options(name, prekeys, low), Pass("pw-" + name),
-                          {relay_->address(), relay_->pin()});
+    auto c =
+        Client::Init(Options(name, prekeys, low), Pass("pw-" + name), {RelayAddress(), RelayPin()});
     EXPECT_TRUE(c.has_value()) << c.error();
     if (!c) return nullptr;
     identity::CredentialRequest req;
@@ -115,6 +150,23 @@ class ChannelE2eTest : public ::testing::Test {
     return out;
   }
 
+  static std::vector<Delivery> Deliveries(Client& c, const std::string& contact) {
+    std::vector<Delivery> out;
+    auto messages = c.Messages(contact);
+    EXPECT_TRUE(messages.has_value()) << messages.error();
+    if (!messages) return out;
+    for (const auto& m : *messages) {
+      if (m.direction == Direction::kOut) out.push_back(m.delivery);
+    }
+    return out;
+  }
+
+  static Bytes SessionBytes(Client& c, const std::string& contact) {
+    auto got = c.store().GetContact(contact);
+    EXPECT_TRUE(got.has_value()) << got.error();
+    return got.has_value() ? ToBytes(got->session.view()) : Bytes{};
+  }
+
   // Alice (US) and Bob (Iran) with an open, mutually verified channel.
   void Connect(Client& alice, Client& bob) {
     ASSERT_OK(alice.TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
@@ -134,9 +186,15 @@ class ChannelE2eTest : public ::testing::Test {
 
   TempDir relay_dir_;
   TempDir homes_;
-  std::unique_ptr<RelayProcess> relay_;
+  std::unique_ptr<RelayProcess> relay_;     // ChannelE2eTest
+  std::shared_ptr<InProcessRelay> inproc_;  // ChannelFastTest
+  std::shared_ptr<std::atomic<std::int64_t>> offset_ms_ =
+      std::make_shared<std::atomic<std::int64_t>>(0);
   std::optional<identity::Authority> us_, iran_, other_;
 };
+
+using ChannelE2eTest = ChannelTest<false>;
+using ChannelFastTest = ChannelTest<true>;
 
 // Records every message its handler sees; the handler also writes the body
 // under "talks"/"last" in the store and then returns `verdict`.

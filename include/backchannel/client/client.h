@@ -56,7 +56,7 @@
 //                   nothing commits and the message stays queued at the
 //                   relay, as for any store failure while receiving
 // A duplicate delivery never reaches the handler (seen ids). Handlers must
-// keep their state in the store (client.store()), where it rolls back with
+// keep their state in the store (client.AppStoreFor(app)), where it rolls back with
 // them, and must not send (Send/SendApp/ResetSession return
 // kFailedPrecondition while a handler runs): queue answers and send them
 // after Receive returns. Only contacts that presented a credential may send
@@ -73,6 +73,7 @@
 #include <string>
 #include <vector>
 
+#include "backchannel/client/app_store.h"
 #include "backchannel/client/local_store.h"
 #include "backchannel/client/relay_client.h"
 #include "backchannel/common/result.h"
@@ -97,6 +98,15 @@ struct ClientOptions {
   std::chrono::milliseconds signed_prekey_grace{std::chrono::hours(24 * 14)};
   // How Listen reconnects after its WebSocket drops.
   ReconnectPolicy listen_reconnect;
+  // The seam (relay_transport.h). How requests reach relays: null is pinned
+  // TLS, what the CLI uses; tests give the in-process relay
+  // (tests/testing/in_process_relay.h). The transport must outlive every
+  // Client made with these options.
+  std::shared_ptr<const RelayTransport> transport;
+  // The client's wall clock (message times, prekey ages, credential
+  // validity, notice intervals); empty: the system clock. Request
+  // signatures keep the system clock: the relay checks them against its own.
+  WallClock clock;
 };
 
 // An app message as its handler sees it.
@@ -290,6 +300,10 @@ class Client {
   const session::PublicKey& identity_key() const;
   Result<identity::Credential> OwnCredential() const;
 
+  // An app's narrow view of the store (app_store.h): what apps above the
+  // client (talks) use, in and out of their handlers.
+  AppStore AppStoreFor(const std::string& app) { return {*store_, app}; }
+  // The whole store: for the client's own faces (CLI) and tests, not apps.
   LocalStore& store() { return *store_; }
 
  private:

@@ -14,6 +14,9 @@
 // kNotFound (404), kInvalidArgument (400, 413), kResourceExhausted (429,
 // 507), kUnavailable (408, 5xx).
 //
+// The bytes travel over a RelayTransport (relay_transport.h): pinned TLS
+// unless another one is given (tests: the in-process relay).
+//
 // Thread safety: a RelayClient holds no connection between calls; distinct
 // objects are safe, a shared object is safe for concurrent const calls.
 #ifndef BACKCHANNEL_CLIENT_RELAY_CLIENT_H_
@@ -27,18 +30,13 @@
 #include <string>
 #include <vector>
 
+#include "backchannel/client/relay_transport.h"
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
 #include "backchannel/common/secret_bytes.h"
 #include "backchannel/session/prekeys.h"
 
 namespace backchannel::client {
-
-struct RelayEndpoint {
-  std::string address;  // "host:port"
-  std::string pin;      // 64 hex digits: SHA-256 of the relay's DER certificate
-  std::chrono::milliseconds timeout{10000};
-};
 
 // A mailbox auth key pair (Ed25519, libsodium crypto_sign): made for one
 // mailbox only, never the identity key.
@@ -109,9 +107,11 @@ struct ListenOptions {
 
 class RelayClient {
  public:
-  explicit RelayClient(RelayEndpoint endpoint);
+  // `transport` must outlive the client; null: TlsRelayTransport().
+  explicit RelayClient(RelayEndpoint endpoint, const RelayTransport* transport = nullptr);
   // A client that can also make signed requests for `mailbox`.
-  RelayClient(RelayEndpoint endpoint, std::string mailbox, const SecretBytes& auth_secret_key);
+  RelayClient(RelayEndpoint endpoint, std::string mailbox, const SecretBytes& auth_secret_key,
+              const RelayTransport* transport = nullptr);
 
   // POST /v1/mailboxes
   Result<CreatedMailbox> CreateMailbox(const std::array<std::uint8_t, 32>& auth_public_key) const;
@@ -158,7 +158,12 @@ class RelayClient {
   const RelayEndpoint& endpoint() const { return endpoint_; }
 
  private:
+  // Sends `request` (signed first when `sign`) and returns a 2xx reply's
+  // body, or the relay's refusal as a Status.
+  Result<std::string> Perform(WireRequest request, bool sign) const;
+
   RelayEndpoint endpoint_;
+  const RelayTransport* transport_;
   std::string mailbox_;
   const SecretBytes* auth_secret_key_ = nullptr;
 };

@@ -148,6 +148,7 @@ class TalksService {
   Result<SyncReport> Finish(const std::string& id, SyncReport report);
 
   client::Client& client_;
+  client::AppStore store_;  // the talks app's data: all the store it sees
   std::string self_;
   std::map<std::string, talks::TalksState> cache_;
   std::vector<Happening> happenings_;

@@ -3,7 +3,9 @@
 //   Server::Impl   io_context + threads, TLS context, listener, expiry timer
 //   Registry       mailbox -> connected WebSocket sessions (mutex)
 //   WsSession      one WebSocket: reader and writer coroutines on a strand,
-//                  one write in flight with a queue behind it
+//                  one write in flight with a queue behind it; what to push
+//                  and when is its PushSession's (push_session.h), shared
+//                  with the client's in-process transport
 //   Serve()        a coroutine per TLS connection: read, Router, write
 //   ConnControl    what StopGracefully and the request timer may touch of a
 //                  connection (on its strand)
@@ -31,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "backchannel/relay/push_session.h"
 #include "relay/server/http_checks.h"
 #include "relay/server/proxy_protocol.h"
 #include "relay/server/rate_limit.h"
@@ -197,7 +200,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         pool_(pool),
         registry_(registry),
         mailbox_(mb),
-        options_(options) {}
+        options_(options),
+        push_(router.options().prekeys_low_below) {}
 
   // The connection under the WebSocket (before the upgrade is accepted).
   TlsStream& tls() { return ws_.next_layer(); }
@@ -223,6 +227,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
   void DeliverPreKeysLow(std::size_t remaining) {
     net::post(ws_.get_executor(), [self = shared_from_this(), remaining] {
+      // The Router calls its listener only under the threshold.
       self->Push(EncodeWsPreKeysLow(remaining), false);
     });
   }
@@ -257,12 +262,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (ec) co_return LogError("websocket accept", ec);
     auto self = shared_from_this();
     // Queued messages first; a message posted meanwhile may arrive both ways
-    // and is pushed once (pushed_). Rescans wait for this first listing.
+    // and is pushed once (PushSession). Rescans wait for this first listing.
     started_ = true;
     co_await PushQueuedPage();
     auto remaining = co_await OnPool(pool_, [this] { return router_.OneTimeRemaining(mailbox_); });
-    if (remaining.ok() && *remaining < router_.options().prekeys_low_below) {
-      Push(EncodeWsPreKeysLow(*remaining), false);
+    if (remaining.ok()) {
+      if (auto frame = push_.PreKeysLow(*remaining)) Push(std::move(*frame), false);
     }
     net::co_spawn(ws_.get_executor(), Writer(self), net::detached);
     beast::flat_buffer buf(kMaxClientFrame + 1024);
@@ -284,36 +289,28 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       (void)frames.Take(SteadyMs());
       const std::string text = beast::buffers_to_string(buf.data());
       buf.consume(buf.size());
-      auto msg = DecodeWsClientMessage(text);
-      if (!msg.ok()) {
+      PushSession::ClientFrame in = PushSession::Read(text);
+      if (!in.ack) {
         router_.metrics().Reject("bad_request");
-        Push(
-            R"({"type":"error","error":"bad_request","message":"expected {\"type\":\"ack\",\"id\":...}"})",
-            false);
+        Push(std::move(in.reply), false);
         continue;
       }
-      const MessageId id = msg->id;
+      const MessageId id = *in.ack;
       Status s = co_await OnPool(pool_, [this, id] { return router_.Ack(mailbox_, id); });
-      if (s.ok() || s.code() == StatusCode::kNotFound) {
-        pushed_.erase(msg->id);
-        RememberAcked(msg->id);
-      }
       // Everything pushed is acked and the last page was full: more may wait.
-      if (pushed_.empty() && more_queued_) co_await PushQueuedPage();
+      if (push_.Acked(id, s)) co_await PushQueuedPage();
     }
     closed_ = true;
     wake_.cancel();
   }
 
  private:
-  // Queued messages are pushed a page at a time so that a full mailbox does
-  // not sit in memory; the next page follows once this one is acked.
-  static constexpr std::size_t kPage = 256;
+  // Queued messages are pushed a page at a time (PushSession).
   net::awaitable<void> PushQueuedPage() {
-    auto pending = co_await OnPool(pool_, [this] { return router_.Pending(mailbox_, kPage); });
+    auto pending =
+        co_await OnPool(pool_, [this] { return router_.Pending(mailbox_, PushSession::kPage); });
     if (!pending.ok()) co_return;
-    more_queued_ = pending->size() == kPage;
-    for (const StoredMessage& m : *pending) Enqueue(m);
+    for (std::string& frame : push_.ListPage(*pending)) Push(std::move(frame), true);
   }
 
   net::awaitable<void> RescanLoop(std::shared_ptr<WsSession> self) {
@@ -325,22 +322,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     (void)self;
   }
 
-  // A listing made before an ack may still hold the acked message: it is
-  // not pushed again (the application would get it twice).
-  static constexpr std::size_t kRecentAcks = 4096;
-  void RememberAcked(const MessageId& id) {
-    if (!acked_.insert(id).second) return;
-    acked_order_.push_back(id);
-    if (acked_order_.size() > kRecentAcks) {
-      acked_.erase(acked_order_.front());
-      acked_order_.pop_front();
-    }
-  }
-
   void Enqueue(const StoredMessage& m) {
-    if (acked_.count(m.id) != 0) return;
-    if (!pushed_.insert(m.id).second) return;
-    Push(EncodeWsMessage(m), true);
+    if (auto frame = push_.Offer(m)) Push(std::move(*frame), true);
   }
   void Push(std::string frame, bool is_message) {
     if (closed_ || going_away_) return;
@@ -391,13 +374,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     Kind kind;
   };
   std::deque<Frame> out_;
-  std::set<MessageId> pushed_;  // pushed on this connection and not acked
-  std::set<MessageId> acked_;   // the last kRecentAcks acked on this connection
-  std::deque<MessageId> acked_order_;
+  PushSession push_;         // what to push, acks, paging
   bool started_ = false;     // the first listing is under way or done
   bool rescanning_ = false;  // RescanLoop runs
   bool rescan_again_ = false;
-  bool more_queued_ = false;
   bool closed_ = false;
   bool going_away_ = false;  // a close frame is queued
 };

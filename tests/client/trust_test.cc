@@ -1,8 +1,12 @@
-// Trust, scoped and repairable (issue 11), over the real relay process: an
+// Trust, scoped and repairable (issue 11), over the fast in-process layer: an
 // authority accredits only the sides and roles it is trusted for; a request
 // from an authority not trusted yet is kept back and completed once it is;
 // accepting an invitation never trusts its authority silently.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "client/channel_fixture.h"
 
@@ -11,9 +15,9 @@ namespace {
 
 using ::backchannel::testing::StatusIs;
 
-class TrustE2eTest : public ChannelE2eTest {};
+using TrustTest = ChannelFastTest;
 
-TEST_F(TrustE2eTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
+TEST_F(TrustTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
   auto alice = Valid("alice", *us_, 1);
   ASSERT_TRUE(alice);
   // A key that claims to be a United States authority, which Alice was
@@ -38,7 +42,7 @@ TEST_F(TrustE2eTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
   // Roles too: Iran's authority trusted for envoys only refuses a principal.
   ASSERT_OK(
       alice->TrustAuthority(iran_->public_key(), "Iran", {{"Iran"}, {identity::Role::kEnvoy}}));
-  auto pr = Client::Init(Options("principal"), Pass("pw-p"), {relay_->address(), relay_->pin()});
+  auto pr = Client::Init(Options("principal"), Pass("pw-p"), {RelayAddress(), RelayPin()});
   ASSERT_OK(pr);
   identity::CredentialRequest req;
   req.identity_key = (*pr)->identity_key();
@@ -57,7 +61,7 @@ TEST_F(TrustE2eTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
       << r.refused[0];
 }
 
-TEST_F(TrustE2eTest, ARequestFromAnUntrustedAuthorityIsKeptAndCompletedOnceItIsTrusted) {
+TEST_F(TrustTest, ARequestFromAnUntrustedAuthorityIsKeptAndCompletedOnceItIsTrusted) {
   auto alice = Valid("alice", *us_, 1);
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
@@ -99,7 +103,7 @@ TEST_F(TrustE2eTest, ARequestFromAnUntrustedAuthorityIsKeptAndCompletedOnceItIsT
   EXPECT_EQ(Bodies(*bob, Direction::kIn, "alice"), std::vector<std::string>{"Welcome."});
 }
 
-TEST_F(TrustE2eTest, AcceptingNeverTrustsTheInvitationsAuthoritySilently) {
+TEST_F(TrustTest, AcceptingNeverTrustsTheInvitationsAuthoritySilently) {
   auto alice = Valid("alice", *us_, 1);
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
@@ -124,7 +128,7 @@ TEST_F(TrustE2eTest, AcceptingNeverTrustsTheInvitationsAuthoritySilently) {
   EXPECT_TRUE(scoped) << "trusted for the invitation's side only";
 }
 
-TEST_F(TrustE2eTest, DistrustingAnAuthorityRefusesItsCredentialsFromThenOn) {
+TEST_F(TrustTest, DistrustingAnAuthorityRefusesItsCredentialsFromThenOn) {
   auto alice = Valid("alice", *us_, 1);
   ASSERT_TRUE(alice);
   ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
@@ -138,7 +142,7 @@ TEST_F(TrustE2eTest, DistrustingAnAuthorityRefusesItsCredentialsFromThenOn) {
               StatusIs(StatusCode::kInvalidArgument));
 }
 
-TEST_F(TrustE2eTest, AComparedSafetyNumberIsRecordedForTheKeyCompared) {
+TEST_F(TrustTest, AComparedSafetyNumberIsRecordedForTheKeyCompared) {
   auto alice = Valid("alice", *us_, 1);
   auto bob = Valid("bob", *iran_, 1);
   ASSERT_TRUE(alice && bob);
@@ -153,7 +157,77 @@ TEST_F(TrustE2eTest, AComparedSafetyNumberIsRecordedForTheKeyCompared) {
   EXPECT_THAT(alice->MarkSafetyNumberCompared("nobody"), StatusIs(StatusCode::kNotFound));
 }
 
-TEST_F(TrustE2eTest, RotatingTheTokenRetiresOldInvitationsAndContactsFollow) {
+// The lines of `contact` that carry the identity-change alert.
+std::vector<std::string> Alerts(Client& c, const std::string& contact) {
+  std::vector<std::string> out;
+  auto msgs = c.Messages(contact);
+  EXPECT_OK(msgs);
+  if (!msgs) return out;
+  for (const auto& m : *msgs) {
+    if (m.direction == Direction::kSystem &&
+        m.body.find("IDENTITY KEY CHANGED") != std::string::npos) {
+      out.push_back(m.body);
+    }
+  }
+  return out;
+}
+
+TEST_F(TrustTest, ACredentialFromANewIdentityKeyIsALoudAlertAndTheComparedMarkDoesNotCarryOver) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  ASSERT_TRUE(alice && bob);
+  Connect(*alice, *bob);
+  ASSERT_OK(alice->MarkSafetyNumberCompared("bob"));
+  ASSERT_OK(bob->MarkSafetyNumberCompared("alice"));
+  EXPECT_TRUE(Alerts(*alice, "bob").empty()) << "no alert for the first key";
+
+  // Alice loses her home and starts again: a new identity key, the same
+  // name, side, role and authority. Her new self invites Bob.
+  alice.reset();
+  std::filesystem::remove_all(homes_.File("alice"));
+  auto alice2 = Valid("alice", *us_, 2);
+  ASSERT_TRUE(alice2);
+  ASSERT_OK(alice2->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
+  auto as = bob->AcceptInvitation(Invite(*alice2), "alice again");
+  ASSERT_OK(as);
+  Recv(*alice2);  // Bob's hello: Alice's new self knows no Bob (no alert)
+  EXPECT_TRUE(Alerts(*alice2, "bob").empty());
+  Recv(*bob);  // Alice's answer presents her credential under the new key
+  auto alerts = Alerts(*bob, "alice again");
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_NE(alerts[0].find("your contact alice from a NEW identity key"), std::string::npos)
+      << alerts[0];
+  EXPECT_NE(alerts[0].find("does not carry over"), std::string::npos) << alerts[0];
+  auto fresh = bob->store().GetContact("alice again");
+  ASSERT_OK(fresh);
+  EXPECT_TRUE(fresh->compared_identity_key.empty()) << "the compared mark does not carry over";
+  auto old = bob->store().GetContact("alice");
+  ASSERT_OK(old);
+  EXPECT_EQ(old->compared_identity_key, ToBytes(old->identity_key)) << "kept for the old key";
+
+  // The other way: Bob loses his home; his new self accepts Alice's
+  // invitation, and the contact request reaches Alice with the alert.
+  bob.reset();
+  std::filesystem::remove_all(homes_.File("bob"));
+  auto bob2 = Valid("bob", *iran_, 3);
+  ASSERT_TRUE(bob2);
+  ASSERT_OK(alice2->MarkSafetyNumberCompared("bob"));
+  ASSERT_OK(
+      bob2->TrustAuthority(us_->public_key(), "United States", TrustScope::Side("United States")));
+  ASSERT_OK(bob2->AcceptInvitation(Invite(*alice2)));
+  auto r = Recv(*alice2);
+  EXPECT_TRUE(r.refused.empty()) << r.refused[0];
+  alerts = Alerts(*alice2, "bob (2)");
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_NE(alerts[0].find("bob (2) presents the credential of your contact bob"),
+            std::string::npos)
+      << alerts[0];
+  auto newcomer = alice2->store().GetContact("bob (2)");
+  ASSERT_OK(newcomer);
+  EXPECT_TRUE(newcomer->compared_identity_key.empty());
+}
+
+TEST_F(TrustTest, RotatingTheTokenRetiresOldInvitationsAndContactsFollow) {
   auto alice = Valid("alice", *us_, 1);
   auto bob = Valid("bob", *iran_, 1);
   auto carol = Valid("carol", *iran_, 2);
