@@ -34,9 +34,8 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <unistd.h>
-
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -330,7 +329,8 @@ TEST(BC_CRASH_SUITE, AcknowledgedMessagesSurviveImmediateStopsOfPostgres) {
   auto db = relay::testing::TestDatabase("dbstop");
   ASSERT_TRUE(db.ok()) << db.status();
   const std::string name = db->substr(db->find('\'') + 1, db->rfind('\'') - db->find('\'') - 1);
-  RunCrashTest(BC_CRASH_DATABASE_STOPS, "postgresql:///" + name, "postgres-stop", Victim::kDatabase);
+  RunCrashTest(BC_CRASH_DATABASE_STOPS, "postgresql:///" + name, "postgres-stop",
+               Victim::kDatabase);
 }
 #endif
 

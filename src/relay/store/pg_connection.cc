@@ -139,8 +139,8 @@ Result<Rows> Connection::Exec(std::string_view sql, const std::vector<Param>& pa
   auto it = prepared_.find(text);
   if (it == prepared_.end()) {
     std::string name = "bc" + std::to_string(prepared_.size());
-    PGresult* p = PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(params.size()),
-                            types.data());
+    PGresult* p =
+        PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(params.size()), types.data());
     if (p == nullptr || PQresultStatus(p) != PGRES_COMMAND_OK) {
       Status s = Failure("prepare failed", p);
       PQclear(p);
@@ -149,9 +149,8 @@ Result<Rows> Connection::Exec(std::string_view sql, const std::vector<Param>& pa
     PQclear(p);
     it = prepared_.emplace(std::move(text), std::move(name)).first;
   }
-  PGresult* r =
-      PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
-                     lengths.data(), formats.data(), /*resultFormat=*/1);
+  PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/1);
   const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     Status s = Failure("statement failed", r);

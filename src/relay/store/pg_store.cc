@@ -185,9 +185,10 @@ void PgStore::NotifyLoop() {
     // those rescan (reconnecting clients, a re-LISTEN); docs/relay.md.
     (void)Single([&](Connection& c) -> Status {
       return c
-          .Exec("SELECT 1::int8 FROM (SELECT pg_notify('bc_append', p) "
-                "FROM unnest(string_to_array($1::text, ',')) AS p) AS sent",
-                {Param::Text(payloads)})
+          .Exec(
+              "SELECT 1::int8 FROM (SELECT pg_notify('bc_append', p) "
+              "FROM unnest(string_to_array($1::text, ',')) AS p) AS sent",
+              {Param::Text(payloads)})
           .status();
     });
     lock.lock();

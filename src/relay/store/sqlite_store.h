@@ -88,8 +88,8 @@ class SqliteStore final : public Store {
   struct PendingWrite {
     const Body* body;
     Status result;
-    bool done = false;  // guarded by write_queue_mu_
-    bool lead = false;  // guarded by write_queue_mu_: this writer is the next leader
+    bool done = false;             // guarded by write_queue_mu_
+    bool lead = false;             // guarded by write_queue_mu_: this writer is the next leader
     std::condition_variable wake;  // signals done or lead
   };
   // Commits `batch` in one write transaction and sets each entry's result.
