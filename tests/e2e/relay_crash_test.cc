@@ -24,7 +24,9 @@
 //     (each envelope is distinct random bytes, so a torn, mixed-up or
 //     truncated write shows);
 //   * a message whose acknowledgement (DELETE → 204) succeeded never comes
-//     back (durable deletes);
+//     back after a kill of the relay (a stop of PostgreSQL may undo the
+//     last acks, which commit without waiting for the WAL flush by design:
+//     counted and printed, and the application drops the re-delivery);
 //   * the application, which drops re-deliveries by id as the client does,
 //     sees each message exactly once;
 //   * (database stops) the relay was still the same process afterwards,
@@ -112,6 +114,14 @@ enum class Victim { kRelay, kDatabase };
            << "cannot stop the PostgreSQL server: run under the CTest fixture (ctest -L "
               "postgres) or pg_virtualenv";
   }
+  if (!start) {
+    // A checkpoint first, so that the restart replays only the WAL of this
+    // test's load since then, not that of every test before it on the
+    // shared cluster (a minute and more on a busy disk). The load goes on
+    // until the stop: the recovery still has this test's commits to redo.
+    Status checkpoint = relay::testing::AdminExec("CHECKPOINT");
+    if (!checkpoint.ok()) return ::testing::AssertionFailure() << checkpoint;
+  }
   const int rc = std::system(command.c_str());
   if (rc != 0) return ::testing::AssertionFailure() << command << " exited with " << rc;
   return ::testing::AssertionSuccess();
@@ -154,6 +164,7 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
   int redelivered = 0;
   int wrong_bytes = 0;
   int storage_unavailable = 0;  // 503 storage_unavailable answers to posts
+  int acks_undone = 0;          // acked messages a database crash brought back
   std::atomic<bool> stop{false};
 
   std::thread send_thread([&] {
@@ -187,7 +198,18 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
     for (const auto& m : batch->messages) {
       {
         std::lock_guard<std::mutex> lock(mu);
-        EXPECT_EQ(acked.count(m.id), 0U) << "a message came back after its ack succeeded";
+        if (acked.count(m.id) != 0) {
+          // Acks commit without waiting for the WAL flush on PostgreSQL (a
+          // lost ack is a re-delivery the application drops by id:
+          // docs/relay.md, "Which writes are durable"), so a crash of the
+          // database server may undo the last ones; a crash of the relay
+          // must not.
+          if (victim == Victim::kRelay) {
+            ADD_FAILURE() << "a message came back after its ack succeeded";
+          } else {
+            ++acks_undone;
+          }
+        }
         if (!seen.insert(m.id).second) ++redelivered;
         // A post whose 201 was lost in a kill is not in `posted`; every
         // other must come back exactly as sent.
@@ -287,10 +309,10 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
   ::testing::Test::RecordProperty("redelivered_and_dropped", redelivered);
   std::printf(
       "%s: posted %zu, delivered %zu, lost 0 of them: %s, bytes differing %d, re-deliveries "
-      "dropped %d, %s %d, 503 storage_unavailable %d\n",
+      "dropped %d, %s %d, 503 storage_unavailable %d, acks undone by a database crash %d\n",
       tag.c_str(), posted.size(), seen.size(), missing == 0 ? "yes" : "NO", wrong_bytes,
       redelivered, victim == Victim::kRelay ? "relay kills" : "database stops (immediate)", kills,
-      storage_unavailable);
+      storage_unavailable, acks_undone);
   relay.reset();
   std::filesystem::remove_all(dir);
 }
