@@ -18,6 +18,14 @@
 //       The clients are coroutines on one thread (Beast), so 1,000 clients
 //       need 2,000 connections: the relay's max_connections is raised and so
 //       is this process's RLIMIT_NOFILE soft limit (to the hard limit).
+//   BM_Load/postgres_two_relays/clients:N   the same on two relays sharing
+//       one PostgreSQL database: client i is connected to relay i mod 2 and
+//       posts to client i + 1, so every message crosses relays (NOTIFY).
+//   BM_OpenLoop/{sqlite,echo,postgres}/clients:N   post -> push p50/p99 under
+//       an open-loop load (posts sent on a schedule, whatever the replies) at
+//       half of the capacity a closed-loop run measured just before.
+//   BM_DiskFsync   a 4 KiB write + fdatasync in the temporary directory (the
+//       SQLite relay's): the floor under every durable figure.
 //
 // "echo" is the same server, TLS and Router over an in-memory store with no
 // fsync (the test MemoryStore): the ratio shows what durability costs.
@@ -29,6 +37,7 @@
 // (docs/relay.md has the figures).
 // The per-connection rate limit is lifted for the benchmark.
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -41,12 +50,15 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "backchannel/relay/server.h"
 #include "relay/server/memory_store.h"
@@ -66,10 +78,22 @@ struct Relay {
   std::unique_ptr<Server> server;
 };
 
-enum class Mode { kEcho, kSqlite, kPostgres };
+// kPostgresSecond: a second relay (its own store, its own pool and LISTEN
+// connection) on the database of kPostgres, for the two-relay rows.
+enum class Mode { kEcho, kSqlite, kPostgres, kPostgresSecond };
 
 const char* ModeName(Mode m) {
-  return m == Mode::kEcho ? "echo" : m == Mode::kSqlite ? "sqlite" : "postgres";
+  switch (m) {
+    case Mode::kEcho:
+      return "echo";
+    case Mode::kSqlite:
+      return "sqlite";
+    case Mode::kPostgres:
+      return "postgres";
+    case Mode::kPostgresSecond:
+      break;
+  }
+  return "postgres-second";
 }
 
 // One relay per mode for the whole run; nullptr (and the reason) when the
@@ -88,7 +112,7 @@ Relay* GetRelay(Mode mode, std::string& why) {
     auto s = OpenSqliteStore((r.dir / "relay.db").string());
     if (!s.ok()) std::abort();
     r.store = std::move(*s);
-  } else if (mode == Mode::kPostgres) {
+  } else if (mode == Mode::kPostgres || mode == Mode::kPostgresSecond) {
     const char* conninfo = std::getenv("BC_BENCH_POSTGRES");
     if (conninfo == nullptr || *conninfo == '\0') {
       why = "set BC_BENCH_POSTGRES to an empty PostgreSQL database (see the header)";
@@ -253,7 +277,10 @@ struct LoadClient {
 struct LoadRun {
   net::io_context ioc;
   ssl::context ctx{ssl::context::tls_client};
-  net::ip::tcp::endpoint relay;
+  // Client i talks to relays[i % relays.size()] (its WebSocket and its
+  // posts) and posts to client i + 1's mailbox: with two relays every
+  // message crosses from one to the other (NOTIFY).
+  std::vector<net::ip::tcp::endpoint> relays;
   std::vector<LoadClient> clients;
   std::size_t ready = 0;  // clients whose setup finished
   bool stop = false;      // no more posts
@@ -262,6 +289,10 @@ struct LoadRun {
   std::string error;  // first failure
   std::vector<double> latencies;
   std::chrono::steady_clock::time_point start, deadline;
+  // Open loop (> 0): each poster sends at this rate whatever the replies
+  // (a post every 1/rate s after the previous one's send time, not after
+  // its reply), on as many connections as it needs; 0: closed loop.
+  double rate_per_client = 0;
 
   void Fail(std::string what) {
     if (error.empty()) error = std::move(what);
@@ -277,11 +308,11 @@ std::string StampedEnvelope(std::chrono::steady_clock::time_point t) {
   return e;
 }
 
-net::awaitable<beast::error_code> Dial(LoadRun& run, TlsStream& s) {
+net::awaitable<beast::error_code> Dial(const net::ip::tcp::endpoint& relay, TlsStream& s) {
   beast::error_code ec;
   auto tok = net::redirect_error(net::use_awaitable, ec);
   beast::get_lowest_layer(s).expires_after(kLoadSetupTimeout);
-  co_await beast::get_lowest_layer(s).async_connect(run.relay, tok);
+  co_await beast::get_lowest_layer(s).async_connect(relay, tok);
   if (!ec) co_await s.async_handshake(ssl::stream_base::client, tok);
   beast::get_lowest_layer(s).expires_never();
   co_return ec;
@@ -294,11 +325,12 @@ std::string CreateMailboxBody(const OwnerKey& owner) {
 }
 std::string AckFrame(const std::string& id) { return Json{{"type", "ack"}, {"id", id}}.dump(); }
 
-net::awaitable<void> SetUpClient(LoadRun& run, LoadClient& c) {
+net::awaitable<void> SetUpClient(LoadRun& run, LoadClient& c, std::size_t index) {
   beast::error_code ec;
   auto tok = net::redirect_error(net::use_awaitable, ec);
+  const net::ip::tcp::endpoint relay = run.relays[index % run.relays.size()];
   c.http = std::make_unique<TlsStream>(run.ioc, run.ctx);
-  if ((ec = co_await Dial(run, *c.http))) co_return run.Fail("connect: " + ec.message());
+  if ((ec = co_await Dial(relay, *c.http))) co_return run.Fail("connect: " + ec.message());
   http::request<http::string_body> req{http::verb::post, "/v1/mailboxes", 11};
   req.set(http::field::host, "127.0.0.1");
   req.body() = CreateMailboxBody(c.mb.owner);
@@ -313,7 +345,7 @@ net::awaitable<void> SetUpClient(LoadRun& run, LoadClient& c) {
   c.mb.token = j["delivery_token"];
 
   c.ws = std::make_unique<websocket::stream<TlsStream>>(run.ioc, run.ctx);
-  if ((ec = co_await Dial(run, c.ws->next_layer()))) {
+  if ((ec = co_await Dial(relay, c.ws->next_layer()))) {
     co_return run.Fail("connect: " + ec.message());
   }
   const std::string target = "/v1/mailboxes/" + c.mb.id + "/ws";
@@ -326,17 +358,37 @@ net::awaitable<void> SetUpClient(LoadRun& run, LoadClient& c) {
   ++run.ready;
 }
 
-net::awaitable<void> Poster(LoadRun& run, LoadClient& from, const LoadClient& to) {
+net::awaitable<void> Poster(LoadRun& run, LoadClient& from, const LoadClient& to,
+                            std::size_t index) {
   beast::error_code ec;
   auto tok = net::redirect_error(net::use_awaitable, ec);
   beast::flat_buffer buf;
+  // Open loop: post k is due at start + phase + k x interval (phases spread
+  // the clients evenly) and carries that due time, not the time it was
+  // sent: a late reply delays the next post, and that delay counts in the
+  // latency (no coordinated omission).
+  net::steady_timer timer(run.ioc);
+  const bool open_loop = run.rate_per_client > 0;
+  const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(open_loop ? 1.0 / run.rate_per_client : 0.0));
+  auto due = run.start + interval * static_cast<std::int64_t>(index) /
+                             static_cast<std::int64_t>(run.clients.size());
   http::request<http::string_body> req{http::verb::post, "/v1/mailboxes/" + to.mb.id + "/messages",
                                        11};
   req.set(http::field::host, "127.0.0.1");
   req.set("X-BC-Delivery-Token", to.mb.token);
   req.set(http::field::content_type, "application/octet-stream");
   while (!run.stop) {
-    const auto now = std::chrono::steady_clock::now();
+    auto now = std::chrono::steady_clock::now();
+    if (open_loop) {
+      if (due > now) {
+        timer.expires_at(due);
+        co_await timer.async_wait(tok);
+        if (run.stop) break;
+      }
+      now = due;
+      due += interval;
+    }
     if (now >= run.deadline || run.posted >= kLoadMaxMessages) {
       run.stop = true;
       break;
@@ -381,7 +433,13 @@ net::awaitable<void> Receiver(LoadRun& run, LoadClient& c) {
 
 // Waits for setup, starts posting, waits until every posted message was
 // pushed and acked at the relay, then closes every connection.
-net::awaitable<void> Controller(LoadRun& run, Metrics& metrics, double& seconds) {
+net::awaitable<void> Controller(LoadRun& run, const std::vector<Metrics*>& metrics,
+                                double& seconds) {
+  auto acked = [&] {
+    std::uint64_t n = 0;
+    for (const Metrics* m : metrics) n += m->acked.load();
+    return n;
+  };
   net::steady_timer timer(run.ioc);
   auto tick = [&]() -> net::awaitable<void> {
     timer.expires_after(std::chrono::milliseconds(1));
@@ -392,7 +450,7 @@ net::awaitable<void> Controller(LoadRun& run, Metrics& metrics, double& seconds)
     if (std::chrono::steady_clock::now() > setup_end) run.Fail("setup timed out");
     co_await tick();
   }
-  const std::uint64_t acked_before = metrics.acked.load();
+  const std::uint64_t acked_before = acked();
   if (run.error.empty()) {
     run.start = std::chrono::steady_clock::now();
     run.deadline = run.start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -400,11 +458,12 @@ net::awaitable<void> Controller(LoadRun& run, Metrics& metrics, double& seconds)
     const std::size_t n = run.clients.size();
     for (std::size_t i = 0; i < n; ++i) {
       net::co_spawn(run.ioc, Receiver(run, run.clients[i]), net::detached);
-      net::co_spawn(run.ioc, Poster(run, run.clients[i], run.clients[(i + 1) % n]), net::detached);
+      net::co_spawn(run.ioc, Poster(run, run.clients[i], run.clients[(i + 1) % n], i),
+                    net::detached);
     }
     const auto drain_end = run.deadline + kLoadDrainTimeout;
     while (run.error.empty() && (run.posters_done < n || run.pushed < run.posted ||
-                                 metrics.acked.load() - acked_before < run.posted)) {
+                                 acked() - acked_before < run.posted)) {
       if (std::chrono::steady_clock::now() > drain_end) run.Fail("drain timed out");
       co_await tick();
     }
@@ -426,39 +485,148 @@ void RaiseFileLimit() {
   }
 }
 
+// What one load run measured.
+struct LoadResult {
+  std::string error;  // empty when it ran
+  double seconds = 0;
+  std::uint64_t posted = 0;
+  std::vector<double> latencies;  // sorted, seconds
+};
+
+// N clients on `relays` for kLoadSeconds: closed loop, or open loop at
+// `rate_per_client` posts/s each.
+LoadResult RunLoad(const std::vector<Relay*>& relays, std::size_t n, double rate_per_client) {
+  LoadRun run;
+  run.rate_per_client = rate_per_client;
+  std::vector<Metrics*> metrics;
+  for (Relay* r : relays) {
+    run.relays.emplace_back(net::ip::make_address("127.0.0.1"), r->server->port());
+    metrics.push_back(&r->server->metrics());
+  }
+  SSL_CTX_set_min_proto_version(run.ctx.native_handle(), TLS1_3_VERSION);
+  run.ctx.set_verify_mode(ssl::verify_none);  // the client side's checks are not measured
+  run.clients.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    net::co_spawn(run.ioc, SetUpClient(run, run.clients[i], i), net::detached);
+  }
+  LoadResult out;
+  net::co_spawn(run.ioc, Controller(run, metrics, out.seconds), net::detached);
+  run.ioc.run();
+  out.error = run.error;
+  out.posted = run.posted;
+  out.latencies = std::move(run.latencies);
+  std::sort(out.latencies.begin(), out.latencies.end());
+  return out;
+}
+
+double Percentile(const std::vector<double>& sorted, std::size_t percent) {
+  if (sorted.empty()) return 0;
+  return sorted[std::min(sorted.size() - 1, sorted.size() * percent / 100)];
+}
+
+// The relays a mode runs on: one, or (kPostgresSecond) the kPostgres relay
+// and a second one on the same database.
+std::vector<Relay*> RelaysFor(Mode mode, std::string& why) {
+  std::vector<Relay*> relays;
+  if (mode == Mode::kPostgresSecond) {
+    Relay* first = GetRelay(Mode::kPostgres, why);
+    if (first == nullptr) return {};
+    relays.push_back(first);
+  }
+  Relay* r = GetRelay(mode, why);
+  if (r == nullptr) return {};
+  relays.push_back(r);
+  return relays;
+}
+
 void BM_Load(benchmark::State& state, Mode mode) {
   std::string why;
-  Relay* found = GetRelay(mode, why);
-  if (found == nullptr) {
+  const std::vector<Relay*> relays = RelaysFor(mode, why);
+  if (relays.empty()) {
     state.SkipWithError(why.c_str());
     return;
   }
-  Relay& relay = *found;
   const auto n = std::size_t(state.range(0));
   for (auto _ : state) {
-    LoadRun run;
-    run.relay = {net::ip::make_address("127.0.0.1"), relay.server->port()};
-    SSL_CTX_set_min_proto_version(run.ctx.native_handle(), TLS1_3_VERSION);
-    run.ctx.set_verify_mode(ssl::verify_none);  // the client side's checks are not measured
-    run.clients.resize(n);
-    for (auto& c : run.clients) net::co_spawn(run.ioc, SetUpClient(run, c), net::detached);
-    double seconds = 0;
-    net::co_spawn(run.ioc, Controller(run, relay.server->metrics(), seconds), net::detached);
-    run.ioc.run();
-    if (!run.error.empty()) {
-      state.SkipWithError(run.error.c_str());
+    LoadResult r = RunLoad(relays, n, 0);
+    if (!r.error.empty()) {
+      state.SkipWithError(r.error.c_str());
       break;
     }
-    state.SetIterationTime(seconds);
-    state.SetItemsProcessed(std::int64_t(run.posted));
-    std::sort(run.latencies.begin(), run.latencies.end());
-    const auto& l = run.latencies;
-    if (!l.empty()) {
-      state.counters["msgs"] = double(run.posted);
-      state.counters["p50_us"] = l[l.size() / 2] * 1e6;
-      state.counters["p99_us"] = l[std::min(l.size() - 1, l.size() * 99 / 100)] * 1e6;
+    state.SetIterationTime(r.seconds);
+    state.SetItemsProcessed(std::int64_t(r.posted));
+    if (!r.latencies.empty()) {
+      state.counters["msgs"] = double(r.posted);
+      state.counters["p50_us"] = Percentile(r.latencies, 50) * 1e6;
+      state.counters["p99_us"] = Percentile(r.latencies, 99) * 1e6;
     }
   }
+}
+
+// BM_OpenLoop/{sqlite,echo,postgres}/clients:N: post -> push latency under
+// an open-loop load at half of the relay's capacity. Capacity is measured
+// first, in the same iteration, by a closed-loop run (BM_Load's); then every
+// client posts at capacity / 2 / N per second for kLoadSeconds, whatever the
+// replies. Counters: capacity and offered msgs/s, p50/p99 of the open run.
+void BM_OpenLoop(benchmark::State& state, Mode mode) {
+  std::string why;
+  const std::vector<Relay*> relays = RelaysFor(mode, why);
+  if (relays.empty()) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  const auto n = std::size_t(state.range(0));
+  for (auto _ : state) {
+    LoadResult closed = RunLoad(relays, n, 0);
+    if (!closed.error.empty() || closed.seconds <= 0) {
+      state.SkipWithError(("capacity run: " + closed.error).c_str());
+      break;
+    }
+    const double capacity = double(closed.posted) / closed.seconds;
+    LoadResult open = RunLoad(relays, n, capacity / 2 / double(n));
+    if (!open.error.empty()) {
+      state.SkipWithError(open.error.c_str());
+      break;
+    }
+    state.SetIterationTime(open.seconds);
+    state.SetItemsProcessed(std::int64_t(open.posted));
+    state.counters["capacity"] = capacity;
+    state.counters["offered"] = capacity / 2;
+    state.counters["p50_us"] = Percentile(open.latencies, 50) * 1e6;
+    state.counters["p99_us"] = Percentile(open.latencies, 99) * 1e6;
+  }
+}
+
+// BM_DiskFsync: what one durable commit costs at least on this disk: a
+// 4 KiB write then fdatasync, on a file in the directory the SQLite relay
+// store uses (the system's temporary directory, as GetRelay). The durable
+// rows mean little without it: their latency is a few of these.
+void BM_DiskFsync(benchmark::State& state) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("bc-bench-fsync-" + std::to_string(::getpid()));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    state.SkipWithError("cannot create the probe file");
+    return;
+  }
+  const std::string page(4096, 'f');
+  std::vector<double> times;
+  std::int64_t k = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto offset = static_cast<off_t>((k++ % 16) * 4096);
+    if (::pwrite(fd, page.data(), page.size(), offset) != static_cast<ssize_t>(page.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write or fdatasync failed");
+      break;
+    }
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  ::close(fd);
+  std::filesystem::remove(path);
+  std::sort(times.begin(), times.end());
+  state.counters["p50_us"] = Percentile(times, 50) * 1e6;
+  state.counters["p99_us"] = Percentile(times, 99) * 1e6;
 }
 
 BENCHMARK_CAPTURE(BM_PostAck, sqlite, Mode::kSqlite)
@@ -521,6 +689,37 @@ BENCHMARK_CAPTURE(BM_Load, postgres, Mode::kPostgres)
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
+// Two relays on one PostgreSQL database, every message posted through one and
+// pushed by the other (overhead and correctness: on two cores shared by both
+// relays, the database and the load generator it cannot show scale-out).
+BENCHMARK_CAPTURE(BM_Load, postgres_two_relays, Mode::kPostgresSecond)
+    ->ArgName("clients")
+    ->Arg(100)
+    ->Arg(1000)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK_CAPTURE(BM_OpenLoop, sqlite, Mode::kSqlite)
+    ->ArgName("clients")
+    ->Arg(100)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_OpenLoop, echo, Mode::kEcho)
+    ->ArgName("clients")
+    ->Arg(100)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_OpenLoop, postgres, Mode::kPostgres)
+    ->ArgName("clients")
+    ->Arg(100)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK(BM_DiskFsync)->Iterations(500);
 
 }  // namespace
 }  // namespace backchannel::relay

@@ -132,9 +132,25 @@ Result<Rows> Connection::Exec(std::string_view sql, const std::vector<Param>& pa
     values.push_back(p.size() == 0 ? "" : p.data());
     lengths.push_back(p.size());
   }
-  const std::string text(sql);
-  PGresult* r = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
-                             values.data(), lengths.data(), formats.data(), /*resultFormat=*/1);
+  // Each distinct statement is parsed and planned once per connection
+  // (PQprepare, one extra round trip the first time) and then only executed:
+  // the relay sends the same few statements all the time.
+  std::string text(sql);
+  auto it = prepared_.find(text);
+  if (it == prepared_.end()) {
+    std::string name = "bc" + std::to_string(prepared_.size());
+    PGresult* p =
+        PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(params.size()), types.data());
+    if (p == nullptr || PQresultStatus(p) != PGRES_COMMAND_OK) {
+      Status s = Failure("prepare failed", p);
+      PQclear(p);
+      return s;
+    }
+    PQclear(p);
+    it = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
+  PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/1);
   const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     Status s = Failure("statement failed", r);

@@ -2,7 +2,8 @@
 // Status. Internal to the relay store: nothing outside src/relay/store
 // includes this.
 //
-// Every statement is sent with PQexecParams: parameters and results in
+// Every statement is prepared once per connection (PQprepare) and then sent
+// with PQexecPrepared: parameters and results in
 // binary format (bytea as raw bytes, bigint as 8 bytes big-endian, as the
 // PostgreSQL protocol documents for the int8 and bytea types), so no value is
 // ever spliced into SQL text and no escaping is needed.
@@ -18,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -114,6 +116,11 @@ class Connection {
 
   PGconn* conn_;
   std::string sqlstate_;
+  // SQL text -> name of its prepared statement on this connection. The
+  // server re-plans a prepared statement by itself when a table it reads
+  // changes (a migration by another relay); the statements name their
+  // columns, so their result types never change.
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 // SQLSTATEs (PostgreSQL documentation, appendix A "Error Codes").

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <limits>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "backchannel/crypto/primitives.h"
@@ -143,9 +144,56 @@ PgStore::PgStore(std::string conninfo, const PostgresStoreOptions& options,
     instance_ += kHex[b >> 4];
     instance_ += kHex[b & 15];
   }
+  notifier_ = std::thread([this] { NotifyLoop(); });
 }
 
-PgStore::~PgStore() { StopWatching(); }
+PgStore::~PgStore() {
+  StopWatching();
+  {
+    std::lock_guard lock(notify_mu_);
+    notify_stop_ = true;
+  }
+  notify_cv_.notify_one();
+  notifier_.join();
+}
+
+void PgStore::NotifyLoop() {
+  std::unique_lock lock(notify_mu_);
+  for (;;) {
+    notify_cv_.wait(lock, [this] { return notify_stop_ || !to_notify_.empty(); });
+    if (to_notify_.empty()) return;  // stopping, and everything is sent
+    std::set<MailboxId> batch;
+    batch.swap(to_notify_);
+    lock.unlock();
+    // "<mailbox hex>:<instance>" per mailbox, comma-separated (hex digits
+    // and a colon only), split by the server: one statement, so one
+    // transaction for the whole batch. It writes no WAL, so its commit
+    // flushes nothing and holds the notify lock only briefly.
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string payloads;
+    for (const MailboxId& mailbox : batch) {
+      if (!payloads.empty()) payloads += ',';
+      for (std::uint8_t b : mailbox) {
+        payloads += kHex[b >> 4];
+        payloads += kHex[b & 15];
+      }
+      payloads += ':';
+      payloads += instance_;
+    }
+    // A failure (the database is unreachable) loses these notifications:
+    // the messages stay queued and reach the other relays' WebSockets when
+    // those rescan (reconnecting clients, a re-LISTEN); docs/relay.md.
+    (void)Single([&](Connection& c) -> Status {
+      return c
+          .Exec(
+              "SELECT 1::int8 FROM (SELECT pg_notify('bc_append', p) "
+              "FROM unnest(string_to_array($1::text, ',')) AS p) AS sent",
+              {Param::Text(payloads)})
+          .status();
+    });
+    lock.lock();
+  }
+}
 
 void PgStore::WatchAppends(AppendWatcher watcher) {
   StopWatching();
@@ -242,10 +290,16 @@ void PgStore::Release(std::unique_ptr<pg::Connection> connection) {
 }
 
 Status PgStore::Single(const Body& body) {
-  BC_ASSIGN_OR_RETURN(auto c, Acquire());
-  Status s = body(*c);
-  Release(std::move(c));
-  return s;
+  for (int attempt = 1;; ++attempt) {
+    BC_ASSIGN_OR_RETURN(auto c, Acquire());
+    Status s = body(*c);
+    const std::string state = c->sqlstate();
+    Release(std::move(c));
+    // A statement PostgreSQL aborted changed nothing: retried like a
+    // transaction.
+    const bool conflict = state == pg::kDeadlockDetected || state == pg::kSerializationFailure;
+    if (s.ok() || !conflict || attempt == kMaxAttempts) return s;
+  }
 }
 
 Status PgStore::Transaction(const Body& body) {
@@ -440,42 +494,69 @@ Result<std::size_t> PgStore::CountOneTimePreKeys(const MailboxId& id) {
 Status PgStore::AppendMessage(const MailboxId& id, const StoredMessage& message,
                               const QueueLimits& limits) {
   const auto size = static_cast<std::int64_t>(message.envelope.size());
-  return Transaction([&](Connection& c) -> Status {
-    // The mailbox row stays locked until COMMIT: appends to one mailbox
-    // (from any relay) check its limits one after the other, exactly.
-    BC_ASSIGN_OR_RETURN(Rows m, c.Exec("SELECT queued, queued_bytes FROM mailboxes "
-                                       "WHERE id = $1 FOR UPDATE",
-                                       {Param::Blob(id)}));
-    if (m.size() == 0) return NoMailbox();
-    BC_ASSIGN_OR_RETURN(std::int64_t queued, m.Int64(0, 0));
-    BC_ASSIGN_OR_RETURN(std::int64_t queued_bytes, m.Int64(0, 1));
-    if (queued >= ClampToInt64(limits.max_messages) ||
-        queued_bytes + size > ClampToInt64(limits.max_mailbox_bytes)) {
-      return {StatusCode::kResourceExhausted, "mailbox full"};
-    }
-    // The store-wide total is read, not locked (its 16 rows would otherwise
-    // serialize every append of every relay): concurrent appends to other
-    // mailboxes may each pass the check, so the total can overshoot by at
-    // most (appends in flight) x (largest envelope); docs/relay.md.
-    BC_ASSIGN_OR_RETURN(Rows t, c.Exec("SELECT coalesce(sum(queued_bytes), 0)::int8 FROM totals"));
-    BC_ASSIGN_OR_RETURN(std::int64_t total, t.Int64(0, 0));
-    if (total + size > ClampToInt64(limits.max_total_bytes)) {
-      return {StatusCode::kUnavailable, "relay storage full"};
-    }
-    // The insert and its notification in one statement (one round trip);
-    // PostgreSQL sends the notification at COMMIT, so other relays never
-    // hear of a message they cannot read yet, nor of a refused one.
+  const std::int64_t max_messages = ClampToInt64(limits.max_messages);
+  const std::int64_t max_mailbox_bytes = ClampToInt64(limits.max_mailbox_bytes);
+  const std::int64_t max_total_bytes = ClampToInt64(limits.max_total_bytes);
+  std::int64_t queued = 0;
+  std::int64_t queued_bytes = 0;
+  std::int64_t total = 0;
+  std::int64_t added = 0;
+  // One statement, so one round trip and its own transaction (committed,
+  // WAL flushed, before the reply): the checks, the insert and its
+  // notification.
+  // - box: the mailbox row, locked until the commit, so appends to one
+  //   mailbox (from any relay) check its limits one after the other,
+  //   exactly (FOR UPDATE at READ COMMITTED waits for a concurrent holder
+  //   and then reads the row's latest version).
+  // - total: the store-wide total is read, not locked (its 16 rows would
+  //   otherwise serialize every append of every relay): concurrent appends
+  //   to other mailboxes may each pass the check, so the total can overshoot
+  //   by at most (appends in flight) x (largest envelope); docs/relay.md.
+  // - added: inserts only when every limit holds; ON CONFLICT: an id taken
+  //   inserts nothing.
+  // The trigger on messages updates the counters after the statement.
+  // Other relays hear of the message from the notifier (NotifyLoop), after
+  // this commit: a NOTIFY inside this transaction would make its commit,
+  // WAL flush included, wait for a lock every notifying transaction of the
+  // database takes at commit (PostgreSQL serializes them to queue
+  // notifications in commit order: src/backend/commands/async.c,
+  // PreCommit_Notify), i.e. one durable post at a time.
+  Status s = Single([&](Connection& c) -> Status {
     BC_ASSIGN_OR_RETURN(
         Rows r,
-        c.Exec("WITH added AS (INSERT INTO messages (mailbox_id, message_id, received_ms, "
-               "envelope) VALUES ($1, $2, $3, $4) ON CONFLICT (mailbox_id, message_id) DO NOTHING "
-               "RETURNING 1) SELECT 1::int8 FROM added, "
-               "LATERAL (SELECT pg_notify('bc_append', encode($1, 'hex') || ':' || $5::text)) AS n",
+        c.Exec("WITH box AS (SELECT queued, queued_bytes FROM mailboxes WHERE id = $1 FOR UPDATE), "
+               "total AS (SELECT coalesce(sum(queued_bytes), 0)::int8 AS bytes FROM totals), "
+               "added AS (INSERT INTO messages (mailbox_id, message_id, received_ms, envelope) "
+               "SELECT $1, $2, $3, $4 FROM box, total WHERE box.queued < $5 "
+               "AND box.queued_bytes + $6 <= $7 AND total.bytes + $6 <= $8 "
+               "ON CONFLICT (mailbox_id, message_id) DO NOTHING RETURNING 1) "
+               "SELECT box.queued, box.queued_bytes, total.bytes, "
+               "(SELECT count(*) FROM added)::int8 FROM box, total",
                {Param::Blob(id), Param::Blob(message.id), Param::Int64(message.received_ms),
-                Param::Blob(message.envelope), Param::Text(instance_)}));
-    if (r.size() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
+                Param::Blob(message.envelope), Param::Int64(max_messages), Param::Int64(size),
+                Param::Int64(max_mailbox_bytes), Param::Int64(max_total_bytes)}));
+    if (r.size() == 0) return NoMailbox();
+    BC_ASSIGN_OR_RETURN(queued, r.Int64(0, 0));
+    BC_ASSIGN_OR_RETURN(queued_bytes, r.Int64(0, 1));
+    BC_ASSIGN_OR_RETURN(total, r.Int64(0, 2));
+    BC_ASSIGN_OR_RETURN(added, r.Int64(0, 3));
     return Status::Ok();
   });
+  if (!s.ok()) return s;
+  if (added == 1) {
+    {
+      std::lock_guard lock(notify_mu_);
+      to_notify_.insert(id);
+    }
+    notify_cv_.notify_one();
+    return Status::Ok();
+  }
+  // Nothing was inserted: the same checks as the statement's say why.
+  if (queued >= max_messages || queued_bytes + size > max_mailbox_bytes) {
+    return {StatusCode::kResourceExhausted, "mailbox full"};
+  }
+  if (total + size > max_total_bytes) return {StatusCode::kUnavailable, "relay storage full"};
+  return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
 }
 
 Result<std::vector<StoredMessage>> PgStore::ListMessages(const MailboxId& id, std::size_t limit) {
@@ -507,14 +588,32 @@ Result<std::vector<StoredMessage>> PgStore::ListMessages(const MailboxId& id, st
 }
 
 Status PgStore::DeleteMessage(const MailboxId& id, const MessageId& message) {
-  return Transaction([&](Connection& c) -> Status {
-    BC_RETURN_IF_ERROR(CommitWithoutWaitingForFlush(c));
-    BC_RETURN_IF_ERROR(CheckMailbox(c, id, /*lock=*/true));
-    BC_ASSIGN_OR_RETURN(Rows r,
-                        c.Exec("DELETE FROM messages WHERE mailbox_id = $1 AND message_id = $2",
-                               {Param::Blob(id), Param::Blob(message)}));
-    return r.changed() == 0 ? NotFound("no such message") : Status::Ok();
+  std::int64_t boxes = 0;
+  std::int64_t deleted = 0;
+  // One statement (one round trip, its own transaction):
+  // - async: set_config(..., true) is SET LOCAL for this statement's
+  //   transaction: its commit does not wait for the WAL flush (an ack need
+  //   not be durable: CommitWithoutWaitingForFlush).
+  // - box: the mailbox row is locked first (the lock order in pg_store.h;
+  //   ExpireMessages locks mailboxes before it deletes their messages), and
+  //   tells a missing mailbox from a missing message.
+  Status s = Single([&](Connection& c) -> Status {
+    BC_ASSIGN_OR_RETURN(
+        Rows r, c.Exec("WITH async AS (SELECT set_config('synchronous_commit', 'off', true)), "
+                       "box AS (SELECT 1 FROM mailboxes WHERE id = $1 FOR UPDATE), "
+                       "gone AS (DELETE FROM messages WHERE mailbox_id = $1 AND message_id = $2 "
+                       "AND EXISTS (SELECT 1 FROM box) RETURNING 1) "
+                       "SELECT (SELECT count(*) FROM box)::int8, (SELECT count(*) FROM gone)::int8 "
+                       "FROM async",
+                       {Param::Blob(id), Param::Blob(message)}));
+    if (r.size() != 1) return Corrupt("ack statement returned no row");
+    BC_ASSIGN_OR_RETURN(boxes, r.Int64(0, 0));
+    BC_ASSIGN_OR_RETURN(deleted, r.Int64(0, 1));
+    return Status::Ok();
   });
+  if (!s.ok()) return s;
+  if (boxes == 0) return NoMailbox();
+  return deleted == 0 ? NotFound("no such message") : Status::Ok();
 }
 
 Result<std::size_t> PgStore::CountMessages(const MailboxId& id) {

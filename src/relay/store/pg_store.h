@@ -17,10 +17,14 @@
 // from the pool's connections share WAL flushes (PostgreSQL's own group
 // commit).
 //
-// Other relays' appends (WatchAppends): each append sends a NOTIFY on the
-// channel bc_append inside its transaction (PostgreSQL delivers it at
-// commit, never for a rollback), with the mailbox id and this store's random
-// instance id, so a store skips its own. A dedicated connection LISTENs on a
+// Other relays' appends (WatchAppends): after an append commits, a notifier
+// thread sends a NOTIFY on the channel bc_append with the mailbox id and this
+// store's random instance id (so a store skips its own); the appends that
+// commit while it sends are notified together in its next transaction. Not
+// inside the append's transaction: PostgreSQL serializes the commits of
+// notifying transactions, fsync included. If this process dies between an
+// append's commit and its notification, the other relays find the message
+// when their WebSockets rescan (docs/relay.md). A dedicated connection LISTENs on a
 // thread of its own (poll on the libpq socket: no polling of tables); when
 // that connection is lost it reconnects every options.listen_retry_ms and,
 // once listening again, reports std::nullopt: notifications sent meanwhile
@@ -36,6 +40,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,7 +92,8 @@ class PgStore final : public Store {
           std::unique_ptr<pg::Connection> first);
 
   // Runs `body` on a pooled connection outside any explicit transaction
-  // (one statement: its own transaction).
+  // (one statement: its own transaction); retried, like Transaction, when
+  // PostgreSQL aborted it on a deadlock or serialization failure.
   Status Single(const Body& body);
   // Runs `body` in BEGIN ... COMMIT; retried on deadlock or serialization
   // failure.
@@ -95,6 +101,10 @@ class PgStore final : public Store {
 
   Result<std::unique_ptr<pg::Connection>> Acquire();
   void Release(std::unique_ptr<pg::Connection> connection);
+
+  // The notifier thread's body: sends the notifications of committed
+  // appends (to_notify_) until notify_stop_ is set and all are sent.
+  void NotifyLoop();
 
   // The LISTEN thread's body; returns when stop_ is set.
   void ListenLoop();
@@ -117,6 +127,12 @@ class PgStore final : public Store {
   std::thread listener_;                  // runs ListenLoop while watching
   std::array<int, 2> stop_pipe_{-1, -1};  // written to wake the listener to stop
   std::atomic<bool> stop_{false};
+
+  std::mutex notify_mu_;
+  std::condition_variable notify_cv_;
+  std::set<MailboxId> to_notify_;  // guarded by notify_mu_: appended, not yet notified
+  bool notify_stop_ = false;       // guarded by notify_mu_
+  std::thread notifier_;           // runs NotifyLoop from construction to destruction
 };
 
 // What the server's settings mean for durability: the names of the settings

@@ -75,6 +75,15 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
 
 constexpr std::size_t kMaxBatch = 256;
 
+// Runs a statement from the connection's cache of prepared statements
+// (parsed once): transaction control runs several times per write (BEGIN,
+// SAVEPOINT, RELEASE, COMMIT), and sqlite3_exec would parse it every time.
+// `sql` must have static storage duration (Connection::Prepare).
+Status RunCached(Connection& c, const char* sql) {
+  BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare(sql));
+  return stmt.Run();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<sqlite::Connection>> OpenConfiguredConnection(const std::string& path,
@@ -128,9 +137,9 @@ SqliteStore::SqliteStore(std::string path, const SqliteStoreOptions& options,
 Status SqliteStore::WriteAlone(const Body& body) {
   std::lock_guard lock(writer_mu_);
   Connection& c = *writer_;
-  BC_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  BC_RETURN_IF_ERROR(RunCached(c, "BEGIN IMMEDIATE"));
   Status s = body(c);
-  if (s.ok()) s = c.Exec("COMMIT");
+  if (s.ok()) s = RunCached(c, "COMMIT");
   // A failed COMMIT may leave the transaction open (e.g. busy) or may have
   // rolled it back already; either way nothing of it stays.
   if (!s.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
@@ -139,13 +148,20 @@ Status SqliteStore::WriteAlone(const Body& body) {
 
 Status SqliteStore::Write(const Body& body) {
   if (!options_.group_commit) return WriteAlone(body);
-  PendingWrite me{&body, Status::Ok()};
+  PendingWrite me{&body, Status::Ok(), false, false, {}};
   std::unique_lock lock(write_queue_mu_);
   write_queue_.push_back(&me);
-  write_queue_cv_.wait(lock, [&] { return me.done || !write_leader_; });
-  if (me.done) return me.result;
+  if (write_leader_) {
+    // Woken once: when a leader has committed this entry, or hands
+    // leadership to it. Each waiter has its own condition variable, so a
+    // commit wakes the writers it covers and no others (a shared one woke
+    // every waiting store thread after every commit).
+    me.wake.wait(lock, [&] { return me.done || me.lead; });
+    if (me.done) return me.result;
+  }
   // Leader: commit what has queued up (at most kMaxBatch at a time) until
-  // this call's own entry is durable, then hand leadership on.
+  // this call's own entry is durable, then hand leadership to the oldest
+  // waiting writer, if any.
   write_leader_ = true;
   while (!me.done) {
     const std::size_t n = std::min(write_queue_.size(), kMaxBatch);
@@ -155,11 +171,19 @@ Status SqliteStore::Write(const Body& body) {
     lock.unlock();
     CommitBatch(batch);
     lock.lock();
-    for (PendingWrite* p : batch) p->done = true;
-    write_queue_cv_.notify_all();
+    // Notified with the lock held: a waiter returns (and its entry, on its
+    // stack, goes away) only after this loop has released the lock.
+    for (PendingWrite* p : batch) {
+      p->done = true;
+      if (p != &me) p->wake.notify_one();
+    }
   }
-  write_leader_ = false;
-  write_queue_cv_.notify_all();
+  if (write_queue_.empty()) {
+    write_leader_ = false;
+  } else {
+    write_queue_.front()->lead = true;
+    write_queue_.front()->wake.notify_one();
+  }
   return me.result;
 }
 
@@ -170,7 +194,7 @@ void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
   }
   std::lock_guard lock(writer_mu_);
   Connection& c = *writer_;
-  if (Status s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+  if (Status s = RunCached(c, "BEGIN IMMEDIATE"); !s.ok()) {
     for (PendingWrite* p : batch) p->result = s;
     return;
   }
@@ -182,7 +206,7 @@ void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
       p->result = fatal;  // never ran: changed nothing
       continue;
     }
-    fatal = c.Exec("SAVEPOINT w");
+    fatal = RunCached(c, "SAVEPOINT w");
     if (!fatal.ok()) {
       p->result = fatal;
       continue;
@@ -196,11 +220,11 @@ void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
         fatal = p->result;
         continue;
       }
-      fatal = c.Exec("ROLLBACK TO w");
+      fatal = RunCached(c, "ROLLBACK TO w");
     }
-    if (fatal.ok()) fatal = c.Exec("RELEASE w");
+    if (fatal.ok()) fatal = RunCached(c, "RELEASE w");
   }
-  if (fatal.ok()) fatal = c.Exec("COMMIT");
+  if (fatal.ok()) fatal = RunCached(c, "COMMIT");
   if (fatal.ok()) return;
   if (c.InTransaction()) (void)c.Exec("ROLLBACK");
   // Nothing of the batch is stored: every body that had succeeded fails with
@@ -214,17 +238,17 @@ Status SqliteStore::Read(const Body& body) {
   if (in_memory_ || options_.reader_connections <= 0) {
     std::lock_guard lock(writer_mu_);
     Connection& c = *writer_;
-    BC_RETURN_IF_ERROR(c.Exec("BEGIN"));
+    BC_RETURN_IF_ERROR(RunCached(c, "BEGIN"));
     Status s = body(c);
-    if (s.ok()) s = c.Exec("COMMIT");
+    if (s.ok()) s = RunCached(c, "COMMIT");
     if (!s.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
     return s;
   }
   BC_ASSIGN_OR_RETURN(auto reader, AcquireReader());
-  Status s = reader->Exec("BEGIN");
+  Status s = RunCached(*reader, "BEGIN");
   if (s.ok()) {
     s = body(*reader);
-    if (s.ok()) s = reader->Exec("COMMIT");
+    if (s.ok()) s = RunCached(*reader, "COMMIT");
   }
   if (reader->InTransaction()) (void)reader->Exec("ROLLBACK");
   ReleaseReader(std::move(reader));

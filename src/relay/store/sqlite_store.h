@@ -88,7 +88,9 @@ class SqliteStore final : public Store {
   struct PendingWrite {
     const Body* body;
     Status result;
-    bool done = false;  // guarded by write_queue_mu_
+    bool done = false;             // guarded by write_queue_mu_
+    bool lead = false;             // guarded by write_queue_mu_: this writer is the next leader
+    std::condition_variable wake;  // signals done or lead
   };
   // Commits `batch` in one write transaction and sets each entry's result.
   void CommitBatch(const std::vector<PendingWrite*>& batch);
@@ -108,7 +110,6 @@ class SqliteStore final : public Store {
   // committing batches (the leader). Lock order: write_queue_mu_ is never
   // held while taking writer_mu_.
   std::mutex write_queue_mu_;
-  std::condition_variable write_queue_cv_;
   std::vector<PendingWrite*> write_queue_;  // guarded by write_queue_mu_
   bool write_leader_ = false;               // guarded by write_queue_mu_
 

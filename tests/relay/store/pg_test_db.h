@@ -1,8 +1,8 @@
 // Databases for the PostgreSQL store tests: one per test, on the server the
-// libpq environment names (PGHOST, PGPORT, PGUSER, PGPASSWORD: what
-// pg_virtualenv exports; scripts/test's postgres stage and the ctest
-// fixture in CMakeLists.txt start one). Without a server the tests fail,
-// saying so: they are labelled `postgres` and other stages exclude them.
+// libpq environment names (PGHOST: the CTest fixture relay_pg_cluster's
+// cluster, tests/relay/CMakeLists.txt; or what pg_virtualenv exports).
+// Without a server the tests fail, saying so: they are labelled `postgres`
+// and other stages exclude them.
 #ifndef BACKCHANNEL_TESTS_RELAY_STORE_PG_TEST_DB_H_
 #define BACKCHANNEL_TESTS_RELAY_STORE_PG_TEST_DB_H_
 
