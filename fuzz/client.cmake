@@ -7,6 +7,7 @@
 bc_add_fuzzer(NAME client_payload
   SRCS client_payload.cc ${PROJECT_SOURCE_DIR}/src/client/payload.cc
        ${PROJECT_SOURCE_DIR}/src/client/local_store.cc
+       ${PROJECT_SOURCE_DIR}/src/client/sealed_row.cc
   DEPS backchannel::envelope backchannel::crypto backchannel::common SQLite3::SQLite3
        PkgConfig::sodium nlohmann_json::nlohmann_json)
 

@@ -27,6 +27,34 @@ void RawExec(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// Turns a fresh (empty) store into what an empty schema version 4 store
+// looks like: the v4 tables instead of the sealed v5 ones, no store secret,
+// no table digests.
+void MakeV4Layout(const std::string& path) {
+  RawExec(path,
+          "DROP TABLE authorities_v5; DROP TABLE contacts_v5; DROP TABLE messages_v5; "
+          "DROP TABLE seen_v5; DROP TABLE outbox_v5; DROP TABLE pending_v5; "
+          "DELETE FROM meta WHERE k IN ('store_secret', 'manifest'); "
+          "CREATE TABLE authorities (key BLOB PRIMARY KEY, label TEXT NOT NULL, revocations BLOB, "
+          "scope TEXT); "
+          "CREATE TABLE contacts (name TEXT PRIMARY KEY, identity_key BLOB NOT NULL UNIQUE, "
+          "relay TEXT NOT NULL, pin TEXT NOT NULL, mailbox TEXT NOT NULL, delivery_token BLOB NOT "
+          "NULL, authority_key BLOB, authority_label TEXT, credential BLOB, session BLOB, "
+          "created_ms INTEGER NOT NULL, compared_key BLOB); "
+          "CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, "
+          "contact TEXT NOT NULL, direction TEXT NOT NULL, time_ms INTEGER NOT NULL, body BLOB NOT "
+          "NULL, delivery TEXT); "
+          "CREATE TABLE seen_ids (contact TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (contact, "
+          "id)); "
+          "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, "
+          "message_id TEXT NOT NULL, envelope BLOB NOT NULL, created_ms INTEGER NOT NULL, attempts "
+          "INTEGER NOT NULL DEFAULT 0, last_error TEXT, UNIQUE (contact, message_id)); "
+          "CREATE TABLE pending_requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, received_ms "
+          "INTEGER NOT NULL, envelope BLOB NOT NULL, sender BLOB NOT NULL, authority_key BLOB, "
+          "side TEXT, role TEXT, display_name TEXT); "
+          "UPDATE meta SET v = X'0400000000000000' WHERE k = 'schema_version'");
+}
+
 Contact MakeContact(const std::string& name) {
   Contact c;
   c.name = name;
@@ -125,14 +153,28 @@ TEST(LocalStoreTest, TamperedCiphertextIsDetected) {
     ASSERT_OK((*store)->PutContact(MakeContact("a")));
     ASSERT_OK((*store)->AddMessage({0, "m", "a", Direction::kIn, 1, "secret body"}));
   }
-  // Flip a byte in the middle of the message body ciphertext.
+  // Flip a byte in the middle of the sealed message row: the table digest
+  // no longer matches, so the store refuses to open.
   RawExec(path,
-          "UPDATE messages SET body = substr(body, 1, 30) || "
-          "CASE WHEN substr(body, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(body, 32)");
+          "UPDATE messages_v5 SET row = substr(row, 1, 30) || "
+          "CASE WHEN substr(row, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(row, 32)");
   auto store = LocalStore::Open(path, Pass("p"));
-  ASSERT_TRUE(store.has_value());
+  EXPECT_THAT(store, StatusIs(StatusCode::kCorrupt));
+  EXPECT_NE(store.error().message().find("'messages'"), std::string::npos) << store.error();
+}
+
+// The same byte flipped under a handle opened before: the row itself fails
+// authentication when read.
+TEST(LocalStoreTest, TamperedRowUnderAnOpenHandleFailsAuthentication) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto store = LocalStore::Create(path, Pass("p"), Fast());
+  ASSERT_OK(store);
+  ASSERT_OK((*store)->AddMessage({0, "m", "a", Direction::kIn, 1, "secret body"}));
+  RawExec(path,
+          "UPDATE messages_v5 SET row = substr(row, 1, 30) || "
+          "CASE WHEN substr(row, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(row, 32)");
   auto msgs = (*store)->ListMessages();
-  ASSERT_FALSE(msgs.has_value());
   EXPECT_THAT(msgs, StatusIs(StatusCode::kCorrupt));
   EXPECT_NE(msgs.error().message().find("fails authentication"), std::string::npos);
 }
@@ -146,11 +188,13 @@ TEST(LocalStoreTest, CiphertextMovedToAnotherRowFails) {
     ASSERT_OK((*store)->PutContact(MakeContact("a")));
     ASSERT_OK((*store)->PutContact(MakeContact("b")));
   }
-  RawExec(path,
-          "UPDATE contacts SET delivery_token = (SELECT delivery_token FROM contacts WHERE name = "
-          "'a') WHERE name = 'b'");
+  // Under a handle already open (the digests are checked at open): the row
+  // copied onto b's key fails authentication there.
   auto store = LocalStore::Open(path, Pass("p"));
-  ASSERT_TRUE(store.has_value());
+  ASSERT_OK(store);
+  RawExec(path,
+          "UPDATE contacts_v5 SET row = (SELECT row FROM contacts_v5 ORDER BY rowid LIMIT 1) "
+          "WHERE rowid = (SELECT MAX(rowid) FROM contacts_v5)");
   EXPECT_TRUE((*store)->GetContact("a").has_value());
   EXPECT_THAT((*store)->GetContact("b"), StatusIs(StatusCode::kCorrupt));
 }
@@ -412,6 +456,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   TempDir dir;
   const auto path = dir.File("store.db");
   ASSERT_TRUE(LocalStore::Create(path, Pass("p"), Fast()).has_value());
+  MakeV4Layout(path);
   // What a version 1 store looks like.
   RawExec(
       path,
@@ -430,7 +475,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
-  RawExec(path, "UPDATE meta SET v = X'0500000000000000' WHERE k = 'schema_version'");
+  RawExec(path, "UPDATE meta SET v = X'0600000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
@@ -460,10 +505,11 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    EXPECT_EQ(RawSchemaVersion(path), 4);
+    EXPECT_EQ(RawSchemaVersion(path), 5);
     ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
     ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
   }
+  MakeV4Layout(path);
   // What a version 2 store looks like: no times on prekeys.
   RawExec(
       path,
@@ -476,7 +522,7 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Open(path, Pass("p"));
     ASSERT_TRUE(store.has_value()) << store.error();
-    EXPECT_EQ(RawSchemaVersion(path), 4);
+    EXPECT_EQ(RawSchemaVersion(path), 5);
     auto keys = (*store)->ListSignedPreKeys();
     ASSERT_TRUE(keys.has_value()) << keys.error();
     ASSERT_EQ(keys->size(), 1U);
@@ -504,9 +550,10 @@ TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_OK(store);
-    ASSERT_OK((*store)->AddMessage({0, "m1", "bob", Direction::kOut, 1, "sent before v4"}));
   }
-  // What a version 3 store looks like: no outbox, no delivery state.
+  MakeV4Layout(path);
+  // What a version 3 store looks like: no outbox, no delivery state. (A
+  // schema 3 store with rows of every kind: tests/golden.)
   RawExec(
       path,
       "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; DROP TABLE pending_requests; "
@@ -516,12 +563,10 @@ TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
   EXPECT_EQ(RawSchemaVersion(path), 3) << "a wrong passphrase changes nothing";
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_OK(store);
-  EXPECT_EQ(RawSchemaVersion(path), 4);
+  EXPECT_EQ(RawSchemaVersion(path), 5);
   auto msgs = (*store)->ListMessages();
   ASSERT_OK(msgs);
-  ASSERT_EQ(msgs->size(), 1U);
-  EXPECT_EQ((*msgs)[0].body, "sent before v4");
-  EXPECT_EQ((*msgs)[0].delivery, Delivery::kNone);
+  EXPECT_TRUE(msgs->empty());
   auto outbox = (*store)->ListOutbox();
   ASSERT_OK(outbox);
   EXPECT_TRUE(outbox->empty());
@@ -559,7 +604,7 @@ TEST(LocalStoreTest, OutboxEntriesAreSealedKeptInOrderAndRemovedOnce) {
   EXPECT_THAT(s.SetDelivery("bob", "nope", Delivery::kSent), StatusIs(StatusCode::kNotFound));
 
   // The envelope is encrypted at rest and bound to its row.
-  RawExec(path, "UPDATE outbox SET message_id = 'm9' WHERE contact = 'carol'");
+  RawExec(path, "UPDATE outbox_v5 SET message_id = 'm9' WHERE message_id = 'm2'");
   EXPECT_THAT(s.ListOutbox(), StatusIs(StatusCode::kCorrupt));
 }
 

@@ -211,6 +211,16 @@ class LocalStore {
   LocalStore(LocalStore&&) = delete;
   LocalStore& operator=(LocalStore&&) = delete;
 
+  // Changes the passphrase (`backchannel passwd`): a new salt, a new store
+  // key derived from `new_passphrase` at the store's current Argon2id cost,
+  // and every encrypted field and sealed row re-sealed under it, the check
+  // value and the table digests remade, all in one transaction. On any
+  // failure (a field that fails authentication, I/O) nothing changes and
+  // the old passphrase still opens the store; on success only the new one
+  // does, and this object goes on with the new key. kInvalidArgument for an
+  // empty passphrase. A running agent still holds the old key: stop it first.
+  Status ChangePassphrase(const SecretBytes& new_passphrase);
+
   // Runs `body` inside one transaction: commits when it returns OK, rolls
   // back everything it wrote otherwise. Nests.
   Status Transaction(const std::function<Status()>& body);
@@ -325,6 +335,10 @@ class LocalStore {
  private:
   struct Impl;
   explicit LocalStore(std::unique_ptr<Impl> impl);
+  // Upgrades an opened store from `version`, loads the row keys and checks
+  // every table digest.
+  static Result<std::unique_ptr<LocalStore>> Finish(std::unique_ptr<Impl> impl,
+                                                    std::uint64_t version);
   std::unique_ptr<Impl> impl_;
 };
 
