@@ -21,3 +21,9 @@ bc_add_fuzzer(NAME client_relay_replies
 bc_add_fuzzer(NAME client_agent
   SRCS client_agent.cc ${PROJECT_SOURCE_DIR}/src/client/agent_protocol.cc
   DEPS backchannel::crypto backchannel::common)
+
+# The local store's sealed row layouts and table digests (client/sealed_row.h):
+# what an authenticated row's plaintext decodes to.
+bc_add_fuzzer(NAME client_sealed_row
+  SRCS client_sealed_row.cc ${PROJECT_SOURCE_DIR}/src/client/sealed_row.cc
+  DEPS backchannel::crypto backchannel::common)

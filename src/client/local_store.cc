@@ -111,6 +111,7 @@ CREATE TABLE IF NOT EXISTS outbox_v5 (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, message_id TEXT NOT NULL,
   row BLOB NOT NULL, UNIQUE (contact, message_id));
 CREATE TABLE IF NOT EXISTS pending_v5 (seq INTEGER PRIMARY KEY AUTOINCREMENT, row BLOB NOT NULL);
+ALTER TABLE prekeys ADD COLUMN taken_ms INTEGER;
 )sql";
 constexpr const char* kDropV4Tables = R"sql(
 DROP TABLE authorities; DROP TABLE contacts; DROP TABLE messages; DROP TABLE seen_ids;
@@ -704,7 +705,14 @@ Status LocalStore::WipeSignedPreKey(std::uint32_t id) {
 }
 
 Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys) {
-  return Transaction([&] {
+  return Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(std::size_t room, OneTimePreKeyRoom());
+    if (keys.size() > room) {
+      return Status(StatusCode::kResourceExhausted,
+                    "store: " + std::to_string(keys.size()) + " more one-time prekeys would pass the cap of " +
+                        std::to_string(kMaxOneTimePreKeys) + " held at once (room for " +
+                        std::to_string(room) + ")");
+    }
     for (const auto& key : keys) {
       const std::string row = "one_time/" + std::to_string(key.id);
       Stmt s(impl_->db,
@@ -755,6 +763,45 @@ Result<session::InMemoryPreKeyStore> LocalStore::LoadPreKeys() {
     }
   }
   return out;
+}
+
+Result<std::size_t> LocalStore::NoteOneTimePreKeysTaken(std::size_t remaining,
+                                                        std::int64_t now_ms) {
+  std::size_t taken = 0;
+  BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET taken_ms = ? WHERE kind = 'one_time' AND used = 0 AND "
+           "taken_ms IS NULL AND id NOT IN (SELECT id FROM prekeys WHERE kind = 'one_time' AND "
+           "used = 0 ORDER BY id DESC LIMIT ?)");
+    s.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(remaining));
+    BC_RETURN_IF_ERROR(s.Run());
+    Stmt count(impl_->db,
+               "SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0 AND taken_ms IS "
+               "NOT NULL");
+    BC_ASSIGN_OR_RETURN(bool row, count.Step());
+    taken = row ? static_cast<std::size_t>(count.Int(0)) : 0;
+    return Status::Ok();
+  }));
+  return taken;
+}
+
+Result<std::size_t> LocalStore::WipeExpiredOneTimePreKeys(std::int64_t now_ms) {
+  std::size_t wiped = 0;
+  BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND used = 0 "
+           "AND taken_ms IS NOT NULL AND taken_ms <= ?");
+    s.Bind(1, now_ms - kOneTimePreKeyGraceMs);
+    BC_RETURN_IF_ERROR(s.Run());
+    wiped = static_cast<std::size_t>(sqlite3_changes(impl_->db));
+    return Status::Ok();
+  }));
+  return wiped;
+}
+
+Result<std::size_t> LocalStore::OneTimePreKeyRoom() {
+  BC_ASSIGN_OR_RETURN(std::size_t held, CountUnusedOneTimePreKeys());
+  return held >= kMaxOneTimePreKeys ? 0 : kMaxOneTimePreKeys - held;
 }
 
 Result<std::uint32_t> LocalStore::NextOneTimePreKeyId() {

@@ -34,6 +34,7 @@ void MakeV4Layout(const std::string& path) {
   RawExec(path,
           "DROP TABLE authorities_v5; DROP TABLE contacts_v5; DROP TABLE messages_v5; "
           "DROP TABLE seen_v5; DROP TABLE outbox_v5; DROP TABLE pending_v5; "
+          "ALTER TABLE prekeys DROP COLUMN taken_ms; "
           "DELETE FROM meta WHERE k IN ('store_secret', 'manifest'); "
           "CREATE TABLE authorities (key BLOB PRIMARY KEY, label TEXT NOT NULL, revocations BLOB, "
           "scope TEXT); "

@@ -160,6 +160,17 @@ struct PendingRequest {
   std::string side, role, display_name;  // from that credential
 };
 
+// One-time prekeys held: at most this many private halves (unused and not
+// wiped) at once. A refill stops at the cap, so someone who drains the
+// relay's prekeys with a leaked invitation cannot grow the store without
+// bound (docs/client.md, "One-time prekeys").
+inline constexpr std::size_t kMaxOneTimePreKeys = 200;
+// How long the private half of a one-time prekey stays after the relay has
+// handed the key out (as first noticed): a first message that uses it may
+// arrive that late. Then it is wiped, and a later first message using it is
+// refused as naming a prekey this client no longer holds.
+inline constexpr std::int64_t kOneTimePreKeyGraceMs = std::int64_t{7} * 24 * 3600 * 1000;
+
 // A signed prekey's life (the private key itself stays in the store).
 struct SignedPreKeyInfo {
   std::uint32_t id = 0;
@@ -241,7 +252,20 @@ class LocalStore {
   // Erases a signed prekey's private key; the row stays (so its id is never
   // reused) and LoadPreKeys no longer returns it.
   Status WipeSignedPreKey(std::uint32_t id);
+  // kResourceExhausted (nothing written) when they would bring the private
+  // halves held over kMaxOneTimePreKeys.
   Status PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys);
+  // The relay reports `remaining` of our one-time prekeys left, and hands
+  // them out lowest id first: every held key but the `remaining` highest ids
+  // has been taken. Those are marked taken at `now_ms` (a key marked before
+  // keeps its first time). Returns how many held keys are marked taken.
+  Result<std::size_t> NoteOneTimePreKeysTaken(std::size_t remaining, std::int64_t now_ms);
+  // Wipes the private half of every one-time prekey taken at least
+  // kOneTimePreKeyGraceMs before `now_ms`; the row stays (its id is never
+  // reused). Returns how many were wiped.
+  Result<std::size_t> WipeExpiredOneTimePreKeys(std::int64_t now_ms);
+  // How many more one-time prekeys fit under kMaxOneTimePreKeys.
+  Result<std::size_t> OneTimePreKeyRoom();
   // Marks a one-time prekey used (its private key is wiped from the row).
   Status MarkOneTimePreKeyUsed(std::uint32_t id);
   // All signed prekeys not wiped and all unused one-time prekeys.
