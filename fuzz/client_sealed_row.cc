@@ -31,22 +31,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ByteView in(data + 1, size - 1);
   switch (data[0] % 6) {
     case 0:
-      RoundTrip<client::TrustedAuthority>(
-          in, store::DecodeAuthorityRow, store::EncodeAuthorityRow,
-          [](const auto& a, const auto& b) {
-            return a.key == b.key && a.label == b.label && a.revocations == b.revocations &&
-                   a.scoped == b.scoped && a.sides == b.sides && a.roles == b.roles;
-          });
+      RoundTrip<client::TrustedAuthority>(in, store::DecodeAuthorityRow, store::EncodeAuthorityRow,
+                                          [](const auto& a, const auto& b) {
+                                            return a.key == b.key && a.label == b.label &&
+                                                   a.revocations == b.revocations &&
+                                                   a.scoped == b.scoped && a.sides == b.sides &&
+                                                   a.roles == b.roles;
+                                          });
       break;
     case 1:
-      RoundTrip<client::Contact>(in, store::DecodeContactRow, store::EncodeContactRow,
-                                 [](const auto& a, const auto& b) {
-                                   return a.name == b.name && a.identity_key == b.identity_key &&
-                                          a.address == b.address &&
-                                          a.credential == b.credential &&
-                                          a.session.Equals(b.session) &&
-                                          a.created_ms == b.created_ms;
-                                 });
+      RoundTrip<client::Contact>(
+          in, store::DecodeContactRow, store::EncodeContactRow, [](const auto& a, const auto& b) {
+            return a.name == b.name && a.identity_key == b.identity_key && a.address == b.address &&
+                   a.credential == b.credential && a.session.Equals(b.session) &&
+                   a.created_ms == b.created_ms;
+          });
       break;
     case 2:
       RoundTrip<client::StoredMessage>(

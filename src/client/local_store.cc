@@ -290,7 +290,8 @@ struct LocalStore::Impl {
   // contact names, identity keys and authority keys.
   std::string Index(std::string_view purpose, ByteView value) const {
     const std::uint8_t zero = 0;
-    return ToHex(crypto::HmacSha256(index_key.view(), {AsBytes(purpose), ByteView(&zero, 1), value}));
+    return ToHex(
+        crypto::HmacSha256(index_key.view(), {AsBytes(purpose), ByteView(&zero, 1), value}));
   }
   static std::string RowAd(std::string_view table, std::string_view pk) {
     return Ad(table, pk, "row") + "|v" + std::to_string(store::kRowSchemaVersion);
@@ -709,7 +710,8 @@ Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& 
     BC_ASSIGN_OR_RETURN(std::size_t room, OneTimePreKeyRoom());
     if (keys.size() > room) {
       return Status(StatusCode::kResourceExhausted,
-                    "store: " + std::to_string(keys.size()) + " more one-time prekeys would pass the cap of " +
+                    "store: " + std::to_string(keys.size()) +
+                        " more one-time prekeys would pass the cap of " +
                         std::to_string(kMaxOneTimePreKeys) + " held at once (room for " +
                         std::to_string(room) + ")");
     }
@@ -901,7 +903,8 @@ Status RowMismatch(std::string_view table, std::string_view what) {
 
 Status LocalStore::Impl::LoadRowKeys() {
   BC_ASSIGN_OR_RETURN(auto sealed, GetMeta("store_secret"));
-  if (!sealed) return Corrupt("store: the store secret is missing (the store file was tampered with)");
+  if (!sealed)
+    return Corrupt("store: the store secret is missing (the store file was tampered with)");
   BC_ASSIGN_OR_RETURN(auto secret, Unseal(*sealed, Ad("meta", "store_secret", "v")));
   if (secret.size() != kKeySize) return Corrupt("store: the store secret has the wrong size");
   // Two independent keys from one secret (RFC 5869 HKDF, distinct info).
@@ -955,8 +958,8 @@ Status LocalStore::Impl::VerifyTables() const {
   BC_ASSIGN_OR_RETURN(auto have, ComputeManifest());
   for (const auto& t : kSealedTables) {
     const store::TableDigest& h = have[std::string(t.name)];
-    const store::TableDigest w = want.count(std::string(t.name)) ? want[std::string(t.name)]
-                                                                 : store::TableDigest{};
+    const store::TableDigest w =
+        want.count(std::string(t.name)) ? want[std::string(t.name)] : store::TableDigest{};
     if (!store::DigestEqual(h, w)) {
       return Corrupt("store: table '" + std::string(t.name) +
                      "' fails its integrity check: a row was deleted, added, swapped or rolled "
@@ -1022,8 +1025,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
     }
   }
   {
-    Stmt s(db,
-           "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
+    Stmt s(
+        db,
+        "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -1033,8 +1037,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       m.contact = s.Text(2);
       m.direction = ParseDirection(s.Text(3));
       m.time_ms = s.Int(4);
-      BC_ASSIGN_OR_RETURN(
-          m.body, UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
+      BC_ASSIGN_OR_RETURN(m.body,
+                          UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
       m.delivery = ParseDelivery(s.Text(6));
       BC_RETURN_IF_ERROR(InsertMessage(m, m.seq).status());
     }
@@ -1050,9 +1054,10 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
     }
   }
   {
-    Stmt s(db,
-           "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
-           "ORDER BY seq");
+    Stmt s(
+        db,
+        "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
+        "ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -1129,8 +1134,8 @@ Status LocalStore::Impl::WriteContact(const Contact& c) {
           Touch(store::kContacts, other_pk + "|" + identity, other_row, std::nullopt));
     }
   }
-  BC_ASSIGN_OR_RETURN(
-      auto old, RowAt("SELECT pk || '|' || identity, row FROM contacts_v5 WHERE pk = ?", pk));
+  BC_ASSIGN_OR_RETURN(auto old,
+                      RowAt("SELECT pk || '|' || identity, row FROM contacts_v5 WHERE pk = ?", pk));
   Bytes row = SealRow(store::kContacts, pk, store::EncodeContactRow(c));
   Stmt s(db, "INSERT OR REPLACE INTO contacts_v5 (pk, identity, row) VALUES (?, ?, ?)");
   s.Bind(1, pk).Bind(2, identity).BindBlob(3, row);
@@ -1192,8 +1197,8 @@ Result<std::int64_t> LocalStore::Impl::InsertOutbox(const OutboxEntry& e, std::i
   Stmt u(db, "UPDATE outbox_v5 SET row = ? WHERE seq = ?");
   u.BindBlob(1, row).Bind(2, at);
   BC_RETURN_IF_ERROR(u.Run());
-  BC_RETURN_IF_ERROR(Touch(store::kOutbox, pk + "|" + contact + "|" + e.message_id, std::nullopt,
-                           std::move(row)));
+  BC_RETURN_IF_ERROR(
+      Touch(store::kOutbox, pk + "|" + contact + "|" + e.message_id, std::nullopt, std::move(row)));
   return at;
 }
 
@@ -1226,11 +1231,13 @@ Result<std::vector<TrustedAuthority>> LocalStore::ListAuthorities() {
     const std::string pk = s.Text(0);
     BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kAuthorities, pk, s.Blob(1)));
     BC_ASSIGN_OR_RETURN(TrustedAuthority a, store::DecodeAuthorityRow(plain.view()));
-    if (impl_->Index("authority", a.key) != pk) return RowMismatch(store::kAuthorities, "key index");
+    if (impl_->Index("authority", a.key) != pk)
+      return RowMismatch(store::kAuthorities, "key index");
     out.push_back(std::move(a));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const TrustedAuthority& x, const TrustedAuthority& y) { return x.label < y.label; });
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const TrustedAuthority& x, const TrustedAuthority& y) { return x.label < y.label; });
   return out;
 }
 
@@ -1260,8 +1267,14 @@ Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
                         " requests wait for an authority you do not trust; trust or refuse them "
                         "first (`backchannel trust pending`)");
     }
-    PendingRequest copy{0,          r.received_ms ? r.received_ms : NowMs(), r.envelope, r.sender,
-                        r.authority_key, r.side, r.role, r.display_name};
+    PendingRequest copy{0,
+                        r.received_ms ? r.received_ms : NowMs(),
+                        r.envelope,
+                        r.sender,
+                        r.authority_key,
+                        r.side,
+                        r.role,
+                        r.display_name};
     BC_ASSIGN_OR_RETURN(seq, impl_->InsertPending(copy, 0));
     return Status::Ok();
   }));
@@ -1411,8 +1424,9 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
     BC_ASSIGN_OR_RETURN(auto plain,
                         impl_->UnsealRow(store::kMessages, std::to_string(seq), s.Blob(3)));
     BC_ASSIGN_OR_RETURN(StoredMessage m, store::DecodeMessageRow(plain.view()));
-    BC_RETURN_IF_ERROR(CheckLookup(
-        store::kMessages, impl_->Index("contact", AsBytes(m.contact)) == s.Text(1) && m.id == s.Text(2)));
+    BC_RETURN_IF_ERROR(
+        CheckLookup(store::kMessages,
+                    impl_->Index("contact", AsBytes(m.contact)) == s.Text(1) && m.id == s.Text(2)));
     m.seq = seq;
     out.push_back(std::move(m));
   }
@@ -1474,9 +1488,9 @@ Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& conta
     BC_ASSIGN_OR_RETURN(auto plain,
                         impl_->UnsealRow(store::kOutbox, std::to_string(seq), s.Blob(3)));
     BC_ASSIGN_OR_RETURN(OutboxEntry e, store::DecodeOutboxRow(plain.view()));
-    BC_RETURN_IF_ERROR(CheckLookup(store::kOutbox,
-                                   impl_->Index("contact", AsBytes(e.contact)) == s.Text(1) &&
-                                       e.message_id == s.Text(2)));
+    BC_RETURN_IF_ERROR(CheckLookup(
+        store::kOutbox,
+        impl_->Index("contact", AsBytes(e.contact)) == s.Text(1) && e.message_id == s.Text(2)));
     e.seq = seq;
     out.push_back(std::move(e));
   }
@@ -1567,8 +1581,8 @@ Status LocalStore::ChangePassphrase(const SecretBytes& new_passphrase) {
       };
       std::vector<Cell> cells;
       {
-        Stmt s(impl_->db, std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " +
-                              c.column + " FROM " + c.table + " WHERE " + c.where);
+        Stmt s(impl_->db, std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " + c.column +
+                              " FROM " + c.table + " WHERE " + c.where);
         for (;;) {
           BC_ASSIGN_OR_RETURN(bool row, s.Step());
           if (!row) break;
@@ -1579,8 +1593,8 @@ Status LocalStore::ChangePassphrase(const SecretBytes& new_passphrase) {
         BC_ASSIGN_OR_RETURN(auto plain, impl_->Unseal(cell.blob, cell.ad));
         Bytes sealed{kBlobVersion};
         Append(sealed, crypto::AeadSeal(new_key, plain.view(), AsBytes(cell.ad)));
-        Stmt u(impl_->db, std::string("UPDATE ") + c.table + " SET " + c.column +
-                              " = ? WHERE rowid = ?");
+        Stmt u(impl_->db,
+               std::string("UPDATE ") + c.table + " SET " + c.column + " = ? WHERE rowid = ?");
         u.BindBlob(1, sealed).Bind(2, cell.rowid);
         BC_RETURN_IF_ERROR(u.Run());
       }

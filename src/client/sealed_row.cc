@@ -22,7 +22,8 @@ Status Malformed(std::string_view table, std::string_view why) {
 std::array<std::uint8_t, 8> I64Bytes(std::int64_t v) {
   std::array<std::uint8_t, 8> b{};
   const auto u = static_cast<std::uint64_t>(v);
-  for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(u >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i)
+    b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(u >> (56 - 8 * i));
   return b;
 }
 
@@ -161,8 +162,8 @@ SecretBytes EncodeMessageRow(const StoredMessage& m) {
   const auto dir = static_cast<std::uint8_t>(m.direction);
   const auto delivery = static_cast<std::uint8_t>(m.delivery);
   const auto time = I64Bytes(m.time_ms);
-  return EncodeFields({AsBytes(m.contact), AsBytes(m.id), ByteView(&dir, 1), time,
-                       AsBytes(m.body), ByteView(&delivery, 1)});
+  return EncodeFields({AsBytes(m.contact), AsBytes(m.id), ByteView(&dir, 1), time, AsBytes(m.body),
+                       ByteView(&delivery, 1)});
 }
 
 Result<StoredMessage> DecodeMessageRow(ByteView in) {

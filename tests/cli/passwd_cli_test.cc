@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "backchannel/client/home.h"
@@ -32,8 +33,8 @@ class PasswdCliTest : public ::testing::Test {
     home_ = dir_.File("home");
     std::filesystem::create_directories(home_);
     store_ = client::StorePath(home_);
-    auto store = client::LocalStore::Create(store_, Pass("old secret"),
-                                            {client::KdfCost::kInteractive});
+    auto store =
+        client::LocalStore::Create(store_, Pass("old secret"), {client::KdfCost::kInteractive});
     ASSERT_OK(store);
     ASSERT_OK((*store)->AddMessage({0, "m1", "bob", client::Direction::kIn, 10, "kept"}));
     old_file_ = dir_.File("old.txt");
@@ -68,7 +69,10 @@ TEST_F(PasswdCliTest, ReadsBothFromTheEnvironmentWithJson) {
   auto r = RunCli({"passwd", "--home", home_, "--json"},
                   {"BACKCHANNEL_PASSPHRASE='old secret' BACKCHANNEL_NEW_PASSPHRASE='new secret'"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("\"changed\":true"));
+  const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << r.out;
+  EXPECT_EQ(doc.value("ok", false), true);
+  EXPECT_EQ(doc.value("changed", false), true);
   ASSERT_OK(client::LocalStore::Open(store_, Pass("new secret")));
   // Again with the old passphrase: refused, exit 1 or 2, the file unchanged.
   const std::string before = ReadFile(store_);

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -49,7 +51,8 @@ std::string Dump(const std::string& path) {
   std::string out;
   for (const auto& t : tables) {
     out += "[" + t + "]\n";
-    sqlite3_prepare_v2(db, ("SELECT * FROM \"" + t + "\" ORDER BY rowid").c_str(), -1, &st, nullptr);
+    sqlite3_prepare_v2(db, ("SELECT * FROM \"" + t + "\" ORDER BY rowid").c_str(), -1, &st,
+                       nullptr);
     while (sqlite3_step(st) == SQLITE_ROW) {
       for (int i = 0; i < sqlite3_column_count(st); ++i) {
         const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, i));
@@ -130,12 +133,14 @@ struct Kind {
 const Kind kKinds[] = {
     {"authorities", "authorities_v5",
      [](LocalStore& s) {
-       TrustedAuthority a{Bytes(32, 1), "United States", B("newer revocations"), true,
-                          {"United States"}, {"envoy"}};
+       TrustedAuthority a{Bytes(32, 1), "United States",   B("newer revocations"),
+                          true,         {"United States"}, {"envoy"}};
        ASSERT_OK(s.PutAuthority(a));
      }},
     {"contacts", "contacts_v5",
-     [](LocalStore& s) { ASSERT_OK(s.SaveSession("bob", SecretBytes(Bytes{9, 9, 9, 9}))); }},
+     [](LocalStore& s) {
+       ASSERT_OK(s.SaveSession("bob", SecretBytes(Bytes{9, 9, 9, 9})));
+     }},
     {"messages", "messages_v5",
      [](LocalStore& s) { ASSERT_OK(s.SetDelivery("bob", "m1", Delivery::kSent)); }},
     {"outbox", "outbox_v5",
@@ -187,8 +192,7 @@ TEST_P(StoreIntegrityTest, DeletedRowIsReported) {
 
 TEST_P(StoreIntegrityTest, SwappedRowsAreReported) {
   const std::string t = GetParam().physical;
-  RawExec(path_, "CREATE TABLE swap AS SELECT rowid AS r, row FROM " + t +
-                     "; UPDATE " + t +
+  RawExec(path_, "CREATE TABLE swap AS SELECT rowid AS r, row FROM " + t + "; UPDATE " + t +
                      " SET row = (SELECT row FROM swap WHERE swap.r != " + t +
                      ".rowid LIMIT 1); DROP TABLE swap;");
   ExpectRefused();
@@ -240,8 +244,9 @@ TEST(StoreIntegrityTest, AddedAuthorityIsReported) {
     ASSERT_OK(store);
     Populate(**store);
   }
-  RawExec(path,
-          "INSERT INTO authorities_v5 (pk, row) SELECT 'ff' || pk, row FROM authorities_v5 LIMIT 1");
+  RawExec(
+      path,
+      "INSERT INTO authorities_v5 (pk, row) SELECT 'ff' || pk, row FROM authorities_v5 LIMIT 1");
   EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kCorrupt));
 }
 
@@ -308,6 +313,54 @@ TEST(StoreIntegrityTest, TwoHandlesOnOneFileKeepTheDigestsRight) {
   auto again = LocalStore::Open(path, Pass("p"));
   ASSERT_OK(again);
   EXPECT_EQ((*again)->ListMessages("bob")->size(), 2U);
+}
+
+}  // namespace
+}  // namespace backchannel::client
+
+namespace backchannel::client {
+namespace {
+
+// The cost of the digests, by hand (not run by ctest):
+//   build-dev/tests/client/client_test --gtest_also_run_disabled_tests
+//     --gtest_filter='*DISABLED_DigestCost*'   (one command line)
+// prints the time of 1,000 single-message writes (one transaction each) and
+// of Open (Argon2id INTERACTIVE included) with 10,000 messages.
+TEST(StoreIntegrityTest, DISABLED_DigestCost) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_OK(store);
+    ASSERT_OK((*store)->Transaction([&]() -> Status {
+      for (int i = 0; i < 9000; ++i) {
+        BC_RETURN_IF_ERROR((*store)
+                               ->AddMessage({0, "b" + std::to_string(i), "bob", Direction::kIn, i,
+                                             std::string(200, 'x')})
+                               .status());
+      }
+      return Status::Ok();
+    }));
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 1000; ++i) {
+      ASSERT_OK((*store)->AddMessage(
+          {0, "s" + std::to_string(i), "bob", Direction::kIn, i, std::string(200, 'x')}));
+    }
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count() /
+        1000.0;
+    std::printf("1000 AddMessage, one transaction each: %.1f ms (%.2f ms each)\n", ms, ms / 1000);
+  }
+  auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
+  ASSERT_OK(key);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto store = LocalStore::OpenWithKey(path, *key);
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_OK(store);
+  std::printf("OpenWithKey with 10,000 messages (digests checked): %.1f ms\n", us / 1000.0);
 }
 
 }  // namespace

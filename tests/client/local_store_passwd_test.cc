@@ -41,8 +41,8 @@ std::vector<std::string> Column(const std::string& path, const std::string& sql)
   std::vector<std::string> out;
   while (sqlite3_step(st) == SQLITE_ROW) {
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
-    out.push_back(
-        p ? ToHex(ByteView(p, static_cast<std::size_t>(sqlite3_column_bytes(st, 0)))) : "NULL");
+    out.push_back(p ? ToHex(ByteView(p, static_cast<std::size_t>(sqlite3_column_bytes(st, 0))))
+                    : "NULL");
   }
   sqlite3_finalize(st);
   sqlite3_close(db);

@@ -22,7 +22,8 @@ SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
 
 std::vector<session::OneTimePreKey> Keys(std::uint32_t first, std::uint32_t count) {
   std::vector<session::OneTimePreKey> out;
-  for (std::uint32_t i = 0; i < count; ++i) out.push_back(session::GenerateOneTimePreKey(first + i));
+  for (std::uint32_t i = 0; i < count; ++i)
+    out.push_back(session::GenerateOneTimePreKey(first + i));
   return out;
 }
 

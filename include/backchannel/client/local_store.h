@@ -11,13 +11,23 @@
 // passphrase (kPermissionDenied "wrong passphrase") from a tampered file
 // (kCorrupt "... fails authentication"): neither ever yields garbage.
 //
-// Tables: meta, identity, prekeys, contacts, authorities, messages, seen_ids,
-// relay, settings, and for applications above the client (talks) app_values
-// (encrypted key/value) and app_log (encrypted append-only logs). See
-// docs/client.md for the schema. Schema version 4; an older store is
-// migrated when opened (version 2 added the app tables, version 3 the
-// creation and retirement times of signed prekeys, version 4 the outbox and
-// the delivery state of outgoing lines).
+// Tables: meta, identity, prekeys, relay, settings, the sealed tables
+// authorities_v5, contacts_v5, messages_v5, seen_v5, outbox_v5, pending_v5,
+// and for applications above the client (talks) app_values (encrypted
+// key/value) and app_log (encrypted append-only logs). See docs/client.md
+// for the schema. Schema version 5; an older store is migrated when opened
+// (version 2 added the app tables, version 3 the creation and retirement
+// times of signed prekeys, version 4 the outbox and the delivery state of
+// outgoing lines, version 5 sealed rows).
+//
+// Integrity (schema 5): every row that carries trust or history is one
+// sealed blob whose associated data names its table, primary key and schema
+// version; contact names, identity keys and authority keys are stored only
+// as keyed indexes; a sealed digest per table (count and MSet-XOR-Hash of
+// the rows) is kept current by every write and checked by Open and
+// OpenWithKey, which refuse a store with a deleted, added, swapped or
+// rolled-back row: kCorrupt "store: table '<name>' fails its integrity
+// check ...". An old copy of the whole file is not detected.
 //
 // Every write is one transaction; Transaction() groups several writes into
 // one (savepoints nest), so a received message, the advanced session and the
