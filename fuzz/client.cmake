@@ -7,6 +7,7 @@
 bc_add_fuzzer(NAME client_payload
   SRCS client_payload.cc ${PROJECT_SOURCE_DIR}/src/client/payload.cc
        ${PROJECT_SOURCE_DIR}/src/client/local_store.cc
+       ${PROJECT_SOURCE_DIR}/src/client/sealed_row.cc
   DEPS backchannel::envelope backchannel::crypto backchannel::common SQLite3::SQLite3
        PkgConfig::sodium nlohmann_json::nlohmann_json)
 
@@ -19,4 +20,10 @@ bc_add_fuzzer(NAME client_relay_replies
 # The agent's request and reply decoders (the bytes on <home>/agent.sock).
 bc_add_fuzzer(NAME client_agent
   SRCS client_agent.cc ${PROJECT_SOURCE_DIR}/src/client/agent_protocol.cc
+  DEPS backchannel::crypto backchannel::common)
+
+# The local store's sealed row layouts and table digests (client/sealed_row.h):
+# what an authenticated row's plaintext decodes to.
+bc_add_fuzzer(NAME client_sealed_row
+  SRCS client_sealed_row.cc ${PROJECT_SOURCE_DIR}/src/client/sealed_row.cc
   DEPS backchannel::crypto backchannel::common)

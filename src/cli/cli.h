@@ -67,6 +67,7 @@ void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite,
 void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
 void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
 void RegisterAgentCommands(CLI::App& app, Context& context);    // agent start|status|stop
+void RegisterPasswdCommand(CLI::App& app, Context& context);    // passwd
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

@@ -9,7 +9,7 @@ const std::vector<CommandGroup>& CommandGroups() {
   static const std::vector<CommandGroup> groups = {
       &RegisterAnalyzeCommands,   &RegisterRehearseCommands, &RegisterDomainCommands,
       &RegisterAuthorityCommands, &RegisterChannelCommands,  &RegisterTalksCommands,
-      &RegisterRecordCommands,    &RegisterAgentCommands,
+      &RegisterRecordCommands,    &RegisterAgentCommands,    &RegisterPasswdCommand,
   };
   return groups;
 }

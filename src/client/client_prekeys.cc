@@ -29,9 +29,18 @@ Result<std::uint32_t> Client::Impl::CurrentSignedPreKeyId() const {
 }
 
 Status Client::Impl::Replenish(std::int64_t remaining, ReceiveReport* report) {
-  if (remaining < 0 || remaining >= c.options_.prekeys_low_water) return Status::Ok();
+  if (remaining < 0) return Status::Ok();
+  // Keys the relay handed out keep their private half for a grace period,
+  // then are wiped; refills stop at the cap (docs/client.md, "One-time prekeys").
+  BC_RETURN_IF_ERROR(
+      store().NoteOneTimePreKeysTaken(static_cast<std::size_t>(remaining), NowMs()).status());
+  BC_RETURN_IF_ERROR(store().WipeExpiredOneTimePreKeys(NowMs()).status());
+  if (remaining >= c.options_.prekeys_low_water) return Status::Ok();
+  BC_ASSIGN_OR_RETURN(std::size_t room, store().OneTimePreKeyRoom());
   const auto count = static_cast<std::uint32_t>(
-      std::max<std::int64_t>(1, c.options_.one_time_prekeys - remaining));
+      std::min<std::int64_t>(static_cast<std::int64_t>(room),
+                             std::max<std::int64_t>(1, c.options_.one_time_prekeys - remaining)));
+  if (count == 0) return Status::Ok();
   BC_ASSIGN_OR_RETURN(std::uint32_t first, store().NextOneTimePreKeyId());
   auto otks = MakeOneTimePreKeys(first, count);
   BC_ASSIGN_OR_RETURN(std::uint32_t signed_id, CurrentSignedPreKeyId());

@@ -13,14 +13,16 @@
 #include "backchannel/crypto/aead.h"
 #include "backchannel/crypto/password_kdf.h"
 #include "backchannel/crypto/primitives.h"
+#include "client/sealed_row.h"
 
 namespace backchannel::client {
 namespace {
 
 // 1: the tables of issue 3; 2: app_values, app_log, app_log_heads; 3:
 // prekeys.created_ms and prekeys.retired_ms (signed prekey rotation); 4: the
-// outbox and messages.delivery. An older store is upgraded when it is opened.
-constexpr int kSchemaVersion = 4;
+// outbox and messages.delivery; 5: sealed rows and table digests (store
+// integrity, below). An older store is upgraded when it is opened.
+constexpr int kSchemaVersion = 5;
 constexpr std::uint8_t kBlobVersion = 1;
 constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
 constexpr std::size_t kKeySize = crypto::kAeadKeySize;
@@ -87,6 +89,33 @@ ALTER TABLE contacts ADD COLUMN compared_key BLOB;
 CREATE TABLE IF NOT EXISTS pending_requests (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, received_ms INTEGER NOT NULL, envelope BLOB NOT NULL,
   sender BLOB NOT NULL, authority_key BLOB, side TEXT, role TEXT, display_name TEXT);
+)sql";
+
+// Schema version 5: every row that carries trust or history is one sealed
+// blob (client/sealed_row.h) under associated data naming its table, primary
+// key and the schema version; contact names and identity keys appear only as
+// keyed indexes (HMAC-SHA256 under a key derived from a random store secret);
+// the digest of every such table is kept sealed in meta ("manifest") and
+// checked when the store opens. The v4 tables these replace are copied over
+// and dropped by the upgrade.
+constexpr const char* kSealedSchema = R"sql(
+CREATE TABLE IF NOT EXISTS authorities_v5 (pk TEXT PRIMARY KEY, row BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS contacts_v5 (
+  pk TEXT PRIMARY KEY, identity TEXT NOT NULL UNIQUE, row BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS messages_v5 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, id TEXT NOT NULL,
+  row BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_v5_by_contact ON messages_v5 (contact, id);
+CREATE TABLE IF NOT EXISTS seen_v5 (contact TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (contact, id));
+CREATE TABLE IF NOT EXISTS outbox_v5 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, message_id TEXT NOT NULL,
+  row BLOB NOT NULL, UNIQUE (contact, message_id));
+CREATE TABLE IF NOT EXISTS pending_v5 (seq INTEGER PRIMARY KEY AUTOINCREMENT, row BLOB NOT NULL);
+ALTER TABLE prekeys ADD COLUMN taken_ms INTEGER;
+)sql";
+constexpr const char* kDropV4Tables = R"sql(
+DROP TABLE authorities; DROP TABLE contacts; DROP TABLE messages; DROP TABLE seen_ids;
+DROP TABLE outbox; DROP TABLE pending_requests;
 )sql";
 
 std::int64_t NowMs() {
@@ -232,6 +261,9 @@ struct StoreHeader {
 struct LocalStore::Impl {
   sqlite3* db = nullptr;
   SecretArray<kKeySize> key;
+  // From the store secret (schema 5): the keyed index and the table digests.
+  SecretArray<kKeySize> index_key;
+  SecretArray<kKeySize> digest_key;
   int depth = 0;
 
   // Checks that `path` exists, is a backchannel store of a known schema
@@ -240,9 +272,65 @@ struct LocalStore::Impl {
   Result<StoreHeader> ReadHeader(const std::string& path);
   // Whether `key` opens the check value: kPermissionDenied `wrong` when not.
   Status CheckKey(const char* wrong) const;
-  // Upgrades an older schema; called only after CheckKey, so a wrong
-  // passphrase or key changes nothing.
-  Status Migrate(std::uint64_t v) const;
+  // Upgrades an older schema in one transaction; called only after
+  // CheckKey, so a wrong passphrase or key changes nothing.
+  Status Migrate(LocalStore& self, std::uint64_t v);
+  // The v4 -> v5 step: makes the store secret, copies every v4 row into its
+  // sealed v5 table and drops the v4 tables. Inside Migrate's transaction.
+  Status UpgradeToSealedRows();
+  // Reads the store secret and derives the index and digest keys.
+  Status LoadRowKeys();
+  // Recomputes every table digest and compares it with the sealed manifest:
+  // kCorrupt naming the first table that differs.
+  Status VerifyTables() const;
+  // Every table digest recomputed from the rows as they are.
+  Result<store::Manifest> ComputeManifest() const;
+
+  // The keyed index of `value` (hex): what the v5 tables hold instead of
+  // contact names, identity keys and authority keys.
+  std::string Index(std::string_view purpose, ByteView value) const {
+    const std::uint8_t zero = 0;
+    return ToHex(
+        crypto::HmacSha256(index_key.view(), {AsBytes(purpose), ByteView(&zero, 1), value}));
+  }
+  static std::string RowAd(std::string_view table, std::string_view pk) {
+    return Ad(table, pk, "row") + "|v" + std::to_string(store::kRowSchemaVersion);
+  }
+  Bytes SealRow(std::string_view table, std::string_view pk, const SecretBytes& plain) const {
+    return Seal(plain.view(), RowAd(table, pk));
+  }
+  Result<SecretBytes> UnsealRow(std::string_view table, std::string_view pk, ByteView blob) const {
+    return Unseal(blob, RowAd(table, pk));
+  }
+  Result<store::Manifest> LoadManifest() const;
+  Status SaveManifest(const store::Manifest& m) const;
+  // Records in the manifest that the row (table, pk) went from `old_row`
+  // to `new_row` (nullopt: absent). Inside the writer's transaction.
+  Status Touch(std::string_view table, std::string_view pk, const std::optional<Bytes>& old_row,
+               const std::optional<Bytes>& new_row) const;
+  // The (element key, sealed row) selected by `sql` (one parameter), if any.
+  struct KeyedRow {
+    std::string key;
+    Bytes row;
+  };
+  template <typename Key>
+  Result<std::optional<KeyedRow>> RowAt(const char* sql, const Key& key) const {
+    Stmt s(db, sql);
+    s.Bind(1, key);
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<KeyedRow>();
+    return std::optional<KeyedRow>(KeyedRow{s.Text(0), s.Blob(1)});
+  }
+
+  // Row writers without a transaction of their own (the public methods and
+  // the upgrade wrap them). `seq` 0: assign the next one.
+  Status WriteAuthority(const TrustedAuthority& a);
+  Status WriteContact(const Contact& c);
+  Result<std::int64_t> InsertMessage(const StoredMessage& m, std::int64_t seq);
+  Result<std::int64_t> InsertOutbox(const OutboxEntry& e, std::int64_t seq);
+  Result<std::int64_t> InsertPending(const PendingRequest& r, std::int64_t seq);
+  Result<Contact> ReadContact(const std::string& pk, const std::string& identity,
+                              ByteView blob) const;
 
   ~Impl() {
     if (db) sqlite3_close(db);
@@ -372,7 +460,9 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   const std::uint64_t ops = params.opslimit;
   const std::uint64_t mem = params.memlimit;
   BC_RETURN_IF_ERROR(DeriveKey(passphrase, salt, ops, mem, impl->key));
-  BC_RETURN_IF_ERROR(impl->PutMeta("schema_version", U64(kSchemaVersion)));
+  // Made at version 4, then upgraded like any version 4 store: one path to
+  // the sealed layout for new and old stores alike.
+  BC_RETURN_IF_ERROR(impl->PutMeta("schema_version", U64(4)));
   BC_RETURN_IF_ERROR(impl->PutMeta("kdf", AsBytes("argon2id13")));
   BC_RETURN_IF_ERROR(impl->PutMeta("kdf_salt", salt));
   BC_RETURN_IF_ERROR(impl->PutMeta("kdf_opslimit", U64(ops)));
@@ -380,7 +470,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   BC_RETURN_IF_ERROR(
       impl->PutMeta("check", impl->Seal(AsBytes(kCheckPlaintext), Ad("meta", "check", "v"))));
   BC_RETURN_IF_ERROR(impl->Exec("COMMIT"));
-  return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+  return Finish(std::move(impl), 4);
 }
 
 Result<StoreHeader> LocalStore::Impl::ReadHeader(const std::string& path) {
@@ -422,20 +512,33 @@ Status LocalStore::Impl::CheckKey(const char* wrong) const {
   return Status::Ok();
 }
 
-Status LocalStore::Impl::Migrate(std::uint64_t v) const {
+Status LocalStore::Impl::Migrate(LocalStore& self, std::uint64_t v) {
   if (v >= kSchemaVersion) return Status::Ok();
-  BC_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Status migrated = Status::Ok();
-  if (v < 2) migrated = Exec(kAppSchema);
-  if (migrated.ok() && v < 3) migrated = Exec(kPreKeyTimesSchema);
-  if (migrated.ok() && v < 4) migrated = Exec(kOutboxSchema);
-  if (migrated.ok()) migrated = PutMeta("schema_version", U64(kSchemaVersion));
-  if (!migrated.ok()) {
-    (void)Exec("ROLLBACK");
-    return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) +
-                                " to " + std::to_string(kSchemaVersion));
-  }
-  return Exec("COMMIT");
+  Status migrated = self.Transaction([&] {
+    if (v < 2) {
+      BC_RETURN_IF_ERROR(Exec(kAppSchema));
+    }
+    if (v < 3) {
+      BC_RETURN_IF_ERROR(Exec(kPreKeyTimesSchema));
+    }
+    if (v < 4) {
+      BC_RETURN_IF_ERROR(Exec(kOutboxSchema));
+    }
+    BC_RETURN_IF_ERROR(UpgradeToSealedRows());
+    return PutMeta("schema_version", U64(kSchemaVersion));
+  });
+  return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) + " to " +
+                              std::to_string(kSchemaVersion));
+}
+
+Result<std::unique_ptr<LocalStore>> LocalStore::Finish(std::unique_ptr<Impl> impl,
+                                                       std::uint64_t version) {
+  std::unique_ptr<LocalStore> opened(new LocalStore(std::move(impl)));
+  Impl& i = *opened->impl_;
+  BC_RETURN_IF_ERROR(i.Migrate(*opened, version));
+  BC_RETURN_IF_ERROR(i.LoadRowKeys());
+  BC_RETURN_IF_ERROR(i.VerifyTables());
+  return opened;
 }
 
 Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
@@ -445,8 +548,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& path,
   BC_RETURN_IF_ERROR(DeriveKey(passphrase, header.salt, header.params.opslimit,
                                header.params.memlimit, impl->key));
   BC_RETURN_IF_ERROR(impl->CheckKey("wrong passphrase"));
-  BC_RETURN_IF_ERROR(impl->Migrate(header.version));
-  return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+  return Finish(std::move(impl), header.version);
 }
 
 Result<std::unique_ptr<LocalStore>> LocalStore::OpenWithKey(const std::string& path,
@@ -455,8 +557,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::OpenWithKey(const std::string& p
   BC_ASSIGN_OR_RETURN(StoreHeader header, impl->ReadHeader(path));
   impl->key = key.Clone();
   BC_RETURN_IF_ERROR(impl->CheckKey("the key does not open this store"));
-  BC_RETURN_IF_ERROR(impl->Migrate(header.version));
-  return std::unique_ptr<LocalStore>(new LocalStore(std::move(impl)));
+  return Finish(std::move(impl), header.version);
 }
 
 Result<StoreKey> LocalStore::DeriveStoreKey(const std::string& path,
@@ -605,7 +706,15 @@ Status LocalStore::WipeSignedPreKey(std::uint32_t id) {
 }
 
 Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys) {
-  return Transaction([&] {
+  return Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(std::size_t room, OneTimePreKeyRoom());
+    if (keys.size() > room) {
+      return Status(StatusCode::kResourceExhausted,
+                    "store: " + std::to_string(keys.size()) +
+                        " more one-time prekeys would pass the cap of " +
+                        std::to_string(kMaxOneTimePreKeys) + " held at once (room for " +
+                        std::to_string(room) + ")");
+    }
     for (const auto& key : keys) {
       const std::string row = "one_time/" + std::to_string(key.id);
       Stmt s(impl_->db,
@@ -658,6 +767,45 @@ Result<session::InMemoryPreKeyStore> LocalStore::LoadPreKeys() {
   return out;
 }
 
+Result<std::size_t> LocalStore::NoteOneTimePreKeysTaken(std::size_t remaining,
+                                                        std::int64_t now_ms) {
+  std::size_t taken = 0;
+  BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET taken_ms = ? WHERE kind = 'one_time' AND used = 0 AND "
+           "taken_ms IS NULL AND id NOT IN (SELECT id FROM prekeys WHERE kind = 'one_time' AND "
+           "used = 0 ORDER BY id DESC LIMIT ?)");
+    s.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(remaining));
+    BC_RETURN_IF_ERROR(s.Run());
+    Stmt count(impl_->db,
+               "SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0 AND taken_ms IS "
+               "NOT NULL");
+    BC_ASSIGN_OR_RETURN(bool row, count.Step());
+    taken = row ? static_cast<std::size_t>(count.Int(0)) : 0;
+    return Status::Ok();
+  }));
+  return taken;
+}
+
+Result<std::size_t> LocalStore::WipeExpiredOneTimePreKeys(std::int64_t now_ms) {
+  std::size_t wiped = 0;
+  BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    Stmt s(impl_->db,
+           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND used = 0 "
+           "AND taken_ms IS NOT NULL AND taken_ms <= ?");
+    s.Bind(1, now_ms - kOneTimePreKeyGraceMs);
+    BC_RETURN_IF_ERROR(s.Run());
+    wiped = static_cast<std::size_t>(sqlite3_changes(impl_->db));
+    return Status::Ok();
+  }));
+  return wiped;
+}
+
+Result<std::size_t> LocalStore::OneTimePreKeyRoom() {
+  BC_ASSIGN_OR_RETURN(std::size_t held, CountUnusedOneTimePreKeys());
+  return held >= kMaxOneTimePreKeys ? 0 : kMaxOneTimePreKeys - held;
+}
+
 Result<std::uint32_t> LocalStore::NextOneTimePreKeyId() {
   Stmt s(impl_->db, "SELECT COALESCE(MAX(id), 0) FROM prekeys WHERE kind = 'one_time'");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -703,30 +851,11 @@ Result<RelayConfig> LocalStore::GetRelayConfig() {
   return c;
 }
 
-// ---- authorities ----
-
-Status LocalStore::PutAuthority(const TrustedAuthority& a) {
-  return Transaction([&] {
-    Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO authorities (key, label, revocations, scope) "
-           "VALUES (?, ?, ?, ?)");
-    s.BindBlob(1, a.key).Bind(2, a.label);
-    if (a.revocations.empty()) {
-      s.BindNull(3);
-    } else {
-      s.BindBlob(3, a.revocations);
-    }
-    if (a.scoped) {
-      s.Bind(4, nlohmann::json{{"sides", a.sides}, {"roles", a.roles}}.dump());
-    } else {
-      s.BindNull(4);
-    }
-    return s.Run();
-  });
-}
+// ---- sealed rows: keys, digests, the upgrade ----
 
 namespace {
-// The scope column: {"sides":[...],"roles":[...]}, both arrays of strings.
+
+// The authority scope as schema 4 stored it: {"sides":[...],"roles":[...]}.
 Status ParseScope(const std::string& text, TrustedAuthority& a) {
   const auto j = nlohmann::json::parse(text, nullptr, false);
   auto strings = [](const nlohmann::json& v, std::vector<std::string>& out) {
@@ -744,31 +873,384 @@ Status ParseScope(const std::string& text, TrustedAuthority& a) {
   a.scoped = true;
   return Status::Ok();
 }
+
+std::string ManifestAd() {
+  return Ad("meta", "manifest", "v") + "|v" + std::to_string(store::kRowSchemaVersion);
+}
+
+// A sealed table as it sits in the file: its logical name and the query
+// that lists (element key, sealed row). The element key is the primary key
+// followed by the clear lookup columns, so a row moved to another contact or
+// message id changes the digest like a deleted one.
+struct SealedTable {
+  std::string_view name;
+  const char* rows;
+};
+constexpr SealedTable kSealedTables[] = {
+    {store::kAuthorities, "SELECT pk, row FROM authorities_v5"},
+    {store::kContacts, "SELECT pk || '|' || identity, row FROM contacts_v5"},
+    {store::kMessages, "SELECT seq || '|' || contact || '|' || id, row FROM messages_v5"},
+    {store::kOutbox, "SELECT seq || '|' || contact || '|' || message_id, row FROM outbox_v5"},
+    {store::kPending, "SELECT CAST(seq AS TEXT), row FROM pending_v5"},
+};
+
+Status RowMismatch(std::string_view table, std::string_view what) {
+  return Corrupt("store: a row of table '" + std::string(table) + "' does not match its " +
+                 std::string(what) + " (the store file was tampered with or is corrupt)");
+}
+
 }  // namespace
+
+Status LocalStore::Impl::LoadRowKeys() {
+  BC_ASSIGN_OR_RETURN(auto sealed, GetMeta("store_secret"));
+  if (!sealed)
+    return Corrupt("store: the store secret is missing (the store file was tampered with)");
+  BC_ASSIGN_OR_RETURN(auto secret, Unseal(*sealed, Ad("meta", "store_secret", "v")));
+  if (secret.size() != kKeySize) return Corrupt("store: the store secret has the wrong size");
+  // Two independent keys from one secret (RFC 5869 HKDF, distinct info).
+  crypto::HkdfSha256(secret.view(), {}, AsBytes("backchannel store v5 keyed index"),
+                     index_key.mutable_view());
+  crypto::HkdfSha256(secret.view(), {}, AsBytes("backchannel store v5 table digest"),
+                     digest_key.mutable_view());
+  return Status::Ok();
+}
+
+Result<store::Manifest> LocalStore::Impl::LoadManifest() const {
+  BC_ASSIGN_OR_RETURN(auto sealed, GetMeta("manifest"));
+  if (!sealed) {
+    return Corrupt("store: the table digests are missing (the store file was tampered with)");
+  }
+  BC_ASSIGN_OR_RETURN(auto plain, Unseal(*sealed, ManifestAd()));
+  return store::DecodeManifest(plain.view());
+}
+
+Status LocalStore::Impl::SaveManifest(const store::Manifest& m) const {
+  return PutMeta("manifest", Seal(store::EncodeManifest(m), ManifestAd()));
+}
+
+Status LocalStore::Impl::Touch(std::string_view table, std::string_view pk,
+                               const std::optional<Bytes>& old_row,
+                               const std::optional<Bytes>& new_row) const {
+  BC_ASSIGN_OR_RETURN(auto m, LoadManifest());
+  auto& d = m[std::string(table)];
+  if (old_row) store::RemoveElement(d, store::RowElement(digest_key.view(), table, pk, *old_row));
+  if (new_row) store::AddElement(d, store::RowElement(digest_key.view(), table, pk, *new_row));
+  return SaveManifest(m);
+}
+
+Result<store::Manifest> LocalStore::Impl::ComputeManifest() const {
+  store::Manifest m;
+  for (const auto& t : kSealedTables) {
+    store::TableDigest d;
+    Stmt s(db, t.rows);
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      store::AddElement(d, store::RowElement(digest_key.view(), t.name, s.Text(0), s.Blob(1)));
+    }
+    m[std::string(t.name)] = d;
+  }
+  return m;
+}
+
+Status LocalStore::Impl::VerifyTables() const {
+  BC_ASSIGN_OR_RETURN(auto want, LoadManifest());
+  BC_ASSIGN_OR_RETURN(auto have, ComputeManifest());
+  for (const auto& t : kSealedTables) {
+    const store::TableDigest& h = have[std::string(t.name)];
+    const store::TableDigest w =
+        want.count(std::string(t.name)) ? want[std::string(t.name)] : store::TableDigest{};
+    if (!store::DigestEqual(h, w)) {
+      return Corrupt("store: table '" + std::string(t.name) +
+                     "' fails its integrity check: a row was deleted, added, swapped or rolled "
+                     "back (" +
+                     std::to_string(h.count) + " rows, " + std::to_string(w.count) +
+                     " recorded; the store file was tampered with)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status LocalStore::Impl::UpgradeToSealedRows() {
+  SecretArray<kKeySize> secret;
+  crypto::RandomBytes(secret.mutable_view());
+  BC_RETURN_IF_ERROR(PutMeta("store_secret", Seal(secret.view(), Ad("meta", "store_secret", "v"))));
+  BC_RETURN_IF_ERROR(LoadRowKeys());
+  BC_RETURN_IF_ERROR(Exec(kSealedSchema));
+  BC_RETURN_IF_ERROR(SaveManifest({}));
+  // Each v4 row is read with its v4 associated data (a row that fails it
+  // fails the upgrade: nothing is written) and written sealed.
+  {
+    Stmt s(db, "SELECT key, label, revocations, scope FROM authorities");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      TrustedAuthority a;
+      a.key = s.Blob(0);
+      a.label = s.Text(1);
+      a.revocations = s.Blob(2);
+      if (!s.IsNull(3)) BC_RETURN_IF_ERROR(ParseScope(s.Text(3), a));
+      BC_RETURN_IF_ERROR(WriteAuthority(a));
+    }
+  }
+  {
+    Stmt s(db,
+           "SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
+           "authority_label, credential, session, created_ms, compared_key FROM contacts");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      Contact c;
+      c.name = s.Text(0);
+      const Bytes ik = s.Blob(1);
+      if (ik.size() != 32) return Corrupt("store: contact identity key has the wrong size");
+      std::copy(ik.begin(), ik.end(), c.identity_key.begin());
+      c.address.relay = s.Text(2);
+      c.address.pin = s.Text(3);
+      c.address.mailbox = s.Text(4);
+      BC_ASSIGN_OR_RETURN(c.address.delivery_token,
+                          UnsealString(s.Blob(5), Ad("contacts", c.name, "delivery_token")));
+      c.authority_key = s.Blob(6);
+      c.authority_label = s.Text(7);
+      if (!s.IsNull(8)) {
+        BC_ASSIGN_OR_RETURN(auto cred, Unseal(s.Blob(8), Ad("contacts", c.name, "credential")));
+        c.credential = cred.ExposeCopy();
+      }
+      if (!s.IsNull(9)) {
+        BC_ASSIGN_OR_RETURN(c.session, Unseal(s.Blob(9), Ad("contacts", c.name, "session")));
+      }
+      c.created_ms = s.Int(10);
+      c.compared_identity_key = s.Blob(11);
+      BC_RETURN_IF_ERROR(WriteContact(c));
+    }
+  }
+  {
+    Stmt s(
+        db,
+        "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      StoredMessage m;
+      m.seq = s.Int(0);
+      m.id = s.Text(1);
+      m.contact = s.Text(2);
+      m.direction = ParseDirection(s.Text(3));
+      m.time_ms = s.Int(4);
+      BC_ASSIGN_OR_RETURN(m.body,
+                          UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
+      m.delivery = ParseDelivery(s.Text(6));
+      BC_RETURN_IF_ERROR(InsertMessage(m, m.seq).status());
+    }
+  }
+  {
+    Stmt s(db, "SELECT contact, id FROM seen_ids");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      Stmt ins(db, "INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
+      ins.Bind(1, Index("contact", AsBytes(s.Text(0)))).Bind(2, s.Text(1));
+      BC_RETURN_IF_ERROR(ins.Run());
+    }
+  }
+  {
+    Stmt s(
+        db,
+        "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
+        "ORDER BY seq");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      OutboxEntry e;
+      e.seq = s.Int(0);
+      e.contact = s.Text(1);
+      e.message_id = s.Text(2);
+      BC_ASSIGN_OR_RETURN(
+          auto env, Unseal(s.Blob(3), Ad("outbox", e.contact + "/" + e.message_id, "envelope")));
+      e.envelope = ToBytes(env.view());
+      e.created_ms = s.Int(4);
+      e.attempts = s.Int(5);
+      e.last_error = s.Text(6);
+      BC_RETURN_IF_ERROR(InsertOutbox(e, e.seq).status());
+    }
+  }
+  {
+    Stmt s(db,
+           "SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
+           "FROM pending_requests ORDER BY seq");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      PendingRequest r;
+      r.seq = s.Int(0);
+      r.received_ms = s.Int(1);
+      const Bytes sender = s.Blob(3);
+      if (sender.size() != r.sender.size()) return Corrupt("store: a pending request is malformed");
+      std::copy(sender.begin(), sender.end(), r.sender.begin());
+      BC_ASSIGN_OR_RETURN(
+          auto env,
+          Unseal(s.Blob(2), Ad("pending_requests",
+                               std::to_string(r.received_ms) + "/" + ToHex(r.sender), "envelope")));
+      r.envelope = ToBytes(env.view());
+      r.authority_key = s.Blob(4);
+      r.side = s.Text(5);
+      r.role = s.Text(6);
+      r.display_name = s.Text(7);
+      BC_RETURN_IF_ERROR(InsertPending(r, r.seq).status());
+    }
+  }
+  return Exec(kDropV4Tables);
+}
+
+// ---- sealed row writers (inside the caller's transaction) ----
+
+Status LocalStore::Impl::WriteAuthority(const TrustedAuthority& a) {
+  const std::string pk = Index("authority", a.key);
+  BC_ASSIGN_OR_RETURN(auto old, RowAt("SELECT pk, row FROM authorities_v5 WHERE pk = ?", pk));
+  Bytes row = SealRow(store::kAuthorities, pk, store::EncodeAuthorityRow(a));
+  Stmt s(db, "INSERT OR REPLACE INTO authorities_v5 (pk, row) VALUES (?, ?)");
+  s.Bind(1, pk).BindBlob(2, row);
+  BC_RETURN_IF_ERROR(s.Run());
+  if (old) BC_RETURN_IF_ERROR(Touch(store::kAuthorities, old->key, old->row, std::nullopt));
+  return Touch(store::kAuthorities, pk, std::nullopt, std::move(row));
+}
+
+Status LocalStore::Impl::WriteContact(const Contact& c) {
+  const std::string pk = Index("contact", AsBytes(c.name));
+  const std::string identity = Index("identity", c.identity_key);
+  // Another contact with this identity key is replaced, as the UNIQUE
+  // column of schema 4 did; its row leaves the digest too.
+  {
+    Stmt other(db, "SELECT pk, row FROM contacts_v5 WHERE identity = ? AND pk != ?");
+    other.Bind(1, identity).Bind(2, pk);
+    BC_ASSIGN_OR_RETURN(bool row, other.Step());
+    if (row) {
+      const std::string other_pk = other.Text(0);
+      const Bytes other_row = other.Blob(1);
+      Stmt del(db, "DELETE FROM contacts_v5 WHERE pk = ?");
+      del.Bind(1, other_pk);
+      BC_RETURN_IF_ERROR(del.Run());
+      BC_RETURN_IF_ERROR(
+          Touch(store::kContacts, other_pk + "|" + identity, other_row, std::nullopt));
+    }
+  }
+  BC_ASSIGN_OR_RETURN(auto old,
+                      RowAt("SELECT pk || '|' || identity, row FROM contacts_v5 WHERE pk = ?", pk));
+  Bytes row = SealRow(store::kContacts, pk, store::EncodeContactRow(c));
+  Stmt s(db, "INSERT OR REPLACE INTO contacts_v5 (pk, identity, row) VALUES (?, ?, ?)");
+  s.Bind(1, pk).Bind(2, identity).BindBlob(3, row);
+  BC_RETURN_IF_ERROR(s.Run());
+  if (old) BC_RETURN_IF_ERROR(Touch(store::kContacts, old->key, old->row, std::nullopt));
+  return Touch(store::kContacts, pk + "|" + identity, std::nullopt, std::move(row));
+}
+
+Result<Contact> LocalStore::Impl::ReadContact(const std::string& pk, const std::string& identity,
+                                              ByteView blob) const {
+  BC_ASSIGN_OR_RETURN(auto plain, UnsealRow(store::kContacts, pk, blob));
+  BC_ASSIGN_OR_RETURN(Contact c, store::DecodeContactRow(plain.view()));
+  if (Index("contact", AsBytes(c.name)) != pk) return RowMismatch(store::kContacts, "name index");
+  if (Index("identity", c.identity_key) != identity) {
+    return RowMismatch(store::kContacts, "identity index");
+  }
+  return c;
+}
+
+namespace {
+// Binds seq (NULL: the next one) as parameter 1.
+void BindSeq(Stmt& s, std::int64_t seq) {
+  if (seq > 0) {
+    s.Bind(1, seq);
+  } else {
+    s.BindNull(1);
+  }
+}
+}  // namespace
+
+Result<std::int64_t> LocalStore::Impl::InsertMessage(const StoredMessage& m, std::int64_t seq) {
+  // The row's key is its seq, known after the insert: an empty row first,
+  // then the sealed one (one transaction: nobody sees the empty row).
+  Stmt s(db, "INSERT INTO messages_v5 (seq, contact, id, row) VALUES (?, ?, ?, X'')");
+  BindSeq(s, seq);
+  const std::string contact = Index("contact", AsBytes(m.contact));
+  s.Bind(2, contact).Bind(3, m.id);
+  BC_RETURN_IF_ERROR(s.Run());
+  const std::int64_t at = sqlite3_last_insert_rowid(db);
+  const std::string pk = std::to_string(at);
+  Bytes row = SealRow(store::kMessages, pk, store::EncodeMessageRow(m));
+  Stmt u(db, "UPDATE messages_v5 SET row = ? WHERE seq = ?");
+  u.BindBlob(1, row).Bind(2, at);
+  BC_RETURN_IF_ERROR(u.Run());
+  BC_RETURN_IF_ERROR(
+      Touch(store::kMessages, pk + "|" + contact + "|" + m.id, std::nullopt, std::move(row)));
+  return at;
+}
+
+Result<std::int64_t> LocalStore::Impl::InsertOutbox(const OutboxEntry& e, std::int64_t seq) {
+  Stmt s(db, "INSERT INTO outbox_v5 (seq, contact, message_id, row) VALUES (?, ?, ?, X'')");
+  BindSeq(s, seq);
+  const std::string contact = Index("contact", AsBytes(e.contact));
+  s.Bind(2, contact).Bind(3, e.message_id);
+  BC_RETURN_IF_ERROR(s.Run());
+  const std::int64_t at = sqlite3_last_insert_rowid(db);
+  const std::string pk = std::to_string(at);
+  Bytes row = SealRow(store::kOutbox, pk, store::EncodeOutboxRow(e));
+  Stmt u(db, "UPDATE outbox_v5 SET row = ? WHERE seq = ?");
+  u.BindBlob(1, row).Bind(2, at);
+  BC_RETURN_IF_ERROR(u.Run());
+  BC_RETURN_IF_ERROR(
+      Touch(store::kOutbox, pk + "|" + contact + "|" + e.message_id, std::nullopt, std::move(row)));
+  return at;
+}
+
+Result<std::int64_t> LocalStore::Impl::InsertPending(const PendingRequest& r, std::int64_t seq) {
+  Stmt s(db, "INSERT INTO pending_v5 (seq, row) VALUES (?, X'')");
+  BindSeq(s, seq);
+  BC_RETURN_IF_ERROR(s.Run());
+  const std::int64_t at = sqlite3_last_insert_rowid(db);
+  const std::string pk = std::to_string(at);
+  Bytes row = SealRow(store::kPending, pk, store::EncodePendingRow(r));
+  Stmt u(db, "UPDATE pending_v5 SET row = ? WHERE seq = ?");
+  u.BindBlob(1, row).Bind(2, at);
+  BC_RETURN_IF_ERROR(u.Run());
+  BC_RETURN_IF_ERROR(Touch(store::kPending, pk, std::nullopt, std::move(row)));
+  return at;
+}
+
+// ---- authorities ----
+
+Status LocalStore::PutAuthority(const TrustedAuthority& a) {
+  return Transaction([&] { return impl_->WriteAuthority(a); });
+}
 
 Result<std::vector<TrustedAuthority>> LocalStore::ListAuthorities() {
   std::vector<TrustedAuthority> out;
-  Stmt s(impl_->db, "SELECT key, label, revocations, scope FROM authorities ORDER BY label");
+  Stmt s(impl_->db, "SELECT pk, row FROM authorities_v5");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    TrustedAuthority a;
-    a.key = s.Blob(0);
-    a.label = s.Text(1);
-    a.revocations = s.Blob(2);
-    if (!s.IsNull(3)) BC_RETURN_IF_ERROR(ParseScope(s.Text(3), a));
+    const std::string pk = s.Text(0);
+    BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kAuthorities, pk, s.Blob(1)));
+    BC_ASSIGN_OR_RETURN(TrustedAuthority a, store::DecodeAuthorityRow(plain.view()));
+    if (impl_->Index("authority", a.key) != pk)
+      return RowMismatch(store::kAuthorities, "key index");
     out.push_back(std::move(a));
   }
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const TrustedAuthority& x, const TrustedAuthority& y) { return x.label < y.label; });
   return out;
 }
 
 Status LocalStore::RemoveAuthority(ByteView key) {
   return Transaction([&] {
-    Stmt s(impl_->db, "DELETE FROM authorities WHERE key = ?");
-    s.BindBlob(1, key);
+    const std::string pk = impl_->Index("authority", key);
+    BC_ASSIGN_OR_RETURN(auto old,
+                        impl_->RowAt("SELECT pk, row FROM authorities_v5 WHERE pk = ?", pk));
+    if (!old) return NotFound("that authority is not trusted");
+    Stmt s(impl_->db, "DELETE FROM authorities_v5 WHERE pk = ?");
+    s.Bind(1, pk);
     BC_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(impl_->db) == 0) return NotFound("that authority is not trusted");
-    return Status::Ok();
+    return impl_->Touch(store::kAuthorities, old->key, old->row, std::nullopt);
   });
 }
 
@@ -777,7 +1259,7 @@ Status LocalStore::RemoveAuthority(ByteView key) {
 Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
   std::int64_t seq = 0;
   BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    Stmt count(impl_->db, "SELECT COUNT(*) FROM pending_requests");
+    Stmt count(impl_->db, "SELECT COUNT(*) FROM pending_v5");
     BC_ASSIGN_OR_RETURN(bool row, count.Step());
     if (row && count.Int(0) >= static_cast<std::int64_t>(kMaxPendingRequests)) {
       return Status(StatusCode::kResourceExhausted,
@@ -785,21 +1267,15 @@ Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
                         " requests wait for an authority you do not trust; trust or refuse them "
                         "first (`backchannel trust pending`)");
     }
-    Stmt s(impl_->db,
-           "INSERT INTO pending_requests (received_ms, envelope, sender, authority_key, side, "
-           "role, display_name) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    const std::int64_t received = r.received_ms ? r.received_ms : NowMs();
-    s.Bind(1, received)
-        .BindBlob(2, impl_->Seal(r.envelope,
-                                 Ad("pending_requests",
-                                    std::to_string(received) + "/" + ToHex(r.sender), "envelope")))
-        .BindBlob(3, r.sender)
-        .BindBlob(4, r.authority_key)
-        .Bind(5, r.side)
-        .Bind(6, r.role)
-        .Bind(7, r.display_name);
-    BC_RETURN_IF_ERROR(s.Run());
-    seq = sqlite3_last_insert_rowid(impl_->db);
+    PendingRequest copy{0,
+                        r.received_ms ? r.received_ms : NowMs(),
+                        r.envelope,
+                        r.sender,
+                        r.authority_key,
+                        r.side,
+                        r.role,
+                        r.display_name};
+    BC_ASSIGN_OR_RETURN(seq, impl_->InsertPending(copy, 0));
     return Status::Ok();
   }));
   return seq;
@@ -807,27 +1283,15 @@ Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
 
 Result<std::vector<PendingRequest>> LocalStore::ListPending() {
   std::vector<PendingRequest> out;
-  Stmt s(impl_->db,
-         "SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
-         "FROM pending_requests ORDER BY seq");
+  Stmt s(impl_->db, "SELECT seq, row FROM pending_v5 ORDER BY seq");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    PendingRequest r;
-    r.seq = s.Int(0);
-    r.received_ms = s.Int(1);
-    const Bytes sender = s.Blob(3);
-    if (sender.size() != r.sender.size()) return Corrupt("store: a pending request is malformed");
-    std::copy(sender.begin(), sender.end(), r.sender.begin());
-    BC_ASSIGN_OR_RETURN(
-        auto env, impl_->Unseal(s.Blob(2), Ad("pending_requests",
-                                              std::to_string(r.received_ms) + "/" + ToHex(r.sender),
-                                              "envelope")));
-    r.envelope = ToBytes(env.view());
-    r.authority_key = s.Blob(4);
-    r.side = s.Text(5);
-    r.role = s.Text(6);
-    r.display_name = s.Text(7);
+    const std::int64_t seq = s.Int(0);
+    BC_ASSIGN_OR_RETURN(auto plain,
+                        impl_->UnsealRow(store::kPending, std::to_string(seq), s.Blob(1)));
+    BC_ASSIGN_OR_RETURN(PendingRequest r, store::DecodePendingRow(plain.view()));
+    r.seq = seq;
     out.push_back(std::move(r));
   }
   return out;
@@ -835,143 +1299,85 @@ Result<std::vector<PendingRequest>> LocalStore::ListPending() {
 
 Status LocalStore::RemovePending(std::int64_t seq) {
   return Transaction([&] {
-    Stmt s(impl_->db, "DELETE FROM pending_requests WHERE seq = ?");
+    BC_ASSIGN_OR_RETURN(
+        auto old, impl_->RowAt("SELECT CAST(seq AS TEXT), row FROM pending_v5 WHERE seq = ?", seq));
+    if (!old) return NotFound("no pending request " + std::to_string(seq));
+    Stmt s(impl_->db, "DELETE FROM pending_v5 WHERE seq = ?");
     s.Bind(1, seq);
     BC_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(impl_->db) == 0)
-      return NotFound("no pending request " + std::to_string(seq));
-    return Status::Ok();
+    return impl_->Touch(store::kPending, old->key, old->row, std::nullopt);
   });
 }
 
 // ---- contacts ----
 
 Status LocalStore::PutContact(const Contact& c) {
-  return Transaction([&] {
-    Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO contacts (name, identity_key, relay, pin, mailbox, "
-           "delivery_token, authority_key, authority_label, credential, session, created_ms, "
-           "compared_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    s.Bind(1, c.name)
-        .BindBlob(2, c.identity_key)
-        .Bind(3, c.address.relay)
-        .Bind(4, c.address.pin)
-        .Bind(5, c.address.mailbox)
-        .BindBlob(6, impl_->Seal(AsBytes(c.address.delivery_token),
-                                 Ad("contacts", c.name, "delivery_token")))
-        .BindBlob(7, c.authority_key)
-        .Bind(8, c.authority_label);
-    if (c.credential.empty()) {
-      s.BindNull(9);
-    } else {
-      s.BindBlob(9, impl_->Seal(c.credential, Ad("contacts", c.name, "credential")));
-    }
-    if (c.session.empty()) {
-      s.BindNull(10);
-    } else {
-      s.BindBlob(10, impl_->Seal(c.session.view(), Ad("contacts", c.name, "session")));
-    }
-    s.Bind(11, c.created_ms ? c.created_ms : NowMs());
-    if (c.compared_identity_key.empty()) {
-      s.BindNull(12);
-    } else {
-      s.BindBlob(12, c.compared_identity_key);
-    }
-    return s.Run();
-  });
+  if (c.created_ms) return Transaction([&] { return impl_->WriteContact(c); });
+  Contact copy;
+  copy.name = c.name;
+  copy.identity_key = c.identity_key;
+  copy.address = c.address;
+  copy.authority_key = c.authority_key;
+  copy.authority_label = c.authority_label;
+  copy.credential = c.credential;
+  copy.session = c.session.Clone();
+  copy.created_ms = NowMs();
+  copy.compared_identity_key = c.compared_identity_key;
+  return Transaction([&] { return impl_->WriteContact(copy); });
 }
 
-namespace {
-constexpr const char* kContactColumns =
-    "SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
-    "authority_label, credential, session, created_ms, compared_key FROM contacts ";
-}  // namespace
-
-#define BC_READ_CONTACT(s, out)                                                                  \
-  do {                                                                                           \
-    (out).name = (s).Text(0);                                                                    \
-    const Bytes ik = (s).Blob(1);                                                                \
-    if (ik.size() != 32) return Corrupt("store: contact identity key has the wrong size");       \
-    std::copy(ik.begin(), ik.end(), (out).identity_key.begin());                                 \
-    (out).address.relay = (s).Text(2);                                                           \
-    (out).address.pin = (s).Text(3);                                                             \
-    (out).address.mailbox = (s).Text(4);                                                         \
-    BC_ASSIGN_OR_RETURN(                                                                         \
-        (out).address.delivery_token,                                                            \
-        impl_->UnsealString((s).Blob(5), Ad("contacts", (out).name, "delivery_token")));         \
-    (out).authority_key = (s).Blob(6);                                                           \
-    (out).authority_label = (s).Text(7);                                                         \
-    if (!(s).IsNull(8)) {                                                                        \
-      BC_ASSIGN_OR_RETURN(auto cred,                                                             \
-                          impl_->Unseal((s).Blob(8), Ad("contacts", (out).name, "credential"))); \
-      (out).credential = cred.ExposeCopy();                                                      \
-    }                                                                                            \
-    if (!(s).IsNull(9)) {                                                                        \
-      BC_ASSIGN_OR_RETURN((out).session,                                                         \
-                          impl_->Unseal((s).Blob(9), Ad("contacts", (out).name, "session")));    \
-    }                                                                                            \
-    (out).created_ms = (s).Int(10);                                                              \
-    (out).compared_identity_key = (s).Blob(11);                                                  \
-  } while (0)
-
 Result<Contact> LocalStore::GetContact(const std::string& name) {
-  Stmt s(impl_->db, std::string(kContactColumns) + "WHERE name = ?");
-  s.Bind(1, name);
+  Stmt s(impl_->db, "SELECT pk, identity, row FROM contacts_v5 WHERE pk = ?");
+  s.Bind(1, impl_->Index("contact", AsBytes(name)));
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no contact named '" + name + "'");
-  Contact c;
-  BC_READ_CONTACT(s, c);
-  return c;
+  return impl_->ReadContact(s.Text(0), s.Text(1), s.Blob(2));
 }
 
 Result<std::optional<Contact>> LocalStore::FindContactByIdentity(const session::PublicKey& key) {
-  Stmt s(impl_->db, std::string(kContactColumns) + "WHERE identity_key = ?");
-  s.BindBlob(1, key);
+  Stmt s(impl_->db, "SELECT pk, identity, row FROM contacts_v5 WHERE identity = ?");
+  s.Bind(1, impl_->Index("identity", key));
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Contact>();
-  Contact c;
-  BC_READ_CONTACT(s, c);
+  BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.Text(0), s.Text(1), s.Blob(2)));
   return std::optional<Contact>(std::move(c));
 }
 
 Result<std::vector<Contact>> LocalStore::ListContacts() {
   std::vector<Contact> out;
-  Stmt s(impl_->db, std::string(kContactColumns) + "ORDER BY name");
+  Stmt s(impl_->db, "SELECT pk, identity, row FROM contacts_v5");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    Contact c;
-    BC_READ_CONTACT(s, c);
+    BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.Text(0), s.Text(1), s.Blob(2)));
     out.push_back(std::move(c));
   }
+  std::sort(out.begin(), out.end(),
+            [](const Contact& x, const Contact& y) { return x.name < y.name; });
   return out;
 }
 
-#undef BC_READ_CONTACT
-
 Status LocalStore::SaveSession(const std::string& contact, const SecretBytes& record) {
-  return Transaction([&] {
-    Stmt s(impl_->db, "UPDATE contacts SET session = ? WHERE name = ?");
-    s.BindBlob(1, impl_->Seal(record.view(), Ad("contacts", contact, "session"))).Bind(2, contact);
-    BC_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(impl_->db) != 1) return NotFound("no contact named '" + contact + "'");
-    return Status::Ok();
+  return Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(Contact c, GetContact(contact));
+    c.session = record.Clone();
+    return impl_->WriteContact(c);
   });
 }
 
 // ---- messages ----
 
 Result<bool> LocalStore::SeenMessage(const std::string& contact, const std::string& id) {
-  Stmt s(impl_->db, "SELECT 1 FROM seen_ids WHERE contact = ? AND id = ?");
-  s.Bind(1, contact).Bind(2, id);
+  Stmt s(impl_->db, "SELECT 1 FROM seen_v5 WHERE contact = ? AND id = ?");
+  s.Bind(1, impl_->Index("contact", AsBytes(contact))).Bind(2, id);
   return s.Step();
 }
 
 Result<bool> LocalStore::MarkSeen(const std::string& contact, const std::string& id) {
   bool added = false;
   Status st = Transaction([&] {
-    Stmt s(impl_->db, "INSERT OR IGNORE INTO seen_ids (contact, id) VALUES (?, ?)");
-    s.Bind(1, contact).Bind(2, id);
+    Stmt s(impl_->db, "INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
+    s.Bind(1, impl_->Index("contact", AsBytes(contact))).Bind(2, id);
     BC_RETURN_IF_ERROR(s.Run());
     added = sqlite3_changes(impl_->db) == 1;
     return Status::Ok();
@@ -983,25 +1389,11 @@ Result<bool> LocalStore::MarkSeen(const std::string& contact, const std::string&
 Result<bool> LocalStore::AddMessage(const StoredMessage& m) {
   bool added = false;
   Status st = Transaction([&] {
-    BC_ASSIGN_OR_RETURN(bool seen, SeenMessage(m.contact, m.id));
-    if (seen) return Status::Ok();
-    Stmt seen_stmt(impl_->db, "INSERT INTO seen_ids (contact, id) VALUES (?, ?)");
-    seen_stmt.Bind(1, m.contact).Bind(2, m.id);
-    BC_RETURN_IF_ERROR(seen_stmt.Run());
-    Stmt s(impl_->db,
-           "INSERT INTO messages (id, contact, direction, time_ms, body, delivery) "
-           "VALUES (?, ?, ?, ?, ?, ?)");
-    s.Bind(1, m.id)
-        .Bind(2, m.contact)
-        .Bind(3, DirectionName(m.direction))
-        .Bind(4, m.time_ms ? m.time_ms : NowMs())
-        .BindBlob(5, impl_->Seal(AsBytes(m.body), Ad("messages", m.contact + "/" + m.id, "body")));
-    if (m.delivery == Delivery::kNone) {
-      s.BindNull(6);
-    } else {
-      s.Bind(6, DeliveryName(m.delivery));
-    }
-    BC_RETURN_IF_ERROR(s.Run());
+    BC_ASSIGN_OR_RETURN(bool fresh, MarkSeen(m.contact, m.id));
+    if (!fresh) return Status::Ok();
+    StoredMessage copy = m;
+    if (!copy.time_ms) copy.time_ms = NowMs();
+    BC_RETURN_IF_ERROR(impl_->InsertMessage(copy, 0).status());
     added = true;
     return Status::Ok();
   });
@@ -1009,25 +1401,33 @@ Result<bool> LocalStore::AddMessage(const StoredMessage& m) {
   return added;
 }
 
+namespace {
+// A message or outbox row's clear lookup columns must be what its sealed
+// row says: a row moved under another contact or id is refused.
+Status CheckLookup(std::string_view table, bool ok) {
+  return ok ? Status::Ok() : RowMismatch(table, "contact or id columns");
+}
+}  // namespace
+
 Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& contact,
                                                             std::int64_t after) {
   std::vector<StoredMessage> out;
+  const std::string ix = contact.empty() ? "" : impl_->Index("contact", AsBytes(contact));
   Stmt s(impl_->db,
-         "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages "
+         "SELECT seq, contact, id, row FROM messages_v5 "
          "WHERE seq > ? AND (? = '' OR contact = ?) ORDER BY seq");
-  s.Bind(1, after).Bind(2, contact).Bind(3, contact);
+  s.Bind(1, after).Bind(2, ix).Bind(3, ix);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    StoredMessage m;
-    m.seq = s.Int(0);
-    m.id = s.Text(1);
-    m.contact = s.Text(2);
-    m.direction = ParseDirection(s.Text(3));
-    m.time_ms = s.Int(4);
-    BC_ASSIGN_OR_RETURN(
-        m.body, impl_->UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
-    m.delivery = ParseDelivery(s.Text(6));
+    const std::int64_t seq = s.Int(0);
+    BC_ASSIGN_OR_RETURN(auto plain,
+                        impl_->UnsealRow(store::kMessages, std::to_string(seq), s.Blob(3)));
+    BC_ASSIGN_OR_RETURN(StoredMessage m, store::DecodeMessageRow(plain.view()));
+    BC_RETURN_IF_ERROR(
+        CheckLookup(store::kMessages,
+                    impl_->Index("contact", AsBytes(m.contact)) == s.Text(1) && m.id == s.Text(2)));
+    m.seq = seq;
     out.push_back(std::move(m));
   }
   return out;
@@ -1035,41 +1435,40 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
 
 Status LocalStore::SetDelivery(const std::string& contact, const std::string& id,
                                Delivery delivery) {
-  return Transaction([&] {
-    Stmt s(impl_->db, "UPDATE messages SET delivery = ? WHERE contact = ? AND id = ?");
-    if (delivery == Delivery::kNone) {
-      s.BindNull(1);
-    } else {
-      s.Bind(1, DeliveryName(delivery));
-    }
-    s.Bind(2, contact).Bind(3, id);
-    BC_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(impl_->db) == 0) {
-      return NotFound("no message " + id + " with '" + contact + "'");
-    }
-    return Status::Ok();
+  return Transaction([&]() -> Status {
+    const std::string ix = impl_->Index("contact", AsBytes(contact));
+    Stmt s(impl_->db, "SELECT seq, row FROM messages_v5 WHERE contact = ? AND id = ?");
+    s.Bind(1, ix).Bind(2, id);
+    BC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return NotFound("no message " + id + " with '" + contact + "'");
+    const std::int64_t seq = s.Int(0);
+    const std::string pk = std::to_string(seq);
+    const Bytes old = s.Blob(1);
+    BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kMessages, pk, old));
+    BC_ASSIGN_OR_RETURN(StoredMessage m, store::DecodeMessageRow(plain.view()));
+    BC_RETURN_IF_ERROR(CheckLookup(store::kMessages, m.contact == contact && m.id == id));
+    m.delivery = delivery;
+    Bytes sealed = impl_->SealRow(store::kMessages, pk, store::EncodeMessageRow(m));
+    Stmt u(impl_->db, "UPDATE messages_v5 SET row = ? WHERE seq = ?");
+    u.BindBlob(1, sealed).Bind(2, seq);
+    BC_RETURN_IF_ERROR(u.Run());
+    return impl_->Touch(store::kMessages, pk + "|" + ix + "|" + id, old, std::move(sealed));
   });
 }
 
 // ---- outbox ----
 
 namespace {
-std::string OutboxAd(const std::string& contact, const std::string& message_id) {
-  return Ad("outbox", contact + "/" + message_id, "envelope");
-}
+constexpr const char* kOutboxRowAt =
+    "SELECT seq || '|' || contact || '|' || message_id, row FROM outbox_v5 WHERE seq = ?";
 }  // namespace
 
 Result<std::int64_t> LocalStore::AddOutbox(const OutboxEntry& e) {
   std::int64_t seq = 0;
-  BC_RETURN_IF_ERROR(Transaction([&] {
-    Stmt s(impl_->db,
-           "INSERT INTO outbox (contact, message_id, envelope, created_ms) VALUES (?, ?, ?, ?)");
-    s.Bind(1, e.contact)
-        .Bind(2, e.message_id)
-        .BindBlob(3, impl_->Seal(e.envelope, OutboxAd(e.contact, e.message_id)))
-        .Bind(4, e.created_ms ? e.created_ms : NowMs());
-    BC_RETURN_IF_ERROR(s.Run());
-    seq = sqlite3_last_insert_rowid(impl_->db);
+  BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    OutboxEntry copy{0, e.contact, e.message_id, e.envelope, e.created_ms ? e.created_ms : NowMs(),
+                     0, ""};
+    BC_ASSIGN_OR_RETURN(seq, impl_->InsertOutbox(copy, 0));
     return Status::Ok();
   }));
   return seq;
@@ -1077,22 +1476,22 @@ Result<std::int64_t> LocalStore::AddOutbox(const OutboxEntry& e) {
 
 Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& contact) {
   std::vector<OutboxEntry> out;
+  const std::string ix = contact.empty() ? "" : impl_->Index("contact", AsBytes(contact));
   Stmt s(impl_->db,
-         "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
+         "SELECT seq, contact, message_id, row FROM outbox_v5 "
          "WHERE (? = '' OR contact = ?) ORDER BY seq");
-  s.Bind(1, contact).Bind(2, contact);
+  s.Bind(1, ix).Bind(2, ix);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    OutboxEntry e;
-    e.seq = s.Int(0);
-    e.contact = s.Text(1);
-    e.message_id = s.Text(2);
-    BC_ASSIGN_OR_RETURN(auto env, impl_->Unseal(s.Blob(3), OutboxAd(e.contact, e.message_id)));
-    e.envelope = ToBytes(env.view());
-    e.created_ms = s.Int(4);
-    e.attempts = s.Int(5);
-    e.last_error = s.Text(6);
+    const std::int64_t seq = s.Int(0);
+    BC_ASSIGN_OR_RETURN(auto plain,
+                        impl_->UnsealRow(store::kOutbox, std::to_string(seq), s.Blob(3)));
+    BC_ASSIGN_OR_RETURN(OutboxEntry e, store::DecodeOutboxRow(plain.view()));
+    BC_RETURN_IF_ERROR(CheckLookup(
+        store::kOutbox,
+        impl_->Index("contact", AsBytes(e.contact)) == s.Text(1) && e.message_id == s.Text(2)));
+    e.seq = seq;
     out.push_back(std::move(e));
   }
   return out;
@@ -1100,22 +1499,115 @@ Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& conta
 
 Status LocalStore::RemoveOutbox(std::int64_t seq) {
   return Transaction([&] {
-    Stmt s(impl_->db, "DELETE FROM outbox WHERE seq = ?");
+    BC_ASSIGN_OR_RETURN(auto old, impl_->RowAt(kOutboxRowAt, seq));
+    if (!old) return NotFound("no queued message " + std::to_string(seq) + " in the outbox");
+    Stmt s(impl_->db, "DELETE FROM outbox_v5 WHERE seq = ?");
     s.Bind(1, seq);
     BC_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(impl_->db) == 0) {
-      return NotFound("no queued message " + std::to_string(seq) + " in the outbox");
-    }
-    return Status::Ok();
+    return impl_->Touch(store::kOutbox, old->key, old->row, std::nullopt);
   });
 }
 
 Status LocalStore::NoteOutboxFailure(std::int64_t seq, const std::string& error) {
-  return Transaction([&] {
-    Stmt s(impl_->db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?");
-    s.Bind(1, error).Bind(2, seq);
-    return s.Run();
+  return Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(auto old, impl_->RowAt(kOutboxRowAt, seq));
+    if (!old) return Status::Ok();  // posted or cancelled meanwhile
+    const std::string pk = std::to_string(seq);
+    BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kOutbox, pk, old->row));
+    BC_ASSIGN_OR_RETURN(OutboxEntry e, store::DecodeOutboxRow(plain.view()));
+    ++e.attempts;
+    e.last_error = error;
+    Bytes sealed = impl_->SealRow(store::kOutbox, pk, store::EncodeOutboxRow(e));
+    Stmt u(impl_->db, "UPDATE outbox_v5 SET row = ? WHERE seq = ?");
+    u.BindBlob(1, sealed).Bind(2, seq);
+    BC_RETURN_IF_ERROR(u.Run());
+    BC_RETURN_IF_ERROR(impl_->Touch(store::kOutbox, old->key, old->row, std::nullopt));
+    return impl_->Touch(store::kOutbox, old->key, std::nullopt, std::move(sealed));
   });
+}
+
+// ---- passphrase change ----
+
+namespace {
+
+// Every encrypted column, with its associated data computed in SQL exactly
+// as Ad() (and Impl::RowAd) build it: "bc-store-v1|<table>|<row>|<column>".
+// The manifest is not here: it is recomputed after the rows. app_log comes
+// last: the biggest table, so a failure there shows the rollback of the rest.
+struct SealedColumn {
+  const char* table;
+  const char* column;
+  const char* ad;  // SQL expression over the row
+  const char* where;
+};
+constexpr SealedColumn kSealedColumns[] = {
+    {"meta", "v", "'meta|' || k || '|v'", "k IN ('check', 'store_secret')"},
+    {"identity", "private_key", "'identity|1|private_key'", "1"},
+    {"identity", "credential", "'identity|1|credential'", "credential IS NOT NULL"},
+    {"prekeys", "private_key", "'prekeys|' || kind || '/' || id || '|private_key'",
+     "private_key IS NOT NULL"},
+    {"relay", "auth_key", "'relay|1|auth_key'", "1"},
+    {"relay", "delivery_token", "'relay|1|delivery_token'", "1"},
+    {"authorities_v5", "row", "'authorities|' || pk || '|row|v5'", "1"},
+    {"contacts_v5", "row", "'contacts|' || pk || '|row|v5'", "1"},
+    {"messages_v5", "row", "'messages|' || seq || '|row|v5'", "1"},
+    {"outbox_v5", "row", "'outbox|' || seq || '|row|v5'", "1"},
+    {"pending_v5", "row", "'pending_requests|' || seq || '|row|v5'", "1"},
+    {"app_values", "value", "'app_values|' || app || '/' || key || '|value'", "1"},
+    {"app_log", "entry", "'app_log|' || app || '/' || log || '/' || seq || '|entry'", "1"},
+};
+
+}  // namespace
+
+Status LocalStore::ChangePassphrase(const SecretBytes& new_passphrase) {
+  if (new_passphrase.empty()) return InvalidArgument("the new passphrase is empty");
+  BC_ASSIGN_OR_RETURN(auto ops_b, impl_->GetMeta("kdf_opslimit"));
+  BC_ASSIGN_OR_RETURN(auto mem_b, impl_->GetMeta("kdf_memlimit"));
+  BC_ASSIGN_OR_RETURN(std::uint64_t ops, FromU64(ops_b));
+  BC_ASSIGN_OR_RETURN(std::uint64_t mem, FromU64(mem_b));
+  const crypto::KdfSalt salt = crypto::NewKdfSalt();
+  // Argon2id before the write lock: the slow step blocks no other process.
+  SecretArray<kKeySize> new_key;
+  BC_RETURN_IF_ERROR(DeriveKey(new_passphrase, salt, ops, mem, new_key));
+  SecretArray<kKeySize> old_key = impl_->key.Clone();
+  Status st = Transaction([&]() -> Status {
+    for (const auto& c : kSealedColumns) {
+      // Read a whole column first, then rewrite it: no update under an open
+      // cursor on the same table.
+      struct Cell {
+        std::int64_t rowid;
+        std::string ad;
+        Bytes blob;
+      };
+      std::vector<Cell> cells;
+      {
+        Stmt s(impl_->db, std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " + c.column +
+                              " FROM " + c.table + " WHERE " + c.where);
+        for (;;) {
+          BC_ASSIGN_OR_RETURN(bool row, s.Step());
+          if (!row) break;
+          cells.push_back({s.Int(0), s.Text(1), s.Blob(2)});
+        }
+      }
+      for (auto& cell : cells) {
+        BC_ASSIGN_OR_RETURN(auto plain, impl_->Unseal(cell.blob, cell.ad));
+        Bytes sealed{kBlobVersion};
+        Append(sealed, crypto::AeadSeal(new_key, plain.view(), AsBytes(cell.ad)));
+        Stmt u(impl_->db,
+               std::string("UPDATE ") + c.table + " SET " + c.column + " = ? WHERE rowid = ?");
+        u.BindBlob(1, sealed).Bind(2, cell.rowid);
+        BC_RETURN_IF_ERROR(u.Run());
+      }
+    }
+    BC_RETURN_IF_ERROR(impl_->PutMeta("kdf_salt", salt));
+    // From here on Seal uses the new key: the manifest, made from the
+    // re-sealed rows, is sealed under it too.
+    impl_->key = new_key.Clone();
+    BC_ASSIGN_OR_RETURN(auto manifest, impl_->ComputeManifest());
+    return impl_->SaveManifest(manifest);
+  });
+  if (!st.ok()) impl_->key = std::move(old_key);
+  return st.WithContext("store: changing the passphrase (nothing was changed)");
 }
 
 // ---- application data ----

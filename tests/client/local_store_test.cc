@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "backchannel/common/encoding.h"
+#include "backchannel/crypto/aead.h"
 #include "backchannel/session/keys.h"
 #include "client/temp_dir.h"
 #include "testing/status_matchers.h"
@@ -25,6 +27,35 @@ void RawExec(const std::string& path, const std::string& sql) {
   EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
   sqlite3_free(err);
   sqlite3_close(db);
+}
+
+// Turns a fresh (empty) store into what an empty schema version 4 store
+// looks like: the v4 tables instead of the sealed v5 ones, no store secret,
+// no table digests.
+void MakeV4Layout(const std::string& path) {
+  RawExec(path,
+          "DROP TABLE authorities_v5; DROP TABLE contacts_v5; DROP TABLE messages_v5; "
+          "DROP TABLE seen_v5; DROP TABLE outbox_v5; DROP TABLE pending_v5; "
+          "ALTER TABLE prekeys DROP COLUMN taken_ms; "
+          "DELETE FROM meta WHERE k IN ('store_secret', 'manifest'); "
+          "CREATE TABLE authorities (key BLOB PRIMARY KEY, label TEXT NOT NULL, revocations BLOB, "
+          "scope TEXT); "
+          "CREATE TABLE contacts (name TEXT PRIMARY KEY, identity_key BLOB NOT NULL UNIQUE, "
+          "relay TEXT NOT NULL, pin TEXT NOT NULL, mailbox TEXT NOT NULL, delivery_token BLOB NOT "
+          "NULL, authority_key BLOB, authority_label TEXT, credential BLOB, session BLOB, "
+          "created_ms INTEGER NOT NULL, compared_key BLOB); "
+          "CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, "
+          "contact TEXT NOT NULL, direction TEXT NOT NULL, time_ms INTEGER NOT NULL, body BLOB NOT "
+          "NULL, delivery TEXT); "
+          "CREATE TABLE seen_ids (contact TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (contact, "
+          "id)); "
+          "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, contact TEXT NOT NULL, "
+          "message_id TEXT NOT NULL, envelope BLOB NOT NULL, created_ms INTEGER NOT NULL, attempts "
+          "INTEGER NOT NULL DEFAULT 0, last_error TEXT, UNIQUE (contact, message_id)); "
+          "CREATE TABLE pending_requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, received_ms "
+          "INTEGER NOT NULL, envelope BLOB NOT NULL, sender BLOB NOT NULL, authority_key BLOB, "
+          "side TEXT, role TEXT, display_name TEXT); "
+          "UPDATE meta SET v = X'0400000000000000' WHERE k = 'schema_version'");
 }
 
 Contact MakeContact(const std::string& name) {
@@ -125,14 +156,28 @@ TEST(LocalStoreTest, TamperedCiphertextIsDetected) {
     ASSERT_OK((*store)->PutContact(MakeContact("a")));
     ASSERT_OK((*store)->AddMessage({0, "m", "a", Direction::kIn, 1, "secret body"}));
   }
-  // Flip a byte in the middle of the message body ciphertext.
+  // Flip a byte in the middle of the sealed message row: the table digest
+  // no longer matches, so the store refuses to open.
   RawExec(path,
-          "UPDATE messages SET body = substr(body, 1, 30) || "
-          "CASE WHEN substr(body, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(body, 32)");
+          "UPDATE messages_v5 SET row = substr(row, 1, 30) || "
+          "CASE WHEN substr(row, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(row, 32)");
   auto store = LocalStore::Open(path, Pass("p"));
-  ASSERT_TRUE(store.has_value());
+  EXPECT_THAT(store, StatusIs(StatusCode::kCorrupt));
+  EXPECT_NE(store.error().message().find("'messages'"), std::string::npos) << store.error();
+}
+
+// The same byte flipped under a handle opened before: the row itself fails
+// authentication when read.
+TEST(LocalStoreTest, TamperedRowUnderAnOpenHandleFailsAuthentication) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto store = LocalStore::Create(path, Pass("p"), Fast());
+  ASSERT_OK(store);
+  ASSERT_OK((*store)->AddMessage({0, "m", "a", Direction::kIn, 1, "secret body"}));
+  RawExec(path,
+          "UPDATE messages_v5 SET row = substr(row, 1, 30) || "
+          "CASE WHEN substr(row, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(row, 32)");
   auto msgs = (*store)->ListMessages();
-  ASSERT_FALSE(msgs.has_value());
   EXPECT_THAT(msgs, StatusIs(StatusCode::kCorrupt));
   EXPECT_NE(msgs.error().message().find("fails authentication"), std::string::npos);
 }
@@ -146,11 +191,13 @@ TEST(LocalStoreTest, CiphertextMovedToAnotherRowFails) {
     ASSERT_OK((*store)->PutContact(MakeContact("a")));
     ASSERT_OK((*store)->PutContact(MakeContact("b")));
   }
-  RawExec(path,
-          "UPDATE contacts SET delivery_token = (SELECT delivery_token FROM contacts WHERE name = "
-          "'a') WHERE name = 'b'");
+  // Under a handle already open (the digests are checked at open): the row
+  // copied onto b's key fails authentication there.
   auto store = LocalStore::Open(path, Pass("p"));
-  ASSERT_TRUE(store.has_value());
+  ASSERT_OK(store);
+  RawExec(path,
+          "UPDATE contacts_v5 SET row = (SELECT row FROM contacts_v5 ORDER BY rowid LIMIT 1) "
+          "WHERE rowid = (SELECT MAX(rowid) FROM contacts_v5)");
   EXPECT_TRUE((*store)->GetContact("a").has_value());
   EXPECT_THAT((*store)->GetContact("b"), StatusIs(StatusCode::kCorrupt));
 }
@@ -412,6 +459,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   TempDir dir;
   const auto path = dir.File("store.db");
   ASSERT_TRUE(LocalStore::Create(path, Pass("p"), Fast()).has_value());
+  MakeV4Layout(path);
   // What a version 1 store looks like.
   RawExec(
       path,
@@ -430,7 +478,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
-  RawExec(path, "UPDATE meta SET v = X'0500000000000000' WHERE k = 'schema_version'");
+  RawExec(path, "UPDATE meta SET v = X'0600000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
@@ -460,10 +508,11 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    EXPECT_EQ(RawSchemaVersion(path), 4);
+    EXPECT_EQ(RawSchemaVersion(path), 5);
     ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
     ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
   }
+  MakeV4Layout(path);
   // What a version 2 store looks like: no times on prekeys.
   RawExec(
       path,
@@ -476,7 +525,7 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Open(path, Pass("p"));
     ASSERT_TRUE(store.has_value()) << store.error();
-    EXPECT_EQ(RawSchemaVersion(path), 4);
+    EXPECT_EQ(RawSchemaVersion(path), 5);
     auto keys = (*store)->ListSignedPreKeys();
     ASSERT_TRUE(keys.has_value()) << keys.error();
     ASSERT_EQ(keys->size(), 1U);
@@ -504,9 +553,10 @@ TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_OK(store);
-    ASSERT_OK((*store)->AddMessage({0, "m1", "bob", Direction::kOut, 1, "sent before v4"}));
   }
-  // What a version 3 store looks like: no outbox, no delivery state.
+  MakeV4Layout(path);
+  // What a version 3 store looks like: no outbox, no delivery state. (A
+  // schema 3 store with rows of every kind: tests/golden.)
   RawExec(
       path,
       "DROP TABLE outbox; ALTER TABLE messages DROP COLUMN delivery; DROP TABLE pending_requests; "
@@ -516,12 +566,10 @@ TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
   EXPECT_EQ(RawSchemaVersion(path), 3) << "a wrong passphrase changes nothing";
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_OK(store);
-  EXPECT_EQ(RawSchemaVersion(path), 4);
+  EXPECT_EQ(RawSchemaVersion(path), 5);
   auto msgs = (*store)->ListMessages();
   ASSERT_OK(msgs);
-  ASSERT_EQ(msgs->size(), 1U);
-  EXPECT_EQ((*msgs)[0].body, "sent before v4");
-  EXPECT_EQ((*msgs)[0].delivery, Delivery::kNone);
+  EXPECT_TRUE(msgs->empty());
   auto outbox = (*store)->ListOutbox();
   ASSERT_OK(outbox);
   EXPECT_TRUE(outbox->empty());
@@ -559,7 +607,7 @@ TEST(LocalStoreTest, OutboxEntriesAreSealedKeptInOrderAndRemovedOnce) {
   EXPECT_THAT(s.SetDelivery("bob", "nope", Delivery::kSent), StatusIs(StatusCode::kNotFound));
 
   // The envelope is encrypted at rest and bound to its row.
-  RawExec(path, "UPDATE outbox SET message_id = 'm9' WHERE contact = 'carol'");
+  RawExec(path, "UPDATE outbox_v5 SET message_id = 'm9' WHERE message_id = 'm2'");
   EXPECT_THAT(s.ListOutbox(), StatusIs(StatusCode::kCorrupt));
 }
 
@@ -607,6 +655,124 @@ TEST(LocalStoreTest, WipedSignedPreKeyLosesItsPrivateKeyButKeepsItsId) {
   EXPECT_TRUE((*keys)[0].wiped);
   EXPECT_FALSE((*keys)[1].wiped);
   EXPECT_EQ((*keys)[1].created_ms, 200);
+}
+
+}  // namespace
+}  // namespace backchannel::client
+
+namespace backchannel::client {
+namespace {
+
+// A v4 encrypted field, as schema 4 wrote it: 0x01 || AeadSeal(key, plain,
+// "bc-store-v1|<table>|<row>|<column>").
+std::string V4Field(const StoreKey& key, std::string_view plain, const std::string& ad) {
+  Bytes out{1};
+  Append(out, crypto::AeadSeal(key, AsBytes(plain), AsBytes("bc-store-v1|" + ad)));
+  return "X'" + ToHex(out) + "'";
+}
+
+// A schema 4 store with a row of every kind the upgrade seals (written with
+// the v4 layout and associated data): everything reads back after the
+// upgrade, seqs kept, and the upgraded store reopens (its digests hold).
+TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  ASSERT_OK(LocalStore::Create(path, Pass("p"), Fast()).status());
+  MakeV4Layout(path);
+  auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
+  ASSERT_OK(key);
+  const auto bob_key = session::GenerateIdentityKeyPair().public_key;
+  const std::string sender(64, 'c');
+  RawExec(path,
+          "INSERT INTO authorities (key, label, revocations, scope) VALUES (X'" +
+              ToHex(Bytes(32, 1)) +
+              "', 'Iran', X'0102', '{\"sides\":[\"Iran\"],\"roles\":[\"envoy\"]}'); "
+              "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
+              "authority_key, authority_label, credential, session, created_ms, compared_key) "
+              "VALUES ('bob', X'" +
+              ToHex(bob_key) + "', 'r:1', 'pin', 'mb', " +
+              V4Field(*key, "tok", "contacts|bob|delivery_token") + ", X'07', 'Iran', " +
+              V4Field(*key, "cred", "contacts|bob|credential") + ", " +
+              V4Field(*key, "sess", "contacts|bob|session") + ", 42, X'" + ToHex(bob_key) +
+              "'); "
+              "INSERT INTO messages (seq, id, contact, direction, time_ms, body, delivery) VALUES "
+              "(7, 'm1', 'bob', 'out', 99, " +
+              V4Field(*key, "hello from v4", "messages|bob/m1|body") +
+              ", 'queued'); "
+              "INSERT INTO seen_ids (contact, id) VALUES ('bob', 'm1'); "
+              "INSERT INTO outbox (seq, contact, message_id, envelope, created_ms, attempts, "
+              "last_error) VALUES (3, 'bob', 'm1', " +
+              V4Field(*key, "sealed env", "outbox|bob/m1|envelope") +
+              ", 98, 2, 'relay down'); "
+              "INSERT INTO pending_requests (seq, received_ms, envelope, sender, authority_key, "
+              "side, role, display_name) VALUES (5, 1234, " +
+              V4Field(*key, "kept", "pending_requests|1234/" + sender + "|envelope") + ", X'" +
+              sender + "', X'09', 'Iran', 'envoy', 'Envoy');");
+  EXPECT_EQ(RawSchemaVersion(path), 4);
+  {
+    auto store = LocalStore::Open(path, Pass("p"));
+    ASSERT_OK(store);
+    EXPECT_EQ(RawSchemaVersion(path), 5);
+  }
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_OK(store);
+  LocalStore& s = **store;
+  auto authorities = s.ListAuthorities();
+  ASSERT_OK(authorities);
+  ASSERT_EQ(authorities->size(), 1U);
+  EXPECT_TRUE((*authorities)[0].scoped);
+  EXPECT_EQ((*authorities)[0].roles, std::vector<std::string>{"envoy"});
+  EXPECT_EQ((*authorities)[0].revocations, (Bytes{1, 2}));
+  auto bob = s.GetContact("bob");
+  ASSERT_OK(bob);
+  EXPECT_EQ(bob->address.delivery_token, "tok");
+  EXPECT_EQ(bob->credential, B("cred"));
+  EXPECT_TRUE(bob->session.Equals(SecretBytes(AsBytes("sess"))));
+  EXPECT_EQ(bob->created_ms, 42);
+  ASSERT_OK(s.FindContactByIdentity(bob_key));
+  EXPECT_TRUE(s.FindContactByIdentity(bob_key)->has_value());
+  auto msgs = s.ListMessages("bob");
+  ASSERT_OK(msgs);
+  ASSERT_EQ(msgs->size(), 1U);
+  EXPECT_EQ((*msgs)[0].seq, 7);
+  EXPECT_EQ((*msgs)[0].body, "hello from v4");
+  EXPECT_EQ((*msgs)[0].direction, Direction::kOut);
+  EXPECT_EQ((*msgs)[0].time_ms, 99);
+  EXPECT_EQ((*msgs)[0].delivery, Delivery::kQueued);
+  EXPECT_TRUE(*s.SeenMessage("bob", "m1"));
+  auto outbox = s.ListOutbox("bob");
+  ASSERT_OK(outbox);
+  ASSERT_EQ(outbox->size(), 1U);
+  EXPECT_EQ((*outbox)[0].seq, 3);
+  EXPECT_EQ((*outbox)[0].envelope, B("sealed env"));
+  EXPECT_EQ((*outbox)[0].attempts, 2);
+  auto pending = s.ListPending();
+  ASSERT_OK(pending);
+  ASSERT_EQ(pending->size(), 1U);
+  EXPECT_EQ((*pending)[0].seq, 5);
+  EXPECT_EQ((*pending)[0].envelope, B("kept"));
+  EXPECT_EQ((*pending)[0].display_name, "Envoy");
+  // New rows continue the seqs.
+  ASSERT_OK(s.AddMessage({0, "m2", "bob", Direction::kIn, 100, "after"}));
+  EXPECT_EQ(s.ListMessages("bob")->back().seq, 8);
+}
+
+// A v4 row that does not open fails the upgrade: nothing changes.
+TEST(LocalStoreTest, SchemaVersion4UpgradeStopsAtATamperedRowAndChangesNothing) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  ASSERT_OK(LocalStore::Create(path, Pass("p"), Fast()).status());
+  MakeV4Layout(path);
+  auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
+  ASSERT_OK(key);
+  // The body sealed for another row.
+  RawExec(path,
+          "INSERT INTO messages (seq, id, contact, direction, time_ms, body) VALUES (1, 'm1', "
+          "'bob', 'in', 1, " +
+              V4Field(*key, "x", "messages|carol/m1|body") + ");");
+  auto store = LocalStore::Open(path, Pass("p"));
+  EXPECT_THAT(store, StatusIs(StatusCode::kCorrupt));
+  EXPECT_EQ(RawSchemaVersion(path), 4);
 }
 
 }  // namespace

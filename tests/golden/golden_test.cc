@@ -203,9 +203,9 @@ TEST(GoldenStoreTest, Schema3FixtureRefusesAWrongPassphraseAndStaysUnchanged) {
 
 // The upgrade path: today's code opens the schema-3 file read-write, brings it
 // to the current schema (4: the outbox, delivery states, authority scopes,
-// kept-back requests), writes new encrypted rows next to the old ones, and
-// both read back after a reopen. The authority trusted at schema 3 has no
-// scope: it stays unscoped (accredits anything) until trusted again.
+// kept-back requests; 5: sealed rows and table digests), writes new encrypted rows next to the old
+// ones, and both read back after a reopen. The authority trusted at schema 3 has no scope: it stays
+// unscoped (accredits anything) until trusted again.
 TEST(GoldenStoreTest, Schema3FixtureUpgradesInPlaceAndTakesNewRows) {
   client::testing::TempDir dir;
   const std::string path = CopyStore(dir);
@@ -221,7 +221,7 @@ TEST(GoldenStoreTest, Schema3FixtureUpgradesInPlaceAndTakesNewRows) {
     EXPECT_EQ(*seq, 3);
     ASSERT_OK((*store)->SaveSession(std::string(kContactName), SecretBytes(Pattern(0x11, 24))));
   }
-  EXPECT_EQ(RawSchemaVersion(path), 4);
+  EXPECT_EQ(RawSchemaVersion(path), 5);
   auto store = client::LocalStore::Open(path, Pass());
   ASSERT_OK(store);
   auto authorities = (*store)->ListAuthorities();

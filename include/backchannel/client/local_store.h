@@ -11,13 +11,23 @@
 // passphrase (kPermissionDenied "wrong passphrase") from a tampered file
 // (kCorrupt "... fails authentication"): neither ever yields garbage.
 //
-// Tables: meta, identity, prekeys, contacts, authorities, messages, seen_ids,
-// relay, settings, and for applications above the client (talks) app_values
-// (encrypted key/value) and app_log (encrypted append-only logs). See
-// docs/client.md for the schema. Schema version 4; an older store is
-// migrated when opened (version 2 added the app tables, version 3 the
-// creation and retirement times of signed prekeys, version 4 the outbox and
-// the delivery state of outgoing lines).
+// Tables: meta, identity, prekeys, relay, settings, the sealed tables
+// authorities_v5, contacts_v5, messages_v5, seen_v5, outbox_v5, pending_v5,
+// and for applications above the client (talks) app_values (encrypted
+// key/value) and app_log (encrypted append-only logs). See docs/client.md
+// for the schema. Schema version 5; an older store is migrated when opened
+// (version 2 added the app tables, version 3 the creation and retirement
+// times of signed prekeys, version 4 the outbox and the delivery state of
+// outgoing lines, version 5 sealed rows).
+//
+// Integrity (schema 5): every row that carries trust or history is one
+// sealed blob whose associated data names its table, primary key and schema
+// version; contact names, identity keys and authority keys are stored only
+// as keyed indexes; a sealed digest per table (count and MSet-XOR-Hash of
+// the rows) is kept current by every write and checked by Open and
+// OpenWithKey, which refuse a store with a deleted, added, swapped or
+// rolled-back row: kCorrupt "store: table '<name>' fails its integrity
+// check ...". An old copy of the whole file is not detected.
 //
 // Every write is one transaction; Transaction() groups several writes into
 // one (savepoints nest), so a received message, the advanced session and the
@@ -160,6 +170,17 @@ struct PendingRequest {
   std::string side, role, display_name;  // from that credential
 };
 
+// One-time prekeys held: at most this many private halves (unused and not
+// wiped) at once. A refill stops at the cap, so someone who drains the
+// relay's prekeys with a leaked invitation cannot grow the store without
+// bound (docs/client.md, "One-time prekeys").
+inline constexpr std::size_t kMaxOneTimePreKeys = 200;
+// How long the private half of a one-time prekey stays after the relay has
+// handed the key out (as first noticed): a first message that uses it may
+// arrive that late. Then it is wiped, and a later first message using it is
+// refused as naming a prekey this client no longer holds.
+inline constexpr std::int64_t kOneTimePreKeyGraceMs = std::int64_t{7} * 24 * 3600 * 1000;
+
 // A signed prekey's life (the private key itself stays in the store).
 struct SignedPreKeyInfo {
   std::uint32_t id = 0;
@@ -211,6 +232,16 @@ class LocalStore {
   LocalStore(LocalStore&&) = delete;
   LocalStore& operator=(LocalStore&&) = delete;
 
+  // Changes the passphrase (`backchannel passwd`): a new salt, a new store
+  // key derived from `new_passphrase` at the store's current Argon2id cost,
+  // and every encrypted field and sealed row re-sealed under it, the check
+  // value and the table digests remade, all in one transaction. On any
+  // failure (a field that fails authentication, I/O) nothing changes and
+  // the old passphrase still opens the store; on success only the new one
+  // does, and this object goes on with the new key. kInvalidArgument for an
+  // empty passphrase. A running agent still holds the old key: stop it first.
+  Status ChangePassphrase(const SecretBytes& new_passphrase);
+
   // Runs `body` inside one transaction: commits when it returns OK, rolls
   // back everything it wrote otherwise. Nests.
   Status Transaction(const std::function<Status()>& body);
@@ -231,7 +262,20 @@ class LocalStore {
   // Erases a signed prekey's private key; the row stays (so its id is never
   // reused) and LoadPreKeys no longer returns it.
   Status WipeSignedPreKey(std::uint32_t id);
+  // kResourceExhausted (nothing written) when they would bring the private
+  // halves held over kMaxOneTimePreKeys.
   Status PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& keys);
+  // The relay reports `remaining` of our one-time prekeys left, and hands
+  // them out lowest id first: every held key but the `remaining` highest ids
+  // has been taken. Those are marked taken at `now_ms` (a key marked before
+  // keeps its first time). Returns how many held keys are marked taken.
+  Result<std::size_t> NoteOneTimePreKeysTaken(std::size_t remaining, std::int64_t now_ms);
+  // Wipes the private half of every one-time prekey taken at least
+  // kOneTimePreKeyGraceMs before `now_ms`; the row stays (its id is never
+  // reused). Returns how many were wiped.
+  Result<std::size_t> WipeExpiredOneTimePreKeys(std::int64_t now_ms);
+  // How many more one-time prekeys fit under kMaxOneTimePreKeys.
+  Result<std::size_t> OneTimePreKeyRoom();
   // Marks a one-time prekey used (its private key is wiped from the row).
   Status MarkOneTimePreKeyUsed(std::uint32_t id);
   // All signed prekeys not wiped and all unused one-time prekeys.
@@ -325,6 +369,10 @@ class LocalStore {
  private:
   struct Impl;
   explicit LocalStore(std::unique_ptr<Impl> impl);
+  // Upgrades an opened store from `version`, loads the row keys and checks
+  // every table digest.
+  static Result<std::unique_ptr<LocalStore>> Finish(std::unique_ptr<Impl> impl,
+                                                    std::uint64_t version);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,205 @@
+// LocalStore::ChangePassphrase (`backchannel passwd`): the store key
+// changes, every sealed field is re-sealed in one transaction, the old
+// passphrase (and the old key an agent holds) no longer opens the store, and
+// a failure midway leaves the file exactly as it was.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "backchannel/client/local_store.h"
+#include "backchannel/common/encoding.h"
+#include "backchannel/session/keys.h"
+#include "client/temp_dir.h"
+#include "testing/status_matchers.h"
+
+namespace backchannel::client {
+namespace {
+
+using ::backchannel::testing::StatusIs;
+using testing::TempDir;
+
+SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
+Bytes B(std::string_view s) { return ToBytes(AsBytes(s)); }
+
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// Every value of `sql`'s first column, as hex.
+std::vector<std::string> Column(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  std::vector<std::string> out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
+    out.push_back(p ? ToHex(ByteView(p, static_cast<std::size_t>(sqlite3_column_bytes(st, 0))))
+                    : "NULL");
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// Every table, every row: the whole logical content of the file.
+std::string Dump(const std::string& path) {
+  std::string out;
+  for (const auto& t : Column(path, "SELECT name FROM sqlite_master WHERE type = 'table'")) {
+    auto bytes = FromHex(t);
+    const std::string name(AsString(*bytes));
+    out += "[" + name + "]";
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT * FROM \"" + name + "\" ORDER BY rowid").c_str(), -1, &st,
+                       nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, i));
+        out += "|" + (p ? ToHex(ByteView(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))))
+                        : std::string("NULL"));
+      }
+      out += "\n";
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  return out;
+}
+
+// Something in every encrypted column.
+void Populate(LocalStore& s, const session::IdentityKeyPair& id) {
+  ASSERT_OK(s.PutIdentity({id.Clone(), 77, B("own credential")}));
+  ASSERT_OK(s.PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
+  std::vector<session::OneTimePreKey> otks;
+  otks.push_back(session::GenerateOneTimePreKey(1));
+  ASSERT_OK(s.PutOneTimePreKeys(otks));
+  ASSERT_OK(s.PutRelayConfig(
+      {"127.0.0.1:9", std::string(64, 'b'), "mb", SecretBytes(Bytes(64, 1)), "tok"}));
+  ASSERT_OK(s.PutAuthority({Bytes(32, 1), "Iran", B("revocations"), true, {"Iran"}, {"envoy"}}));
+  Contact c;
+  c.name = "bob";
+  c.identity_key = session::GenerateIdentityKeyPair().public_key;
+  c.address = {"127.0.0.1:1", std::string(64, 'a'), "mbox", "token-bob"};
+  c.session = SecretBytes(Bytes{1, 2, 3});
+  ASSERT_OK(s.PutContact(c));
+  ASSERT_OK(s.AddMessage({0, "m1", "bob", Direction::kIn, 10, "hello"}));
+  ASSERT_OK(s.AddOutbox({0, "bob", "m2", B("envelope"), 20, 0, ""}));
+  PendingRequest r;
+  r.envelope = B("kept back");
+  r.sender.fill(3);
+  ASSERT_OK(s.AddPending(r));
+  ASSERT_OK(s.PutAppValue("talks", "k", B("value")));
+  ASSERT_OK(s.AppendAppLog("talks", "log", B("entry 1")).status());
+  ASSERT_OK(s.AppendAppLog("talks", "log", B("entry 2")).status());
+}
+
+void ExpectRowsReadBack(LocalStore& s, const session::IdentityKeyPair& id) {
+  auto identity = s.GetIdentity();
+  ASSERT_OK(identity);
+  EXPECT_TRUE(identity->key_pair.private_key.Equals(id.private_key));
+  EXPECT_EQ(identity->credential, B("own credential"));
+  auto prekeys = s.LoadPreKeys();
+  ASSERT_OK(prekeys);
+  EXPECT_EQ(prekeys->one_time_count(), 1U);
+  auto relay = s.GetRelayConfig();
+  ASSERT_OK(relay);
+  EXPECT_EQ(relay->delivery_token, "tok");
+  auto contact = s.GetContact("bob");
+  ASSERT_OK(contact);
+  EXPECT_TRUE(contact->session.Equals(SecretBytes(Bytes{1, 2, 3})));
+  EXPECT_EQ(s.ListMessages("bob")->at(0).body, "hello");
+  EXPECT_EQ(s.ListOutbox()->at(0).envelope, B("envelope"));
+  EXPECT_EQ(s.ListPending()->at(0).envelope, B("kept back"));
+  EXPECT_EQ(s.ListAuthorities()->at(0).revocations, B("revocations"));
+  EXPECT_EQ(**s.GetAppValue("talks", "k"), B("value"));
+  auto log = s.ListAppLog("talks", "log");
+  ASSERT_OK(log);
+  ASSERT_EQ(log->size(), 2U);
+  EXPECT_EQ((*log)[1].entry, B("entry 2"));
+}
+
+TEST(LocalStorePasswdTest, NewPassphraseOpensOldOneNoLonger) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  const auto id = session::GenerateIdentityKeyPair();
+  {
+    auto store = LocalStore::Create(path, Pass("old"), {KdfCost::kInteractive});
+    ASSERT_OK(store);
+    Populate(**store, id);
+  }
+  auto old_key = LocalStore::DeriveStoreKey(path, Pass("old"));
+  ASSERT_OK(old_key);
+  const auto rows_before = Column(path, "SELECT row FROM messages_v5");
+  const auto salt_before = Column(path, "SELECT v FROM meta WHERE k = 'kdf_salt'");
+  {
+    auto store = LocalStore::Open(path, Pass("old"));
+    ASSERT_OK(store);
+    ASSERT_OK((*store)->ChangePassphrase(Pass("new")));
+    // The same handle goes on with the new key.
+    ASSERT_OK((*store)->AddMessage({0, "m3", "bob", Direction::kOut, 30, "after passwd"}));
+    ExpectRowsReadBack(**store, id);
+  }
+  EXPECT_NE(Column(path, "SELECT row FROM messages_v5")[0], rows_before[0]) << "re-sealed";
+  EXPECT_NE(Column(path, "SELECT v FROM meta WHERE k = 'kdf_salt'"), salt_before);
+  EXPECT_THAT(LocalStore::Open(path, Pass("old")), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(LocalStore::OpenWithKey(path, *old_key), StatusIs(StatusCode::kPermissionDenied))
+      << "an agent's old key no longer opens it";
+  auto store = LocalStore::Open(path, Pass("new"));
+  ASSERT_OK(store);
+  ExpectRowsReadBack(**store, id);
+  EXPECT_EQ((*store)->ListMessages("bob")->size(), 2U);
+}
+
+// A failure midway (an app log entry that fails authentication, resealed
+// after every other table): nothing changes, the old passphrase still opens.
+TEST(LocalStorePasswdTest, FailureMidwayChangesNothing) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  const auto id = session::GenerateIdentityKeyPair();
+  {
+    auto store = LocalStore::Create(path, Pass("old"), {KdfCost::kInteractive});
+    ASSERT_OK(store);
+    Populate(**store, id);
+  }
+  RawExec(path,
+          "UPDATE app_log SET entry = substr(entry, 1, 30) || "
+          "CASE WHEN substr(entry, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(entry, 32) "
+          "WHERE seq = 2");
+  const std::string before = Dump(path);
+  {
+    auto store = LocalStore::Open(path, Pass("old"));
+    ASSERT_OK(store);
+    auto st = (*store)->ChangePassphrase(Pass("new"));
+    EXPECT_THAT(st, StatusIs(StatusCode::kCorrupt));
+    EXPECT_NE(st.message().find("nothing was changed"), std::string::npos) << st;
+    // The handle keeps the old key.
+    ASSERT_OK((*store)->GetContact("bob"));
+  }
+  EXPECT_EQ(Dump(path), before);
+  EXPECT_THAT(LocalStore::Open(path, Pass("new")), StatusIs(StatusCode::kPermissionDenied));
+  auto store = LocalStore::Open(path, Pass("old"));
+  ASSERT_OK(store);
+  EXPECT_TRUE((*store)->GetContact("bob")->session.Equals(SecretBytes(Bytes{1, 2, 3})));
+}
+
+TEST(LocalStorePasswdTest, EmptyPassphraseIsRefused) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto store = LocalStore::Create(path, Pass("old"), {KdfCost::kInteractive});
+  ASSERT_OK(store);
+  const std::string before = Dump(path);
+  EXPECT_THAT((*store)->ChangePassphrase(SecretBytes()), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_EQ(Dump(path), before);
+}
+
+}  // namespace
+}  // namespace backchannel::client
