@@ -26,13 +26,6 @@ Json ErrorsJson(const std::vector<Error>& errors) {
   return j;
 }
 
-template <typename T>
-Json ArrayOf(const std::vector<T>& views) {
-  Json j = Json::array();
-  for (const auto& v : views) j.push_back(ToJson(v));
-  return j;
-}
-
 ContactView ViewOf(const client::Contact& k) {
   ContactView v;
   v.name = k.name;
@@ -248,7 +241,7 @@ Json ToJson(const MessageView& v) {
 }
 
 Json ToJson(const ReceiveView& v) {
-  return Json{{"received", ArrayOf(v.received)},
+  return Json{{"received", ToJsonArray(v.received)},
               {"duplicates", v.duplicates},
               {"refused", ErrorsJson(v.refused)},
               {"replenished", v.replenished}};
@@ -258,7 +251,7 @@ Json ToJson(const InboxView& v) {
   Json j = ToJson(v.receipt);
   j["talks"] = Json::array();
   for (const auto& h : v.talks) j["talks"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
-  j["messages"] = ArrayOf(v.messages);
+  j["messages"] = ToJsonArray(v.messages);
   return j;
 }
 

@@ -167,9 +167,7 @@ Result<Json> Execute(Channel& channel, const Request& request) {
   BC_RETURN_IF_ERROR(ValidateRequest(request));
   if (std::holds_alternative<ContactsRequest>(request)) {
     BC_ASSIGN_OR_RETURN(auto contacts, channel.Contacts());
-    Json list = Json::array();
-    for (const auto& c : contacts) list.push_back(ToJson(c));
-    return Json{{"contacts", list}};
+    return Json{{"contacts", ToJsonArray(contacts)}};
   }
   if (const auto* send = std::get_if<SendRequest>(&request)) {
     BC_ASSIGN_OR_RETURN(auto sent, channel.Send(*send));

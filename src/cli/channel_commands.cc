@@ -127,6 +127,10 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   import_cmd->callback([cred, &ctx] {
     auto text = TextArg(cred->credential);
     if (!text) return ctx.Fail(text.error());
+    // Bad text is refused before the store is opened (no passphrase asked).
+    if (auto parsed = identity::CredentialFromText(*text); !parsed) {
+      return ctx.Fail(NamingTheFile(parsed.error(), cred->credential));
+    }
     auto c = OpenClient(*cred);
     if (!c) return ctx.FailOpen(c.error());
     auto imported = c->channel().ImportCredential(*text);
@@ -193,9 +197,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto all = c->channel().Authorities();
     if (!all) return ctx.Fail(all.error());
     if (trust->json) {
-      Json j = Json::array();
-      for (const auto& a : *all) j.push_back(app::ToJson(a));
-      return ctx.Emit(Json{{"authorities", j}});
+      return ctx.Emit(Json{{"authorities", app::ToJsonArray(*all)}});
     }
     for (const auto& a : *all) {
       ctx.out << DisplayName(a.label) << "  " << a.key << "\n    ";
@@ -235,9 +237,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto all = c->channel().Pending(trust->refuse);
     if (!all) return ctx.Fail(all.error());
     if (trust->json) {
-      Json j = Json::array();
-      for (const auto& p : *all) j.push_back(app::ToJson(p));
-      return ctx.Emit(Json{{"pending", j}});
+      return ctx.Emit(Json{{"pending", app::ToJsonArray(*all)}});
     }
     for (const auto& p : *all) {
       if (p.authority_key.empty()) {
@@ -258,6 +258,10 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   rev_cmd->callback([trust, &ctx] {
     auto text = TextArg(trust->list);
     if (!text) return ctx.Fail(text.error());
+    // Bad text is refused before the store is opened (no passphrase asked).
+    if (auto parsed = identity::RevocationListFromText(*text); !parsed) {
+      return ctx.Fail(NamingTheFile(parsed.error(), trust->list));
+    }
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
     auto installed = c->channel().ImportRevocations(*text);
@@ -335,9 +339,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto list = c->channel().Contacts();
     if (!list) return ctx.Fail(list.error());
     if (contacts->json) {
-      Json j = Json::array();
-      for (const auto& k : *list) j.push_back(app::ToJson(k));
-      return ctx.Emit(Json{{"contacts", j}});
+      return ctx.Emit(Json{{"contacts", app::ToJsonArray(*list)}});
     }
     for (const auto& k : *list) {
       ctx.out << DisplayName(k.name) << "  "

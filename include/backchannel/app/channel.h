@@ -211,6 +211,14 @@ Json ToJson(const AcceptView& view);
 Json ToJson(const FingerprintView& view);
 Json ToJson(const RevocationsView& view);
 
+// A list of views as one JSON array of their ToJson.
+template <typename View>
+Json ToJsonArray(const std::vector<View>& views) {
+  Json j = Json::array();
+  for (const auto& v : views) j.push_back(ToJson(v));
+  return j;
+}
+
 }  // namespace backchannel::app
 
 #endif  // BACKCHANNEL_APP_CHANNEL_H_
