@@ -69,7 +69,11 @@ Result<SecretBytes> ReadPassphrase(const PassphraseSource& source) {
   if (!source.file.empty()) {
     // The first line, without its line ending: what a prompt would read.
     auto file = ReadFile(source.file, kMaxPassphraseFileBytes);
-    if (!file) return file.error().WithContext("the passphrase file");
+    // kInvalidArgument whatever the file's problem: opening a home keeps
+    // kNotFound and kPermissionDenied for "no store" and "wrong passphrase"
+    // (app::ErrorFromOpen).
+    if (!file)
+      return InvalidArgument("the passphrase file: " + std::string(file.error().message()));
     text = file->substr(0, file->find('\n'));
     SecureWipe(file->data(), file->size());
     TrimNewline(text);

@@ -106,6 +106,18 @@ TEST_F(CliHabitsTest, KeyStartingWithDashNamesDoubleDash) {
   EXPECT_THAT(r.err, HasSubstr("put `--` before it"));
 }
 
+// A missing passphrase file is a bad argument, never "no store" (the home
+// exists or not regardless of it).
+TEST_F(CliHabitsTest, AMissingPassphraseFileIsNotAMissingStore) {
+  CliResult r = RunCli({"status", "--home", (dir_ / "h").string(), "--passphrase-file",
+                        (dir_ / "no-such-file").string(), "--json"});
+  EXPECT_EQ(r.code, 2);
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["error"]["code"], "invalid_argument") << r.out;
+  EXPECT_THAT(r.err, HasSubstr("the passphrase file"));
+  EXPECT_THAT(r.err, Not(HasSubstr("init")));
+}
+
 TEST_F(CliHabitsTest, NoStoreNamesHomeAndEnvironmentBeforeInit) {
   CliRunOptions pass;
   pass.env = "BACKCHANNEL_PASSPHRASE=x";
