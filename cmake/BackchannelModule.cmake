@@ -38,6 +38,12 @@ function(bc_add_test)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
+  # gtest_discover_tests passes PROPERTIES on as a flat list, so "LABELS a b"
+  # would give the label a and a property named b: refuse it loudly.
+  list(LENGTH T_LABELS n_labels)
+  if(n_labels GREATER 1)
+    message(FATAL_ERROR "bc_add_test(${T_NAME}): one label per test (got ${T_LABELS})")
+  endif()
   gtest_discover_tests(${T_NAME}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     PROPERTIES LABELS "${T_LABELS}"
