@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "backchannel/client/home.h"
+#include "backchannel/crypto/primitives.h"
 #include "backchannel/session/fingerprint.h"
 #include "client/client_impl.h"
 
@@ -185,6 +186,8 @@ Result<identity::Invitation> Client::MakeInvitation() {
   inv.authority_key = cred.authority_key;
   inv.authority_label = cred.side;
   inv.display_name = cred.display_name;
+  crypto::RandomBytes(inv.ticket);
+  BC_RETURN_IF_ERROR(impl_->IssueTicket(inv.ticket));
   return inv;
 }
 
@@ -227,7 +230,7 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                                           inv.authority_label + "); waiting for their credential.");
   line.id = Impl::LocalId();
   line.contact = contact.name;
-  Payload hello = Hello{cred, impl_->OwnAddress(), ""};
+  Payload hello = Hello{cred, impl_->OwnAddress(), "", ToBytes(inv.ticket)};
   std::string hello_id;
   BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
     if (!trusted) BC_RETURN_IF_ERROR(impl_->TrustIfAbsent(inv.authority_key, inv.authority_label));
@@ -280,7 +283,7 @@ Result<int> Client::RotateDeliveryToken() {
     told = 0;
     for (const auto& c : contacts) {
       if (c.session.empty()) continue;
-      Payload p = Hello{cred, impl_->OwnAddress(), ""};
+      Payload p = Hello{cred, impl_->OwnAddress(), "", {}};
       BC_RETURN_IF_ERROR(impl_->Enqueue(c.name, p, std::nullopt).status());
       ++told;
     }

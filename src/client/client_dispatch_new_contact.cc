@@ -72,7 +72,14 @@ Result<bool> Client::Impl::AcceptNewContact(const envelope::InnerEnvelope& inner
     text.contact = name;
     lines.push_back(text);
   }
+  // Only the holder of an unused invitation of ours opens a channel; the
+  // ticket is marked used in the transaction that adds the contact.
+  const auto* hello_payload = std::get_if<Hello>(&*payload);
+  const ByteView ticket = hello_payload != nullptr ? ByteView(hello_payload->ticket) : ByteView();
+  Status refused_ticket = Status::Ok();
   BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
+    refused_ticket = RedeemTicket(ticket, name);
+    if (!refused_ticket.ok()) return Status::Ok();
     BC_RETURN_IF_ERROR(store().PutContact(contact));
     if (accepted->consumed_one_time_pre_key) {
       BC_RETURN_IF_ERROR(store().MarkOneTimePreKeyUsed(*accepted->consumed_one_time_pre_key));
@@ -80,6 +87,7 @@ Result<bool> Client::Impl::AcceptNewContact(const envelope::InnerEnvelope& inner
     for (const auto& l : lines) BC_RETURN_IF_ERROR(store().AddMessage(l).status());
     return Status::Ok();
   }));
+  if (!refused_ticket.ok()) return refuse(refused_ticket);
   for (auto& l : lines) report.stored.push_back(l);
   // Answer with our own credential so they can verify us in turn (queued
   // in this transaction; posted by the flush after it).
@@ -88,7 +96,7 @@ Result<bool> Client::Impl::AcceptNewContact(const envelope::InnerEnvelope& inner
     report.refused.push_back(own.error().WithContext("cannot answer " + name));
     return true;
   }
-  Payload answer = Hello{*own, OwnAddress(), ""};
+  Payload answer = Hello{*own, OwnAddress(), "", {}};
   BC_RETURN_IF_ERROR(Enqueue(name, answer, std::nullopt).status());
   return true;
 }

@@ -187,6 +187,14 @@ struct Client::Impl {
 
   Result<bool> HasPendingFrom(const session::PublicKey& sender) const;
 
+  // Single-use invitation tickets (client_invitation_tickets.cc; the scheme
+  // is in docs/identity.md, "Single use"). IssueTicket remembers a ticket
+  // we hand out; RedeemTicket, inside the transaction that adds the new
+  // contact `name`, marks it used, or says why the hello cannot be
+  // accepted (kUntrusted: no ticket, not ours, already used).
+  Status IssueTicket(const identity::InvitationTicket& ticket) const;
+  Status RedeemTicket(ByteView ticket, const std::string& name) const;
+
   Result<Bytes> OwnCredentialBytes() const {
     if (identity.credential.empty()) {
       return FailedPrecondition(

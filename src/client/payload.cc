@@ -4,6 +4,7 @@
 
 #include "backchannel/common/encoding.h"
 #include "backchannel/envelope/envelope.h"
+#include "backchannel/identity/invitation.h"
 
 namespace backchannel::client {
 namespace {
@@ -83,6 +84,7 @@ Bytes EncodePayload(const Payload& payload) {
     j["text"] = t->text;  // required in a text payload, even when empty
   } else if (const auto* h = std::get_if<Hello>(&payload)) {
     if (!h->text.empty()) j["text"] = h->text;
+    if (!h->ticket.empty()) j["ticket"] = ToBase64(h->ticket, kB64u);
     credential_and_reply(h->credential, h->reply);
   } else if (const auto* r = std::get_if<Reset>(&payload)) {
     if (!r->reason.empty()) j["reason"] = r->reason;
@@ -121,6 +123,16 @@ Result<Payload> DecodePayload(ByteView bytes) {
     BC_RETURN_IF_ERROR(CheckTextSize(h.text));
     BC_ASSIGN_OR_RETURN(h.credential, ReadCredential(j));
     BC_ASSIGN_OR_RETURN(h.reply, ReadReply(j));
+    BC_ASSIGN_OR_RETURN(std::string ticket, Str(j, "ticket", false));
+    if (!ticket.empty()) {
+      auto t = FromBase64(ticket, kB64u);
+      if (!t || t->size() != identity::kInvitationTicketSize) {
+        return InvalidMessage("payload ticket is not " +
+                              std::to_string(identity::kInvitationTicketSize) +
+                              " bytes of base64url");
+      }
+      h.ticket = std::move(*t);
+    }
     return Payload{std::move(h)};
   }
   if (kind == "reset") {

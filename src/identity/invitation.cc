@@ -58,6 +58,7 @@ Result<Bytes> EncodeInvitation(const Invitation& inv) {
   w.Raw(inv.authority_key);
   w.String16(inv.authority_label);
   w.String16(inv.display_name);
+  w.Raw(inv.ticket);
   return w.Take();
 }
 
@@ -65,6 +66,10 @@ Result<Invitation> DecodeInvitation(ByteView bytes) {
   ByteReader r(bytes);
   std::uint8_t version = 0;
   if (!r.U8(version)) return InvalidMessage("invitation is empty");
+  if (version == 1) {
+    return Status(StatusCode::kUnsupportedVersion,
+                  "this invitation was made by an older version of backchannel; ask for a new one");
+  }
   if (version != kInvitationVersion) {
     return Status(StatusCode::kUnsupportedVersion,
                   "invitation version " + std::to_string(version) +
@@ -75,7 +80,8 @@ Result<Invitation> DecodeInvitation(ByteView bytes) {
   if (!r.String16(inv.relay_address) || !r.Array(inv.relay_certificate_sha256) ||
       !r.Array(inv.inviter_address.mailbox) || !r.Array(inv.inviter_address.delivery_token) ||
       !r.Raw(session::kSerializedPublicKeySize, identity) || !r.Array(inv.authority_key) ||
-      !r.String16(inv.authority_label) || !r.String16(inv.display_name) || !r.done()) {
+      !r.String16(inv.authority_label) || !r.String16(inv.display_name) || !r.Array(inv.ticket) ||
+      !r.done()) {
     return InvalidMessage("invitation is malformed");
   }
   auto key = session::ParsePublicKey(identity);

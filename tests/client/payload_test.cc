@@ -27,7 +27,7 @@ TEST(PayloadTest, TextRoundTrip) {
 
 TEST(PayloadTest, HelloAndResetRoundTrip) {
   const Address a{"127.0.0.1:443", std::string(64, 'f'), "mbox", "tok"};
-  const Payload hello = Hello{Bytes{1, 2, 3}, a, "hi"};
+  const Payload hello = Hello{Bytes{1, 2, 3}, a, "hi", {}};
   auto h = DecodePayload(EncodePayload(hello));
   ASSERT_TRUE(h.has_value()) << h.error();
   ASSERT_TRUE(std::holds_alternative<Hello>(*h));

@@ -259,5 +259,47 @@ TEST_F(TrustTest, RotatingTheTokenRetiresOldInvitationsAndContactsFollow) {
   EXPECT_TRUE(alice->store().GetContact("carol").has_value());
 }
 
+// Single-use invitations (docs/identity.md): a code opens one channel. A
+// second person accepting it, or a code with a ticket Alice never made, is
+// refused at Alice and adds no contact there.
+TEST_F(TrustTest, AnInvitationOpensOneChannelOnly) {
+  auto alice = Valid("alice", *us_, 1);
+  auto bob = Valid("bob", *iran_, 1);
+  auto carol = Valid("carol", *iran_, 2);
+  ASSERT_TRUE(alice && bob && carol);
+  ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
+  const auto invitation = Invite(*alice);
+
+  ASSERT_OK(bob->AcceptInvitation(invitation, "", /*trust_authority=*/true));
+  auto first = Recv(*alice);
+  EXPECT_TRUE(first.refused.empty()) << first.refused[0];
+  ASSERT_OK(alice->store().GetContact("bob"));
+
+  ASSERT_OK(carol->AcceptInvitation(invitation, "", /*trust_authority=*/true));
+  auto second = Recv(*alice);
+  ASSERT_EQ(second.refused.size(), 1U);
+  EXPECT_NE(second.refused[0].message().find("already used by bob"), std::string::npos)
+      << second.refused[0];
+  EXPECT_THAT(alice->store().GetContact("carol"), StatusIs(StatusCode::kNotFound));
+  EXPECT_EQ(alice->Contacts()->size(), 1U);
+
+  // A ticket Alice never handed out (a code edited, or made for another home).
+  auto dave = Valid("dave", *iran_, 3);
+  ASSERT_TRUE(dave);
+  auto forged = Invite(*alice);
+  forged.ticket[0] ^= 1;
+  ASSERT_OK(dave->AcceptInvitation(forged, "", /*trust_authority=*/true));
+  auto third = Recv(*alice);
+  ASSERT_EQ(third.refused.size(), 1U);
+  EXPECT_NE(third.refused[0].message().find("not one you made"), std::string::npos)
+      << third.refused[0];
+  EXPECT_THAT(alice->store().GetContact("dave"), StatusIs(StatusCode::kNotFound));
+
+  // Bob's channel is untouched by both.
+  ASSERT_OK(bob->Send("alice", "still here"));
+  Recv(*alice);
+  EXPECT_EQ(Bodies(*alice, Direction::kIn, "bob"), std::vector<std::string>{"still here"});
+}
+
 }  // namespace
 }  // namespace backchannel::client

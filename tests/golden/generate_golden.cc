@@ -141,9 +141,13 @@ void MakeIdentity(const std::filesystem::path& dir) {
   inv.authority_key = authority.public_key();
   inv.authority_label = kInvitationLabel;
   inv.display_name = kInvitationName;
+  // invitation.txt was written here by version 1 (no ticket), which is now
+  // refused; version 2 adds the single-use ticket (docs/identity.md).
+  const Bytes ticket = Pattern(kInvitationTicketTag, identity::kInvitationTicketSize);
+  std::copy(ticket.begin(), ticket.end(), inv.ticket.begin());
   auto inv_text = identity::InvitationToText(inv);
   if (!inv_text) Die("invitation", inv_text.error());
-  Write(dir / "invitation.txt", AsBytes(*inv_text + "\n"));
+  Write(dir / "invitation_v2.txt", AsBytes(*inv_text + "\n"));
 }
 
 void MakeEnvelope(const std::filesystem::path& dir) {

@@ -92,6 +92,7 @@ inline constexpr std::uint8_t kInvitationPinTag = 0x40;
 inline constexpr std::uint8_t kInvitationMailboxTag = 0x50;  // 16 bytes
 inline constexpr std::uint8_t kInvitationTokenTag = 0x60;
 inline constexpr std::uint8_t kInvitationIdentityTag = 0x70;
+inline constexpr std::uint8_t kInvitationTicketTag = 0x71;  // 16 bytes (version 2)
 inline constexpr std::string_view kInvitationLabel = "Foreign Ministry";
 inline constexpr std::string_view kInvitationName = "Golden Inviter";
 

@@ -313,8 +313,7 @@ TEST(GoldenIdentityTest, RevocationListVerifiesAndIsReissuedByteForByte) {
   EXPECT_EQ(*again_text, text);
 }
 
-TEST(GoldenIdentityTest, InvitationDecodesAndIsReencodedByteForByte) {
-  const std::string text = ReadText("invitation.txt");
+identity::Invitation GoldenInvitation() {
   identity::Invitation expected;
   expected.relay_address = kInvitationRelay;
   expected.relay_certificate_sha256 = Pattern32(kInvitationPinTag);
@@ -325,12 +324,29 @@ TEST(GoldenIdentityTest, InvitationDecodesAndIsReencodedByteForByte) {
   expected.authority_key = GoldenAuthority().public_key();
   expected.authority_label = kInvitationLabel;
   expected.display_name = kInvitationName;
+  const Bytes ticket = Pattern(kInvitationTicketTag, identity::kInvitationTicketSize);
+  std::copy(ticket.begin(), ticket.end(), expected.ticket.begin());
+  return expected;
+}
+
+TEST(GoldenIdentityTest, InvitationDecodesAndIsReencodedByteForByte) {
+  const std::string text = ReadText("invitation_v2.txt");
+  const identity::Invitation expected = GoldenInvitation();
   auto decoded = identity::InvitationFromText(text);
   ASSERT_OK(decoded);
   EXPECT_EQ(*decoded, expected);
   auto encoded = identity::InvitationToText(expected);
   ASSERT_OK(encoded);
   EXPECT_EQ(*encoded, text);
+}
+
+// invitation.txt is a version-1 code (before single-use tickets): refused,
+// saying to ask for a new one, rather than misread.
+TEST(GoldenIdentityTest, VersionOneInvitationIsRefusedAsFromAnOlderBackchannel) {
+  auto decoded = identity::InvitationFromText(ReadText("invitation.txt"));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code(), StatusCode::kUnsupportedVersion);
+  EXPECT_THAT(std::string(decoded.error().message()), ::testing::HasSubstr("ask for a new one"));
 }
 
 TEST(GoldenEnvelopeTest, SealedSenderEnvelopeOpensWithTheRecipientKey) {

@@ -222,8 +222,8 @@ inline std::vector<std::pair<std::string, client::Payload>> GoldenPayloads() {
   return {
       {"text", client::Text{"hello — über \"quoted\""}},
       {"text_empty", client::Text{}},
-      {"hello", client::Hello{credential, GoldenReply(), "it's me"}},
-      {"hello_notext", client::Hello{credential, GoldenReply(), ""}},
+      {"hello", client::Hello{credential, GoldenReply(), "it's me", {}}},
+      {"hello_notext", client::Hello{credential, GoldenReply(), "", {}}},
       {"reset", client::Reset{credential, GoldenReply(), "lost my phone"}},
       {"app", client::App{"talks", ToBytes(std::string_view("{\"v\":1}\x00\xff", 9))}},
   };

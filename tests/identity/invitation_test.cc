@@ -22,6 +22,7 @@ Invitation MakeInvitation() {
   crypto::RandomBytes(inv.authority_key);
   inv.authority_label = "Ministry of Foreign Affairs";
   inv.display_name = "Envoy Sharif";
+  crypto::RandomBytes(inv.ticket);
   return inv;
 }
 
@@ -62,8 +63,13 @@ TEST(InvitationTest, PrefixAndVersion) {
   EXPECT_THAT(InvitationFromText("bc2-" + text.substr(4)),
               StatusIs(StatusCode::kUnsupportedVersion));
   Bytes body = *EncodeInvitation(MakeInvitation());
-  body[0] = 2;
+  body[0] = 3;
   EXPECT_THAT(DecodeInvitation(body), StatusIs(StatusCode::kUnsupportedVersion));
+  // Version 1 had no single-use ticket: refused with what to do.
+  body[0] = 1;
+  auto old = DecodeInvitation(body);
+  EXPECT_THAT(old, StatusIs(StatusCode::kUnsupportedVersion));
+  EXPECT_NE(old.error().message().find("ask for a new one"), std::string_view::npos);
 }
 
 TEST(InvitationTest, BadFields) {

@@ -57,6 +57,9 @@ struct Hello {
   Bytes credential;
   Address reply;
   std::string text;  // optional words with it; empty: none
+  // The invitation's single-use ticket (identity::kInvitationTicketSize
+  // bytes), in the first hello to an inviter; empty in every other hello.
+  Bytes ticket;
   bool operator==(const Hello&) const = default;
 };
 // "reset": a new session, with the same credential and address fields.

@@ -3,7 +3,11 @@
 // An invitation carries the relay (address and TLS certificate pin), the
 // inviter's mailbox and delivery token (enough to fetch a prekey bundle and
 // post the first message), the inviter's identity key, and the inviter's
-// authority key with a label, so the accepting side can pin that authority.
+// authority key with a label, so the accepting side can pin that authority,
+// and a single-use ticket: 16 random bytes the accepting side returns in its
+// hello. The inviter keeps the tickets it handed out and opens a channel for
+// each one once (client.h, MakeInvitation), so a code copied from a screen or
+// a chat log after it was used opens nothing.
 //
 // Text form: "bc1-" + base64url (no padding) of the versioned binary encoding
 // followed by the first 4 bytes of its SHA-256 (FIPS 180-4), which catches
@@ -27,12 +31,16 @@
 
 namespace backchannel::identity {
 
-inline constexpr std::uint8_t kInvitationVersion = 1;
+// 2 added the ticket; codes of version 1 are refused as from an older
+// backchannel (ask for a new one).
+inline constexpr std::uint8_t kInvitationVersion = 2;
+inline constexpr std::size_t kInvitationTicketSize = 16;
 inline constexpr std::string_view kInvitationPrefix = "bc1-";
 inline constexpr std::size_t kMaxRelayAddressSize = 255;
 inline constexpr std::size_t kMaxLabelSize = 128;
 
 using CertificatePin = std::array<std::uint8_t, 32>;  // SHA-256 of the DER cert
+using InvitationTicket = std::array<std::uint8_t, kInvitationTicketSize>;
 
 struct Invitation {
   std::string relay_address;  // "host:port", 1..255 bytes
@@ -42,6 +50,7 @@ struct Invitation {
   AuthorityPublicKey authority_key{};
   std::string authority_label;  // 1..128 bytes UTF-8
   std::string display_name;     // 1..128 bytes UTF-8
+  InvitationTicket ticket{};    // random, single-use (see above)
 
   bool operator==(const Invitation&) const = default;
 };
