@@ -70,8 +70,10 @@ inline bool Passing(StatusCode code) {
   return code == StatusCode::kUnavailable || code == StatusCode::kResourceExhausted;
 }
 
-// settings key: when the last "could not be decrypted" line for a contact
-// was stored (ms).
+// When the last "could not be decrypted" line for a contact was stored (ms):
+// an app value (its key is a keyed index in the file, so the contact's name
+// does not show; LocalStore schema 6).
+inline constexpr std::string_view kClientApp = "client";
 inline std::string UndecryptableNoticeKey(const std::string& contact) {
   return "undecryptable_notice/" + contact;
 }

@@ -15,7 +15,9 @@ Result<bool> Client::Impl::Undecryptable(const Contact& contact, const Status& w
       why.WithContext("a message from " + contact.name + " could not be decrypted"));
   const std::int64_t now = NowMs();
   const std::string key = UndecryptableNoticeKey(contact.name);
-  BC_ASSIGN_OR_RETURN(auto last, store().GetSetting(key));
+  BC_ASSIGN_OR_RETURN(auto stored, store().GetAppValue(std::string(kClientApp), key));
+  std::optional<std::string> last;
+  if (stored) last = std::string(AsString(*stored));
   const std::int64_t interval =
       std::chrono::duration_cast<std::chrono::milliseconds>(kUndecryptableNoticeInterval).count();
   if (last) {
@@ -37,7 +39,8 @@ Result<bool> Client::Impl::Undecryptable(const Contact& contact, const Status& w
   line.id = LocalId();
   line.contact = contact.name;
   BC_RETURN_IF_ERROR(store().AddMessage(line).status());
-  BC_RETURN_IF_ERROR(store().PutSetting(key, std::to_string(now)));
+  BC_RETURN_IF_ERROR(
+      store().PutAppValue(std::string(kClientApp), key, AsBytes(std::to_string(now))));
   report.stored.push_back(line);
   return true;
 }

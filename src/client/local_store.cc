@@ -21,8 +21,9 @@ namespace {
 // 1: the tables of issue 3; 2: app_values, app_log, app_log_heads; 3:
 // prekeys.created_ms and prekeys.retired_ms (signed prekey rotation); 4: the
 // outbox and messages.delivery; 5: sealed rows and table digests (store
-// integrity, below). An older store is upgraded when it is opened.
-constexpr int kSchemaVersion = 5;
+// integrity, below); 6: app keys and log names as keyed indexes (below). An
+// older store is upgraded when it is opened.
+constexpr int kSchemaVersion = 6;
 constexpr std::uint8_t kBlobVersion = 1;
 constexpr std::string_view kCheckPlaintext = "backchannel local store v1";
 constexpr std::size_t kKeySize = crypto::kAeadKeySize;
@@ -112,6 +113,16 @@ CREATE TABLE IF NOT EXISTS outbox_v5 (
   row BLOB NOT NULL, UNIQUE (contact, message_id));
 CREATE TABLE IF NOT EXISTS pending_v5 (seq INTEGER PRIMARY KEY AUTOINCREMENT, row BLOB NOT NULL);
 ALTER TABLE prekeys ADD COLUMN taken_ms INTEGER;
+)sql";
+// Schema version 6: an app value's key and an app log's name are held as
+// keyed indexes (Impl::AppKeyIndex, AppLogIndex), like contact names in v5:
+// they carry talks ids and contact names. The key itself is kept sealed
+// beside the value (sealed_key) so ListAppKeys can still list by prefix.
+// The associated data of values and entries names the index. Settings named
+// after a contact (undecryptable notices; now an app value) are dropped.
+constexpr const char* kHiddenAppNamesSchema = R"sql(
+ALTER TABLE app_values ADD COLUMN sealed_key BLOB;
+DELETE FROM settings WHERE k LIKE 'undecryptable_notice/%';
 )sql";
 constexpr const char* kDropV4Tables = R"sql(
 DROP TABLE authorities; DROP TABLE contacts; DROP TABLE messages; DROP TABLE seen_ids;
@@ -278,6 +289,11 @@ struct LocalStore::Impl {
   // The v4 -> v5 step: makes the store secret, copies every v4 row into its
   // sealed v5 table and drops the v4 tables. Inside Migrate's transaction.
   Status UpgradeToSealedRows();
+  // The v5 -> v6 step: app keys and log names become keyed indexes; every
+  // app value and log entry is sealed again under associated data naming
+  // the index (a row that fails authentication is moved as it is, and still
+  // fails afterwards). Inside Migrate's transaction, after LoadRowKeys.
+  Status UpgradeToHiddenAppNames();
   // Reads the store secret and derives the index and digest keys.
   Status LoadRowKeys();
   // Recomputes every table digest and compares it with the sealed manifest:
@@ -292,6 +308,14 @@ struct LocalStore::Impl {
     const std::uint8_t zero = 0;
     return ToHex(
         crypto::HmacSha256(index_key.view(), {AsBytes(purpose), ByteView(&zero, 1), value}));
+  }
+  // The keyed indexes of an app value's key and of an app log's name
+  // (schema 6). App names hold no '/', so the purposes are distinct per app.
+  std::string AppKeyIndex(const std::string& app, const std::string& key) const {
+    return Index("app_values/" + app, AsBytes(key));
+  }
+  std::string AppLogIndex(const std::string& app, const std::string& log) const {
+    return Index("app_log/" + app, AsBytes(log));
   }
   static std::string RowAd(std::string_view table, std::string_view pk) {
     return Ad(table, pk, "row") + "|v" + std::to_string(store::kRowSchemaVersion);
@@ -524,7 +548,9 @@ Status LocalStore::Impl::Migrate(LocalStore& self, std::uint64_t v) {
     if (v < 4) {
       BC_RETURN_IF_ERROR(Exec(kOutboxSchema));
     }
-    BC_RETURN_IF_ERROR(UpgradeToSealedRows());
+    if (v < 5) BC_RETURN_IF_ERROR(UpgradeToSealedRows());
+    BC_RETURN_IF_ERROR(LoadRowKeys());
+    BC_RETURN_IF_ERROR(UpgradeToHiddenAppNames());
     return PutMeta("schema_version", U64(kSchemaVersion));
   });
   return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) + " to " +
@@ -1554,6 +1580,7 @@ constexpr SealedColumn kSealedColumns[] = {
     {"outbox_v5", "row", "'outbox|' || seq || '|row|v5'", "1"},
     {"pending_v5", "row", "'pending_requests|' || seq || '|row|v5'", "1"},
     {"app_values", "value", "'app_values|' || app || '/' || key || '|value'", "1"},
+    {"app_values", "sealed_key", "'app_values|' || app || '/' || key || '|key'", "1"},
     {"app_log", "entry", "'app_log|' || app || '/' || log || '/' || seq || '|entry'", "1"},
 };
 
@@ -1641,23 +1668,104 @@ Status CheckAppValue(ByteView value) {
   return Status::Ok();
 }
 
-std::string ValueAd(const std::string& app, const std::string& key) {
-  return Ad("app_values", app + "/" + key, "value");
+// `key_index` and `log_index`: the keyed indexes (schema 6; before it, the
+// key and the log name themselves).
+std::string ValueAd(const std::string& app, const std::string& key_index) {
+  return Ad("app_values", app + "/" + key_index, "value");
 }
 
-std::string LogAd(const std::string& app, const std::string& log, std::int64_t seq) {
-  return Ad("app_log", app + "/" + log + "/" + std::to_string(seq), "entry");
+std::string KeyAd(const std::string& app, const std::string& key_index) {
+  return Ad("app_values", app + "/" + key_index, "key");
+}
+
+std::string LogAd(const std::string& app, const std::string& log_index, std::int64_t seq) {
+  return Ad("app_log", app + "/" + log_index + "/" + std::to_string(seq), "entry");
 }
 
 }  // namespace
+
+Status LocalStore::Impl::UpgradeToHiddenAppNames() {
+  BC_RETURN_IF_ERROR(Exec(kHiddenAppNamesSchema));
+  // Read each table whole, then rewrite it: no update under an open cursor.
+  struct Value {
+    std::string app;
+    std::string key;
+    Bytes value;
+  };
+  std::vector<Value> values;
+  {
+    Stmt s(db, "SELECT app, key, value FROM app_values");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      values.push_back({s.Text(0), s.Text(1), s.Blob(2)});
+    }
+  }
+  BC_RETURN_IF_ERROR(Exec("DELETE FROM app_values"));
+  for (const auto& v : values) {
+    const std::string index = AppKeyIndex(v.app, v.key);
+    auto plain = Unseal(v.value, ValueAd(v.app, v.key));
+    Stmt ins(db, "INSERT INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
+    ins.Bind(1, v.app)
+        .Bind(2, index)
+        .BindBlob(3, Seal(AsBytes(v.key), KeyAd(v.app, index)))
+        .BindBlob(4, plain ? Seal(plain->view(), ValueAd(v.app, index)) : v.value);
+    BC_RETURN_IF_ERROR(ins.Run());
+  }
+  struct Entry {
+    std::int64_t rowid;
+    std::string app;
+    std::string log;
+    std::int64_t seq;
+    Bytes entry;
+  };
+  std::vector<Entry> entries;
+  {
+    Stmt s(db, "SELECT rowid, app, log, seq, entry FROM app_log");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      entries.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Blob(4)});
+    }
+  }
+  for (const auto& e : entries) {
+    const std::string index = AppLogIndex(e.app, e.log);
+    auto plain = Unseal(e.entry, LogAd(e.app, e.log, e.seq));
+    Stmt u(db, "UPDATE app_log SET log = ?, entry = ? WHERE rowid = ?");
+    u.Bind(1, index)
+        .BindBlob(2, plain ? Seal(plain->view(), LogAd(e.app, index, e.seq)) : e.entry)
+        .Bind(3, e.rowid);
+    BC_RETURN_IF_ERROR(u.Run());
+  }
+  std::vector<std::pair<std::string, std::string>> heads;
+  {
+    Stmt s(db, "SELECT app, log FROM app_log_heads");
+    for (;;) {
+      BC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      heads.emplace_back(s.Text(0), s.Text(1));
+    }
+  }
+  for (const auto& [app, log] : heads) {
+    Stmt u(db, "UPDATE app_log_heads SET log = ? WHERE app = ? AND log = ?");
+    u.Bind(1, AppLogIndex(app, log)).Bind(2, app).Bind(3, log);
+    BC_RETURN_IF_ERROR(u.Run());
+  }
+  return Status::Ok();
+}
 
 Status LocalStore::PutAppValue(const std::string& app, const std::string& key, ByteView value) {
   BC_RETURN_IF_ERROR(CheckAppName(app));
   BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
   BC_RETURN_IF_ERROR(CheckAppValue(value));
+  const std::string index = impl_->AppKeyIndex(app, key);
   return Transaction([&] {
-    Stmt s(impl_->db, "INSERT OR REPLACE INTO app_values (app, key, value) VALUES (?, ?, ?)");
-    s.Bind(1, app).Bind(2, key).BindBlob(3, impl_->Seal(value, ValueAd(app, key)));
+    Stmt s(impl_->db,
+           "INSERT OR REPLACE INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
+    s.Bind(1, app)
+        .Bind(2, index)
+        .BindBlob(3, impl_->Seal(AsBytes(key), KeyAd(app, index)))
+        .BindBlob(4, impl_->Seal(value, ValueAd(app, index)));
     return s.Run();
   });
 }
@@ -1666,11 +1774,12 @@ Result<std::optional<Bytes>> LocalStore::GetAppValue(const std::string& app,
                                                      const std::string& key) {
   BC_RETURN_IF_ERROR(CheckAppName(app));
   BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
+  const std::string index = impl_->AppKeyIndex(app, key);
   Stmt s(impl_->db, "SELECT value FROM app_values WHERE app = ? AND key = ?");
-  s.Bind(1, app).Bind(2, key);
+  s.Bind(1, app).Bind(2, index);
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Bytes>();
-  BC_ASSIGN_OR_RETURN(auto value, impl_->Unseal(s.Blob(0), ValueAd(app, key)));
+  BC_ASSIGN_OR_RETURN(auto value, impl_->Unseal(s.Blob(0), ValueAd(app, index)));
   return std::optional<Bytes>(value.ExposeCopy());
 }
 
@@ -1679,7 +1788,7 @@ Status LocalStore::DeleteAppValue(const std::string& app, const std::string& key
   BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
   return Transaction([&] {
     Stmt s(impl_->db, "DELETE FROM app_values WHERE app = ? AND key = ?");
-    s.Bind(1, app).Bind(2, key);
+    s.Bind(1, app).Bind(2, impl_->AppKeyIndex(app, key));
     return s.Run();
   });
 }
@@ -1687,18 +1796,23 @@ Status LocalStore::DeleteAppValue(const std::string& app, const std::string& key
 Result<std::vector<std::string>> LocalStore::ListAppKeys(const std::string& app,
                                                          const std::string& prefix) {
   BC_RETURN_IF_ERROR(CheckAppName(app));
-  // Keys compare bytewise (BINARY collation), so those starting with
-  // `prefix` are contiguous from `prefix` on.
+  // The keys are indexes in the table: every key of the app is unsealed,
+  // then filtered and sorted bytewise here.
   std::vector<std::string> out;
-  Stmt s(impl_->db, "SELECT key FROM app_values WHERE app = ? AND key >= ? ORDER BY key");
-  s.Bind(1, app).Bind(2, prefix);
+  Stmt s(impl_->db, "SELECT key, sealed_key FROM app_values WHERE app = ?");
+  s.Bind(1, app);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    std::string key = s.Text(0);
-    if (key.compare(0, prefix.size(), prefix) != 0) break;
-    out.push_back(std::move(key));
+    auto key = impl_->Unseal(s.Blob(1), KeyAd(app, s.Text(0)));
+    if (!key) {
+      return Corrupt("store: a key of app '" + app +
+                     "' fails authentication (the store file was tampered with or is corrupt)");
+    }
+    std::string text(AsString(key->view()));
+    if (text.compare(0, prefix.size(), prefix) == 0) out.push_back(std::move(text));
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -1708,23 +1822,24 @@ Result<std::int64_t> LocalStore::AppendAppLog(const std::string& app, const std:
   BC_RETURN_IF_ERROR(CheckAppKey(log, "log name"));
   BC_RETURN_IF_ERROR(CheckAppValue(entry));
   std::int64_t seq = 0;
+  const std::string index = impl_->AppLogIndex(app, log);
   BC_RETURN_IF_ERROR(Transaction([&] {
     // The next seq follows both the head and the rows, so deleting the last
     // row (or the head) never makes a seq come back.
     Stmt last(impl_->db,
               "SELECT MAX(COALESCE((SELECT last_seq FROM app_log_heads WHERE app = ?1 AND log = "
               "?2), 0), COALESCE((SELECT MAX(seq) FROM app_log WHERE app = ?1 AND log = ?2), 0))");
-    last.Bind(1, app).Bind(2, log);
+    last.Bind(1, app).Bind(2, index);
     BC_ASSIGN_OR_RETURN(bool row, last.Step());
     (void)row;
     seq = last.Int(0) + 1;
     Stmt ins(impl_->db, "INSERT INTO app_log (app, log, seq, entry) VALUES (?, ?, ?, ?)");
-    ins.Bind(1, app).Bind(2, log).Bind(3, seq).BindBlob(4,
-                                                        impl_->Seal(entry, LogAd(app, log, seq)));
+    ins.Bind(1, app).Bind(2, index).Bind(3, seq).BindBlob(
+        4, impl_->Seal(entry, LogAd(app, index, seq)));
     BC_RETURN_IF_ERROR(ins.Run());
     Stmt head(impl_->db,
               "INSERT OR REPLACE INTO app_log_heads (app, log, last_seq) VALUES (?, ?, ?)");
-    head.Bind(1, app).Bind(2, log).Bind(3, seq);
+    head.Bind(1, app).Bind(2, index).Bind(3, seq);
     return head.Run();
   }));
   return seq;
@@ -1745,15 +1860,16 @@ Result<std::vector<AppLogEntry>> LocalStore::ListAppLogLenient(const std::string
   BC_RETURN_IF_ERROR(CheckAppName(app));
   BC_RETURN_IF_ERROR(CheckAppKey(log, "log name"));
   std::vector<AppLogEntry> out;
+  const std::string index = impl_->AppLogIndex(app, log);
   Stmt s(impl_->db,
          "SELECT seq, entry FROM app_log WHERE app = ? AND log = ? AND seq > ? ORDER BY seq");
-  s.Bind(1, app).Bind(2, log).Bind(3, after_seq);
+  s.Bind(1, app).Bind(2, index).Bind(3, after_seq);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     AppLogEntry e;
     e.seq = s.Int(0);
-    auto opened = impl_->Unseal(s.Blob(1), LogAd(app, log, e.seq));
+    auto opened = impl_->Unseal(s.Blob(1), LogAd(app, index, e.seq));
     if (opened) {
       e.entry = opened->ExposeCopy();
     } else {

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "backchannel/common/encoding.h"
 #include "backchannel/crypto/aead.h"
 #include "backchannel/session/keys.h"
@@ -32,6 +36,23 @@ void RawExec(const std::string& path, const std::string& sql) {
 // Turns a fresh (empty) store into what an empty schema version 4 store
 // looks like: the v4 tables instead of the sealed v5 ones, no store secret,
 // no table digests.
+// The app tables as schema 5 had them (keys and log names in clear, no
+// sealed_key), empty: a test that needs app rows of that layout writes them
+// with V4Field and the associated data of the time.
+void MakeV5AppLayout(const std::string& path) {
+  RawExec(path,
+          "DROP TABLE app_values; DELETE FROM app_log; DELETE FROM app_log_heads; "
+          "CREATE TABLE app_values (app TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+          "PRIMARY KEY (app, key));");
+}
+
+// An encrypted field as schemas 1..5 wrote it, under `ad`.
+std::string V4Field(const StoreKey& key, std::string_view plain, const std::string& ad) {
+  Bytes out{1};
+  Append(out, crypto::AeadSeal(key, AsBytes(plain), AsBytes("bc-store-v1|" + ad)));
+  return "X'" + ToHex(out) + "'";
+}
+
 void MakeV4Layout(const std::string& path) {
   RawExec(path,
           "DROP TABLE authorities_v5; DROP TABLE contacts_v5; DROP TABLE messages_v5; "
@@ -56,6 +77,7 @@ void MakeV4Layout(const std::string& path) {
           "INTEGER NOT NULL, envelope BLOB NOT NULL, sender BLOB NOT NULL, authority_key BLOB, "
           "side TEXT, role TEXT, display_name TEXT); "
           "UPDATE meta SET v = X'0400000000000000' WHERE k = 'schema_version'");
+  MakeV5AppLayout(path);
 }
 
 Contact MakeContact(const std::string& name) {
@@ -310,6 +332,11 @@ TEST(LocalStoreTest, AppLogAppendsInOrderPerLog) {
 }
 
 // Writes an app log of `n` entries "e1".."en" in a new store at `path`.
+// The two logs of MakeLog in raw SQL (their names are keyed indexes in the
+// file): t1 has n >= 2 entries, t2 one.
+constexpr const char* kT1 = "(SELECT log FROM app_log_heads WHERE last_seq > 1)";
+constexpr const char* kT2 = "(SELECT log FROM app_log_heads WHERE last_seq = 1)";
+
 void MakeLog(const std::string& path, int n) {
   auto store = LocalStore::Create(path, Pass("p"), Fast());
   ASSERT_TRUE(store.has_value());
@@ -324,14 +351,14 @@ TEST(LocalStoreTest, AppLogRowMovedOrSwappedFailsAuthentication) {
   const auto path = dir.File("store.db");
   MakeLog(path, 3);
   // Swap entries 1 and 2 (the attacker reorders the log).
-  RawExec(path,
-          "UPDATE app_log SET seq = 100 WHERE log = 't1' AND seq = 1; "
-          "UPDATE app_log SET seq = 1 WHERE log = 't1' AND seq = 2; "
-          "UPDATE app_log SET seq = 2 WHERE log = 't1' AND seq = 100");
+  const std::string t1 = kT1;
+  const std::string t2 = kT2;
+  RawExec(path, "UPDATE app_log SET seq = 100 WHERE log = " + t1 + " AND seq = 1; " +
+                    "UPDATE app_log SET seq = 1 WHERE log = " + t1 + " AND seq = 2; " +
+                    "UPDATE app_log SET seq = 2 WHERE log = " + t1 + " AND seq = 100");
   // Copy the other log's entry 1 over this log's entry 3.
-  RawExec(path,
-          "UPDATE app_log SET entry = (SELECT entry FROM app_log WHERE log = 't2' AND seq = 1) "
-          "WHERE log = 't1' AND seq = 3");
+  RawExec(path, "UPDATE app_log SET entry = (SELECT entry FROM app_log WHERE log = " + t2 +
+                    " AND seq = 1) WHERE log = " + t1 + " AND seq = 3");
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value());
   auto strict = (*store)->ListAppLog("talks", "t1");
@@ -360,8 +387,8 @@ TEST(LocalStoreTest, AppLogRowRenumberedFailsAuthentication) {
   TempDir dir;
   const auto path = dir.File("store.db");
   MakeLog(path, 2);
-  RawExec(path, "DELETE FROM app_log WHERE log = 't1' AND seq = 1");
-  RawExec(path, "UPDATE app_log SET seq = 1 WHERE log = 't1' AND seq = 2");
+  RawExec(path, std::string("DELETE FROM app_log WHERE log = ") + kT1 + " AND seq = 1");
+  RawExec(path, std::string("UPDATE app_log SET seq = 1 WHERE log = ") + kT1 + " AND seq = 2");
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value());
   auto lenient = (*store)->ListAppLogLenient("talks", "t1");
@@ -375,7 +402,7 @@ TEST(LocalStoreTest, AppLogDeletedRowsLeaveAGap) {
   TempDir dir;
   const auto path = dir.File("store.db");
   MakeLog(path, 4);
-  RawExec(path, "DELETE FROM app_log WHERE log = 't1' AND seq IN (2, 4)");
+  RawExec(path, std::string("DELETE FROM app_log WHERE log = ") + kT1 + " AND seq IN (2, 4)");
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value());
   auto rest = (*store)->ListAppLog("talks", "t1");
@@ -388,6 +415,85 @@ TEST(LocalStoreTest, AppLogDeletedRowsLeaveAGap) {
   EXPECT_EQ(*(*store)->AppendAppLog("talks", "t1", B("e5")), 5);
 }
 
+// Schema 6: a talks id or a contact's name used as an app key or log name
+// never shows in the file (keyed indexes; the key sealed beside its value).
+TEST(LocalStoreTest, AppKeysAndLogNamesDoNotShowInTheFile) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_OK(store);
+    ASSERT_OK((*store)->PutAppValue("talks", "meta/gulf-talks-2003", B("m")));
+    ASSERT_OK((*store)->PutAppValue("talks", "head/gulf-talks-2003", B("h")));
+    ASSERT_OK((*store)->PutAppValue("talks", "outbox-1", B("o")));
+    ASSERT_TRUE((*store)->AppendAppLog("talks", "gulf-talks-2003", B("e1")).has_value());
+    auto listed = (*store)->ListAppKeys("talks", "meta/");
+    ASSERT_OK(listed);
+    EXPECT_EQ(*listed, std::vector<std::string>{"meta/gulf-talks-2003"});
+    auto all = (*store)->ListAppKeys("talks");
+    ASSERT_OK(all);
+    EXPECT_EQ(*all, (std::vector<std::string>{"head/gulf-talks-2003", "meta/gulf-talks-2003",
+                                              "outbox-1"}));
+  }
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    std::ifstream in(f.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("gulf-talks"), std::string::npos) << f.path();
+    EXPECT_EQ(bytes.find("outbox-1"), std::string::npos) << f.path();
+  }
+  auto store = LocalStore::Open(path, Pass("p"));
+  ASSERT_OK(store);
+  EXPECT_EQ(**(*store)->GetAppValue("talks", "meta/gulf-talks-2003"), B("m"));
+  auto log = (*store)->ListAppLog("talks", "gulf-talks-2003");
+  ASSERT_OK(log);
+  ASSERT_EQ(log->size(), 1U);
+  EXPECT_EQ((*log)[0].entry, B("e1"));
+}
+
+std::int64_t RawSchemaVersion(const std::string& path);
+
+// A schema 5 store's app rows (keys and log names in clear, sealed under
+// associated data naming them) are moved to keyed indexes by the upgrade;
+// an entry that failed authentication before still fails after it.
+TEST(LocalStoreTest, SchemaVersion5AppRowsAreHiddenByTheUpgrade) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  ASSERT_OK(LocalStore::Create(path, Pass("p"), Fast()).status());
+  MakeV5AppLayout(path);
+  auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
+  ASSERT_OK(key);
+  RawExec(path, "INSERT INTO app_values (app, key, value) VALUES ('talks', 'meta/t9', " +
+                    V4Field(*key, "meta", "app_values|talks/meta/t9|value") +
+                    "); INSERT INTO app_log (app, log, seq, entry) VALUES ('talks', 't9', 1, " +
+                    V4Field(*key, "e1", "app_log|talks/t9/1|entry") + "), ('talks', 't9', 2, " +
+                    V4Field(*key, "e2", "app_log|talks/t9/3|entry") +
+                    "); INSERT INTO app_log_heads (app, log, last_seq) VALUES ('talks', 't9', 2); "
+                    "INSERT INTO settings (k, v) VALUES ('undecryptable_notice/Amb. Rahimi', '1'); "
+                    "UPDATE meta SET v = X'0500000000000000' WHERE k = 'schema_version'");
+  EXPECT_THAT(LocalStore::Open(path, Pass("wrong")), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_EQ(RawSchemaVersion(path), 5) << "a wrong passphrase changes nothing";
+  {
+    auto store = LocalStore::Open(path, Pass("p"));
+    ASSERT_OK(store);
+    EXPECT_EQ(RawSchemaVersion(path), 6);
+    EXPECT_EQ(**(*store)->GetAppValue("talks", "meta/t9"), B("meta"));
+    EXPECT_EQ(*(*store)->ListAppKeys("talks", "meta/"), std::vector<std::string>{"meta/t9"});
+    auto log = (*store)->ListAppLogLenient("talks", "t9");
+    ASSERT_OK(log);
+    ASSERT_EQ(log->size(), 2U);
+    EXPECT_EQ((*log)[0].entry, B("e1"));
+    EXPECT_THAT((*log)[1].status, StatusIs(StatusCode::kCorrupt)) << "moved before: still caught";
+    EXPECT_EQ(*(*store)->AppendAppLog("talks", "t9", B("e3")), 3) << "the head moved with it";
+    EXPECT_FALSE((*store)->GetSetting("undecryptable_notice/Amb. Rahimi")->has_value());
+  }
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    std::ifstream in(f.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("meta/t9"), std::string::npos) << f.path();
+    EXPECT_EQ(bytes.find("Rahimi"), std::string::npos) << f.path();
+  }
+}
+
 TEST(LocalStoreTest, AppValueMovedToAnotherKeyFails) {
   TempDir dir;
   const auto path = dir.File("store.db");
@@ -398,9 +504,11 @@ TEST(LocalStoreTest, AppValueMovedToAnotherKeyFails) {
     ASSERT_OK((*store)->PutAppValue("talks", "b", B("secret b")));
     ASSERT_OK((*store)->PutAppValue("notes", "a", B("notes a")));
   }
+  // Rows in the order written (their keys are keyed indexes in the file):
+  // 1 talks/a, 2 talks/b, 3 notes/a.
   RawExec(path,
-          "UPDATE app_values SET value = (SELECT value FROM app_values WHERE app = 'talks' AND "
-          "key = 'a') WHERE (app = 'talks' AND key = 'b') OR (app = 'notes' AND key = 'a')");
+          "UPDATE app_values SET value = (SELECT value FROM app_values WHERE rowid = 1) "
+          "WHERE rowid IN (2, 3)");
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value());
   EXPECT_EQ(**(*store)->GetAppValue("talks", "a"), B("secret a"));
@@ -478,7 +586,7 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_TRUE(store.has_value()) << store.error();
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
-  RawExec(path, "UPDATE meta SET v = X'0600000000000000' WHERE k = 'schema_version'");
+  RawExec(path, "UPDATE meta SET v = X'0700000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kUnsupportedVersion));
 }
 
@@ -508,11 +616,14 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Create(path, Pass("p"), Fast());
     ASSERT_TRUE(store.has_value());
-    EXPECT_EQ(RawSchemaVersion(path), 5);
+    EXPECT_EQ(RawSchemaVersion(path), 6);
     ASSERT_OK((*store)->PutSignedPreKey(session::GenerateSignedPreKey(id, 1)));
-    ASSERT_OK((*store)->PutAppValue("talks", "k", B("v")));
   }
   MakeV4Layout(path);
+  auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
+  ASSERT_OK(key);
+  RawExec(path, "INSERT INTO app_values (app, key, value) VALUES ('talks', 'k', " +
+                    V4Field(*key, "v", "app_values|talks/k|value") + ")");
   // What a version 2 store looks like: no times on prekeys.
   RawExec(
       path,
@@ -525,7 +636,7 @@ TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
   {
     auto store = LocalStore::Open(path, Pass("p"));
     ASSERT_TRUE(store.has_value()) << store.error();
-    EXPECT_EQ(RawSchemaVersion(path), 5);
+    EXPECT_EQ(RawSchemaVersion(path), 6);
     auto keys = (*store)->ListSignedPreKeys();
     ASSERT_TRUE(keys.has_value()) << keys.error();
     ASSERT_EQ(keys->size(), 1U);
@@ -566,7 +677,7 @@ TEST(LocalStoreTest, SchemaVersion3IsUpgradedWithAnEmptyOutbox) {
   EXPECT_EQ(RawSchemaVersion(path), 3) << "a wrong passphrase changes nothing";
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_OK(store);
-  EXPECT_EQ(RawSchemaVersion(path), 5);
+  EXPECT_EQ(RawSchemaVersion(path), 6);
   auto msgs = (*store)->ListMessages();
   ASSERT_OK(msgs);
   EXPECT_TRUE(msgs->empty());
@@ -665,12 +776,6 @@ namespace {
 
 // A v4 encrypted field, as schema 4 wrote it: 0x01 || AeadSeal(key, plain,
 // "bc-store-v1|<table>|<row>|<column>").
-std::string V4Field(const StoreKey& key, std::string_view plain, const std::string& ad) {
-  Bytes out{1};
-  Append(out, crypto::AeadSeal(key, AsBytes(plain), AsBytes("bc-store-v1|" + ad)));
-  return "X'" + ToHex(out) + "'";
-}
-
 // A schema 4 store with a row of every kind the upgrade seals (written with
 // the v4 layout and associated data): everything reads back after the
 // upgrade, seqs kept, and the upgraded store reopens (its digests hold).
@@ -712,7 +817,7 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
   {
     auto store = LocalStore::Open(path, Pass("p"));
     ASSERT_OK(store);
-    EXPECT_EQ(RawSchemaVersion(path), 5);
+    EXPECT_EQ(RawSchemaVersion(path), 6);
   }
   auto store = LocalStore::Open(path, Pass("p"));
   ASSERT_OK(store);

@@ -221,7 +221,7 @@ TEST(GoldenStoreTest, Schema3FixtureUpgradesInPlaceAndTakesNewRows) {
     EXPECT_EQ(*seq, 3);
     ASSERT_OK((*store)->SaveSession(std::string(kContactName), SecretBytes(Pattern(0x11, 24))));
   }
-  EXPECT_EQ(RawSchemaVersion(path), 5);
+  EXPECT_EQ(RawSchemaVersion(path), 6);
   auto store = client::LocalStore::Open(path, Pass());
   ASSERT_OK(store);
   auto authorities = (*store)->ListAuthorities();

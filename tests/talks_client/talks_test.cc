@@ -527,6 +527,10 @@ Status Exec(const std::string& db_path, const std::string& sql) {
   return Status::Ok();
 }
 
+// The talks' record in raw SQL: the homes hold one talks log, and its name
+// (the talks id) is a keyed index in the file (LocalStore schema 6).
+const std::string kGenevaLog = "(SELECT log FROM app_log_heads WHERE app = 'talks')";
+
 TEST_F(TalksFastTest, TamperedRecordIsDetected) {
   ASSERT_OK(brahimi_->talks->Chat(kId, Scope{}, "Welcome to Geneva.", Authority::kExploratory));
   ASSERT_OK(crocker_->talks->Chat(kId, Scope{}, "Thank you.", Authority::kExploratory));
@@ -542,8 +546,9 @@ TEST_F(TalksFastTest, TamperedRecordIsDetected) {
 
   // (a) Zarif's entry 3 is deleted.
   Close(*zarif_);
-  ASSERT_OK(Exec(zarif_->options.home + "/store.db",
-                 "DELETE FROM app_log WHERE app = 'talks' AND log = 'geneva' AND seq = 3"));
+  ASSERT_OK(
+      Exec(zarif_->options.home + "/store.db",
+           "DELETE FROM app_log WHERE app = 'talks' AND log = " + kGenevaLog + " AND seq = 3"));
   Reopen(*zarif_);
   {
     auto v = zarif_->talks->VerifyRecord(kId);
@@ -560,8 +565,9 @@ TEST_F(TalksFastTest, TamperedRecordIsDetected) {
   // Without its definition the rest of Zarif's record no longer applies: the
   // state is not rebuilt from it (kCorrupt), rather than rebuilt wrong.
   Close(*zarif_);
-  ASSERT_OK(Exec(zarif_->options.home + "/store.db",
-                 "DELETE FROM app_log WHERE app = 'talks' AND log = 'geneva' AND seq = 1"));
+  ASSERT_OK(
+      Exec(zarif_->options.home + "/store.db",
+           "DELETE FROM app_log WHERE app = 'talks' AND log = " + kGenevaLog + " AND seq = 1"));
   Reopen(*zarif_);
   {
     auto s = zarif_->talks->State(kId);
@@ -572,12 +578,15 @@ TEST_F(TalksFastTest, TamperedRecordIsDetected) {
 
   // (b) Crocker's entries 2 and 4 trade places.
   Close(*crocker_);
-  ASSERT_OK(
-      Exec(crocker_->options.home + "/store.db",
-           "CREATE TEMP TABLE swap AS SELECT seq, entry FROM app_log "
-           "WHERE app = 'talks' AND log = 'geneva' AND seq IN (2, 4); "
-           "UPDATE app_log SET entry = (SELECT entry FROM swap WHERE swap.seq = 6 - app_log.seq) "
-           "WHERE app = 'talks' AND log = 'geneva' AND seq IN (2, 4);"));
+  ASSERT_OK(Exec(
+      crocker_->options.home + "/store.db",
+      "CREATE TEMP TABLE swap AS SELECT seq, entry FROM app_log "
+      "WHERE app = 'talks' AND log = " +
+          kGenevaLog +
+          " AND seq IN (2, 4); "
+          "UPDATE app_log SET entry = (SELECT entry FROM swap WHERE swap.seq = 6 - app_log.seq) "
+          "WHERE app = 'talks' AND log = " +
+          kGenevaLog + " AND seq IN (2, 4);"));
   Reopen(*crocker_);
   {
     auto v = crocker_->talks->VerifyRecord(kId);
