@@ -218,7 +218,9 @@ Result<std::vector<Bytes>> Exchange::OnResponse(const Response& response, std::i
     return Status(StatusCode::kDuplicateMessage, "feeler exchange: response already received");
   }
   if (phase_ != Phase::kResponded) return Precondition("not waiting for a response");
-  BC_RETURN_IF_ERROR(CheckReceivedSet(response.elements, k_));
+  // The decoder checked every element; AnswerItems' multiplications refuse
+  // a non-canonical one or the identity again, so only the shape is left.
+  BC_RETURN_IF_ERROR(CheckCountAndDistinct(response.elements, k_));
   if (!crypto::RistrettoIsValidNonIdentity(response.public_key) ||
       response.public_key == public_key_) {
     return InvalidMessage("feeler exchange: bad or reflected public key");

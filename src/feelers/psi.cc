@@ -21,6 +21,14 @@ void Shuffle(std::vector<T>& v) {
   }
 }
 
+Status CheckDistinct(std::span<const RistrettoElement> elements) {
+  std::set<RistrettoElement> seen;
+  for (const RistrettoElement& e : elements) {
+    if (!seen.insert(e).second) return InvalidMessage("feelers: duplicate element");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsPolicySize(std::size_t k) {
@@ -64,9 +72,15 @@ Result<MaskedSet> MaskItems(const ExchangeContext& context, ByteView secret,
   }
   // A collision (two hashes, or a hash and a padding element, equal) has
   // probability about k^2 / 2^252; refusing it keeps "no duplicates" an
-  // invariant the receiver can check.
-  BC_RETURN_IF_ERROR(CheckReceivedSet(out.elements, k));
+  // invariant the receiver can check. (Validity needs no check: libsodium
+  // made every element.)
+  BC_RETURN_IF_ERROR(CheckDistinct(out.elements));
   return out;
+}
+
+Status CheckCountAndDistinct(std::span<const RistrettoElement> elements, std::size_t k) {
+  if (elements.size() != k) return InvalidMessage("feelers: element count is not the exchange's k");
+  return CheckDistinct(elements);
 }
 
 Status CheckReceivedSet(std::span<const RistrettoElement> elements, std::size_t k) {
@@ -101,7 +115,10 @@ Result<Answer> AnswerItems(const ExchangeContext& context, ByteView secret,
 
 Status VerifyAnswer(const ExchangeContext& context, const RistrettoElement& their_key,
                     std::span<const RistrettoElement> mine, const Answer& answer, Variant variant) {
-  BC_RETURN_IF_ERROR(CheckReceivedSet(answer.elements, mine.size()));
+  // Count and duplicates here; each element's encoding is checked by the
+  // group operations of the verification itself (libsodium decodes every
+  // input canonically and refuses the identity), which saves k decodings.
+  BC_RETURN_IF_ERROR(CheckCountAndDistinct(answer.elements, mine.size()));
   const Batching batching = variant == Variant::kFull ? Batching::kOrdered : Batching::kUnordered;
   return VerifyDleqProof(their_key, mine, answer.elements, context.Encode(), batching,
                          answer.proof);

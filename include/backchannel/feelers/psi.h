@@ -57,6 +57,11 @@ Result<MaskedSet> MaskItems(const ExchangeContext& context, ByteView secret,
 // identity, no two equal. kInvalidMessage with the reason otherwise.
 Status CheckReceivedSet(std::span<const crypto::RistrettoElement> elements, std::size_t k);
 
+// The cheap part of that check, for elements that were decoded (and so
+// checked) already, or that the group operations will check anyway: exactly
+// k, no two equal. kInvalidMessage otherwise.
+Status CheckCountAndDistinct(std::span<const crypto::RistrettoElement> elements, std::size_t k);
+
 struct Answer {
   std::vector<crypto::RistrettoElement> elements;
   DleqProof proof;
