@@ -29,6 +29,10 @@ Status CheckParams(const ExchangeParams& p) {
     return InvalidArgument("feeler exchange: the channel or talks id must be 1 to 128 bytes");
   }
   if (p.self == p.peer) return InvalidArgument("feeler exchange: peer is ourselves");
+  if (p.domain == Domain::kOverlap && p.variant != Variant::kCardinality) {
+    // Revealing which prefix matched would reveal the common prefix.
+    return InvalidArgument("feeler exchange: an overlap check must be cardinality-only");
+  }
   return Status::Ok();
 }
 
@@ -95,7 +99,14 @@ Status Exchange::CheckOpen(std::int64_t now) const {
 }
 
 Status Exchange::Commit(std::vector<Bytes> items, std::size_t k) {
-  if (items.empty()) return InvalidArgument("feeler exchange: choose at least one topic");
+  // A feeler needs topics; an overlap's encoding may be empty (padding
+  // fills it), and then k comes from the width, never from the count.
+  if (items.empty() && params_.domain == Domain::kFeeler) {
+    return InvalidArgument("feeler exchange: choose at least one topic");
+  }
+  if (k == 0 && params_.domain != Domain::kFeeler) {
+    return InvalidArgument("feeler exchange: an overlap or zone check needs an explicit k");
+  }
   if (k == 0) k = PolicySizeFor(items.size());
   if (!IsPolicySize(k)) return InvalidArgument("feeler exchange: k must be 8, 16 or 32");
   if (items.size() > k) return InvalidArgument("feeler exchange: more topics than k");

@@ -35,6 +35,7 @@ struct Side {
   ExchangeParams params;
   ProbingBudget budget;
   std::vector<Bytes> topics;  // what this side's user chose
+  std::size_t k = 0;          // 0: the smallest that holds the topics (feelers only)
   std::optional<Exchange> x;
   std::size_t sent = 0;  // messages this side produced
   // Messages beyond this count are never sent (an abort); unlimited by default.
@@ -58,7 +59,7 @@ struct Side {
 
   Status Start(std::int64_t now, std::int64_t ttl = 3600) {
     Bytes offer;
-    auto r = Exchange::Start(params, topics, 0, now, ttl, budget, &offer);
+    auto r = Exchange::Start(params, topics, k, now, ttl, budget, &offer);
     if (!r) return r.error();
     x.emplace(std::move(*r));
     Queue({offer});
@@ -77,7 +78,7 @@ struct Side {
           auto in = Exchange::Incoming(params, *offer, now, ttl, budget);
           if (!in) return in.error();
           x.emplace(std::move(*in));
-          auto out = x->Answer(topics, 0, now);
+          auto out = x->Answer(topics, k, now);
           if (!out) return out.error();
           Queue(std::move(*out));
           return Status::Ok();
