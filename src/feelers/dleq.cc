@@ -125,10 +125,10 @@ Status VerifyDleqProof(const RistrettoElement& y, std::span<const RistrettoEleme
                        std::span<const RistrettoElement> d, ByteView bind, Batching batching,
                        const DleqProof& proof) {
   BC_RETURN_IF_ERROR(CheckShapes(c, d));
-  const Status bad(StatusCode::kBadSignature, "dleq: proof does not verify");
+  auto bad = [] { return Status(StatusCode::kBadSignature, "dleq: proof does not verify"); };
   if (!crypto::RistrettoScalarIsCanonical(proof.c) ||
       !crypto::RistrettoScalarIsCanonical(proof.s)) {
-    return bad;
+    return bad();
   }
   BC_ASSIGN_OR_RETURN(Composites comp, ComputeComposites(y, c, d, bind, batching, nullptr));
   // t2 = s·G + c·Y ; t3 = s·M + c·Z. A zero s or c makes a term the
@@ -137,12 +137,12 @@ Status VerifyDleqProof(const RistrettoElement& y, std::span<const RistrettoEleme
   auto cy = crypto::RistrettoScalarMult(proof.c, y);
   auto sm = crypto::RistrettoScalarMult(proof.s, comp.m);
   auto cz = crypto::RistrettoScalarMult(proof.c, comp.z);
-  if (!sg || !cy || !sm || !cz) return bad;
+  if (!sg || !cy || !sm || !cz) return bad();
   auto t2 = crypto::RistrettoAdd(*sg, *cy);
   auto t3 = crypto::RistrettoAdd(*sm, *cz);
-  if (!t2 || !t3) return bad;
+  if (!t2 || !t3) return bad();
   const crypto::RistrettoSecretScalar expected = Challenge(y, comp, *t2, *t3, bind);
-  if (!ConstantTimeEqual(expected.view(), proof.c)) return bad;
+  if (!ConstantTimeEqual(expected.view(), proof.c)) return bad();
   return Status::Ok();
 }
 

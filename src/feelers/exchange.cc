@@ -320,7 +320,10 @@ SecretBytes Exchange::Encode() const {
   ByteWriter w;
   // Room for the largest state up front, so no reallocation leaves a copy
   // of the secret behind in freed memory; the buffer is wiped below.
-  w.bytes().reserve(64 + 256 + 200 + 32 * (2 + kMaxTopicBytes + 1) + 3 * 32 * 32 + 3 * 32);
+  constexpr std::size_t kMaxK = 32;
+  constexpr std::size_t kElement = 32;
+  w.bytes().reserve(std::size_t{600} + kMaxK * (2 + kMaxTopicBytes + 1) +
+                    kMaxK * (3 * kElement + 2));
   w.U8(1);
   w.U8(static_cast<std::uint8_t>(params_.domain));
   w.U8(static_cast<std::uint8_t>(params_.variant));

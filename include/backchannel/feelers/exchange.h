@@ -46,7 +46,7 @@ namespace backchannel::feelers {
 // A scope (channel or talks id) longer than this is refused.
 inline constexpr std::size_t kMaxScopeBytes = 128;
 // How long an exchange may stay open by default (exchanges are asynchronous).
-inline constexpr std::int64_t kDefaultTtlSeconds = 7 * 86400;
+inline constexpr std::int64_t kDefaultTtlSeconds = std::int64_t{7} * 86400;
 
 enum class Phase : std::uint8_t {
   kIncoming = 1,   // the peer offered; nothing of ours is committed yet
