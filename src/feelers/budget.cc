@@ -7,6 +7,9 @@
 #include "backchannel/common/byte_io.h"
 
 namespace backchannel::feelers {
+namespace {
+constexpr std::int64_t kMaxWindowSeconds = std::int64_t{366} * 86400;
+}  // namespace
 
 std::uint32_t ProbingBudget::Used(const IdentityKey& contact, std::int64_t now) const {
   auto it = charges_.find(contact);
@@ -77,7 +80,9 @@ Result<ProbingBudget> ProbingBudget::Decode(ByteView in) {
       !r.U32(contacts)) {
     return Corrupt("feelers budget: truncated");
   }
-  if (p.window_seconds <= 0) return Corrupt("feelers budget: window must be positive");
+  if (p.window_seconds <= 0 || p.window_seconds > kMaxWindowSeconds) {
+    return Corrupt("feelers budget: window must be 1 s to a year");
+  }
   ProbingBudget b(p);
   for (std::uint32_t i = 0; i < contacts; ++i) {
     IdentityKey key{};
@@ -92,6 +97,9 @@ Result<ProbingBudget> ProbingBudget::Decode(ByteView in) {
     for (std::uint32_t j = 0; j < n; ++j) {
       Charge c{};
       if (!r.I64(c.at) || !r.U32(c.units)) return Corrupt("feelers budget: truncated");
+      // Times are seconds since the epoch: a negative one is corrupt (and
+      // would overflow `now - at`).
+      if (c.at < 0) return Corrupt("feelers budget: negative time");
       v.push_back(c);
     }
   }

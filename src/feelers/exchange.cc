@@ -36,6 +36,14 @@ Status CheckParams(const ExchangeParams& p) {
   return Status::Ok();
 }
 
+Status CheckTime(std::int64_t now, std::int64_t ttl_seconds) {
+  if (now < 0) return InvalidArgument("feeler exchange: time before the epoch");
+  if (ttl_seconds <= 0 || ttl_seconds > kMaxTtlSeconds) {
+    return InvalidArgument("feeler exchange: ttl must be 1 s to 90 days");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view PhaseName(Phase p) {
@@ -122,7 +130,7 @@ Result<Exchange> Exchange::Start(const ExchangeParams& params, std::vector<Bytes
                                  std::size_t k, std::int64_t now, std::int64_t ttl_seconds,
                                  ProbingBudget& budget, Bytes* offer) {
   BC_RETURN_IF_ERROR(CheckParams(params));
-  if (ttl_seconds <= 0) return InvalidArgument("feeler exchange: ttl must be positive");
+  BC_RETURN_IF_ERROR(CheckTime(now, ttl_seconds));
   Exchange x;
   x.params_ = params;
   BC_RETURN_IF_ERROR(x.Commit(std::move(items), k));
@@ -145,7 +153,8 @@ Result<Exchange> Exchange::Incoming(const ExchangeParams& params, const Offer& o
                                     std::int64_t now, std::int64_t ttl_seconds,
                                     ProbingBudget& budget) {
   BC_RETURN_IF_ERROR(CheckParams(params));
-  if (ttl_seconds <= 0) return InvalidArgument("feeler exchange: ttl must be positive");
+  BC_RETURN_IF_ERROR(CheckTime(now, ttl_seconds));
+  if (!IsPolicySize(offer.k)) return InvalidArgument("feeler exchange: k must be 8, 16 or 32");
   if (offer.domain != params.domain || offer.variant != params.variant) {
     return InvalidArgument("feeler exchange: offer is for another protocol or variant");
   }

@@ -120,6 +120,31 @@ TEST(ExchangeTest, ReplayedAndCrossExchangeMessagesAreRefusedAndChangeNothing) {
   EXPECT_EQ(b2.x->phase(), Phase::kDone);
 }
 
+TEST(ExchangeTest, BadTimesAndKsAreRefused) {
+  Side a = Alice();
+  Bytes offer;
+  EXPECT_THAT(Exchange::Start(a.params, a.topics, 0, kNow, 0, a.budget, &offer),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("ttl")));
+  EXPECT_THAT(Exchange::Start(a.params, a.topics, 0, kNow, kMaxTtlSeconds + 1, a.budget, &offer),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("ttl")));
+  EXPECT_THAT(Exchange::Start(a.params, a.topics, 0, -1, 60, a.budget, &offer),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("epoch")));
+  Offer o;
+  o.nonce.fill(4);
+  o.k = 12;
+  EXPECT_THAT(Exchange::Incoming(a.params, o, kNow, 60, a.budget),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_EQ(a.budget.Used(a.params.peer, kNow), 0u);  // nothing refused was charged
+  ExchangeParams self = a.params;
+  self.peer = self.self;
+  EXPECT_THAT(Exchange::Start(self, a.topics, 0, kNow, 60, a.budget, &offer),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("ourselves")));
+  ExchangeParams no_scope = a.params;
+  no_scope.scope.clear();
+  EXPECT_THAT(Exchange::Start(no_scope, a.topics, 0, kNow, 60, a.budget, &offer),
+              StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST(ExchangeTest, AnOfferAnsweringAnotherNonceIsRefused) {
   Side a = Alice();
   ASSERT_OK(a.Start(kNow));

@@ -6,7 +6,8 @@
 // An exchange the contact withheld (exchange.h, kWithheld) costs it a
 // penalty on top, by default a whole window's budget.
 //
-// Pure: time comes in as seconds since the epoch. Serialisable, so the
+// Pure: time comes in as seconds since the epoch (REQUIRES: now >= 0 in
+// every call). Serialisable, so the
 // client keeps it in its store next to the exchanges.
 //
 // Thread safety: distinct objects are safe; shared objects are unsafe.

@@ -47,6 +47,7 @@ namespace backchannel::feelers {
 inline constexpr std::size_t kMaxScopeBytes = 128;
 // How long an exchange may stay open by default (exchanges are asynchronous).
 inline constexpr std::int64_t kDefaultTtlSeconds = std::int64_t{7} * 86400;
+inline constexpr std::int64_t kMaxTtlSeconds = std::int64_t{90} * 86400;
 
 enum class Phase : std::uint8_t {
   kIncoming = 1,   // the peer offered; nothing of ours is committed yet
