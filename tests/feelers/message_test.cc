@@ -30,6 +30,7 @@ struct Transcript {
   std::vector<Bytes> wire;
   std::vector<Bytes> states;
   Bytes budget;
+  Bytes bob_state;  // Bob's stored state at the end (Alice's unshared topic must not be in it)
 };
 
 Transcript FullRun() {
@@ -48,6 +49,7 @@ Transcript FullRun() {
   }
   EXPECT_EQ(a.x->phase(), Phase::kDone);
   run.budget = a.budget.Encode();
+  run.bob_state = b.x->Encode().ExposeCopy();
   return run;
 }
 
@@ -74,6 +76,14 @@ TEST(FeelerMessageTest, EveryMessageOfARunRoundTripsCanonically) {
   EXPECT_EQ(types[MessageType::kOffer], 2);
   EXPECT_EQ(types[MessageType::kResponse], 2);
   EXPECT_EQ(types[MessageType::kFinish], 2);
+  // No topic's text appears in anything that crosses the wire, or in what
+  // the counterpart stores (its state holds only its own topics).
+  for (const Bytes& b : run.wire) {
+    for (std::string_view topic : {"oil exports", "prisoner swap"}) {
+      EXPECT_EQ(AsString(b).find(topic), std::string_view::npos);
+    }
+  }
+  EXPECT_EQ(AsString(run.bob_state).find("oil exports"), std::string_view::npos);
   // Sizes are fixed by k: nothing in them depends on how many topics are real.
   EXPECT_EQ(run.wire[2].size(), 2u + 32 + 32 + 1 + 8 * 32);
   EXPECT_EQ(run.wire[4].size(), 2u + 32 + 1 + 8 * 32 + 64);
