@@ -19,6 +19,8 @@
 //                        on encoded elements, so an addition costs about a
 //                        third of a multiplication (BM_Ristretto255Add)
 //     mult_us            the mean multiplication time of that limit work
+//   BM_ZoneCheck100                a zone check over 100 candidates (k = 128),
+//                                  50 accepted by each side, 20 by both
 //     vs_limit           items_per_s_party / limit_items_per_s (aim >= 0.8)
 #include <benchmark/benchmark.h>
 #include <time.h>
@@ -30,6 +32,7 @@
 #include "backchannel/feelers/context.h"
 #include "backchannel/feelers/exchange.h"
 #include "backchannel/feelers/message.h"
+#include "backchannel/feelers/zone.h"
 
 namespace backchannel::feelers {
 namespace {
@@ -168,6 +171,51 @@ void BM_Exchange(benchmark::State& state) {
   state.counters["mult_us"] = limit_cpu / n / static_cast<double>(2 * (5 * k + 6) + 4) * 1e6;
 }
 BENCHMARK(BM_Exchange)->Arg(16)->Arg(32)->Unit(benchmark::kMillisecond);
+
+// A zone check over 100 candidates (k = 128), each side accepting 50, both
+// parties in this process: the time of one check (the relay's round trips
+// are not included; the feelers are not wired to the client yet).
+void BM_ZoneCheck100(benchmark::State& state) {
+  std::vector<std::string> list;
+  for (int i = 0; i < 100; ++i) list.push_back("pkg-" + std::to_string(i));
+  std::vector<std::string> acc_a;
+  std::vector<std::string> acc_b;
+  for (int i = 0; i < 100; ++i) {
+    if (i < 50) acc_a.push_back(list[static_cast<std::size_t>(i)]);
+    if (i >= 30 && i < 80) acc_b.push_back(list[static_cast<std::size_t>(i)]);
+  }
+  const auto items_a = ZoneItems(list, acc_a).value();
+  const auto items_b = ZoneItems(list, acc_b).value();
+  ExchangeParams pa;
+  pa.domain = Domain::kZone;
+  pa.variant = Variant::kCardinality;
+  pa.self.fill(0xa1);
+  pa.peer.fill(0xb0);
+  pa.scope = "talks:bench";
+  ExchangeParams pb = pa;
+  std::swap(pb.self, pb.peer);
+  BudgetPolicy unlimited;
+  unlimited.per_window = 1u << 30;
+  ProbingBudget ba(unlimited);
+  ProbingBudget bb(unlimited);
+  std::int64_t now = 1'800'000'000;
+  for (auto _ : state) {
+    ++now;
+    Bytes offer;
+    auto a = Exchange::Start(pa, items_a, kZoneSize, now, 3600, ba, &offer).value();
+    auto b = Exchange::Incoming(pb, DecodeOffer(offer).value(), now, 3600, bb).value();
+    auto b_out = b.Answer(items_b, kZoneSize, now).value();
+    auto a_out = a.OnOffer(DecodeOffer(b_out[0]).value(), now).value();
+    auto a_fin = a.OnResponse(DecodeResponse(b_out[1]).value(), now).value();
+    auto b_fin = b.OnResponse(DecodeResponse(a_out[0]).value(), now).value();
+    if (!b.OnFinish(DecodeFinish(a_fin[0]).value(), now).ok() ||
+        !a.OnFinish(DecodeFinish(b_fin[0]).value(), now).ok() || a.MatchCount() != 20) {
+      state.SkipWithError("zone check failed");
+      return;
+    }
+  }
+}
+BENCHMARK(BM_ZoneCheck100)->Unit(benchmark::kMillisecond);
 
 // Prints vs_limit for each exchange run from the two counters above.
 class RatioReporter : public benchmark::ConsoleReporter {

@@ -36,6 +36,11 @@ Status CheckParams(const ExchangeParams& p) {
   return Status::Ok();
 }
 
+// Feelers and overlaps use the policy sizes; a zone check always kZoneSize.
+bool SizeFitsDomain(Domain d, std::size_t k) {
+  return d == Domain::kZone ? k == kZoneSize : IsPolicySize(k);
+}
+
 Status CheckTime(std::int64_t now, std::int64_t ttl_seconds) {
   if (now < 0) return InvalidArgument("feeler exchange: time before the epoch");
   if (ttl_seconds <= 0 || ttl_seconds > kMaxTtlSeconds) {
@@ -116,7 +121,10 @@ Status Exchange::Commit(std::vector<Bytes> items, std::size_t k) {
     return InvalidArgument("feeler exchange: an overlap or zone check needs an explicit k");
   }
   if (k == 0) k = PolicySizeFor(items.size());
-  if (!IsPolicySize(k)) return InvalidArgument("feeler exchange: k must be 8, 16 or 32");
+  if (!SizeFitsDomain(params_.domain, k)) {
+    return InvalidArgument(
+        "feeler exchange: k must be 8, 16 or 32 (128 for a zone check, and only there)");
+  }
   if (items.size() > k) return InvalidArgument("feeler exchange: more topics than k");
   std::set<Bytes> distinct(items.begin(), items.end());
   if (distinct.size() != items.size())
@@ -154,7 +162,9 @@ Result<Exchange> Exchange::Incoming(const ExchangeParams& params, const Offer& o
                                     ProbingBudget& budget) {
   BC_RETURN_IF_ERROR(CheckParams(params));
   BC_RETURN_IF_ERROR(CheckTime(now, ttl_seconds));
-  if (!IsPolicySize(offer.k)) return InvalidArgument("feeler exchange: k must be 8, 16 or 32");
+  if (!SizeFitsDomain(params.domain, offer.k)) {
+    return InvalidArgument("feeler exchange: the offer's k does not fit its protocol");
+  }
   if (offer.domain != params.domain || offer.variant != params.variant) {
     return InvalidArgument("feeler exchange: offer is for another protocol or variant");
   }
@@ -215,6 +225,9 @@ Result<std::vector<Bytes>> Exchange::OnOffer(const Offer& offer, std::int64_t no
   if (phase_ != Phase::kOffered) return Precondition("not waiting for an offer");
   if (offer.domain != params_.domain || offer.variant != params_.variant) {
     return InvalidArgument("feeler exchange: offer is for another protocol or variant");
+  }
+  if (!SizeFitsDomain(params_.domain, offer.k)) {
+    return InvalidArgument("feeler exchange: the offer's k does not fit its protocol");
   }
   if (offer.nonce == my_nonce_) return InvalidArgument("feeler exchange: our own offer reflected");
   if (offer.answer_to && *offer.answer_to != my_nonce_) {
@@ -329,7 +342,7 @@ SecretBytes Exchange::Encode() const {
   ByteWriter w;
   // Room for the largest state up front, so no reallocation leaves a copy
   // of the secret behind in freed memory; the buffer is wiped below.
-  constexpr std::size_t kMaxK = 32;
+  constexpr std::size_t kMaxK = kZoneSize;
   constexpr std::size_t kElement = 32;
   w.bytes().reserve(std::size_t{600} + kMaxK * (2 + kMaxTopicBytes + 1) +
                     kMaxK * (3 * kElement + 2));
@@ -383,7 +396,7 @@ Result<Exchange> Exchange::Decode(ByteView in) {
     return bad;
   }
   if (!IsKnownDomain(domain) || (variant != 1 && variant != 2) || phase < 1 || phase > 7 ||
-      !IsPolicySize(k) || flag > 1 || !CheckParams(x.params_).ok()) {
+      !SizeFitsDomain(static_cast<Domain>(domain), k) || flag > 1 || !CheckParams(x.params_).ok()) {
     return bad;
   }
   x.params_.domain = static_cast<Domain>(domain);

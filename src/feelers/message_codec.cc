@@ -41,7 +41,7 @@ Status ReadHeader(ByteReader& r, MessageType want) {
 Result<std::vector<RistrettoElement>> ReadElements(ByteReader& r) {
   std::uint8_t k = 0;
   if (!r.U8(k)) return Bad("truncated element count");
-  if (!IsPolicySize(k)) return Bad("element count is not 8, 16 or 32");
+  if (!IsWireSize(k)) return Bad("element count is not 8, 16, 32 or 128");
   std::vector<RistrettoElement> out(k);
   for (RistrettoElement& e : out) {
     if (!r.Array(e)) return Bad("truncated elements");
@@ -115,7 +115,7 @@ Result<Offer> DecodeOffer(ByteView in) {
   }
   if (!IsKnownDomain(domain)) return Bad("unknown domain");
   if (variant != 1 && variant != 2) return Bad("unknown variant");
-  if (!IsPolicySize(m.k)) return Bad("k is not 8, 16 or 32");
+  if (!IsWireSize(m.k)) return Bad("k is not 8, 16, 32 or 128");
   if (IsZero(m.nonce)) return Bad("zero nonce");
   m.domain = static_cast<Domain>(domain);
   m.variant = static_cast<Variant>(variant);

@@ -35,6 +35,8 @@ bool IsPolicySize(std::size_t k) {
   return std::find(std::begin(kPolicySizes), std::end(kPolicySizes), k) != std::end(kPolicySizes);
 }
 
+bool IsWireSize(std::size_t k) { return IsPolicySize(k) || k == kZoneSize; }
+
 std::uint8_t PolicySizeFor(std::size_t n) {
   if (n == 0) return 0;
   for (std::uint8_t k : kPolicySizes) {
@@ -45,7 +47,8 @@ std::uint8_t PolicySizeFor(std::size_t n) {
 
 Result<MaskedSet> MaskItems(const ExchangeContext& context, ByteView secret,
                             std::span<const Bytes> items, std::size_t k) {
-  if (!IsPolicySize(k)) return InvalidArgument("feelers: k must be 8, 16 or 32");
+  if (!IsWireSize(k))
+    return InvalidArgument("feelers: k must be 8, 16, 32 (or 128 for a zone check)");
   if (items.size() > k) return InvalidArgument("feelers: more items than k");
   std::set<Bytes> seen(items.begin(), items.end());
   if (seen.size() != items.size()) return InvalidArgument("feelers: the same item twice");

@@ -367,7 +367,7 @@ TEST(ExchangeTest, CardinalityExchangesRevealOnlyTheCount) {
   Side b = Bob();
   a.params.domain = b.params.domain = Domain::kZone;
   a.params.variant = b.params.variant = Variant::kCardinality;
-  a.k = b.k = 8;  // a zone check's k is fixed by its candidate list, never by the count
+  a.k = b.k = kZoneSize;  // a zone check's k is fixed, never the count
   ASSERT_OK(a.Start(kNow));
   Pump(a, b, kNow);
   ASSERT_EQ(a.x->phase(), Phase::kDone);

@@ -152,7 +152,7 @@ TEST(FeelerMessageTest, MalformedResponsesAndFinishesAreRefusedWithTheReason) {
   EXPECT_THAT(DecodeResponse(b), StatusIs(StatusCode::kInvalidMessage, HasSubstr("truncated")));
   b = response;
   b[66] = 7;
-  EXPECT_THAT(DecodeResponse(b), StatusIs(StatusCode::kInvalidMessage, HasSubstr("8, 16 or 32")));
+  EXPECT_THAT(DecodeResponse(b), StatusIs(StatusCode::kInvalidMessage, HasSubstr("8, 16, 32")));
   b = response;
   std::copy(b.begin() + 67, b.begin() + 99, b.begin() + 99);  // element 1 = element 0
   EXPECT_THAT(DecodeResponse(b), StatusIs(StatusCode::kInvalidMessage, HasSubstr("duplicate")));

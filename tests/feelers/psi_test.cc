@@ -157,7 +157,7 @@ TEST(PsiTest, EverySetIsPaddedToKAndShuffled) {
   }
   EXPECT_LT(at_front, 40);
   EXPECT_THAT(MaskItems(Context(true), crypto::RistrettoRandomScalar().view(), topics, 12),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("8, 16 or 32")));
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("8, 16, 32")));
   EXPECT_THAT(
       MaskItems(Context(true), crypto::RistrettoRandomScalar().view(), Topics({"x", "x"}), 8),
       StatusIs(StatusCode::kInvalidArgument, HasSubstr("twice")));

@@ -35,6 +35,14 @@ namespace backchannel::feelers {
 // so the number of real items is hidden inside the class.
 inline constexpr std::uint8_t kPolicySizes[] = {8, 16, 32};
 bool IsPolicySize(std::size_t k);
+// A zone check's k (zone.h): every list of up to 100 candidates is padded
+// to 128, so a zone set says nothing about how many candidates a side
+// accepts. Feelers and overlaps never use it (a feeler of 128 guesses would
+// be a better probe than the budget intends).
+inline constexpr std::size_t kZoneSize = 128;
+// The sizes a message may carry: a policy size or kZoneSize. Which one an
+// exchange uses is the exchange's check (exchange.cc), by its domain.
+bool IsWireSize(std::size_t k);
 // The smallest policy size that holds n items; 0 when n > 32 or n == 0.
 std::uint8_t PolicySizeFor(std::size_t n);
 
@@ -48,7 +56,7 @@ struct MaskedSet {
 };
 
 // Masks `items` under `secret`: k elements, padding random, order shuffled
-// with libsodium randomness. kInvalidArgument when k is not a policy size,
+// with libsodium randomness. kInvalidArgument when k is not a wire size,
 // there are more items than k, or two items are equal.
 Result<MaskedSet> MaskItems(const ExchangeContext& context, ByteView secret,
                             std::span<const Bytes> items, std::size_t k);
