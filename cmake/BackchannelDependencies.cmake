@@ -3,6 +3,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)
+# Feelers (issue 15): topic normalisation (NFKC_Casefold) with ICU.
+pkg_check_modules(icu REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 find_package(Protobuf REQUIRED)
 find_package(SQLite3 REQUIRED)
 if(NOT TARGET SQLite3::SQLite3 AND TARGET SQLite::SQLite3)
