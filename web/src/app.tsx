@@ -1,0 +1,3 @@
+export function App(props: { sessionError?: string }) {
+  return <main>{props.sessionError ?? 'backchannel'}</main>;
+}
