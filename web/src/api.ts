@@ -52,6 +52,8 @@ export interface RelayState {
   reachable: boolean;
   error?: string;
   queued_out: number;
+  // Set by the server when the relay's key differs from the home's pin.
+  pin_mismatch?: boolean;
 }
 
 export interface AppState {
