@@ -84,7 +84,7 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
   return (
     <>
       <header>
-        <p class="brand">backchannel</p>
+        <h1 class="brand">backchannel</h1>
         <nav aria-label="Main">
           <ul class="tabs">
             {tabs.map(([id, label]) => (

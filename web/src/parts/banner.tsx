@@ -29,7 +29,7 @@ export function RelayBanner(props: { relay: RelayState }) {
       {r.error && (
         <>
           {' '}
-          <bdi dir="auto">{r.error}</bdi>
+          (<bdi dir="auto">{r.error}</bdi>)
         </>
       )}
     </div>

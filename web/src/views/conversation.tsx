@@ -36,7 +36,7 @@ export function Conversation(props: { contact: string; refresh: number }) {
   const [said, setSaid] = useState('');
   const load = useAction();
   const send = useAction();
-  const end = useRef<HTMLLIElement>(null);
+  const end = useRef<HTMLDivElement>(null);
 
   const reload = async () => {
     const c = await load.run(() => api.request<{ messages: MessageView[] }>('conversation', { contact: props.contact }));
@@ -70,12 +70,14 @@ export function Conversation(props: { contact: string; refresh: number }) {
         Conversation with <bdi dir="auto">{props.contact}</bdi>
       </h2>
       <Problem error={load.error} />
-      <ol class="messages" role="log" aria-label={`Messages with ${props.contact}`}>
-        {messages.map((m) => (
-          <Message key={m.id || `s${m.seq}`} m={m} />
-        ))}
-        <li ref={end} class="sr-only" aria-hidden="true" />
-      </ol>
+      <div class="messages" role="log" aria-label={`Messages with ${props.contact}`}>
+        <ol class="plain-list">
+          {messages.map((m) => (
+            <Message key={m.id || `s${m.seq}`} m={m} />
+          ))}
+        </ol>
+        <div ref={end} />
+      </div>
       {messages.length === 0 && <p>No messages yet.</p>}
       <form onSubmit={submit}>
         <label class="field">
