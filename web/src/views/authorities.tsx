@@ -33,9 +33,20 @@ function TrustForm(props: { initialKey?: string; onDone: () => void; title: stri
   return (
     <form onSubmit={submit} aria-label={props.title}>
       <Field label="Authority key" value={key} onInput={setKey} required />
-      <Field label="Label" value={label} onInput={setLabel} required hint="How you will call this authority" />
-      <Field label="Sides it may vouch for" value={sides} onInput={setSides} hint="Comma-separated; empty: any side" />
-      <Field label="Roles it may vouch for" value={roles} onInput={setRoles} hint="Comma-separated; empty: any role" />
+      <Field label="Label" value={label} onInput={setLabel} hint="How you will call it; empty: its first side" />
+      <Field
+        label="Sides it may vouch for"
+        value={sides}
+        onInput={setSides}
+        required
+        hint="Comma-separated, at least one (for example: Iran)"
+      />
+      <Field
+        label="Roles it may vouch for"
+        value={roles}
+        onInput={setRoles}
+        hint="Comma-separated: envoy, principal, mediator; empty: all three"
+      />
       <Problem error={action.error} />
       <button type="submit" disabled={action.busy}>
         Trust this authority
@@ -126,8 +137,8 @@ export function Authorities(props: { refresh: number }) {
                 <td>
                   <bdi dir="auto">{a.label}</bdi>
                 </td>
-                <td>{a.sides.length ? a.sides.map((s) => <bdi dir="auto" key={s}>{s} </bdi>) : 'any'}</td>
-                <td>{a.roles.length ? a.roles.map((r) => <bdi dir="auto" key={r}>{r} </bdi>) : 'any'}</td>
+                <td>{a.sides.length ? a.sides.map((s) => <bdi dir="auto" key={s}>{s} </bdi>) : 'any side'}</td>
+                <td>{a.roles.length ? a.roles.map((r) => <bdi dir="auto" key={r}>{r} </bdi>) : 'any role'}</td>
                 <td>
                   <code class="key">{a.fingerprint ?? a.key}</code>
                 </td>
