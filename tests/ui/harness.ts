@@ -5,7 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createInterface } from 'node:readline';
 
@@ -103,15 +103,23 @@ export class App {
   url = '';
   readonly home: string;
   private child: ChildProcess | null = null;
-  constructor(dir: string, name: string) {
+  // binary/env: another copy of the program, another environment (the
+  // standalone test runs a copy with no Node on PATH).
+  constructor(
+    dir: string,
+    name: string,
+    private readonly binary = BIN,
+    private readonly env: NodeJS.ProcessEnv = withoutPassphrase(),
+  ) {
     this.home = join(dir, name);
     mkdirSync(dir, { recursive: true });
   }
 
   async start(): Promise<void> {
-    this.child = spawn(BIN, ['app', '--home', this.home, '--no-browser'], {
+    this.child = spawn(this.binary, ['app', '--home', this.home, '--no-browser'], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: withoutPassphrase(),
+      env: this.env,
+      cwd: dirname(this.binary),
     });
     const line = await firstLine(this.child, 'backchannel app');
     const match = /^app: (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)$/.exec(line);

@@ -3,7 +3,9 @@
 // never using each other's session, and every string from the network
 // (display names, message text) rendered as text, never markup.
 import { type Page, expect, test } from '@playwright/test';
-import { App, Authority, Relay, workDir } from './harness';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Authority, BIN, Relay, workDir } from './harness';
 import {
   accept,
   accessible,
@@ -82,6 +84,24 @@ test('the page carries the security headers; the URL token works once; sessions 
   } finally {
     await a.stop();
     await b.stop();
+  }
+});
+
+test('the binary alone serves the app: no Node, no files beside it', async ({ browser }) => {
+  const dir = workDir();
+  const lone = join(dir, 'empty');
+  mkdirSync(lone);
+  copyFileSync(BIN, join(lone, 'backchannel'));
+  chmodSync(join(lone, 'backchannel'), 0o755);
+  const app = new App(dir, 'home', join(lone, 'backchannel'), { PATH: '/nonexistent', HOME: dir });
+  await app.start();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app.url);
+    await expect(firstRun(page)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Create home' })).toHaveCSS('background-color', 'rgb(11, 92, 173)');
+  } finally {
+    await app.stop();
   }
 });
 

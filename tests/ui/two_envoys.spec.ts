@@ -23,6 +23,7 @@ import {
   shot,
   tab,
   trustAuthority,
+  unlock,
 } from './steps';
 
 async function envoy(browser: Browser, app: App, how: 'mouse' | 'keyboard'): Promise<Driver> {
@@ -147,6 +148,22 @@ for (const how of ['mouse', 'keyboard'] as const) {
       await expect(arrived).toBeVisible({ timeout: 60_000 });
       await r.page.waitForTimeout(2_000); // a duplicate would show by now
       await expect(arrived).toHaveCount(1);
+
+      // Lock wipes the key; the passphrase opens it again.
+      await tab(w, 'Passphrase and lock');
+      if (views) {
+        await shot(w.page, 'settings');
+        await accessible(w.page, 'passphrase and lock');
+      }
+      await w.click(w.page.getByRole('button', { name: 'Lock now' }));
+      if (views) {
+        await expect(w.page.getByRole('heading', { name: 'Unlock backchannel' })).toBeVisible();
+        await shot(w.page, 'unlock');
+        await accessible(w.page, 'unlock');
+      }
+      await unlock(w);
+      await openConversation(w, 'Amb. Rahimi');
+      await expect(messages(w.page, 'Amb. Rahimi').getByText(offline)).toBeVisible();
 
       if (views) figure('gzipped JS', `${gzippedJsBytes()} bytes`);
     } finally {
