@@ -64,21 +64,31 @@ struct AppHolder::Impl {
   bool reachable = false;
   std::string relay_error = "locked";
   std::size_t queued_out = 0;
+  // The relay's certificate is not the pinned one (kUntrusted): not a
+  // passing outage, the page raises an alarm.
+  bool pin_mismatch = false;
   std::int64_t last_touch_ms = 0;
 
   const std::string& home() const { return options.client.home; }
   std::string store_path() const { return client::StorePath(home()); }
 
   Json RelayJson() const {
-    return Json{{"reachable", reachable}, {"error", relay_error}, {"queued_out", queued_out}};
+    return Json{{"reachable", reachable},
+                {"error", relay_error},
+                {"queued_out", queued_out},
+                {"pin_mismatch", pin_mismatch}};
   }
 
-  void SetRelay(bool now_reachable, const std::string& error) {
+  void SetRelay(bool now_reachable, const std::string& error, bool untrusted = false) {
     std::size_t queued = queued_out;
     if (client) {
       if (auto out = client->Outbox(); out.ok()) queued = out->size();
     }
-    if (now_reachable == reachable && error == relay_error && queued == queued_out) return;
+    if (now_reachable == reachable && error == relay_error && queued == queued_out &&
+        untrusted == pin_mismatch) {
+      return;
+    }
+    pin_mismatch = untrusted;
     reachable = now_reachable;
     relay_error = error;
     queued_out = queued;
@@ -169,7 +179,8 @@ struct AppHolder::Impl {
       SetRelay(true, "");
       ScheduleListen(std::chrono::milliseconds(0));
     } else {
-      SetRelay(false, s.ok() ? drop_cause : std::string(s.message()));
+      SetRelay(false, s.ok() ? drop_cause : std::string(s.message()),
+               s.code() == StatusCode::kUntrusted);
       ScheduleListen(options.retry_after);
     }
   }
@@ -192,7 +203,15 @@ struct AppHolder::Impl {
 AppHolder::AppHolder(HolderOptions options, SseHub& hub)
     : impl_(std::make_unique<Impl>(std::move(options), hub)) {}
 
-AppHolder::~AppHolder() { Stop(); }
+AppHolder::~AppHolder() {
+  // std::promise and std::thread::join throw only on a system error (no
+  // thread resources); a destructor has no one to report it to, and the
+  // key is wiped by the client's own destructor either way.
+  try {
+    Stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+  }
+}
 
 void AppHolder::Start() {
   if (impl_->worker.joinable()) return;

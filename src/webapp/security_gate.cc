@@ -5,7 +5,7 @@
 
 namespace backchannel::webapp {
 
-SecurityGate::SecurityGate(unsigned short port)
+SecurityGate::SecurityGate(std::uint16_t port)
     : host_ip_("127.0.0.1:" + std::to_string(port)),
       host_name_("localhost:" + std::to_string(port)),
       origin_ip_("http://" + host_ip_),
@@ -33,8 +33,8 @@ std::optional<HttpResponse> SecurityGate::Check(const HttpRequest& r) const {
     return ErrorResponse(403, "forbidden_origin", "the event stream is for this app's page only");
   }
   if (api && r.method == "POST") {
-    const std::string_view type =
-        std::string_view(r.content_type).substr(0, r.content_type.find(';'));
+    const std::string_view full = r.content_type;
+    const std::string_view type = full.substr(0, full.find(';'));
     if (type != "application/json") {
       return ErrorResponse(415, "unsupported_media_type", "request bodies are application/json");
     }

@@ -69,6 +69,8 @@ class Slot {
   ~Slot() { --open_; }
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
+  Slot(Slot&&) = delete;
+  Slot& operator=(Slot&&) = delete;
 
  private:
   std::atomic<std::size_t>& open_;
@@ -84,6 +86,8 @@ class Subscribed {
   }
   Subscribed(const Subscribed&) = delete;
   Subscribed& operator=(const Subscribed&) = delete;
+  Subscribed(Subscribed&&) = delete;
+  Subscribed& operator=(Subscribed&&) = delete;
   SseHub::Subscription* get() const { return sub_.get(); }
 
  private:
@@ -108,7 +112,7 @@ struct Server::Impl {
   tcp::acceptor acceptor{io};
   std::optional<SecurityGate> gate;
   std::atomic<std::size_t> open{0};
-  unsigned short port = 0;
+  std::uint16_t port = 0;
   std::thread thread;
 
   net::awaitable<void> Accept() {
@@ -276,7 +280,13 @@ Server::Server(ServerOptions options, ApiRouter& router, const SessionTable& ses
     : impl_(
           std::make_unique<Impl>(options, router, sessions, files, hub, std::move(api_executor))) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  // std::thread::join throws only on a system error; nothing to report to.
+  try {
+    Stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+  }
+}
 
 Status Server::Start() {
   error_code ec;
@@ -303,6 +313,6 @@ void Server::Stop() {
   impl_->thread.join();
 }
 
-unsigned short Server::port() const { return impl_->port; }
+std::uint16_t Server::port() const { return impl_->port; }
 
 }  // namespace backchannel::webapp

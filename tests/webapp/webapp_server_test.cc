@@ -276,6 +276,49 @@ TEST_F(WebAppTest, LockWipesTheKeyAndUnlockReceivesWhatWaited) {
       << app_->Get(cookie, "/api/state").body;
 }
 
+TEST_F(WebAppTest, InitCreatesTheHomeAndLeavesItUnlocked) {
+  auto carol_app = std::make_unique<RunningApp>(Options("carol"), now_);
+  ASSERT_OK(carol_app->start_status());
+  const std::string cookie = carol_app->Login();
+  EXPECT_EQ(carol_app->Get(cookie, "/api/state").json()["exists"], false);
+  // Refused before anything is created: no relay, or a bad invitation.
+  Reply bad = carol_app->Post(cookie, "/api/init", R"({"display_name":"Carol","passphrase":"p"})");
+  EXPECT_EQ(bad.json()["error"]["code"], "invalid_argument") << bad.body;
+  Reply bad_invite = carol_app->Post(
+      cookie, "/api/init", R"({"display_name":"Carol","passphrase":"p","invitation":"bc1-x"})");
+  EXPECT_EQ(bad_invite.json()["ok"], false);
+  EXPECT_EQ(carol_app->Get(cookie, "/api/state").json()["exists"], false);
+
+  Reply made = carol_app->Post(cookie, "/api/init",
+                               R"({"display_name":"Carol","passphrase":"pw-carol","relay":")" +
+                                   RelayAddress() + R"(","pin":")" + RelayPin() + R"("})");
+  ASSERT_EQ(made.json()["ok"], true) << made.body;
+  EXPECT_EQ(std::string(made.json()["identity_key"]).size(), 66U);
+  Reply state = carol_app->Get(cookie, "/api/state");
+  EXPECT_EQ(state.json()["exists"], true);
+  EXPECT_EQ(state.json()["unlocked"], true);
+  Reply status = carol_app->Post(cookie, "/api/request", R"({"op":"status"})");
+  EXPECT_EQ(status.json()["identity_key"], made.json()["identity_key"]) << status.body;
+  Reply again = carol_app->Post(cookie, "/api/init",
+                                R"({"display_name":"Carol","passphrase":"x","relay":")" +
+                                    RelayAddress() + R"(","pin":")" + RelayPin() + R"("})");
+  EXPECT_EQ(again.json()["ok"], false);
+}
+
+TEST_F(WebAppTest, PasswdChangesThePassphraseOnlyWithTheRightOldOne) {
+  const std::string cookie = Unlocked();
+  Reply wrong = app_->Post(cookie, "/api/passwd", R"({"old":"nope","new":"pw-new"})");
+  EXPECT_EQ(wrong.json()["error"]["code"], "wrong_passphrase") << wrong.body;
+  Reply changed = app_->Post(cookie, "/api/passwd", R"({"old":"pw-alice","new":"pw-new"})");
+  ASSERT_EQ(changed.json()["ok"], true) << changed.body;
+  ASSERT_OK(client::AskAgentForKey(Options("alice").home)) << "the agent serves the new key";
+  ASSERT_EQ(app_->Post(cookie, "/api/lock", "{}").json()["ok"], true);
+  EXPECT_EQ(
+      app_->Post(cookie, "/api/unlock", R"({"passphrase":"pw-alice"})").json()["error"]["code"],
+      "wrong_passphrase");
+  EXPECT_EQ(app_->Post(cookie, "/api/unlock", R"({"passphrase":"pw-new"})").json()["ok"], true);
+}
+
 TEST_F(WebAppTest, TheIdleTimeoutLocks) {
   app_.reset();
   app_ = std::make_unique<RunningApp>(Options("alice"), now_, std::chrono::milliseconds(500));

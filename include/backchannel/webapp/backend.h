@@ -23,7 +23,12 @@ struct InitInput {
 
 class AppBackend {
  public:
+  AppBackend() = default;
   virtual ~AppBackend() = default;
+  AppBackend(const AppBackend&) = delete;
+  AppBackend& operator=(const AppBackend&) = delete;
+  AppBackend(AppBackend&&) = delete;
+  AppBackend& operator=(AppBackend&&) = delete;
   // {"home", "exists", "unlocked", "relay": {"reachable", "error", "queued_out"}}
   virtual app::Json State() = 0;
   // Creates the home as `backchannel init` does and leaves it unlocked; the

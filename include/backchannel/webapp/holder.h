@@ -48,6 +48,8 @@ class AppHolder : public AppBackend {
   ~AppHolder() override;
   AppHolder(const AppHolder&) = delete;
   AppHolder& operator=(const AppHolder&) = delete;
+  AppHolder(AppHolder&&) = delete;
+  AppHolder& operator=(AppHolder&&) = delete;
 
   void Start();
   // Locks and stops the worker (a job in progress finishes first).

@@ -12,6 +12,7 @@
 #ifndef BACKCHANNEL_WEBAPP_SECURITY_GATE_H_
 #define BACKCHANNEL_WEBAPP_SECURITY_GATE_H_
 
+#include <cstdint>
 #include <optional>
 
 #include "backchannel/webapp/http_types.h"
@@ -20,7 +21,7 @@ namespace backchannel::webapp {
 
 class SecurityGate {
  public:
-  explicit SecurityGate(unsigned short port);
+  explicit SecurityGate(std::uint16_t port);
 
   // The refusal (403 forbidden_host / forbidden_origin, 415
   // unsupported_media_type), or nothing when the request may go on.

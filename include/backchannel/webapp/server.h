@@ -18,6 +18,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "backchannel/common/result.h"
@@ -29,9 +30,9 @@
 namespace backchannel::webapp {
 
 struct ServerOptions {
-  unsigned short port = 0;  // 0: any free port
+  std::uint16_t port = 0;  // 0: any free port
   std::size_t max_connections = 32;
-  std::size_t header_limit = 16 * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   std::size_t body_limit = std::size_t{256} * 1024;  // app::kMaxRequestSize
   std::chrono::milliseconds read_timeout{10'000};    // one request, header and body
   std::chrono::milliseconds keep_alive{60'000};      // idle between requests
@@ -47,11 +48,13 @@ class Server {
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+  Server(Server&&) = delete;
+  Server& operator=(Server&&) = delete;
 
   // Binds 127.0.0.1:port and starts serving on a thread of its own.
   Status Start();
   void Stop();
-  unsigned short port() const;
+  std::uint16_t port() const;
 
  private:
   struct Impl;

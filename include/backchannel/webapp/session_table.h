@@ -26,6 +26,8 @@ class SessionTable {
   ~SessionTable();
   SessionTable(const SessionTable&) = delete;
   SessionTable& operator=(const SessionTable&) = delete;
+  SessionTable(SessionTable&&) = delete;
+  SessionTable& operator=(SessionTable&&) = delete;
 
   const std::string& instance() const { return instance_; }
   const std::string& cookie_name() const { return cookie_name_; }

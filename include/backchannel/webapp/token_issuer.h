@@ -23,6 +23,8 @@ class TokenIssuer {
   ~TokenIssuer();
   TokenIssuer(const TokenIssuer&) = delete;
   TokenIssuer& operator=(const TokenIssuer&) = delete;
+  TokenIssuer(TokenIssuer&&) = delete;
+  TokenIssuer& operator=(TokenIssuer&&) = delete;
 
   // A new token, replacing (and wiping) any earlier one.
   std::string Issue();
