@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "backchannel/app/json.h"
+#include "backchannel/crypto/encoding.h"
+#include "backchannel/identity/credential.h"
 
 namespace backchannel::app {
 namespace {
@@ -52,6 +54,22 @@ Status CheckPackage(const PackageView& p) {
   for (const auto& [issue, option] : p) {
     BC_RETURN_IF_ERROR(CheckName("package issue", issue, true));
     BC_RETURN_IF_ERROR(CheckName("package option", option, true));
+  }
+  return {};
+}
+
+// A pasted code (invitation, credential): required, bounded, one line of
+// printable ASCII (both are base64url behind a short prefix).
+Status CheckCode(std::string_view field, const std::string& v) {
+  if (v.empty()) return InvalidArgument(std::string(field) + " is required");
+  if (v.size() > kMaxCodeSize) {
+    return InvalidArgument(std::string(field) + " is over " + std::to_string(kMaxCodeSize) +
+                           " bytes");
+  }
+  for (unsigned char c : v) {
+    if (c <= 0x20 || c >= 0x7f) {
+      return InvalidArgument(std::string(field) + " must be printable ASCII without spaces");
+    }
   }
   return {};
 }
@@ -114,6 +132,45 @@ struct Validator {
     BC_RETURN_IF_ERROR(CheckTalks(r.talks, true));
     BC_RETURN_IF_ERROR(CheckName("draft", r.draft, true));
     return CheckText("reason", r.reason, false);
+  }
+  Status operator()(const StatusRequest&) const { return {}; }
+  Status operator()(const CredentialImportRequest& r) const {
+    return CheckCode("credential", r.credential);
+  }
+  Status operator()(const TrustListRequest&) const { return {}; }
+  Status operator()(const TrustAddRequest& r) const {
+    BC_RETURN_IF_ERROR(ParseKeyText(r.key).status());
+    BC_RETURN_IF_ERROR(CheckName("label", r.label, false));
+    if (r.sides.empty()) return InvalidArgument("sides: at least one side is required");
+    if (r.sides.size() > kMaxScopeItems || r.roles.size() > kMaxScopeItems) {
+      return InvalidArgument("sides and roles hold at most " + std::to_string(kMaxScopeItems) +
+                             " items each");
+    }
+    for (const auto& side : r.sides) BC_RETURN_IF_ERROR(CheckName("side", side, true));
+    for (const auto& role : r.roles) {
+      if (!identity::ParseRole(role)) {
+        return InvalidArgument("roles: '" + role.substr(0, kMaxNameSize) +
+                               "' is not a role (envoy, principal, mediator)");
+      }
+    }
+    return {};
+  }
+  Status operator()(const TrustRemoveRequest& r) const { return CheckName("label", r.label, true); }
+  Status operator()(const PendingListRequest&) const { return {}; }
+  Status operator()(const InviteRequest&) const { return {}; }
+  Status operator()(const AcceptRequest& r) const {
+    BC_RETURN_IF_ERROR(CheckCode("code", r.code));
+    return CheckName("name", r.name, false);
+  }
+  Status operator()(const FingerprintRequest& r) const {
+    return CheckName("contact", r.contact, true);
+  }
+  Status operator()(const OutboxRequest& r) const {
+    BC_RETURN_IF_ERROR(CheckName("contact", r.contact, false));
+    return CheckName("cancel", r.cancel, false);
+  }
+  Status operator()(const ConversationRequest& r) const {
+    return CheckName("contact", r.contact, true);
   }
 };
 
@@ -193,6 +250,61 @@ class Fields {
   std::set<std::string> seen_{"op"};
 };
 
+// The channel operations added for the web app's views.
+Result<Request> DecodeChannelFields(const std::string& op, Fields& f) {
+  if (op == "status") return Request{StatusRequest{}};
+  if (op == "trust.list") return Request{TrustListRequest{}};
+  if (op == "pending") return Request{PendingListRequest{}};
+  if (op == "credential.import") {
+    CredentialImportRequest r;
+    BC_RETURN_IF_ERROR(f.String("credential", r.credential));
+    return Request{r};
+  }
+  if (op == "trust.add") {
+    TrustAddRequest r;
+    BC_RETURN_IF_ERROR(f.String("key", r.key));
+    BC_RETURN_IF_ERROR(f.String("label", r.label));
+    BC_RETURN_IF_ERROR(f.Strings("sides", r.sides));
+    BC_RETURN_IF_ERROR(f.Strings("roles", r.roles));
+    return Request{r};
+  }
+  if (op == "trust.remove") {
+    TrustRemoveRequest r;
+    BC_RETURN_IF_ERROR(f.String("label", r.label));
+    return Request{r};
+  }
+  if (op == "invite") {
+    InviteRequest r;
+    BC_RETURN_IF_ERROR(f.Bool("rotate", r.rotate));
+    return Request{r};
+  }
+  if (op == "accept") {
+    AcceptRequest r;
+    BC_RETURN_IF_ERROR(f.String("code", r.code));
+    BC_RETURN_IF_ERROR(f.String("name", r.name));
+    return Request{r};
+  }
+  if (op == "fingerprint") {
+    FingerprintRequest r;
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    BC_RETURN_IF_ERROR(f.Bool("compared", r.compared));
+    return Request{r};
+  }
+  if (op == "outbox") {
+    OutboxRequest r;
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    BC_RETURN_IF_ERROR(f.Bool("flush", r.flush));
+    BC_RETURN_IF_ERROR(f.String("cancel", r.cancel));
+    return Request{r};
+  }
+  if (op == "conversation") {
+    ConversationRequest r;
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    return Request{r};
+  }
+  return InvalidArgument("unknown op '" + op.substr(0, kMaxNameSize) + "'");
+}
+
 Result<Request> DecodeFields(const std::string& op, Fields& f) {
   if (op == "contacts") return Request{ContactsRequest{}};
   if (op == "send") {
@@ -241,7 +353,7 @@ Result<Request> DecodeFields(const std::string& op, Fields& f) {
     BC_RETURN_IF_ERROR(f.String("reason", r.reason));
     return Request{r};
   }
-  return InvalidArgument("unknown op '" + op.substr(0, kMaxNameSize) + "'");
+  return DecodeChannelFields(op, f);
 }
 
 std::string_view Trim(std::string_view s) {
@@ -253,9 +365,22 @@ std::string_view Trim(std::string_view s) {
 }  // namespace
 
 std::string_view OpName(const Request& request) {
-  static constexpr std::string_view kNames[] = {
-      "contacts", "send", "inbox", "talks.status", "talks.say", "talks.move", "talks.verdict"};
+  static constexpr std::string_view kNames[] = {"contacts",      "send",      "inbox",
+                                                "talks.status",  "talks.say", "talks.move",
+                                                "talks.verdict", "status",    "credential.import",
+                                                "trust.list",    "trust.add", "trust.remove",
+                                                "pending",       "invite",    "accept",
+                                                "fingerprint",   "outbox",    "conversation"};
+  static_assert(std::size(kNames) == std::variant_size_v<Request>, "one name per request");
   return kNames[request.index()];
+}
+
+Result<std::array<std::uint8_t, 32>> ParseKeyText(std::string_view text) {
+  auto key = FromBase64Fixed<32>(text, Base64Variant::kUrlSafeNoPadding);
+  if (key) return key;
+  key = FromHexFixed<32>(text);
+  if (key) return key;
+  return InvalidArgument("key: not a 32-byte key (base64url or hex)");
 }
 
 Status ValidateRequest(const Request& request) { return std::visit(Validator{}, request); }

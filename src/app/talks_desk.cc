@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "backchannel/app/channel_ops.h"
 #include "backchannel/negotiation/moves.h"
 
 namespace backchannel::app {
@@ -165,18 +166,7 @@ Result<std::vector<talks::ConditionSpec>> TalksDesk::ResolveConditions(
 
 Result<Json> Execute(Channel& channel, const Request& request) {
   BC_RETURN_IF_ERROR(ValidateRequest(request));
-  if (std::holds_alternative<ContactsRequest>(request)) {
-    BC_ASSIGN_OR_RETURN(auto contacts, channel.Contacts());
-    return Json{{"contacts", ToJsonArray(contacts)}};
-  }
-  if (const auto* send = std::get_if<SendRequest>(&request)) {
-    BC_ASSIGN_OR_RETURN(auto sent, channel.Send(*send));
-    return ToJson(sent);
-  }
-  if (const auto* inbox = std::get_if<InboxRequest>(&request)) {
-    BC_ASSIGN_OR_RETURN(auto view, channel.Inbox(*inbox));
-    return ToJson(view);
-  }
+  if (IsChannelRequest(request)) return ExecuteChannel(channel, request);
   TalksDesk desk(channel.talks());
   Result<TalksOutcome> done = InvalidArgument("unknown request");
   if (const auto* r = std::get_if<TalksStatusRequest>(&request)) done = desk.Status(*r);

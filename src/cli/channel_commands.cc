@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "backchannel/app/home_ops.h"
 #include "backchannel/client/client.h"
 #include "backchannel/client/home.h"
 #include "backchannel/common/encoding.h"
@@ -95,17 +96,12 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto o = Options(*init);
     o.kdf_cost =
         init->kdf == "interactive" ? client::KdfCost::kInteractive : client::KdfCost::kModerate;
-    auto c = Client::Init(o, *pass, {init->relay, init->pin});
-    if (!c) return ctx.FailOpen(c.error());
-    auto st = (*c)->GetStatus();
-    if (!st) return ctx.Fail(st.error());
-    if (init->json) {
-      ctx.Emit(Json{{"home", o.home},
-                    {"identity_key", st->identity_key},
-                    {"relay", st->relay},
-                    {"mailbox", st->mailbox}});
-      return;
-    }
+    // The application core creates homes for every face (the web app's
+    // /api/init too).
+    auto made = app::InitHome(o, *pass, {init->relay, init->pin, ""});
+    if (!made) return ctx.FailOpen(made.error());
+    const app::InitView* st = &made->view;
+    if (init->json) return ctx.Emit(app::ToJson(*st));
     ctx.out << "Initialised " << o.home << "\nIdentity key: " << st->identity_key
             << "\nAsk your authority for a credential:\n  backchannel authority issue "
                "--identity-key "

@@ -68,6 +68,7 @@ void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|
 void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
 void RegisterAgentCommands(CLI::App& app, Context& context);    // agent start|status|stop
 void RegisterPasswdCommand(CLI::App& app, Context& context);    // passwd
+void RegisterAppCommand(CLI::App& app, Context& context);       // app (the web app)
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

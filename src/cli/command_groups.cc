@@ -10,6 +10,7 @@ const std::vector<CommandGroup>& CommandGroups() {
       &RegisterAnalyzeCommands,   &RegisterRehearseCommands, &RegisterDomainCommands,
       &RegisterAuthorityCommands, &RegisterChannelCommands,  &RegisterTalksCommands,
       &RegisterRecordCommands,    &RegisterAgentCommands,    &RegisterPasswdCommand,
+      &RegisterAppCommand,
   };
   return groups;
 }

@@ -7,6 +7,7 @@
 #ifndef BACKCHANNEL_SRC_CLI_INPUTS_H_
 #define BACKCHANNEL_SRC_CLI_INPUTS_H_
 
+#include <chrono>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ Result<LoadedScenario> LoadScenario(const std::string& domain_path,
 Result<std::vector<std::vector<negotiation::Package>>> LoadOffers(const std::string& path,
                                                                   const negotiation::Domain& domain,
                                                                   std::size_t sides);
+
+// "90", "90s", "15m", "2h": a whole number with an optional unit (seconds
+// when none), from 1 s to 24 h (`agent start --idle`, `app --idle`).
+Result<std::chrono::seconds> ParseIdle(const std::string& text);
 
 }  // namespace backchannel::cli
 

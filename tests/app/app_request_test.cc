@@ -24,6 +24,39 @@ TEST(AppRequest, DecodesAMoveWithAPackageObject) {
   EXPECT_EQ(OpName(*r), "talks.move");
 }
 
+TEST(AppRequest, DecodesEveryChannelOpOfTheWebApp) {
+  const std::vector<std::pair<const char*, const char*>> ops = {
+      {R"({"op":"status"})", "status"},
+      {R"({"op":"credential.import","credential":"abc"})", "credential.import"},
+      {R"({"op":"trust.list"})", "trust.list"},
+      {R"({"op":"trust.add","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","sides":["Iran"]})",
+       "trust.add"},
+      {R"({"op":"trust.remove","label":"Iran"})", "trust.remove"},
+      {R"({"op":"pending"})", "pending"},
+      {R"({"op":"invite","rotate":true})", "invite"},
+      {R"({"op":"accept","code":"bc1-xyz","name":"Amb. X"})", "accept"},
+      {R"({"op":"fingerprint","contact":"bob","compared":true})", "fingerprint"},
+      {R"({"op":"outbox","contact":"bob","flush":true,"cancel":"ab12"})", "outbox"},
+      {R"({"op":"conversation","contact":"bob"})", "conversation"},
+  };
+  for (const auto& [json, op] : ops) {
+    auto r = DecodeRequest(json);
+    ASSERT_OK(r) << json;
+    EXPECT_EQ(OpName(*r), op);
+  }
+  auto trust =
+      DecodeRequest(R"({"op":"trust.add","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",)"
+                    R"("label":"Tehran","sides":["Iran"],"roles":["envoy","mediator"]})");
+  ASSERT_OK(trust);
+  const auto& t = std::get<TrustAddRequest>(*trust);
+  EXPECT_EQ(t.label, "Tehran");
+  EXPECT_EQ(t.roles, (std::vector<std::string>{"envoy", "mediator"}));
+  auto outbox = DecodeRequest(R"({"op":"outbox","flush":true,"cancel":"ab12"})");
+  ASSERT_OK(outbox);
+  EXPECT_TRUE(std::get<OutboxRequest>(*outbox).flush);
+  EXPECT_EQ(std::get<OutboxRequest>(*outbox).cancel, "ab12");
+}
+
 TEST(AppRequest, PackageTextAndObjectDecodeTheSame) {
   auto a =
       DecodeRequest(R"({"op":"talks.move","talks":"t","move":"propose","package":"x = 1; y=2"})");
@@ -71,6 +104,19 @@ TEST(AppRequest, RefusesWithAMessageNamingTheProblem) {
           {R"({"op":"talks.move","talks":"t","move":"withdraw","target":1,"suggestion":"s1"})",
            "only accept takes a suggestion"},
           {R"({"op":"talks.say","talks":"t","text":"x","cleared":"yes"})", "true or false"},
+          {R"({"op":"trust.add","key":"zz","sides":["Iran"]})", "32-byte key"},
+          {R"({"op":"trust.add","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})", "side"},
+          {R"({"op":"trust.add","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",)"
+           R"("sides":["Iran"],"roles":["king"]})",
+           "not a role"},
+          {R"({"op":"trust.remove"})", "label is required"},
+          {R"({"op":"accept"})", "code is required"},
+          {R"({"op":"accept","code":"bc1-a b"})", "printable ASCII"},
+          {R"({"op":"credential.import","credential":7})", "must be a string"},
+          {R"({"op":"fingerprint","contact":""})", "contact is required"},
+          {R"({"op":"outbox","flush":1})", "true or false"},
+          {R"({"op":"conversation","contact":"a","since":1})", "unknown field 'since'"},
+          {R"({"op":"status","x":1})", "unknown field 'x'"},
       }) {
     SCOPED_TRACE(c.json);
     auto r = DecodeRequest(c.json);

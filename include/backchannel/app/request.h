@@ -7,6 +7,7 @@
 #ifndef BACKCHANNEL_APP_REQUEST_H_
 #define BACKCHANNEL_APP_REQUEST_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -64,11 +65,57 @@ struct TalksVerdictRequest {
   std::string reason;
 };
 
+// The home's channel operations the web app's views need (issue 17); the
+// CLI reaches the same Channel methods through its own arguments.
+struct StatusRequest {};
+struct CredentialImportRequest {
+  std::string credential;  // the credential file's text (base64url)
+};
+struct TrustListRequest {};
+struct TrustAddRequest {
+  std::string key;    // base64url or hex, as `trust add` takes it
+  std::string label;  // empty: the first side
+  std::vector<std::string> sides;
+  std::vector<std::string> roles;  // empty: envoy, principal, mediator
+};
+struct TrustRemoveRequest {
+  std::string label;
+};
+struct PendingListRequest {};
+struct InviteRequest {
+  bool rotate = false;
+};
+struct AcceptRequest {
+  std::string code;  // bc1-...
+  std::string name;  // empty: the invitation's display name
+};
+struct FingerprintRequest {
+  std::string contact;
+  bool compared = false;  // record "compared in person" first
+};
+struct OutboxRequest {
+  std::string contact;  // empty: every contact
+  bool flush = false;
+  std::string cancel;  // a message id (or a unique prefix) to withdraw first
+};
+struct ConversationRequest {
+  std::string contact;
+};
+
+// Limits of the new operations' fields.
+inline constexpr std::size_t kMaxCodeSize = 4096;  // an invitation or credential text
+inline constexpr std::size_t kMaxScopeItems = 16;  // sides or roles of a trust
+
 using Request = std::variant<ContactsRequest, SendRequest, InboxRequest, TalksStatusRequest,
-                             TalksSayRequest, TalksMoveRequest, TalksVerdictRequest>;
+                             TalksSayRequest, TalksMoveRequest, TalksVerdictRequest, StatusRequest,
+                             CredentialImportRequest, TrustListRequest, TrustAddRequest,
+                             TrustRemoveRequest, PendingListRequest, InviteRequest, AcceptRequest,
+                             FingerprintRequest, OutboxRequest, ConversationRequest>;
 
 // The request's "op" name: "contacts", "send", "inbox", "talks.status",
-// "talks.say", "talks.move", "talks.verdict".
+// "talks.say", "talks.move", "talks.verdict", "status", "credential.import",
+// "trust.list", "trust.add", "trust.remove", "pending", "invite", "accept",
+// "fingerprint", "outbox", "conversation".
 std::string_view OpName(const Request& request);
 
 // Checks every field of a request (however it was built): required fields,
@@ -79,6 +126,10 @@ Status ValidateRequest(const Request& request);
 // Decodes one JSON object and validates it. Unknown "op", unknown or
 // mistyped fields, more than kMaxRequestSize bytes: kInvalidArgument.
 Result<Request> DecodeRequest(std::string_view json);
+
+// An authority key as people paste it: base64url (as `trust list` shows
+// it) or hex. kInvalidArgument otherwise.
+Result<std::array<std::uint8_t, 32>> ParseKeyText(std::string_view text);
 
 // "issue=option, issue=option" (',' or ';' between pairs), the text form of
 // a package every face accepts.

@@ -1,0 +1,36 @@
+// Creating a home (home_ops.h).
+#include "backchannel/app/home_ops.h"
+
+#include "backchannel/crypto/encoding.h"
+#include "backchannel/identity/invitation.h"
+
+namespace backchannel::app {
+
+Result<InitedHome> InitHome(const client::ClientOptions& options, const SecretBytes& passphrase,
+                            const InitRequest& request) {
+  client::InitParams params{request.relay, request.pin};
+  if (!request.invitation.empty()) {
+    if (!request.relay.empty() || !request.pin.empty()) {
+      return InvalidArgument("give relay and pin, or an invitation, not both");
+    }
+    BC_ASSIGN_OR_RETURN(auto invitation, identity::InvitationFromText(request.invitation));
+    params.relay_address = invitation.relay_address;
+    params.relay_pin = ToHex(invitation.relay_certificate_sha256);
+  } else if (request.relay.empty() || request.pin.empty()) {
+    return InvalidArgument("relay and pin are required (or an invitation to take them from)");
+  }
+  InitedHome out;
+  BC_ASSIGN_OR_RETURN(out.client, client::Client::Init(options, passphrase, params));
+  BC_ASSIGN_OR_RETURN(auto status, out.client->GetStatus());
+  out.view = InitView{options.home, status.identity_key, status.relay, status.mailbox};
+  return out;
+}
+
+Json ToJson(const InitView& v) {
+  return Json{{"home", v.home},
+              {"identity_key", v.identity_key},
+              {"relay", v.relay},
+              {"mailbox", v.mailbox}};
+}
+
+}  // namespace backchannel::app

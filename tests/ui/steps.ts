@@ -1,0 +1,158 @@
+// What a person does in the app, step by step, through visible controls
+// only (labels and roles: what a screen reader announces), never by script.
+import AxeBuilder from '@axe-core/playwright';
+import { type Locator, type Page, expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS } from './harness';
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+// How the person acts: with the mouse (click, fill) or with the keyboard
+// only (Tab to the control, then Enter, Space or typing), which proves the
+// focus order reaches every control.
+export interface Driver {
+  page: Page;
+  click(target: Locator): Promise<void>;
+  fill(target: Locator, text: string): Promise<void>;
+  upload(target: Locator, file: string): Promise<void>;
+}
+
+export function mouse(page: Page): Driver {
+  return {
+    page,
+    click: (t) => t.click(),
+    fill: (t, text) => t.fill(text),
+    upload: (t, file) => t.setInputFiles(file),
+  };
+}
+
+async function tabTo(page: Page, target: Locator): Promise<void> {
+  await expect(target).toBeVisible();
+  for (let i = 0; i < 120; i++) {
+    if ((await target.and(page.locator(':focus')).count()) > 0) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`keyboard: Tab never reached ${target}`);
+}
+
+export function keyboard(page: Page): Driver {
+  return {
+    page,
+    click: async (t) => {
+      await tabTo(page, t);
+      await page.keyboard.press('Enter');
+    },
+    fill: async (t, text) => {
+      await tabTo(page, t);
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.insertText(text);
+    },
+    upload: async (t, file) => {
+      await tabTo(page, t);
+      const chooser = page.waitForEvent('filechooser');
+      await page.keyboard.press('Space');
+      await (await chooser).setFiles(file);
+    },
+  };
+}
+
+export async function tab(d: Driver, name: string): Promise<void> {
+  await d.click(d.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true }));
+}
+
+export async function createHome(d: Driver, name: string, relay: string, pin: string): Promise<void> {
+  const page = d.page;
+  await expect(page.getByRole('heading', { name: 'Create your backchannel home' })).toBeVisible();
+  await d.fill(page.getByLabel('Your name'), name);
+  await d.fill(page.getByLabel('Passphrase', { exact: true }), PASSPHRASE);
+  await d.fill(page.getByLabel('Passphrase again'), PASSPHRASE);
+  await d.fill(page.getByLabel('Relay address'), relay);
+  await d.fill(page.getByLabel('Relay pin'), pin);
+  await d.click(page.getByRole('button', { name: 'Create home' }));
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible({ timeout: 30_000 });
+}
+
+export async function identityKey(d: Driver): Promise<string> {
+  const page = d.page;
+  await tab(d, 'My identity');
+  const key = page.getByLabel('Identity key', { exact: true });
+  await expect(key).toHaveText(/\S{20,}/);
+  return (await key.textContent())!.trim();
+}
+
+export async function importCredential(d: Driver, file: string): Promise<void> {
+  const page = d.page;
+  await tab(d, 'My identity');
+  await d.upload(page.getByLabel('Import credential file'), file);
+  await expect(page.getByText('Credential imported.')).toBeVisible();
+}
+
+export async function trustAuthority(d: Driver, key: string, label: string, side: string): Promise<void> {
+  const page = d.page;
+  await tab(d, 'Authorities');
+  const form = page.getByRole('form', { name: 'Add an authority' });
+  await d.fill(form.getByLabel('Authority key'), key);
+  await d.fill(form.getByLabel('Label'), label);
+  await d.fill(form.getByLabel('Sides it may vouch for'), side);
+  await d.click(form.getByRole('button', { name: 'Trust this authority' }));
+  await expect(page.getByRole('cell', { name: label, exact: true })).toBeVisible();
+}
+
+export async function invitationCode(d: Driver): Promise<string> {
+  const page = d.page;
+  await tab(d, 'Contacts');
+  await d.click(page.getByRole('button', { name: 'Show my invitation' }));
+  const code = page.getByLabel('Invitation code', { exact: true });
+  await expect(code).toHaveValue(/\S{20,}/);
+  return (await code.inputValue()).trim();
+}
+
+export async function accept(d: Driver, code: string): Promise<void> {
+  const page = d.page;
+  await tab(d, 'Contacts');
+  await d.fill(page.getByLabel('Code you received'), code);
+  await d.click(page.getByRole('button', { name: 'Accept invitation' }));
+  await expect(page.getByText(/^Added /)).toBeVisible({ timeout: 30_000 });
+}
+
+export async function openConversation(d: Driver, contact: string): Promise<void> {
+  const page = d.page;
+  await tab(d, 'Conversations');
+  await d.click(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: contact }));
+  await expect(page.getByRole('heading', { name: `Conversation with ${contact}` })).toBeVisible();
+}
+
+export async function send(d: Driver, contact: string, text: string): Promise<void> {
+  const page = d.page;
+  await d.fill(page.getByLabel(`Message to ${contact}`), text);
+  await d.click(page.getByRole('button', { name: 'Send', exact: true }));
+}
+
+export function messages(page: Page, contact: string) {
+  return page.getByRole('log', { name: `Messages with ${contact}` });
+}
+
+export async function unlock(d: Driver): Promise<void> {
+  const page = d.page;
+  await expect(page.getByRole('heading', { name: 'Unlock backchannel' })).toBeVisible();
+  await d.fill(page.getByLabel('Passphrase'), PASSPHRASE);
+  await d.click(page.getByRole('button', { name: 'Unlock' }));
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible({ timeout: 30_000 });
+}
+
+// A screenshot of the view as it is, under the build tree; prints its path.
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`SCREENSHOT ${path}`);
+}
+
+// axe-core over the page as it is: no serious or critical violation.
+export async function accessible(page: Page, view: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `axe on ${view}`).toEqual([]);
+}

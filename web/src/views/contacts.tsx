@@ -1,0 +1,80 @@
+// The people I can talk to, with whether their credential was verified and
+// their safety number compared, an alarm when a contact's key changed, and
+// the ways to add people (invite, accept).
+import { useEffect, useState } from 'preact/hooks';
+import { api, type ContactView } from '../api';
+import { useAction } from '../parts/form';
+import { Problem } from '../parts/problem';
+import { Accept, Invite } from './invite';
+import { SafetyNumber } from './safety';
+
+export function useContacts(refresh: number) {
+  const [contacts, setContacts] = useState<ContactView[]>([]);
+  const load = useAction();
+  useEffect(() => {
+    void (async () => {
+      const c = await load.run(() => api.request<{ contacts: ContactView[] }>('contacts'));
+      if (c) setContacts(c.contacts);
+    })();
+  }, [refresh]);
+  return { contacts, error: load.error };
+}
+
+export function KeyChangedAlarm(props: { contact: ContactView; onCompare: () => void }) {
+  if (!props.contact.key_changed) return null;
+  return (
+    <p class="alarm" role="alert">
+      <bdi dir="auto">{props.contact.name}</bdi>'s key changed. Compare safety numbers again in person before trusting
+      what arrives.{' '}
+      <button type="button" onClick={props.onCompare}>
+        Compare with <bdi dir="auto">{props.contact.name}</bdi>
+      </button>
+    </p>
+  );
+}
+
+export function Contacts(props: { refresh: number; onOpen: (contact: string) => void; onChanged: () => void }) {
+  const { contacts, error } = useContacts(props.refresh);
+  const [safety, setSafety] = useState<string | null>(null);
+  return (
+    <section aria-labelledby="contacts-title">
+      <h2 id="contacts-title">Contacts</h2>
+      <Problem error={error} />
+      {contacts.length === 0 ? (
+        <p>No contacts yet: invite someone or accept their invitation below.</p>
+      ) : (
+        <ul class="cards" aria-label="Contacts">
+          {contacts.map((c) => (
+            <li key={c.name}>
+              <p>
+                <strong>
+                  <bdi dir="auto">{c.name}</bdi>
+                </strong>{' '}
+                {c.role && (
+                  <span>
+                    (<bdi dir="auto">{c.role}</bdi>)
+                  </span>
+                )}
+              </p>
+              <p>
+                {c.verified ? 'Credential verified' : 'Credential not verified'}
+                {' · '}
+                {c.safety_number_compared ? 'safety number compared' : 'safety number not compared yet'}
+              </p>
+              <KeyChangedAlarm contact={c} onCompare={() => setSafety(c.name)} />
+              <button type="button" onClick={() => props.onOpen(c.name)}>
+                Talk to <bdi dir="auto">{c.name}</bdi>
+              </button>{' '}
+              <button type="button" onClick={() => setSafety(c.name)}>
+                Safety number of <bdi dir="auto">{c.name}</bdi>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {safety && <SafetyNumber contact={safety} onChanged={props.onChanged} />}
+      <Invite />
+      <Accept onAccepted={props.onChanged} />
+    </section>
+  );
+}
