@@ -224,7 +224,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id")->required();
     cmd->add_option("contact", a->contact, "Contact name")->required();
-    cmd->add_option("--role", a->role, "envoy, principal, mediator or guarantor")->required();
+    cmd->add_option("--role", a->role, "envoy, principal, mediator, guarantor or track2")
+        ->required();
     cmd->callback([&ctx, a]() {
       Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
         BC_ASSIGN_OR_RETURN(auto role, talks::ParseRole(a->role));
@@ -326,6 +327,34 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, a, approve]() {
       RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) {
         return desk.Verdict({a->t.id, a->draft, approve, a->reason});
+      });
+    });
+  }
+  {
+    // Ideas: a package floated as non-binding by a member without a side
+    // (Track 2, mediator, guarantor); shown with its author's label.
+    struct Args {
+      TalksArgs t;
+      std::string package, note;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = talks->add_subcommand(
+        "idea", "Float a package as a non-binding idea (Track 2, mediator, guarantor)");
+    AddCommon(cmd, a->t.common);
+    cmd->add_option("talks", a->t.id, "Talks id")->required();
+    cmd->add_option("--package", a->package, "issue=option, issue=option, ...")->required();
+    cmd->add_option("--note", a->note, "Your words with it");
+    cmd->callback([&ctx, a]() {
+      Run(ctx, a->t.common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
+        BC_ASSIGN_OR_RETURN(auto package, app::ParsePackageText(a->package));
+        talks::Action idea;
+        idea.kind = talks::Action::Kind::kIdea;
+        idea.package = std::move(package);
+        idea.note = a->note;
+        std::string outcome;
+        BC_ASSIGN_OR_RETURN(auto r, svc.Act(a->t.id, idea, "", &outcome));
+        result["outcome"] = outcome;
+        return r;
       });
     });
   }

@@ -42,11 +42,12 @@ Result<E> Parse(std::string_view name, const std::array<std::pair<E, std::string
                          "' (expected one of: " + known + ")");
 }
 
-constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
+constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{
     {Role::kEnvoy, "envoy"},
     {Role::kPrincipal, "principal"},
     {Role::kMediator, "mediator"},
     {Role::kGuarantor, "guarantor"},
+    {Role::kTrack2, "track2"},
 }};
 constexpr std::array<std::pair<ScopeKind, std::string_view>, 4> kScopes{{
     {ScopeKind::kPlenary, "plenary"},
@@ -54,9 +55,10 @@ constexpr std::array<std::pair<ScopeKind, std::string_view>, 4> kScopes{{
     {ScopeKind::kInternal, "internal"},
     {ScopeKind::kDirect, "direct"},
 }};
-constexpr std::array<std::pair<Authority, std::string_view>, 2> kAuthorities{{
+constexpr std::array<std::pair<Authority, std::string_view>, 3> kAuthorities{{
     {Authority::kExploratory, "exploratory"},
     {Authority::kCleared, "cleared"},
+    {Authority::kOwn, "own"},
 }};
 constexpr std::array<std::pair<ConditionStatus, std::string_view>, 3> kConditionStatuses{{
     {ConditionStatus::kPending, "pending"},
@@ -75,12 +77,13 @@ constexpr std::array<std::pair<Message::Type, std::string_view>, 10> kTypes{{
     {Message::Type::kProfile, "profile"},
     {Message::Type::kFloat, "float"},
 }};
-constexpr std::array<std::pair<Action::Kind, std::string_view>, 5> kActionKinds{{
+constexpr std::array<std::pair<Action::Kind, std::string_view>, 6> kActionKinds{{
     {Action::Kind::kMove, "move"},
     {Action::Kind::kSuggest, "suggest"},
     {Action::Kind::kSuspend, "suspend"},
     {Action::Kind::kResume, "resume"},
     {Action::Kind::kCondition, "condition"},
+    {Action::Kind::kIdea, "idea"},
 }};
 constexpr std::array<std::pair<MoveKind, std::string_view>, 6> kMoveKinds{{
     {MoveKind::kPropose, "propose"},
@@ -121,6 +124,7 @@ Json ActionJson(const Action& a) {
       if (!a.reason.empty()) j["reason"] = a.reason;
       break;
     case Action::Kind::kSuggest:
+    case Action::Kind::kIdea:
       j["package"] = PackageJson(a.package);
       if (!a.note.empty()) j["note"] = a.note;
       break;
@@ -312,7 +316,8 @@ Result<Action> ReadAction(const Json& j, const std::string& path) {
       BC_ASSIGN_OR_RETURN(a.reason, r.String("reason", kMaxTextSize, a.move == MoveKind::kReject));
       break;
     }
-    case Action::Kind::kSuggest: {
+    case Action::Kind::kSuggest:
+    case Action::Kind::kIdea: {
       BC_ASSIGN_OR_RETURN(a.package, ReadPackage(r, "package", true));
       if (a.package.empty()) return InvalidMessage(r.Path("package") + " is empty");
       BC_ASSIGN_OR_RETURN(a.note, r.String("note", kMaxTextSize, false));

@@ -35,8 +35,22 @@ Role RoleFromCredential(identity::Role r) {
       return Role::kPrincipal;
     case identity::Role::kMediator:
       return Role::kMediator;
+    case identity::Role::kTrack2:
+      return Role::kTrack2;
   }
   return Role::kEnvoy;
+}
+
+// "Speak with authority" means cleared only where the side clears at home;
+// a side without a rule speaks on its envoy's own authority (talks/label.h).
+// The fold refuses the dishonest one; this picks the honest one for the
+// caller who only asked for "not exploratory".
+talks::Authority HonestAuthority(const talks::TalksState& state, talks::Authority asked) {
+  if (asked == talks::Authority::kCleared && state.me().role == Role::kEnvoy &&
+      state.rule().empty()) {
+    return talks::Authority::kOwn;
+  }
+  return asked;
 }
 
 }  // namespace
@@ -163,20 +177,25 @@ Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope&
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
   if (!meta.joined)
     return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   Message m;
   m.type = T::kChat;
   m.scope = scope;
   m.text = text;
-  m.authority = authority;
+  m.authority = HonestAuthority(state, authority);
   return Send(id, m, std::nullopt);
 }
 
-Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& action,
+Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& asked,
                                      const std::string& revises, std::string* outcome) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
   if (!meta.joined)
     return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  talks::Action action = asked;
+  if (action.kind == talks::Action::Kind::kMove) {
+    action.authority = HonestAuthority(state, action.authority);
+  }
   BC_RETURN_IF_ERROR(state.Precheck(action));
   const bool clearance = action.kind == talks::Action::Kind::kMove &&
                          action.authority == talks::Authority::kCleared &&
