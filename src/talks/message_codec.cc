@@ -1,6 +1,7 @@
 // JSON codec of talks messages (docs/talks.md, "Messages"). Decoding is a
 // strict reader: every field has a type, a size bound and, for names, a
 // character set; a message that fails any check is refused whole.
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -242,6 +243,47 @@ Status CheckName(const std::string& s, const std::string& path) {
   return Status::Ok();
 }
 
+// side → the hex of the Ed25519 authority keys that may accredit its
+// members (coalition sides, message.h). Optional; each side names 1 to
+// kMaxSideAuthorities distinct keys of 64 lower-case hex digits.
+Result<std::map<std::string, std::vector<std::string>>> ReadSideAuthorities(const Reader& d) {
+  std::map<std::string, std::vector<std::string>> out;
+  if (!d.Has("side_authorities")) return out;
+  const std::string path = d.Path("side_authorities");
+  const Json& bound = d.At("side_authorities");
+  if (!bound.is_object() || bound.empty() || bound.size() > 8) {
+    return InvalidMessage(path + " must be an object binding 1 to 8 sides");
+  }
+  for (const auto& [side, keys] : bound.items()) {
+    if (side.empty() || side.size() > kMaxNameSize) {
+      return InvalidMessage(path + " names an empty or too long side");
+    }
+    BC_RETURN_IF_ERROR(CheckName(side, path));
+    if (!keys.is_array() || keys.empty() || keys.size() > kMaxSideAuthorities) {
+      return InvalidMessage(path + "." + side + " must list 1 to " +
+                            std::to_string(kMaxSideAuthorities) + " authority keys");
+    }
+    std::vector<std::string> hex;
+    for (const auto& k : keys) {
+      if (!k.is_string() || k.get<std::string>().size() != 64) {
+        return InvalidMessage(path + "." + side + " must hold 64-hex-digit authority keys");
+      }
+      const std::string key = k.get<std::string>();
+      for (char c : key) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+          return InvalidMessage(path + "." + side + " must be lower-case hex");
+        }
+      }
+      if (std::find(hex.begin(), hex.end(), key) != hex.end()) {
+        return InvalidMessage(path + "." + side + " lists a key twice");
+      }
+      hex.push_back(key);
+    }
+    out.emplace(side, std::move(hex));
+  }
+  return out;
+}
+
 Result<Member> ReadMember(const Json& j, const std::string& path) {
   Reader r(j, path);
   BC_RETURN_IF_ERROR(r.Object());
@@ -424,6 +466,7 @@ Result<Message> ReadMessage(const Json& j) {
       }
       BC_ASSIGN_OR_RETURN(m.definition.members, ReadMembers(d, "members"));
       BC_ASSIGN_OR_RETURN(m.definition.rule, d.String("rule", kMaxTextSize, false));
+      BC_ASSIGN_OR_RETURN(m.definition.side_authorities, ReadSideAuthorities(d));
       break;
     }
     case T::kRoster: {
@@ -535,6 +578,13 @@ Bytes EncodeMessage(const Message& m) {
                              {"host", m.definition.host},
                              {"members", MembersJson(m.definition.members)}};
       if (!m.definition.rule.empty()) j["definition"]["rule"] = m.definition.rule;
+      // Omitted when no side is bound, so definitions without coalitions
+      // keep their bytes (and the golden vectors).
+      if (!m.definition.side_authorities.empty()) {
+        Json bound = Json::object();
+        for (const auto& [side, keys] : m.definition.side_authorities) bound[side] = keys;
+        j["definition"]["side_authorities"] = std::move(bound);
+      }
       break;
     case T::kRoster:
       j["members"] = MembersJson(m.members);

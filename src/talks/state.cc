@@ -386,6 +386,11 @@ Status TalksState::ApplyDefinition(const Message& m, const std::string& sender) 
     }
     BC_RETURN_IF_ERROR(CheckSeat(x));
   }
+  for (const auto& [side, keys] : d.side_authorities) {
+    if (std::find(d.sides.begin(), d.sides.end(), side) == d.sides.end()) {
+      return InvalidArgument("the definition binds authorities to an unknown side " + Quote(side));
+    }
+  }
   auto domain = negotiation::ParseDomain(d.agenda, "agenda");
   if (!domain) return domain.error().WithContext("the talks' agenda");
   auto neg = negotiation::Negotiation::Create(std::move(*domain), d.sides);
@@ -550,8 +555,8 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
   if (actor == nullptr && action.kind == Action::Kind::kIdea && me != nullptr &&
       me->role == Role::kPrincipal) {
     BC_RETURN_IF_ERROR(ResolvePackage(domain(), action.package).status());
-    ideas_.push_back(Idea{"i" + std::to_string(ideas_.size() + 1), actor_id, action.package,
-                          action.note, seq});
+    ideas_.push_back(
+        Idea{"i" + std::to_string(ideas_.size() + 1), actor_id, action.package, action.note, seq});
     return Status::Ok();
   }
   if (actor == nullptr) {

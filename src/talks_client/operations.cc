@@ -7,9 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/io.h"
+#include "backchannel/talks/coalition.h"
 #include "backchannel/talks/plan.h"
 #include "backchannel/talks_client/service.h"
 
@@ -55,14 +57,15 @@ talks::Authority HonestAuthority(const talks::TalksState& state, talks::Authorit
 
 }  // namespace
 
-Result<talks::Member> TalksService::SelfMember(const std::vector<std::string>& sides) {
+Result<talks::Member> TalksService::SelfMember(const std::vector<std::string>& sides,
+                                               const talks::Definition& bound) {
   BC_ASSIGN_OR_RETURN(auto cred, client_.OwnCredential());
   talks::Member me;
   me.id = self_;
   me.name = cred.display_name;
   me.role = RoleFromCredential(cred.role);
   if (me.role == Role::kEnvoy || me.role == Role::kPrincipal) {
-    me.side = cred.side;
+    BC_ASSIGN_OR_RETURN(me.side, talks::SeatSide(bound, ToHex(cred.authority_key), cred.side));
     if (std::find(sides.begin(), sides.end(), me.side) == sides.end()) {
       return InvalidArgument("your credential is for side '" + me.side +
                              "', which is not one of the talks' sides");
@@ -78,12 +81,21 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
                                         const negotiation::Domain& agenda,
                                         const std::vector<std::string>& sides,
                                         const std::string& rule) {
+  return Create(id, title, agenda, sides, rule, {});
+}
+
+Result<SyncReport> TalksService::Create(
+    const std::string& id, const std::string& title, const negotiation::Domain& agenda,
+    const std::vector<std::string>& sides, const std::string& rule,
+    const std::map<std::string, std::vector<std::string>>& side_authorities) {
   if (id.empty() || id.size() > 64 || id.find('/') != std::string::npos) {
     return InvalidArgument("a talks id is 1..64 characters without '/'");
   }
   BC_ASSIGN_OR_RETURN(auto existing, FindMeta(id));
   if (existing) return Status(StatusCode::kAlreadyExists, "talks '" + id + "' exist here");
-  BC_ASSIGN_OR_RETURN(talks::Member me, SelfMember(sides));
+  talks::Definition bound;
+  bound.side_authorities = side_authorities;
+  BC_ASSIGN_OR_RETURN(talks::Member me, SelfMember(sides, bound));
   if (!rule.empty() && me.role != Role::kEnvoy) {
     return InvalidArgument("a clearance rule belongs to a side; only an envoy sets one");
   }
@@ -94,6 +106,7 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
   d.host = self_;
   d.members = {me};
   d.rule = rule;
+  d.side_authorities = side_authorities;
   BC_ASSIGN_OR_RETURN(auto state, talks::TalksState::Create(id, d, self_));
   Message m;
   m.type = T::kDefinition;
@@ -139,7 +152,12 @@ Result<SyncReport> TalksService::Invite(const std::string& id, const std::string
                               std::string(talks::RoleName(held)) + ", not a " +
                               std::string(talks::RoleName(role)));
   }
-  if (role == Role::kEnvoy || role == Role::kPrincipal) member.side = cred.side;
+  if (role == Role::kEnvoy || role == Role::kPrincipal) {
+    // A coalition side (talks/coalition.h) seats members of several
+    // authorities; otherwise the credential's side.
+    BC_ASSIGN_OR_RETURN(member.side,
+                        talks::SeatSide(state.definition(), ToHex(cred.authority_key), cred.side));
+  }
   BC_ASSIGN_OR_RETURN(talks::Plan plan, talks::PlanInvite(state, member, NowMs()));
   SyncReport report;
   BC_RETURN_IF_ERROR(Execute(id, plan, report));

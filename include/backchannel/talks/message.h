@@ -43,6 +43,7 @@ inline constexpr std::size_t kMaxTextSize = std::size_t{8} * 1024;
 inline constexpr std::size_t kMaxAgendaSize = std::size_t{32} * 1024;
 inline constexpr std::size_t kMaxMembers = 64;
 inline constexpr std::size_t kMaxConditions = 8;
+inline constexpr std::size_t kMaxSideAuthorities = 8;  // authority keys per coalition side
 
 // A member of the talks. `id` is the hex of the member's 33-byte identity
 // key; `name` the display name of their credential.
@@ -111,6 +112,11 @@ struct Definition {
   std::string host;             // member id of the sequencer (the creator)
   std::vector<Member> members;  // the table; plus the side when an envoy sends it
   std::string rule;             // the side's clearance rule (from an envoy), may be empty
+  // Coalition sides (E3/EU+3): side → hex of the Ed25519 keys of the
+  // authorities that may accredit its envoys and principals. A side not
+  // listed is its credential side's alone, as before. Every member's client
+  // checks the members it can see against it (talks_client).
+  std::map<std::string, std::vector<std::string>> side_authorities;
   friend bool operator==(const Definition&, const Definition&) = default;
 };
 
