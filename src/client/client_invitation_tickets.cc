@@ -44,8 +44,7 @@ Status Client::Impl::RedeemTicket(ByteView ticket, const std::string& name) cons
     return Status(StatusCode::kUntrusted, "the invitation it answers was already used by " + who +
                                               "; invitations are single-use: make a new one");
   }
-  return store().PutAppValue(std::string(kTicketApp), key,
-                             AsBytes(std::string(kUsedBy) + name));
+  return store().PutAppValue(std::string(kTicketApp), key, AsBytes(std::string(kUsedBy) + name));
 }
 
 }  // namespace backchannel::client

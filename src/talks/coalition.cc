@@ -11,8 +11,12 @@ Result<std::string> SeatSide(const Definition& definition, const std::string& au
   for (const auto& [side, keys] : definition.side_authorities) {
     if (std::find(keys.begin(), keys.end(), authority_hex) == keys.end()) continue;
     if (!bound_side.empty()) {
-      return InvalidArgument("the talks bind one authority to two sides ('" + bound_side +
-                             "' and '" + side + "')");
+      std::string why = "the talks bind one authority to two sides ('";
+      why += bound_side;
+      why += "' and '";
+      why += side;
+      why += "')";
+      return InvalidArgument(why);
     }
     bound_side = side;
   }

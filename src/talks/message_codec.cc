@@ -259,23 +259,32 @@ Result<std::map<std::string, std::vector<std::string>>> ReadSideAuthorities(cons
       return InvalidMessage(path + " names an empty or too long side");
     }
     BC_RETURN_IF_ERROR(CheckName(side, path));
+    std::string where = path;
+    where += '.';
+    where += side;
+    auto refuse = [&where](std::string_view why) {
+      std::string what = where;
+      what += ' ';
+      what += why;
+      return InvalidMessage(what);
+    };
+    static_assert(kMaxSideAuthorities == 8);
     if (!keys.is_array() || keys.empty() || keys.size() > kMaxSideAuthorities) {
-      return InvalidMessage(path + "." + side + " must list 1 to " +
-                            std::to_string(kMaxSideAuthorities) + " authority keys");
+      return refuse("must list 1 to 8 authority keys");
     }
     std::vector<std::string> hex;
     for (const auto& k : keys) {
       if (!k.is_string() || k.get<std::string>().size() != 64) {
-        return InvalidMessage(path + "." + side + " must hold 64-hex-digit authority keys");
+        return refuse("must hold 64-hex-digit authority keys");
       }
       const std::string key = k.get<std::string>();
       for (char c : key) {
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-          return InvalidMessage(path + "." + side + " must be lower-case hex");
+          return refuse("must be lower-case hex");
         }
       }
       if (std::find(hex.begin(), hex.end(), key) != hex.end()) {
-        return InvalidMessage(path + "." + side + " lists a key twice");
+        return refuse("lists a key twice");
       }
       hex.push_back(key);
     }
