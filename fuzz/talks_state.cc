@@ -27,12 +27,13 @@ struct Observed {
   std::size_t conditions = 0;
   bool suspended = false;
   std::uint64_t last_seq = 0;
+  std::size_t ideas = 0;
   bool operator==(const Observed&) const = default;
 };
 
 Observed Observe(const TalksState& s) {
-  return Observed{s.negotiation().ToJson(), s.drafts().size(), s.conditions().size(),
-                  s.suspension().has_value(), s.last_seq()};
+  return Observed{s.negotiation().ToJson(),   s.drafts().size(), s.conditions().size(),
+                  s.suspension().has_value(), s.last_seq(),      s.ideas().size()};
 }
 
 struct World {

@@ -4,6 +4,7 @@
 
 #include "backchannel/negotiation/io.h"
 #include "backchannel/negotiation/opponent_model.h"
+#include "backchannel/talks/label.h"
 #include "backchannel/talks/state.h"
 
 namespace backchannel::app {
@@ -82,7 +83,11 @@ MoveView MoveOf(const talks::TalksState& st, const negotiation::Move& m, const O
   auto info = st.move_info().find(m.id);
   if (info != st.move_info().end()) {
     mv.by = Name(st, info->second.actor);
-    mv.authority = std::string(talks::AuthorityName(info->second.authority));
+    const talks::Member* actor = st.FindMember(info->second.actor);
+    const talks::Label label = talks::LabelOf(actor != nullptr ? actor->role : talks::Role::kEnvoy,
+                                              info->second.authority);
+    mv.authority = std::string(talks::LabelKey(label));
+    mv.label = std::string(talks::LabelText(label));
     mv.adopts = info->second.adopts;
     mv.conditions = info->second.conditions;
   }
@@ -156,6 +161,20 @@ TalksView BuildTalksView(const talks::TalksState& st, bool joined, std::string_v
     if (auto p = talks::ResolvePackage(st.domain(), s.package)) sv.my_utility = own(*p);
     v.suggestions.push_back(std::move(sv));
   }
+  for (const auto& i : st.ideas()) {
+    const talks::Member* by = st.FindMember(i.by);
+    const talks::Label label = talks::LabelOf(by != nullptr ? by->role : talks::Role::kTrack2,
+                                              talks::Authority::kExploratory);
+    IdeaView iv{i.id,
+                Name(st, i.by),
+                i.package,
+                i.note,
+                std::string(talks::LabelKey(label)),
+                std::string(talks::LabelText(label)),
+                std::nullopt};
+    if (auto p = talks::ResolvePackage(st.domain(), i.package)) iv.my_utility = own(*p);
+    v.ideas.push_back(std::move(iv));
+  }
   for (const auto& c : st.conditions()) {
     v.conditions.push_back(ConditionView{c.id, c.spec.text, Name(st, c.spec.guarantor),
                                          std::string(talks::ConditionStatusName(c.status)),
@@ -216,6 +235,7 @@ Json TalksViewJson(const TalksView& v) {
     Json mj{{"id", m.id}, {"kind", m.kind}, {"side", m.side}};
     if (m.by) mj["by"] = *m.by;
     if (m.authority) mj["authority"] = *m.authority;
+    if (m.label) mj["label"] = *m.label;
     if (!m.adopts.empty()) mj["adopts"] = m.adopts;
     if (!m.conditions.empty()) mj["conditions"] = m.conditions;
     if (m.package) {
@@ -241,6 +261,19 @@ Json TalksViewJson(const TalksView& v) {
     sugg.push_back(sj);
   }
   j["suggestions"] = sugg;
+  Json ideas = Json::array();
+  for (const auto& i : v.ideas) {
+    Json ij{{"id", i.id},
+            {"by", i.by},
+            {"package", PackageJson(i.package)},
+            {"note", i.note},
+            {"authority", i.authority},
+            {"label", i.label},
+            {"binding", false}};
+    if (i.my_utility) ij["my_utility"] = *i.my_utility;
+    ideas.push_back(ij);
+  }
+  j["ideas"] = ideas;
   Json conds = Json::array();
   for (const auto& c : v.conditions) {
     conds.push_back(Json{{"id", c.id},

@@ -342,7 +342,7 @@ void RegisterAuthorityCommands(CLI::App& app, Context& context) {
   AddCommon(issue_cmd, *issue, true);
   issue_cmd->add_option("--identity-key", issue->identity_key, "Identity key, 33 bytes hex")
       ->required();
-  issue_cmd->add_option("--role", issue->role, "envoy, principal or mediator")->required();
+  issue_cmd->add_option("--role", issue->role, "envoy, principal, mediator or track2")->required();
   issue_cmd->add_option("--name", issue->name, "Display name")->required();
   issue_cmd->add_option("--days", issue->days, "Days of validity")->required();
   issue_cmd->add_option("--out", issue->out, "Write the credential to this file");

@@ -153,7 +153,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   add_cmd->add_option("--side", trust->sides, "A side it may accredit (repeat for several)")
       ->required();
   add_cmd->add_option("--roles", trust->roles,
-                      "Roles it may accredit, comma-separated (default: envoy,principal,mediator)");
+                      "Roles it may accredit, comma-separated (default: envoy,principal,mediator;\n"
+                      "track2 only when named)");
   add_cmd->add_option("--label", trust->label, "Name shown for it (default: the first side)");
   add_cmd->callback([trust, &ctx] {
     auto key = KeyArg<32>(trust->key);
@@ -164,8 +165,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     for (std::string r; std::getline(roles, r, ',');) {
       auto role = identity::ParseRole(r);
       if (!role) {
-        return ctx.Fail(
-            InvalidArgument("--roles: '" + r + "' is not a role (envoy, principal, mediator)"));
+        return ctx.Fail(InvalidArgument("--roles: '" + r +
+                                        "' is not a role (envoy, principal, mediator, track2)"));
       }
       scope.roles.push_back(*role);
     }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "backchannel/app/request.h"
 #include "backchannel/app/talks_desk.h"
 #include "backchannel/app/talks_view.h"
+#include "backchannel/common/encoding.h"
 #include "backchannel/common/file_io.h"
 #include "backchannel/negotiation/io.h"
 #include "backchannel/talks/record.h"
@@ -194,7 +196,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     struct Args {
       TalksArgs t;
       std::string title, agenda, rule;
-      std::vector<std::string> sides;
+      std::vector<std::string> sides, bindings;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = talks->add_subcommand("create", "Open talks you host");
@@ -206,10 +208,29 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
         ->required();
     cmd->add_option("--side", a->sides, "A side (repeat; at least two)")->required();
     cmd->add_option("--rule", a->rule, "Your side's clearance rule (an envoy host)");
+    cmd->add_option("--side-authority", a->bindings,
+                    "SIDE=KEY: a coalition side and one authority (public key) that accredits "
+                    "for it (repeat for each)");
     cmd->callback([&ctx, a]() {
       Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
         BC_ASSIGN_OR_RETURN(auto domain, negotiation::LoadDomain(a->agenda));
-        return svc.Create(a->t.id, a->title, domain, a->sides, a->rule);
+        std::map<std::string, std::vector<std::string>> bound;
+        for (const auto& b : a->bindings) {
+          const auto eq = b.rfind('=');
+          if (eq == std::string::npos || eq == 0) {
+            return InvalidArgument("--side-authority '" + b + "' is not SIDE=KEY");
+          }
+          // As `authority show` prints it (base64url), or hex.
+          const std::string text = b.substr(eq + 1);
+          auto key = FromBase64Fixed<32>(text, Base64Variant::kUrlSafeNoPadding);
+          if (!key) key = FromHexFixed<32>(text);
+          if (!key) {
+            return InvalidArgument("--side-authority " + b.substr(0, eq) + ": '" + text +
+                                   "' is not a 32-byte key (base64url or hex)");
+          }
+          bound[b.substr(0, eq)].push_back(ToHex(*key));
+        }
+        return svc.Create(a->t.id, a->title, domain, a->sides, a->rule, bound);
       });
     });
   }
@@ -224,7 +245,8 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     AddCommon(cmd, a->t.common);
     cmd->add_option("talks", a->t.id, "Talks id")->required();
     cmd->add_option("contact", a->contact, "Contact name")->required();
-    cmd->add_option("--role", a->role, "envoy, principal, mediator or guarantor")->required();
+    cmd->add_option("--role", a->role, "envoy, principal, mediator, guarantor or track2")
+        ->required();
     cmd->callback([&ctx, a]() {
       Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
         BC_ASSIGN_OR_RETURN(auto role, talks::ParseRole(a->role));
@@ -326,6 +348,34 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, a, approve]() {
       RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) {
         return desk.Verdict({a->t.id, a->draft, approve, a->reason});
+      });
+    });
+  }
+  {
+    // Ideas: a package floated as non-binding by a member without a side
+    // (Track 2, mediator, guarantor); shown with its author's label.
+    struct Args {
+      TalksArgs t;
+      std::string package, note;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = talks->add_subcommand(
+        "idea", "Float a package as a non-binding idea (Track 2, mediator, guarantor)");
+    AddCommon(cmd, a->t.common);
+    cmd->add_option("talks", a->t.id, "Talks id")->required();
+    cmd->add_option("--package", a->package, "issue=option, issue=option, ...")->required();
+    cmd->add_option("--note", a->note, "Your words with it");
+    cmd->callback([&ctx, a]() {
+      Run(ctx, a->t.common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
+        BC_ASSIGN_OR_RETURN(auto package, app::ParsePackageText(a->package));
+        talks::Action idea;
+        idea.kind = talks::Action::Kind::kIdea;
+        idea.package = std::move(package);
+        idea.note = a->note;
+        std::string outcome;
+        BC_ASSIGN_OR_RETURN(auto r, svc.Act(a->t.id, idea, "", &outcome));
+        result["outcome"] = outcome;
+        return r;
       });
     });
   }

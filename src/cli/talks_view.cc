@@ -15,7 +15,7 @@ std::string Fixed(double v) {
 
 std::string MoveLine(const app::MoveView& m) {
   std::string out = "  #" + std::to_string(m.id) + " " + m.side + " " + m.kind;
-  if (m.authority) out += " [" + *m.authority + "]";
+  if (m.label) out += " [" + *m.label + "]";
   if (m.target != 0) out += " #" + std::to_string(m.target);
   if (m.package) {
     out += " {" + app::PackageText(*m.package) + "}";
@@ -61,6 +61,11 @@ std::string TalksStatusText(const app::TalksView& v) {
   for (const auto& m : v.moves) out += MoveLine(m);
   for (const auto& s : v.suggestions) {
     out += "  suggestion " + s.id + ": {" + app::PackageText(s.package) + "}\n";
+  }
+  for (const auto& i : v.ideas) {
+    out += "  idea " + i.id + " by " + i.by + " [" + i.label + ", non-binding]: {" +
+           app::PackageText(i.package) + "}" + (i.note.empty() ? "" : " — \"" + i.note + "\"") +
+           "\n";
   }
   for (const auto& c : v.conditions) {
     out += "  condition " + c.id + ": " + c.text + " — guarantor " + c.guarantor + ": " + c.status +

@@ -32,8 +32,9 @@ Status CheckText(std::string_view what, const std::string& text, std::size_t max
 Status CheckCredential(const Credential& c) {
   BC_RETURN_IF_ERROR(CheckText("side", c.side, kMaxSideSize));
   BC_RETURN_IF_ERROR(CheckText("display name", c.display_name, kMaxDisplayNameSize));
-  if (c.role != Role::kEnvoy && c.role != Role::kPrincipal && c.role != Role::kMediator) {
-    return InvalidArgument("role must be envoy, principal or mediator");
+  if (c.role != Role::kEnvoy && c.role != Role::kPrincipal && c.role != Role::kMediator &&
+      c.role != Role::kTrack2) {
+    return InvalidArgument("role must be envoy, principal, mediator or track2");
   }
   if (c.expiry <= c.not_before) return InvalidArgument("expiry must be after not_before");
   return Status::Ok();
@@ -98,16 +99,18 @@ std::string_view RoleName(Role role) {
       return "principal";
     case Role::kMediator:
       return "mediator";
+    case Role::kTrack2:
+      return "track2";
   }
   return "unknown";
 }
 
 Result<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kEnvoy, Role::kPrincipal, Role::kMediator}) {
+  for (Role r : {Role::kEnvoy, Role::kPrincipal, Role::kMediator, Role::kTrack2}) {
     if (name == RoleName(r)) return r;
   }
   return InvalidArgument("role '" + std::string(name) +
-                         "' is not one of envoy, principal, mediator");
+                         "' is not one of envoy, principal, mediator, track2");
 }
 
 bool RevocationList::IsRevoked(std::uint64_t serial) const {

@@ -1,6 +1,7 @@
 // JSON codec of talks messages (docs/talks.md, "Messages"). Decoding is a
 // strict reader: every field has a type, a size bound and, for names, a
 // character set; a message that fails any check is refused whole.
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -42,11 +43,12 @@ Result<E> Parse(std::string_view name, const std::array<std::pair<E, std::string
                          "' (expected one of: " + known + ")");
 }
 
-constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
+constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{
     {Role::kEnvoy, "envoy"},
     {Role::kPrincipal, "principal"},
     {Role::kMediator, "mediator"},
     {Role::kGuarantor, "guarantor"},
+    {Role::kTrack2, "track2"},
 }};
 constexpr std::array<std::pair<ScopeKind, std::string_view>, 4> kScopes{{
     {ScopeKind::kPlenary, "plenary"},
@@ -54,9 +56,10 @@ constexpr std::array<std::pair<ScopeKind, std::string_view>, 4> kScopes{{
     {ScopeKind::kInternal, "internal"},
     {ScopeKind::kDirect, "direct"},
 }};
-constexpr std::array<std::pair<Authority, std::string_view>, 2> kAuthorities{{
+constexpr std::array<std::pair<Authority, std::string_view>, 3> kAuthorities{{
     {Authority::kExploratory, "exploratory"},
     {Authority::kCleared, "cleared"},
+    {Authority::kOwn, "own"},
 }};
 constexpr std::array<std::pair<ConditionStatus, std::string_view>, 3> kConditionStatuses{{
     {ConditionStatus::kPending, "pending"},
@@ -75,12 +78,13 @@ constexpr std::array<std::pair<Message::Type, std::string_view>, 10> kTypes{{
     {Message::Type::kProfile, "profile"},
     {Message::Type::kFloat, "float"},
 }};
-constexpr std::array<std::pair<Action::Kind, std::string_view>, 5> kActionKinds{{
+constexpr std::array<std::pair<Action::Kind, std::string_view>, 6> kActionKinds{{
     {Action::Kind::kMove, "move"},
     {Action::Kind::kSuggest, "suggest"},
     {Action::Kind::kSuspend, "suspend"},
     {Action::Kind::kResume, "resume"},
     {Action::Kind::kCondition, "condition"},
+    {Action::Kind::kIdea, "idea"},
 }};
 constexpr std::array<std::pair<MoveKind, std::string_view>, 6> kMoveKinds{{
     {MoveKind::kPropose, "propose"},
@@ -121,6 +125,7 @@ Json ActionJson(const Action& a) {
       if (!a.reason.empty()) j["reason"] = a.reason;
       break;
     case Action::Kind::kSuggest:
+    case Action::Kind::kIdea:
       j["package"] = PackageJson(a.package);
       if (!a.note.empty()) j["note"] = a.note;
       break;
@@ -238,6 +243,56 @@ Status CheckName(const std::string& s, const std::string& path) {
   return Status::Ok();
 }
 
+// side → the hex of the Ed25519 authority keys that may accredit its
+// members (coalition sides, message.h). Optional; each side names 1 to
+// kMaxSideAuthorities distinct keys of 64 lower-case hex digits.
+Result<std::map<std::string, std::vector<std::string>>> ReadSideAuthorities(const Reader& d) {
+  std::map<std::string, std::vector<std::string>> out;
+  if (!d.Has("side_authorities")) return out;
+  const std::string path = d.Path("side_authorities");
+  const Json& bound = d.At("side_authorities");
+  if (!bound.is_object() || bound.empty() || bound.size() > 8) {
+    return InvalidMessage(path + " must be an object binding 1 to 8 sides");
+  }
+  for (const auto& [side, keys] : bound.items()) {
+    if (side.empty() || side.size() > kMaxNameSize) {
+      return InvalidMessage(path + " names an empty or too long side");
+    }
+    BC_RETURN_IF_ERROR(CheckName(side, path));
+    std::string where = path;
+    where += '.';
+    where += side;
+    auto refuse = [&where](std::string_view why) {
+      std::string what = where;
+      what += ' ';
+      what += why;
+      return InvalidMessage(what);
+    };
+    static_assert(kMaxSideAuthorities == 8);
+    if (!keys.is_array() || keys.empty() || keys.size() > kMaxSideAuthorities) {
+      return refuse("must list 1 to 8 authority keys");
+    }
+    std::vector<std::string> hex;
+    for (const auto& k : keys) {
+      if (!k.is_string() || k.get<std::string>().size() != 64) {
+        return refuse("must hold 64-hex-digit authority keys");
+      }
+      const std::string key = k.get<std::string>();
+      for (char c : key) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+          return refuse("must be lower-case hex");
+        }
+      }
+      if (std::find(hex.begin(), hex.end(), key) != hex.end()) {
+        return refuse("lists a key twice");
+      }
+      hex.push_back(key);
+    }
+    out.emplace(side, std::move(hex));
+  }
+  return out;
+}
+
 Result<Member> ReadMember(const Json& j, const std::string& path) {
   Reader r(j, path);
   BC_RETURN_IF_ERROR(r.Object());
@@ -312,7 +367,8 @@ Result<Action> ReadAction(const Json& j, const std::string& path) {
       BC_ASSIGN_OR_RETURN(a.reason, r.String("reason", kMaxTextSize, a.move == MoveKind::kReject));
       break;
     }
-    case Action::Kind::kSuggest: {
+    case Action::Kind::kSuggest:
+    case Action::Kind::kIdea: {
       BC_ASSIGN_OR_RETURN(a.package, ReadPackage(r, "package", true));
       if (a.package.empty()) return InvalidMessage(r.Path("package") + " is empty");
       BC_ASSIGN_OR_RETURN(a.note, r.String("note", kMaxTextSize, false));
@@ -419,6 +475,7 @@ Result<Message> ReadMessage(const Json& j) {
       }
       BC_ASSIGN_OR_RETURN(m.definition.members, ReadMembers(d, "members"));
       BC_ASSIGN_OR_RETURN(m.definition.rule, d.String("rule", kMaxTextSize, false));
+      BC_ASSIGN_OR_RETURN(m.definition.side_authorities, ReadSideAuthorities(d));
       break;
     }
     case T::kRoster: {
@@ -530,6 +587,13 @@ Bytes EncodeMessage(const Message& m) {
                              {"host", m.definition.host},
                              {"members", MembersJson(m.definition.members)}};
       if (!m.definition.rule.empty()) j["definition"]["rule"] = m.definition.rule;
+      // Omitted when no side is bound, so definitions without coalitions
+      // keep their bytes (and the golden vectors).
+      if (!m.definition.side_authorities.empty()) {
+        Json bound = Json::object();
+        for (const auto& [side, keys] : m.definition.side_authorities) bound[side] = keys;
+        j["definition"]["side_authorities"] = std::move(bound);
+      }
       break;
     case T::kRoster:
       j["members"] = MembersJson(m.members);

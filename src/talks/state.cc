@@ -17,6 +17,15 @@ bool AtTable(const Member& m) { return m.role != Role::kPrincipal; }
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
+// A Track 2 participant sits on no side: a side would give it caucus and
+// internal scopes it must not see.
+Status CheckSeat(const Member& x) {
+  if (x.role == Role::kTrack2 && !x.side.empty()) {
+    return InvalidArgument("Track 2 participant " + x.name + " sits on no side");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<negotiation::PartialPackage> ResolvePackage(const negotiation::Domain& domain,
@@ -210,6 +219,29 @@ Status TalksState::CheckInScope(const Message& m, const std::string& sender, boo
   return Status::Ok();
 }
 
+// Honest labels (label.h). Only the envoy's own client and its side know
+// the side's rule, so "cleared needs a rule, own needs none" is checked
+// there (outgoing, or from our own envoy); a Track 2 participant's claim is
+// checked by everyone.
+Status TalksState::CheckClaim(const Member& from, Authority authority, bool outgoing) const {
+  if (from.role == Role::kTrack2 && authority != Authority::kExploratory) {
+    return FailedPrecondition(from.name +
+                              " takes part in Track 2: its words are unofficial, never " +
+                              std::string(AuthorityName(authority)));
+  }
+  if (from.role != Role::kEnvoy || !(outgoing || OnMySide(from))) return Status::Ok();
+  if (authority == Authority::kCleared && rule_.empty()) {
+    return FailedPrecondition(from.side +
+                              " has no clearance rule, so nobody at home clears its words: "
+                              "speak on your own authority (own) or exploratory");
+  }
+  if (authority == Authority::kOwn && !rule_.empty()) {
+    return FailedPrecondition(from.side + " clears at home (" + rule_.ToString() +
+                              "): send the move home as a draft, or speak exploratory");
+  }
+  return Status::Ok();
+}
+
 // ---- apply ----
 
 Status TalksState::Apply(const Message& message, const std::string& sender, bool outgoing) {
@@ -238,10 +270,14 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
         BC_RETURN_IF_ERROR(next.ApplyRoster(message, sender));
         break;
       case T::kChat:
+        BC_RETURN_IF_ERROR(next.CheckClaim(*from, message.authority, outgoing));
         break;
       case T::kSubmit:
         if (message.scope.kind != ScopeKind::kDirect || message.scope.to != definition_.host) {
           return InvalidArgument("a submission goes directly to the host");
+        }
+        if (message.action.kind == Action::Kind::kMove) {
+          BC_RETURN_IF_ERROR(next.CheckClaim(*from, message.action.authority, outgoing));
         }
         if (outgoing) {
           if (IsHost())
@@ -348,6 +384,12 @@ Status TalksState::ApplyDefinition(const Message& m, const std::string& sender) 
     if ((x.role == Role::kEnvoy || x.role == Role::kPrincipal) && x.side.empty()) {
       return InvalidArgument("envoy or principal " + x.name + " without a side");
     }
+    BC_RETURN_IF_ERROR(CheckSeat(x));
+  }
+  for (const auto& [side, keys] : d.side_authorities) {
+    if (std::find(d.sides.begin(), d.sides.end(), side) == d.sides.end()) {
+      return InvalidArgument("the definition binds authorities to an unknown side " + Quote(side));
+    }
   }
   auto domain = negotiation::ParseDomain(d.agenda, "agenda");
   if (!domain) return domain.error().WithContext("the talks' agenda");
@@ -388,6 +430,7 @@ Status TalksState::ApplyRoster(const Message& m, const std::string& sender) {
     if ((x.role == Role::kEnvoy || x.role == Role::kPrincipal) && x.side.empty()) {
       return InvalidArgument("envoy or principal " + x.name + " without a side");
     }
+    BC_RETURN_IF_ERROR(CheckSeat(x));
   }
   if (!m.rule.empty()) {
     if (from == nullptr || from->role != Role::kEnvoy) {
@@ -504,6 +547,18 @@ std::vector<std::string> TalksState::AddConditions(const std::vector<ConditionSp
 Status TalksState::ApplyAction(const Action& action, const std::string& actor_id,
                                std::uint64_t seq) {
   const Member* actor = FindMember(actor_id);
+  const Member* me = FindMember(self_);
+  // A principal knows the table as it was when its envoy brought it in; a
+  // member seated later (a Track 2 participant, say) is unknown to it. Its
+  // ideas bind nobody, and its envoy's client checked them, so a principal
+  // records them under the actor's id rather than stall its side's events.
+  if (actor == nullptr && action.kind == Action::Kind::kIdea && me != nullptr &&
+      me->role == Role::kPrincipal) {
+    BC_RETURN_IF_ERROR(ResolvePackage(domain(), action.package).status());
+    ideas_.push_back(
+        Idea{"i" + std::to_string(ideas_.size() + 1), actor_id, action.package, action.note, seq});
+    return Status::Ok();
+  }
   if (actor == nullptr) {
     return Status(StatusCode::kUntrusted, "an action by someone who is not a member");
   }
@@ -535,6 +590,25 @@ Status TalksState::ApplyAction(const Action& action, const std::string& actor_id
       s.conditions = AddConditions(action.conditions);
       s.seq = seq;
       suggestions_.push_back(std::move(s));
+      return Status::Ok();
+    }
+    case Action::Kind::kIdea: {
+      // Ideas are words, not moves: a member without a side floats a package
+      // for the table to think about; it binds nobody and cannot be accepted.
+      if (actor->role == Role::kEnvoy || actor->role == Role::kPrincipal) {
+        return FailedPrecondition("a side's envoy proposes (exploratory if it is only an idea)");
+      }
+      if (!action.conditions.empty()) {
+        return InvalidArgument("an idea is non-binding: it carries no conditions");
+      }
+      BC_RETURN_IF_ERROR(ResolvePackage(domain(), action.package).status());
+      Idea idea;
+      idea.id = "i" + std::to_string(ideas_.size() + 1);
+      idea.by = actor->id;
+      idea.package = action.package;
+      idea.note = action.note;
+      idea.seq = seq;
+      ideas_.push_back(std::move(idea));
       return Status::Ok();
     }
     case Action::Kind::kSuspend:
@@ -591,9 +665,10 @@ Status TalksState::ApplyMove(const Action& action, const Member& actor, std::uin
   auto& neg = *negotiation_;
   BC_ASSIGN_OR_RETURN(std::size_t side, neg.SideIndex(actor.side));
   if ((action.move == MoveKind::kAccept || action.move == MoveKind::kRatify) &&
-      action.authority != Authority::kCleared) {
+      action.authority == Authority::kExploratory) {
     return FailedPrecondition(std::string(negotiation::MoveKindName(action.move)) +
-                              " commits the side: it must be cleared, not exploratory");
+                              " commits the side: it must be cleared (or on the envoy's own "
+                              "authority when the side has no rule), not exploratory");
   }
   MoveInfo info;
   info.actor = actor.id;

@@ -1,6 +1,7 @@
 // Talks messages told as lines a person reads (service.h, Narrate), and the
 // record's verification and export, which reuse them.
 
+#include "backchannel/talks/label.h"
 #include "backchannel/talks_client/service.h"
 #include "talks_client/record_rows.h"
 
@@ -54,11 +55,19 @@ std::string Conditions(const std::vector<talks::ConditionSpec>& cs, const talks:
   return out;
 }
 
-std::string Action(const talks::Action& a, const talks::TalksState& st) {
+// The label of what `who` says with `authority` (talks/label.h): the same
+// words on every client, in the record and in the md export.
+std::string Label(const talks::TalksState& st, const std::string& who, talks::Authority authority) {
+  const talks::Member* m = st.FindMember(who);
+  const talks::Role role = m != nullptr ? m->role : talks::Role::kEnvoy;
+  return std::string(talks::LabelText(talks::LabelOf(role, authority)));
+}
+
+std::string Action(const talks::Action& a, const talks::TalksState& st, const std::string& actor) {
   using K = talks::Action::Kind;
   switch (a.kind) {
     case K::kMove: {
-      const std::string auth = " [" + std::string(talks::AuthorityName(a.authority)) + "]";
+      const std::string auth = " [" + Label(st, actor, a.authority) + "]";
       switch (a.move) {
         case negotiation::MoveKind::kPropose:
           return "proposes" + auth + " " + Package(a.package, st) + Conditions(a.conditions, st);
@@ -79,6 +88,10 @@ std::string Action(const talks::Action& a, const talks::TalksState& st) {
       }
       return "moves";
     }
+    case K::kIdea:
+      return "floats an idea [" + Label(st, actor, talks::Authority::kExploratory) +
+             ", non-binding] " + Package(a.package, st) +
+             (a.note.empty() ? "" : " — \"" + a.note + "\"");
     case K::kSuggest:
       return "suggests a single text " + Package(a.package, st) + Conditions(a.conditions, st) +
              (a.note.empty() ? "" : " — \"" + a.note + "\"");
@@ -121,24 +134,31 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
       return who + " brings in " + names + (m.rule.empty() ? "" : "; clearance rule " + m.rule);
     }
     case T::kChat:
-      return "[" + Scope(m.scope, st) + ", " + std::string(talks::AuthorityName(m.authority)) +
-             "] " + who + ": " + m.text;
+      return "[" + Scope(m.scope, st) + ", " + Label(st, m.from, m.authority) + "] " + who + ": " +
+             m.text;
     case T::kSubmit:
-      return who + " submits to the host: " + Action(m.action, st) +
+      return who + " submits to the host: " + Action(m.action, st, m.from) +
              (m.draft.empty() ? "" : " (cleared draft " + m.draft + ")");
     case T::kEvent: {
       // Moves are numbered by the negotiation (what `counter 3` refers to),
       // suggestions by their own ids; other events need no number.
       for (const auto& [id, info] : st.move_info()) {
         if (info.seq == m.seq) {
-          return "#" + std::to_string(id) + " " + Who(st, m.actor) + " " + Action(m.action, st) +
+          return "#" + std::to_string(id) + " " + Who(st, m.actor) + " " +
+                 Action(m.action, st, m.actor) +
                  (info.adopts.empty() ? "" : " (adopted as offer #" + std::to_string(id) + ")");
         }
       }
-      for (const auto& sg : st.suggestions()) {
-        if (sg.seq == m.seq) return sg.id + ": " + Who(st, m.actor) + " " + Action(m.action, st);
+      for (const auto& idea : st.ideas()) {
+        if (idea.seq == m.seq) {
+          return idea.id + ": " + Who(st, m.actor) + " " + Action(m.action, st, m.actor);
+        }
       }
-      return Who(st, m.actor) + " " + Action(m.action, st);
+      for (const auto& sg : st.suggestions()) {
+        if (sg.seq == m.seq)
+          return sg.id + ": " + Who(st, m.actor) + " " + Action(m.action, st, m.actor);
+      }
+      return Who(st, m.actor) + " " + Action(m.action, st, m.actor);
     }
     case T::kRefusal:
       return "The host refused " + (m.scope.to == st.self() ? std::string("your") : "a") +
@@ -146,7 +166,7 @@ std::string Narrate(const Message& m, const talks::TalksState& st) {
     case T::kDraft:
       return "[internal] " + who + " drafts " + m.draft +
              (m.ref.empty() ? "" : " (revising " + m.ref + ")") +
-             " for clearance: " + Action(m.action, st);
+             " for clearance: " + Action(m.action, st, m.from);
     case T::kVerdict:
       return "[internal] " + who + (m.approve ? " approves " : " VETOES ") + "draft " + m.ref +
              (m.text.empty() ? "" : ": " + m.text);

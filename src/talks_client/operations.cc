@@ -7,9 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/io.h"
+#include "backchannel/talks/coalition.h"
 #include "backchannel/talks/plan.h"
 #include "backchannel/talks_client/service.h"
 
@@ -35,20 +37,35 @@ Role RoleFromCredential(identity::Role r) {
       return Role::kPrincipal;
     case identity::Role::kMediator:
       return Role::kMediator;
+    case identity::Role::kTrack2:
+      return Role::kTrack2;
   }
   return Role::kEnvoy;
 }
 
+// "Speak with authority" means cleared only where the side clears at home;
+// a side without a rule speaks on its envoy's own authority (talks/label.h).
+// The fold refuses the dishonest one; this picks the honest one for the
+// caller who only asked for "not exploratory".
+talks::Authority HonestAuthority(const talks::TalksState& state, talks::Authority asked) {
+  if (asked == talks::Authority::kCleared && state.me().role == Role::kEnvoy &&
+      state.rule().empty()) {
+    return talks::Authority::kOwn;
+  }
+  return asked;
+}
+
 }  // namespace
 
-Result<talks::Member> TalksService::SelfMember(const std::vector<std::string>& sides) {
+Result<talks::Member> TalksService::SelfMember(const std::vector<std::string>& sides,
+                                               const talks::Definition& bound) {
   BC_ASSIGN_OR_RETURN(auto cred, client_.OwnCredential());
   talks::Member me;
   me.id = self_;
   me.name = cred.display_name;
   me.role = RoleFromCredential(cred.role);
   if (me.role == Role::kEnvoy || me.role == Role::kPrincipal) {
-    me.side = cred.side;
+    BC_ASSIGN_OR_RETURN(me.side, talks::SeatSide(bound, ToHex(cred.authority_key), cred.side));
     if (std::find(sides.begin(), sides.end(), me.side) == sides.end()) {
       return InvalidArgument("your credential is for side '" + me.side +
                              "', which is not one of the talks' sides");
@@ -64,12 +81,21 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
                                         const negotiation::Domain& agenda,
                                         const std::vector<std::string>& sides,
                                         const std::string& rule) {
+  return Create(id, title, agenda, sides, rule, {});
+}
+
+Result<SyncReport> TalksService::Create(
+    const std::string& id, const std::string& title, const negotiation::Domain& agenda,
+    const std::vector<std::string>& sides, const std::string& rule,
+    const std::map<std::string, std::vector<std::string>>& side_authorities) {
   if (id.empty() || id.size() > 64 || id.find('/') != std::string::npos) {
     return InvalidArgument("a talks id is 1..64 characters without '/'");
   }
   BC_ASSIGN_OR_RETURN(auto existing, FindMeta(id));
   if (existing) return Status(StatusCode::kAlreadyExists, "talks '" + id + "' exist here");
-  BC_ASSIGN_OR_RETURN(talks::Member me, SelfMember(sides));
+  talks::Definition bound;
+  bound.side_authorities = side_authorities;
+  BC_ASSIGN_OR_RETURN(talks::Member me, SelfMember(sides, bound));
   if (!rule.empty() && me.role != Role::kEnvoy) {
     return InvalidArgument("a clearance rule belongs to a side; only an envoy sets one");
   }
@@ -80,6 +106,7 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
   d.host = self_;
   d.members = {me};
   d.rule = rule;
+  d.side_authorities = side_authorities;
   BC_ASSIGN_OR_RETURN(auto state, talks::TalksState::Create(id, d, self_));
   Message m;
   m.type = T::kDefinition;
@@ -125,7 +152,12 @@ Result<SyncReport> TalksService::Invite(const std::string& id, const std::string
                               std::string(talks::RoleName(held)) + ", not a " +
                               std::string(talks::RoleName(role)));
   }
-  if (role == Role::kEnvoy || role == Role::kPrincipal) member.side = cred.side;
+  if (role == Role::kEnvoy || role == Role::kPrincipal) {
+    // A coalition side (talks/coalition.h) seats members of several
+    // authorities; otherwise the credential's side.
+    BC_ASSIGN_OR_RETURN(member.side,
+                        talks::SeatSide(state.definition(), ToHex(cred.authority_key), cred.side));
+  }
   BC_ASSIGN_OR_RETURN(talks::Plan plan, talks::PlanInvite(state, member, NowMs()));
   SyncReport report;
   BC_RETURN_IF_ERROR(Execute(id, plan, report));
@@ -163,20 +195,25 @@ Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope&
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
   if (!meta.joined)
     return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   Message m;
   m.type = T::kChat;
   m.scope = scope;
   m.text = text;
-  m.authority = authority;
+  m.authority = HonestAuthority(state, authority);
   return Send(id, m, std::nullopt);
 }
 
-Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& action,
+Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& asked,
                                      const std::string& revises, std::string* outcome) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
   if (!meta.joined)
     return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
+  talks::Action action = asked;
+  if (action.kind == talks::Action::Kind::kMove) {
+    action.authority = HonestAuthority(state, action.authority);
+  }
   BC_RETURN_IF_ERROR(state.Precheck(action));
   const bool clearance = action.kind == talks::Action::Kind::kMove &&
                          action.authority == talks::Authority::kCleared &&

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/identity/credential.h"
+#include "backchannel/talks/coalition.h"
 #include "backchannel/talks/plan.h"
 #include "talks_client/record_rows.h"
 
@@ -166,11 +168,34 @@ Status TalksService::OnMessage(const client::AppMessage& am) {
     return NotFound("a message for talks '" + m.talks + "' this client was never invited to");
   }
   if (state.Knows(m)) return Status::Ok();
+  if (m.type == T::kDefinition) BC_RETURN_IF_ERROR(CheckSeats(m.definition, m.definition.members));
+  if (m.type == T::kRoster && state.initialized()) {
+    BC_RETURN_IF_ERROR(CheckSeats(state.definition(), m.members));
+  }
   BC_RETURN_IF_ERROR(state.Apply(m, sender, false));
   if (!meta) BC_RETURN_IF_ERROR(PutMeta(TalksMeta{m.talks, false, ""}));
   BC_RETURN_IF_ERROR(Record(m.talks, "in", sender, am.body, am.time_ms));
   cache_.insert_or_assign(m.talks, state);
   happenings_.push_back(Happening{m.talks, Narrate(m, state)});
+  return Status::Ok();
+}
+
+// Every member checks the seats it can: those of its contacts, whose
+// credentials it holds (talks/coalition.h). A host that seats someone on a
+// side their authority does not accredit for is refused here.
+Status TalksService::CheckSeats(const talks::Definition& definition,
+                                const std::vector<talks::Member>& members) {
+  for (const auto& member : members) {
+    if (member.id == self_ || member.side.empty()) continue;
+    auto key = FromHex(std::string_view(member.id).substr(2));
+    if (!key || key->size() != session::PublicKey{}.size()) continue;  // the fold refuses it
+    session::PublicKey pk{};
+    std::copy(key->begin(), key->end(), pk.begin());
+    BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(pk));
+    if (!contact || contact->credential.empty()) continue;
+    BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(contact->credential));
+    BC_RETURN_IF_ERROR(talks::CheckSeat(definition, member, ToHex(cred.authority_key), cred.side));
+  }
   return Status::Ok();
 }
 

@@ -170,8 +170,24 @@ TEST_F(CredentialTest, RevocationListEncoding) {
 
 TEST(RoleTest, Names) {
   EXPECT_EQ(*ParseRole("mediator"), Role::kMediator);
+  EXPECT_EQ(*ParseRole("track2"), Role::kTrack2);
+  EXPECT_EQ(RoleName(Role::kTrack2), "track2");
   EXPECT_EQ(RoleName(Role::kPrincipal), "principal");
   EXPECT_THAT(ParseRole("king"), StatusIs(StatusCode::kInvalidArgument));
+}
+
+// A Track 2 credential (role byte 4) round-trips and verifies; byte 5 is
+// still refused, so the new role did not open the decoder to any byte.
+TEST_F(CredentialTest, Track2RoleRoundTrips) {
+  CredentialRequest req{identity_, Role::kTrack2, "Pugwash", kNow - kDay, kNow + kDay, 7};
+  const Credential c = *authority_.Issue(req);
+  auto back = CredentialFromText(*CredentialToText(c));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->role, Role::kTrack2);
+  EXPECT_OK(VerifyCredentialSignature(*back));
+  Bytes bad = *EncodeCredential(c);
+  bad[1 + 33 + 32] = 5;  // role
+  EXPECT_THAT(DecodeCredential(bad), StatusIs(StatusCode::kInvalidMessage));
 }
 
 }  // namespace

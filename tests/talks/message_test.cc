@@ -169,10 +169,14 @@ TEST(TalksMessageTest, EveryTypeRoundTrips) {
 }
 
 TEST(TalksMessageTest, NamesRoundTrip) {
-  for (Role r : {Role::kEnvoy, Role::kPrincipal, Role::kMediator, Role::kGuarantor}) {
+  for (Role r :
+       {Role::kEnvoy, Role::kPrincipal, Role::kMediator, Role::kGuarantor, Role::kTrack2}) {
     EXPECT_EQ(*ParseRole(RoleName(r)), r);
   }
-  for (Authority a : {Authority::kExploratory, Authority::kCleared}) {
+  EXPECT_EQ(RoleName(Role::kTrack2), "track2");
+  EXPECT_EQ(AuthorityName(Authority::kOwn), "own");
+  EXPECT_EQ(ActionKindName(Action::Kind::kIdea), "idea");
+  for (Authority a : {Authority::kExploratory, Authority::kCleared, Authority::kOwn}) {
     EXPECT_EQ(*ParseAuthority(AuthorityName(a)), a);
   }
   EXPECT_EQ(*ParseMoveKind("ratify"), negotiation::MoveKind::kRatify);
@@ -182,6 +186,54 @@ TEST(TalksMessageTest, NamesRoundTrip) {
   EXPECT_EQ(DescribeScope(sim::Caucus("Iran")), "caucus with Iran");
   EXPECT_EQ(DescribeScope(sim::Inside("United States")), "internal (United States)");
   EXPECT_EQ(DescribeScope(sim::Plenary()), "plenary");
+}
+
+// Issue 16's additions: a Track 2 member, a move on the envoy's own
+// authority and an idea, byte-exact (the existing types' golden vectors in
+// tests/golden are unchanged).
+TEST(TalksMessageTest, Track2OwnAuthorityAndIdeas) {
+  Message roster;
+  roster.type = Message::Type::kRoster;
+  roster.talks = "t";
+  roster.mid = "m1";
+  roster.from = sim::MemberId(1);
+  roster.members = {Member{sim::MemberId(9), "Pugwash", "", Role::kTrack2}};
+  Message own;
+  own.type = Message::Type::kSubmit;
+  own.talks = "t";
+  own.mid = "m2";
+  own.from = sim::MemberId(2);
+  own.scope = sim::Direct(sim::MemberId(1));
+  own.action = sim::Propose(sim::PackageA(), Authority::kOwn);
+  Message idea = own;
+  idea.mid = "m3";
+  idea.from = sim::MemberId(9);
+  idea.action = Action{};
+  idea.action.kind = Action::Kind::kIdea;
+  idea.action.package = {{"enrichment", "capped"}};
+  idea.action.note = "non-binding";
+  for (const Message& m : {roster, own, idea}) {
+    const Bytes bytes = EncodeMessage(m);
+    auto decoded = DecodeMessage(bytes);
+    ASSERT_OK(decoded);
+    EXPECT_EQ(*decoded, m);
+    EXPECT_EQ(EncodeMessage(*decoded), bytes);
+  }
+  EXPECT_THAT(
+      AsString(EncodeMessage(idea)),
+      ::testing::HasSubstr(
+          R"("action":{"kind":"idea","package":{"enrichment":"capped"},"note":"non-binding"})"));
+  EXPECT_THAT(AsString(EncodeMessage(own)), ::testing::HasSubstr(R"("authority":"own")"));
+  // An idea without a package is refused like a suggestion without one.
+  Json j = Json::parse(AsString(EncodeMessage(idea)));
+  j["action"].erase("package");
+  const std::string text = j.dump();
+  EXPECT_THAT(DecodeMessage(Bytes(text.begin(), text.end())),
+              StatusIs(StatusCode::kInvalidMessage));
+  j["action"]["package"] = Json::object();
+  const std::string empty = j.dump();
+  EXPECT_THAT(DecodeMessage(Bytes(empty.begin(), empty.end())),
+              StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(TalksMessageTest, NewMessageIdsAreFreshAndShort) {

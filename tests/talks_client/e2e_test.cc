@@ -1,9 +1,11 @@
 // Talks over the channel, end to end, for what only the real backchanneld
 // shows: a member offline while the relay restarts catches up in order.
-// Everything else runs on the in-process layer (talks_test.cc).
+// Everything else runs on the in-process layer (talks_test.cc), but for
+// Track 2 (issue 16), shown here over the real relay end to end.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include "backchannel/app/talks_view.h"
 #include "talks_client/talks_fixture.h"
 
 namespace backchannel::talks_client {
@@ -75,5 +77,98 @@ TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
   EXPECT_EQ(NegotiationJson(*crocker_), NegotiationJson(*zarif_));
   EXPECT_TRUE(refused_.empty()) << refused_.front();
 }
+// 10. A Track 2 participant (issue 16): accredited by its own authority,
+// trusted for the track2 role only, seated by the host; its plenary words
+// and its idea reach the table labelled unofficial on every client, in the
+// record's export and in the view model; its own client refuses to send
+// words marked cleared or a move.
+TEST_F(TalksE2eTest, Track2WordsAndIdeasAreUnofficialEverywhere) {
+  auto pugwash_authority = identity::Authority::Generate("Pugwash Conferences");
+  ASSERT_TRUE(pugwash_authority.has_value()) << pugwash_authority.status();
+  Person* pugwash = Add("Pugwash", *pugwash_authority, identity::Role::kTrack2);
+  ASSERT_FALSE(HasFailure());
+  for (Person* p : {brahimi_, crocker_, zarif_, icrc_}) {
+    ASSERT_OK(p->client->TrustAuthority(pugwash_authority->public_key(), "Pugwash",
+                                        {{"Pugwash Conferences"}, {identity::Role::kTrack2}}));
+    Connect(*p, *pugwash);
+    ASSERT_FALSE(HasFailure());
+  }
+  pugwash->talks = std::make_unique<TalksService>(*pugwash->client);
+  // Its credential says track2: it cannot be seated as anything else.
+  EXPECT_THAT(brahimi_->talks->Invite(kId, "Pugwash", Role::kEnvoy),
+              StatusIs(StatusCode::kFailedPrecondition));
+  ASSERT_OK(brahimi_->talks->Invite(kId, "Pugwash", Role::kTrack2));
+  SyncAll();
+  ASSERT_OK(pugwash->talks->Join(kId, "", ""));
+  SyncAll();
+
+  ASSERT_OK(pugwash->talks->Chat(kId, Scope{}, "what if enrichment stayed limited?",
+                                 Authority::kExploratory));
+  EXPECT_THAT(pugwash->talks->Chat(kId, Scope{}, "my government agrees", Authority::kCleared),
+              StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(pugwash->talks->Chat(kId, Scope{ScopeKind::kCaucus, kIran, ""}, "psst",
+                                   Authority::kExploratory),
+              StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(
+      pugwash->talks->Act(
+          kId, Move(MoveKind::kPropose, Authority::kExploratory, Package("none", "eased", "held")),
+          "", nullptr),
+      StatusIs(StatusCode::kFailedPrecondition));
+  Action idea;
+  idea.kind = Action::Kind::kIdea;
+  idea.package = {{"enrichment", "limited"}, {"sanctions", "eased"}};
+  idea.note = "a thought from the outside";
+  ASSERT_OK(pugwash->talks->Act(kId, idea, "", nullptr));
+  SyncAll();
+
+  for (Person* p : {brahimi_, crocker_, zarif_, icrc_, pugwash, state_}) {
+    auto st = St(*p);
+    ASSERT_EQ(st.ideas().size(), 1U) << p->name;
+    EXPECT_TRUE(st.negotiation().history().empty()) << p->name << ": an idea is not a move";
+  }
+  for (Person* p : {crocker_, zarif_}) {
+    auto md = p->talks->ExportRecord(kId, "md");
+    ASSERT_TRUE(md.has_value()) << md.status();
+    EXPECT_TRUE(Contains(*md, "[plenary, unofficial (Track 2)] Pugwash (track2): what if")) << *md;
+    EXPECT_TRUE(Contains(*md,
+                         "i1: Pugwash (track2) floats an idea [unofficial (Track 2), "
+                         "non-binding] {enrichment=limited, sanctions=eased}"))
+        << *md;
+    const app::TalksView view = app::BuildTalksView(St(*p), true, "");
+    ASSERT_EQ(view.ideas.size(), 1U);
+    EXPECT_EQ(view.ideas[0].authority, "unofficial");
+    EXPECT_EQ(view.ideas[0].label, "unofficial (Track 2)");
+    EXPECT_EQ(app::TalksViewJson(view)["ideas"][0]["binding"], false);
+  }
+  // The principals never see Track 2's words, only the table's events.
+  for (const auto& e : Entries(*state_)) {
+    EXPECT_NE(e.message.type, talks::Message::Type::kChat) << "a principal saw plenary words";
+  }
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
+}
+
+// 11. Honest labels over the wire: Zarif's side has no clearance rule, so
+// his "cleared" accept goes out on his own authority and is shown so to the
+// other side; Crocker's, cleared at home, is shown cleared.
+TEST_F(TalksE2eTest, MovesOfASideWithoutARuleAreOnTheEnvoysOwnAuthority) {
+  ASSERT_OK(zarif_->talks->Act(
+      kId, Move(MoveKind::kPropose, Authority::kCleared, Package("limited", "eased", "released")),
+      "", nullptr));
+  SyncAll();
+  for (Person* p : {brahimi_, crocker_, zarif_}) {
+    auto st = St(*p);
+    ASSERT_EQ(st.negotiation().history().size(), 1U) << p->name;
+    EXPECT_EQ(st.move_info().begin()->second.authority, Authority::kOwn) << p->name;
+    const app::TalksView view = app::BuildTalksView(st, true, "");
+    EXPECT_EQ(view.moves[0].authority, "own");
+    EXPECT_EQ(view.moves[0].label, "on the envoy's own authority");
+  }
+  auto md = crocker_->talks->ExportRecord(kId, "md");
+  ASSERT_TRUE(md.has_value()) << md.status();
+  EXPECT_TRUE(Contains(*md, "proposes [on the envoy's own authority]")) << *md;
+  EXPECT_FALSE(Contains(*md, "[cleared]")) << *md;
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
+}
+
 }  // namespace
 }  // namespace backchannel::talks_client

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "backchannel/common/encoding.h"
 #include "talks_client/talks_fixture.h"
 
 namespace backchannel::talks_client {
@@ -506,6 +507,73 @@ TEST_F(TalksFastTest, LatePrincipalCatchesUpOnEarlierEvents) {
   SyncAll();
   EXPECT_EQ(St(*treasury).last_seq(), 3U);
   EXPECT_FALSE(St(*treasury).suspension().has_value());
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
+}
+
+// A coalition side (issue 16): the E3's envoy is accredited by France and
+// its principal by Germany; the talks bind the side to both authorities, so
+// the host seats both on "E3", every member that holds their credentials
+// checks the seats, and one clearance rule names the German principal.
+TEST_F(TalksFastTest, CoalitionSideSeatsEnvoysOfSeveralAuthorities) {
+  for (const char* side : {"France", "Germany"}) {
+    auto a = identity::Authority::Generate(side);
+    ASSERT_TRUE(a.has_value()) << a.status();
+    for (Person* p : {brahimi_, zarif_}) {
+      ASSERT_OK(p->client->TrustAuthority(a->public_key(), side, client::TrustScope::Side(side)));
+    }
+    authorities_.push_back(std::move(*a));
+  }
+  const identity::Authority& france = authorities_[authorities_.size() - 2];
+  const identity::Authority& germany = authorities_.back();
+  Person* araud = Add("Araud", france, identity::Role::kEnvoy);
+  Person* berlin = Add("Berlin", germany, identity::Role::kPrincipal);
+  ASSERT_FALSE(HasFailure());
+  Connect(*brahimi_, *araud);
+  Connect(*zarif_, *araud);
+  Connect(*araud, *berlin);
+  ASSERT_FALSE(HasFailure());
+  for (Person* p : {araud, berlin}) p->talks = std::make_unique<TalksService>(*p->client);
+
+  const std::map<std::string, std::vector<std::string>> e3 = {
+      {"E3", {ToHex(france.public_key()), ToHex(germany.public_key())}}};
+  ASSERT_OK(brahimi_->talks->Create("vienna", "JCPOA", Agenda(), {"E3", kIran}, "", e3));
+  ASSERT_OK(brahimi_->talks->Invite("vienna", "Araud", Role::kEnvoy));
+  ASSERT_OK(brahimi_->talks->Invite("vienna", "Zarif", Role::kEnvoy));
+  SyncAll();
+  ASSERT_OK(araud->talks->Join("vienna", "", "approve=Berlin"));
+  ASSERT_OK(zarif_->talks->Join("vienna", "", ""));
+  ASSERT_OK(araud->talks->Invite("vienna", "Berlin", Role::kPrincipal));
+  SyncAll();
+  ASSERT_OK(berlin->talks->Join("vienna", "", ""));
+  SyncAll();
+  for (Person* p : {brahimi_, zarif_, araud, berlin}) {
+    auto st = p->talks->State("vienna");
+    ASSERT_TRUE(st.has_value()) << p->name << ": " << st.status();
+    const talks::Member* a = st->FindMemberByName("Araud");
+    ASSERT_NE(a, nullptr) << p->name;
+    EXPECT_EQ(a->side, "E3") << p->name;
+  }
+  ASSERT_EQ(araud->talks->State("vienna")->FindMemberByName("Berlin")->side, "E3");
+
+  // Araud's cleared proposal waits for Berlin, then reaches Iran cleared.
+  std::string outcome;
+  ASSERT_OK(araud->talks->Act(
+      "vienna", Move(MoveKind::kPropose, Authority::kCleared, Package("limited", "eased", "held")),
+      "", &outcome));
+  EXPECT_TRUE(outcome.starts_with("draft d1")) << outcome;
+  SyncAll();
+  EXPECT_TRUE(zarif_->talks->State("vienna")->negotiation().history().empty());
+  ASSERT_OK(berlin->talks->Verdict("vienna", "d1", true, ""));
+  SyncAll();
+  auto z = zarif_->talks->State("vienna");
+  ASSERT_TRUE(z.has_value()) << z.status();
+  ASSERT_EQ(z->negotiation().history().size(), 1U);
+  EXPECT_EQ(z->negotiation().sides()[z->negotiation().history()[0].side], "E3");
+  EXPECT_EQ(z->move_info().begin()->second.authority, Authority::kCleared);
+
+  // Crocker (United States) cannot be seated on the coalition side: his
+  // authority is not bound to it, and "United States" is no side here.
+  EXPECT_FALSE(brahimi_->talks->Invite("vienna", "Crocker", Role::kEnvoy).has_value());
   EXPECT_TRUE(refused_.empty()) << refused_.front();
 }
 

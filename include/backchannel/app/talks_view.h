@@ -34,7 +34,8 @@ struct MoveView {
   std::string kind;  // propose, counter, accept, reject, withdraw
   std::string side;
   std::optional<std::string> by;         // the member who made it, when known
-  std::optional<std::string> authority;  // cleared, delegated, ...
+  std::optional<std::string> authority;  // label key (talks/label.h): cleared, own, exploratory
+  std::optional<std::string> label;      // its words: "on the envoy's own authority", ...
   std::string adopts;                    // suggestion id, or empty
   std::vector<std::string> conditions;   // condition ids
   std::optional<PackageView> package;    // offers only
@@ -79,6 +80,18 @@ struct DraftView {
   bool tabled = false;
 };
 
+// A non-binding idea floated at the table (Track 2, a mediator or a
+// guarantor), with its author's label: "unofficial (Track 2)" for Track 2.
+struct IdeaView {
+  std::string id;
+  std::string by;
+  PackageView package;
+  std::string note;
+  std::string authority;  // label key: unofficial, mediator, guarantor
+  std::string label;      // label text
+  std::optional<double> my_utility;
+};
+
 struct FloatView {
   std::string from;
   std::string side;
@@ -114,6 +127,7 @@ struct TalksView {
   std::optional<std::uint64_t> agreement;
   std::optional<PackageView> agreed_package;
   std::vector<SuggestionView> suggestions;
+  std::vector<IdeaView> ideas;
   std::vector<ConditionView> conditions;
   std::vector<DraftView> drafts;
   std::vector<FloatView> floated_in_caucus;

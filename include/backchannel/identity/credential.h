@@ -42,9 +42,11 @@ inline constexpr std::size_t kMaxSideSize = 128;
 inline constexpr std::size_t kMaxDisplayNameSize = 128;
 inline constexpr std::size_t kMaxRevokedSerials = 100000;
 
-enum class Role : std::uint8_t { kEnvoy = 1, kPrincipal = 2, kMediator = 3 };
+// kTrack2: a non-governmental ("Track 2") participant who speaks without
+// official authority; seated in talks as `track2` (docs/talks.md, "Roles").
+enum class Role : std::uint8_t { kEnvoy = 1, kPrincipal = 2, kMediator = 3, kTrack2 = 4 };
 
-// "envoy", "principal", "mediator".
+// "envoy", "principal", "mediator", "track2".
 std::string_view RoleName(Role role);
 // The inverse of RoleName; kInvalidArgument otherwise.
 Result<Role> ParseRole(std::string_view name);

@@ -43,14 +43,17 @@ inline constexpr std::size_t kMaxTextSize = std::size_t{8} * 1024;
 inline constexpr std::size_t kMaxAgendaSize = std::size_t{32} * 1024;
 inline constexpr std::size_t kMaxMembers = 64;
 inline constexpr std::size_t kMaxConditions = 8;
+inline constexpr std::size_t kMaxSideAuthorities = 8;  // authority keys per coalition side
 
 // A member of the talks. `id` is the hex of the member's 33-byte identity
 // key; `name` the display name of their credential.
-enum class Role { kEnvoy, kPrincipal, kMediator, kGuarantor };
+// kTrack2: a non-governmental participant (identity::Role::kTrack2), seated
+// at the table without a side; everything it says is unofficial (label.h).
+enum class Role { kEnvoy, kPrincipal, kMediator, kGuarantor, kTrack2 };
 struct Member {
   std::string id;
   std::string name;
-  std::string side;  // empty for mediators and guarantors
+  std::string side;  // empty for mediators, guarantors and Track 2 participants
   Role role = Role::kEnvoy;
   friend bool operator==(const Member&, const Member&) = default;
 };
@@ -64,8 +67,11 @@ struct Scope {
 };
 
 // Exploratory: personal, not cleared at home, deniable even inside the talks.
-// Cleared: approved under the side's clearance rule.
-enum class Authority { kExploratory, kCleared };
+// Cleared: approved under the side's clearance rule (a tabled draft).
+// Own ("own" on the wire): binding for the side but on the envoy's own
+// authority, because the side has no clearance rule: nobody at home cleared
+// it. How each is shown: label.h.
+enum class Authority { kExploratory, kCleared, kOwn };
 
 // issue name → option name; issues left out are open.
 using PackageSpec = std::map<std::string, std::string>;
@@ -80,17 +86,19 @@ enum class ConditionStatus { kPending, kMet, kFailed };
 
 // A plenary action, sequenced by the host.
 struct Action {
-  enum class Kind { kMove, kSuggest, kSuspend, kResume, kCondition };
+  // kIdea: a package floated as a non-binding idea (Track 2 and other
+  // members without a side); never a move, never accepted or ratified.
+  enum class Kind { kMove, kSuggest, kSuspend, kResume, kCondition, kIdea };
   Kind kind = Kind::kMove;
   // kMove
   negotiation::MoveKind move = negotiation::MoveKind::kPropose;
   Authority authority = Authority::kCleared;
-  PackageSpec package;                    // propose, counter; kSuggest
+  PackageSpec package;                    // propose, counter; kSuggest, kIdea
   std::uint64_t target = 0;               // counter, accept, reject, withdraw: a move id
   std::string suggestion;                 // accept: a mediator's suggestion id instead
   std::vector<ConditionSpec> conditions;  // propose, counter; kSuggest
   std::string reason;                     // reject, kSuspend; kCondition: the guarantor's note
-  std::string note;                       // kSuggest: the mediator's words
+  std::string note;                       // kSuggest, kIdea: the author's words
   // kCondition
   std::string condition;                               // condition id ("c1")
   ConditionStatus status = ConditionStatus::kPending;  // kMet or kFailed
@@ -104,6 +112,11 @@ struct Definition {
   std::string host;             // member id of the sequencer (the creator)
   std::vector<Member> members;  // the table; plus the side when an envoy sends it
   std::string rule;             // the side's clearance rule (from an envoy), may be empty
+  // Coalition sides (E3/EU+3): side → hex of the Ed25519 keys of the
+  // authorities that may accredit its envoys and principals. A side not
+  // listed is its credential side's alone, as before. Every member's client
+  // checks the members it can see against it (talks_client).
+  std::map<std::string, std::vector<std::string>> side_authorities;
   friend bool operator==(const Definition&, const Definition&) = default;
 };
 

@@ -22,7 +22,8 @@
 // Apply refuses (with a specific Status, state unchanged) anything a member
 // may not send: a message for another talks, from a non-member, in a scope
 // that does not include this client, an event not from the host, a verdict
-// from a principal of another side, a move by a mediator, ...
+// from a principal of another side, a move by a mediator, anything but
+// unofficial words and ideas from a Track 2 participant, ...
 //
 // Thread safety: a value type; distinct objects are independent.
 #ifndef BACKCHANNEL_TALKS_STATE_H_
@@ -95,6 +96,16 @@ struct Suspension {
   std::string reason;
 };
 
+// A package floated as a non-binding idea (Action::Kind::kIdea), by a
+// member without a side; shown with its author's label (label.h).
+struct Idea {
+  std::string id;  // "i1", ...
+  std::string by;  // member id
+  PackageSpec package;
+  std::string note;
+  std::uint64_t seq = 0;
+};
+
 struct FloatedPackage {
   std::string from;
   std::string side;
@@ -160,6 +171,7 @@ class TalksState {
   ClearanceOutcome DraftClearance(const Draft& draft) const;
   const std::map<std::string, std::string>& shared_profiles() const { return profiles_; }
   const std::vector<FloatedPackage>& floats() const { return floats_; }
+  const std::vector<Idea>& ideas() const { return ideas_; }
   // Our submissions the host refused: submit mid → reason.
   const std::map<std::string, std::string>& refusals() const { return refusals_; }
   // Our submissions still awaiting the host.
@@ -181,6 +193,7 @@ class TalksState {
   Status ApplyDraft(const Message& m, const std::string& sender);
   Status ApplyVerdict(const Message& m, const std::string& sender);
   Status CheckInScope(const Message& m, const std::string& sender, bool outgoing) const;
+  Status CheckClaim(const Member& from, Authority authority, bool outgoing) const;
   Result<const Member*> Sender(const std::string& id) const;
   Status CheckNotSuspended() const;
   std::vector<std::string> AddConditions(const std::vector<ConditionSpec>& specs);
@@ -204,6 +217,7 @@ class TalksState {
   std::vector<Draft> drafts_;
   std::map<std::string, std::string> profiles_;  // side → profile JSON (mediator)
   std::vector<FloatedPackage> floats_;
+  std::vector<Idea> ideas_;
   std::vector<Submission> submissions_;  // host: received, unanswered
   std::vector<Submission> mine_;         // ours, unanswered
   std::set<std::string> answered_;       // submit mids with an event or refusal

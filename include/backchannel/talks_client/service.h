@@ -99,6 +99,13 @@ class TalksService {
   Result<SyncReport> Create(const std::string& id, const std::string& title,
                             const negotiation::Domain& agenda,
                             const std::vector<std::string>& sides, const std::string& rule);
+  // The same, binding coalition sides to their authorities' keys (hex):
+  // talks/coalition.h. A hosting envoy sits on the side its own credential's
+  // authority is bound to.
+  Result<SyncReport> Create(
+      const std::string& id, const std::string& title, const negotiation::Domain& agenda,
+      const std::vector<std::string>& sides, const std::string& rule,
+      const std::map<std::string, std::vector<std::string>>& side_authorities);
   // Host: seats a contact at the table (envoy, mediator, guarantor). Envoy:
   // brings a principal of its own side in. The role must match the
   // contact's credential (a guarantor may hold any).
@@ -144,7 +151,9 @@ class TalksService {
   Status React(const std::string& id, SyncReport& report);
   Status Flush(SyncReport& report);
   Result<std::string> ContactFor(const talks::Member& member);
-  Result<talks::Member> SelfMember(const std::vector<std::string>& sides);
+  Result<talks::Member> SelfMember(const std::vector<std::string>& sides,
+                                   const talks::Definition& bound);
+  Status CheckSeats(const talks::Definition& definition, const std::vector<talks::Member>& members);
   Result<SyncReport> Finish(const std::string& id, SyncReport report);
 
   client::Client& client_;
