@@ -125,8 +125,11 @@ export async function openConversation(d: Driver, contact: string): Promise<void
 
 export async function send(d: Driver, contact: string, text: string): Promise<void> {
   const page = d.page;
-  await d.fill(page.getByLabel(`Message to ${contact}`), text);
+  const box = page.getByLabel(`Message to ${contact}`);
+  await d.fill(box, text);
   await d.click(page.getByRole('button', { name: 'Send', exact: true }));
+  // The app answered (the box is cleared then): the next message may be typed.
+  await expect(box).toHaveValue('', { timeout: 30_000 });
 }
 
 export function messages(page: Page, contact: string) {
