@@ -65,8 +65,17 @@ export class Relay {
   }
 }
 
+// The authorities' folders are sealed with this passphrase (the CLI reads
+// it from the environment when there is no terminal).
+const AUTHORITY_PASSPHRASE = 'ui test authority passphrase';
+
 export function cli(dir: string, args: string[]): Record<string, unknown> {
-  const out = execFileSync(BIN, [...args, '--json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const out = execFileSync(BIN, [...args, '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, BACKCHANNEL_PASSPHRASE: AUTHORITY_PASSPHRASE },
+  });
   const doc = JSON.parse(out) as Record<string, unknown>;
   if (doc.ok !== true) throw new Error(`backchannel ${args.join(' ')}: ${out}`);
   return doc;

@@ -22,7 +22,7 @@ export default defineConfig({
   // Each scenario starts its own relay and apps; one at a time on 2 cores.
   workers: 1,
   fullyParallel: false,
-  timeout: 180_000,
+  timeout: 300_000,
   expect: { timeout: 15_000 },
   retries: 0,
   reporter: [['list']],

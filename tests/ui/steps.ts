@@ -64,11 +64,11 @@ export async function tab(d: Driver, name: string): Promise<void> {
 export async function createHome(d: Driver, name: string, relay: string, pin: string): Promise<void> {
   const page = d.page;
   await expect(page.getByRole('heading', { name: 'Create your backchannel home' })).toBeVisible();
-  await d.fill(page.getByLabel('Your name'), name);
+  await d.fill(page.getByLabel('Your name', { exact: true }), name);
   await d.fill(page.getByLabel('Passphrase', { exact: true }), PASSPHRASE);
   await d.fill(page.getByLabel('Passphrase again'), PASSPHRASE);
-  await d.fill(page.getByLabel('Relay address'), relay);
-  await d.fill(page.getByLabel('Relay pin'), pin);
+  await d.fill(page.getByLabel('Relay address', { exact: true }), relay);
+  await d.fill(page.getByLabel('Relay pin', { exact: true }), pin);
   await d.click(page.getByRole('button', { name: 'Create home' }));
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible({ timeout: 30_000 });
 }
@@ -125,8 +125,11 @@ export async function openConversation(d: Driver, contact: string): Promise<void
 
 export async function send(d: Driver, contact: string, text: string): Promise<void> {
   const page = d.page;
-  await d.fill(page.getByLabel(`Message to ${contact}`), text);
+  const box = page.getByLabel(`Message to ${contact}`);
+  await d.fill(box, text);
   await d.click(page.getByRole('button', { name: 'Send', exact: true }));
+  // The app answered (the box is cleared then): the next message may be typed.
+  await expect(box).toHaveValue('', { timeout: 30_000 });
 }
 
 export function messages(page: Page, contact: string) {

@@ -89,7 +89,15 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
           <ul class="tabs">
             {tabs.map(([id, label]) => (
               <li key={id}>
-                <button type="button" aria-current={tab === id ? 'page' : undefined} onClick={() => setTab(id)}>
+                <button
+                  type="button"
+                  aria-current={tab === id ? 'page' : undefined}
+                  onClick={() => {
+                    // Choosing a view (again) shows it as it is now.
+                    setTab(id);
+                    bumpContacts();
+                  }}
+                >
                   {label}
                 </button>
               </li>

@@ -1,6 +1,6 @@
 // Runs one API call for a form: disables the submit button while it runs and
 // keeps the error to show. Returns the answer's fields on success.
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { Answer, ApiError } from '../api';
 
 export function useAction() {
@@ -36,13 +36,27 @@ export function Field(props: {
   autoFocus?: boolean;
 }) {
   const onInput = (e: Event) => props.onInput((e.currentTarget as HTMLInputElement).value);
+  // The hint describes the control (aria-describedby) without being part of
+  // its name.
+  const id = useId();
+  const hintId = props.hint ? `${id}-hint` : undefined;
   return (
-    <label class="field">
-      <span>{props.label}</span>
+    <div class="field">
+      <label for={id}>{props.label}</label>
       {props.multiline ? (
-        <textarea value={props.value} onInput={onInput} required={props.required} dir="auto" rows={3} />
+        <textarea
+          id={id}
+          value={props.value}
+          onInput={onInput}
+          required={props.required}
+          dir="auto"
+          rows={3}
+          aria-describedby={hintId}
+        />
       ) : (
         <input
+          id={id}
+          aria-describedby={hintId}
           type={props.type ?? 'text'}
           value={props.value}
           onInput={onInput}
@@ -52,7 +66,7 @@ export function Field(props: {
           dir={props.type === 'password' ? undefined : 'auto'}
         />
       )}
-      {props.hint && <small>{props.hint}</small>}
-    </label>
+      {props.hint && <small id={hintId}>{props.hint}</small>}
+    </div>
   );
 }

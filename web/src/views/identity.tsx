@@ -26,7 +26,8 @@ export function Identity(props: { refresh: number }) {
     const input = e.currentTarget as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    const text = await file.text();
+    // The file ends with a newline; the credential itself is one token.
+    const text = (await file.text()).trim();
     input.value = '';
     const view = await importing.run(() => api.request<CredentialView>('credential.import', { credential: text }));
     if (view) {
