@@ -70,7 +70,7 @@ export function Conversation(props: { contact: string; refresh: number }) {
         Conversation with <bdi dir="auto">{props.contact}</bdi>
       </h2>
       <Problem error={load.error} />
-      <div class="messages" role="log" aria-label={`Messages with ${props.contact}`}>
+      <div class="messages" role="log" tabIndex={0} aria-label={`Messages with ${props.contact}`}>
         <ol class="plain-list">
           {messages.map((m) => (
             <Message key={m.id || `s${m.seq}`} m={m} />
