@@ -9,7 +9,8 @@ const std::vector<CommandGroup>& CommandGroups() {
   static const std::vector<CommandGroup> groups = {
       &RegisterAnalyzeCommands,   &RegisterRehearseCommands, &RegisterDomainCommands,
       &RegisterAuthorityCommands, &RegisterChannelCommands,  &RegisterTalksCommands,
-      &RegisterRecordCommands,    &RegisterAgentCommands,    &RegisterPasswdCommand,
+      &RegisterRecordCommands,    &RegisterFeelerCommands,   &RegisterAgentCommands,
+      &RegisterPasswdCommand,
   };
   return groups;
 }
