@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "backchannel/app/error.h"
 #include "backchannel/feelers_client/service.h"
@@ -52,6 +53,14 @@ void PrintReport(Context& ctx, const FeelerReport& r) {
   for (const auto& s : r.refused) ctx.err << "warning: " << s.message() << "\n";
 }
 
+// A contact name as one shell word (names may hold spaces).
+std::string Quoted(const std::string& name) {
+  if (name.find_first_of(" '\"\\$`") == std::string::npos) return name;
+  std::string out = "'";
+  for (char ch : name) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
+}
+
 std::string When(std::int64_t seconds) {
   char buf[32];
   const std::time_t t = seconds;
@@ -61,28 +70,30 @@ std::string When(std::int64_t seconds) {
   return buf;
 }
 
-void PrintView(Context& ctx, const FeelerView& v) {
+void PrintView(std::ostream& out, const FeelerView& v) {
   std::string line = v.contact + " · " + v.phase + " · k=" + std::to_string(v.k) + " · since " +
                      When(v.created_at) + " · id " + v.id;
-  PrintLines(ctx.out, "", line);
+  PrintLines(out, "", line);
   std::string topics;
   for (const auto& t : v.topics) topics += (topics.empty() ? "" : ", ") + t;
-  if (!topics.empty()) PrintLines(ctx.out, "  your topics: ", topics);
+  if (!topics.empty()) PrintLines(out, "  your topics: ", topics);
   if (v.phase == "done") {
     std::string matched;
     for (const auto& t : v.matched) matched += (matched.empty() ? "" : ", ") + t;
-    PrintLines(ctx.out, "  shared: ", matched.empty() ? "(none)" : matched);
+    PrintLines(out, "  shared: ", matched.empty() ? "(none)" : matched);
   } else if (v.phase == "incoming") {
-    PrintLines(
-        ctx.out, "  ",
-        "waiting for your own topics: backchannel feeler send " + v.contact + " --topic ...");
+    PrintLines(out, "  ",
+               "waiting for your own topics: backchannel feeler send " + Quoted(v.contact) +
+                   " --topic ...");
   } else if (v.phase != "expired" && v.phase != "withheld") {
-    PrintLines(ctx.out, "  ", "pending until " + When(v.expires_at));
+    PrintLines(out, "  ", "pending until " + When(v.expires_at));
   }
-  if (!v.notice.empty()) PrintLines(ctx.out, "  ", v.notice);
+  if (!v.notice.empty()) PrintLines(out, "  ", v.notice);
 }
 
-// Opens the client with every handler, syncs, runs `op`, prints.
+// Opens the client with every handler, syncs, runs `op`, prints: what
+// happened first, then the result's "text" for people (not in --json, which
+// holds the result's fields).
 void Run(Context& ctx, const Common& c,
          const std::function<Status(FeelerService&, FeelerReport&, Json&)>& op) {
   auto client = OpenClient(c);
@@ -95,6 +106,7 @@ void Run(Context& ctx, const Common& c,
   Status s = op(svc, report, result);
   if (c.json) {
     Json j = ReportJson(report);
+    result.erase("text");
     j["result"] = result;
     if (s.ok()) {
       ctx.Emit(j);
@@ -163,14 +175,14 @@ void RegisterFeelerCommands(CLI::App& app, Context& ctx) {
           BC_ASSIGN_OR_RETURN(auto left, svc.Remaining(*only));
           result["budget_left"] = left;
         }
-        if (!ctx.json) {
-          if (views.empty()) ctx.out << "no feelers\n";
-          for (const auto& v : views) PrintView(ctx, v);
-          ctx.out << "budget: " << svc.policy().per_window << " feelers per contact per day";
-          if (only)
-            ctx.out << ", " << result["budget_left"].get<std::uint32_t>() << " left with " << *only;
-          ctx.out << "\n";
-        }
+        std::ostringstream text;
+        if (views.empty()) text << "no feelers\n";
+        for (const auto& v : views) PrintView(text, v);
+        text << "budget: " << svc.policy().per_window << " feelers per contact per day";
+        if (only)
+          text << ", " << result["budget_left"].get<std::uint32_t>() << " left with " << *only;
+        text << "\n";
+        result["text"] = text.str();
         return Status::Ok();
       });
     });

@@ -181,8 +181,7 @@ Status FeelerService::OnMessage(const client::AppMessage& am) {
       BC_RETURN_IF_ERROR(Save(key, exchange));
       BC_RETURN_IF_ERROR(SaveBudget(budget));
       events_.push_back("feeler from " + am.contact + " (k=" + std::to_string(offer.k) +
-                        "): answer with your own topics: backchannel feeler send " + am.contact +
-                        " --topic ...");
+                        "): answer it with topics of your own choosing (feeler send)");
       return Status::Ok();
     }
     case feelers::MessageType::kResponse: {

@@ -130,5 +130,33 @@ TEST_F(FeelersFastTest, AMessageForNoExchangeIsRefused) {
   EXPECT_TRUE(ListOk(*at_bob_).empty());
 }
 
+TEST_F(FeelersFastTest, AnExchangeTheContactWithholdsIsAttributedAndCharged) {
+  // Bob answers, then drops the exchange before Alice's Finish arrives: he
+  // never sends his. Alice's Finish went out, so expiry ends hers withheld.
+  SendOk(*at_alice_, "bob", kAliceTopics);
+  SyncOk(*at_bob_);
+  SendOk(*at_bob_, "alice", kBobTopics);
+  SyncOk(*at_alice_);
+  EXPECT_EQ(ListOk(*at_alice_)[0].phase, "finished");
+  ASSERT_OK(at_bob_->Forget(ListOk(*at_bob_)[0].id));
+  auto left_before = at_alice_->Remaining("bob");
+  ASSERT_TRUE(left_before.has_value());
+
+  this->Advance(std::chrono::hours(24 * 7 + 1));
+  auto ended = at_alice_->Settle();
+  ASSERT_TRUE(ended.has_value()) << ended.error();
+  EXPECT_TRUE(Contains(ended->events, "bob could learn the result and withheld yours"));
+  auto alice = ListOk(*at_alice_);
+  ASSERT_EQ(alice.size(), 1U);
+  EXPECT_EQ(alice[0].phase, "withheld");
+  EXPECT_EQ(alice[0].notice, "bob could learn the result and withheld yours");
+  EXPECT_TRUE(alice[0].matched.empty());
+  // The penalty (3 units) spends bob's whole window with Alice.
+  auto left = at_alice_->Remaining("bob");
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(*left, 0U);
+  EXPECT_THAT(at_alice_->Send("bob", {"again"}).status(), StatusIs(StatusCode::kResourceExhausted));
+}
+
 }  // namespace
 }  // namespace backchannel::feelers_client
