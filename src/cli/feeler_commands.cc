@@ -123,7 +123,7 @@ void Run(Context& ctx, const Common& c,
 
 }  // namespace
 
-void RegisterFeelerCommands(CLI::App& app, Context& ctx) {
+void RegisterFeelerCommands(CLI::App& app, Context& context) {
   CLI::App* feeler = app.add_subcommand(
       "feeler", "Say which topics you would discuss; see only those the contact named too");
   feeler->require_subcommand(1);
@@ -140,16 +140,17 @@ void RegisterFeelerCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("contact", a->contact, "Contact name")->required();
     cmd->add_option("--topic", a->topics, "A topic you would discuss (repeat; at most 32)")
         ->required();
-    cmd->callback([&ctx, a]() {
-      Run(ctx, a->common, [&](FeelerService& svc, FeelerReport& report, Json& result) -> Status {
-        BC_ASSIGN_OR_RETURN(auto sent, svc.Send(a->contact, a->topics));
-        for (auto& e : sent.events) report.events.push_back(std::move(e));
-        for (auto& r : sent.refused) report.refused.push_back(std::move(r));
-        report.queued = sent.queued;
-        BC_ASSIGN_OR_RETURN(auto views, svc.List(a->contact));
-        if (!views.empty()) result["feeler"] = ViewJson(views.back());
-        return Status::Ok();
-      });
+    cmd->callback([&context, a]() {
+      Run(context, a->common,
+          [&](FeelerService& svc, FeelerReport& report, Json& result) -> Status {
+            BC_ASSIGN_OR_RETURN(auto sent, svc.Send(a->contact, a->topics));
+            for (auto& e : sent.events) report.events.push_back(std::move(e));
+            for (auto& r : sent.refused) report.refused.push_back(std::move(r));
+            report.queued = sent.queued;
+            BC_ASSIGN_OR_RETURN(auto views, svc.List(a->contact));
+            if (!views.empty()) result["feeler"] = ViewJson(views.back());
+            return Status::Ok();
+          });
     });
   }
   {
@@ -162,8 +163,8 @@ void RegisterFeelerCommands(CLI::App& app, Context& ctx) {
         "status", "Pending feelers, shared topics, the budget and the history");
     AddCommon(cmd, a->common);
     cmd->add_option("contact", a->contact, "Only feelers with this contact");
-    cmd->callback([&ctx, a]() {
-      Run(ctx, a->common, [&](FeelerService& svc, FeelerReport&, Json& result) -> Status {
+    cmd->callback([&context, a]() {
+      Run(context, a->common, [&](FeelerService& svc, FeelerReport&, Json& result) -> Status {
         std::optional<std::string> only;
         if (!a->contact.empty()) only = a->contact;
         BC_ASSIGN_OR_RETURN(auto views, svc.List(only));
@@ -197,8 +198,8 @@ void RegisterFeelerCommands(CLI::App& app, Context& ctx) {
         "forget", "Delete one feeler (its secret too, if it is still open) from this home");
     AddCommon(cmd, a->common);
     cmd->add_option("id", a->id, "The id `feeler status` shows")->required();
-    cmd->callback([&ctx, a]() {
-      Run(ctx, a->common, [&](FeelerService& svc, FeelerReport&, Json& result) -> Status {
+    cmd->callback([&context, a]() {
+      Run(context, a->common, [&](FeelerService& svc, FeelerReport&, Json& result) -> Status {
         BC_RETURN_IF_ERROR(svc.Forget(a->id));
         result["forgotten"] = a->id;
         result["text"] = "forgotten\n";

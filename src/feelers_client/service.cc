@@ -20,7 +20,7 @@ using Json = nlohmann::ordered_json;
 using feelers::Exchange;
 using feelers::Phase;
 
-const std::string kAppName(kApp);
+std::string AppName() { return std::string(kApp); }
 constexpr std::string_view kExchangePrefix = "x/";
 constexpr std::string_view kOutboxPrefix = "out/";
 constexpr std::string_view kBudgetKey = "budget";
@@ -59,10 +59,10 @@ std::string Join(const std::vector<std::string>& items) {
 FeelerService::FeelerService(client::Client& client, std::function<std::int64_t()> now_seconds,
                              feelers::BudgetPolicy policy)
     : client_(client),
-      store_(client.AppStoreFor(kAppName)),
+      store_(client.AppStoreFor(AppName())),
       now_(std::move(now_seconds)),
       policy_(policy) {
-  client_.SetAppHandler(kAppName, [this](const client::AppMessage& m) { return OnMessage(m); });
+  client_.SetAppHandler(AppName(), [this](const client::AppMessage& m) { return OnMessage(m); });
 }
 
 std::int64_t FeelerService::Now() const { return now_ ? now_() : SystemSeconds(); }
@@ -238,7 +238,7 @@ Status FeelerService::Flush(FeelerReport& report) {
     }
     // The client's own outbox takes over what the relay cannot take now;
     // only a send that fails outright keeps the item here (order per contact).
-    auto sent = client_.SendApp(contact, kAppName, *body);
+    auto sent = client_.SendApp(contact, AppName(), *body);
     if (!sent) {
       blocked.insert(contact);
       ++report.queued;

@@ -94,7 +94,7 @@ class FeelerService {
     std::string key;
     feelers::Exchange exchange;
   };
-  Status OnMessage(const client::AppMessage& message);
+  Status OnMessage(const client::AppMessage& am);
   Result<std::vector<Stored>> Load(const std::optional<session::PublicKey>& peer);
   Status Save(const std::string& key, const feelers::Exchange& exchange);
   Result<feelers::ProbingBudget> LoadBudget();
