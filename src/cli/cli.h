@@ -66,6 +66,7 @@ void RegisterAuthorityCommands(CLI::App& app,
 void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
 void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
 void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
+void RegisterFeelerCommands(CLI::App& app, Context& context);   // feeler send|status|forget
 void RegisterAgentCommands(CLI::App& app, Context& context);    // agent start|status|stop
 void RegisterPasswdCommand(CLI::App& app, Context& context);    // passwd
 void RegisterAppCommand(CLI::App& app, Context& context);       // app (the web app)

@@ -31,6 +31,7 @@ Result<OpenedClient> OpenClient(const Common& c) {
   // the passphrase as always (client/agent.h).
   BC_ASSIGN_OR_RETURN(opened.client, client::OpenWithAgent(Options(c), {c.passphrase_file, false}));
   opened.talks = std::make_unique<talks_client::TalksService>(*opened.client);
+  opened.feelers = std::make_unique<feelers_client::FeelerService>(*opened.client);
   return opened;
 }
 

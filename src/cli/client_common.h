@@ -10,6 +10,7 @@
 #include "backchannel/app/channel.h"
 #include "backchannel/client/client.h"
 #include "backchannel/common/result.h"
+#include "backchannel/feelers_client/service.h"
 #include "backchannel/talks_client/service.h"
 
 namespace backchannel::cli {
@@ -24,10 +25,12 @@ void AddCommon(CLI::App* cmd, Common& c);
 client::ClientOptions Options(const Common& c);
 // An opened client with every application handler registered, so that no
 // command (`inbox` and `listen` included) refuses a talks message for want
-// of a handler. `talks` is declared last: it is destroyed before the client.
+// of a handler. The services are declared after the client: they are
+// destroyed before it.
 struct OpenedClient {
   std::unique_ptr<client::Client> client;
   std::unique_ptr<talks_client::TalksService> talks;
+  std::unique_ptr<feelers_client::FeelerService> feelers;
   client::Client* operator->() const { return client.get(); }
   client::Client& operator*() const { return *client; }
   // The application core's channel operations on this home.

@@ -9,8 +9,8 @@ const std::vector<CommandGroup>& CommandGroups() {
   static const std::vector<CommandGroup> groups = {
       &RegisterAnalyzeCommands,   &RegisterRehearseCommands, &RegisterDomainCommands,
       &RegisterAuthorityCommands, &RegisterChannelCommands,  &RegisterTalksCommands,
-      &RegisterRecordCommands,    &RegisterAgentCommands,    &RegisterPasswdCommand,
-      &RegisterAppCommand,
+      &RegisterRecordCommands,    &RegisterFeelerCommands,   &RegisterAgentCommands,
+      &RegisterPasswdCommand,     &RegisterAppCommand,
   };
   return groups;
 }

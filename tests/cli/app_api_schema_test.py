@@ -148,6 +148,15 @@ try:
     check("agent status", "failure", ["agent", "status", "--home", "us"], ok=False)
     check("trust remove", "failure", ["trust", "remove", "--home", "us", "--", "not-a-key"], ok=False)
 
+    # Feelers (docs/feelers.md): a send, the other side's status, a forget.
+    check("feeler send", "feeler_report", ["feeler", "send", "--home", "us", "Rahimi", "--topic", "sanctions"])
+    check("feeler send", "failure", ["feeler", "send", "--home", "us", "Nobody", "--topic", "x"], ok=False)
+    st = check("feeler status", "feeler_status", ["feeler", "status", "--home", "ir", "Whitfield"])
+    check("feeler status", "failure", ["feeler", "status", "--home", "ir", "Nobody"], ok=False)
+    if st and st["result"]["feelers"]:
+        check("feeler forget", "feeler_report", ["feeler", "forget", "--home", "ir", st["result"]["feelers"][0]["id"]])
+    check("feeler forget", "failure", ["feeler", "forget", "--home", "ir", "zz"], ok=False)
+
     # Talks.
     T = "geneva"
     check("talks create", "talks_report", ["talks", "create", T, "--home", "un", "--title", "G",

@@ -1,0 +1,119 @@
+// Feelers between two contacts over the channel: the pure exchange state
+// machine (feelers/exchange.h) wired to one person's client (client.h), as
+// talks_client does for talks. See docs/feelers.md.
+//
+//   persistence  everything lives in the client's encrypted store, app
+//                "feelers": x/<id> holds one exchange's state (its secret
+//                scalar only until our Finish is sent: the core wipes it
+//                then), "budget" the probing budget, out/<n> the outbox.
+//                An ended exchange stays as history (who, when, k, result)
+//                until Forget deletes it.
+//   receiving    the "feelers" app handler routes each message to the
+//                exchange it names (an offer by the nonce it answers, or to
+//                our pending offer when two cross; a response or finish by
+//                its exchange id) inside the client's receive transaction:
+//                a message the exchange refuses is refused whole. A handler
+//                may not send, so what the exchange answers is queued in
+//                the outbox and posted after the receive (Sync).
+//   budget       charged by the answering side too: an incoming offer over
+//                the contact's budget is refused before anything is kept.
+//   expiry       every Sync, Send and List first ends exchanges whose time
+//                is up (expired, or withheld: attributed to the peer).
+//
+// Thread safety: not thread-safe, like the Client it wraps.
+#ifndef BACKCHANNEL_FEELERS_CLIENT_SERVICE_H_
+#define BACKCHANNEL_FEELERS_CLIENT_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backchannel/client/client.h"
+#include "backchannel/common/result.h"
+#include "backchannel/feelers/budget.h"
+#include "backchannel/feelers/exchange.h"
+
+namespace backchannel::feelers_client {
+
+inline constexpr std::string_view kApp = "feelers";
+// Both sides bind every hash to this scope (with both identity keys): a
+// feeler between contacts belongs to their pairwise channel.
+inline constexpr std::string_view kChannelScope = "channel";
+
+// One exchange as its user sees it.
+struct FeelerView {
+  std::string id;       // local id (hex of our nonce, or of theirs if they offered first)
+  std::string contact;  // local contact name
+  std::string phase;    // PhaseName: incoming, offered, responded, ...
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::size_t k = 0;
+  std::vector<std::string> topics;   // our own, normalised
+  std::vector<std::string> matched;  // done: our topics the contact also chose
+  std::string notice;                // withheld: who could learn and withheld ours
+};
+
+// What a Sync or Send did, in order, for people ("feeler with alice: ...").
+struct FeelerReport {
+  std::vector<std::string> events;
+  std::vector<Status> refused;  // messages refused (channel or feelers)
+  std::size_t queued = 0;       // messages still waiting in the outbox
+};
+
+class FeelerService {
+ public:
+  // Registers the feelers app handler on `client`; `client` must outlive
+  // it. `now_seconds` is the clock (empty: the system clock).
+  explicit FeelerService(client::Client& client, std::function<std::int64_t()> now_seconds = {},
+                         feelers::BudgetPolicy policy = {});
+
+  // Receives everything queued at the relay (results arrive here), ends
+  // exchanges whose time is up, posts the outbox.
+  Result<FeelerReport> Sync();
+  // Ends exchanges whose time is up and posts the outbox, without receiving
+  // (after another command's receive).
+  Result<FeelerReport> Settle();
+  // Our user's own topics for a feeler with `contact`: answers the contact's
+  // pending offer if there is one, else offers. kInvalidArgument for a topic
+  // that does not normalise, kResourceExhausted over the contact's budget,
+  // kFailedPrecondition when our own offer to them is still pending.
+  Result<FeelerReport> Send(const std::string& contact, const std::vector<std::string>& topics);
+  // Every exchange (or those with `contact`), oldest first.
+  Result<std::vector<FeelerView>> List(const std::optional<std::string>& contact);
+  // Exchanges `contact` may still start or answer in this window.
+  Result<std::uint32_t> Remaining(const std::string& contact);
+  const feelers::BudgetPolicy& policy() const { return policy_; }
+  // Deletes one exchange (open or ended) and its secret. kNotFound when
+  // there is none.
+  Status Forget(const std::string& id);
+
+ private:
+  struct Stored {
+    std::string key;
+    feelers::Exchange exchange;
+  };
+  Status OnMessage(const client::AppMessage& am);
+  Result<std::vector<Stored>> Load(const std::optional<session::PublicKey>& peer);
+  Status Save(const std::string& key, const feelers::Exchange& exchange);
+  Result<feelers::ProbingBudget> LoadBudget();
+  Status SaveBudget(const feelers::ProbingBudget& budget);
+  Status Queue(const std::string& contact, const std::vector<Bytes>& bodies);
+  Status Expire(FeelerReport& report);
+  Status Flush(FeelerReport& report);
+  Result<std::string> ContactName(const session::PublicKey& key);
+  Result<FeelerView> View(const Stored& stored);
+  std::string Outcome(const feelers::Exchange& exchange, const std::string& contact);
+  std::int64_t Now() const;
+
+  client::Client& client_;
+  client::AppStore store_;
+  std::function<std::int64_t()> now_;
+  feelers::BudgetPolicy policy_;
+  std::vector<std::string> events_;  // told by the handler, drained by Sync
+};
+
+}  // namespace backchannel::feelers_client
+
+#endif  // BACKCHANNEL_FEELERS_CLIENT_SERVICE_H_
