@@ -14,11 +14,6 @@ namespace {
 constexpr std::string_view kContextTag = "backchannel feelers v1 context";
 constexpr std::string_view kExchangeIdTag = "backchannel feelers v1 exchange id";
 
-void Field(ByteWriter& w, ByteView b) {
-  w.U16(static_cast<std::uint16_t>(b.size()));
-  w.Raw(b);
-}
-
 }  // namespace
 
 bool IsKnownDomain(std::uint8_t d) { return d >= 1 && d <= 3; }
@@ -27,15 +22,15 @@ Bytes ExchangeContext::Encode() const {
   const IdentityKey& lo = std::min(self, peer);
   const IdentityKey& hi = std::max(self, peer);
   ByteWriter w;
-  Field(w, AsBytes(kContextTag));
+  w.Bytes16(AsBytes(kContextTag));
   w.U8(static_cast<std::uint8_t>(domain));
-  Field(w, lo);
-  Field(w, hi);
+  w.Bytes16(lo);
+  w.Bytes16(hi);
   // Scopes are ids (a few dozen bytes); longer ones are cut off by the
   // 16-bit length and would not be injective, so the exchange refuses them
   // first (exchange.cc: kMaxScopeBytes).
-  Field(w, AsBytes(scope));
-  Field(w, exchange_id);
+  w.Bytes16(AsBytes(scope));
+  w.Bytes16(exchange_id);
   return w.Take();
 }
 

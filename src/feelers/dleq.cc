@@ -25,11 +25,6 @@ crypto::RistrettoSecretScalar HashToScalar(ByteView data, std::string_view dst) 
   return crypto::RistrettoScalarReduce64(h);
 }
 
-void Field(ByteWriter& w, ByteView b) {
-  w.U16(static_cast<std::uint16_t>(b.size()));
-  w.Raw(b);
-}
-
 struct Composites {
   RistrettoElement m{};
   RistrettoElement z{};
@@ -41,8 +36,8 @@ Result<Composites> ComputeComposites(const RistrettoElement& y, std::span<const 
                                      std::span<const RistrettoElement> d, ByteView bind,
                                      Batching batching, const ByteView* k) {
   ByteWriter seed_in;
-  Field(seed_in, y);
-  Field(seed_in, bind);
+  seed_in.Bytes16(y);
+  seed_in.Bytes16(bind);
   const crypto::Sha512Digest seed =
       crypto::Sha512({AsBytes(kSeedTag), AsBytes(std::string_view("v1")), seed_in.bytes()});
   Composites out;
@@ -52,10 +47,10 @@ Result<Composites> ComputeComposites(const RistrettoElement& y, std::span<const 
     RistrettoElement zi = d[i];
     if (batching == Batching::kOrdered) {
       ByteWriter w;
-      Field(w, seed);
+      w.Bytes16(seed);
       w.U16(static_cast<std::uint16_t>(i));
-      Field(w, c[i]);
-      Field(w, d[i]);
+      w.Bytes16(c[i]);
+      w.Bytes16(d[i]);
       const crypto::RistrettoSecretScalar di = HashToScalar(w.bytes(), kCompositeTag);
       BC_ASSIGN_OR_RETURN(mi, crypto::RistrettoScalarMult(di.view(), c[i]));
       if (k == nullptr) {
@@ -83,12 +78,12 @@ crypto::RistrettoSecretScalar Challenge(const RistrettoElement& y, const Composi
                                         const RistrettoElement& t2, const RistrettoElement& t3,
                                         ByteView bind) {
   ByteWriter w;
-  Field(w, y);
-  Field(w, comp.m);
-  Field(w, comp.z);
-  Field(w, t2);
-  Field(w, t3);
-  Field(w, bind);
+  w.Bytes16(y);
+  w.Bytes16(comp.m);
+  w.Bytes16(comp.z);
+  w.Bytes16(t2);
+  w.Bytes16(t3);
+  w.Bytes16(bind);
   return HashToScalar(w.bytes(), kChallengeTag);
 }
 

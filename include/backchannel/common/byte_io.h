@@ -26,11 +26,12 @@ class ByteWriter {
   void U64(std::uint64_t v) { UInt(v, 8); }
   void I64(std::int64_t v) { U64(static_cast<std::uint64_t>(v)); }
   void Raw(ByteView b) { Append(out_, b); }
-  // REQUIRES: s.size() <= 65535.
-  void String16(std::string_view s) {
-    U16(static_cast<std::uint16_t>(s.size()));
-    Raw(AsBytes(s));
+  // A u16 length, then the bytes. REQUIRES: size <= 65535.
+  void Bytes16(ByteView b) {
+    U16(static_cast<std::uint16_t>(b.size()));
+    Raw(b);
   }
+  void String16(std::string_view s) { Bytes16(AsBytes(s)); }
   Bytes& bytes() { return out_; }
   Bytes Take() { return std::move(out_); }
 
