@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "backchannel/app/home_ops.h"
 #include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
@@ -36,6 +37,7 @@ ContactView ViewOf(const client::Contact& k) {
   // key is a stranger until compared again.
   v.safety_number_compared =
       !k.compared_identity_key.empty() && PublicEqual(k.compared_identity_key, k.identity_key);
+  v.introduced_by = k.introduced_by;
   if (!k.credential.empty()) {
     if (auto credential = identity::DecodeCredential(k.credential)) {
       v.role = std::string(identity::RoleName(credential->role)) + " of " + credential->side;
@@ -71,9 +73,18 @@ ReceiveView ViewOf(const client::ReceiveReport& report) {
 
 Result<std::vector<ContactView>> Channel::Contacts() {
   BC_ASSIGN_OR_RETURN(auto contacts, client_.Contacts());
+  BC_ASSIGN_OR_RETURN(auto changes, client_.IdentityChanges());
   std::vector<ContactView> out;
   out.reserve(contacts.size());
-  for (const auto& k : contacts) out.push_back(ViewOf(k));
+  for (const auto& k : contacts) {
+    ContactView v = ViewOf(k);
+    if (auto it = changes.find(k.name); it != changes.end()) {
+      v.replaces = it->second;
+      // Comparing the new key's safety number in person ends the alarm.
+      v.key_changed = !v.safety_number_compared;
+    }
+    out.push_back(std::move(v));
+  }
   return out;
 }
 
@@ -107,6 +118,14 @@ Result<InboxView> Channel::Inbox(const InboxRequest& request) {
     v.receipt = ViewOf(synced.received);
     for (const auto& h : synced.happenings) v.talks.push_back({h.talks, h.text});
     v.warnings = ErrorsOf(synced.refused);
+    // Feeler messages arrived in that receive; what their exchanges answer
+    // waits in the feelers outbox until posted here (a receive handler may
+    // not send), and exchanges whose time is up end.
+    if (feelers_ != nullptr) {
+      BC_ASSIGN_OR_RETURN(auto settled, feelers_->Settle());
+      v.feelers = std::move(settled.events);
+      for (const auto& e : ErrorsOf(settled.refused)) v.warnings.push_back(e);
+    }
   }
   BC_ASSIGN_OR_RETURN(auto messages, client_.Messages(request.contact));
   for (const auto& m : messages) v.messages.push_back(ViewOf(m));
@@ -163,6 +182,10 @@ Result<StatusView> Channel::HomeStatus() {
   v.identity_key = st.identity_key;
   v.display_name = st.display_name;
   v.has_credential = st.has_credential;
+  // Before a credential names them: the name given at creation, if any.
+  if (!st.has_credential) {
+    BC_ASSIGN_OR_RETURN(v.display_name, ChosenName(client_));
+  }
   v.relay = st.relay;
   v.mailbox = st.mailbox;
   v.contacts = st.contacts;
@@ -206,7 +229,8 @@ Result<AcceptView> Channel::Accept(std::string_view code, const std::string& nam
 Result<FingerprintView> Channel::Fingerprint(const std::string& contact, bool mark_compared) {
   if (mark_compared) BC_RETURN_IF_ERROR(client_.MarkSafetyNumberCompared(contact));
   BC_ASSIGN_OR_RETURN(auto number, client_.Fingerprint(contact));
-  return FingerprintView{contact, number, mark_compared};
+  BC_ASSIGN_OR_RETURN(auto halves, client_.FingerprintHalves(contact));
+  return FingerprintView{contact, number, halves.first, halves.second, mark_compared};
 }
 
 backchannel::Status Channel::Reset(const std::string& contact, const std::string& reason) {
@@ -229,7 +253,10 @@ Json ToJson(const ContactView& v) {
               {"authority", v.authority},
               {"verified", v.credential_checked},
               {"safety_number_compared", v.safety_number_compared},
-              {"role", v.role}};
+              {"role", v.role},
+              {"introduced_by", v.introduced_by},
+              {"replaces", v.replaces},
+              {"key_changed", v.key_changed}};
 }
 
 Json ToJson(const MessageView& v) {
@@ -252,6 +279,7 @@ Json ToJson(const InboxView& v) {
   j["talks"] = Json::array();
   for (const auto& h : v.talks) j["talks"].push_back(Json{{"talks", h.talks}, {"text", h.text}});
   j["messages"] = ToJsonArray(v.messages);
+  if (!v.feelers.empty()) j["feelers"] = v.feelers;
   return j;
 }
 
@@ -319,7 +347,11 @@ Json ToJson(const AcceptView& v) {
 }
 
 Json ToJson(const FingerprintView& v) {
-  return Json{{"contact", v.contact}, {"safety_number", v.safety_number}, {"compared", v.compared}};
+  return Json{{"contact", v.contact},
+              {"safety_number", v.safety_number},
+              {"our_half", v.our_half},
+              {"their_half", v.their_half},
+              {"compared", v.compared}};
 }
 
 Json ToJson(const RevocationsView& v) {

@@ -3,6 +3,7 @@
 // TalksDesk (talks_desk.cc, Execute).
 #include "backchannel/app/channel_ops.h"
 
+#include "backchannel/app/feeler_ops.h"
 #include "backchannel/app/qr.h"
 #include "backchannel/identity/credential.h"
 
@@ -102,6 +103,20 @@ struct ChannelRunner {
     BC_ASSIGN_OR_RETURN(auto view, channel.Inbox({r.contact, /*offline=*/true}));
     return Json{{"messages", ToJsonArray(view.messages)}};
   }
+  // ---- feelers ----
+  Result<Json> operator()(const FeelerSendRequest& r) const {
+    return ExecuteFeeler(channel.feelers(), Request{r});
+  }
+  Result<Json> operator()(const FeelerStatusRequest& r) const {
+    return ExecuteFeeler(channel.feelers(), Request{r});
+  }
+  Result<Json> operator()(const FeelerForgetRequest& r) const {
+    return ExecuteFeeler(channel.feelers(), Request{r});
+  }
+  Result<Json> operator()(const FeelerOverlapRequest& r) const {
+    return ExecuteFeeler(channel.feelers(), Request{r});
+  }
+  // ---- end feelers ----
   template <typename Talks>
   Result<Json> operator()(const Talks&) const {
     return InvalidArgument("a talks request is not a channel operation");

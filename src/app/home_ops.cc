@@ -1,7 +1,9 @@
 // Creating a home (home_ops.h).
 #include "backchannel/app/home_ops.h"
 
+#include "backchannel/common/utf8.h"
 #include "backchannel/crypto/encoding.h"
+#include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
 
 namespace backchannel::app {
@@ -24,6 +26,33 @@ Result<InitedHome> InitHome(const client::ClientOptions& options, const SecretBy
   BC_ASSIGN_OR_RETURN(auto status, out.client->GetStatus());
   out.view = InitView{options.home, status.identity_key, status.relay, status.mailbox};
   return out;
+}
+
+namespace {
+constexpr const char* kHomeApp = "home";
+constexpr const char* kChosenNameKey = "chosen_name";
+}  // namespace
+
+Status CheckChosenName(std::string_view name) {
+  if (name.empty() || name.size() > identity::kMaxDisplayNameSize) {
+    return InvalidArgument("your name must be 1 to " +
+                           std::to_string(identity::kMaxDisplayNameSize) + " bytes long");
+  }
+  if (!IsCleanUtf8(name)) {
+    return InvalidArgument("your name must be UTF-8 without control characters");
+  }
+  return Status::Ok();
+}
+
+Status StoreChosenName(client::Client& client, std::string_view name) {
+  BC_RETURN_IF_ERROR(CheckChosenName(name));
+  return client.AppStoreFor(kHomeApp).Put(kChosenNameKey, AsBytes(name));
+}
+
+Result<std::string> ChosenName(client::Client& client) {
+  BC_ASSIGN_OR_RETURN(auto stored, client.AppStoreFor(kHomeApp).Get(kChosenNameKey));
+  if (!stored) return std::string();
+  return std::string(AsString(*stored));
 }
 
 Json ToJson(const InitView& v) {

@@ -1,15 +1,19 @@
 // Request decoding and validation (request.h).
 #include "backchannel/app/request.h"
 
+#include <optional>
 #include <set>
 #include <vector>
 
+#include "app/request_fields.h"
 #include "backchannel/app/json.h"
 #include "backchannel/crypto/encoding.h"
+#include "backchannel/feelers/topic.h"
 #include "backchannel/identity/credential.h"
 
 namespace backchannel::app {
-namespace {
+
+// The field checks every request's validator shares (request_fields.h).
 
 // Bytes a name may not hold: C0 controls and DEL (terminal and log safety).
 bool HasControl(std::string_view s) {
@@ -57,6 +61,8 @@ Status CheckPackage(const PackageView& p) {
   }
   return {};
 }
+
+namespace {
 
 // A pasted code (invitation, credential): required, bounded, one line of
 // printable ASCII (both are base64url behind a short prefix).
@@ -172,86 +178,122 @@ struct Validator {
   Status operator()(const ConversationRequest& r) const {
     return CheckName("contact", r.contact, true);
   }
-};
-
-// Reads fields of one JSON object, refusing any it was not asked for.
-class Fields {
- public:
-  explicit Fields(const Json& j) : j_(j) {}
-
-  Status String(const char* name, std::string& out) {
-    seen_.insert(name);
-    auto it = j_.find(name);
-    if (it == j_.end()) return {};
-    if (!it->is_string()) return InvalidArgument(std::string(name) + " must be a string");
-    out = it->get<std::string>();
-    return {};
-  }
-  Status Bool(const char* name, bool& out) {
-    seen_.insert(name);
-    auto it = j_.find(name);
-    if (it == j_.end()) return {};
-    if (!it->is_boolean()) return InvalidArgument(std::string(name) + " must be true or false");
-    out = it->get<bool>();
-    return {};
-  }
-  Status Strings(const char* name, std::vector<std::string>& out) {
-    seen_.insert(name);
-    auto it = j_.find(name);
-    if (it == j_.end()) return {};
-    if (!it->is_array()) return InvalidArgument(std::string(name) + " must be an array of strings");
-    if (it->size() > kMaxConditions) {
-      return InvalidArgument(std::string(name) + " holds at most " +
-                             std::to_string(kMaxConditions) + " items");
+  // ---- feelers ----
+  Status operator()(const FeelerSendRequest& r) const {
+    BC_RETURN_IF_ERROR(CheckName("contact", r.contact, true));
+    const std::size_t count = r.topics.size() + r.agenda.size();
+    if (count == 0) return InvalidArgument("topics: name at least one topic (or agenda id)");
+    if (count > kMaxFeelerTopics) {
+      return InvalidArgument("topics and agenda: at most " + std::to_string(kMaxFeelerTopics) +
+                             " together");
     }
-    for (const auto& item : *it) {
-      if (!item.is_string()) {
-        return InvalidArgument(std::string(name) + " must be an array of strings");
+    for (const auto& id : r.agenda) {
+      if (id.empty() || id.size() > 2 * feelers::kMaxAgendaIdBytes + 1 || HasControl(id)) {
+        return InvalidArgument("agenda: each is an issue or issue:option id");
       }
-      out.push_back(item.get<std::string>());
+    }
+    // What a topic normalises to is FeelerService's to judge (ICU, topic.h);
+    // here only its size and no control characters.
+    for (const auto& t : r.topics) {
+      if (t.empty() || t.size() > feelers::kMaxTopicInputBytes || HasControl(t)) {
+        return InvalidArgument("topics: each is 1.." +
+                               std::to_string(feelers::kMaxTopicInputBytes) +
+                               " bytes without control characters");
+      }
+    }
+    if (r.k != 0 && r.k != 8 && r.k != 16 && r.k != 32) {
+      return InvalidArgument("k must be 8, 16 or 32 (or left out)");
+    }
+    if (r.k != 0 && count > r.k) {
+      return InvalidArgument("k=" + std::to_string(r.k) + " holds fewer than the " +
+                             std::to_string(count) + " topics");
     }
     return {};
   }
-  Status Count(const char* name, std::uint64_t& out) {
-    seen_.insert(name);
-    auto it = j_.find(name);
-    if (it == j_.end()) return {};
-    if (!it->is_number_unsigned()) {
-      return InvalidArgument(std::string(name) + " must be a positive integer");
+  Status operator()(const FeelerStatusRequest& r) const {
+    return CheckName("contact", r.contact, false);
+  }
+  Status operator()(const FeelerForgetRequest& r) const {
+    if (r.id.empty() == r.contact.empty()) {
+      return InvalidArgument("feeler.forget takes an id or a contact, not both");
     }
-    out = it->get<std::uint64_t>();
+    if (!r.id.empty() &&
+        (r.id.size() != 64 || r.id.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+      return InvalidArgument("id: a feeler id is the 64 hex digits feeler.status shows");
+    }
+    return CheckName("contact", r.contact, false);
+  }
+  Status operator()(const FeelerOverlapRequest& r) const {
+    BC_RETURN_IF_ERROR(CheckName("contact", r.contact, true));
+    if (r.label.empty() || r.label.size() > 64 || HasControl(r.label)) {
+      return InvalidArgument("label must be 1..64 bytes without control characters");
+    }
+    if (r.unit.empty() || r.unit.size() > 32 || HasControl(r.unit)) {
+      return InvalidArgument("unit must be 1..32 bytes without control characters");
+    }
+    if (r.width < 1 || r.width > 32) return InvalidArgument("width must be 1..32 bits");
+    if (r.at_least.has_value() == r.at_most.has_value()) {
+      return InvalidArgument("an overlap check takes at_least or at_most, not both");
+    }
+    const std::uint64_t value = r.at_least ? *r.at_least : *r.at_most;
+    if (value >> r.width != 0) {
+      return InvalidArgument("the value does not fit in " + std::to_string(r.width) + " bits");
+    }
     return {};
   }
-  // An object {"issue": "option"} or the text form "issue=option, ...".
-  Status Package(const char* name, PackageView& out) {
-    seen_.insert(name);
-    auto it = j_.find(name);
-    if (it == j_.end()) return {};
-    if (it->is_string()) {
-      BC_ASSIGN_OR_RETURN(out, ParsePackageText(it->get<std::string>()));
-      return {};
-    }
-    if (!it->is_object()) return InvalidArgument(std::string(name) + " must be an object");
-    for (const auto& [issue, option] : it->items()) {
-      if (!option.is_string()) return InvalidArgument("package options must be strings");
-      out[issue] = option.get<std::string>();
-    }
-    return {};
+  // ---- end feelers ----
+  // The talks operations of issue 18 are checked by ValidateTalksOp.
+  template <typename Other>
+  Status operator()(const Other&) const {
+    return Internal("no validator for this request");
   }
-  Status NoOthers() const {
-    for (const auto& [k, v] : j_.items()) {
-      if (!seen_.count(k)) return InvalidArgument("unknown field '" + k + "'");
-    }
-    return {};
-  }
-
- private:
-  const Json& j_;
-  std::set<std::string> seen_{"op"};
 };
+
+// ---- feelers ----
+std::optional<Result<Request>> DecodeFeelerFields(const std::string& op, Fields& f) {
+  if (op == "feeler.send") {
+    FeelerSendRequest r;
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    BC_RETURN_IF_ERROR(f.Strings("topics", r.topics, kMaxFeelerTopics));
+    BC_RETURN_IF_ERROR(f.Strings("agenda", r.agenda, kMaxFeelerTopics));
+    BC_RETURN_IF_ERROR(f.Count("k", r.k));
+    return Request{r};
+  }
+  if (op == "feeler.status") {
+    FeelerStatusRequest r;
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    return Request{r};
+  }
+  if (op == "feeler.overlap") {
+    FeelerOverlapRequest r;
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    BC_RETURN_IF_ERROR(f.String("label", r.label));
+    BC_RETURN_IF_ERROR(f.String("unit", r.unit));
+    BC_RETURN_IF_ERROR(f.Count("width", r.width));
+    std::uint64_t v = 0;
+    if (f.Has("at_least")) {
+      BC_RETURN_IF_ERROR(f.Count("at_least", v));
+      r.at_least = v;
+    }
+    if (f.Has("at_most")) {
+      BC_RETURN_IF_ERROR(f.Count("at_most", v));
+      r.at_most = v;
+    }
+    return Request{r};
+  }
+  if (op == "feeler.forget") {
+    FeelerForgetRequest r;
+    BC_RETURN_IF_ERROR(f.String("id", r.id));
+    BC_RETURN_IF_ERROR(f.String("contact", r.contact));
+    return Request{r};
+  }
+  return std::nullopt;
+}
+// ---- end feelers ----
 
 // The channel operations added for the web app's views.
 Result<Request> DecodeChannelFields(const std::string& op, Fields& f) {
+  if (auto feeler = DecodeFeelerFields(op, f)) return std::move(*feeler);
   if (op == "status") return Request{StatusRequest{}};
   if (op == "trust.list") return Request{TrustListRequest{}};
   if (op == "pending") return Request{PendingListRequest{}};
@@ -365,12 +407,16 @@ std::string_view Trim(std::string_view s) {
 }  // namespace
 
 std::string_view OpName(const Request& request) {
-  static constexpr std::string_view kNames[] = {"contacts",      "send",      "inbox",
-                                                "talks.status",  "talks.say", "talks.move",
-                                                "talks.verdict", "status",    "credential.import",
-                                                "trust.list",    "trust.add", "trust.remove",
-                                                "pending",       "invite",    "accept",
-                                                "fingerprint",   "outbox",    "conversation"};
+  static constexpr std::string_view kNames[] = {
+      "contacts", "send", "inbox", "talks.status", "talks.say", "talks.move", "talks.verdict",
+      "status", "credential.import", "trust.list", "trust.add", "trust.remove", "pending", "invite",
+      "accept", "fingerprint", "outbox", "conversation",
+      // issue 18: talks
+      "talks.create", "talks.invite", "talks.join", "talks.agenda", "talks.profile.compose",
+      "talks.evaluate", "talks.share", "talks.suggest", "talks.idea", "talks.condition",
+      "talks.suspend", "talks.resume", "talks.analysis", "record.verify", "record.export",
+      // issue 15: feelers
+      "feeler.send", "feeler.status", "feeler.forget", "feeler.overlap"};
   static_assert(std::size(kNames) == std::variant_size_v<Request>, "one name per request");
   return kNames[request.index()];
 }
@@ -383,7 +429,11 @@ Result<std::array<std::uint8_t, 32>> ParseKeyText(std::string_view text) {
   return InvalidArgument("key: not a 32-byte key (base64url or hex)");
 }
 
-Status ValidateRequest(const Request& request) { return std::visit(Validator{}, request); }
+Status ValidateRequest(const Request& request) {
+  Status talks;
+  if (ValidateTalksOp(request, &talks)) return talks;
+  return std::visit(Validator{}, request);
+}
 
 Result<Request> DecodeRequest(std::string_view json) {
   if (json.size() > kMaxRequestSize) {
@@ -396,7 +446,11 @@ Result<Request> DecodeRequest(std::string_view json) {
   auto op = j.find("op");
   if (op == j.end() || !op->is_string()) return InvalidArgument("op (a string) is required");
   Fields fields(j);
-  BC_ASSIGN_OR_RETURN(Request request, DecodeFields(op->get<std::string>(), fields));
+  Result<Request> decoded = DecodeTalksOp(op->get<std::string>(), fields);
+  if (!decoded && decoded.error().code() == StatusCode::kNotFound) {
+    decoded = DecodeFields(op->get<std::string>(), fields);
+  }
+  BC_ASSIGN_OR_RETURN(Request request, std::move(decoded));
   BC_RETURN_IF_ERROR(fields.NoOthers());
   BC_RETURN_IF_ERROR(ValidateRequest(request));
   return request;

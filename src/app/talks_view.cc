@@ -2,6 +2,7 @@
 // once, then plain structs; JSON from the structs.
 #include "backchannel/app/talks_view.h"
 
+#include "app/complete_package.h"
 #include "backchannel/negotiation/io.h"
 #include "backchannel/negotiation/opponent_model.h"
 #include "backchannel/talks/label.h"
@@ -18,21 +19,12 @@ std::string Name(const talks::TalksState& st, const std::string& id) {
 }
 
 // The complete package of a partial one, or nothing when an issue is open.
-std::optional<negotiation::Package> Complete(const negotiation::PartialPackage& p) {
-  negotiation::Package full;
-  for (const auto& o : p) {
-    if (!o) return std::nullopt;
-    full.push_back(*o);
-  }
-  return full;
-}
-
 // Our private utility, when we hold a profile (parsed once per view).
 struct OwnUtility {
   std::optional<negotiation::Profile> profile;
   std::optional<double> operator()(const negotiation::PartialPackage& p) const {
     if (!profile) return std::nullopt;
-    auto full = Complete(p);
+    auto full = CompletePackage(p);
     if (!full) return std::nullopt;
     return profile->Utility(*full);
   }
@@ -60,7 +52,7 @@ void AddEstimates(const talks::TalksState& st, TalksView& v) {
     std::vector<negotiation::Package> offers;
     for (const auto& m : neg.history()) {
       if (m.side != s || (m.kind != MoveKind::kPropose && m.kind != MoveKind::kCounter)) continue;
-      if (auto full = Complete(m.package)) offers.push_back(*full);
+      if (auto full = CompletePackage(m.package)) offers.push_back(*full);
     }
     if (offers.empty()) continue;
     auto est = negotiation::EstimateProfile(st.domain(), offers);
@@ -319,6 +311,7 @@ Json TalksViewJson(const TalksView& v) {
     }
     j["opponent_model"] = estimates;
   }
+  j["timeline"] = TimelineJson(v.timeline);
   return j;
 }
 

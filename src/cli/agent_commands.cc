@@ -15,6 +15,7 @@
 #include "backchannel/client/agent.h"
 #include "backchannel/client/home.h"
 #include "backchannel/client/local_store.h"
+#include "cli/app_lock.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
 #include "cli/inputs.h"
@@ -119,6 +120,18 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
   AddCommon(stop_cmd, *stop);
   stop_cmd->callback([stop, &context] {
     const std::string home = Options(*stop).home;
+    // The app serves the agent socket from its own process while unlocked:
+    // stopping it would leave the app unlocked with CLI commands asking for
+    // the passphrase; the app ends it by locking.
+    if (auto agent = client::QueryAgent(home); agent.ok()) {
+      if (auto app_pid = RunningAppPid(home);
+          app_pid && *app_pid == static_cast<std::int64_t>(agent->pid)) {
+        return context.Fail(FailedPrecondition(
+            "the agent of " + home + " is the running app's (pid " + std::to_string(*app_pid) +
+            "): lock the app in its page (\"Passphrase and lock\" → Lock), which wipes the "
+            "key and ends the agent, or stop the app"));
+      }
+    }
     Status stopped = client::StopAgent(home);
     if (!stopped.ok()) return context.Fail(stopped);
     if (stop->json) {

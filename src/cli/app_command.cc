@@ -4,7 +4,6 @@
 // open, with a single-use token valid for 60 s.
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "backchannel/webapp/holder.h"
 #include "backchannel/webapp/secret_token.h"
 #include "backchannel/webapp/server.h"
+#include "cli/app_lock.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
 #include "cli/inputs.h"
@@ -68,23 +68,6 @@ void OpenBrowser(const std::string& url) {
   posix_spawn_file_actions_destroy(&actions);
 }
 
-// One app per home: an exclusive flock on <home>/app.lock for the
-// process's life (released by the kernel however it ends). A home that
-// does not exist yet (first run: the page creates it) is not locked.
-Result<int> LockHome(const std::string& home) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(home, ec)) return -1;
-  const std::string path = (std::filesystem::path(home) / "app.lock").string();
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("cannot open " + path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return Status(StatusCode::kAlreadyExists,
-                  "an app already serves " + home + "; open its address, or stop it first");
-  }
-  return fd;
-}
-
 }  // namespace
 
 void RegisterAppCommand(CLI::App& app, Context& context) {
@@ -106,7 +89,7 @@ void RegisterAppCommand(CLI::App& app, Context& context) {
     auto idle = ParseIdle(args->idle);
     if (!idle) return context.Fail(idle.error());
     client::ClientOptions options = Options(*args);
-    auto lock = LockHome(options.home);
+    auto lock = LockHomeForApp(options.home);
     if (!lock) return context.Fail(lock.error());
 
     // SIGINT and SIGTERM are taken by sigwait below, not by a handler: block
@@ -129,6 +112,7 @@ void RegisterAppCommand(CLI::App& app, Context& context) {
     webapp::ApiRouter router(holder, tokens, sessions);
     webapp::ServerOptions server_options;
     server_options.port = args->port;
+    server_options.api_queued = [&holder] { holder.Wake(); };
     holder.Start();
     webapp::Server server(server_options, router, sessions, files, hub, holder.executor());
     if (Status s = server.Start(); !s.ok()) {

@@ -19,6 +19,7 @@
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
 #include "backchannel/talks_client/service.h"
+#include "cli/app_lock.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
 
@@ -342,8 +343,10 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
       ctx.out << DisplayName(k.name) << "  "
               << (k.role.empty() ? "(credential not yet received)" : k.role) << "  [" << k.authority
               << "]"
-              << (k.safety_number_compared ? "  safety number compared"
-                                           : "  safety number not compared")
+              << (k.safety_number_compared  ? "  safety number compared"
+                  : k.introduced_by.empty() ? "  safety number not compared"
+                                            : "  introduced by " + k.introduced_by +
+                                                  ": credential checked, not compared in person")
               << "\n";
     }
   });
@@ -422,6 +425,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     for (const auto& m : view->messages) PrintMessage(ctx.out, m);
     for (const auto& h : view->talks)
       PrintHappening(ctx.out, talks_client::Happening{h.talks, h.text});
+    for (const auto& f : view->feelers) PrintLines(ctx.out, "[feeler] ", f);
   });
 
   // ---- listen ----
@@ -437,6 +441,14 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   listen_cmd->add_option("--count", listen->count, "Stop after this many lines (0: never)")
       ->check(CLI::NonNegativeNumber);
   listen_cmd->callback([listen, &ctx] {
+    // Beside a running app both would take the pushed messages (and the
+    // page would miss what this process acknowledged): the app listens.
+    if (Status s = RefuseBesideApp(Options(*listen).home, "listen",
+                                   "the app receives this home's messages; read them in its "
+                                   "page, or stop the app first");
+        !s.ok()) {
+      return ctx.Fail(s);
+    }
     auto c = OpenClient(*listen);
     if (!c) return ctx.FailOpen(c.error());
     int seen = 0;
@@ -470,6 +482,26 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
             ctx.err << "* reconnected to the relay\n";
           }
           ctx.err.flush();
+        },
+        // Feeler messages pushed meanwhile: post what their exchanges
+        // answer (a receive handler may not send) and show what happened.
+        [&]() {
+          auto settled = c->feelers->Settle();
+          if (!settled) {
+            ctx.err << "warning: feelers: " << settled.error().message() << "\n";
+            return true;
+          }
+          for (const auto& r : settled->refused) ctx.err << "warning: " << r.message() << "\n";
+          for (const auto& e : settled->events) {
+            if (listen->json) {
+              ctx.EmitLine(Json{{"event", "feeler"}, {"text", e}});
+            } else {
+              PrintLines(ctx.out, "[feeler] ", e);
+            }
+            ctx.out.flush();
+            if (listen->count != 0 && ++seen >= listen->count) return false;
+          }
+          return true;
         });
     if (!s.ok()) ctx.Fail(s);
   });

@@ -66,10 +66,12 @@ void RegisterAuthorityCommands(CLI::App& app,
 void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
 void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
 void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
-void RegisterFeelerCommands(CLI::App& app, Context& context);   // feeler send|status|forget
-void RegisterAgentCommands(CLI::App& app, Context& context);    // agent start|status|stop
-void RegisterPasswdCommand(CLI::App& app, Context& context);    // passwd
-void RegisterAppCommand(CLI::App& app, Context& context);       // app (the web app)
+// talks analysis|evaluate|agenda, added to the `talks` group (issue 18).
+void RegisterTalksDataCommands(CLI::App& talks, Context& ctx);
+void RegisterFeelerCommands(CLI::App& app, Context& context);  // feeler send|status|forget
+void RegisterAgentCommands(CLI::App& app, Context& context);   // agent start|status|stop
+void RegisterPasswdCommand(CLI::App& app, Context& context);   // passwd
+void RegisterAppCommand(CLI::App& app, Context& context);      // app (the web app)
 
 // Parses `argv` and runs the chosen command. Returns the exit code.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

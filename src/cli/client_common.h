@@ -34,7 +34,7 @@ struct OpenedClient {
   client::Client* operator->() const { return client.get(); }
   client::Client& operator*() const { return *client; }
   // The application core's channel operations on this home.
-  app::Channel channel() const { return {*client, *talks}; }
+  app::Channel channel() const { return {*client, *talks, feelers.get()}; }
 };
 // Reads the passphrase (file, BACKCHANNEL_PASSPHRASE, or a prompt) and opens.
 Result<OpenedClient> OpenClient(const Common& c);

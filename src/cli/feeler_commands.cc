@@ -1,16 +1,17 @@
 // `backchannel feeler send|status|forget` (docs/feelers.md): a thin layer
-// over feelers_client::FeelerService. Every command first syncs (receives
-// what is queued — results arrive there, like any message — ends exchanges
-// whose time is up, posts the outbox), then does its one thing, and prints
-// what happened in order. With --json: one document of the app's shape
-// (docs/app-api.md, $defs feeler_report and feeler_status).
+// over the application core's feeler requests (app/feeler_ops.h), as the web
+// app uses them. Every command first syncs (receives what is queued —
+// results arrive there, like any message — ends exchanges whose time is up,
+// posts the outbox), then does its one thing, and prints what happened in
+// order. With --json: one document of the app's shape (docs/app-api.md,
+// $defs feeler_report and feeler_status).
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "backchannel/app/error.h"
+#include "backchannel/app/feeler_ops.h"
 #include "backchannel/feelers_client/service.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
@@ -18,35 +19,8 @@
 namespace backchannel::cli {
 namespace {
 
-using Json = nlohmann::ordered_json;
 using feelers_client::FeelerReport;
-using feelers_client::FeelerService;
 using feelers_client::FeelerView;
-
-Json ReportJson(const FeelerReport& r) {
-  Json j;
-  j["events"] = r.events;
-  Json refused = Json::array();
-  for (const auto& s : r.refused) {
-    const app::Error e = app::ErrorFrom(s);
-    refused.push_back(Json{{"code", e.code}, {"message", e.message}});
-  }
-  j["refused"] = refused;
-  j["queued"] = r.queued;
-  return j;
-}
-
-Json ViewJson(const FeelerView& v) {
-  return Json{{"id", v.id},
-              {"contact", v.contact},
-              {"phase", v.phase},
-              {"created_at", v.created_at},
-              {"expires_at", v.expires_at},
-              {"k", v.k},
-              {"topics", v.topics},
-              {"matched", v.matched},
-              {"notice", v.notice}};
-}
 
 void PrintReport(Context& ctx, const FeelerReport& r) {
   for (const auto& e : r.events) PrintLines(ctx.out, "[feeler] ", e);
@@ -70,7 +44,30 @@ std::string When(std::int64_t seconds) {
   return buf;
 }
 
+// An overlap check: our own label and position, and the answer once done.
+void PrintOverlapView(std::ostream& out, const FeelerView& v) {
+  PrintLines(out, "",
+             v.contact + " · overlap check · " + v.phase + " · since " + When(v.created_at) +
+                 " · id " + v.id);
+  if (v.phase == "incoming") {
+    PrintLines(out, "  ",
+               "answer with your own position: backchannel feeler overlap " + Quoted(v.contact) +
+                   " --label L (--at-least N | --at-most M)");
+    return;
+  }
+  PrintLines(out, "  on: ",
+             v.label + " (" + v.unit + ", " + std::to_string(v.width) + " bits), you: " +
+                 (v.side == "at_least" ? "at least " : "at most ") + std::to_string(v.value));
+  if (v.phase == "done") {
+    PrintLines(out, "  ", v.overlap == "yes" ? "the positions overlap" : "no overlap");
+  } else if (v.phase != "expired" && v.phase != "withheld") {
+    PrintLines(out, "  ", "pending until " + When(v.expires_at));
+  }
+  if (!v.notice.empty()) PrintLines(out, "  ", v.notice);
+}
+
 void PrintView(std::ostream& out, const FeelerView& v) {
+  if (v.kind == "overlap") return PrintOverlapView(out, v);
   std::string line = v.contact + " · " + v.phase + " · k=" + std::to_string(v.k) + " · since " +
                      When(v.created_at) + " · id " + v.id;
   PrintLines(out, "", line);
@@ -91,32 +88,26 @@ void PrintView(std::ostream& out, const FeelerView& v) {
   if (!v.notice.empty()) PrintLines(out, "  ", v.notice);
 }
 
-// Opens the client with every handler, syncs, runs `op`, prints: what
-// happened first, then the result's "text" for people (not in --json, which
-// holds the result's fields).
-void Run(Context& ctx, const Common& c,
-         const std::function<Status(FeelerService&, FeelerReport&, Json&)>& op) {
+// Opens the client with every handler and runs `request` through the
+// application core; prints what happened first, then `text` of the outcome
+// for people (--json: the app's document).
+void Run(Context& ctx, const Common& c, const app::Request& request,
+         const std::function<std::string(const app::FeelerOutcome&)>& text) {
   auto client = OpenClient(c);
   if (!client) return ctx.FailOpen(client.error());
-  FeelerService& svc = *client->feelers;
-  auto synced = svc.Sync();
-  if (!synced) return ctx.Fail(synced.error());
-  FeelerReport report = std::move(*synced);
-  Json result = Json::object();
-  Status s = op(svc, report, result);
+  auto done = app::RunFeeler(*client->feelers, request);
+  if (!done) return ctx.Fail(done.error());
+  const Status& s = done->status;
   if (c.json) {
-    Json j = ReportJson(report);
-    result.erase("text");
-    j["result"] = result;
     if (s.ok()) {
-      ctx.Emit(j);
+      ctx.Emit(app::ToJson(*done));
     } else {
       const app::Error error = app::ErrorFrom(s);
-      ctx.Emit(j, &error);
+      ctx.Emit(app::ToJson(*done), &error);
     }
   } else {
-    PrintReport(ctx, report);
-    if (s.ok() && result.contains("text")) ctx.out << result["text"].get<std::string>();
+    PrintReport(ctx, done->report);
+    if (s.ok()) ctx.out << text(*done);
   }
   if (!s.ok()) ctx.Fail(s);
 }
@@ -130,27 +121,25 @@ void RegisterFeelerCommands(CLI::App& app, Context& context) {
   {
     struct Args {
       Common common;
-      std::string contact;
-      std::vector<std::string> topics;
+      app::FeelerSendRequest request;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = feeler->add_subcommand(
         "send", "Offer a feeler to a contact (or answer theirs) with your own topics");
     AddCommon(cmd, a->common);
-    cmd->add_option("contact", a->contact, "Contact name")->required();
-    cmd->add_option("--topic", a->topics, "A topic you would discuss (repeat; at most 32)")
-        ->required();
+    cmd->add_option("contact", a->request.contact, "Contact name")->required();
+    // At least one of the two (the request's validation refuses neither).
+    cmd->add_option("--topic", a->request.topics,
+                    "A topic you would discuss, free text (repeat; at most 32)");
+    cmd->add_option(
+        "--agenda", a->request.agenda,
+        "An agenda id you would discuss: ISSUE or ISSUE:OPTION (repeat; counts with --topic)");
+    cmd->add_option("--k", a->request.k,
+                    "Items each side sends: 8, 16 or 32 (default: the smallest that holds the "
+                    "topics; the exchange uses the larger of both sides')")
+        ->check(CLI::IsMember({8, 16, 32}));
     cmd->callback([&context, a]() {
-      Run(context, a->common,
-          [&](FeelerService& svc, FeelerReport& report, Json& result) -> Status {
-            BC_ASSIGN_OR_RETURN(auto sent, svc.Send(a->contact, a->topics));
-            for (auto& e : sent.events) report.events.push_back(std::move(e));
-            for (auto& r : sent.refused) report.refused.push_back(std::move(r));
-            report.queued = sent.queued;
-            BC_ASSIGN_OR_RETURN(auto views, svc.List(a->contact));
-            if (!views.empty()) result["feeler"] = ViewJson(views.back());
-            return Status::Ok();
-          });
+      Run(context, a->common, a->request, [](const app::FeelerOutcome&) { return std::string(); });
     });
   }
   {
@@ -164,28 +153,43 @@ void RegisterFeelerCommands(CLI::App& app, Context& context) {
     AddCommon(cmd, a->common);
     cmd->add_option("contact", a->contact, "Only feelers with this contact");
     cmd->callback([&context, a]() {
-      Run(context, a->common, [&](FeelerService& svc, FeelerReport&, Json& result) -> Status {
-        std::optional<std::string> only;
-        if (!a->contact.empty()) only = a->contact;
-        BC_ASSIGN_OR_RETURN(auto views, svc.List(only));
-        Json list = Json::array();
-        for (const auto& v : views) list.push_back(ViewJson(v));
-        result["feelers"] = list;
-        result["budget_per_day"] = svc.policy().per_window;
-        if (only) {
-          BC_ASSIGN_OR_RETURN(auto left, svc.Remaining(*only));
-          result["budget_left"] = left;
-        }
-        std::ostringstream text;
-        if (views.empty()) text << "no feelers\n";
-        for (const auto& v : views) PrintView(text, v);
-        text << "budget: " << svc.policy().per_window << " feelers per contact per day";
-        if (only)
-          text << ", " << result["budget_left"].get<std::uint32_t>() << " left with " << *only;
-        text << "\n";
-        result["text"] = text.str();
-        return Status::Ok();
-      });
+      Run(context, a->common, app::FeelerStatusRequest{a->contact},
+          [a](const app::FeelerOutcome& o) {
+            std::ostringstream text;
+            const auto& views = *o.feelers;
+            if (views.empty()) text << "no feelers\n";
+            for (const auto& v : views) PrintView(text, v);
+            text << "budget: " << o.budget_per_day << " feelers per contact per day";
+            if (o.budget_left) text << ", " << *o.budget_left << " left with " << a->contact;
+            text << "\n";
+            return text.str();
+          });
+    });
+  }
+  {
+    struct Args {
+      Common common;
+      app::FeelerOverlapRequest request;
+      std::uint64_t at_least = 0, at_most = 0;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = feeler->add_subcommand(
+        "overlap",
+        "Blind overlap check on a numeric issue: both learn only whether at-least N <= at-most M");
+    AddCommon(cmd, a->common);
+    cmd->add_option("contact", a->request.contact, "Contact name")->required();
+    cmd->add_option("--label", a->request.label, "The agreed issue, e.g. enrichment-cap")
+        ->required();
+    cmd->add_option("--unit", a->request.unit, "The agreed unit (default: units)");
+    cmd->add_option("--width", a->request.width, "The agreed integer width in bits, 1..32 (32)");
+    CLI::Option* least = cmd->add_option("--at-least", a->at_least, "Your side needs at least N");
+    CLI::Option* most = cmd->add_option("--at-most", a->at_most, "Your side gives at most M");
+    least->excludes(most);
+    // One of the two (neither: the request's validation refuses it).
+    cmd->callback([&context, a, least, most]() {
+      if (least->count() > 0) a->request.at_least = a->at_least;
+      if (most->count() > 0) a->request.at_most = a->at_most;
+      Run(context, a->common, a->request, [](const app::FeelerOutcome&) { return std::string(); });
     });
   }
   {
@@ -199,12 +203,10 @@ void RegisterFeelerCommands(CLI::App& app, Context& context) {
     AddCommon(cmd, a->common);
     cmd->add_option("id", a->id, "The id `feeler status` shows")->required();
     cmd->callback([&context, a]() {
-      Run(context, a->common, [&](FeelerService& svc, FeelerReport&, Json& result) -> Status {
-        BC_RETURN_IF_ERROR(svc.Forget(a->id));
-        result["forgotten"] = a->id;
-        result["text"] = "forgotten\n";
-        return Status::Ok();
-      });
+      app::FeelerForgetRequest request;
+      request.id = a->id;
+      Run(context, a->common, request,
+          [](const app::FeelerOutcome&) { return std::string("forgotten\n"); });
     });
   }
 }

@@ -12,6 +12,7 @@
 
 #include "backchannel/app/request.h"
 #include "backchannel/app/talks_desk.h"
+#include "backchannel/app/talks_ops.h"
 #include "backchannel/app/talks_view.h"
 #include "backchannel/common/encoding.h"
 #include "backchannel/common/file_io.h"
@@ -49,6 +50,15 @@ void RunDesk(Context& ctx, const Common& c,
   auto done = call(desk);
   if (!done) return ctx.Fail(done.error());
   Json j = app::ToJson(*done);
+  // The desk's sync received feeler messages too: post what they answer
+  // (a receive handler may not send) and show what the feelers did.
+  auto feelers = client->feelers->Settle();
+  if (!feelers) return ctx.Fail(feelers.error());
+  if (!feelers->events.empty()) j["feelers"] = feelers->events;
+  for (const auto& s : feelers->refused) {
+    const app::Error e = app::ErrorFrom(s);
+    j["refused"].push_back(Json{{"code", e.code}, {"message", e.message}});
+  }
   if (finish && done->status.ok()) finish(*done, j["result"]);
   if (c.json) {
     if (done->status.ok()) {
@@ -62,6 +72,8 @@ void RunDesk(Context& ctx, const Common& c,
       PrintHappening(ctx.out, talks_client::Happening{h.talks, h.text});
     }
     for (const auto& e : done->refused) ctx.err << "warning: " << e.message << "\n";
+    for (const auto& e : feelers->events) PrintLines(ctx.out, "[feeler] ", e);
+    for (const auto& e : feelers->refused) ctx.err << "warning: " << e.message() << "\n";
     if (done->status.ok() && j["result"].contains("text")) {
       ctx.out << j["result"]["text"].get<std::string>();
     }
@@ -81,6 +93,17 @@ void Run(Context& ctx, const Common& c, const Operation& op) {
       [&](const app::TalksOutcome&, Json& result) {
         for (const auto& [k, v] : extra.items()) result[k] = v;
       });
+}
+
+// An issue 18 request (app/talks_ops.h) through the desk: the same request
+// the web app sends. `result.outcome` stays in --json, as before.
+void RunRequest(Context& ctx, const Common& c, const app::Request& request) {
+  if (Status s = app::ValidateRequest(request); !s.ok()) return ctx.Fail(s);
+  RunDesk(ctx, c, [&](app::TalksDesk& desk) -> Result<app::TalksOutcome> {
+    auto done = app::RunTalksOp(desk, request);
+    if (!done) return Internal("not a talks request");
+    return std::move(*done);
+  });
 }
 
 // "=> <outcome>" after a move.
@@ -171,18 +194,16 @@ void AddActionCommand(CLI::App& talks, Context& ctx, const std::string& name,
     cmd->add_option("--reason", args->reason, "Why the talks stop");
   }
   cmd->callback([&ctx, args, kind]() {
-    Run(ctx, args->t.common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
-      talks::Action a;
-      a.kind = kind;
-      a.reason = args->reason;
-      a.condition = args->condition;
-      a.status =
-          args->status == "failed" ? talks::ConditionStatus::kFailed : talks::ConditionStatus::kMet;
-      std::string outcome;
-      BC_ASSIGN_OR_RETURN(auto r, svc.Act(args->t.id, a, "", &outcome));
-      result["outcome"] = outcome;
-      return r;
-    });
+    const std::string& id = args->t.id;
+    if (kind == talks::Action::Kind::kCondition) {
+      return RunRequest(
+          ctx, args->t.common,
+          app::TalksConditionRequest{id, args->condition, args->status, args->reason});
+    }
+    if (kind == talks::Action::Kind::kSuspend) {
+      return RunRequest(ctx, args->t.common, app::TalksSuspendRequest{id, args->reason});
+    }
+    RunRequest(ctx, args->t.common, app::TalksResumeRequest{id});
   });
 }
 
@@ -248,10 +269,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--role", a->role, "envoy, principal, mediator, guarantor or track2")
         ->required();
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
-        BC_ASSIGN_OR_RETURN(auto role, talks::ParseRole(a->role));
-        return svc.Invite(a->t.id, a->contact, role);
-      });
+      RunRequest(ctx, a->t.common, app::TalksInviteRequest{a->t.id, a->contact, a->role});
     });
   }
   {
@@ -267,13 +285,13 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--rule", a->rule,
                     "Your side's clearance rule, e.g. approve=State,NSC;veto=Pentagon");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
-        std::string profile;
-        if (!a->profile.empty()) {
-          BC_ASSIGN_OR_RETURN(profile, ReadFile(a->profile));
-        }
-        return svc.Join(a->t.id, profile, a->rule);
-      });
+      std::string profile;
+      if (!a->profile.empty()) {
+        auto text = ReadFile(a->profile);
+        if (!text) return ctx.Fail(text.error());
+        profile = std::move(*text);
+      }
+      RunRequest(ctx, a->t.common, app::TalksJoinRequest{a->t.id, profile, a->rule});
     });
   }
   {
@@ -366,17 +384,9 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--package", a->package, "issue=option, issue=option, ...")->required();
     cmd->add_option("--note", a->note, "Your words with it");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json& result) -> Result<SyncReport> {
-        BC_ASSIGN_OR_RETURN(auto package, app::ParsePackageText(a->package));
-        talks::Action idea;
-        idea.kind = talks::Action::Kind::kIdea;
-        idea.package = std::move(package);
-        idea.note = a->note;
-        std::string outcome;
-        BC_ASSIGN_OR_RETURN(auto r, svc.Act(a->t.id, idea, "", &outcome));
-        result["outcome"] = outcome;
-        return r;
-      });
+      auto package = app::ParsePackageText(a->package);
+      if (!package) return ctx.Fail(package.error());
+      RunRequest(ctx, a->t.common, app::TalksIdeaRequest{a->t.id, *package, a->note});
     });
   }
   {
@@ -385,10 +395,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
         "share-profile", "Share your side's private profile with the mediator only");
     AddCommon(cmd, a->common);
     cmd->add_option("talks", a->id, "Talks id")->required();
-    cmd->callback([&ctx, a]() {
-      Run(ctx, a->common,
-          [&](TalksService& svc, Json&) -> Result<SyncReport> { return svc.ShareProfile(a->id); });
-    });
+    cmd->callback([&ctx, a]() { RunRequest(ctx, a->common, app::TalksShareRequest{a->id}); });
   }
   {
     struct Args {
@@ -429,6 +436,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
                    talks::Action::Kind::kResume);
   AddActionCommand(*talks, ctx, "condition", "Guarantor: confirm a condition met or failed",
                    talks::Action::Kind::kCondition);
+  RegisterTalksDataCommands(*talks, ctx);
 }
 
 void RegisterRecordCommands(CLI::App& app, Context& ctx) {

@@ -387,6 +387,7 @@ Status Client::Listen(std::chrono::milliseconds duration,
   options.duration = duration;
   options.reconnect = options_.listen_reconnect;
   options.on_connection = on_connection;
+  options.interrupt = options_.listen_interrupt.get();
   return relay.Listen(
       [&](const PushEvent& event, bool& stop) -> Result<bool> {
         if (impl_->NowMs() >= impl_->next_maintenance_ms) {
@@ -429,7 +430,11 @@ Status Client::ResetSession(const std::string& contact_name, const std::string& 
   return impl_->Reset(contact, reason.empty() ? "requested by the user" : reason);
 }
 
-Result<std::vector<Contact>> Client::Contacts() { return store_->ListContacts(); }
+Result<std::vector<Contact>> Client::Contacts() {
+  BC_ASSIGN_OR_RETURN(auto contacts, store_->ListContacts());
+  BC_RETURN_IF_ERROR(impl_->FillIntroducedBy(contacts));
+  return contacts;
+}
 
 Status Client::MarkSafetyNumberCompared(const std::string& contact_name) {
   return store_->Transaction([&]() -> Status {
@@ -450,6 +455,23 @@ Result<std::string> Client::Fingerprint(const std::string& contact_name) {
   const auto sn = session::ComputeSafetyNumber(IdHex(local), local, IdHex(contact.identity_key),
                                                contact.identity_key);
   return session::FormatDisplayable(sn.displayable);
+}
+
+Result<std::pair<std::string, std::string>> Client::FingerprintHalves(
+    const std::string& contact_name) {
+  BC_ASSIGN_OR_RETURN(auto contact, store_->GetContact(contact_name));
+  const auto& local = impl_->identity.key_pair.public_key;
+  const auto both = session::ComputeSafetyNumber(IdHex(local), local, IdHex(contact.identity_key),
+                                                 contact.identity_key);
+  // Each half depends on one identity only (session/fingerprint.h), so the
+  // number of our key with itself is our half twice.
+  const auto self = session::ComputeSafetyNumber(IdHex(local), local, IdHex(local), local);
+  constexpr std::size_t kHalf = 30;
+  const std::string ours = self.displayable.substr(0, kHalf);
+  const std::string theirs = both.displayable.compare(0, kHalf, ours) == 0
+                                 ? both.displayable.substr(kHalf)
+                                 : both.displayable.substr(0, kHalf);
+  return std::pair{session::FormatDisplayable(ours), session::FormatDisplayable(theirs)};
 }
 
 Result<ClientStatus> Client::GetStatus() {

@@ -78,7 +78,7 @@ Result<bool> Client::Impl::AcceptNewContact(const envelope::InnerEnvelope& inner
   const ByteView ticket = hello_payload != nullptr ? ByteView(hello_payload->ticket) : ByteView();
   Status refused_ticket = Status::Ok();
   BC_RETURN_IF_ERROR(store().Transaction([&]() -> Status {
-    refused_ticket = RedeemTicket(ticket, name);
+    refused_ticket = RedeemTicket(ticket, name, remote);
     if (!refused_ticket.ok()) return Status::Ok();
     BC_RETURN_IF_ERROR(store().PutContact(contact));
     if (accepted->consumed_one_time_pre_key) {

@@ -7,6 +7,15 @@
 #include "client/client_impl.h"
 
 namespace backchannel::client {
+namespace {
+
+// The same holder as far as credentials tell: name, side, role, authority.
+bool SameHolder(const identity::Credential& a, const identity::Credential& b) {
+  return a.display_name == b.display_name && a.side == b.side && a.role == b.role &&
+         a.authority_key == b.authority_key;
+}
+
+}  // namespace
 
 Result<std::optional<Contact>> Client::Impl::EarlierIdentity(
     const identity::Credential& cred) const {
@@ -15,12 +24,37 @@ Result<std::optional<Contact>> Client::Impl::EarlierIdentity(
     if (c.identity_key == cred.identity_key || c.credential.empty()) continue;
     auto old = identity::DecodeCredential(c.credential);
     if (!old) continue;  // verified when stored; a row that no longer decodes names no one
-    if (old->display_name == cred.display_name && old->side == cred.side &&
-        old->role == cred.role && old->authority_key == cred.authority_key) {
-      return std::optional<Contact>(std::move(c));
-    }
+    if (SameHolder(*old, cred)) return std::optional<Contact>(std::move(c));
   }
   return std::optional<Contact>();
+}
+
+Result<std::map<std::string, std::string>> Client::IdentityChanges() {
+  BC_ASSIGN_OR_RETURN(auto all, store().ListContacts());
+  std::vector<std::optional<identity::Credential>> creds;
+  creds.reserve(all.size());
+  for (const auto& c : all) {
+    // Verified when stored; a row that no longer decodes names no one.
+    std::optional<identity::Credential> cred;
+    if (!c.credential.empty()) {
+      if (auto decoded = identity::DecodeCredential(c.credential)) cred = std::move(*decoded);
+    }
+    creds.push_back(std::move(cred));
+  }
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!creds[i]) continue;
+    for (std::size_t j = 0; j < all.size(); ++j) {
+      if (!creds[j] || all[j].identity_key == all[i].identity_key) continue;
+      // Created before: the newcomer raised the alert when it arrived.
+      if (all[j].created_ms > all[i].created_ms) continue;
+      if (SameHolder(*creds[j], *creds[i])) {
+        out.emplace(all[i].name, all[j].name);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 std::string Client::Impl::IdentityChangeAlert(const Contact& earlier, const std::string& name) {

@@ -15,6 +15,8 @@
 //                                    prekey rotation
 //   client_identity_change.cc        a known credential from a new identity
 //                                    key: the alert
+//   client_introductions.cc          channels opened on a host's
+//                                    introduction, and their mark
 // Private to src/client.
 #ifndef BACKCHANNEL_SRC_CLIENT_CLIENT_IMPL_H_
 #define BACKCHANNEL_SRC_CLIENT_CLIENT_IMPL_H_
@@ -194,8 +196,18 @@ struct Client::Impl {
   // we hand out; RedeemTicket, inside the transaction that adds the new
   // contact `name`, marks it used, or says why the hello cannot be
   // accepted (kUntrusted: no ticket, not ours, already used).
-  Status IssueTicket(const identity::InvitationTicket& ticket) const;
-  Status RedeemTicket(ByteView ticket, const std::string& name) const;
+  // `via`, when given, names who the invitation is an introduction through:
+  // the contact who redeems it is marked introduced by them.
+  Status IssueTicket(const identity::InvitationTicket& ticket, const std::string& via = "") const;
+  Status RedeemTicket(ByteView ticket, const std::string& name,
+                      const session::PublicKey& who) const;
+
+  // Introductions (client_introductions.cc; docs/talks.md, "Introductions"):
+  // the mark "introduced by `via`" on a contact's identity key, kept as an
+  // app value beside the contact row; FillIntroducedBy sets
+  // Contact::introduced_by from it.
+  Status MarkIntroduced(const session::PublicKey& who, const std::string& via) const;
+  Status FillIntroducedBy(std::vector<Contact>& contacts) const;
 
   Result<Bytes> OwnCredentialBytes() const {
     if (identity.credential.empty()) {

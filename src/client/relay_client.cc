@@ -176,7 +176,8 @@ ListenEnd Transport(Status s) {
 ListenEnd ListenOnce(const RelayTransport& transport, const RelayEndpoint& endpoint,
                      const SecretBytes& auth_key, const std::string& target,
                      const PushHandler& handler, Clock::time_point deadline,
-                     Clock::time_point connect_by, const std::function<void()>& on_connected) {
+                     Clock::time_point connect_by, const std::function<void()>& on_connected,
+                     ListenInterrupt* interrupt) {
   auto signed_request = relay::SignRequestNow(auth_key.view(), "GET", target, {});
   if (!signed_request) return Fatal(signed_request.error());
   const relay::RequestSignature& h = *signed_request;
@@ -189,6 +190,22 @@ ListenEnd ListenOnce(const RelayTransport& transport, const RelayEndpoint& endpo
     return Transport(internal::RelayReplyError(opened->refusal.status, opened->refusal.body));
   }
   PushChannel& conn = *opened->channel;
+  // Detached on every way out, before the channel goes. A trigger pending
+  // from before ends the first read at once: the listen still connected,
+  // so its OK means the relay was reached.
+  struct Attached {
+    ListenInterrupt* interrupt;
+    Attached(ListenInterrupt* i, PushChannel* c) : interrupt(i) {
+      if (interrupt != nullptr) interrupt->Attach(c);
+    }
+    ~Attached() {
+      if (interrupt != nullptr) interrupt->Detach();
+    }
+    Attached(const Attached&) = delete;
+    Attached& operator=(const Attached&) = delete;
+    Attached(Attached&&) = delete;
+    Attached& operator=(Attached&&) = delete;
+  } attached(interrupt, &conn);
   on_connected();
   for (;;) {
     auto frame = conn.Read(deadline);
@@ -221,6 +238,13 @@ std::chrono::milliseconds Backoff(const ReconnectPolicy& policy, int failures) {
       half + crypto::RandomUniform(static_cast<std::uint32_t>(delay - half + 1)));
 }
 
+// Sleeps `delay` before a reconnection; true when a trigger cut it short.
+bool Wait(ListenInterrupt* interrupt, std::chrono::milliseconds delay) {
+  if (interrupt != nullptr) return interrupt->WaitFor(delay);
+  std::this_thread::sleep_for(delay);
+  return false;
+}
+
 }  // namespace
 
 Status RelayClient::Listen(const PushHandler& handler, const ListenOptions& options) const {
@@ -233,6 +257,18 @@ Status RelayClient::Listen(const PushHandler& handler, const ListenOptions& opti
   int reconnections = 0;
   int failures = 0;
   bool ever_connected = false;
+  // Each return consumes a trigger (listen_interrupt.h).
+  struct Consumed {
+    ListenInterrupt* interrupt;
+    explicit Consumed(ListenInterrupt* i) : interrupt(i) {}
+    ~Consumed() {
+      if (interrupt != nullptr) interrupt->Consume();
+    }
+    Consumed(const Consumed&) = delete;
+    Consumed& operator=(const Consumed&) = delete;
+    Consumed(Consumed&&) = delete;
+    Consumed& operator=(Consumed&&) = delete;
+  } consumed(options.interrupt);
   for (;;) {
     bool connected = false;
     auto on_connected = [&] {
@@ -251,7 +287,7 @@ Status RelayClient::Listen(const PushHandler& handler, const ListenOptions& opti
     // listening time.
     const auto connect_by = ever_connected ? deadline : Clock::time_point::max();
     ListenEnd end = ListenOnce(*transport_, endpoint_, *auth_secret_key_, target, handler, deadline,
-                               connect_by, on_connected);
+                               connect_by, on_connected, options.interrupt);
     if (end.kind == ListenEnd::Kind::kDone) return Status::Ok();
     if (end.kind == ListenEnd::Kind::kFatal || !ever_connected) return end.status;
     if (Clock::now() >= deadline) return Status::Ok();
@@ -262,10 +298,10 @@ Status RelayClient::Listen(const PushHandler& handler, const ListenOptions& opti
     const auto delay = Backoff(options.reconnect, failures++);
     const auto left = deadline - Clock::now();
     if (left <= delay) {
-      std::this_thread::sleep_for(left);
+      Wait(options.interrupt, std::chrono::duration_cast<std::chrono::milliseconds>(left));
       return Status::Ok();
     }
-    std::this_thread::sleep_for(delay);
+    if (Wait(options.interrupt, delay)) return Status::Ok();
   }
 }
 

@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -154,12 +155,15 @@ class Connection {
     return Status::Ok();
   }
 
-  // Reads one frame; nullopt when the deadline passed.
+  // Reads one frame; nullopt when the deadline passed or Interrupt() was
+  // called.
   Result<std::optional<std::string>> WsRead() {
     beast::flat_buffer buffer;
-    auto ec = Run([&](auto handler) {
-      ws_.async_read(buffer, [handler](beast::error_code e, std::size_t) { handler(e); });
-    });
+    auto ec = Run(
+        [&](auto handler) {
+          ws_.async_read(buffer, [handler](beast::error_code e, std::size_t) { handler(e); });
+        },
+        true);
     if (ec == asio::error::timed_out) return std::optional<std::string>();
     if (ec) return Unreachable(ec);
     return std::optional<std::string>(beast::buffers_to_string(buffer.data()));
@@ -176,20 +180,37 @@ class Connection {
 
   void set_deadline(Clock::time_point d) { deadline_ = d; }
 
+  // From another thread: io_context::stop is thread-safe and makes the
+  // run_for in progress return at once; the flag covers a read that has not
+  // started yet (its restart() would clear the stop).
+  void Interrupt() {
+    interrupted_ = true;
+    ioc_.stop();
+  }
+
  private:
   // Starts an async operation and runs it to completion or the deadline
-  // (then the socket is closed and the result is timed_out).
+  // (then the socket is closed and the result is timed_out). An
+  // `interruptible` one (a read) ends like that on Interrupt() too; any
+  // other (an ack's write) runs on through an interrupt's stop.
   template <typename Start>
-  beast::error_code Run(Start&& start) {
+  beast::error_code Run(Start&& start, bool interruptible = false) {
     bool done = false;
     beast::error_code result;
     start([&done, &result](beast::error_code ec) {
       result = ec;
       done = true;
     });
-    ioc_.restart();
-    const auto remaining = deadline_ - Clock::now();
-    if (remaining > Clock::duration::zero()) ioc_.run_for(remaining);
+    for (;;) {
+      ioc_.restart();
+      if (interruptible && interrupted_) break;
+      const auto remaining = deadline_ - Clock::now();
+      if (remaining <= Clock::duration::zero()) break;
+      ioc_.run_for(remaining);
+      // run_for returns when the work ran out (done), at the deadline, or
+      // on Interrupt()'s stop: only the last goes round again, once.
+      if (done || Clock::now() >= deadline_ || interruptible) break;
+    }
     if (!done) {
       beast::error_code ignored;
       beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -215,6 +236,7 @@ class Connection {
   Bytes pin_;
   bool pin_mismatch_ = false;
   Clock::time_point deadline_;
+  std::atomic<bool> interrupted_{false};
 };
 
 class TlsPushChannel final : public PushChannel {
@@ -228,6 +250,7 @@ class TlsPushChannel final : public PushChannel {
     return conn_->WsRead();
   }
   Status Write(const std::string& text) override { return conn_->WsWrite(text); }
+  void Interrupt() override { conn_->Interrupt(); }
 
  private:
   RelayEndpoint endpoint_;  // the connection refers to it

@@ -12,6 +12,7 @@
 #include "backchannel/crypto/secret_bytes.h"
 #include "backchannel/feelers/message.h"
 #include "backchannel/feelers/topic.h"
+#include "feelers_client/store_keys.h"
 
 namespace backchannel::feelers_client {
 namespace {
@@ -21,10 +22,6 @@ using feelers::Exchange;
 using feelers::Phase;
 
 std::string AppName() { return std::string(kApp); }
-constexpr std::string_view kExchangePrefix = "x/";
-constexpr std::string_view kOutboxPrefix = "out/";
-constexpr std::string_view kBudgetKey = "budget";
-constexpr std::string_view kOutboxNextKey = "out-next";
 
 std::int64_t SystemSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -38,14 +35,12 @@ std::string OutboxKey(std::uint64_t n) {
   return std::string(kOutboxPrefix) + buf;
 }
 
-bool IsOpen(Phase p) {
-  return p == Phase::kIncoming || p == Phase::kOffered || p == Phase::kResponded ||
-         p == Phase::kFinished;
-}
-
 std::string TopicText(ByteView canonical) {
   auto t = feelers::TopicFromCanonical(canonical);
-  return t ? t->text : std::string("(unreadable topic)");
+  if (!t) return "(unreadable topic)";
+  // An agenda id is shown apart from free text that happens to spell it
+  // (the two never match: the kind is part of the hashed bytes).
+  return t->kind == feelers::TopicKind::kAgenda ? "[agenda] " + t->text : t->text;
 }
 
 std::string Join(const std::vector<std::string>& items) {
@@ -148,10 +143,12 @@ Status FeelerService::OnMessage(const client::AppMessage& am) {
   switch (type) {
     case feelers::MessageType::kOffer: {
       BC_ASSIGN_OR_RETURN(auto offer, feelers::DecodeOffer(am.body));
+      if (offer.domain == feelers::Domain::kOverlap) return OnOverlapOffer(am, offer, mine, now);
       if (offer.domain != feelers::Domain::kFeeler) {
-        return FailedPrecondition("overlap and zone checks between contacts are not wired yet");
+        return FailedPrecondition("zone checks between contacts are not wired yet");
       }
       for (auto& s : mine) {
+        if (s.exchange.params().domain != feelers::Domain::kFeeler) continue;
         if (s.exchange.phase() != Phase::kOffered) continue;
         // Our pending offer: answered by name, or crossed by theirs.
         if (offer.answer_to && *offer.answer_to != s.exchange.my_nonce()) continue;
@@ -198,7 +195,7 @@ Status FeelerService::OnMessage(const client::AppMessage& am) {
         if (s.exchange.exchange_id() != finish.exchange_id) continue;
         BC_RETURN_IF_ERROR(s.exchange.OnFinish(finish, now));
         BC_RETURN_IF_ERROR(Save(s.key, s.exchange));
-        events_.push_back(Outcome(s.exchange, am.contact));
+        events_.push_back(Outcome(s, am.contact));
         return Status::Ok();
       }
       return NotFound("a feeler finish for no exchange of ours");
@@ -207,8 +204,10 @@ Status FeelerService::OnMessage(const client::AppMessage& am) {
   return InvalidArgument("an unknown feeler message");
 }
 
-std::string FeelerService::Outcome(const Exchange& exchange, const std::string& contact) {
+std::string FeelerService::Outcome(const Stored& stored, const std::string& contact) {
+  const Exchange& exchange = stored.exchange;
   if (exchange.phase() == Phase::kWithheld) return exchange.WithheldNotice(contact);
+  if (exchange.params().domain == feelers::Domain::kOverlap) return OverlapOutcome(stored, contact);
   if (exchange.phase() == Phase::kExpired) {
     return "feeler with " + contact + " expired: nothing was revealed";
   }
@@ -254,6 +253,7 @@ Status FeelerService::Flush(FeelerReport& report) {
 
 Status FeelerService::Expire(FeelerReport& report) {
   const std::int64_t now = Now();
+  BC_RETURN_IF_ERROR(ExpireIncomingOverlaps(report));
   BC_ASSIGN_OR_RETURN(auto all, Load(std::nullopt));
   bool any = false;
   for (const auto& s : all)
@@ -267,7 +267,7 @@ Status FeelerService::Expire(FeelerReport& report) {
       if (s.exchange.Expire(now, budget) == before) continue;
       BC_RETURN_IF_ERROR(Save(s.key, s.exchange));
       auto name = ContactName(s.exchange.params().peer);
-      report.events.push_back(Outcome(s.exchange, name ? *name : std::string("a former contact")));
+      report.events.push_back(Outcome(s, name ? *name : std::string("a former contact")));
     }
     return SaveBudget(budget);
   });
@@ -292,18 +292,24 @@ Result<FeelerReport> FeelerService::Sync() {
 }
 
 Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
-                                         const std::vector<std::string>& topics) {
-  if (topics.empty()) return InvalidArgument("name at least one topic (--topic T)");
+                                         const std::vector<std::string>& topics, std::size_t k,
+                                         const std::vector<std::string>& agenda) {
+  if (topics.empty() && agenda.empty()) {
+    return InvalidArgument("name at least one topic (--topic T or --agenda ISSUE[:OPTION])");
+  }
   std::vector<Bytes> items;
   std::set<Bytes> seen;
-  for (const auto& t : topics) {
-    auto topic = feelers::FreeTextTopic(t);
-    if (!topic) return topic.error().WithContext("topic '" + t + "'");
+  auto add = [&](const std::string& t, bool is_agenda) -> Status {
+    auto topic = is_agenda ? feelers::AgendaTopic(t) : feelers::FreeTextTopic(t);
+    if (!topic) return topic.error().WithContext((is_agenda ? "agenda id '" : "topic '") + t + "'");
     Bytes canonical = topic->Canonical();
     // The same topic typed twice (or two spellings that normalise alike)
     // is one topic.
     if (seen.insert(canonical).second) items.push_back(std::move(canonical));
-  }
+    return Status::Ok();
+  };
+  for (const auto& t : topics) BC_RETURN_IF_ERROR(add(t, false));
+  for (const auto& t : agenda) BC_RETURN_IF_ERROR(add(t, true));
   BC_ASSIGN_OR_RETURN(auto contact, store_.Contact(contact_name));
   if (contact.credential.empty()) {
     return FailedPrecondition(contact_name +
@@ -315,6 +321,7 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
   BC_ASSIGN_OR_RETURN(auto mine, Load(contact.identity_key));
   BC_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
     for (auto& s : mine) {
+      if (s.exchange.params().domain != feelers::Domain::kFeeler) continue;
       if (s.exchange.phase() == Phase::kOffered) {
         return FailedPrecondition("your feeler to " + contact_name + " is still pending (id " +
                                   s.key.substr(kExchangePrefix.size()) +
@@ -322,10 +329,11 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
       }
     }
     for (auto& s : mine) {
+      if (s.exchange.params().domain != feelers::Domain::kFeeler) continue;
       if (s.exchange.phase() != Phase::kIncoming) continue;
       // Their offer waits for our own topics: answer it (no budget charge:
       // it was charged when it came).
-      BC_ASSIGN_OR_RETURN(auto answer, s.exchange.Answer(items, 0, now));
+      BC_ASSIGN_OR_RETURN(auto answer, s.exchange.Answer(items, k, now));
       BC_RETURN_IF_ERROR(Save(s.key, s.exchange));
       BC_RETURN_IF_ERROR(Queue(contact_name, answer));
       report.events.push_back("feeler with " + contact_name +
@@ -340,7 +348,7 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
     Bytes offer;
     BC_ASSIGN_OR_RETURN(
         auto exchange,
-        Exchange::Start(params, items, 0, now, feelers::kDefaultTtlSeconds, budget, &offer));
+        Exchange::Start(params, items, k, now, feelers::kDefaultTtlSeconds, budget, &offer));
     const std::string key = std::string(kExchangePrefix) + ToHex(exchange.my_nonce());
     BC_RETURN_IF_ERROR(Save(key, exchange));
     BC_RETURN_IF_ERROR(SaveBudget(budget));
@@ -365,11 +373,15 @@ Result<FeelerView> FeelerService::View(const Stored& s) {
   v.created_at = x.created_at();
   v.expires_at = x.expires_at();
   v.k = x.k();
+  if (x.phase() == Phase::kWithheld) v.notice = x.WithheldNotice(v.contact);
+  if (x.params().domain == feelers::Domain::kOverlap) {
+    BC_RETURN_IF_ERROR(ViewOverlap(s, v));
+    return v;
+  }
   for (const auto& item : x.my_items()) v.topics.push_back(TopicText(item));
   if (x.phase() == Phase::kDone) {
     for (const auto& item : x.Matched()) v.matched.push_back(TopicText(item));
   }
-  if (x.phase() == Phase::kWithheld) v.notice = x.WithheldNotice(v.contact);
   return v;
 }
 
@@ -387,6 +399,8 @@ Result<std::vector<FeelerView>> FeelerService::List(const std::optional<std::str
     BC_ASSIGN_OR_RETURN(auto v, View(s));
     out.push_back(std::move(v));
   }
+  BC_ASSIGN_OR_RETURN(auto incoming, IncomingOverlaps(peer));
+  for (auto& v : incoming) out.push_back(std::move(v));
   return out;
 }
 
@@ -400,11 +414,20 @@ Status FeelerService::Forget(const std::string& id) {
   if (id.empty() || id.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return InvalidArgument("a feeler id is the hex shown by `backchannel feeler status`");
   }
-  const std::string key = std::string(kExchangePrefix) + id;
-  BC_ASSIGN_OR_RETURN(auto value, store_.Get(key));
-  if (!value) return NotFound("no feeler '" + id + "' here (see `backchannel feeler status`)");
-  SecureWipe(value->data(), value->size());
-  return store_.Delete(key);
+  // An exchange (and an overlap's own label and value), or an incoming
+  // overlap check not answered yet.
+  bool found = false;
+  for (const std::string& key :
+       {std::string(kExchangePrefix) + id, std::string(kOverlapMetaPrefix) + id,
+        std::string(kOverlapIncomingPrefix) + id}) {
+    BC_ASSIGN_OR_RETURN(auto value, store_.Get(key));
+    if (!value) continue;
+    found = true;
+    SecureWipe(value->data(), value->size());
+    BC_RETURN_IF_ERROR(store_.Delete(key));
+  }
+  if (!found) return NotFound("no feeler '" + id + "' here (see `backchannel feeler status`)");
+  return Status::Ok();
 }
 
 }  // namespace backchannel::feelers_client

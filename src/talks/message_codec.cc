@@ -18,7 +18,6 @@ using negotiation::MoveKind;
 
 constexpr std::size_t kMaxNameSize = 128;
 constexpr std::size_t kMaxIdSize = 64;
-constexpr std::size_t kMemberIdHex = 66;  // 33-byte identity key
 constexpr std::size_t kMaxProfileSize = std::size_t{32} * 1024;
 constexpr std::size_t kMaxMessageSize = 2 * kMaxAgendaSize + std::size_t{16} * 1024;
 constexpr std::size_t kMaxPackageIssues = 64;
@@ -223,8 +222,8 @@ class Reader {
 };
 
 Status CheckMemberId(const std::string& id, const std::string& path) {
-  if (id.size() != kMemberIdHex) {
-    return InvalidMessage(path + " must be " + std::to_string(kMemberIdHex) +
+  if (id.size() != kMemberIdHexSize) {
+    return InvalidMessage(path + " must be " + std::to_string(kMemberIdHexSize) +
                           " hex digits (an identity key)");
   }
   for (char c : id) {
@@ -297,7 +296,7 @@ Result<Member> ReadMember(const Json& j, const std::string& path) {
   Reader r(j, path);
   BC_RETURN_IF_ERROR(r.Object());
   Member m;
-  BC_ASSIGN_OR_RETURN(m.id, r.String("id", kMemberIdHex));
+  BC_ASSIGN_OR_RETURN(m.id, r.String("id", kMemberIdHexSize));
   BC_RETURN_IF_ERROR(CheckMemberId(m.id, r.Path("id")));
   BC_ASSIGN_OR_RETURN(m.name, r.String("name", kMaxNameSize));
   BC_RETURN_IF_ERROR(CheckName(m.name, r.Path("name")));
@@ -402,7 +401,7 @@ Result<Action> ReadAction(const Json& j, const std::string& path) {
       BC_RETURN_IF_ERROR(c.Object());
       ConditionSpec spec;
       BC_ASSIGN_OR_RETURN(spec.text, c.String("text", kMaxTextSize));
-      BC_ASSIGN_OR_RETURN(spec.guarantor, c.String("guarantor", kMemberIdHex));
+      BC_ASSIGN_OR_RETURN(spec.guarantor, c.String("guarantor", kMemberIdHexSize));
       BC_RETURN_IF_ERROR(CheckMemberId(spec.guarantor, c.Path("guarantor")));
       a.conditions.push_back(std::move(spec));
     }
@@ -419,7 +418,7 @@ Result<Scope> ReadScope(const Reader& r) {
   const bool sided = scope.kind == ScopeKind::kCaucus || scope.kind == ScopeKind::kInternal;
   BC_ASSIGN_OR_RETURN(scope.side, s.String("side", kMaxNameSize, sided));
   BC_RETURN_IF_ERROR(CheckName(scope.side, s.Path("side")));
-  BC_ASSIGN_OR_RETURN(scope.to, s.String("to", kMemberIdHex, scope.kind == ScopeKind::kDirect));
+  BC_ASSIGN_OR_RETURN(scope.to, s.String("to", kMemberIdHexSize, scope.kind == ScopeKind::kDirect));
   if (scope.kind == ScopeKind::kDirect) BC_RETURN_IF_ERROR(CheckMemberId(scope.to, s.Path("to")));
   if (!sided && !scope.side.empty())
     return InvalidMessage(s.Path("side") + " is only for caucus and internal");
@@ -444,7 +443,7 @@ Result<Message> ReadMessage(const Json& j) {
   BC_ASSIGN_OR_RETURN(m.talks, r.String("talks", kMaxIdSize));
   BC_RETURN_IF_ERROR(CheckName(m.talks, "message.talks"));
   BC_ASSIGN_OR_RETURN(m.mid, r.String("mid", kMaxIdSize));
-  BC_ASSIGN_OR_RETURN(m.from, r.String("from", kMemberIdHex));
+  BC_ASSIGN_OR_RETURN(m.from, r.String("from", kMemberIdHexSize));
   BC_RETURN_IF_ERROR(CheckMemberId(m.from, "message.from"));
   BC_ASSIGN_OR_RETURN(m.scope, ReadScope(r));
   BC_ASSIGN_OR_RETURN(m.time_ms, r.Signed("time_ms"));
@@ -456,7 +455,7 @@ Result<Message> ReadMessage(const Json& j) {
       BC_RETURN_IF_ERROR(d.Object());
       BC_ASSIGN_OR_RETURN(m.definition.title, d.String("title", kMaxNameSize));
       BC_ASSIGN_OR_RETURN(m.definition.agenda, d.String("agenda", kMaxAgendaSize));
-      BC_ASSIGN_OR_RETURN(m.definition.host, d.String("host", kMemberIdHex));
+      BC_ASSIGN_OR_RETURN(m.definition.host, d.String("host", kMemberIdHexSize));
       BC_RETURN_IF_ERROR(CheckMemberId(m.definition.host, d.Path("host")));
       if (!d.Has("sides") || !d.At("sides").is_array()) {
         return InvalidMessage(d.Path("sides") + " must be an array of names");
@@ -501,7 +500,7 @@ Result<Message> ReadMessage(const Json& j) {
       if (m.seq == 0) return InvalidMessage("message.seq must be at least 1");
       BC_ASSIGN_OR_RETURN(m.ref, r.String("ref", kMaxIdSize, false));
       BC_ASSIGN_OR_RETURN(m.side, r.String("side", kMaxNameSize, false));
-      BC_ASSIGN_OR_RETURN(m.actor, r.String("actor", kMemberIdHex));
+      BC_ASSIGN_OR_RETURN(m.actor, r.String("actor", kMemberIdHexSize));
       BC_RETURN_IF_ERROR(CheckMemberId(m.actor, "message.actor"));
       break;
     }

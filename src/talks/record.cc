@@ -88,19 +88,24 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
 
 std::string RecordToJson(const std::string& talks, const RecordHead& head,
                          const std::vector<RecordEntry>& entries) {
+  return RecordToJson(talks, head, entries, {});
+}
+
+std::string RecordToJson(const std::string& talks, const RecordHead& head,
+                         const std::vector<RecordEntry>& entries,
+                         const std::vector<std::string>& labels) {
   Json out{{"format", "backchannel-record"},
            {"version", 1},
            {"talks", talks},
            {"head", Json{{"count", head.count}, {"hash", head.hash}}}};
   Json list = Json::array();
-  for (const auto& e : entries) {
-    list.push_back(Json{{"seq", e.seq},
-                        {"time_ms", e.time_ms},
-                        {"direction", e.direction},
-                        {"peer", e.peer},
-                        {"message", e.message},
-                        {"prev", e.prev},
-                        {"hash", e.hash}});
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    Json row{{"seq", e.seq},   {"time_ms", e.time_ms}, {"direction", e.direction},
+             {"peer", e.peer}, {"message", e.message}, {"prev", e.prev},
+             {"hash", e.hash}};
+    if (i < labels.size() && !labels[i].empty()) row["label"] = labels[i];
+    list.push_back(std::move(row));
   }
   out["entries"] = std::move(list);
   return out.dump(2) + "\n";

@@ -1,6 +1,10 @@
 // Talks messages told as lines a person reads (service.h, Narrate), and the
 // record's verification and export, which reuse them.
 
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "backchannel/identity/credential.h"
 #include "backchannel/talks/label.h"
 #include "backchannel/talks_client/service.h"
 #include "talks_client/record_rows.h"
@@ -107,6 +111,54 @@ std::string Action(const talks::Action& a, const talks::TalksState& st, const st
   return "acts";
 }
 
+// "2026-12-01 09:30:17.042 UTC": a record time for people.
+std::string UtcTime(std::int64_t time_ms) {
+  const std::int64_t ms = ((time_ms % 1000) + 1000) % 1000;
+  std::string t = identity::FormatUnixTime((time_ms - ms) / 1000);
+  const auto utc = t.rfind(" UTC");
+  if (utc == std::string::npos) return t;
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms));
+  return t.substr(0, utc) + frac + " UTC";
+}
+
+// The outcome in a few lines, as the final state stands: the agreement (or
+// not), its package, ratification, a suspension, the conditions.
+std::vector<std::string> OutcomeSummary(const talks::TalksState& st) {
+  std::vector<std::string> out;
+  if (!st.initialized()) {
+    out.push_back("No agenda: the talks were never opened here.");
+    return out;
+  }
+  const auto& neg = st.negotiation();
+  if (neg.agreement()) {
+    std::string line = "Agreed ad referendum on offer #" + std::to_string(*neg.agreement());
+    for (const auto& m : neg.history()) {
+      if (m.id == *neg.agreement()) {
+        line += ": " + Package(talks::DescribePackage(st.domain(), m.package), st);
+      }
+    }
+    out.push_back(line + ".");
+    out.push_back(neg.phase() == negotiation::Phase::kRatified
+                      ? "Ratified by every side."
+                      : "Not ratified yet: it binds no one until ratified.");
+  } else {
+    out.push_back("No agreement: " + std::to_string(neg.history().size()) +
+                  " moves were made and none was accepted by every side.");
+  }
+  if (st.suspension()) {
+    out.push_back("Suspended" + (st.suspension()->reason.empty()
+                                     ? std::string(".")
+                                     : ": " + st.suspension()->reason + "."));
+  }
+  for (const auto& c : st.conditions()) {
+    const talks::Member* g = st.FindMember(c.spec.guarantor);
+    out.push_back("Condition " + c.id + " (" + c.spec.text + ", guarantor " + (g ? g->name : "?") +
+                  "): " + std::string(talks::ConditionStatusName(c.status)) + ".");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Narrate(const Message& m, const talks::TalksState& st) {
@@ -206,6 +258,11 @@ Result<talks::RecordVerification> TalksService::VerifyRecord(const std::string& 
   return v;
 }
 
+Result<std::vector<talks::RecordEntry>> TalksService::RecordEntries(const std::string& id) {
+  BC_RETURN_IF_ERROR(Meta(id).status());
+  return LoadRecord(id);
+}
+
 Result<std::string> TalksService::ExportRecord(const std::string& id, const std::string& format) {
   BC_ASSIGN_OR_RETURN(auto v, VerifyRecord(id));
   if (!v.ok) {
@@ -213,31 +270,62 @@ Result<std::string> TalksService::ExportRecord(const std::string& id, const std:
                                             v.problems.front().what +
                                             "); run `backchannel record verify`");
   }
+  if (format != "md" && format != "json") {
+    return InvalidArgument("unknown format '" + format + "' (md or json)");
+  }
   BC_ASSIGN_OR_RETURN(auto entries, LoadRecord(id));
   BC_ASSIGN_OR_RETURN(auto head, LoadHead(id));
-  if (format == "json") return talks::RecordToJson(id, head, entries);
-  if (format != "md") return InvalidArgument("unknown format '" + format + "' (md or json)");
-  // Narrate each entry against the state as it stood after it.
+  // Narrate each entry against the state as it stood after it; the summary
+  // of the outcome is the final state's, so it is written last and put first.
   talks::TalksState state(self_);
-  std::string out = "# Record of talks " + id + "\n\n";
+  std::vector<std::string> lines;
   for (const auto& e : entries) {
     auto m = talks::DecodeMessage(AsBytes(e.message));
     if (!m) return Corrupt("record entry " + std::to_string(e.seq) + " does not decode");
     const bool outgoing = e.direction == "out";
     (void)state.Apply(*m, outgoing ? self_ : e.peer, outgoing);
-    if (e.seq == 1) {
-      out += "**" + state.definition().title + "** — sides: ";
-      for (std::size_t i = 0; i < state.definition().sides.size(); ++i) {
-        out += (i ? ", " : "") + state.definition().sides[i];
-      }
-      out += "\n\n| # | time (UTC ms) | dir | what |\n|---|---|---|---|\n";
+    lines.push_back(Narrate(*m, state));
+  }
+  const std::vector<std::string> summary = OutcomeSummary(state);
+  if (format == "json") {
+    // The verifiable record (RecordFromJson reads it back and ignores the
+    // readable additions: summary, time_utc, what; each entry's label is
+    // outside the hash chain too).
+    auto j = nlohmann::ordered_json::parse(
+        talks::RecordToJson(id, head, entries, talks::RecordLabels(self_, entries)));
+    nlohmann::ordered_json out;
+    out["format"] = j["format"];
+    out["version"] = j["version"];
+    out["talks"] = j["talks"];
+    out["summary"] = summary;
+    out["head"] = j["head"];
+    out["entries"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      auto e = j["entries"][i];
+      e["time_utc"] = UtcTime(entries[i].time_ms);
+      e["what"] = lines[i];
+      out["entries"].push_back(std::move(e));
     }
-    std::string line = Narrate(*m, state);
+    return out.dump(2) + "\n";
+  }
+  std::string out = "# Record of talks " + id + "\n\n";
+  if (state.initialized() || !state.definition().title.empty()) {
+    out += "**" + state.definition().title + "** — sides: ";
+    for (std::size_t i = 0; i < state.definition().sides.size(); ++i) {
+      out += (i ? ", " : "") + state.definition().sides[i];
+    }
+    out += "\n\n";
+  }
+  out += "## Outcome\n\n";
+  for (const auto& line : summary) out += "- " + line + "\n";
+  out += "\n## Record\n\n| # | time (UTC) | dir | what |\n|---|---|---|---|\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::string line = lines[i];
     for (auto& c : line) {
       if (c == '|') c = '/';
     }
-    out += "| " + std::to_string(e.seq) + " | " + std::to_string(e.time_ms) + " | " + e.direction +
-           " | " + line + " |\n";
+    out += "| " + std::to_string(entries[i].seq) + " | " + UtcTime(entries[i].time_ms) + " | " +
+           entries[i].direction + " | " + line + " |\n";
   }
   out += "\nHead: " + std::to_string(head.count) + " entries, SHA-256 chain " + head.hash + "\n";
   return out;

@@ -10,6 +10,7 @@
 #include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/talks/coalition.h"
+#include "backchannel/talks/introduction.h"
 #include "backchannel/talks/plan.h"
 #include "talks_client/record_rows.h"
 
@@ -49,8 +50,12 @@ std::string OutboxKey(std::uint64_t n) {
 std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); }
 
 TalksService::TalksService(client::Client& client)
-    : client_(client), store_(client.AppStoreFor(kAppName)) {
+    : client_(client),
+      store_(client.AppStoreFor(kAppName)),
+      intro_(client.AppStoreFor(std::string(talks::kIntroductionApp))) {
   client_.SetAppHandler(kAppName, [this](const client::AppMessage& m) { return OnMessage(m); });
+  client_.SetAppHandler(std::string(talks::kIntroductionApp),
+                        [this](const client::AppMessage& m) { return OnIntroduction(m); });
   self_ = MemberId(client_.identity_key());
 }
 
@@ -321,6 +326,7 @@ Status TalksService::React(const std::string& id, SyncReport& report) {
 }
 
 Result<SyncReport> TalksService::Finish(const std::string& id, SyncReport report) {
+  BC_RETURN_IF_ERROR(RunIntroductions(report));
   if (!id.empty()) {
     BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
     if (meta.joined) BC_RETURN_IF_ERROR(React(id, report));
@@ -342,6 +348,7 @@ Result<SyncReport> TalksService::Sync() {
   for (const auto& s : received->refused) report.refused.push_back(s);
   report.received = std::move(*received);
   BC_RETURN_IF_ERROR(Flush(report));
+  BC_RETURN_IF_ERROR(RunIntroductions(report));
   BC_ASSIGN_OR_RETURN(auto all, List());
   for (const auto& meta : all) {
     if (meta.joined) BC_RETURN_IF_ERROR(React(meta.id, report));
@@ -354,15 +361,20 @@ Status TalksService::Listen(std::chrono::milliseconds duration,
                             const std::function<bool(const client::StoredMessage&)>& on_message,
                             const std::function<bool(const Happening&)>& on_happening,
                             const std::function<void(const Status&)>& on_refused,
-                            const client::ConnectionHandler& on_connection) {
+                            const client::ConnectionHandler& on_connection,
+                            const std::function<bool()>& after_event) {
   happenings_.clear();
   Status failed;  // a store failure in the reactor ends the listen
-  auto after_event = [&]() -> bool {
+  auto talks_after_event = [&]() -> bool {
     SyncReport report;
     report.happenings = std::move(happenings_);
     happenings_.clear();
     std::set<std::string> touched;
     for (const auto& h : report.happenings) touched.insert(h.talks);
+    if (Status s = RunIntroductions(report); !s.ok()) {
+      failed = s;
+      return false;
+    }
     for (const auto& id : touched) {
       auto meta = FindMeta(id);
       if (!meta) {
@@ -388,9 +400,9 @@ Status TalksService::Listen(std::chrono::milliseconds duration,
     for (const auto& h : report.happenings) {
       if (on_happening && !on_happening(h)) return false;
     }
-    return true;
+    return !after_event || after_event();
   };
-  Status s = client_.Listen(duration, on_message, on_refused, on_connection, after_event);
+  Status s = client_.Listen(duration, on_message, on_refused, on_connection, talks_after_event);
   if (!failed.ok()) return failed;
   return s;
 }

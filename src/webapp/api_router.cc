@@ -2,6 +2,7 @@
 #include "backchannel/webapp/api_router.h"
 
 #include "backchannel/app/error.h"
+#include "backchannel/app/home_ops.h"
 #include "backchannel/crypto/secret_bytes.h"
 #include "backchannel/webapp/security_gate.h"
 
@@ -132,6 +133,12 @@ HttpResponse ApiRouter::Init(HttpRequest& request) {
   if (in.invitation.empty() && (in.relay.empty() || in.pin.empty())) {
     return FailResponse(
         {"invalid_argument", "give relay and pin, or an invitation to take them from"});
+  }
+  // Checked before the home is made: a bad name leaves nothing behind.
+  if (!in.display_name.empty()) {
+    if (Status s = app::CheckChosenName(in.display_name); !s.ok()) {
+      return FailResponse({"invalid_argument", std::string(s.message())});
+    }
   }
   auto done = backend_.Init(in);
   if (!done) return FailResponse(app::ErrorFromOpen(done.error()));

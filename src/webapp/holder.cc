@@ -1,6 +1,7 @@
 // The app holder (holder.h).
 #include "backchannel/webapp/holder.h"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -15,7 +16,9 @@
 #include "backchannel/app/talks_desk.h"
 #include "backchannel/client/agent.h"
 #include "backchannel/client/home.h"
+#include "backchannel/client/listen_interrupt.h"
 #include "backchannel/client/local_store.h"
+#include "backchannel/feelers_client/service.h"
 #include "backchannel/talks_client/service.h"
 
 namespace backchannel::webapp {
@@ -43,6 +46,7 @@ bool ChangesContacts(const app::Request& r) {
 struct AppHolder::Impl {
   Impl(HolderOptions o, SseHub& h) : options(std::move(o)), hub(h) {
     options.client.listen_reconnect.enabled = true;
+    options.client.listen_interrupt = interrupt;
   }
 
   HolderOptions options;
@@ -52,10 +56,17 @@ struct AppHolder::Impl {
   net::steady_timer listen_timer{io};
   net::steady_timer idle_timer{io};
   std::thread worker;
+  // Wakes the listen when a job is queued on the worker (Wake).
+  std::shared_ptr<client::ListenInterrupt> interrupt = std::make_shared<client::ListenInterrupt>();
+  // Bumped by each unlock and lock: a listen step queued for an earlier
+  // unlocked period does nothing (one listen loop at a time).
+  std::uint64_t generation = 0;
+  bool reach_confirmed = false;  // a listen came back OK since the last failure
 
-  // Unlocked state. `talks` is destroyed before `client`.
+  // Unlocked state. `talks` and `feelers` are destroyed before `client`.
   std::unique_ptr<client::Client> client;
   std::unique_ptr<talks_client::TalksService> talks;
+  std::unique_ptr<feelers_client::FeelerService> feelers;
   std::unique_ptr<client::AgentServer> agent;
   std::thread agent_thread;
   bool listening = false;
@@ -120,17 +131,24 @@ struct AppHolder::Impl {
   void Adopt(std::unique_ptr<client::Client> opened, const client::StoreKey& key) {
     client = std::move(opened);
     talks = std::make_unique<talks_client::TalksService>(*client);
+    // Registers the "feelers" app handler, so feeler messages are received
+    // (not refused) and the page's feeler.* requests run.
+    feelers = std::make_unique<feelers_client::FeelerService>(*client);
     StartAgent(key);
     last_touch_ms = options.clock();
     relay_error.clear();
-    ScheduleListen(std::chrono::milliseconds(0));
+    ++generation;
+    reach_confirmed = false;
+    ListenNext();
     ScheduleIdleCheck();
   }
 
   void DoLock() {
     if (!client) return;
     StopAgent();
+    ++generation;
     listen_timer.cancel();
+    feelers.reset();
     talks.reset();
     client.reset();  // closes the store: its key is wiped with it
     reachable = false;
@@ -139,22 +157,53 @@ struct AppHolder::Impl {
     hub.Publish("relay", RelayJson());
   }
 
-  // ---- the listen loop, in slices ----
+  // ---- the listen loop ----
+  // The next listen, queued behind the jobs already waiting (a post: FIFO).
+  void ListenNext() {
+    net::post(io, [this, g = generation] {
+      if (g == generation) ListenSlice();
+    });
+  }
+  // The next listen after a failure, in `after`.
   void ScheduleListen(std::chrono::milliseconds after) {
     listen_timer.expires_after(after);
-    listen_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) ListenSlice();
+    listen_timer.async_wait([this, g = generation](const boost::system::error_code& ec) {
+      if (!ec && g == generation) ListenSlice();
     });
+  }
+
+  // How long the next listen may block the worker: until a job wakes it,
+  // `listen_slice` at most, and no later than the idle lock is due (the
+  // idle check runs on this worker too). Zero: the lock is due now.
+  // Until a listen has come back OK (after unlocking, after a failure),
+  // listens are short (`retry_after`): the relay is reported reachable when
+  // one returns, so the banner clears soon after the relay is back.
+  std::chrono::milliseconds ListenBudget() const {
+    const std::int64_t idle_left = options.idle.count() - (options.clock() - last_touch_ms);
+    if (idle_left <= 0) return std::chrono::milliseconds(0);
+    const auto longest = reach_confirmed ? options.listen_slice : options.retry_after;
+    return std::min(longest, std::chrono::milliseconds(idle_left));
   }
 
   void ListenSlice() {
     if (!client) return;
+    const auto budget = ListenBudget();
+    if (budget.count() == 0) {
+      DoLock();
+      return;
+    }
     bool dropped = false;
     std::string drop_cause;
     Status s = talks->Listen(
-        options.listen_slice,
+        budget,
         [this](const client::StoredMessage& m) {
           hub.Publish("message", app::ToJson(app::ViewOf(m)));
+          // A notice comes with a change of contacts (a new one, a
+          // credential presented, an identity key changed: the contact
+          // view's key_changed): the page refetches them.
+          if (m.direction == client::Direction::kSystem) {
+            hub.Publish("contacts", Json{{"contact", m.contact}});
+          }
           return true;
         },
         [this](const talks_client::Happening& h) {
@@ -169,16 +218,29 @@ struct AppHolder::Impl {
             SetRelay(false, drop_cause);
           } else {
             dropped = false;
-            // The outbox is flushed by the next slice's start (Listen
-            // flushes before it listens).
             SetRelay(true, "");
+            // The outbox is flushed when a listen starts: what waited while
+            // the relay was away goes out now if this listen ends (the next
+            // starts at once).
+            if (queued_out > 0) interrupt->Trigger();
           }
+        },
+        // Feeler messages pushed meanwhile: post what their exchanges
+        // answer (a receive handler may not send), and tell the page.
+        [this]() {
+          auto settled = feelers->Settle();
+          if (settled && !settled->events.empty()) {
+            hub.Publish("feeler", Json{{"events", settled->events}});
+          }
+          return true;
         });
     if (!client) return;
     if (s.ok() && !dropped) {
+      reach_confirmed = true;
       SetRelay(true, "");
-      ScheduleListen(std::chrono::milliseconds(0));
+      ListenNext();
     } else {
+      reach_confirmed = false;
       SetRelay(false, s.ok() ? drop_cause : std::string(s.message()),
                s.code() == StatusCode::kUntrusted);
       ScheduleListen(options.retry_after);
@@ -226,6 +288,7 @@ void AppHolder::Stop() {
     impl_->idle_timer.cancel();
     locked.set_value();
   });
+  Wake();
   locked.get_future().wait();
   impl_->work.reset();
   impl_->io.stop();
@@ -233,6 +296,8 @@ void AppHolder::Stop() {
 }
 
 net::any_io_executor AppHolder::executor() { return impl_->io.get_executor(); }
+
+void AppHolder::Wake() { impl_->interrupt->Trigger(); }
 
 Json AppHolder::State() {
   std::error_code ec;
@@ -246,7 +311,14 @@ Result<Json> AppHolder::Init(const InitInput& input) {
   if (impl_->client)
     return Status(StatusCode::kAlreadyExists, "the home is open already: lock it first");
   app::InitRequest request{input.relay, input.pin, input.invitation};
+  if (!input.display_name.empty()) {
+    BC_RETURN_IF_ERROR(app::CheckChosenName(input.display_name));
+  }
   BC_ASSIGN_OR_RETURN(auto inited, app::InitHome(impl_->options.client, input.passphrase, request));
+  // Kept in the home (sealed), shown until a credential names us.
+  if (!input.display_name.empty()) {
+    BC_RETURN_IF_ERROR(app::StoreChosenName(*inited.client, input.display_name));
+  }
   // The agent needs the key itself (one more key derivation, once).
   auto key = client::LocalStore::DeriveStoreKey(impl_->store_path(), input.passphrase);
   if (!key) return key.error();
@@ -295,7 +367,7 @@ Status AppHolder::Passwd(const SecretBytes& old_passphrase, const SecretBytes& n
 
 Result<Json> AppHolder::Run(const app::Request& request) {
   if (!impl_->client) return FailedPrecondition("unlock first");
-  app::Channel channel(*impl_->client, *impl_->talks);
+  app::Channel channel(*impl_->client, *impl_->talks, impl_->feelers.get());
   auto done = app::Execute(channel, request);
   if (!done) return done;
   if (const auto* send = std::get_if<app::SendRequest>(&request)) {

@@ -28,6 +28,9 @@
 namespace backchannel::webapp {
 namespace {
 
+// What the keep-alive wait reads: the start of the next request.
+constexpr std::size_t kFirstRead = 1024;
+
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
@@ -100,7 +103,12 @@ class Subscribed {
 struct Server::Impl {
   Impl(ServerOptions o, ApiRouter& r, const SessionTable& s, const StaticFiles& f, SseHub& h,
        net::any_io_executor api)
-      : options(o), router(r), sessions(s), files(f), hub(h), api_executor(std::move(api)) {}
+      : options(std::move(o)),
+        router(r),
+        sessions(s),
+        files(f),
+        hub(h),
+        api_executor(std::move(api)) {}
 
   ServerOptions options;
   ApiRouter& router;
@@ -139,9 +147,18 @@ struct Server::Impl {
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       parser.body_limit(options.body_limit);
       error_code ec;
-      // The first wait is the keep-alive; once a header is in, the request
-      // must be complete within read_timeout.
-      stream.expires_after(options.keep_alive);
+      // Three bounds, so a slow sender cannot hold a connection slot for
+      // long: idle until the first bytes of a request (the keep-alive),
+      // then the whole header within header_timeout, then the body within
+      // read_timeout.
+      if (buf.size() == 0) {
+        stream.expires_after(options.keep_alive);
+        const std::size_t n = co_await stream.async_read_some(
+            buf.prepare(kFirstRead), net::redirect_error(net::use_awaitable, ec));
+        if (ec) co_return;  // gone, or idle past the keep-alive: nothing to answer
+        buf.commit(n);
+      }
+      stream.expires_after(options.header_timeout);
       co_await http::async_read_header(stream, buf, parser,
                                        net::redirect_error(net::use_awaitable, ec));
       if (!ec && parser.get().find(http::field::transfer_encoding) != parser.get().end()) {
@@ -197,13 +214,7 @@ struct Server::Impl {
       }
       HttpResponse response;
       if (path.substr(0, 5) == "/api/") {
-        // On the backend's worker, which serialises every client call.
-        response = co_await net::co_spawn(
-            api_executor,
-            [this, &request]() -> net::awaitable<HttpResponse> {
-              co_return router.Handle(request);
-            },
-            net::use_awaitable);
+        response = co_await OnWorker(request);
       } else if (request.method != "GET" && request.method != "HEAD") {
         response = ErrorResponse(405, "method_not_allowed", "the page's files are read with GET");
       } else if (auto file = files.Get(path, gzip)) {
@@ -213,6 +224,25 @@ struct Server::Impl {
       }
       if (!co_await Write(stream, response, version, keep_alive) || !keep_alive) co_return;
     }
+  }
+
+  // The router's answer, computed on the backend's worker (which serialises
+  // every client call). The job is queued first and `api_queued` told
+  // after, so a worker blocked in a relay listen wakes with the job already
+  // ahead of its next listen (holder.h).
+  net::awaitable<HttpResponse> OnWorker(HttpRequest& request) {
+    co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
+        [this, &request](auto handler) {
+          auto back = net::get_associated_executor(handler, io.get_executor());
+          net::post(api_executor, [this, &request, back, handler = std::move(handler)]() mutable {
+            HttpResponse answer = router.Handle(request);
+            net::post(back, [handler = std::move(handler), answer = std::move(answer)]() mutable {
+              std::move(handler)(std::move(answer));
+            });
+          });
+          if (options.api_queued) options.api_queued();
+        },
+        net::use_awaitable);
   }
 
   // True when written.
@@ -277,8 +307,8 @@ struct Server::Impl {
 
 Server::Server(ServerOptions options, ApiRouter& router, const SessionTable& sessions,
                const StaticFiles& files, SseHub& hub, net::any_io_executor api_executor)
-    : impl_(
-          std::make_unique<Impl>(options, router, sessions, files, hub, std::move(api_executor))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), router, sessions, files, hub,
+                                   std::move(api_executor))) {}
 
 Server::~Server() {
   // std::thread::join throws only on a system error; nothing to report to.

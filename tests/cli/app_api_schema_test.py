@@ -156,6 +156,14 @@ try:
     if st and st["result"]["feelers"]:
         check("feeler forget", "feeler_report", ["feeler", "forget", "--home", "ir", st["result"]["feelers"][0]["id"]])
     check("feeler forget", "failure", ["feeler", "forget", "--home", "ir", "zz"], ok=False)
+    check("feeler overlap", "feeler_report", ["feeler", "overlap", "--home", "us", "Rahimi",
+          "--label", "cap", "--unit", "kg", "--at-least", "3"])
+    check("feeler status", "feeler_status", ["feeler", "status", "--home", "ir", "Whitfield"])
+    check("feeler overlap", "feeler_report", ["feeler", "overlap", "--home", "ir", "Whitfield",
+          "--label", "cap", "--unit", "kg", "--at-most", "9"])
+    check("feeler status", "feeler_status", ["feeler", "status", "--home", "ir", "Whitfield"])
+    check("feeler overlap", "failure", ["feeler", "overlap", "--home", "us", "Rahimi",
+          "--label", "cap", "--width", "4", "--at-least", "99"], ok=False)
 
     # Talks.
     T = "geneva"
@@ -180,6 +188,15 @@ try:
         check("talks sync", "talks_report", ["talks", "sync", "--home", h])
     check("talks status", "talks_status", ["talks", "status", T, "--home", "ir"])
     check("talks status", "failure", ["talks", "status", "nope", "--home", "ir"], ok=False)
+    # The issue 18 data requests, through app::Execute like the web app's.
+    check("talks analysis", "talks_analysis", ["talks", "analysis", T, "--home", "us", "--cap", "50"])
+    check("talks analysis", "failure", ["talks", "analysis", "nope", "--home", "us"], ok=False)
+    check("talks analysis", "failure", ["talks", "analysis", T, "--home", "us", "--cap", "0"], ok=False)
+    check("talks evaluate", "talks_evaluate", ["talks", "evaluate", T, "--home", "us", "--package", pkg])
+    check("talks evaluate", "failure", ["talks", "evaluate", T, "--home", "us", "--package", "nuclear=moon"],
+          ok=False)
+    check("talks agenda", "talks_agenda", ["talks", "agenda", T, "--home", "us"])
+    check("talks agenda", "failure", ["talks", "agenda", "nope", "--home", "us"], ok=False)
     check("talks accept", "talks_report", ["talks", "accept", T, "1", "--home", "ir"])
     check("talks accept", "failure", ["talks", "accept", T, "99", "--home", "ir"], ok=False)
     check("talks approve", "failure", ["talks", "approve", T, "d9", "--home", "us"], ok=False)

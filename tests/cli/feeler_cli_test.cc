@@ -170,6 +170,77 @@ TEST_F(FeelerCliTest, ALoneSendStaysPending) {
   EXPECT_EQ(JsonOf(As("us", "feeler status --json"))["result"]["feelers"].size(), 1U);
 }
 
+// After the two sends, no feeler command runs: `inbox`, `talks sync` and
+// `listen` receive the exchange's messages and post what they answer, so
+// both sides finish. --agenda ids match agenda ids; --k sets k.
+TEST_F(FeelerCliTest, InboxTalksSyncAndListenCarryTheExchangeToItsEnd) {
+  ASSERT_EQ(As("us", "feeler send Rahimi --agenda enrichment --topic ceasefire --k 16").code, 0);
+  ASSERT_EQ(As("ir", "inbox").code, 0);
+  CliResult answer = As("ir", "feeler send Whitfield --agenda enrichment --topic other --json");
+  ASSERT_EQ(answer.code, 0) << answer.err;
+  EXPECT_EQ(JsonOf(answer)["result"]["feeler"]["k"], 16) << "the larger of both sides' k";
+  // us: offer + response arrive; its response and finish go out now.
+  CliResult us_inbox = As("us", "inbox --json");
+  ASSERT_EQ(us_inbox.code, 0) << us_inbox.err;
+  // ir: response + finish arrive; its finish goes out, ir is done.
+  CliResult ir_sync = As("ir", "talks sync --json");
+  ASSERT_EQ(ir_sync.code, 0) << ir_sync.err;
+  EXPECT_NE(ir_sync.out.find("shared topics: [agenda] enrichment"), std::string::npos)
+      << ir_sync.out;
+  // us: the finish is pushed while listening.
+  CliResult us_listen = As("us", "listen --for 3 --count 1");
+  EXPECT_EQ(us_listen.code, 0) << us_listen.err;
+  EXPECT_NE(us_listen.out.find("[feeler] feeler with Rahimi: shared topics: [agenda] enrichment"),
+            std::string::npos)
+      << us_listen.out << us_listen.err;
+  for (const char* who : {"us", "ir"}) {
+    const Json j = JsonOf(As(who, "feeler status --json"));
+    ASSERT_EQ(j["result"]["feelers"].size(), 1U) << j.dump();
+    EXPECT_EQ(j["result"]["feelers"][0]["phase"], "done") << who;
+    EXPECT_EQ(j["result"]["feelers"][0]["matched"], (Json{"[agenda] enrichment"})) << who;
+  }
+  EXPECT_EQ(ir_seen_.find("ceasefire"), std::string::npos) << ir_seen_;
+  EXPECT_EQ(As("us", "feeler send Rahimi --k 12 --topic x").code, 2) << "k from 8, 16, 32";
+}
+
+// `feeler overlap` over the real relay: the US says at least 300, Iran at
+// most 400 on the enrichment cap; both learn only that the positions
+// overlap. Neither side's output holds the other's side or number, and the
+// relay's files hold no label.
+TEST_F(FeelerCliTest, BlindOverlapEndToEnd) {
+  CliResult sent =
+      As("us", "feeler overlap Rahimi --label enrichment-cap --unit kg-u235 --at-least 300");
+  ASSERT_EQ(sent.code, 0) << sent.err;
+  EXPECT_NE(sent.out.find("pending until they answer"), std::string::npos) << sent.out;
+  CliResult incoming = As("ir", "feeler status");
+  ASSERT_EQ(incoming.code, 0) << incoming.err;
+  EXPECT_NE(incoming.out.find("overlap check from Whitfield"), std::string::npos) << incoming.out;
+  EXPECT_EQ(incoming.out.find("enrichment"), std::string::npos) << incoming.out;
+  CliResult answer = As(
+      "ir", "feeler overlap Whitfield --label enrichment-cap --unit kg-u235 --at-most 400 --json");
+  ASSERT_EQ(answer.code, 0) << answer.err;
+  EXPECT_EQ(JsonOf(answer)["result"]["feeler"]["kind"], "overlap");
+  ASSERT_EQ(As("us", "inbox").code, 0);
+  ASSERT_EQ(As("ir", "inbox").code, 0);
+  ASSERT_EQ(As("us", "inbox").code, 0);
+  for (const char* who : {"us", "ir"}) {
+    const Json j = JsonOf(As(who, "feeler status --json"));
+    ASSERT_EQ(j["result"]["feelers"].size(), 1U) << j.dump();
+    EXPECT_EQ(j["result"]["feelers"][0]["phase"], "done") << who;
+    EXPECT_EQ(j["result"]["feelers"][0]["overlap_check"]["overlap"], "yes") << who;
+  }
+  EXPECT_NE(us_seen_.find("the positions overlap"), std::string::npos) << us_seen_;
+  EXPECT_NE(ir_seen_.find("the positions overlap"), std::string::npos) << ir_seen_;
+  EXPECT_EQ(ir_seen_.find("at least 300"), std::string::npos) << ir_seen_;
+  EXPECT_EQ(ir_seen_.find("at_least"), std::string::npos) << ir_seen_;
+  EXPECT_EQ(us_seen_.find("at most 400"), std::string::npos) << us_seen_;
+  EXPECT_EQ(us_seen_.find("at_most"), std::string::npos) << us_seen_;
+  EXPECT_EQ(RelayFiles().find("enrichment"), std::string::npos);
+  // Both or neither bound: usage errors.
+  EXPECT_EQ(As("us", "feeler overlap Rahimi --label x --at-least 1 --at-most 2").code, 2);
+  EXPECT_EQ(As("us", "feeler overlap Rahimi --label x").code, 2);
+}
+
 TEST_F(FeelerCliTest, BudgetExhaustionIsRefusedWithAClearError) {
   for (int i = 0; i < 3; ++i) {
     CliResult s = As("us", "feeler send Rahimi --topic t" + std::to_string(i) + " --json");

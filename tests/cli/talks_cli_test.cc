@@ -188,6 +188,49 @@ TEST_F(TalksCliTest, MovesNeedAJoinAndAWellFormedPackage) {
             entries);
 }
 
+// The issue 18 data commands: the same requests as the web app's, through
+// app::Execute; --json prints exactly the answer.
+TEST_F(TalksCliTest, AnalysisEvaluateAndAgendaThroughTheAppCore) {
+  ASSERT_EQ(Cli("talks create geneva " + Home("us") +
+                " --title Geneva --side 'United States' --side Iran --agenda " + kScenario +
+                "/agenda.json")
+                .code,
+            0);
+  ASSERT_EQ(Cli("talks invite geneva Rahimi --role envoy " + Home("us")).code, 0);
+  ASSERT_EQ(
+      Cli("talks join geneva " + Home("us") + " --profile " + kScenario + "/us.profile.json").code,
+      0);
+  ASSERT_EQ(Cli("talks join geneva " + Home("ir")).code, 0);
+  ASSERT_EQ(
+      Cli("talks propose geneva --exploratory --package " + std::string(kP1) + " " + Home("ir"))
+          .code,
+      0);
+  ASSERT_EQ(Cli("talks sync " + Home("us")).code, 0);
+
+  CliResult text = Cli("talks analysis geneva " + Home("us"));
+  EXPECT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("Analysis (estimated)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Frontier ("), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Nash ("), std::string::npos) << text.out;
+  CliResult json = Cli("talks analysis geneva --json --cap 10 " + Home("us"));
+  EXPECT_EQ(json.code, 0) << json.err;
+  Json a = JsonOf(json);
+  EXPECT_TRUE(a["ok"].get<bool>());
+  EXPECT_EQ(a["result"]["title"], "estimated");
+  EXPECT_EQ(a["result"]["sample"].size(), 10U);
+  EXPECT_EQ(a["result"]["offers"].size(), 1U);
+  EXPECT_EQ(Cli("talks analysis geneva --cap 0 " + Home("us")).code, 2);
+  EXPECT_EQ(Cli("talks analysis nowhere " + Home("us")).code, 2);
+
+  CliResult worth = Cli("talks evaluate geneva --package " + std::string(kP1) + " " + Home("us"));
+  EXPECT_EQ(worth.code, 0) << worth.err;
+  EXPECT_NE(worth.out.find("Worth "), std::string::npos) << worth.out;
+  EXPECT_EQ(Cli("talks evaluate geneva --package nuclear=bombs " + Home("us")).code, 2);
+  CliResult agenda = Cli("talks agenda geneva " + Home("us"));
+  EXPECT_EQ(agenda.code, 0) << agenda.err;
+  EXPECT_NE(agenda.out.find("Walk-away point"), std::string::npos) << agenda.out;
+}
+
 TEST_F(TalksCliTest, SuspendedTalksRefuseMovesUntilResumed) {
   Open();
   ASSERT_EQ(Cli("talks suspend geneva --reason 'bad news' " + Home("ir")).code, 0);

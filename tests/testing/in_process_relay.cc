@@ -50,13 +50,21 @@ class InProcessRelay::Channel {
 
   Result<std::optional<std::string>> Read(client::SteadyTime deadline) {
     std::unique_lock lock(mu_);
-    auto ready = [&] { return dropped_ || !out_.empty(); };
+    auto ready = [&] { return dropped_ || interrupted_ || !out_.empty(); };
     if (!ready() && waits_) cv_.wait_until(lock, deadline, ready);
     if (dropped_) return Status(StatusCode::kUnavailable, "in-process relay: connection dropped");
+    if (interrupted_) return std::optional<std::string>();
     if (out_.empty()) return std::optional<std::string>();
     std::string frame = std::move(out_.front());
     out_.pop_front();
     return std::optional<std::string>(std::move(frame));
+  }
+
+  // As the TLS channel's: the read returns as if its deadline had passed.
+  void Interrupt() {
+    std::lock_guard lock(mu_);
+    interrupted_ = true;
+    cv_.notify_all();
   }
 
   Status Write(const std::string& text) {
@@ -101,6 +109,7 @@ class InProcessRelay::Channel {
   relay::PushSession push_;      // guarded by mu_
   std::deque<std::string> out_;  // guarded by mu_
   bool dropped_ = false;         // guarded by mu_
+  bool interrupted_ = false;     // guarded by mu_
 };
 
 namespace {
@@ -114,6 +123,7 @@ class ClientEnd final : public client::PushChannel {
     return c_->Read(deadline);
   }
   Status Write(const std::string& text) override { return c_->Write(text); }
+  void Interrupt() override { c_->Interrupt(); }
 
  private:
   std::shared_ptr<InProcessRelay::Channel> c_;

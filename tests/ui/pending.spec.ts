@@ -1,7 +1,6 @@
 // Scenario 2 of issue 17: a contact request vouched for by an authority I do
 // not trust waits, with what to do; trusting that authority lets it through.
 import { expect, test } from '@playwright/test';
-import { App, Authority, Relay, workDir } from './harness';
 import {
   accept,
   accessible,
@@ -13,19 +12,14 @@ import {
   shot,
   tab,
   trustAuthority,
+  twoParties,
 } from './steps';
 
 test('a request from an untrusted authority goes through once its authority is trusted', async ({ browser }) => {
-  const dir = workDir();
-  const relay = new Relay(dir);
-  await relay.start();
-  const usa = new Authority(dir, 'usa', 'United States');
-  const un = new Authority(dir, 'un', 'United Nations');
-  const envoyApp = new App(dir, 'envoy');
-  const mediatorApp = new App(dir, 'mediator');
-  await envoyApp.start();
-  await mediatorApp.start();
-  try {
+  await twoParties([['usa', 'United States'], ['un', 'United Nations']], ['envoy', 'mediator'], async (s) => {
+    const { relay } = s;
+    const [usa, un] = s.authorities;
+    const [envoyApp, mediatorApp] = s.apps;
     const e = mouse(await (await browser.newContext()).newPage());
     const m = mouse(await (await browser.newContext()).newPage());
     await e.page.goto(envoyApp.url);
@@ -56,9 +50,5 @@ test('a request from an untrusted authority goes through once its authority is t
     await expect(e.page.getByText('No request is waiting.')).toBeVisible({ timeout: 30_000 });
     await tab(e, 'Contacts');
     await expect(e.page.getByRole('button', { name: 'Talk to Mr. Benali' })).toBeVisible({ timeout: 30_000 });
-  } finally {
-    await envoyApp.stop();
-    await mediatorApp.stop();
-    await relay.stop();
-  }
+  });
 });

@@ -5,7 +5,7 @@
 import { type Page, expect, test } from '@playwright/test';
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Authority, BIN, Relay, workDir } from './harness';
+import { App, BIN, workDir } from './harness';
 import {
   accept,
   accessible,
@@ -20,6 +20,7 @@ import {
   shot,
   tab,
   trustAuthority,
+  twoParties,
 } from './steps';
 
 const CSP =
@@ -119,17 +120,11 @@ const PAYLOADS = [
 ];
 
 test('names and messages from the network render as text', async ({ browser }) => {
-  const dir = workDir();
-  const relay = new Relay(dir);
-  await relay.start();
-  const usa = new Authority(dir, 'usa', 'United States');
-  const ira = new Authority(dir, 'ira', 'Iran');
-  const xApp = new App(dir, 'x');
-  const yApp = new App(dir, 'y');
-  await xApp.start();
-  await yApp.start();
-  const dialogs: string[] = [];
-  try {
+  await twoParties([['usa', 'United States'], ['ira', 'Iran']], ['x', 'y'], async (s) => {
+    const { relay } = s;
+    const [usa, ira] = s.authorities;
+    const [xApp, yApp] = s.apps;
+    const dialogs: string[] = [];
     const x = mouse(await (await browser.newContext()).newPage());
     const y = mouse(await (await browser.newContext()).newPage());
     for (const d of [x, y]) d.page.on('dialog', (dialog) => {
@@ -167,9 +162,5 @@ test('names and messages from the network render as text', async ({ browser }) =
       await expect(d.page.locator('body')).toBeVisible();
     }
     expect(dialogs).toEqual([]);
-  } finally {
-    await xApp.stop();
-    await yApp.stop();
-    await relay.stop();
-  }
+  });
 });

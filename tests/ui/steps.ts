@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Locator, type Page, expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS } from './harness';
+import { ARTIFACTS, App, Authority, Relay, workDir } from './harness';
 
 export const PASSPHRASE = 'correct horse battery staple';
 
@@ -49,10 +49,21 @@ export function keyboard(page: Page): Driver {
       await page.keyboard.insertText(text);
     },
     upload: async (t, file) => {
-      await tabTo(page, t);
-      const chooser = page.waitForEvent('filechooser');
-      await page.keyboard.press('Space');
-      await (await chooser).setFiles(file);
+      // Space on the focused file input opens the chooser. A re-render (a
+      // live event refreshing the view) can take the focus away between the
+      // Tab and the Space, and the chooser then never opens (the fresh-clone
+      // CI saw it once): tab to it again, up to three times.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await tabTo(page, t);
+        const chooser = page.waitForEvent('filechooser', { timeout: 10_000 }).catch(() => null);
+        await page.keyboard.press('Space');
+        const opened = await chooser;
+        if (opened) {
+          await opened.setFiles(file);
+          return;
+        }
+      }
+      throw new Error(`keyboard: Space on ${t} never opened the file chooser`);
     },
   };
 }
@@ -158,4 +169,37 @@ export async function accessible(page: Page, view: string): Promise<void> {
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, `axe on ${view}`).toEqual([]);
+}
+
+// The setting every two-party scenario starts from: a fresh folder, a
+// running relay, two ministries' authorities (folder and side each) and two
+// running apps (named by their home folders; no page opened yet). Runs
+// `body`, then stops both apps and the relay whatever happened.
+export interface TwoParties {
+  dir: string;
+  relay: Relay;
+  authorities: [Authority, Authority];
+  apps: [App, App];
+}
+
+export async function twoParties(
+  authorities: [[string, string], [string, string]],
+  apps: [string, string],
+  body: (s: TwoParties) => Promise<void>,
+): Promise<void> {
+  const dir = workDir();
+  const relay = new Relay(dir);
+  await relay.start();
+  const made: [Authority, Authority] = [
+    new Authority(dir, authorities[0][0], authorities[0][1]),
+    new Authority(dir, authorities[1][0], authorities[1][1]),
+  ];
+  const running: [App, App] = [new App(dir, apps[0]), new App(dir, apps[1])];
+  try {
+    for (const app of running) await app.start();
+    await body({ dir, relay, authorities: made, apps: running });
+  } finally {
+    for (const app of running) await app.stop();
+    await relay.stop();
+  }
 }

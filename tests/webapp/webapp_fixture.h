@@ -29,8 +29,10 @@ inline constexpr std::array<EmbeddedAsset, 2> kTestAssets = {{
 
 class RunningApp {
  public:
+  static constexpr std::chrono::milliseconds kListenSlice{30'000};
+
   RunningApp(client::ClientOptions client_options, std::shared_ptr<std::atomic<std::int64_t>> now,
-             std::chrono::milliseconds idle = std::chrono::minutes(15))
+             std::chrono::milliseconds idle = std::chrono::minutes(15), ServerOptions so = {})
       : now_(std::move(now)),
         tokens_([n = now_] { return n->load(); }),
         sessions_(NewInstanceId()),
@@ -38,13 +40,16 @@ class RunningApp {
     HolderOptions o;
     o.client = std::move(client_options);
     o.idle = idle;
-    o.listen_slice = std::chrono::milliseconds(200);
+    // Long: a request is answered at once only if it wakes the listen
+    // (holder.h, Wake), so every test here goes through that path.
+    o.listen_slice = kListenSlice;
     o.retry_after = std::chrono::milliseconds(200);
     o.clock = [n = now_] { return n->load(); };
     holder_ = std::make_unique<AppHolder>(std::move(o), hub_);
     router_ = std::make_unique<ApiRouter>(*holder_, tokens_, sessions_);
     holder_->Start();
-    server_ = std::make_unique<Server>(ServerOptions{}, *router_, sessions_, files_, hub_,
+    so.api_queued = [h = holder_.get()] { h->Wake(); };
+    server_ = std::make_unique<Server>(std::move(so), *router_, sessions_, files_, hub_,
                                        holder_->executor());
     start_ = server_->Start();
     token_ = tokens_.Issue();

@@ -9,7 +9,9 @@
 
 #include <cstdio>
 #include <regex>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "backchannel/client/agent.h"
 #include "client/channel_fixture.h"
@@ -63,6 +65,19 @@ struct AppProcess {
   }
 };
 
+// Runs the CLI binary with `args` (shell words, no quoting needed here);
+// its exit status and what it printed (stdout and stderr).
+std::pair<int, std::string> RunCli(const std::string& args) {
+  const std::string command = std::string(BC_BACKCHANNEL_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return {-1, ""};
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 TEST_F(WebAppProcessTest, TheBinaryServesThePageUnlocksAndStopsCleanly) {
   const client::ClientOptions options = Options("alice");
   ASSERT_OK(client::Client::Init(options, client::Pass("pw-alice"), {RelayAddress(), RelayPin()}));
@@ -100,6 +115,30 @@ TEST_F(WebAppProcessTest, TheBinaryServesThePageUnlocksAndStopsCleanly) {
   EXPECT_TRUE(reachable) << "the listen loop reached the relay over TLS";
   Reply status = Http(port, "POST", "/api/request", page, R"({"op":"status"})");
   EXPECT_EQ(status.json()["relay_reachable"], true) << status.body;
+
+  // The holder listens over TLS continuously (a listen lasts up to 60 s);
+  // each request wakes it (ListenInterrupt over the TLS channel) and is
+  // answered at once.
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    Reply contacts = Http(port, "POST", "/api/request", page, R"({"op":"contacts"})");
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(contacts.json()["ok"], true) << contacts.body;
+    EXPECT_LT(took, std::chrono::milliseconds(2000)) << "request " << i << " waited";
+  }
+
+  // CLI commands that would fight the app over the home are refused, and
+  // change nothing: the app's agent still serves the key.
+  const std::string home_arg = "--home " + options.home;
+  auto [stop_code, stop_out] = RunCli("agent stop " + home_arg);
+  EXPECT_NE(stop_code, 0) << stop_out;
+  EXPECT_NE(stop_out.find("is the running app's"), std::string::npos) << stop_out;
+  auto [listen_code, listen_out] = RunCli("listen --for 1 " + home_arg);
+  EXPECT_NE(listen_code, 0) << listen_out;
+  EXPECT_NE(listen_out.find("`listen` is refused while an app serves"), std::string::npos)
+      << listen_out;
+  ASSERT_OK(client::AskAgentForKey(options.home)) << "the app's agent still serves";
+  EXPECT_EQ(Http(port, "POST", "/api/request", page, R"({"op":"contacts"})").json()["ok"], true);
 
   const int exit_status = app.Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << exit_status;

@@ -3,9 +3,18 @@
 // the single-use 60 s token, per-instance sessions, limits, headers), the
 // API's answers and refusals (a refused request changes nothing), and the
 // holder: unlock, lock, live events, the agent socket for the CLI.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <thread>
 
 #include "backchannel/client/agent.h"
+#include "backchannel/identity/invitation.h"
 #include "client/channel_fixture.h"
 #include "webapp/webapp_fixture.h"
 
@@ -245,6 +254,112 @@ TEST_F(WebAppTest, TheEventStreamGetsAMessageWhenTheOtherPartySends) {
   EXPECT_NE(stream.ReadUntil("event: delivery", std::chrono::seconds(5)), "");
 }
 
+// The holder listens to the relay continuously (one listen of up to 30 s
+// here, RunningApp::kListenSlice); a request wakes it and is answered at
+// once, and a message pushed meanwhile still arrives live. Without the
+// wake-up each request waited for the listen's end (measured 2.9 s from
+// send to view in the browser with 1 s slices).
+TEST_F(WebAppTest, RequestsAreAnsweredAtOnceWhileTheHolderListens) {
+  const std::string cookie = Unlocked();
+  EventStream stream(app_->port(), {{"Host", app_->host()}, {"Cookie", cookie}});
+  ASSERT_NE(stream.ReadUntil(": connected", std::chrono::seconds(5)), "");
+  // Bob's message arriving proves the listen is running.
+  ASSERT_OK(bob_->Send("alice", "first"));
+  ASSERT_NE(stream.ReadUntil("\"first\"", std::chrono::seconds(10)), "") << stream.seen();
+  constexpr auto kAtOnce = std::chrono::milliseconds(2000);  // far below the 30 s listen
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    Reply sent =
+        app_->Post(cookie, "/api/request",
+                   R"({"op":"send","contact":"bob","text":"reply )" + std::to_string(i) + R"("})");
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(sent.json()["ok"], true) << sent.body;
+    EXPECT_EQ(sent.json()["state"], "sent") << sent.body;
+    EXPECT_LT(took, kAtOnce) << "request " << i << " waited for the listen";
+    // And the listen starts again after each: the next push is live.
+    ASSERT_OK(bob_->Send("alice", "again " + std::to_string(i)));
+    const auto push_start = std::chrono::steady_clock::now();
+    EXPECT_NE(stream.ReadUntil("again " + std::to_string(i), std::chrono::seconds(10)), "")
+        << stream.seen();
+    EXPECT_LT(std::chrono::steady_clock::now() - push_start, kAtOnce);
+  }
+  Reply bobs = app_->Post(cookie, "/api/request", R"({"op":"conversation","contact":"bob"})");
+  EXPECT_EQ(bobs.json()["ok"], true) << bobs.body;
+}
+
+// A real identity-key change: Bob loses his home and starts again (a new
+// identity key, the same name, side, role and authority) and accepts an
+// invitation from Alice's app. Her app's listen receives it: the page hears
+// `contacts`, and the contact view raises the alarm (key_changed, naming the
+// contact it replaces) until the new safety number is compared in person.
+TEST_F(WebAppTest, AChangedIdentityKeyRaisesTheAlarmUntilCompared) {
+  const std::string cookie = Unlocked();
+  ASSERT_EQ(
+      app_->Post(cookie, "/api/request", R"({"op":"fingerprint","contact":"bob","compared":true})")
+          .json()["ok"],
+      true);
+  Reply before = app_->Post(cookie, "/api/request", R"({"op":"contacts"})");
+  ASSERT_EQ(before.json()["contacts"].size(), 1U) << before.body;
+  EXPECT_EQ(before.json()["contacts"][0]["key_changed"], false) << before.body;
+  Reply invite = app_->Post(cookie, "/api/request", R"({"op":"invite"})");
+  ASSERT_EQ(invite.json()["ok"], true) << invite.body;
+  auto invitation = identity::InvitationFromText(invite.json()["code"].get<std::string>());
+  ASSERT_OK(invitation);
+
+  EventStream stream(app_->port(), {{"Host", app_->host()}, {"Cookie", cookie}});
+  ASSERT_NE(stream.ReadUntil(": connected", std::chrono::seconds(5)), "");
+  bob_.reset();
+  std::filesystem::remove_all(homes_.File("bob"));
+  auto bob2 = Valid("bob", *iran_, 3);
+  ASSERT_TRUE(bob2);
+  ASSERT_OK(bob2->TrustAuthority(us_->public_key(), "United States",
+                                 client::TrustScope::Side("United States")));
+  ASSERT_OK(bob2->AcceptInvitation(*invitation));
+  ASSERT_NE(stream.ReadUntil("IDENTITY KEY CHANGED", std::chrono::seconds(10)), "")
+      << stream.seen();
+  EXPECT_NE(stream.seen().find("event: contacts"), std::string::npos) << stream.seen();
+
+  Reply after = app_->Post(cookie, "/api/request", R"({"op":"contacts"})");
+  const auto list = after.json()["contacts"];
+  ASSERT_EQ(list.size(), 2U) << after.body;
+  for (const auto& c : list) {
+    if (c["name"] == "bob") {
+      EXPECT_EQ(c["key_changed"], false) << "the earlier key is not the changed one";
+      EXPECT_EQ(c["safety_number_compared"], true);
+    } else {
+      EXPECT_EQ(c["name"], "bob (2)");
+      EXPECT_EQ(c["key_changed"], true) << after.body;
+      EXPECT_EQ(c["replaces"], "bob");
+      EXPECT_EQ(c["safety_number_compared"], false) << "the mark does not carry over";
+    }
+  }
+  // Compared in person: the alarm ends.
+  Reply compared = app_->Post(cookie, "/api/request",
+                              R"x({"op":"fingerprint","contact":"bob (2)","compared":true})x");
+  ASSERT_EQ(compared.json()["ok"], true) << compared.body;
+  const auto settled = app_->Post(cookie, "/api/request", R"({"op":"contacts"})").json();
+  for (const auto& c : settled["contacts"]) EXPECT_EQ(c["key_changed"], false) << c.dump();
+}
+
+// The safety number's halves, ours and theirs, side by side: each is one
+// party's, so Bob's client shows the same two, swapped.
+TEST_F(WebAppTest, TheFingerprintGivesBothHalves) {
+  const std::string cookie = Unlocked();
+  Reply fp = app_->Post(cookie, "/api/request", R"({"op":"fingerprint","contact":"bob"})");
+  const auto j = fp.json();
+  ASSERT_EQ(j["ok"], true) << fp.body;
+  const std::string ours = j["our_half"];
+  const std::string theirs = j["their_half"];
+  EXPECT_EQ(ours.size(), 35U) << "30 digits in groups of 5";
+  EXPECT_NE(ours, theirs);
+  const std::string number = j["safety_number"];
+  EXPECT_TRUE(number == ours + " " + theirs || number == theirs + " " + ours) << number;
+  auto bob_halves = bob_->FingerprintHalves("alice");
+  ASSERT_OK(bob_halves);
+  EXPECT_EQ(bob_halves->first, theirs);
+  EXPECT_EQ(bob_halves->second, ours);
+}
+
 TEST_F(WebAppTest, LockWipesTheKeyAndUnlockReceivesWhatWaited) {
   const std::string cookie = Unlocked();
   const std::string home = Options("alice").home;
@@ -287,11 +402,24 @@ TEST_F(WebAppTest, InitCreatesTheHomeAndLeavesItUnlocked) {
   Reply bad_invite = carol_app->Post(
       cookie, "/api/init", R"({"display_name":"Carol","passphrase":"p","invitation":"bc1-x"})");
   EXPECT_EQ(bad_invite.json()["ok"], false);
+  // A name with a control character, or too long: refused, nothing made.
+  for (const std::string& name : {std::string("Car\\u0007ol"), std::string(129, 'c')}) {
+    Reply bad_name =
+        carol_app->Post(cookie, "/api/init",
+                        R"({"display_name":")" + name + R"(","passphrase":"pw-carol","relay":")" +
+                            RelayAddress() + R"(","pin":")" + RelayPin() + R"("})");
+    EXPECT_EQ(bad_name.json()["error"]["code"], "invalid_argument") << bad_name.body;
+    EXPECT_NE(bad_name.body.find("your name"), std::string::npos) << bad_name.body;
+  }
   EXPECT_EQ(carol_app->Get(cookie, "/api/state").json()["exists"], false);
 
-  Reply made = carol_app->Post(cookie, "/api/init",
-                               R"({"display_name":"Carol","passphrase":"pw-carol","relay":")" +
-                                   RelayAddress() + R"(","pin":")" + RelayPin() + R"("})");
+  // A right-to-left name: kept in the home, shown by the status view until
+  // a credential names her.
+  const std::string farsi = "\u06A9\u0627\u0631\u0648\u0644";  // کارول
+  Reply made =
+      carol_app->Post(cookie, "/api/init",
+                      R"({"display_name":")" + farsi + R"(","passphrase":"pw-carol","relay":")" +
+                          RelayAddress() + R"(","pin":")" + RelayPin() + R"("})");
   ASSERT_EQ(made.json()["ok"], true) << made.body;
   EXPECT_EQ(std::string(made.json()["identity_key"]).size(), 66U);
   Reply state = carol_app->Get(cookie, "/api/state");
@@ -299,6 +427,14 @@ TEST_F(WebAppTest, InitCreatesTheHomeAndLeavesItUnlocked) {
   EXPECT_EQ(state.json()["unlocked"], true);
   Reply status = carol_app->Post(cookie, "/api/request", R"({"op":"status"})");
   EXPECT_EQ(status.json()["identity_key"], made.json()["identity_key"]) << status.body;
+  EXPECT_EQ(status.json()["display_name"], "\u06A9\u0627\u0631\u0648\u0644") << status.body;
+  EXPECT_EQ(status.json()["has_credential"], false);
+  // Kept across a lock: it is in the home, not in the process.
+  ASSERT_EQ(carol_app->Post(cookie, "/api/lock", "{}").json()["ok"], true);
+  ASSERT_EQ(carol_app->Post(cookie, "/api/unlock", R"({"passphrase":"pw-carol"})").json()["ok"],
+            true);
+  EXPECT_EQ(carol_app->Post(cookie, "/api/request", R"({"op":"status"})").json()["display_name"],
+            "\u06A9\u0627\u0631\u0648\u0644");
   Reply again = carol_app->Post(cookie, "/api/init",
                                 R"({"display_name":"Carol","passphrase":"x","relay":")" +
                                     RelayAddress() + R"(","pin":")" + RelayPin() + R"("})");
@@ -317,6 +453,107 @@ TEST_F(WebAppTest, PasswdChangesThePassphraseOnlyWithTheRightOldOne) {
       app_->Post(cookie, "/api/unlock", R"({"passphrase":"pw-alice"})").json()["error"]["code"],
       "wrong_passphrase");
   EXPECT_EQ(app_->Post(cookie, "/api/unlock", R"({"passphrase":"pw-new"})").json()["ok"], true);
+}
+
+// A raw connection that sends a request slowly, as a slowloris would.
+class SlowSender {
+ public:
+  explicit SlowSender(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~SlowSender() { ::close(fd_); }
+  SlowSender(const SlowSender&) = delete;
+  SlowSender& operator=(const SlowSender&) = delete;
+  SlowSender(SlowSender&&) = delete;
+  SlowSender& operator=(SlowSender&&) = delete;
+
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) {
+    (void)::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  }
+  // Whether the server closed the connection (FIN or reset), without waiting.
+  bool Closed() {
+    char c = 0;
+    const ssize_t n = ::recv(fd_, &c, 1, MSG_DONTWAIT | MSG_PEEK);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+  // The first line of the answer, waiting up to `wait`.
+  std::string StatusLine(std::chrono::milliseconds wait) {
+    timeval tv{static_cast<time_t>(wait.count() / 1000),
+               static_cast<suseconds_t>((wait.count() % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string got;
+    char chunk[256];
+    while (got.find("\r\n") == std::string::npos) {
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) break;
+      got.append(chunk, static_cast<std::size_t>(n));
+    }
+    return got.substr(0, got.find("\r\n"));
+  }
+  // Sends one byte every 100 ms until the server closes the
+  // connection or `limit` passes; how long it took.
+  std::chrono::milliseconds TrickleUntilClosed(std::chrono::milliseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < limit && !Closed()) {
+      Send("a");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+// Slow clients: the idle keep-alive, the header and the body are bounded
+// separately. An idle connection may wait for its request's first bytes up
+// to the keep-alive (here 5 s); a header trickled in byte by byte is cut
+// after header_timeout (0.5 s), a body after read_timeout (0.5 s), long
+// before the keep-alive would end them.
+TEST_F(WebAppTest, SlowHeadersAndBodiesAreCutOffSeparatelyFromTheKeepAlive) {
+  ServerOptions so;
+  so.keep_alive = std::chrono::milliseconds(5000);
+  so.header_timeout = std::chrono::milliseconds(500);
+  so.read_timeout = std::chrono::milliseconds(500);
+  app_.reset();
+  app_ = std::make_unique<RunningApp>(Options("alice"), now_, std::chrono::minutes(15), so);
+  ASSERT_OK(app_->start_status());
+  const std::string host = "Host: " + app_->host() + "\r\n";
+
+  // Idle past the header timeout, then a whole request: answered.
+  SlowSender idle(app_->port());
+  ASSERT_TRUE(idle.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_FALSE(idle.Closed()) << "idle within the keep-alive";
+  idle.Send("GET / HTTP/1.1\r\n" + host + "\r\n");
+  EXPECT_EQ(idle.StatusLine(std::chrono::seconds(5)), "HTTP/1.1 200 OK");
+
+  // A header that never ends.
+  SlowSender header(app_->port());
+  ASSERT_TRUE(header.connected());
+  header.Send("GET / HTTP/1.1\r\n" + host + "X-Slow: ");
+  const auto header_cut = header.TrickleUntilClosed(std::chrono::milliseconds(4000));
+  EXPECT_LT(header_cut, std::chrono::milliseconds(2000)) << "cut by header_timeout";
+  EXPECT_GE(header_cut, std::chrono::milliseconds(300));
+
+  // A body that never ends (the header complete at once).
+  SlowSender body(app_->port());
+  ASSERT_TRUE(body.connected());
+  body.Send("POST /api/session HTTP/1.1\r\n" + host + "Origin: " + app_->origin() +
+            "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+  const auto body_cut = body.TrickleUntilClosed(std::chrono::milliseconds(4000));
+  EXPECT_LT(body_cut, std::chrono::milliseconds(2000)) << "cut by read_timeout";
+  EXPECT_GE(body_cut, std::chrono::milliseconds(300));
+
+  // The server still answers others.
+  EXPECT_EQ(app_->Get("", "/").status, 200);
 }
 
 TEST_F(WebAppTest, TheIdleTimeoutLocks) {

@@ -117,7 +117,9 @@ export interface ContactView {
   verified: boolean;
   safety_number_compared: boolean;
   role: string;
-  key_changed?: boolean;
+  replaces: string;
+  key_changed: boolean;
+  introduced_by: string; // talks introductions: who introduced them (empty: met directly)
 }
 
 export interface MessageView {
@@ -140,8 +142,8 @@ export interface FingerprintView {
   contact: string;
   safety_number: string;
   compared: boolean;
-  own_safety_number?: string;
-  their_safety_number?: string;
+  our_half: string;
+  their_half: string;
 }
 
 export interface SendView {

@@ -7,17 +7,19 @@ import { listen } from './events';
 import { RelayBanner } from './parts/banner';
 import { Problem } from './parts/problem';
 import { Authorities } from './views/authorities';
-import { Contacts, useContacts } from './views/contacts';
+import { Contacts, KeyChangedAlarms, useContacts } from './views/contacts';
 import { Conversation } from './views/conversation';
 import { FirstRun } from './views/first_run';
 import { Identity } from './views/identity';
 import { NoSession } from './views/no_session';
 import { Settings } from './views/settings';
+import { Talks } from './views/talks/talks';
 import { Unlock } from './views/unlock';
 
-type Tab = 'conversations' | 'contacts' | 'authorities' | 'identity' | 'settings';
+type Tab = 'conversations' | 'talks' | 'contacts' | 'authorities' | 'identity' | 'settings';
 const tabs: [Tab, string][] = [
   ['conversations', 'Conversations'],
+  ['talks', 'Talks'],
   ['contacts', 'Contacts'],
   ['authorities', 'Authorities'],
   ['identity', 'My identity'],
@@ -59,13 +61,18 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
   const [messagesTick, setMessagesTick] = useState(0);
   const bumpContacts = () => setContactsTick((n) => n + 1);
   const bumpMessages = () => setMessagesTick((n) => n + 1);
+  // Talks views refetch on every happening (issue 18).
+  const [talksTick, setTalksTick] = useState(0);
 
   useEffect(
     () =>
       listen({
         message: bumpMessages,
         delivery: bumpMessages,
-        happening: bumpMessages,
+        happening: () => {
+          bumpMessages();
+          setTalksTick((n) => n + 1);
+        },
         relay: (r) => {
           setRelay(r);
           bumpMessages();
@@ -79,6 +86,12 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
   const openConversation = (c: string) => {
     setOpen(c);
     setTab('conversations');
+  };
+  // A key-change alarm's button: the contact's safety number, in Contacts.
+  const [compare, setCompare] = useState<string | null>(null);
+  const compareWith = (c: string) => {
+    setCompare(c);
+    setTab('contacts');
   };
 
   return (
@@ -95,6 +108,7 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
                   onClick={() => {
                     // Choosing a view (again) shows it as it is now.
                     setTab(id);
+                    setCompare(null);
                     bumpContacts();
                   }}
                 >
@@ -106,11 +120,21 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
         </nav>
       </header>
       <RelayBanner relay={relay} />
+      {tab !== 'contacts' && <KeyChangedAlarms refresh={contactsTick} onCompare={compareWith} />}
       <main>
         {tab === 'conversations' && (
           <Conversations refresh={contactsTick} messages={messagesTick} open={open} onOpen={setOpen} />
         )}
-        {tab === 'contacts' && <Contacts refresh={contactsTick} onOpen={openConversation} onChanged={bumpContacts} />}
+        {tab === 'talks' && <Talks refresh={talksTick + contactsTick} />}
+        {tab === 'contacts' && (
+          <Contacts
+            key={compare ?? ''}
+            refresh={contactsTick}
+            compare={compare}
+            onOpen={openConversation}
+            onChanged={bumpContacts}
+          />
+        )}
         {tab === 'authorities' && <Authorities refresh={contactsTick} />}
         {tab === 'identity' && <Identity refresh={contactsTick} />}
         {tab === 'settings' && <Settings onLocked={props.onLocked} />}

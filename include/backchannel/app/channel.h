@@ -21,6 +21,7 @@
 #include "backchannel/app/request.h"
 #include "backchannel/client/client.h"
 #include "backchannel/common/result.h"
+#include "backchannel/feelers_client/service.h"
 #include "backchannel/talks_client/service.h"
 
 namespace backchannel::app {
@@ -33,6 +34,14 @@ struct ContactView {
   // Compared in person, and for the identity key the contact has now.
   bool safety_number_compared = false;
   std::string role;  // "envoy of Iran"; empty until their credential arrived
+  // Who introduced them (talks introductions, docs/talks.md): credential
+  // checked, not compared in person. Empty: met directly.
+  std::string introduced_by;
+  // The contact presents the credential of `replaces` (an earlier contact)
+  // from a new identity key (Client::IdentityChanges); `key_changed` is the
+  // alarm: so, and its safety number not compared yet.
+  std::string replaces;
+  bool key_changed = false;
 };
 
 // One line of a conversation: words either way, or a notice ("system").
@@ -66,6 +75,9 @@ struct InboxView {
   // Channel and talks refusals of the sync (warnings; `refused` holds the
   // channel's alone, as the JSON has always reported).
   std::vector<Error> warnings;
+  // What the feelers did after the receive (answers posted, results, ends),
+  // for people; only when the Channel has the home's FeelerService.
+  std::vector<std::string> feelers;
 };
 
 struct SendView {
@@ -142,6 +154,11 @@ struct AcceptView {
 struct FingerprintView {
   std::string contact;
   std::string safety_number;
+  // Its two halves as Signal shows them side by side: the 30 digits of our
+  // identity key and the 30 of theirs (the number is both, in an order
+  // both sides share).
+  std::string our_half;
+  std::string their_half;
   bool compared = false;  // recorded by this call
 };
 
@@ -155,6 +172,11 @@ class Channel {
  public:
   Channel(client::Client& client, talks_client::TalksService& talks)
       : client_(client), talks_(talks) {}
+  // With the home's feelers (feeler.* requests, app/feeler_ops.h); Inbox
+  // then also posts the feeler answers its receive queued.
+  Channel(client::Client& client, talks_client::TalksService& talks,
+          feelers_client::FeelerService* feelers)
+      : client_(client), talks_(talks), feelers_(feelers) {}
 
   Result<std::vector<ContactView>> Contacts();
   // Refused for a reason that will not pass by itself (pin mismatch, token
@@ -186,10 +208,13 @@ class Channel {
   Result<RevocationsView> ImportRevocations(std::string_view text);
 
   talks_client::TalksService& talks() { return talks_; }
+  // Null when the face opened no FeelerService.
+  feelers_client::FeelerService* feelers() { return feelers_; }
 
  private:
   client::Client& client_;
   talks_client::TalksService& talks_;
+  feelers_client::FeelerService* feelers_ = nullptr;
 };
 
 MessageView ViewOf(const client::StoredMessage& message);

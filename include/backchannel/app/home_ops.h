@@ -42,6 +42,16 @@ Result<InitedHome> InitHome(const client::ClientOptions& options, const SecretBy
 // {"home", "identity_key", "relay", "mailbox"} ($defs/init).
 Json ToJson(const InitView& view);
 
+// The name the person gave when creating the home (the app's "Your name"),
+// shown until a credential names them. Kept sealed in the store (app data
+// "home", key "chosen_name": encrypted under the store key like every app
+// value). The same rule as a credential's display name: 1 to 128 bytes of
+// UTF-8 without control characters, else kInvalidArgument.
+Status CheckChosenName(std::string_view name);
+Status StoreChosenName(client::Client& client, std::string_view name);
+// Empty when none was given.
+Result<std::string> ChosenName(client::Client& client);
+
 }  // namespace backchannel::app
 
 #endif  // BACKCHANNEL_APP_HOME_OPS_H_

@@ -9,6 +9,8 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -102,20 +104,142 @@ struct ConversationRequest {
   std::string contact;
 };
 
+// The talks operations of issue 18 (docs/app-api.md "Talks"): every talks
+// operation the CLI has, and the data the package builder and the analysis
+// chart draw. Decoded and validated in talks_request.cc.
+inline constexpr std::size_t kMaxDomainTextSize = std::size_t{192} * 1024;  // a domain file
+inline constexpr std::size_t kMaxSides = 16;
+inline constexpr std::size_t kDefaultAnalysisCap = 2000;
+inline constexpr std::size_t kMaxAnalysisCap = 20000;
+
+struct TalksCreateRequest {
+  std::string talks;
+  std::string title;
+  std::string domain;  // the domain file's text: GENIUS XML, GeniusWeb or native JSON
+  std::vector<std::string> sides;
+  std::string rule;
+  std::map<std::string, std::vector<std::string>> side_authorities;  // side → keys (b64url/hex)
+};
+struct TalksInviteRequest {
+  std::string talks;
+  std::string contact;
+  std::string role;  // envoy, principal, mediator, guarantor, track2
+};
+struct TalksJoinRequest {
+  std::string talks;
+  std::string profile;  // native profile JSON (or GENIUS), may be empty
+  std::string rule;
+};
+struct TalksAgendaRequest {
+  std::string talks;
+};
+struct TalksProfileComposeRequest {
+  std::string talks;
+  std::map<std::string, double> weights;                        // issue → weight
+  std::map<std::string, std::map<std::string, double>> values;  // issue → option → value
+  double reservation = 0;
+};
+struct TalksEvaluateRequest {
+  std::string talks;
+  PackageView package;  // may be partial (even empty)
+};
+struct TalksShareRequest {
+  std::string talks;
+};
+struct TalksSuggestRequest {
+  std::string talks;
+  std::string solution = "nash";  // nash, ks, egalitarian, utilitarian
+  std::string caucus;             // a side, or empty: plenary single text
+  std::vector<std::string> conditions;
+  std::string note;
+};
+struct TalksIdeaRequest {
+  std::string talks;
+  PackageView package;
+  std::string note;
+};
+struct TalksConditionRequest {
+  std::string talks;
+  std::string condition;  // c1, ...
+  std::string status;     // met or failed
+  std::string note;
+};
+struct TalksSuspendRequest {
+  std::string talks;
+  std::string reason;
+};
+struct TalksResumeRequest {
+  std::string talks;
+};
+struct TalksAnalysisRequest {
+  std::string talks;
+  std::uint64_t cap = kDefaultAnalysisCap;  // 1..kMaxAnalysisCap sample points
+};
+struct RecordVerifyRequest {
+  std::string talks;
+};
+struct RecordExportRequest {
+  std::string talks;
+  std::string format = "md";  // md or json
+};
+
+// ---- feelers (issue 15; docs/feelers.md, docs/app-api.md "Requests") ----
+// Between two contacts on the channel; the answers are feeler_report and
+// feeler_status (docs/app-api.schema.json), run by app::ExecuteFeeler
+// (feeler_ops.h) on the home's FeelerService.
+inline constexpr std::size_t kMaxFeelerTopics = 32;  // the largest policy k
+struct FeelerSendRequest {
+  std::string contact;
+  std::vector<std::string> topics;  // our user's own: free text, normalised
+  std::vector<std::string> agenda;  // our user's own agenda ids: "issue" or "issue:option"
+  std::uint64_t k = 0;              // 0: the smallest of 8, 16, 32 that holds them
+};
+struct FeelerStatusRequest {
+  std::string contact;  // empty: every contact
+};
+// Exactly one of `id` (one exchange) or `contact` (every exchange with them).
+struct FeelerForgetRequest {
+  std::string id;
+  std::string contact;
+};
+// A blind overlap check: exactly one of at_least (N) or at_most (M), which
+// must fit in `width` bits; both sides learn only whether N <= M.
+struct FeelerOverlapRequest {
+  std::string contact;
+  std::string label;           // the agreed issue, 1..64 bytes
+  std::string unit = "units";  // the agreed unit, 1..32 bytes
+  std::uint64_t width = 32;    // bits, 1..32
+  std::optional<std::uint64_t> at_least;
+  std::optional<std::uint64_t> at_most;
+};
+// ---- end feelers ----
+
 // Limits of the new operations' fields.
 inline constexpr std::size_t kMaxCodeSize = 4096;  // an invitation or credential text
 inline constexpr std::size_t kMaxScopeItems = 16;  // sides or roles of a trust
 
-using Request = std::variant<ContactsRequest, SendRequest, InboxRequest, TalksStatusRequest,
-                             TalksSayRequest, TalksMoveRequest, TalksVerdictRequest, StatusRequest,
-                             CredentialImportRequest, TrustListRequest, TrustAddRequest,
-                             TrustRemoveRequest, PendingListRequest, InviteRequest, AcceptRequest,
-                             FingerprintRequest, OutboxRequest, ConversationRequest>;
+using Request =
+    std::variant<ContactsRequest, SendRequest, InboxRequest, TalksStatusRequest, TalksSayRequest,
+                 TalksMoveRequest, TalksVerdictRequest, StatusRequest, CredentialImportRequest,
+                 TrustListRequest, TrustAddRequest, TrustRemoveRequest, PendingListRequest,
+                 InviteRequest, AcceptRequest, FingerprintRequest, OutboxRequest,
+                 ConversationRequest,
+                 // issue 18: talks
+                 TalksCreateRequest, TalksInviteRequest, TalksJoinRequest, TalksAgendaRequest,
+                 TalksProfileComposeRequest, TalksEvaluateRequest, TalksShareRequest,
+                 TalksSuggestRequest, TalksIdeaRequest, TalksConditionRequest, TalksSuspendRequest,
+                 TalksResumeRequest, TalksAnalysisRequest, RecordVerifyRequest, RecordExportRequest,
+                 // issue 15: feelers
+                 FeelerSendRequest, FeelerStatusRequest, FeelerForgetRequest, FeelerOverlapRequest>;
 
 // The request's "op" name: "contacts", "send", "inbox", "talks.status",
 // "talks.say", "talks.move", "talks.verdict", "status", "credential.import",
 // "trust.list", "trust.add", "trust.remove", "pending", "invite", "accept",
-// "fingerprint", "outbox", "conversation".
+// "fingerprint", "outbox", "conversation", then the talks operations of
+// issue 18: "talks.create", "talks.invite", "talks.join", "talks.agenda",
+// "talks.profile.compose", "talks.evaluate", "talks.share", "talks.suggest",
+// "talks.idea", "talks.condition", "talks.suspend", "talks.resume",
+// "talks.analysis", "record.verify", "record.export".
 std::string_view OpName(const Request& request);
 
 // Checks every field of a request (however it was built): required fields,

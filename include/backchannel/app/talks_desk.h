@@ -31,9 +31,10 @@ struct TalksOutcome {
   backchannel::Status status;             // OK, or why the operation was refused
   std::string outcome;                    // a move or action in words
   std::vector<TalksView> talks;           // talks.status: one view per talks
+  Json data = Json::object();             // the operation's own result fields (issue 18 ops)
 };
 
-// {"happenings", "refused", "queued", "result": {"outcome"?, "talks"?}}
+// {"happenings", "refused", "queued", "result": {"outcome"?, "talks"?, ...data}}
 // (docs/app-api.schema.json); `status` goes in the envelope, not here.
 Json ToJson(const TalksOutcome& outcome);
 
@@ -55,6 +56,9 @@ class TalksDesk {
   using Operation =
       std::function<Result<talks_client::SyncReport>(talks_client::TalksService&, TalksOutcome&)>;
   Result<TalksOutcome> Run(const Operation& op);
+
+  // The talks service the desk runs on (the issue 18 operations use it).
+  talks_client::TalksService& service() { return talks_; }
 
   // "plenary", "caucus:SIDE", "internal", "direct:NAME" for talks `id`.
   Result<talks::Scope> ResolveScope(const std::string& id, const std::string& text);

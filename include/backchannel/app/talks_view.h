@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backchannel/app/json.h"
+#include "backchannel/app/timeline.h"
 
 namespace backchannel::talks {
 class TalksState;
@@ -136,6 +137,7 @@ struct TalksView {
   std::vector<std::string> profiles_shared;
   bool is_envoy = false;
   std::vector<std::pair<std::string, EstimateView>> opponent_model;  // side order
+  std::vector<TimelineEntry> timeline;  // the record told in order (timeline.h)
 };
 
 // `joined`: whether we joined (TalksMeta::joined); `profile`: our side's

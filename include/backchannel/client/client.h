@@ -69,8 +69,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backchannel/client/app_store.h"
@@ -98,6 +100,10 @@ struct ClientOptions {
   std::chrono::milliseconds signed_prekey_grace{std::chrono::hours(24 * 14)};
   // How Listen reconnects after its WebSocket drops.
   ReconnectPolicy listen_reconnect;
+  // When set, its Trigger() ends a Listen in progress with OK
+  // (listen_interrupt.h): a holder that listens continuously wakes it when
+  // it has other calls to make.
+  std::shared_ptr<ListenInterrupt> listen_interrupt;
   // The seam (relay_transport.h). How requests reach relays: null is pinned
   // TLS, what the CLI uses; tests give the in-process relay
   // (tests/testing/in_process_relay.h). The transport must outlive every
@@ -238,6 +244,28 @@ class Client {
   Result<std::string> AcceptInvitation(const identity::Invitation& invitation,
                                        const std::string& name = "", bool trust_authority = false);
 
+  // Introductions (docs/talks.md, "Introductions"): a host relays each
+  // member's invitation to the members it must meet.
+  //
+  // An invitation like MakeInvitation's (a fresh single-use ticket) whose
+  // ticket remembers `introducer`: the contact who redeems it is marked
+  // introduced by them (Contact::introduced_by).
+  Result<identity::Invitation> MakeIntroductionInvitation(const std::string& introducer);
+  struct Introduced {
+    std::string contact;  // the contact's name
+    bool opened = false;  // false: it was a contact already, nothing was opened
+  };
+  // Opens a channel with a member `introducer` introduced, as
+  // AcceptInvitation does, after checking what the introducer cannot be
+  // trusted for: `credential` must be for the invitation's identity key,
+  // issued by the authority the invitation names, and pass our own trusted
+  // authorities and their scopes — kUntrusted otherwise, saying what to
+  // trust, and nothing is stored (never trusted silently). The contact is
+  // named by its credential and marked introduced by `introducer`. An
+  // identity already a contact opens nothing (a replayed introduction).
+  Result<Introduced> AcceptIntroduction(const identity::Invitation& invitation, ByteView credential,
+                                        const std::string& introducer);
+
   // Encrypts a text message to `contact` and posts it, or queues it when the
   // relay cannot take it now (see "Sending" above). An error means nothing
   // was sent or queued; SendOutcome says which of the two happened.
@@ -293,6 +321,15 @@ class Client {
   Result<std::vector<StoredMessage>> Messages(const std::string& contact = "");
   // The 60-digit safety number with `contact` (session::ComputeSafetyNumber).
   Result<std::string> Fingerprint(const std::string& contact);
+  // The safety number's two halves (30 digits each, formatted), ours (from
+  // our identity key) and theirs, as Signal shows them side by side; the
+  // number is the two in the order both sides share.
+  Result<std::pair<std::string, std::string>> FingerprintHalves(const std::string& contact);
+  // The identity-key changes among our contacts: each contact (key) that
+  // presents the credential of an earlier contact (value: same display
+  // name, side, role and authority, another identity key; the rule of the
+  // alert line, client_identity_change.cc). Earlier: created before it.
+  Result<std::map<std::string, std::string>> IdentityChanges();
   Result<ClientStatus> GetStatus();
 
   // Who we are: our identity public key, and our credential (display name,

@@ -107,6 +107,11 @@ struct Contact {
   // The identity key whose safety number the user compared in person; it
   // counts only while it equals `identity_key`. Empty: never compared.
   Bytes compared_identity_key;
+  // Who introduced this contact (docs/talks.md, "Introductions"): its
+  // credential was checked against our trust, but nobody compared its
+  // safety number in person. Empty: met directly. Not a column: filled by
+  // Client::Contacts from the client's app values.
+  std::string introduced_by;
 };
 
 enum class Direction { kIn, kOut, kSystem };

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "backchannel/client/listen_interrupt.h"
 #include "backchannel/client/relay_transport.h"
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
@@ -103,6 +104,8 @@ struct ListenOptions {
   std::chrono::milliseconds duration{0};  // zero: until the handler stops
   ReconnectPolicy reconnect;
   ConnectionHandler on_connection;  // may be empty
+  // When given, Trigger() ends the listen with OK (listen_interrupt.h).
+  ListenInterrupt* interrupt = nullptr;
 };
 
 class RelayClient {

@@ -68,6 +68,10 @@ class PushChannel {
   virtual Result<std::optional<std::string>> Read(SteadyTime deadline) = 0;
   // Sends a text frame (an ack). kUnavailable when the connection dropped.
   virtual Status Write(const std::string& text) = 0;
+  // From any thread (listen_interrupt.h): the Read in progress, or the next
+  // one, returns nullopt at once as if its deadline had passed; the channel
+  // is not read again after that (the listen ends).
+  virtual void Interrupt() = 0;
 };
 
 // What opening a push connection gave: a channel, or the relay's refusal of

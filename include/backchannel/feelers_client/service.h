@@ -34,6 +34,7 @@
 #include "backchannel/common/result.h"
 #include "backchannel/feelers/budget.h"
 #include "backchannel/feelers/exchange.h"
+#include "backchannel/feelers/overlap.h"
 
 namespace backchannel::feelers_client {
 
@@ -41,6 +42,8 @@ inline constexpr std::string_view kApp = "feelers";
 // Both sides bind every hash to this scope (with both identity keys): a
 // feeler between contacts belongs to their pairwise channel.
 inline constexpr std::string_view kChannelScope = "channel";
+// Rounds of a blind overlap check per contact and label.
+inline constexpr std::uint32_t kOverlapRounds = 3;
 
 // One exchange as its user sees it.
 struct FeelerView {
@@ -53,6 +56,14 @@ struct FeelerView {
   std::vector<std::string> topics;   // our own, normalised
   std::vector<std::string> matched;  // done: our topics the contact also chose
   std::string notice;                // withheld: who could learn and withheld ours
+  std::string kind = "feeler";       // feeler, or overlap (a blind overlap check)
+  // overlap only (ours; empty for an incoming check not answered yet):
+  std::string label;
+  std::string unit;
+  std::uint32_t width = 0;
+  std::string side;         // at_least, at_most
+  std::uint64_t value = 0;  // our own N or M
+  std::string overlap;      // done: "yes" (N <= M) or "no"
 };
 
 // What a Sync or Send did, in order, for people ("feeler with alice: ...").
@@ -78,9 +89,24 @@ class FeelerService {
   // Our user's own topics for a feeler with `contact`: answers the contact's
   // pending offer if there is one, else offers. kInvalidArgument for a topic
   // that does not normalise, kResourceExhausted over the contact's budget,
-  // kFailedPrecondition when our own offer to them is still pending.
-  Result<FeelerReport> Send(const std::string& contact, const std::vector<std::string>& topics);
-  // Every exchange (or those with `contact`), oldest first.
+  // kFailedPrecondition when our own offer to them is still pending. `k`:
+  // 0 picks the smallest policy size (8, 16, 32) that holds the topics; the
+  // exchange uses the larger of both sides' k. `agenda`: agenda ids ("issue"
+  // or "issue:option", feelers/topic.h AgendaTopic) beside the free-text
+  // `topics`; at least one of the two.
+  Result<FeelerReport> Send(const std::string& contact, const std::vector<std::string>& topics,
+                            std::size_t k = 0, const std::vector<std::string>& agenda = {});
+  // A blind overlap check (docs/feelers.md §9) with `contact` on `label`:
+  // we say "at least `value`" or "at most `value`"; both learn only whether
+  // N <= M. Answers the contact's pending check if there is one, else
+  // offers. Our value is committed per contact and label at the first round,
+  // and a label has at most kOverlapRounds rounds (repeated queries would be
+  // a binary search): kFailedPrecondition for another value or side,
+  // kResourceExhausted past the rounds or the budget.
+  Result<FeelerReport> Overlap(const std::string& contact, const feelers::OverlapLabel& label,
+                               feelers::OverlapSide side, std::uint64_t value);
+  // Every exchange (or those with `contact`), oldest first; incoming overlap
+  // checks not answered yet come last.
   Result<std::vector<FeelerView>> List(const std::optional<std::string>& contact);
   // Exchanges `contact` may still start or answer in this window.
   Result<std::uint32_t> Remaining(const std::string& contact);
@@ -95,6 +121,16 @@ class FeelerService {
     feelers::Exchange exchange;
   };
   Status OnMessage(const client::AppMessage& am);
+  // overlap.cc: an overlap offer (paired with ours, or kept until our user
+  // answers with a label and value of their own), its views, its ends.
+  Status OnOverlapOffer(const client::AppMessage& am, const feelers::Offer& offer,
+                        std::vector<Stored>& mine, std::int64_t now);
+  Status UseOverlapRound(const session::PublicKey& peer, const feelers::OverlapLabel& label,
+                         feelers::OverlapSide side, std::uint64_t value);
+  Result<std::vector<FeelerView>> IncomingOverlaps(const std::optional<session::PublicKey>& peer);
+  Status ExpireIncomingOverlaps(FeelerReport& report);
+  Status ViewOverlap(const Stored& stored, FeelerView& view);
+  std::string OverlapOutcome(const Stored& stored, const std::string& contact);
   Result<std::vector<Stored>> Load(const std::optional<session::PublicKey>& peer);
   Status Save(const std::string& key, const feelers::Exchange& exchange);
   Result<feelers::ProbingBudget> LoadBudget();
@@ -104,7 +140,7 @@ class FeelerService {
   Status Flush(FeelerReport& report);
   Result<std::string> ContactName(const session::PublicKey& key);
   Result<FeelerView> View(const Stored& stored);
-  std::string Outcome(const feelers::Exchange& exchange, const std::string& contact);
+  std::string Outcome(const Stored& stored, const std::string& contact);
   std::int64_t Now() const;
 
   client::Client& client_;

@@ -20,9 +20,12 @@
 #ifndef BACKCHANNEL_TALKS_LABEL_H_
 #define BACKCHANNEL_TALKS_LABEL_H_
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "backchannel/talks/message.h"
+#include "backchannel/talks/record.h"
 
 namespace backchannel::talks {
 
@@ -39,6 +42,13 @@ std::string_view LabelKey(Label label);
 // The words shown to people: "cleared", "on the envoy's own authority",
 // "exploratory", "mediator", "guarantor", "unofficial (Track 2)".
 std::string_view LabelText(Label label);
+
+// The label key (LabelKey) of each record entry as `self`'s state stands
+// after it: words (chat), moves, ideas and suggestions, whether submitted,
+// drafted or sequenced, labelled by their speaker's role and authority;
+// empty for the rest and for entries that no longer apply.
+std::vector<std::string> RecordLabels(const std::string& self,
+                                      const std::vector<RecordEntry>& entries);
 
 }  // namespace backchannel::talks
 

@@ -44,6 +44,7 @@ inline constexpr std::size_t kMaxAgendaSize = std::size_t{32} * 1024;
 inline constexpr std::size_t kMaxMembers = 64;
 inline constexpr std::size_t kMaxConditions = 8;
 inline constexpr std::size_t kMaxSideAuthorities = 8;  // authority keys per coalition side
+inline constexpr std::size_t kMemberIdHexSize = 66;  // a member id: the 33-byte identity key in hex
 
 // A member of the talks. `id` is the hex of the member's 33-byte identity
 // key; `name` the display name of their credential.

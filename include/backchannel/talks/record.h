@@ -66,6 +66,13 @@ RecordVerification VerifyRecord(const std::vector<RecordEntry>& entries,
 // so an exported archive can be verified on its own.
 std::string RecordToJson(const std::string& talks, const RecordHead& head,
                          const std::vector<RecordEntry>& entries);
+// The same with each entry's label (docs/talks.md, "Labels": LabelKey, e.g.
+// "unofficial"), one per entry, empty for entries that carry none. The label
+// is derived, not recorded: it is outside the hash chain, and the reader
+// ignores it.
+std::string RecordToJson(const std::string& talks, const RecordHead& head,
+                         const std::vector<RecordEntry>& entries,
+                         const std::vector<std::string>& labels);
 struct ExportedRecord {
   std::string talks;
   RecordHead head;

@@ -66,6 +66,17 @@ struct SyncReport {
   std::size_t queued = 0;             // messages still waiting in the outbox
 };
 
+// An introduction this member received from a host (docs/talks.md,
+// "Introductions"): opened, pending (with what to do) or refused.
+struct IntroductionView {
+  std::string talks;
+  std::string member;      // member id of the one introduced
+  std::string name;        // as the host seated them
+  std::string introducer;  // our contact name for the host
+  std::string state;       // "opened", "known" (a contact already), "pending", "refused"
+  std::string reason;      // for pending and refused: why, and what to do
+};
+
 struct SuggestOptions {
   std::string caucus;             // float to this side only; empty: plenary single text
   std::string solution = "nash";  // nash | ks | egalitarian | utilitarian
@@ -86,12 +97,15 @@ class TalksService {
   // Client::Listen with the talks handler in place: channel lines go to
   // `on_message`, and after each pushed message the talks it touched are
   // told to `on_happening` (then the reactor runs, as after Sync). Either
-  // callback returning false stops the listen.
+  // callback returning false stops the listen. `after_event` runs last
+  // after each event (another app, e.g. feelers, posts what its handler
+  // queued); returning false stops the listen too.
   Status Listen(std::chrono::milliseconds duration,
                 const std::function<bool(const client::StoredMessage&)>& on_message,
                 const std::function<bool(const Happening&)>& on_happening,
                 const std::function<void(const Status&)>& on_refused = nullptr,
-                const client::ConnectionHandler& on_connection = nullptr);
+                const client::ConnectionHandler& on_connection = nullptr,
+                const std::function<bool()>& after_event = nullptr);
 
   // Creates talks hosted by us. Our credential's role decides our seat: a
   // mediator hosts from no side, an envoy hosts for its own side (which must
@@ -128,12 +142,18 @@ class TalksService {
   Result<SyncReport> Suggest(const std::string& id, const SuggestOptions& options,
                              talks::PackageSpec* suggested);
 
+  // The introductions received for talks `id` (all talks when empty).
+  Result<std::vector<IntroductionView>> Introductions(const std::string& id = "");
+
   Result<std::vector<TalksMeta>> List();
   Result<TalksMeta> Meta(const std::string& id);
   Result<talks::TalksState> State(const std::string& id);
   // The record as stored, each entry with the store's verdict.
   Result<talks::RecordVerification> VerifyRecord(const std::string& id);
   Result<std::string> ExportRecord(const std::string& id, const std::string& format);
+  // The record's entries in order, as stored (no verification: VerifyRecord
+  // says whether they are intact). kNotFound for unknown talks.
+  Result<std::vector<talks::RecordEntry>> RecordEntries(const std::string& id);
 
  private:
   Status OnMessage(const client::AppMessage& message);
@@ -155,9 +175,19 @@ class TalksService {
                                    const talks::Definition& bound);
   Status CheckSeats(const talks::Definition& definition, const std::vector<talks::Member>& members);
   Result<SyncReport> Finish(const std::string& id, SyncReport report);
+  // Introductions (introductions.cc): the "introduce" app handler (a host
+  // queues the introductions a member's cards ask for; a member keeps an
+  // introduction from its host), then, outside the handler, what they lead
+  // to: cards made and sent, introductions forwarded, channels opened.
+  Status OnIntroduction(const client::AppMessage& am);
+  Status RunIntroductions(SyncReport& report);
+  Status MakeCards(const std::string& id, SyncReport& report);
+  Status ForwardIntroductions(SyncReport& report);
+  Status OpenIntroduced(SyncReport& report);
 
   client::Client& client_;
   client::AppStore store_;  // the talks app's data: all the store it sees
+  client::AppStore intro_;  // the "introduce" app's: cards made, forwards, introductions kept
   std::string self_;
   std::map<std::string, talks::TalksState> cache_;
   std::vector<Happening> happenings_;

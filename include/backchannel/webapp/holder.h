@@ -7,8 +7,12 @@
 //   (client/agent.h), so CLI commands on the same home get the key without
 //   the passphrase.
 // - One worker thread (an io_context run by one thread) runs every client
-//   call: HTTP requests (posted by the server) and the listen loop, which
-//   listens in slices of `listen_slice` so requests interleave with it.
+//   call: HTTP requests (posted by the server) and the listen loop. The
+//   listen blocks the worker until Wake() (client/listen_interrupt.h): whoever
+//   queues a job on the worker calls Wake() after queuing it (the server
+//   does, ServerOptions::api_queued), the listen returns, the job runs, and
+//   the listen starts again behind it. Without Wake a job waits for the end
+//   of the listen (`listen_slice`).
 // - Lock (the button, the idle timeout, Stop): the client is closed (its
 //   store key wiped with it), the agent stops (wiping its copy), the relay
 //   connection ends; messages then wait at the relay, and unlocking
@@ -36,7 +40,9 @@ struct HolderOptions {
   // transport; the listen reconnection policy is the holder's own.
   client::ClientOptions client;
   std::chrono::milliseconds idle{std::chrono::minutes(15)};
-  std::chrono::milliseconds listen_slice{1000};
+  // The longest one listen blocks the worker without a Wake (it also ends
+  // when the idle lock is due); then it starts again.
+  std::chrono::milliseconds listen_slice{60'000};
   std::chrono::milliseconds retry_after{2000};  // after the relay was unreachable
   bool serve_agent = true;
   Clock clock = SteadyNowMs;  // the idle timeout
@@ -55,6 +61,9 @@ class AppHolder : public AppBackend {
   // Locks and stops the worker (a job in progress finishes first).
   void Stop();
   boost::asio::any_io_executor executor();
+  // From any thread, after queuing a job on executor(): ends the relay
+  // listen in progress (or the next one) so the job runs now.
+  void Wake();
 
   // AppBackend, on the worker.
   app::Json State() override;

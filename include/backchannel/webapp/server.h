@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "backchannel/common/result.h"
@@ -34,9 +35,14 @@ struct ServerOptions {
   std::size_t max_connections = 32;
   std::size_t header_limit = std::size_t{16} * 1024;
   std::size_t body_limit = std::size_t{256} * 1024;  // app::kMaxRequestSize
-  std::chrono::milliseconds read_timeout{10'000};    // one request, header and body
-  std::chrono::milliseconds keep_alive{60'000};      // idle between requests
+  std::chrono::milliseconds keep_alive{60'000};      // idle until a request's first bytes
+  std::chrono::milliseconds header_timeout{10'000};  // then the whole header
+  std::chrono::milliseconds read_timeout{10'000};    // then the body (and each answer's write)
   std::chrono::milliseconds ping_interval{15'000};   // SSE comment lines
+  // Called on the server's thread right after each /api request was queued
+  // on the backend's worker: the app holder's Wake (holder.h), which ends
+  // its relay listen so the request runs at once. Empty: nothing to wake.
+  std::function<void()> api_queued;
 };
 
 class Server {

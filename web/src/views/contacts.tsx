@@ -24,8 +24,10 @@ export function KeyChangedAlarm(props: { contact: ContactView; onCompare: () => 
   if (!props.contact.key_changed) return null;
   return (
     <p class="alarm" role="alert">
-      <bdi dir="auto">{props.contact.name}</bdi>'s key changed. Compare safety numbers again in person before trusting
-      what arrives.{' '}
+      Identity key changed: <bdi dir="auto">{props.contact.name}</bdi> presents the credential of your contact{' '}
+      <bdi dir="auto">{props.contact.replaces}</bdi> from a new key. If they replaced their device or home, this is
+      expected; otherwise someone else holds their credential. Compare safety numbers in person before trusting what
+      arrives.{' '}
       <button type="button" onClick={props.onCompare}>
         Compare with <bdi dir="auto">{props.contact.name}</bdi>
       </button>
@@ -33,9 +35,27 @@ export function KeyChangedAlarm(props: { contact: ContactView; onCompare: () => 
   );
 }
 
-export function Contacts(props: { refresh: number; onOpen: (contact: string) => void; onChanged: () => void }) {
+// The alarms of every contact whose key changed, for the views other than
+// Contacts (which shows each beside its contact).
+export function KeyChangedAlarms(props: { refresh: number; onCompare: (contact: string) => void }) {
+  const { contacts } = useContacts(props.refresh);
+  return (
+    <>
+      {contacts.map((c) => (
+        <KeyChangedAlarm key={c.name} contact={c} onCompare={() => props.onCompare(c.name)} />
+      ))}
+    </>
+  );
+}
+
+export function Contacts(props: {
+  refresh: number;
+  compare?: string | null;
+  onOpen: (contact: string) => void;
+  onChanged: () => void;
+}) {
   const { contacts, error } = useContacts(props.refresh);
-  const [safety, setSafety] = useState<string | null>(null);
+  const [safety, setSafety] = useState<string | null>(props.compare ?? null);
   return (
     <section aria-labelledby="contacts-title">
       <h2 id="contacts-title">Contacts</h2>
@@ -61,6 +81,12 @@ export function Contacts(props: { refresh: number; onOpen: (contact: string) => 
                 {' · '}
                 {c.safety_number_compared ? 'safety number compared' : 'safety number not compared yet'}
               </p>
+              {c.introduced_by && (
+                <p>
+                  Introduced by <bdi dir="auto">{c.introduced_by}</bdi>: credential checked, not compared in
+                  person
+                </p>
+              )}
               <KeyChangedAlarm contact={c} onCompare={() => setSafety(c.name)} />
               <button type="button" onClick={() => props.onOpen(c.name)}>
                 Talk to <bdi dir="auto">{c.name}</bdi>

@@ -1,6 +1,8 @@
-// A contact's safety number, to be read aloud and compared in person; once
-// both see the same number, "compared in person" records it (for this
-// identity key only: a changed key raises the alarm in the contact list).
+// A contact's safety number, to be read aloud and compared in person: its
+// two halves side by side, ours and theirs (as Signal shows them: each is
+// one party's identity key, computed by the app core); once both match,
+// "compared in person" records it (for this identity key only: a changed
+// key raises the alarm in the contact list).
 import { useEffect, useState } from 'preact/hooks';
 import { api, type FingerprintView } from '../api';
 import { useAction } from '../parts/form';
@@ -41,15 +43,13 @@ export function SafetyNumber(props: { contact: string; onChanged: () => void }) 
       {view && (
         <>
           <p>
-            Meet or call <bdi dir="auto">{props.contact}</bdi> and compare: their app shows the same number for you. If
-            it differs, someone is in between: do not talk until it matches.
+            Meet <bdi dir="auto">{props.contact}</bdi> and compare, half by half: your half on your screen is the half
+            for you on theirs, and theirs is yours. If either differs, someone is in between: do not talk until both
+            match.
           </p>
           <div class="side-by-side">
-            <Number title="Your screen" digits={view.own_safety_number ?? view.safety_number} />
-            <Number
-              title={`${props.contact}'s screen should show`}
-              digits={view.their_safety_number ?? view.safety_number}
-            />
+            <Number title="Your half" digits={view.our_half} />
+            <Number title={`${props.contact}'s half`} digits={view.their_half} />
           </div>
           {view.compared ? (
             <p role="status">Compared in person.</p>

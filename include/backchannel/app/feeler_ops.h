@@ -1,0 +1,59 @@
+// The feeler operations of the application core (issue 15, docs/feelers.md):
+// feeler.send, feeler.status, feeler.forget and feeler.overlap run on the home's
+// FeelerService. Every one first syncs (results arrive there, like any
+// message; exchanges whose time is up end; the outbox is posted), then does
+// its one thing, and reports both — a refused operation still reports what
+// its sync received, as the talks operations do (talks_desk.h).
+//
+// Thread safety: one thread at a time, as FeelerService requires.
+#ifndef BACKCHANNEL_APP_FEELER_OPS_H_
+#define BACKCHANNEL_APP_FEELER_OPS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backchannel/app/json.h"
+#include "backchannel/app/request.h"
+#include "backchannel/common/result.h"
+#include "backchannel/feelers_client/service.h"
+
+namespace backchannel::app {
+
+// What a feeler operation did; the fields its result shows depend on the op.
+struct FeelerOutcome {
+  feelers_client::FeelerReport report;  // the sync's, then the operation's
+  backchannel::Status status;           // OK, or why the operation was refused
+  // send, overlap: the exchange it started or answered
+  std::optional<feelers_client::FeelerView> feeler;
+  // status: every exchange (oldest first), the budget; budget_left only
+  // with a contact.
+  std::optional<std::vector<feelers_client::FeelerView>> feelers;
+  std::uint32_t budget_per_day = 0;
+  std::optional<std::uint32_t> budget_left;
+  std::optional<std::string> forgotten;                   // forget by id
+  std::optional<std::vector<std::string>> forgotten_ids;  // forget by contact
+};
+
+// True for feeler.send, feeler.status, feeler.forget and feeler.overlap.
+bool IsFeelerRequest(const Request& request);
+
+// Validates `request` again, syncs, runs it. An error only when the request
+// is not a valid feeler request or the sync itself failed; a refused
+// operation is FeelerOutcome::status.
+Result<FeelerOutcome> RunFeeler(feelers_client::FeelerService& feelers, const Request& request);
+
+// {"events", "refused", "queued", "result": {...}} — docs/app-api.schema.json
+// $defs feeler_report and feeler_status without the envelope's "ok";
+// `status` goes in the envelope, not here.
+Json ToJson(const FeelerOutcome& outcome);
+Json ToJson(const feelers_client::FeelerView& view);
+
+// RunFeeler, then its JSON, or the refusal as the error. `feelers` null (a
+// face that opened no FeelerService): kFailedPrecondition.
+Result<Json> ExecuteFeeler(feelers_client::FeelerService* feelers, const Request& request);
+
+}  // namespace backchannel::app
+
+#endif  // BACKCHANNEL_APP_FEELER_OPS_H_

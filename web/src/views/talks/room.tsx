@@ -1,0 +1,27 @@
+// The talks room: who sits at the table, the agenda with our own profile,
+// and the one timeline of the talks with the box to speak.
+import type { TalksView } from '../../talks_api';
+import { Profile } from './profile';
+import { Compose, Timeline } from './timeline';
+
+export function Room(props: { view: TalksView; onChanged: () => void }) {
+  const v = props.view;
+  return (
+    <>
+      <h3>At the table</h3>
+      <ul class="members">
+        {v.members.map((m) => (
+          <li key={m.name}>
+            <bdi dir="auto">{m.name}</bdi> — {m.role}
+            {m.side && <>, {m.side}</>}
+            {m.name === v.host && ' (host)'}
+          </li>
+        ))}
+      </ul>
+      {v.clearance_rule && <p>Clearance at home: {v.clearance_rule}</p>}
+      <Profile view={v} onChanged={props.onChanged} />
+      <Timeline view={v} />
+      <Compose view={v} onChanged={props.onChanged} />
+    </>
+  );
+}
