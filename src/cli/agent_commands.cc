@@ -1,20 +1,13 @@
 // `backchannel agent start|status|stop` (docs/cli.md, "Channel commands"): a process
 // that holds one home's unlocked store key so the commands after it skip
-// the passphrase and Argon2id (client/agent.h). Every other command uses a
+// the passphrase and Argon2id (app/home.h, client/agent.h). Every other command uses a
 // running agent through OpenClient (client_common.cc) and falls back to the
 // passphrase without one.
-#include <unistd.h>
-
-#include <charconv>
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
-#include "backchannel/client/agent.h"
-#include "backchannel/client/home.h"
-#include "backchannel/client/local_store.h"
+#include "backchannel/app/home.h"
 #include "cli/app_lock.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
@@ -22,8 +15,6 @@
 
 namespace backchannel::cli {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 std::string Minutes(std::uint64_t ms) {
   const std::uint64_t s = (ms + 999) / 1000;
@@ -53,43 +44,21 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
   start_cmd->callback([start, &context] {
     auto idle = ParseIdle(start->idle);
     if (!idle) return context.Fail(idle.error());
-    const std::string home = Options(*start).home;
-    // Before the passphrase prompt: no point typing it for a second agent.
-    if (auto running = client::QueryAgent(home); running.ok()) {
-      return context.Fail(
-          Status(StatusCode::kAlreadyExists, "an agent already serves " + home + " (pid " +
-                                                 std::to_string(running->pid) +
-                                                 "; `backchannel agent stop` ends it)"));
-    }
-    Result<client::StoreKey> key = [&]() -> Result<client::StoreKey> {
-      // The passphrase lives only in this scope: the agent process forked
-      // below must not carry a copy of it.
-      BC_ASSIGN_OR_RETURN(auto pass, client::ReadPassphrase({start->passphrase_file, false}));
-      return client::LocalStore::DeriveStoreKey(client::StorePath(home), pass);
-    }();
-    if (!key) return context.Fail(key.error());
-    client::AgentOptions options;
-    options.idle = *idle;
-    const std::string socket = client::AgentSocketPath(home);
-    auto print = [&](std::int64_t pid) {
+    app::AgentStartRequest request;
+    request.access = Access(*start);
+    request.idle = *idle;
+    request.foreground = start->foreground;
+    Status started = app::StartAgent(request, [&](const app::AgentView& agent) {
       if (start->json) {
-        context.Emit(app::Json{{"pid", pid}, {"socket", socket}, {"idle_seconds", idle->count()}});
+        context.Emit(app::Json{
+            {"pid", agent.pid}, {"socket", agent.socket}, {"idle_seconds", idle->count()}});
       } else {
-        context.out << "Agent started (pid " << pid << "), socket " << socket << ", idle timeout "
-                    << start->idle << "\n";
+        context.out << "Agent started (pid " << agent.pid << "), socket " << agent.socket
+                    << ", idle timeout " << start->idle << "\n";
       }
       context.out.flush();
-    };
-    if (start->foreground) {
-      auto ran = client::RunAgentInForeground(
-          home, std::move(*key), options,
-          [&](const client::AgentServer&) { print(static_cast<std::int64_t>(::getpid())); });
-      if (!ran) return context.Fail(ran.error());
-      return;
-    }
-    auto pid = client::SpawnAgent(home, std::move(*key), options);
-    if (!pid) return context.Fail(pid.error());
-    print(*pid);
+    });
+    if (!started.ok()) return context.Fail(started);
   });
 
   // ---- agent status ----
@@ -98,15 +67,15 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
       group->add_subcommand("status", "Whether an agent serves this home, and its idle time left");
   AddCommon(status_cmd, *status);
   status_cmd->callback([status, &context] {
-    const std::string home = Options(*status).home;
-    auto info = client::QueryAgent(home);
+    const std::string home = HomeDir(*status);
+    auto info = app::QueryAgentOf(home);
     if (!info) {
       return context.Fail(app::Error{"not_found", "no agent serves " + home}, kExitFailed);
     }
     if (status->json) {
       context.Emit(app::Json{{"running", true},
                              {"pid", info->pid},
-                             {"socket", client::AgentSocketPath(home)},
+                             {"socket", info->socket},
                              {"idle_left_ms", info->idle_left_ms}});
       return;
     }
@@ -119,11 +88,11 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
   CLI::App* stop_cmd = group->add_subcommand("stop", "Wipe the key and end the agent");
   AddCommon(stop_cmd, *stop);
   stop_cmd->callback([stop, &context] {
-    const std::string home = Options(*stop).home;
+    const std::string home = HomeDir(*stop);
     // The app serves the agent socket from its own process while unlocked:
     // stopping it would leave the app unlocked with CLI commands asking for
     // the passphrase; the app ends it by locking.
-    if (auto agent = client::QueryAgent(home); agent.ok()) {
+    if (auto agent = app::QueryAgentOf(home); agent.ok()) {
       if (auto app_pid = RunningAppPid(home);
           app_pid && *app_pid == static_cast<std::int64_t>(agent->pid)) {
         return context.Fail(FailedPrecondition(
@@ -132,7 +101,7 @@ void RegisterAgentCommands(CLI::App& app, Context& context) {
             "key and ends the agent, or stop the app"));
       }
     }
-    Status stopped = client::StopAgent(home);
+    Status stopped = app::StopAgentOf(home);
     if (!stopped.ok()) return context.Fail(stopped);
     if (stop->json) {
       context.Emit(app::Json{{"stopped", true}});

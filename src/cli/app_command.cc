@@ -88,7 +88,9 @@ void RegisterAppCommand(CLI::App& app, Context& context) {
   cmd->callback([args, &context] {
     auto idle = ParseIdle(args->idle);
     if (!idle) return context.Fail(idle.error());
-    client::ClientOptions options = Options(*args);
+    // The web app server's holder opens the home itself (webapp/holder.h).
+    decltype(webapp::HolderOptions::client) options;
+    options.home = HomeDir(*args);
     auto lock = LockHomeForApp(options.home);
     if (!lock) return context.Fail(lock.error());
 

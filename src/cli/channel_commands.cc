@@ -1,7 +1,8 @@
 // The channel commands of `backchannel` (docs/cli.md, "Channel commands"):
 // init, credential import, trust add|revocations, invite, accept, contacts,
-// send, inbox, listen, fingerprint, reset, status — a thin layer over
-// backchannel::client::Client. Every command takes --home, --json and
+// send, inbox, listen, fingerprint, reset, status — a thin layer over the
+// application core (app/channel.h, app/home.h, app/channel_input.h). Every command takes --home,
+// --json and
 // --passphrase-file (or BACKCHANNEL_PASSPHRASE, or a prompt).
 #include <filesystem>
 #include <iostream>
@@ -9,16 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "backchannel/app/home_ops.h"
-#include "backchannel/client/client.h"
-#include "backchannel/client/home.h"
-#include "backchannel/common/encoding.h"
+#include "backchannel/app/channel_input.h"
+#include "backchannel/app/home.h"
+#include "backchannel/app/request.h"
 #include "backchannel/common/file_io.h"
 #include "backchannel/common/terminal_text.h"
-#include "backchannel/crypto/encoding.h"
-#include "backchannel/identity/credential.h"
-#include "backchannel/identity/invitation.h"
-#include "backchannel/talks_client/service.h"
 #include "cli/app_lock.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
@@ -27,7 +23,6 @@ namespace backchannel::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using client::Client;
 
 // `arg` is a file holding the text (its first line), or the text itself.
 Result<std::string> TextArg(const std::string& arg) {
@@ -65,16 +60,12 @@ void PrintMessage(std::ostream& out, const app::MessageView& m) {
   PrintLines(out, head, m.body);
 }
 
-// A key as the user pastes it: base64url (as `trust list`, `authority show`
-// print it) or hex.
-template <std::size_t N>
-Result<std::array<std::uint8_t, N>> KeyArg(const std::string& text) {
-  auto key = FromBase64Fixed<N>(text, Base64Variant::kUrlSafeNoPadding);
+// An authority key as the user pastes it: base64url (as `trust list`,
+// `authority show` print it) or hex.
+Result<std::array<std::uint8_t, 32>> KeyArg(const std::string& text) {
+  auto key = app::ParseKeyText(text);
   if (key) return key;
-  key = FromHexFixed<N>(text);
-  if (key) return key;
-  return InvalidArgument("'" + text + "' is not a " + std::to_string(N) +
-                         "-byte key (base64url or hex)");
+  return InvalidArgument("'" + text + "' is not a 32-byte key (base64url or hex)");
 }
 
 }  // namespace
@@ -92,18 +83,15 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   init_cmd->add_option("--kdf", init->kdf, "Argon2id cost: moderate (default) or interactive")
       ->check(CLI::IsMember({"moderate", "interactive"}));
   init_cmd->callback([init, &ctx] {
-    auto pass = client::ReadPassphrase({init->passphrase_file, true});
-    if (!pass) return ctx.Fail(pass.error());
-    auto o = Options(*init);
-    o.kdf_cost =
-        init->kdf == "interactive" ? client::KdfCost::kInteractive : client::KdfCost::kModerate;
     // The application core creates homes for every face (the web app's
     // /api/init too).
-    auto made = app::InitHome(o, *pass, {init->relay, init->pin, ""});
-    if (!made) return ctx.FailOpen(made.error());
-    const app::InitView* st = &made->view;
+    bool at_store = false;
+    auto made =
+        app::CreateHome({Access(*init), init->kdf, {init->relay, init->pin, ""}}, &at_store);
+    if (!made) return at_store ? ctx.FailOpen(made.error()) : ctx.Fail(made.error());
+    const app::InitView* st = &*made;
     if (init->json) return ctx.Emit(app::ToJson(*st));
-    ctx.out << "Initialised " << o.home << "\nIdentity key: " << st->identity_key
+    ctx.out << "Initialised " << st->home << "\nIdentity key: " << st->identity_key
             << "\nAsk your authority for a credential:\n  backchannel authority issue "
                "--identity-key "
             << st->identity_key << " ...\nthen: backchannel credential import FILE\n";
@@ -125,8 +113,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto text = TextArg(cred->credential);
     if (!text) return ctx.Fail(text.error());
     // Bad text is refused before the store is opened (no passphrase asked).
-    if (auto parsed = identity::CredentialFromText(*text); !parsed) {
-      return ctx.Fail(NamingTheFile(parsed.error(), cred->credential));
+    if (Status parsed = app::CheckCredentialText(*text); !parsed.ok()) {
+      return ctx.Fail(NamingTheFile(parsed, cred->credential));
     }
     auto c = OpenClient(*cred);
     if (!c) return ctx.FailOpen(c.error());
@@ -134,8 +122,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     if (!imported) return ctx.Fail(NamingTheFile(imported.error(), cred->credential));
     if (cred->json) return ctx.Emit(app::ToJson(*imported));
     ctx.out << "Credential imported: " << imported->display_name << ", " << imported->role << " of "
-            << imported->side << ", valid until " << identity::FormatUnixTime(imported->expiry)
-            << "\n";
+            << imported->side << ", valid until " << app::FormatUtcTime(imported->expiry) << "\n";
   });
 
   // ---- trust add | list | remove | pending | revocations ----
@@ -158,23 +145,22 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                       "track2 only when named)");
   add_cmd->add_option("--label", trust->label, "Name shown for it (default: the first side)");
   add_cmd->callback([trust, &ctx] {
-    auto key = KeyArg<32>(trust->key);
+    auto key = KeyArg(trust->key);
     if (!key) return ctx.Fail(key.error());
-    client::TrustScope scope;
-    scope.sides = trust->sides;
+    std::vector<std::string> role_names;
     std::stringstream roles(trust->roles);
     for (std::string r; std::getline(roles, r, ',');) {
-      auto role = identity::ParseRole(r);
-      if (!role) {
+      if (!app::CheckRoleName(r).ok()) {
         return ctx.Fail(InvalidArgument("--roles: '" + r +
                                         "' is not a role (envoy, principal, mediator, track2)"));
       }
-      scope.roles.push_back(*role);
+      role_names.push_back(r);
     }
     const std::string label = trust->label.empty() ? trust->sides.front() : trust->label;
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
-    auto done = c->channel().Trust(*key, label, scope);
+    app::Channel channel = c->channel();
+    auto done = app::TrustAuthority(channel, *key, label, trust->sides, role_names);
     if (!done) return ctx.Fail(done.error());
     if (trust->json) {
       Json j = app::ToJson(*done);
@@ -214,7 +200,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   AddCommon(remove_cmd, *trust);
   remove_cmd->add_option("key", trust->key, "Authority public key (base64url or hex)")->required();
   remove_cmd->callback([trust, &ctx] {
-    auto key = KeyArg<32>(trust->key);
+    auto key = KeyArg(trust->key);
     if (!key) return ctx.Fail(key.error());
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
@@ -257,8 +243,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto text = TextArg(trust->list);
     if (!text) return ctx.Fail(text.error());
     // Bad text is refused before the store is opened (no passphrase asked).
-    if (auto parsed = identity::RevocationListFromText(*text); !parsed) {
-      return ctx.Fail(NamingTheFile(parsed.error(), trust->list));
+    if (Status parsed = app::CheckRevocationListText(*text); !parsed.ok()) {
+      return ctx.Fail(NamingTheFile(parsed, trust->list));
     }
     auto c = OpenClient(*trust);
     if (!c) return ctx.FailOpen(c.error());
@@ -293,7 +279,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     }
     ctx.out << made->code << "\n";
     if (!invite->no_qr) {
-      auto qr = identity::RenderQr(made->code);
+      auto qr = app::TerminalQr(made->code);
       if (qr) {
         ctx.out << *qr;
       } else {
@@ -317,7 +303,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
                        "(check its key with the inviter first)");
   accept_cmd->callback([accept, &ctx] {
     // A damaged code is refused before the store is opened (no passphrase asked).
-    if (auto inv = identity::InvitationFromText(accept->code); !inv) return ctx.Fail(inv.error());
+    if (Status inv = app::CheckInvitationCode(accept->code); !inv.ok()) return ctx.Fail(inv);
     auto c = OpenClient(*accept);
     if (!c) return ctx.FailOpen(c.error());
     auto accepted = c->channel().Accept(accept->code, accept->name, accept->trust_authority);
@@ -423,8 +409,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     if (inbox->json) return ctx.Emit(app::ToJson(*view));
     for (const auto& w : view->warnings) ctx.err << "warning: " << w.message << "\n";
     for (const auto& m : view->messages) PrintMessage(ctx.out, m);
-    for (const auto& h : view->talks)
-      PrintHappening(ctx.out, talks_client::Happening{h.talks, h.text});
+    for (const auto& h : view->talks) PrintHappening(ctx.out, h);
     for (const auto& f : view->feelers) PrintLines(ctx.out, "[feeler] ", f);
   });
 
@@ -443,7 +428,7 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   listen_cmd->callback([listen, &ctx] {
     // Beside a running app both would take the pushed messages (and the
     // page would miss what this process acknowledged): the app listens.
-    if (Status s = RefuseBesideApp(Options(*listen).home, "listen",
+    if (Status s = RefuseBesideApp(HomeDir(*listen), "listen",
                                    "the app receives this home's messages; read them in its "
                                    "page, or stop the app first");
         !s.ok()) {
@@ -452,20 +437,20 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
     auto c = OpenClient(*listen);
     if (!c) return ctx.FailOpen(c.error());
     int seen = 0;
-    Status s = c->talks->Listen(
+    Status s = c->Listen(
         std::chrono::milliseconds(static_cast<std::int64_t>(listen->seconds * 1000)),
-        [&](const client::StoredMessage& m) {
+        [&](const app::MessageView& m) {
           if (listen->json) {
-            Json line = app::ToJson(app::ViewOf(m));
+            Json line = app::ToJson(m);
             line["event"] = "message";
             ctx.EmitLine(line);
           } else {
-            PrintMessage(ctx.out, app::ViewOf(m));
+            PrintMessage(ctx.out, m);
           }
           ctx.out.flush();
           return listen->count == 0 || ++seen < listen->count;
         },
-        [&](const talks_client::Happening& h) {
+        [&](const app::HappeningView& h) {
           if (listen->json) {
             ctx.EmitLine(Json{{"event", "happening"}, {"talks", h.talks}, {"text", h.text}});
           } else {
@@ -474,24 +459,23 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
           ctx.out.flush();
           return listen->count == 0 || ++seen < listen->count;
         },
-        [&](const Status& refused) { ctx.err << "warning: " << refused.message() << "\n"; },
-        [&](const client::ConnectionEvent& e) {
-          if (e.kind == client::ConnectionEvent::Kind::kDropped) {
-            ctx.err << "* lost the relay (" << e.cause.message() << "); reconnecting\n";
+        [&](const app::Error& refused) { ctx.err << "warning: " << refused.message << "\n"; },
+        [&](const app::ConnectionView& e) {
+          if (e.dropped) {
+            ctx.err << "* lost the relay (" << e.cause << "); reconnecting\n";
           } else {
             ctx.err << "* reconnected to the relay\n";
           }
           ctx.err.flush();
         },
-        // Feeler messages pushed meanwhile: post what their exchanges
-        // answer (a receive handler may not send) and show what happened.
-        [&]() {
-          auto settled = c->feelers->Settle();
+        // Feeler messages pushed meanwhile: the core posts what their
+        // exchanges answer; show what happened.
+        [&](const Result<app::FeelersSettled>& settled) {
           if (!settled) {
             ctx.err << "warning: feelers: " << settled.error().message() << "\n";
             return true;
           }
-          for (const auto& r : settled->refused) ctx.err << "warning: " << r.message() << "\n";
+          for (const auto& r : settled->refused) ctx.err << "warning: " << r.message << "\n";
           for (const auto& e : settled->events) {
             if (listen->json) {
               ctx.EmitLine(Json{{"event", "feeler"}, {"text", e}});

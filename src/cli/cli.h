@@ -62,10 +62,10 @@ void RegisterAnalyzeCommands(CLI::App& app, Context& context);   // analyze
 void RegisterDomainCommands(CLI::App& app, Context& context);    // domain show|convert
 void RegisterRehearseCommands(CLI::App& app, Context& context);  // rehearse
 void RegisterAuthorityCommands(CLI::App& app,
-                               Context& context);               // authority init|issue|revoke|show
-void RegisterChannelCommands(CLI::App& app, Context& context);  // init, invite, accept, send, ...
-void RegisterTalksCommands(CLI::App& app, Context& context);    // talks create|invite|join|...
-void RegisterRecordCommands(CLI::App& app, Context& context);   // record verify|export
+                               Context& context);           // authority init|issue|revoke|show
+void RegisterChannelCommands(CLI::App& app, Context& ctx);  // init, invite, accept, send, ...
+void RegisterTalksCommands(CLI::App& app, Context& ctx);    // talks create|invite|join|...
+void RegisterRecordCommands(CLI::App& app, Context& ctx);   // record verify|export
 // talks analysis|evaluate|agenda, added to the `talks` group (issue 18).
 void RegisterTalksDataCommands(CLI::App& talks, Context& ctx);
 void RegisterFeelerCommands(CLI::App& app, Context& context);  // feeler send|status|forget

@@ -1,10 +1,6 @@
 // Options shared by the commands that open a client home (client_common.h).
 #include "cli/client_common.h"
 
-#include <cstdlib>
-
-#include "backchannel/client/agent.h"
-#include "backchannel/client/home.h"
 #include "backchannel/common/terminal_text.h"
 
 namespace backchannel::cli {
@@ -17,23 +13,11 @@ void AddCommon(CLI::App* cmd, Common& c) {
   cmd->add_flag("--json", c.json, "Print one JSON object");
 }
 
-client::ClientOptions Options(const Common& c) {
-  client::ClientOptions o;
-  // --home, then BACKCHANNEL_HOME, then the XDG default (ResolveHome).
-  const char* env = std::getenv("BACKCHANNEL_HOME");
-  o.home = client::ResolveHome(!c.home.empty() || env == nullptr ? c.home : std::string(env));
-  return o;
-}
+std::string HomeDir(const Common& c) { return app::ResolveHomeDir(c.home); }
 
-Result<OpenedClient> OpenClient(const Common& c) {
-  OpenedClient opened;
-  // The home's agent's key when one runs (no passphrase, no Argon2id), else
-  // the passphrase as always (client/agent.h).
-  BC_ASSIGN_OR_RETURN(opened.client, client::OpenWithAgent(Options(c), {c.passphrase_file, false}));
-  opened.talks = std::make_unique<talks_client::TalksService>(*opened.client);
-  opened.feelers = std::make_unique<feelers_client::FeelerService>(*opened.client);
-  return opened;
-}
+app::HomeAccess Access(const Common& c) { return {c.home, c.passphrase_file}; }
+
+Result<OpenedClient> OpenClient(const Common& c) { return app::OpenHome(Access(c)); }
 
 void PrintLines(std::ostream& out, const std::string& head, std::string_view text) {
   const auto lines = DisplayLines(text);
@@ -41,7 +25,7 @@ void PrintLines(std::ostream& out, const std::string& head, std::string_view tex
   for (std::size_t i = 1; i < lines.size(); ++i) out << "   | " << lines[i] << "\n";
 }
 
-void PrintHappening(std::ostream& out, const talks_client::Happening& h) {
+void PrintHappening(std::ostream& out, const app::HappeningView& h) {
   PrintLines(out, "[" + NeutraliseForTerminal(h.talks) + "] ", h.text);
 }
 

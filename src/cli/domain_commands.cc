@@ -6,7 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "backchannel/negotiation/io.h"
+#include "backchannel/app/scenario.h"
 #include "cli/cli.h"
 #include "cli/inputs.h"
 
@@ -36,29 +36,27 @@ void RunShow(const ShowArgs& args, Context& ctx) {
     return ctx.Fail(app::UsageError("domain show needs one domain file: --domain FILE"),
                     kExitBadInput);
   }
+  std::vector<std::string> warnings;
   auto domain =
-      LoadDomainFile(args.domain.empty() ? args.file : args.domain, args.lenient, ctx.err);
+      app::ShowDomainFile(args.domain.empty() ? args.file : args.domain, args.lenient, &warnings);
+  PrintWarnings(warnings, ctx.err);
   if (!domain) return ctx.Fail(domain.error());
   if (args.json) {
-    Json doc = Json::parse(negotiation::DomainToJson(*domain));
-    doc["outcomes"] = domain->OutcomeCount();
-    ctx.Emit(doc);
+    ctx.Emit(app::ToJson(*domain));
     return;
   }
   ctx.out << "Domain " << domain->name << ": " << domain->issues.size() << " issues, "
-          << domain->OutcomeCount() << " possible packages\n";
+          << domain->outcomes << " possible packages\n";
   for (const auto& issue : domain->issues) {
     ctx.out << "  " << issue.name;
-    if (issue.kind == negotiation::IssueKind::kInteger) {
+    if (issue.integer) {
       ctx.out << " (integer " << issue.lower << ".." << issue.upper << ")";
     } else {
-      ctx.out << " (" << issue.size() << " options)";
+      ctx.out << " (" << issue.option_count << " options)";
     }
     if (issue.divisible) ctx.out << " [divisible]";
     ctx.out << "\n";
-    if (issue.kind == negotiation::IssueKind::kDiscrete) {
-      for (const auto& o : issue.options) ctx.out << "    - " << o << "\n";
-    }
+    for (const auto& o : issue.options) ctx.out << "    - " << o << "\n";
   }
 }
 
@@ -72,7 +70,9 @@ Status WriteFile(const fs::path& path, const std::string& text) {
 }
 
 void RunConvert(const ConvertArgs& args, Context& ctx) {
-  auto scenario = LoadScenario(args.domain, args.profiles, args.lenient, ctx.err);
+  std::vector<std::string> warnings;
+  auto scenario = app::ConvertScenarioFiles(args.domain, args.profiles, args.lenient, &warnings);
+  PrintWarnings(warnings, ctx.err);
   if (!scenario) return ctx.Fail(scenario.error());
   std::error_code ec;
   fs::create_directories(args.out_dir, ec);
@@ -93,10 +93,9 @@ void RunConvert(const ConvertArgs& args, Context& ctx) {
     }
     profile_paths.push_back(out);
   }
-  Status s = WriteFile(domain_path, negotiation::DomainToJson(scenario->domain));
+  Status s = WriteFile(domain_path, scenario->domain_json);
   for (std::size_t i = 0; s.ok() && i < profile_paths.size(); ++i) {
-    s = WriteFile(profile_paths[i],
-                  negotiation::ProfileToJson(scenario->domain, scenario->profiles[i]));
+    s = WriteFile(profile_paths[i], scenario->profile_json[i]);
   }
   if (!s.ok()) {
     ctx.err << "backchannel: " << s.message() << "\n";

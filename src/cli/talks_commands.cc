@@ -1,7 +1,7 @@
 // `backchannel talks ...` and `backchannel record ...` (docs/talks.md): a thin
-// layer over talks_client::TalksService. Every talks command first syncs
-// (receives what is queued, lets the reactor act, flushes the outbox), then
-// does its one thing, and prints what happened in the order it happened.
+// layer over the application core (app/talks_desk.h, app/talks_ops.h,
+// app/record.h). Every talks command first syncs (receives what is queued, lets the reactor act,
+// flushes the outbox), then does its one thing, and prints what happened in the order it happened.
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -10,15 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "backchannel/app/record.h"
 #include "backchannel/app/request.h"
 #include "backchannel/app/talks_desk.h"
 #include "backchannel/app/talks_ops.h"
 #include "backchannel/app/talks_view.h"
-#include "backchannel/common/encoding.h"
 #include "backchannel/common/file_io.h"
-#include "backchannel/negotiation/io.h"
-#include "backchannel/talks/record.h"
-#include "backchannel/talks_client/service.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
 #include "cli/talks_view.h"
@@ -27,15 +24,11 @@ namespace backchannel::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using talks_client::SyncReport;
-using talks_client::TalksService;
 
 struct TalksArgs {
   Common common;
   std::string id;
 };
-
-using Operation = std::function<Result<SyncReport>(TalksService&, Json& result)>;
 
 // Opens the client and runs `call` on the core's talks desk (which syncs
 // first); prints what happened, then the result's "text" (a closing line for
@@ -52,11 +45,10 @@ void RunDesk(Context& ctx, const Common& c,
   Json j = app::ToJson(*done);
   // The desk's sync received feeler messages too: post what they answer
   // (a receive handler may not send) and show what the feelers did.
-  auto feelers = client->feelers->Settle();
+  auto feelers = client->SettleFeelers();
   if (!feelers) return ctx.Fail(feelers.error());
   if (!feelers->events.empty()) j["feelers"] = feelers->events;
-  for (const auto& s : feelers->refused) {
-    const app::Error e = app::ErrorFrom(s);
+  for (const auto& e : feelers->refused) {
     j["refused"].push_back(Json{{"code", e.code}, {"message", e.message}});
   }
   if (finish && done->status.ok()) finish(*done, j["result"]);
@@ -69,30 +61,16 @@ void RunDesk(Context& ctx, const Common& c,
     }
   } else {
     for (const auto& h : done->happenings) {
-      PrintHappening(ctx.out, talks_client::Happening{h.talks, h.text});
+      PrintHappening(ctx.out, h);
     }
     for (const auto& e : done->refused) ctx.err << "warning: " << e.message << "\n";
     for (const auto& e : feelers->events) PrintLines(ctx.out, "[feeler] ", e);
-    for (const auto& e : feelers->refused) ctx.err << "warning: " << e.message() << "\n";
+    for (const auto& e : feelers->refused) ctx.err << "warning: " << e.message << "\n";
     if (done->status.ok() && j["result"].contains("text")) {
       ctx.out << j["result"]["text"].get<std::string>();
     }
   }
   if (!done->status.ok()) return ctx.Fail(done->status);
-}
-
-// The operations no request names yet, through the desk's generic Run:
-// `op` may put fields (and a closing "text") in `result`.
-void Run(Context& ctx, const Common& c, const Operation& op) {
-  Json extra = Json::object();
-  RunDesk(
-      ctx, c,
-      [&](app::TalksDesk& desk) {
-        return desk.Run([&](TalksService& svc, app::TalksOutcome&) { return op(svc, extra); });
-      },
-      [&](const app::TalksOutcome&, Json& result) {
-        for (const auto& [k, v] : extra.items()) result[k] = v;
-      });
 }
 
 // An issue 18 request (app/talks_ops.h) through the desk: the same request
@@ -123,43 +101,43 @@ struct MoveArgs {
   std::vector<std::string> conditions;
 };
 
-void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& name, const std::string& help,
-                    negotiation::MoveKind kind) {
-  using negotiation::MoveKind;
+// `move` is the subcommand's name and the request's move (talks.move).
+void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& move,
+                    const std::string& help) {
   auto args = std::make_shared<MoveArgs>();
-  CLI::App* cmd = talks.add_subcommand(name, help);
+  CLI::App* cmd = talks.add_subcommand(move, help);
   AddCommon(cmd, args->t.common);
   cmd->add_option("talks", args->t.id, "Talks id")->required();
-  const bool targeted = kind == MoveKind::kCounter || kind == MoveKind::kReject ||
-                        kind == MoveKind::kWithdraw || kind == MoveKind::kAccept;
+  const bool accept = move == "accept";
+  const bool targeted = move == "counter" || move == "reject" || move == "withdraw" || accept;
   if (targeted) {
     auto* t = cmd->add_option("move", args->target, "The move (offer) it refers to, e.g. 3");
-    if (kind != MoveKind::kAccept) t->required();
+    if (!accept) t->required();
   }
-  if (kind == MoveKind::kAccept) {
+  if (accept) {
     cmd->add_option("--suggestion", args->suggestion, "Accept the mediator's suggestion (e.g. s1)");
   }
-  if (kind == MoveKind::kPropose || kind == MoveKind::kCounter) {
+  if (move == "propose" || move == "counter") {
     cmd->add_option("--package", args->package, "issue=option, issue=option, ...")->required();
     cmd->add_option("--condition", args->conditions, "TEXT@GUARANTOR (repeatable)");
   }
-  if (kind == MoveKind::kReject) cmd->add_option("--reason", args->reason, "Why")->required();
-  if (kind != MoveKind::kAccept && kind != MoveKind::kRatify) {
+  if (move == "reject") cmd->add_option("--reason", args->reason, "Why")->required();
+  if (!accept && move != "ratify") {
     cmd->add_flag("--exploratory", args->exploratory,
                   "Personal and not cleared at home (deniable even inside the talks)");
   }
   cmd->add_option("--revises", args->revises, "The draft this one replaces (after a veto)");
-  cmd->callback([&ctx, args, kind]() {
+  cmd->callback([&ctx, args, move, accept]() {
     app::TalksMoveRequest r;
     r.talks = args->t.id;
-    r.move = std::string(negotiation::MoveKindName(kind));
+    r.move = move;
     r.target = args->target;
     r.suggestion = args->suggestion;
     r.reason = args->reason;
     r.revises = args->revises;
     r.conditions = args->conditions;
     r.exploratory = args->exploratory;
-    if (kind == negotiation::MoveKind::kAccept && r.target == 0 && r.suggestion.empty()) {
+    if (accept && r.target == 0 && r.suggestion.empty()) {
       return ctx.Fail(InvalidArgument("accept what? give a move id or --suggestion ID"));
     }
     if (!args->package.empty()) {
@@ -172,8 +150,11 @@ void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& name, cons
   });
 }
 
+// The talks actions that are not moves, each one request.
+enum class TalksActionCommand { kSuspend, kResume, kCondition };
+
 void AddActionCommand(CLI::App& talks, Context& ctx, const std::string& name,
-                      const std::string& help, talks::Action::Kind kind) {
+                      const std::string& help, TalksActionCommand kind) {
   struct Args {
     TalksArgs t;
     std::string reason;
@@ -184,23 +165,23 @@ void AddActionCommand(CLI::App& talks, Context& ctx, const std::string& name,
   CLI::App* cmd = talks.add_subcommand(name, help);
   AddCommon(cmd, args->t.common);
   cmd->add_option("talks", args->t.id, "Talks id")->required();
-  if (kind == talks::Action::Kind::kCondition) {
+  if (kind == TalksActionCommand::kCondition) {
     cmd->add_option("condition", args->condition, "Condition id, e.g. c1")->required();
     cmd->add_option("status", args->status, "met or failed")
         ->required()
         ->check(CLI::IsMember({"met", "failed"}));
     cmd->add_option("--note", args->reason, "What the guarantor observed");
-  } else if (kind == talks::Action::Kind::kSuspend) {
+  } else if (kind == TalksActionCommand::kSuspend) {
     cmd->add_option("--reason", args->reason, "Why the talks stop");
   }
   cmd->callback([&ctx, args, kind]() {
     const std::string& id = args->t.id;
-    if (kind == talks::Action::Kind::kCondition) {
+    if (kind == TalksActionCommand::kCondition) {
       return RunRequest(
           ctx, args->t.common,
           app::TalksConditionRequest{id, args->condition, args->status, args->reason});
     }
-    if (kind == talks::Action::Kind::kSuspend) {
+    if (kind == TalksActionCommand::kSuspend) {
       return RunRequest(ctx, args->t.common, app::TalksSuspendRequest{id, args->reason});
     }
     RunRequest(ctx, args->t.common, app::TalksResumeRequest{id});
@@ -233,26 +214,20 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
                     "SIDE=KEY: a coalition side and one authority (public key) that accredits "
                     "for it (repeat for each)");
     cmd->callback([&ctx, a]() {
-      Run(ctx, a->t.common, [&](TalksService& svc, Json&) -> Result<SyncReport> {
-        BC_ASSIGN_OR_RETURN(auto domain, negotiation::LoadDomain(a->agenda));
-        std::map<std::string, std::vector<std::string>> bound;
-        for (const auto& b : a->bindings) {
-          const auto eq = b.rfind('=');
-          if (eq == std::string::npos || eq == 0) {
-            return InvalidArgument("--side-authority '" + b + "' is not SIDE=KEY");
-          }
-          // As `authority show` prints it (base64url), or hex.
-          const std::string text = b.substr(eq + 1);
-          auto key = FromBase64Fixed<32>(text, Base64Variant::kUrlSafeNoPadding);
-          if (!key) key = FromHexFixed<32>(text);
-          if (!key) {
-            return InvalidArgument("--side-authority " + b.substr(0, eq) + ": '" + text +
-                                   "' is not a 32-byte key (base64url or hex)");
-          }
-          bound[b.substr(0, eq)].push_back(ToHex(*key));
+      // The request the web app sends: the agenda file's text, each
+      // SIDE=KEY binding as text (the core checks the keys).
+      app::TalksCreateRequest r{a->t.id, a->title, "", a->sides, a->rule, {}};
+      for (const auto& b : a->bindings) {
+        const auto eq = b.rfind('=');
+        if (eq == std::string::npos || eq == 0) {
+          return ctx.Fail(InvalidArgument("--side-authority '" + b + "' is not SIDE=KEY"));
         }
-        return svc.Create(a->t.id, a->title, domain, a->sides, a->rule, bound);
-      });
+        r.side_authorities[b.substr(0, eq)].push_back(b.substr(eq + 1));
+      }
+      auto agenda = ReadFile(a->agenda);
+      if (!agenda) return ctx.Fail(agenda.error());
+      r.domain = std::move(*agenda);
+      RunRequest(ctx, a->t.common, r);
     });
   }
   {
@@ -341,14 +316,12 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
       });
     });
   }
-  using negotiation::MoveKind;
-  AddMoveCommand(*talks, ctx, "propose", "Propose a package", MoveKind::kPropose);
-  AddMoveCommand(*talks, ctx, "counter", "Counter an offer with a package", MoveKind::kCounter);
-  AddMoveCommand(*talks, ctx, "accept", "Accept an offer or suggestion ad referendum",
-                 MoveKind::kAccept);
-  AddMoveCommand(*talks, ctx, "reject", "Reject an offer, with a reason", MoveKind::kReject);
-  AddMoveCommand(*talks, ctx, "withdraw", "Withdraw your offer or acceptance", MoveKind::kWithdraw);
-  AddMoveCommand(*talks, ctx, "ratify", "Ratify the agreement", MoveKind::kRatify);
+  AddMoveCommand(*talks, ctx, "propose", "Propose a package");
+  AddMoveCommand(*talks, ctx, "counter", "Counter an offer with a package");
+  AddMoveCommand(*talks, ctx, "accept", "Accept an offer or suggestion ad referendum");
+  AddMoveCommand(*talks, ctx, "reject", "Reject an offer, with a reason");
+  AddMoveCommand(*talks, ctx, "withdraw", "Withdraw your offer or acceptance");
+  AddMoveCommand(*talks, ctx, "ratify", "Ratify the agreement");
   for (const bool approve : {true, false}) {
     struct Args {
       TalksArgs t;
@@ -398,44 +371,22 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, a]() { RunRequest(ctx, a->common, app::TalksShareRequest{a->id}); });
   }
   {
-    struct Args {
-      TalksArgs t;
-      talks_client::SuggestOptions o;
-      std::vector<std::string> conditions;
-    };
-    auto a = std::make_shared<Args>();
+    auto a = std::make_shared<app::TalksSuggestRequest>();
     CLI::App* cmd = talks->add_subcommand("suggest", "Mediator: suggest the analysis' package");
-    AddCommon(cmd, a->t.common);
-    cmd->add_option("talks", a->t.id, "Talks id")->required();
-    cmd->add_option("--caucus", a->o.caucus, "Float it to this side only");
-    cmd->add_option("--solution", a->o.solution, "nash (default), ks, egalitarian, utilitarian");
+    auto common = std::make_shared<Common>();
+    AddCommon(cmd, *common);
+    cmd->add_option("talks", a->talks, "Talks id")->required();
+    cmd->add_option("--caucus", a->caucus, "Float it to this side only");
+    cmd->add_option("--solution", a->solution, "nash (default), ks, egalitarian, utilitarian");
     cmd->add_option("--condition", a->conditions, "TEXT@GUARANTOR (repeatable)");
-    cmd->add_option("--note", a->o.note, "Your words with it");
-    cmd->callback([&ctx, a]() {
-      talks::PackageSpec suggested;
-      RunDesk(
-          ctx, a->t.common,
-          [&](app::TalksDesk& desk) {
-            return desk.Run([&](TalksService& svc, app::TalksOutcome&) -> Result<SyncReport> {
-              BC_ASSIGN_OR_RETURN(a->o.conditions, desk.ResolveConditions(a->t.id, a->conditions));
-              talks::PackageSpec p;
-              BC_ASSIGN_OR_RETURN(auto r, svc.Suggest(a->t.id, a->o, &p));
-              suggested = p;
-              return r;
-            });
-          },
-          [&](const app::TalksOutcome&, Json& result) {
-            Json pj = Json::object();
-            for (const auto& [k, v] : suggested) pj[k] = v;
-            result["package"] = pj;
-          });
-    });
+    cmd->add_option("--note", a->note, "Your words with it");
+    cmd->callback([&ctx, a, common]() { RunRequest(ctx, *common, *a); });
   }
-  AddActionCommand(*talks, ctx, "suspend", "Suspend the talks", talks::Action::Kind::kSuspend);
+  AddActionCommand(*talks, ctx, "suspend", "Suspend the talks", TalksActionCommand::kSuspend);
   AddActionCommand(*talks, ctx, "resume", "Resume the talks you suspended",
-                   talks::Action::Kind::kResume);
+                   TalksActionCommand::kResume);
   AddActionCommand(*talks, ctx, "condition", "Guarantor: confirm a condition met or failed",
-                   talks::Action::Kind::kCondition);
+                   TalksActionCommand::kCondition);
   RegisterTalksDataCommands(*talks, ctx);
 }
 
@@ -453,37 +404,29 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("talks", a->t.id, "Talks id");
     cmd->add_option("--file", a->file, "Verify an exported JSON record instead of the store");
     cmd->callback([&ctx, a]() {
-      talks::RecordVerification v;
+      app::RecordCheckView v;
       if (!a->file.empty()) {
-        auto text = ReadFile(a->file);
-        if (!text) return ctx.Fail(text.error());
-        auto rec = talks::RecordFromJson(*text);
-        if (!rec) return ctx.Fail(rec.error());
-        v = talks::VerifyRecord(rec->entries, rec->head);
+        auto r = app::VerifyRecordFile(a->file);
+        if (!r) return ctx.Fail(r.error());
+        v = std::move(*r);
       } else {
         if (a->t.id.empty()) return ctx.Fail(InvalidArgument("which talks? (or --file)"));
         auto client = OpenClient(a->t.common);
         if (!client) return ctx.FailOpen(client.error());
-        TalksService& svc = *client->talks;
-        auto r = svc.VerifyRecord(a->t.id);
+        auto r = app::VerifyStoredRecord(*client, a->t.id);
         if (!r) return ctx.Fail(r.error());
-        v = *r;
+        v = std::move(*r);
       }
       if (a->t.common.json) {
-        Json problems = Json::array();
-        for (const auto& p : v.problems) problems.push_back(Json{{"seq", p.seq}, {"what", p.what}});
         const app::Error damaged{"corrupt", "the record is damaged"};
-        ctx.Emit(
-            Json{
-                {"intact", v.ok}, {"entries", v.entries}, {"head", v.head}, {"problems", problems}},
-            v.ok ? nullptr : &damaged);
-      } else if (v.ok) {
+        ctx.Emit(app::ToJson(v), v.intact ? nullptr : &damaged);
+      } else if (v.intact) {
         ctx.out << "Record intact: " << v.entries << " entries, chain head " << v.head << "\n";
       } else {
         ctx.out << "Record DAMAGED (" << v.problems.size() << " problem(s)):\n";
         for (const auto& p : v.problems) ctx.out << "  " << p.what << "\n";
       }
-      if (!v.ok) ctx.exit_code = kExitFailed;
+      if (!v.intact) ctx.exit_code = kExitFailed;
     });
   }
   {
@@ -501,8 +444,7 @@ void RegisterRecordCommands(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, a]() {
       auto client = OpenClient(a->t.common);
       if (!client) return ctx.FailOpen(client.error());
-      TalksService& svc = *client->talks;
-      auto text = svc.ExportRecord(a->t.id, a->format);
+      auto text = app::ExportRecordText(*client, a->t.id, a->format);
       if (!text) return ctx.Fail(text.error());
       if (a->out.empty()) {
         if (a->t.common.json) return ctx.Emit(Json{{"format", a->format}, {"archive", *text}});

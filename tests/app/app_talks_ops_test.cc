@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "backchannel/app/channel.h"
 #include "backchannel/app/talks_desk.h"
 #include "backchannel/negotiation/analysis.h"
@@ -342,6 +345,67 @@ TEST_F(AppTalksOpsTest, StatusCarriesTheTimelineFromTheRecord) {
   EXPECT_EQ((*move)["move"], 1);
   EXPECT_EQ((*move)["by"], "Zarif");
   EXPECT_THAT((*move)["text"].get<std::string>(), HasSubstr("proposes"));
+}
+
+// The answers of the web app's data requests, as the app sends them (the
+// envelope of app::Document), written one per line to the file named by
+// BC_APP_ANSWERS for tests/app/app_request_schema_test.py, which validates
+// each against its $defs entry in docs/app-api.schema.json. Each request is
+// also refused once: the refusal's document must be a `failure`.
+struct SchemaAnswers {
+  std::vector<std::string> lines;
+  void Add(const std::string& def, const Json& doc) {
+    lines.push_back(Json{{"def", def}, {"doc", doc}}.dump());
+  }
+  void Write() const {
+    const char* path = std::getenv("BC_APP_ANSWERS");
+    if (path == nullptr) return;
+    std::ofstream out(path, std::ios::trunc);
+    for (const auto& l : lines) out << l << "\n";
+    ASSERT_TRUE(out.good()) << path;
+  }
+};
+
+TEST_F(AppTalksOpsTest, DataRequestAnswersForTheSchemaCheck) {
+  SchemaAnswers answers;
+  auto answer = [&](Person& p, const std::string& def, const Json& request) {
+    auto r = Exec(p, request);
+    ASSERT_TRUE(r.has_value()) << def << ": " << r.status();
+    answers.Add(def, Document(*r));
+  };
+  auto refusal = [&](Person& p, const Json& request) {
+    auto r = Exec(p, request);
+    ASSERT_FALSE(r.has_value()) << request.dump();
+    answers.Add("failure", ErrorDocument(ErrorFrom(r.status())));
+  };
+  const Json compose = {{"op", "talks.profile.compose"},
+                        {"talks", kId},
+                        {"weights", {{"enrichment", 2}, {"sanctions", 1}, {"detainees", 1}}},
+                        {"values",
+                         {{"enrichment", {{"none", 1}, {"limited", 0.5}, {"full", 0}}},
+                          {"sanctions", {{"kept", 0}, {"eased", 0.5}, {"lifted", 1}}},
+                          {"detainees", {{"held", 0}, {"transferred", 1}, {"released", 0.5}}}}},
+                        {"reservation", 0.25}};
+  answer(*zarif_, "talks_profile_compose", compose);
+  Json unknown = compose;
+  unknown["weights"]["oil"] = 1;
+  refusal(*zarif_, unknown);
+
+  refusal(*crocker_, {{"op", "talks.suggest"}, {"talks", kId}});  // no profiles shared yet
+  Ok(*crocker_, {{"op", "talks.share"}, {"talks", kId}});
+  Ok(*zarif_, {{"op", "talks.share"}, {"talks", kId}});
+  SyncAll();
+  answer(*brahimi_, "talks_suggest",
+         {{"op", "talks.suggest"}, {"talks", kId}, {"solution", "nash"}, {"note", "one text"}});
+
+  answer(*crocker_, "request_record_verify", {{"op", "record.verify"}, {"talks", kId}});
+  refusal(*crocker_, {{"op", "record.verify"}, {"talks", "nowhere"}});
+  answer(*crocker_, "request_record_export",
+         {{"op", "record.export"}, {"talks", kId}, {"format", "md"}});
+  answer(*crocker_, "request_record_export",
+         {{"op", "record.export"}, {"talks", kId}, {"format", "json"}});
+  refusal(*crocker_, {{"op", "record.export"}, {"talks", "nowhere"}});
+  answers.Write();
 }
 
 }  // namespace
