@@ -167,7 +167,8 @@ Status RunTalksFeelerOp(FeelerService& svc, talks_client::TalksService& talks,
   // Both sides classify with the same agenda, so a topic naming an agenda
   // item is that item on both (kind byte 2), anything else free text.
   std::vector<std::string> free_text, agenda;
-  for (const auto& t : r.topics) (NamesAgendaItem(state.domain(), t) ? agenda : free_text).push_back(t);
+  for (const auto& t : r.topics)
+    (NamesAgendaItem(state.domain(), t) ? agenda : free_text).push_back(t);
   BC_ASSIGN_OR_RETURN(auto sent, svc.Send(contact, free_text, r.k, agenda, r.talks));
   Append(out.report, std::move(sent));
   BC_ASSIGN_OR_RETURN(auto views, svc.List(contact));
@@ -191,7 +192,8 @@ Status RunTalksZoneOp(FeelerService& svc, talks_client::TalksService& talks,
                               ": a zone check needs your reservation (talks join --profile, or "
                               "talks profile compose)");
   }
-  BC_ASSIGN_OR_RETURN(auto profile, negotiation::ParseProfile(domain, meta.profile, "your profile"));
+  BC_ASSIGN_OR_RETURN(auto profile,
+                      negotiation::ParseProfile(domain, meta.profile, "your profile"));
   std::vector<std::string> texts = r.candidates;
   if (texts.empty()) {
     BC_ASSIGN_OR_RETURN(texts, DefaultZoneCandidates(state));
@@ -262,8 +264,7 @@ Result<std::vector<std::string>> DefaultZoneCandidates(const talks::TalksState& 
   }
   if (out.size() > kMaxZoneCandidates) out.erase(out.begin(), out.end() - kMaxZoneCandidates);
   if (out.empty()) {
-    return FailedPrecondition("no default candidate list: the agenda has " +
-                              domain.OutcomeCount() +
+    return FailedPrecondition("no default candidate list: the agenda has " + domain.OutcomeCount() +
                               " packages (over 100) and the mediator has suggested none; pass "
                               "--candidates FILE (at most 100 packages both sides agreed)");
   }

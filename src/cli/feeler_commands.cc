@@ -71,8 +71,8 @@ void PrintOverlapView(std::ostream& out, const FeelerView& v) {
 // A zone check: the talks, what we chose, the count (and the list) once done.
 void PrintZoneView(std::ostream& out, const FeelerView& v) {
   PrintLines(out, "",
-             v.contact + " · zone check" + (v.talks.empty() ? "" : " in talks " + v.talks) +
-                 " · " + v.phase + " · since " + When(v.created_at) + " · id " + v.id);
+             v.contact + " · zone check" + (v.talks.empty() ? "" : " in talks " + v.talks) + " · " +
+                 v.phase + " · since " + When(v.created_at) + " · id " + v.id);
   if (v.phase == "incoming") {
     PrintLines(out, "  ",
                std::string("they ask for ") +
@@ -96,9 +96,9 @@ void PrintZoneView(std::ostream& out, const FeelerView& v) {
 void PrintView(std::ostream& out, const FeelerView& v) {
   if (v.kind == "overlap") return PrintOverlapView(out, v);
   if (v.kind == "zone") return PrintZoneView(out, v);
-  std::string line = v.contact + (v.talks.empty() ? "" : " · talks " + v.talks) + " · " +
-                     v.phase + " · k=" + std::to_string(v.k) + " · since " +
-                     When(v.created_at) + " · id " + v.id;
+  std::string line = v.contact + (v.talks.empty() ? "" : " · talks " + v.talks) + " · " + v.phase +
+                     " · k=" + std::to_string(v.k) + " · since " + When(v.created_at) + " · id " +
+                     v.id;
   PrintLines(out, "", line);
   std::string topics;
   for (const auto& t : v.topics) topics += (topics.empty() ? "" : ", ") + t;
@@ -172,8 +172,7 @@ void RegisterTalksFeelerCommands(CLI::App& talks, Context& context) {
         "A feeler with another member inside talks: only the topics both named are revealed");
     AddCommon(cmd, a->common);
     cmd->add_option("id", a->request.talks, "Talks id")->required();
-    cmd->add_option("--to", a->request.to, "The member (name as seated, or member id)")
-        ->required();
+    cmd->add_option("--to", a->request.to, "The member (name as seated, or member id)")->required();
     cmd->add_option("--topic", a->request.topics,
                     "A topic you would discuss: an agenda ISSUE or ISSUE:OPTION of the talks, or "
                     "free text (repeat; at most 32)")
@@ -197,8 +196,7 @@ void RegisterTalksFeelerCommands(CLI::App& talks, Context& context) {
         "Blind zone of agreement with a member: how many candidate packages both would accept");
     AddCommon(cmd, a->common);
     cmd->add_option("id", a->request.talks, "Talks id")->required();
-    cmd->add_option("--to", a->request.to, "The member (name as seated, or member id)")
-        ->required();
+    cmd->add_option("--to", a->request.to, "The member (name as seated, or member id)")->required();
     cmd->add_option("--candidates", a->candidates,
                     "File of at most 100 complete packages, one a line: issue=option, ... "
                     "(default: the agenda's packages if at most 100, else the mediator's "

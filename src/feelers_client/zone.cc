@@ -9,6 +9,8 @@
 // expires, instead of comparing packages nobody agreed on. That is why an
 // incoming offer is kept as it came (zin/) until our user answers with
 // `talks zone`: the exchange cannot be made before the list is known.
+#include "backchannel/feelers/zone.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -17,7 +19,6 @@
 #include "backchannel/crypto/primitives.h"
 #include "backchannel/crypto/secret_bytes.h"
 #include "backchannel/feelers/message.h"
-#include "backchannel/feelers/zone.h"
 #include "backchannel/feelers_client/service.h"
 #include "feelers_client/store_keys.h"
 
@@ -65,8 +66,7 @@ std::string ZoneItemId(const Bytes& item) {
 
 }  // namespace
 
-Result<FeelerReport> FeelerService::Zone(const std::string& contact_name,
-                                         const ZoneCheck& check) {
+Result<FeelerReport> FeelerService::Zone(const std::string& contact_name, const ZoneCheck& check) {
   if (check.talks.empty() || check.talks.size() > 64) {
     return InvalidArgument("zone: the talks id must be 1 to 64 bytes");
   }
@@ -93,10 +93,10 @@ Result<FeelerReport> FeelerService::Zone(const std::string& contact_name,
             {"accepted", items.size()},
             {"candidates", Json::array()}};
   for (const auto& c : check.candidates) meta["candidates"].push_back(Json::array({c.id, c.text}));
-  const std::string head =
-      "zone check with " + contact_name + " in talks " + check.talks + " over " +
-      std::to_string(check.candidates.size()) + " candidates (you accept " +
-      std::to_string(items.size()) + "; " + ZoneChoiceWords(check.list) + ")";
+  const std::string head = "zone check with " + contact_name + " in talks " + check.talks +
+                           " over " + std::to_string(check.candidates.size()) +
+                           " candidates (you accept " + std::to_string(items.size()) + "; " +
+                           ZoneChoiceWords(check.list) + ")";
   BC_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
     for (auto& s : mine) {
       if (s.exchange.params().domain == feelers::Domain::kZone &&
@@ -125,10 +125,9 @@ Result<FeelerReport> FeelerService::Zone(const std::string& contact_name,
       if (offer.variant != params.variant) {
         const bool they_list = offer.variant == feelers::Variant::kFull;
         return FailedPrecondition(
-            contact_name + "'s zone check asks for " + ZoneChoiceWords(they_list) +
-            ": answer it " + (they_list ? "with --list" : "without --list") +
-            ", or `backchannel feeler forget " + pick->first.substr(kZoneIncomingPrefix.size()) +
-            "` it");
+            contact_name + "'s zone check asks for " + ZoneChoiceWords(they_list) + ": answer it " +
+            (they_list ? "with --list" : "without --list") + ", or `backchannel feeler forget " +
+            pick->first.substr(kZoneIncomingPrefix.size()) + "` it");
       }
       feelers::ProbingBudget charged_already(feelers::BudgetPolicy{1, 86400, 0});
       BC_ASSIGN_OR_RETURN(
@@ -233,8 +232,7 @@ Status FeelerService::ExpireIncomingZones(FeelerReport& report) {
     BC_RETURN_IF_ERROR(store_.Delete(key));
     auto who = FromHexFixed<32>(in.value("peer", ""));
     auto name = who ? ContactName(*who) : Result<std::string>(NotFound(""));
-    report.events.push_back("zone check from " +
-                            (name ? *name : std::string("a former contact")) +
+    report.events.push_back("zone check from " + (name ? *name : std::string("a former contact")) +
                             " expired unanswered: nothing was revealed");
   }
   return Status::Ok();

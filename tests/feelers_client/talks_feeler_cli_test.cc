@@ -276,8 +276,8 @@ TEST_F(TalksFeelerCliTest, ZoneCheckOverOneHundredCandidatesRevealsTheCountThenT
 TEST_F(TalksFeelerCliTest, ZoneRefusalsChangeNothing) {
   const Candidates c = MakeCandidates(101);
   // More than 100 candidates.
-  CliResult over = As("us", "talks zone geneva --to Rahimi --json --candidates " +
-                                WriteFile("over.txt", c.texts));
+  CliResult over = As(
+      "us", "talks zone geneva --to Rahimi --json --candidates " + WriteFile("over.txt", c.texts));
   EXPECT_NE(over.code, 0);
   EXPECT_NE(over.out.find("at most 100 packages (101 given)"), std::string::npos) << over.out;
   // A package naming an option the agenda does not have.
@@ -300,8 +300,7 @@ TEST_F(TalksFeelerCliTest, ZoneRefusalsChangeNothing) {
   // suggested any.
   CliResult no_default = As("us", "talks zone geneva --to Rahimi");
   EXPECT_NE(no_default.code, 0);
-  EXPECT_NE(no_default.err.find("no default candidate list"), std::string::npos)
-      << no_default.err;
+  EXPECT_NE(no_default.err.find("no default candidate list"), std::string::npos) << no_default.err;
   EXPECT_TRUE(Feelers("us", "Rahimi").empty()) << "a refusal keeps nothing";
 
   // The list is shown only when both ask: the answering side that did not

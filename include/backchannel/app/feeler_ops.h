@@ -33,8 +33,8 @@ struct FeelerOutcome {
   std::optional<std::vector<feelers_client::FeelerView>> feelers;
   std::uint32_t budget_per_day = 0;
   std::optional<std::uint32_t> budget_left;
-  bool budget_set = false;  // budget: shows budget_per_day without a list
-  std::optional<std::string> forgotten;                   // forget by id
+  bool budget_set = false;               // budget: shows budget_per_day without a list
+  std::optional<std::string> forgotten;  // forget by id
   std::optional<std::vector<std::string>> forgotten_ids;  // forget by contact
 };
 

@@ -71,9 +71,9 @@ struct FeelerView {
   // a feeler between contacts.
   std::string talks;
   // zone only (kind "zone"; ours, empty for an incoming check not answered):
-  std::size_t candidates = 0;  // on the list
-  std::size_t accepted = 0;    // of them, at or above our reservation
-  bool list = false;           // we asked for the list (both must)
+  std::size_t candidates = 0;             // on the list
+  std::size_t accepted = 0;               // of them, at or above our reservation
+  bool list = false;                      // we asked for the list (both must)
   std::optional<std::size_t> zone_count;  // done: how many both accept
   // done with the list: `matched` holds the candidates both accept.
 };
@@ -87,10 +87,10 @@ struct ZoneCandidate {
 
 // A blind zone-of-agreement check inside talks (docs/feelers.md §13).
 struct ZoneCheck {
-  std::string talks;                        // the talks id (1..64 bytes)
-  std::vector<ZoneCandidate> candidates;    // at most 100
-  std::vector<std::string> acceptable;      // ids of ours, at or above our reservation
-  bool list = false;                        // ask for the list, not only the count
+  std::string talks;                      // the talks id (1..64 bytes)
+  std::vector<ZoneCandidate> candidates;  // at most 100
+  std::vector<std::string> acceptable;    // ids of ours, at or above our reservation
+  bool list = false;                      // ask for the list, not only the count
 };
 
 // What a Sync or Send did, in order, for people ("feeler with alice: ...").
