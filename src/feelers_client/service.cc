@@ -346,8 +346,10 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
       BC_ASSIGN_OR_RETURN(auto answer, s.exchange.Answer(items, k, now));
       BC_RETURN_IF_ERROR(Save(s.key, s.exchange));
       BC_RETURN_IF_ERROR(Queue(contact_name, answer));
-      report.events.push_back("feeler with " + contact_name + where +
-                              ": answered their feeler (k=" + std::to_string(s.exchange.k()) + ")");
+      std::string event = "feeler with " + contact_name;
+      event += where;
+      event += ": answered their feeler (k=" + std::to_string(s.exchange.k()) + ")";
+      report.events.push_back(std::move(event));
       return Status::Ok();
     }
     BC_ASSIGN_OR_RETURN(auto budget, LoadBudget());
