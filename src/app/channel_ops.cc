@@ -116,6 +116,15 @@ struct ChannelRunner {
   Result<Json> operator()(const FeelerOverlapRequest& r) const {
     return ExecuteFeeler(channel.feelers(), Request{r});
   }
+  Result<Json> operator()(const FeelerBudgetRequest& r) const {
+    return ExecuteFeeler(channel.feelers(), Request{r});
+  }
+  Result<Json> operator()(const TalksFeelerRequest& r) const {
+    return ExecuteTalksFeeler(channel.feelers(), channel.talks(), Request{r});
+  }
+  Result<Json> operator()(const TalksZoneRequest& r) const {
+    return ExecuteTalksFeeler(channel.feelers(), channel.talks(), Request{r});
+  }
   // ---- end feelers ----
   template <typename Talks>
   Result<Json> operator()(const Talks&) const {

@@ -241,6 +241,37 @@ struct Validator {
     }
     return {};
   }
+  Status operator()(const FeelerBudgetRequest& r) const {
+    if (r.per_day && (*r.per_day < 1 || *r.per_day > 24)) {
+      return InvalidArgument("per_day must be 1..24 exchanges per contact per day");
+    }
+    return {};
+  }
+  Status operator()(const TalksFeelerRequest& r) const {
+    BC_RETURN_IF_ERROR(CheckTalks(r.talks, true));
+    BC_RETURN_IF_ERROR(CheckName("to", r.to, true));
+    FeelerSendRequest send;
+    send.contact = r.to;
+    send.topics = r.topics;
+    send.k = r.k;
+    return (*this)(send);
+  }
+  Status operator()(const TalksZoneRequest& r) const {
+    BC_RETURN_IF_ERROR(CheckTalks(r.talks, true));
+    BC_RETURN_IF_ERROR(CheckName("to", r.to, true));
+    if (r.candidates.size() > kMaxZoneCandidates) {
+      return InvalidArgument("candidates: at most " + std::to_string(kMaxZoneCandidates) +
+                             " packages (" + std::to_string(r.candidates.size()) + " given)");
+    }
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      auto package = ParsePackageText(r.candidates[i]);
+      if (!package) {
+        return InvalidArgument("candidates: #" + std::to_string(i + 1) + ": " +
+                               std::string(package.error().message()));
+      }
+    }
+    return {};
+  }
   // ---- end feelers ----
   // The talks operations of issue 18 are checked by ValidateTalksOp.
   template <typename Other>
@@ -279,6 +310,31 @@ std::optional<Result<Request>> DecodeFeelerFields(const std::string& op, Fields&
       BC_RETURN_IF_ERROR(f.Count("at_most", v));
       r.at_most = v;
     }
+    return Request{r};
+  }
+  if (op == "feeler.budget") {
+    FeelerBudgetRequest r;
+    if (f.Has("per_day")) {
+      std::uint64_t v = 0;
+      BC_RETURN_IF_ERROR(f.Count("per_day", v));
+      r.per_day = v;
+    }
+    return Request{r};
+  }
+  if (op == "talks.feeler") {
+    TalksFeelerRequest r;
+    BC_RETURN_IF_ERROR(f.String("talks", r.talks));
+    BC_RETURN_IF_ERROR(f.String("to", r.to));
+    BC_RETURN_IF_ERROR(f.Strings("topics", r.topics, kMaxFeelerTopics));
+    BC_RETURN_IF_ERROR(f.Count("k", r.k));
+    return Request{r};
+  }
+  if (op == "talks.zone") {
+    TalksZoneRequest r;
+    BC_RETURN_IF_ERROR(f.String("talks", r.talks));
+    BC_RETURN_IF_ERROR(f.String("to", r.to));
+    BC_RETURN_IF_ERROR(f.Strings("candidates", r.candidates, kMaxZoneCandidates));
+    BC_RETURN_IF_ERROR(f.Bool("list", r.list));
     return Request{r};
   }
   if (op == "feeler.forget") {
@@ -416,7 +472,8 @@ std::string_view OpName(const Request& request) {
       "talks.evaluate", "talks.share", "talks.suggest", "talks.idea", "talks.condition",
       "talks.suspend", "talks.resume", "talks.analysis", "record.verify", "record.export",
       // issue 15: feelers
-      "feeler.send", "feeler.status", "feeler.forget", "feeler.overlap"};
+      "feeler.send", "feeler.status", "feeler.forget", "feeler.overlap", "talks.feeler",
+      "talks.zone", "feeler.budget"};
   static_assert(std::size(kNames) == std::variant_size_v<Request>, "one name per request");
   return kNames[request.index()];
 }

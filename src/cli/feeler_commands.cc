@@ -1,4 +1,5 @@
-// `backchannel feeler send|status|forget` (docs/feelers.md): a thin layer
+// `backchannel feeler send|status|overlap|forget` and `backchannel talks
+// feeler|zone` (docs/feelers.md): a thin layer
 // over the application core's feeler requests (app/feeler_ops.h), as the web
 // app uses them. Every command first syncs (receives what is queued —
 // results arrive there, like any message — ends exchanges whose time is up,
@@ -12,6 +13,7 @@
 
 #include "backchannel/app/error.h"
 #include "backchannel/app/feeler_ops.h"
+#include "backchannel/common/file_io.h"
 #include "backchannel/feelers_client/service.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
@@ -66,10 +68,37 @@ void PrintOverlapView(std::ostream& out, const FeelerView& v) {
   if (!v.notice.empty()) PrintLines(out, "  ", v.notice);
 }
 
+// A zone check: the talks, what we chose, the count (and the list) once done.
+void PrintZoneView(std::ostream& out, const FeelerView& v) {
+  PrintLines(out, "",
+             v.contact + " · zone check" + (v.talks.empty() ? "" : " in talks " + v.talks) + " · " +
+                 v.phase + " · since " + When(v.created_at) + " · id " + v.id);
+  if (v.phase == "incoming") {
+    PrintLines(out, "  ",
+               std::string("they ask for ") +
+                   (v.list ? "the list of candidates both accept" : "only the count") +
+                   "; answer: backchannel talks zone ID --to " + Quoted(v.contact) +
+                   (v.list ? " --list" : ""));
+    return;
+  }
+  PrintLines(out, "  ",
+             std::to_string(v.candidates) + " candidates, you accept " +
+                 std::to_string(v.accepted) + (v.list ? "; list asked for" : "; count only"));
+  if (v.zone_count) {
+    PrintLines(out, "  ", std::to_string(*v.zone_count) + " both would accept");
+    for (const auto& m : v.matched) PrintLines(out, "    ", m);
+  } else if (v.phase != "expired" && v.phase != "withheld") {
+    PrintLines(out, "  ", "pending until " + When(v.expires_at));
+  }
+  if (!v.notice.empty()) PrintLines(out, "  ", v.notice);
+}
+
 void PrintView(std::ostream& out, const FeelerView& v) {
   if (v.kind == "overlap") return PrintOverlapView(out, v);
-  std::string line = v.contact + " · " + v.phase + " · k=" + std::to_string(v.k) + " · since " +
-                     When(v.created_at) + " · id " + v.id;
+  if (v.kind == "zone") return PrintZoneView(out, v);
+  std::string line = v.contact + (v.talks.empty() ? "" : " · talks " + v.talks) + " · " + v.phase +
+                     " · k=" + std::to_string(v.k) + " · since " + When(v.created_at) + " · id " +
+                     v.id;
   PrintLines(out, "", line);
   std::string topics;
   for (const auto& t : v.topics) topics += (topics.empty() ? "" : ", ") + t;
@@ -95,7 +124,9 @@ void Run(Context& ctx, const Common& c, const app::Request& request,
          const std::function<std::string(const app::FeelerOutcome&)>& text) {
   auto client = OpenClient(c);
   if (!client) return ctx.FailOpen(client.error());
-  auto done = app::RunFeeler(*client->feelers, request);
+  auto done = app::IsTalksFeelerRequest(request)
+                  ? app::RunTalksFeeler(*client->feelers, *client->talks, request)
+                  : app::RunFeeler(*client->feelers, request);
   if (!done) return ctx.Fail(done.error());
   const Status& s = done->status;
   if (c.json) {
@@ -112,9 +143,85 @@ void Run(Context& ctx, const Common& c, const app::Request& request,
   if (!s.ok()) ctx.Fail(s);
 }
 
+// A candidates file: one complete package a line, "issue=option, ...";
+// blank lines and lines starting with '#' are skipped.
+Result<std::vector<std::string>> ReadZoneCandidates(const std::string& path) {
+  BC_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  std::vector<std::string> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    out.push_back(line.substr(first));
+  }
+  if (out.empty()) return InvalidArgument(path + ": no candidate package in the file");
+  return out;
+}
+
+// `talks feeler` and `talks zone`, registered under the talks command.
+void RegisterTalksFeelerCommands(CLI::App& talks, Context& context) {
+  {
+    struct Args {
+      Common common;
+      app::TalksFeelerRequest request;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = talks.add_subcommand(
+        "feeler",
+        "A feeler with another member inside talks: only the topics both named are revealed");
+    AddCommon(cmd, a->common);
+    cmd->add_option("id", a->request.talks, "Talks id")->required();
+    cmd->add_option("--to", a->request.to, "The member (name as seated, or member id)")->required();
+    cmd->add_option("--topic", a->request.topics,
+                    "A topic you would discuss: an agenda ISSUE or ISSUE:OPTION of the talks, or "
+                    "free text (repeat; at most 32)")
+        ->required();
+    cmd->add_option("--k", a->request.k,
+                    "Items each side sends: 8, 16 or 32 (default: the smallest that holds them)")
+        ->check(CLI::IsMember({8, 16, 32}));
+    cmd->callback([&context, a]() {
+      Run(context, a->common, a->request, [](const app::FeelerOutcome&) { return std::string(); });
+    });
+  }
+  {
+    struct Args {
+      Common common;
+      app::TalksZoneRequest request;
+      std::string candidates;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = talks.add_subcommand(
+        "zone",
+        "Blind zone of agreement with a member: how many candidate packages both would accept");
+    AddCommon(cmd, a->common);
+    cmd->add_option("id", a->request.talks, "Talks id")->required();
+    cmd->add_option("--to", a->request.to, "The member (name as seated, or member id)")->required();
+    cmd->add_option("--candidates", a->candidates,
+                    "File of at most 100 complete packages, one a line: issue=option, ... "
+                    "(default: the agenda's packages if at most 100, else the mediator's "
+                    "suggestions)");
+    cmd->add_flag("--list", a->request.list,
+                  "Ask for the list of candidates both accept (shown only if both ask)");
+    cmd->callback([&context, a]() {
+      if (!a->candidates.empty()) {
+        auto read = ReadZoneCandidates(a->candidates);
+        if (!read) return context.Fail(read.error().WithContext("--candidates"));
+        a->request.candidates = std::move(*read);
+      }
+      Run(context, a->common, a->request, [](const app::FeelerOutcome&) { return std::string(); });
+    });
+  }
+}
+
 }  // namespace
 
 void RegisterFeelerCommands(CLI::App& app, Context& context) {
+  // The talks command group registers before this one (command_groups.cc).
+  for (CLI::App* talks :
+       app.get_subcommands([](CLI::App* sub) { return sub->get_name() == "talks"; })) {
+    RegisterTalksFeelerCommands(*talks, context);
+  }
   CLI::App* feeler = app.add_subcommand(
       "feeler", "Say which topics you would discuss; see only those the contact named too");
   feeler->require_subcommand(1);
@@ -190,6 +297,28 @@ void RegisterFeelerCommands(CLI::App& app, Context& context) {
       if (least->count() > 0) a->request.at_least = a->at_least;
       if (most->count() > 0) a->request.at_most = a->at_most;
       Run(context, a->common, a->request, [](const app::FeelerOutcome&) { return std::string(); });
+    });
+  }
+  {
+    struct Args {
+      Common common;
+      std::uint64_t per_day = 0;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = feeler->add_subcommand(
+        "budget",
+        "Show or set this home's probing budget: feelers per contact per day (asked or answered)");
+    AddCommon(cmd, a->common);
+    CLI::Option* per_day =
+        cmd->add_option("--per-day", a->per_day, "Exchanges per contact per day, 1..24");
+    cmd->callback([&context, a, per_day]() {
+      app::FeelerBudgetRequest request;
+      if (per_day->count() > 0) request.per_day = a->per_day;
+      Run(context, a->common, request, [](const app::FeelerOutcome& o) {
+        return "budget: " + std::to_string(o.budget_per_day) +
+               " feelers per contact per day (asked or answered; each contact's own client "
+               "enforces its own)\n";
+      });
     });
   }
   {

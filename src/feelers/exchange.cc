@@ -217,6 +217,15 @@ Result<std::vector<Bytes>> Exchange::Answer(std::vector<Bytes> items, std::size_
   return out;
 }
 
+Status Exchange::Rescope(std::string scope) {
+  if (phase_ != Phase::kIncoming) return Precondition("only an incoming offer can be rescoped");
+  ExchangeParams next = params_;
+  next.scope = std::move(scope);
+  BC_RETURN_IF_ERROR(CheckParams(next));
+  params_ = std::move(next);
+  return Status::Ok();
+}
+
 Result<std::vector<Bytes>> Exchange::OnOffer(const Offer& offer, std::int64_t now) {
   BC_RETURN_IF_ERROR(CheckOpen(now));
   if (peer_nonce_ && offer.nonce == *peer_nonce_) {

@@ -144,9 +144,7 @@ Status FeelerService::OnMessage(const client::AppMessage& am) {
     case feelers::MessageType::kOffer: {
       BC_ASSIGN_OR_RETURN(auto offer, feelers::DecodeOffer(am.body));
       if (offer.domain == feelers::Domain::kOverlap) return OnOverlapOffer(am, offer, mine, now);
-      if (offer.domain != feelers::Domain::kFeeler) {
-        return FailedPrecondition("zone checks between contacts are not wired yet");
-      }
+      if (offer.domain == feelers::Domain::kZone) return OnZoneOffer(am, offer, mine, now);
       for (auto& s : mine) {
         if (s.exchange.params().domain != feelers::Domain::kFeeler) continue;
         if (s.exchange.phase() != Phase::kOffered) continue;
@@ -177,8 +175,11 @@ Status FeelerService::OnMessage(const client::AppMessage& am) {
       }
       BC_RETURN_IF_ERROR(Save(key, exchange));
       BC_RETURN_IF_ERROR(SaveBudget(budget));
+      // The offer does not say where it belongs (channel or talks): the
+      // answering user names it by the command they answer with.
       events_.push_back("feeler from " + am.contact + " (k=" + std::to_string(offer.k) +
-                        "): answer it with topics of your own choosing (feeler send)");
+                        "): answer it with topics of your own choosing (feeler send, or "
+                        "talks feeler ID --to NAME inside talks you share)");
       return Status::Ok();
     }
     case feelers::MessageType::kResponse: {
@@ -208,13 +209,14 @@ std::string FeelerService::Outcome(const Stored& stored, const std::string& cont
   const Exchange& exchange = stored.exchange;
   if (exchange.phase() == Phase::kWithheld) return exchange.WithheldNotice(contact);
   if (exchange.params().domain == feelers::Domain::kOverlap) return OverlapOutcome(stored, contact);
-  if (exchange.phase() == Phase::kExpired) {
-    return "feeler with " + contact + " expired: nothing was revealed";
-  }
+  if (exchange.params().domain == feelers::Domain::kZone) return ZoneOutcome(stored, contact);
+  const std::string talks = TalksOfScope(exchange.params().scope, false);
+  const std::string head = "feeler with " + contact + (talks.empty() ? "" : " in talks " + talks);
+  if (exchange.phase() == Phase::kExpired) return head + " expired: nothing was revealed";
   std::vector<std::string> matched;
   for (const auto& item : exchange.Matched()) matched.push_back(TopicText(item));
-  if (matched.empty()) return "feeler with " + contact + ": no shared topic";
-  return "feeler with " + contact + ": shared topics: " + Join(matched);
+  if (matched.empty()) return head + ": no shared topic";
+  return head + ": shared topics: " + Join(matched);
 }
 
 // ---- sending ----
@@ -254,6 +256,7 @@ Status FeelerService::Flush(FeelerReport& report) {
 Status FeelerService::Expire(FeelerReport& report) {
   const std::int64_t now = Now();
   BC_RETURN_IF_ERROR(ExpireIncomingOverlaps(report));
+  BC_RETURN_IF_ERROR(ExpireIncomingZones(report));
   BC_ASSIGN_OR_RETURN(auto all, Load(std::nullopt));
   bool any = false;
   for (const auto& s : all)
@@ -293,7 +296,8 @@ Result<FeelerReport> FeelerService::Sync() {
 
 Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
                                          const std::vector<std::string>& topics, std::size_t k,
-                                         const std::vector<std::string>& agenda) {
+                                         const std::vector<std::string>& agenda,
+                                         const std::string& talks) {
   if (topics.empty() && agenda.empty()) {
     return InvalidArgument("name at least one topic (--topic T or --agenda ISSUE[:OPTION])");
   }
@@ -315,11 +319,15 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
     return FailedPrecondition(contact_name +
                               " has not presented a verified credential yet: no feelers before");
   }
+  const std::string scope = talks.empty() ? std::string(kChannelScope) : TalksScope(talks);
+  const std::string where = talks.empty() ? std::string() : " in talks " + talks;
   FeelerReport report;
   BC_RETURN_IF_ERROR(Expire(report));
   const std::int64_t now = Now();
   BC_ASSIGN_OR_RETURN(auto mine, Load(contact.identity_key));
   BC_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    // One pending offer per contact, whatever its scope: an offer does not
+    // carry its scope, so two crossing offers pair by contact alone.
     for (auto& s : mine) {
       if (s.exchange.params().domain != feelers::Domain::kFeeler) continue;
       if (s.exchange.phase() == Phase::kOffered) {
@@ -332,19 +340,23 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
       if (s.exchange.params().domain != feelers::Domain::kFeeler) continue;
       if (s.exchange.phase() != Phase::kIncoming) continue;
       // Their offer waits for our own topics: answer it (no budget charge:
-      // it was charged when it came).
+      // it was charged when it came), inside the talks our user named. A
+      // refusal saves nothing (the loaded copy is dropped).
+      BC_RETURN_IF_ERROR(s.exchange.Rescope(scope));
       BC_ASSIGN_OR_RETURN(auto answer, s.exchange.Answer(items, k, now));
       BC_RETURN_IF_ERROR(Save(s.key, s.exchange));
       BC_RETURN_IF_ERROR(Queue(contact_name, answer));
-      report.events.push_back("feeler with " + contact_name +
-                              ": answered their feeler (k=" + std::to_string(s.exchange.k()) + ")");
+      std::string event = "feeler with " + contact_name;
+      event += where;
+      event += ": answered their feeler (k=" + std::to_string(s.exchange.k()) + ")";
+      report.events.push_back(std::move(event));
       return Status::Ok();
     }
     BC_ASSIGN_OR_RETURN(auto budget, LoadBudget());
     feelers::ExchangeParams params;
     params.self = client_.identity_key();
     params.peer = contact.identity_key;
-    params.scope = std::string(kChannelScope);
+    params.scope = scope;
     Bytes offer;
     BC_ASSIGN_OR_RETURN(
         auto exchange,
@@ -353,7 +365,7 @@ Result<FeelerReport> FeelerService::Send(const std::string& contact_name,
     BC_RETURN_IF_ERROR(Save(key, exchange));
     BC_RETURN_IF_ERROR(SaveBudget(budget));
     BC_RETURN_IF_ERROR(Queue(contact_name, {offer}));
-    report.events.push_back("feeler to " + contact_name + " sent (k=" +
+    report.events.push_back("feeler to " + contact_name + where + " sent (k=" +
                             std::to_string(exchange.k()) + "): pending until they send theirs");
     return Status::Ok();
   }));
@@ -378,6 +390,11 @@ Result<FeelerView> FeelerService::View(const Stored& s) {
     BC_RETURN_IF_ERROR(ViewOverlap(s, v));
     return v;
   }
+  if (x.params().domain == feelers::Domain::kZone) {
+    BC_RETURN_IF_ERROR(ViewZone(s, v));
+    return v;
+  }
+  v.talks = TalksOfScope(x.params().scope, false);
   for (const auto& item : x.my_items()) v.topics.push_back(TopicText(item));
   if (x.phase() == Phase::kDone) {
     for (const auto& item : x.Matched()) v.matched.push_back(TopicText(item));
@@ -401,7 +418,26 @@ Result<std::vector<FeelerView>> FeelerService::List(const std::optional<std::str
   }
   BC_ASSIGN_OR_RETURN(auto incoming, IncomingOverlaps(peer));
   for (auto& v : incoming) out.push_back(std::move(v));
+  BC_ASSIGN_OR_RETURN(auto zones, IncomingZones(peer));
+  for (auto& v : zones) out.push_back(std::move(v));
   return out;
+}
+
+Result<feelers::BudgetPolicy> FeelerService::Policy() {
+  BC_ASSIGN_OR_RETURN(auto budget, LoadBudget());
+  return budget.policy();
+}
+
+Status FeelerService::SetBudgetPerDay(std::uint32_t per_day) {
+  if (per_day < 1 || per_day > kMaxBudgetPerDay) {
+    return InvalidArgument("the feelers budget is 1 to " + std::to_string(kMaxBudgetPerDay) +
+                           " exchanges per contact per day");
+  }
+  return store_.Transaction([&]() -> Status {
+    BC_ASSIGN_OR_RETURN(auto budget, LoadBudget());
+    budget.set_per_window(per_day);
+    return SaveBudget(budget);
+  });
 }
 
 Result<std::uint32_t> FeelerService::Remaining(const std::string& contact) {
@@ -419,7 +455,8 @@ Status FeelerService::Forget(const std::string& id) {
   bool found = false;
   for (const std::string& key :
        {std::string(kExchangePrefix) + id, std::string(kOverlapMetaPrefix) + id,
-        std::string(kOverlapIncomingPrefix) + id}) {
+        std::string(kOverlapIncomingPrefix) + id, std::string(kZoneMetaPrefix) + id,
+        std::string(kZoneIncomingPrefix) + id}) {
     BC_ASSIGN_OR_RETURN(auto value, store_.Get(key));
     if (!value) continue;
     found = true;

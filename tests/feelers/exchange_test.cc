@@ -68,6 +68,45 @@ TEST(ExchangeTest, CrossingOffersPairDeterministically) {
   EXPECT_THAT(b.x->Matched(), ElementsAre(TopicBytes({"prisoner swap"})[0]));
 }
 
+// An incoming offer carries no scope: the answering side binds it to the
+// scope its user names (talks feelers, docs/feelers.md §13). The same scope
+// on both sides pairs; another one derives another exchange id, so the
+// asking side refuses the response and nothing is learned.
+TEST(ExchangeTest, RescopeBindsAnIncomingOfferToTheAnsweringUsersScope) {
+  for (const bool same : {true, false}) {
+    Side a = Alice();
+    Side b = Bob();
+    a.params.scope = "talks/geneva";
+    ASSERT_OK(a.Start(kNow));
+    auto offer = DecodeOffer(a.outbox.front());
+    ASSERT_OK(offer);
+    a.outbox.pop_front();
+    auto in = Exchange::Incoming(b.params, *offer, kNow, 3600, b.budget);
+    ASSERT_OK(in);
+    EXPECT_THAT(in->Rescope(""), StatusIs(StatusCode::kInvalidArgument));
+    EXPECT_THAT(in->Rescope(std::string(kMaxScopeBytes + 1, 'x')),
+                StatusIs(StatusCode::kInvalidArgument));
+    ASSERT_OK(in->Rescope(same ? "talks/geneva" : "talks/vienna"));
+    EXPECT_EQ(in->params().scope, same ? "talks/geneva" : "talks/vienna");
+    auto out = in->Answer(b.topics, 0, kNow);
+    ASSERT_OK(out);
+    EXPECT_THAT(in->Rescope("talks/geneva"), StatusIs(StatusCode::kFailedPrecondition))
+        << "only before the answer: the scope is hashed from then on";
+    ASSERT_OK(a.Deliver((*out)[0], kNow));  // b's offer pairs with a's
+    const Status response = a.Deliver((*out)[1], kNow);
+    if (same) {
+      EXPECT_OK(response);
+      EXPECT_EQ(*a.x->exchange_id(), *in->exchange_id());
+    } else {
+      EXPECT_THAT(response, StatusIs(StatusCode::kInvalidArgument));
+      EXPECT_NE(*a.x->exchange_id(), *in->exchange_id());
+    }
+  }
+  Side a = Alice();
+  ASSERT_OK(a.Start(kNow));
+  EXPECT_THAT(a.x->Rescope("talks/geneva"), StatusIs(StatusCode::kFailedPrecondition));
+}
+
 TEST(ExchangeTest, ALoneOfferStaysPendingThenExpires) {
   Side a = Alice();
   ASSERT_OK(a.Start(kNow, 600));

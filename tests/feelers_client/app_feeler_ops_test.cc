@@ -108,6 +108,74 @@ TEST(AppFeelerRequest, RefusesBadFieldsNamingThem) {
       << "k=8 cannot hold 9 topics";
 }
 
+TEST(AppFeelerRequest, DecodesAndRefusesTheTalksAndBudgetOps) {
+  auto feeler = app::DecodeRequest(
+      R"({"op":"talks.feeler","talks":"geneva","to":"Rahimi","topics":["nuclear","x y"],"k":16})");
+  ASSERT_OK(feeler);
+  EXPECT_EQ(app::OpName(*feeler), "talks.feeler");
+  EXPECT_EQ(std::get<app::TalksFeelerRequest>(*feeler).topics,
+            (std::vector<std::string>{"nuclear", "x y"}));
+  auto zone = app::DecodeRequest(
+      R"({"op":"talks.zone","talks":"geneva","to":"Rahimi","candidates":["a=b, c=d"],"list":true})");
+  ASSERT_OK(zone);
+  EXPECT_EQ(app::OpName(*zone), "talks.zone");
+  EXPECT_TRUE(std::get<app::TalksZoneRequest>(*zone).list);
+  auto budget = app::DecodeRequest(R"({"op":"feeler.budget","per_day":5})");
+  ASSERT_OK(budget);
+  EXPECT_EQ(std::get<app::FeelerBudgetRequest>(*budget).per_day, 5U);
+  ASSERT_OK(app::DecodeRequest(R"({"op":"feeler.budget"})"));
+
+  std::string many = R"({"op":"talks.zone","talks":"g","to":"r","candidates":[)";
+  for (int i = 0; i < 101; ++i) many += std::string(i ? "," : "") + "\"a=b\"";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"op":"talks.feeler","to":"r","topics":["x"]})", "talks"},
+      {R"({"op":"talks.feeler","talks":"g","topics":["x"]})", "to"},
+      {R"({"op":"talks.feeler","talks":"g","to":"r"})", "topic"},
+      {R"({"op":"talks.feeler","talks":"a/b","to":"r","topics":["x"]})", "talks"},
+      {R"({"op":"talks.zone","talks":"g","to":"r","candidates":["nuclear"]})", "candidates: #1"},
+      {R"({"op":"talks.zone","talks":"g","to":"r","list":"yes"})", "true or false"},
+      {many + "]}", "at most 100"},
+      {R"({"op":"feeler.budget","per_day":0})", "1..24"},
+      {R"({"op":"feeler.budget","per_day":25})", "1..24"},
+  };
+  for (const auto& [json, words] : cases) {
+    auto r = app::DecodeRequest(json);
+    ASSERT_FALSE(r.has_value()) << json;
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << json;
+    EXPECT_NE(std::string(r.error().message()).find(words), std::string::npos)
+        << json << ": " << r.error();
+  }
+}
+
+// The home's own budget: lowered to 1, the second offer from the contact is
+// refused by our client (nothing kept), and the figure is what status shows.
+TEST_F(AppFeelerOpsTest, TheHomesOwnBudgetBindsWhatItAnswers) {
+  auto shown = Bob(R"({"op":"feeler.budget"})");
+  ASSERT_OK(shown);
+  EXPECT_EQ((*shown)["result"]["budget_per_day"], 3);
+  auto set = Bob(R"({"op":"feeler.budget","per_day":1})");
+  ASSERT_OK(set);
+  EXPECT_EQ((*set)["result"]["budget_per_day"], 1);
+  auto status = Bob(R"({"op":"feeler.status","contact":"alice"})");
+  ASSERT_OK(status);
+  EXPECT_EQ((*status)["result"]["budget_per_day"], 1);
+  EXPECT_EQ((*status)["result"]["budget_left"], 1);
+
+  ASSERT_OK(Alice(R"({"op":"feeler.send","contact":"bob","topics":["one"]})"));
+  ASSERT_OK(Bob(R"({"op":"inbox"})"));
+  ASSERT_OK(Alice(R"({"op":"feeler.forget","contact":"bob"})"));
+  ASSERT_OK(Alice(R"({"op":"feeler.send","contact":"bob","topics":["two"]})"));
+  auto inbox = Bob(R"({"op":"inbox"})");
+  ASSERT_OK(inbox);
+  EXPECT_NE(inbox->dump().find("resource_exhausted"), std::string::npos) << inbox->dump();
+  auto after = Bob(R"({"op":"feeler.status","contact":"alice"})");
+  ASSERT_OK(after);
+  EXPECT_EQ((*after)["result"]["feelers"].size(), 1U) << "the refused offer kept nothing";
+  EXPECT_EQ((*after)["result"]["budget_left"], 0);
+  EXPECT_THAT(Bob(R"({"op":"feeler.budget","per_day":30})"),
+              StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST_F(AppFeelerOpsTest, AWholeExchangeThroughSendAndInboxShowsOnlySharedTopics) {
   auto sent = Alice(
       R"({"op":"feeler.send","contact":"bob","topics":["Sanctions relief","prisoner exchange","alice-only-hostage-swap"]})");

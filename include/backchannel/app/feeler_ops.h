@@ -18,6 +18,7 @@
 #include "backchannel/app/request.h"
 #include "backchannel/common/result.h"
 #include "backchannel/feelers_client/service.h"
+#include "backchannel/talks_client/service.h"
 
 namespace backchannel::app {
 
@@ -32,11 +33,13 @@ struct FeelerOutcome {
   std::optional<std::vector<feelers_client::FeelerView>> feelers;
   std::uint32_t budget_per_day = 0;
   std::optional<std::uint32_t> budget_left;
-  std::optional<std::string> forgotten;                   // forget by id
+  bool budget_set = false;               // budget: shows budget_per_day without a list
+  std::optional<std::string> forgotten;  // forget by id
   std::optional<std::vector<std::string>> forgotten_ids;  // forget by contact
 };
 
-// True for feeler.send, feeler.status, feeler.forget and feeler.overlap.
+// True for feeler.send, feeler.status, feeler.forget, feeler.overlap and
+// feeler.budget.
 bool IsFeelerRequest(const Request& request);
 
 // Validates `request` again, syncs, runs it. An error only when the request
@@ -53,6 +56,24 @@ Json ToJson(const feelers_client::FeelerView& view);
 // RunFeeler, then its JSON, or the refusal as the error. `feelers` null (a
 // face that opened no FeelerService): kFailedPrecondition.
 Result<Json> ExecuteFeeler(feelers_client::FeelerService* feelers, const Request& request);
+
+// talks.feeler and talks.zone (docs/feelers.md §13): the same, inside talks
+// `talks` knows (we must have joined them; the member named must be a
+// contact of ours, as introductions make them). A zone check's candidates
+// are evaluated against our own private profile for the talks: acceptable
+// when at or above its reservation.
+bool IsTalksFeelerRequest(const Request& request);
+Result<FeelerOutcome> RunTalksFeeler(feelers_client::FeelerService& feelers,
+                                     talks_client::TalksService& talks, const Request& request);
+Result<Json> ExecuteTalksFeeler(feelers_client::FeelerService* feelers,
+                                talks_client::TalksService& talks, const Request& request);
+
+// The default candidate list of a zone check in `state` (docs/feelers.md
+// §13): every complete package of the agenda when there are at most 100,
+// else the mediator's suggested single texts (the latest 100), each as
+// "issue=option, ..." in agenda order. kFailedPrecondition when neither
+// gives one.
+Result<std::vector<std::string>> DefaultZoneCandidates(const talks::TalksState& state);
 
 }  // namespace backchannel::app
 

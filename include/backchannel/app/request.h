@@ -212,6 +212,32 @@ struct FeelerOverlapRequest {
   std::optional<std::uint64_t> at_least;
   std::optional<std::uint64_t> at_most;
 };
+// The home's own probing budget (docs/feelers.md §7): shown, or set to
+// `per_day` exchanges per contact per day (1..24).
+struct FeelerBudgetRequest {
+  std::optional<std::uint64_t> per_day;
+};
+// Inside talks (docs/feelers.md §13): a feeler between two members, bound
+// to the talks id; a topic that names an agenda issue or issue:option of the
+// talks is that agenda id, any other is free text.
+struct TalksFeelerRequest {
+  std::string talks;
+  std::string to;                   // a member's name or member id
+  std::vector<std::string> topics;  // our user's own
+  std::uint64_t k = 0;
+};
+// A blind zone of agreement with a member over `candidates` (each a complete
+// package "issue=option, ..."; at most 100; empty: the default list,
+// docs/feelers.md §13), each side accepting the candidates at or above its
+// own profile's reservation. Both learn only how many both accept, the list
+// only when both set `list`.
+inline constexpr std::size_t kMaxZoneCandidates = 100;
+struct TalksZoneRequest {
+  std::string talks;
+  std::string to;
+  std::vector<std::string> candidates;
+  bool list = false;
+};
 // ---- end feelers ----
 
 // Limits of the new operations' fields.
@@ -230,7 +256,8 @@ using Request =
                  TalksSuggestRequest, TalksIdeaRequest, TalksConditionRequest, TalksSuspendRequest,
                  TalksResumeRequest, TalksAnalysisRequest, RecordVerifyRequest, RecordExportRequest,
                  // issue 15: feelers
-                 FeelerSendRequest, FeelerStatusRequest, FeelerForgetRequest, FeelerOverlapRequest>;
+                 FeelerSendRequest, FeelerStatusRequest, FeelerForgetRequest, FeelerOverlapRequest,
+                 TalksFeelerRequest, TalksZoneRequest, FeelerBudgetRequest>;
 
 // The request's "op" name: "contacts", "send", "inbox", "talks.status",
 // "talks.say", "talks.move", "talks.verdict", "status", "credential.import",

@@ -35,6 +35,9 @@ class ProbingBudget {
   explicit ProbingBudget(BudgetPolicy policy = {}) : policy_(policy) {}
 
   const BudgetPolicy& policy() const { return policy_; }
+  // The home's own choice of exchanges per contact per window (the charges
+  // so far stay, and count against the new figure).
+  void set_per_window(std::uint32_t per_window) { policy_.per_window = per_window; }
   // Units charged to `contact` in the window ending at `now`.
   std::uint32_t Used(const IdentityKey& contact, std::int64_t now) const;
   // Exchanges `contact` may still start or answer now.

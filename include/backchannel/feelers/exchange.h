@@ -88,6 +88,12 @@ class Exchange {
   // kIncoming only: our user's own items. Returns our Offer (naming theirs)
   // and our Response, in that order.
   Result<std::vector<Bytes>> Answer(std::vector<Bytes> items, std::size_t k, std::int64_t now);
+  // kIncoming only: binds the exchange to another scope (a talks id instead
+  // of the channel) before our user answers. The scope is hashed only from
+  // the answer on, and an offer does not carry it: the answering user names
+  // it, as the asking one did. kFailedPrecondition in any other phase,
+  // kInvalidArgument for a scope that is empty or over kMaxScopeBytes.
+  Status Rescope(std::string scope);
   // kOffered: the peer's offer (crossing ours, or naming ours). Returns our
   // Response.
   Result<std::vector<Bytes>> OnOffer(const Offer& offer, std::int64_t now);

@@ -44,6 +44,9 @@ inline constexpr std::string_view kApp = "feelers";
 inline constexpr std::string_view kChannelScope = "channel";
 // Rounds of a blind overlap check per contact and label.
 inline constexpr std::uint32_t kOverlapRounds = 3;
+// The most exchanges per contact per day a home may allow (SetBudgetPerDay):
+// each reveals the intersection with up to 32 guesses (a zone check: 100).
+inline constexpr std::uint32_t kMaxBudgetPerDay = 24;
 
 // One exchange as its user sees it.
 struct FeelerView {
@@ -64,6 +67,30 @@ struct FeelerView {
   std::string side;         // at_least, at_most
   std::uint64_t value = 0;  // our own N or M
   std::string overlap;      // done: "yes" (N <= M) or "no"
+  // Inside talks (a talks feeler or a zone check): the talks id; empty for
+  // a feeler between contacts.
+  std::string talks;
+  // zone only (kind "zone"; ours, empty for an incoming check not answered):
+  std::size_t candidates = 0;             // on the list
+  std::size_t accepted = 0;               // of them, at or above our reservation
+  bool list = false;                      // we asked for the list (both must)
+  std::optional<std::size_t> zone_count;  // done: how many both accept
+  // done with the list: `matched` holds the candidates both accept.
+};
+
+// One candidate package of a zone check: its id on the list and how it reads
+// ("issue=option, ..."); both sides must hold the same list, in the same order.
+struct ZoneCandidate {
+  std::string id;
+  std::string text;
+};
+
+// A blind zone-of-agreement check inside talks (docs/feelers.md §13).
+struct ZoneCheck {
+  std::string talks;                      // the talks id (1..64 bytes)
+  std::vector<ZoneCandidate> candidates;  // at most 100
+  std::vector<std::string> acceptable;    // ids of ours, at or above our reservation
+  bool list = false;                      // ask for the list, not only the count
 };
 
 // What a Sync or Send did, in order, for people ("feeler with alice: ...").
@@ -94,8 +121,22 @@ class FeelerService {
   // exchange uses the larger of both sides' k. `agenda`: agenda ids ("issue"
   // or "issue:option", feelers/topic.h AgendaTopic) beside the free-text
   // `topics`; at least one of the two.
+  // `talks`: a feeler inside those talks (bound to "talks/<id>" instead of
+  // the channel; an incoming offer is answered inside them too); empty:
+  // between contacts.
   Result<FeelerReport> Send(const std::string& contact, const std::vector<std::string>& topics,
-                            std::size_t k = 0, const std::vector<std::string>& agenda = {});
+                            std::size_t k = 0, const std::vector<std::string>& agenda = {},
+                            const std::string& talks = "");
+  // A blind zone check with `contact` over `check`'s candidates: answers
+  // the contact's pending zone check if there is one (its list choice must
+  // be ours: kFailedPrecondition otherwise, so the list is shown only when
+  // both chose it), else offers. kInvalidArgument for a bad list or an
+  // acceptable id not on it, kResourceExhausted over the budget,
+  // kFailedPrecondition when our own zone check with them is pending.
+  Result<FeelerReport> Zone(const std::string& contact, const ZoneCheck& check);
+  // The local name of the contact with this identity key; kNotFound when
+  // there is none (a talks member we have no channel with).
+  Result<std::string> ContactName(const session::PublicKey& key);
   // A blind overlap check (docs/feelers.md §9) with `contact` on `label`:
   // we say "at least `value`" or "at most `value`"; both learn only whether
   // N <= M. Answers the contact's pending check if there is one, else
@@ -110,7 +151,14 @@ class FeelerService {
   Result<std::vector<FeelerView>> List(const std::optional<std::string>& contact);
   // Exchanges `contact` may still start or answer in this window.
   Result<std::uint32_t> Remaining(const std::string& contact);
-  const feelers::BudgetPolicy& policy() const { return policy_; }
+  // The budget policy in force: the home's stored one (SetBudgetPerDay, or
+  // the first charge's), else the constructor's.
+  Result<feelers::BudgetPolicy> Policy();
+  // The home's own budget: exchanges per contact per window, both those we
+  // start and those we answer (our client enforces it on incoming offers;
+  // the contact's client enforces its own). kInvalidArgument outside
+  // 1..kMaxBudgetPerDay.
+  Status SetBudgetPerDay(std::uint32_t per_day);
   // Deletes one exchange (open or ended) and its secret. kNotFound when
   // there is none.
   Status Forget(const std::string& id);
@@ -131,6 +179,13 @@ class FeelerService {
   Status ExpireIncomingOverlaps(FeelerReport& report);
   Status ViewOverlap(const Stored& stored, FeelerView& view);
   std::string OverlapOutcome(const Stored& stored, const std::string& contact);
+  // zone.cc: the same for zone checks.
+  Status OnZoneOffer(const client::AppMessage& am, const feelers::Offer& offer,
+                     std::vector<Stored>& mine, std::int64_t now);
+  Result<std::vector<FeelerView>> IncomingZones(const std::optional<session::PublicKey>& peer);
+  Status ExpireIncomingZones(FeelerReport& report);
+  Status ViewZone(const Stored& stored, FeelerView& view);
+  std::string ZoneOutcome(const Stored& stored, const std::string& contact);
   Result<std::vector<Stored>> Load(const std::optional<session::PublicKey>& peer);
   Status Save(const std::string& key, const feelers::Exchange& exchange);
   Result<feelers::ProbingBudget> LoadBudget();
@@ -138,7 +193,6 @@ class FeelerService {
   Status Queue(const std::string& contact, const std::vector<Bytes>& bodies);
   Status Expire(FeelerReport& report);
   Status Flush(FeelerReport& report);
-  Result<std::string> ContactName(const session::PublicKey& key);
   Result<FeelerView> View(const Stored& stored);
   std::string Outcome(const Stored& stored, const std::string& contact);
   std::int64_t Now() const;
