@@ -1,7 +1,5 @@
 #include "backchannel/client/local_store.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -13,6 +11,8 @@
 #include "backchannel/crypto/aead.h"
 #include "backchannel/crypto/password_kdf.h"
 #include "backchannel/crypto/primitives.h"
+#include "backchannel/sqlite/connection.h"
+#include "backchannel/sqlite/migrations.h"
 #include "client/sealed_row.h"
 
 namespace backchannel::client {
@@ -135,83 +135,6 @@ std::int64_t NowMs() {
       .count();
 }
 
-// A prepared statement; finalized on destruction.
-class Stmt {
- public:
-  Stmt(sqlite3* db, std::string_view sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Stmt(Stmt&&) = delete;
-  Stmt& operator=(Stmt&&) = delete;
-
-  Stmt& Bind(int i, std::int64_t v) {
-    if (ok()) rc_ = sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Stmt& Bind(int i, std::string_view v) {
-    if (ok())
-      rc_ = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& BindBlob(int i, ByteView v) {
-    if (ok()) {
-      rc_ = sqlite3_bind_blob(stmt_, i, v.empty() ? "" : static_cast<const void*>(v.data()),
-                              static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    return *this;
-  }
-  Stmt& BindNull(int i) {
-    if (ok()) rc_ = sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  // Steps once: true when a row is available.
-  Result<bool> Step() {
-    if (!ok()) return Error();
-    rc_ = sqlite3_step(stmt_);
-    if (rc_ == SQLITE_ROW) {
-      rc_ = SQLITE_OK;
-      return true;
-    }
-    if (rc_ == SQLITE_DONE) {
-      rc_ = SQLITE_OK;
-      return false;
-    }
-    return Error();
-  }
-  Status Run() {
-    auto r = Step();
-    return r.status();
-  }
-  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  Bytes Blob(int col) const {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, col));
-    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
-    return p ? Bytes(p, p + n) : Bytes();
-  }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Status Error() const {
-    if (rc_ == SQLITE_CONSTRAINT) {
-      return {StatusCode::kAlreadyExists, std::string("store: ") + sqlite3_errmsg(db_)};
-    }
-    return IoError(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
-
 std::string Ad(std::string_view table, std::string_view row, std::string_view column) {
   std::string ad = "bc-store-v1|";
   ad.append(table).append("|").append(row).append("|").append(column);
@@ -270,12 +193,11 @@ struct StoreHeader {
 }  // namespace
 
 struct LocalStore::Impl {
-  sqlite3* db = nullptr;
+  std::unique_ptr<sqlite::Connection> db;
   SecretArray<kKeySize> key;
   // From the store secret (schema 5): the keyed index and the table digests.
   SecretArray<kKeySize> index_key;
   SecretArray<kKeySize> digest_key;
-  int depth = 0;
 
   // Checks that `path` exists, is a backchannel store of a known schema
   // version, and names Argon2id with a well-formed salt and parameters in
@@ -283,9 +205,12 @@ struct LocalStore::Impl {
   Result<StoreHeader> ReadHeader(const std::string& path);
   // Whether `key` opens the check value: kPermissionDenied `wrong` when not.
   Status CheckKey(const char* wrong) const;
+  // The store's migrations (sqlite/migrations.h): 1-4 SQL, 5 and 6 the
+  // re-sealing steps below. Steps 5 and 6 need the key.
+  sqlite::Schema MakeSchema();
   // Upgrades an older schema in one transaction; called only after
   // CheckKey, so a wrong passphrase or key changes nothing.
-  Status Migrate(LocalStore& self, std::uint64_t v);
+  Status Migrate(std::uint64_t v);
   // The v4 -> v5 step: makes the store secret, copies every v4 row into its
   // sealed v5 table and drops the v4 tables. Inside Migrate's transaction.
   Status UpgradeToSealedRows();
@@ -339,11 +264,11 @@ struct LocalStore::Impl {
   };
   template <typename Key>
   Result<std::optional<KeyedRow>> RowAt(const char* sql, const Key& key) const {
-    Stmt s(db, sql);
+    sqlite::Statement s = db->Prepare(sql);
     s.Bind(1, key);
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return std::optional<KeyedRow>();
-    return std::optional<KeyedRow>(KeyedRow{s.Text(0), s.Blob(1)});
+    return std::optional<KeyedRow>(KeyedRow{s.ColumnText(0), s.ColumnBlob(1)});
   }
 
   // Row writers without a transaction of their own (the public methods and
@@ -356,19 +281,7 @@ struct LocalStore::Impl {
   Result<Contact> ReadContact(const std::string& pk, const std::string& identity,
                               ByteView blob) const;
 
-  ~Impl() {
-    if (db) sqlite3_close(db);
-  }
-
-  Status Exec(const char* sql) const {
-    char* msg = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-      std::string m = msg ? msg : "unknown error";
-      sqlite3_free(msg);
-      return IoError("store: " + m);
-    }
-    return Status::Ok();
-  }
+  Status Exec(const char* sql) const { return db->Exec(sql).WithContext("store"); }
 
   // version(1) || nonce(24) || ciphertext || tag(16): the AEAD's own layout
   // (crypto/aead.h) behind a version byte.
@@ -396,14 +309,14 @@ struct LocalStore::Impl {
   }
 
   Result<std::optional<Bytes>> GetMeta(std::string_view k) const {
-    Stmt s(db, "SELECT v FROM meta WHERE k = ?");
+    sqlite::Statement s = db->Prepare("SELECT v FROM meta WHERE k = ?");
     s.Bind(1, k);
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return std::optional<Bytes>();
-    return std::optional<Bytes>(s.Blob(0));
+    return std::optional<Bytes>(s.ColumnBlob(0));
   }
   Status PutMeta(std::string_view k, ByteView v) const {
-    Stmt s(db, "INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)");
+    sqlite::Statement s = db->Prepare("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)");
     s.Bind(1, k).BindBlob(2, v);
     return s.Run();
   }
@@ -437,22 +350,14 @@ Result<std::uint64_t> FromU64(const std::optional<Bytes>& b) {
   return v;
 }
 
-Result<sqlite3*> OpenDb(const std::string& path, bool create) {
-  sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    std::string m = db ? sqlite3_errmsg(db) : "cannot open";
-    sqlite3_close(db);
-    return IoError("store " + path + ": " + m);
-  }
-  sqlite3_busy_timeout(db, 5000);
+Result<std::unique_ptr<sqlite::Connection>> OpenDb(const std::string& path, bool create) {
+  // Serialized, SQLite's default and how the client opened its stores before
+  // the shared helper: not every caller has been checked for one-thread use.
+  auto db = sqlite::Connection::Open(path, {create, /*busy_timeout_ms=*/5000, /*serialized=*/true});
+  if (!db) return db.error().WithContext("store " + path);
   // Deleted content (wiped prekeys, replaced sessions) is overwritten with
   // zeros in the file instead of lingering in free pages.
-  if (sqlite3_exec(db, "PRAGMA secure_delete=ON", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::string m = sqlite3_errmsg(db);
-    sqlite3_close(db);
-    return IoError("store " + path + ": " + m);
-  }
+  BC_RETURN_IF_ERROR((*db)->Exec("PRAGMA secure_delete=ON").WithContext("store " + path));
   return db;
 }
 
@@ -474,26 +379,22 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Create(const std::string& path,
   std::filesystem::permissions(
       path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   BC_RETURN_IF_ERROR(impl->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
-  BC_RETURN_IF_ERROR(impl->Exec("BEGIN IMMEDIATE"));
-  BC_RETURN_IF_ERROR(impl->Exec(kSchema));
-  BC_RETURN_IF_ERROR(impl->Exec(kAppSchema));
-  BC_RETURN_IF_ERROR(impl->Exec(kPreKeyTimesSchema));
-  BC_RETURN_IF_ERROR(impl->Exec(kOutboxSchema));
   const crypto::KdfSalt salt = crypto::NewKdfSalt();
   const crypto::KdfParams params = crypto::KdfParamsFor(options.kdf_cost);
   const std::uint64_t ops = params.opslimit;
   const std::uint64_t mem = params.memlimit;
   BC_RETURN_IF_ERROR(DeriveKey(passphrase, salt, ops, mem, impl->key));
-  // Made at version 4, then upgraded like any version 4 store: one path to
-  // the sealed layout for new and old stores alike.
-  BC_RETURN_IF_ERROR(impl->PutMeta("schema_version", U64(4)));
-  BC_RETURN_IF_ERROR(impl->PutMeta("kdf", AsBytes("argon2id13")));
-  BC_RETURN_IF_ERROR(impl->PutMeta("kdf_salt", salt));
-  BC_RETURN_IF_ERROR(impl->PutMeta("kdf_opslimit", U64(ops)));
-  BC_RETURN_IF_ERROR(impl->PutMeta("kdf_memlimit", U64(mem)));
-  BC_RETURN_IF_ERROR(
-      impl->PutMeta("check", impl->Seal(AsBytes(kCheckPlaintext), Ad("meta", "check", "v"))));
-  BC_RETURN_IF_ERROR(impl->Exec("COMMIT"));
+  Impl& i = *impl;
+  BC_RETURN_IF_ERROR(sqlite::InTransaction(*i.db, [&]() -> Status {
+    // Made at version 4, then upgraded like any version 4 store: one path to
+    // the sealed layout for new and old stores alike.
+    BC_RETURN_IF_ERROR(sqlite::Migrate(*i.db, i.MakeSchema(), 4));
+    BC_RETURN_IF_ERROR(i.PutMeta("kdf", AsBytes("argon2id13")));
+    BC_RETURN_IF_ERROR(i.PutMeta("kdf_salt", salt));
+    BC_RETURN_IF_ERROR(i.PutMeta("kdf_opslimit", U64(ops)));
+    BC_RETURN_IF_ERROR(i.PutMeta("kdf_memlimit", U64(mem)));
+    return i.PutMeta("check", i.Seal(AsBytes(kCheckPlaintext), Ad("meta", "check", "v")));
+  }));
   return Finish(std::move(impl), 4);
 }
 
@@ -536,23 +437,44 @@ Status LocalStore::Impl::CheckKey(const char* wrong) const {
   return Status::Ok();
 }
 
-Status LocalStore::Impl::Migrate(LocalStore& self, std::uint64_t v) {
+sqlite::Schema LocalStore::Impl::MakeSchema() {
+  sqlite::Schema schema;
+  schema.name = "store";
+  schema.migrations = {
+      {kSchema, nullptr},
+      {kAppSchema, nullptr},
+      {kPreKeyTimesSchema, nullptr},
+      {kOutboxSchema, nullptr},
+      {nullptr, [this](sqlite::Connection&) { return UpgradeToSealedRows(); }},
+      {nullptr,
+       [this](sqlite::Connection&) -> Status {
+         BC_RETURN_IF_ERROR(LoadRowKeys());
+         return UpgradeToHiddenAppNames();
+       }},
+  };
+  // Stores from before the shared scheme, and the builds that made them,
+  // keep the version in meta (8 bytes, little-endian): read and written there
+  // too, so an older build still refuses a newer store.
+  schema.legacy = sqlite::LegacyVersionRecord{
+      [this](sqlite::Connection& c) -> Result<std::optional<std::int64_t>> {
+        BC_ASSIGN_OR_RETURN(std::int64_t tables,
+                            c.QueryInt64("SELECT count(*) FROM sqlite_schema WHERE type = "
+                                         "'table' AND name = 'meta'"));
+        if (tables == 0) return std::optional<std::int64_t>();
+        BC_ASSIGN_OR_RETURN(auto record, GetMeta("schema_version"));
+        if (!record) return std::optional<std::int64_t>();
+        BC_ASSIGN_OR_RETURN(std::uint64_t version, FromU64(record));
+        return std::optional<std::int64_t>(static_cast<std::int64_t>(version));
+      },
+      [this](sqlite::Connection&, std::int64_t version) {
+        return PutMeta("schema_version", U64(static_cast<std::uint64_t>(version)));
+      }};
+  return schema;
+}
+
+Status LocalStore::Impl::Migrate(std::uint64_t v) {
   if (v >= kSchemaVersion) return Status::Ok();
-  Status migrated = self.Transaction([&] {
-    if (v < 2) {
-      BC_RETURN_IF_ERROR(Exec(kAppSchema));
-    }
-    if (v < 3) {
-      BC_RETURN_IF_ERROR(Exec(kPreKeyTimesSchema));
-    }
-    if (v < 4) {
-      BC_RETURN_IF_ERROR(Exec(kOutboxSchema));
-    }
-    if (v < 5) BC_RETURN_IF_ERROR(UpgradeToSealedRows());
-    BC_RETURN_IF_ERROR(LoadRowKeys());
-    BC_RETURN_IF_ERROR(UpgradeToHiddenAppNames());
-    return PutMeta("schema_version", U64(kSchemaVersion));
-  });
+  Status migrated = sqlite::Migrate(*db, MakeSchema());
   return migrated.WithContext("store: upgrading from schema version " + std::to_string(v) + " to " +
                               std::to_string(kSchemaVersion));
 }
@@ -561,7 +483,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Finish(std::unique_ptr<Impl> imp
                                                        std::uint64_t version) {
   std::unique_ptr<LocalStore> opened(new LocalStore(std::move(impl)));
   Impl& i = *opened->impl_;
-  BC_RETURN_IF_ERROR(i.Migrate(*opened, version));
+  BC_RETURN_IF_ERROR(i.Migrate(version));
   BC_RETURN_IF_ERROR(i.LoadRowKeys());
   BC_RETURN_IF_ERROR(i.VerifyTables());
   return opened;
@@ -597,36 +519,16 @@ Result<StoreKey> LocalStore::DeriveStoreKey(const std::string& path,
 }
 
 Status LocalStore::Transaction(const std::function<Status()>& body) {
-  if (impl_->depth == 0) {
-    // The outermost level takes the write lock first (see the header): a
-    // deferred transaction that read a session and then tried to write it
-    // would fail (or, across processes, save over another's update).
-    BC_RETURN_IF_ERROR(impl_->Exec("BEGIN IMMEDIATE"));
-    ++impl_->depth;
-    Status s = body();
-    --impl_->depth;
-    if (s.ok()) s = impl_->Exec("COMMIT");
-    if (!s.ok()) (void)impl_->Exec("ROLLBACK");
-    return s;
-  }
-  const std::string name = "sp" + std::to_string(impl_->depth);
-  BC_RETURN_IF_ERROR(impl_->Exec(("SAVEPOINT " + name).c_str()));
-  ++impl_->depth;
-  Status s = body();
-  --impl_->depth;
-  if (!s.ok()) {
-    (void)impl_->Exec(("ROLLBACK TO " + name + "; RELEASE " + name).c_str());
-    return s;
-  }
-  return impl_->Exec(("RELEASE " + name).c_str());
+  // The outermost level takes the write lock first (see the header and
+  // sqlite::Transaction); inner levels are savepoints.
+  return sqlite::InTransaction(*impl_->db, body);
 }
 
 // ---- identity ----
 
 Status LocalStore::PutIdentity(const StoredIdentity& identity) {
   return Transaction([&] {
-    Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO identity (id, public_key, private_key, registration_id, "
+    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO identity (id, public_key, private_key, registration_id, "
            "credential) VALUES (1, ?, ?, ?, ?)");
     s.BindBlob(1, identity.key_pair.public_key)
         .BindBlob(2, impl_->Seal(identity.key_pair.private_key.view(),
@@ -642,21 +544,20 @@ Status LocalStore::PutIdentity(const StoredIdentity& identity) {
 }
 
 Result<StoredIdentity> LocalStore::GetIdentity() {
-  Stmt s(impl_->db,
-         "SELECT public_key, private_key, registration_id, credential FROM identity WHERE id = 1");
+  sqlite::Statement s = impl_->db->Prepare("SELECT public_key, private_key, registration_id, credential FROM identity WHERE id = 1");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no identity yet (run `backchannel init`)");
-  BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.Blob(1), Ad("identity", "1", "private_key")));
+  BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.ColumnBlob(1), Ad("identity", "1", "private_key")));
   if (priv.size() != 32) return Corrupt("store: identity key has the wrong size");
   StoredIdentity id;
   id.key_pair = crypto::X25519KeyPairFromPrivate(priv.view());
-  const Bytes pub = s.Blob(0);
+  const Bytes pub = s.ColumnBlob(0);
   if (!PublicEqual(pub, id.key_pair.public_key)) {
     return Corrupt("store: identity public key does not match its private key");
   }
-  id.registration_id = static_cast<std::uint32_t>(s.Int(2));
-  if (!s.IsNull(3)) {
-    BC_ASSIGN_OR_RETURN(auto cred, impl_->Unseal(s.Blob(3), Ad("identity", "1", "credential")));
+  id.registration_id = static_cast<std::uint32_t>(s.ColumnInt64(2));
+  if (!s.ColumnIsNull(3)) {
+    BC_ASSIGN_OR_RETURN(auto cred, impl_->Unseal(s.ColumnBlob(3), Ad("identity", "1", "credential")));
     id.credential = cred.ExposeCopy();
   }
   return id;
@@ -664,10 +565,10 @@ Result<StoredIdentity> LocalStore::GetIdentity() {
 
 Status LocalStore::SetOwnCredential(ByteView credential) {
   return Transaction([&] {
-    Stmt s(impl_->db, "UPDATE identity SET credential = ? WHERE id = 1");
+    sqlite::Statement s = impl_->db->Prepare("UPDATE identity SET credential = ? WHERE id = 1");
     s.BindBlob(1, impl_->Seal(credential, Ad("identity", "1", "credential")));
     BC_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(impl_->db) != 1) return NotFound("no identity yet");
+    if (impl_->db->Changes() != 1) return NotFound("no identity yet");
     return Status::Ok();
   });
 }
@@ -681,8 +582,7 @@ Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key) {
 Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key, std::int64_t created_ms) {
   return Transaction([&] {
     const std::string row = "signed/" + std::to_string(key.id);
-    Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used, "
+    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used, "
            "created_ms, retired_ms) VALUES ('signed', ?, ?, ?, ?, 0, ?, NULL)");
     s.Bind(1, static_cast<std::int64_t>(key.id))
         .BindBlob(2, key.key_pair.public_key)
@@ -695,18 +595,17 @@ Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key, std::int64_
 }
 
 Result<std::vector<SignedPreKeyInfo>> LocalStore::ListSignedPreKeys() {
-  Stmt s(impl_->db,
-         "SELECT id, created_ms, retired_ms, used, private_key IS NULL FROM prekeys "
+  sqlite::Statement s = impl_->db->Prepare("SELECT id, created_ms, retired_ms, used, private_key IS NULL FROM prekeys "
          "WHERE kind = 'signed' ORDER BY id");
   std::vector<SignedPreKeyInfo> out;
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     SignedPreKeyInfo k;
-    k.id = static_cast<std::uint32_t>(s.Int(0));
-    if (!s.IsNull(1)) k.created_ms = s.Int(1);
-    if (!s.IsNull(2)) k.retired_ms = s.Int(2);
-    k.wiped = s.Int(3) != 0 || s.Int(4) != 0;
+    k.id = static_cast<std::uint32_t>(s.ColumnInt64(0));
+    if (!s.ColumnIsNull(1)) k.created_ms = s.ColumnInt64(1);
+    if (!s.ColumnIsNull(2)) k.retired_ms = s.ColumnInt64(2);
+    k.wiped = s.ColumnInt64(3) != 0 || s.ColumnInt64(4) != 0;
     out.push_back(k);
   }
   return out;
@@ -714,8 +613,7 @@ Result<std::vector<SignedPreKeyInfo>> LocalStore::ListSignedPreKeys() {
 
 Status LocalStore::RetireSignedPreKey(std::uint32_t id, std::int64_t retired_ms) {
   return Transaction([&] {
-    Stmt s(impl_->db,
-           "UPDATE prekeys SET retired_ms = ? WHERE kind = 'signed' AND id = ? AND "
+    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET retired_ms = ? WHERE kind = 'signed' AND id = ? AND "
            "retired_ms IS NULL");
     s.Bind(1, retired_ms).Bind(2, static_cast<std::int64_t>(id));
     return s.Run();
@@ -724,8 +622,7 @@ Status LocalStore::RetireSignedPreKey(std::uint32_t id, std::int64_t retired_ms)
 
 Status LocalStore::WipeSignedPreKey(std::uint32_t id) {
   return Transaction([&] {
-    Stmt s(impl_->db,
-           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'signed' AND id = ?");
+    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'signed' AND id = ?");
     s.Bind(1, static_cast<std::int64_t>(id));
     return s.Run();
   });
@@ -743,8 +640,7 @@ Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& 
     }
     for (const auto& key : keys) {
       const std::string row = "one_time/" + std::to_string(key.id);
-      Stmt s(impl_->db,
-             "INSERT INTO prekeys (kind, id, public_key, private_key, used) "
+      sqlite::Statement s = impl_->db->Prepare("INSERT INTO prekeys (kind, id, public_key, private_key, used) "
              "VALUES ('one_time', ?, ?, ?, 0)");
       s.Bind(1, static_cast<std::int64_t>(key.id))
           .BindBlob(2, key.key_pair.public_key)
@@ -758,8 +654,7 @@ Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& 
 
 Status LocalStore::MarkOneTimePreKeyUsed(std::uint32_t id) {
   return Transaction([&] {
-    Stmt s(impl_->db,
-           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND id = ?");
+    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND id = ?");
     s.Bind(1, static_cast<std::int64_t>(id));
     return s.Run();
   });
@@ -767,22 +662,21 @@ Status LocalStore::MarkOneTimePreKeyUsed(std::uint32_t id) {
 
 Result<session::InMemoryPreKeyStore> LocalStore::LoadPreKeys() {
   session::InMemoryPreKeyStore out;
-  Stmt s(impl_->db,
-         "SELECT kind, id, public_key, private_key, signature FROM prekeys WHERE used = 0");
+  sqlite::Statement s = impl_->db->Prepare("SELECT kind, id, public_key, private_key, signature FROM prekeys WHERE used = 0");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    const std::string kind = s.Text(0);
-    const auto id = static_cast<std::uint32_t>(s.Int(1));
+    const std::string kind = s.ColumnText(0);
+    const auto id = static_cast<std::uint32_t>(s.ColumnInt64(1));
     const std::string row_key = kind + "/" + std::to_string(id);
-    BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.Blob(3), Ad("prekeys", row_key, "private_key")));
+    BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.ColumnBlob(3), Ad("prekeys", row_key, "private_key")));
     if (priv.size() != 32) return Corrupt("store: prekey has the wrong size");
     auto kp = crypto::X25519KeyPairFromPrivate(priv.view());
     if (kind == "signed") {
       session::SignedPreKey k;
       k.id = id;
       k.key_pair = std::move(kp);
-      const Bytes sig = s.Blob(4);
+      const Bytes sig = s.ColumnBlob(4);
       if (sig.size() != k.signature.size()) return Corrupt("store: bad prekey signature size");
       std::copy(sig.begin(), sig.end(), k.signature.begin());
       out.AddSigned(std::move(k));
@@ -797,17 +691,15 @@ Result<std::size_t> LocalStore::NoteOneTimePreKeysTaken(std::size_t remaining,
                                                         std::int64_t now_ms) {
   std::size_t taken = 0;
   BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    Stmt s(impl_->db,
-           "UPDATE prekeys SET taken_ms = ? WHERE kind = 'one_time' AND used = 0 AND "
+    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET taken_ms = ? WHERE kind = 'one_time' AND used = 0 AND "
            "taken_ms IS NULL AND id NOT IN (SELECT id FROM prekeys WHERE kind = 'one_time' AND "
            "used = 0 ORDER BY id DESC LIMIT ?)");
     s.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(remaining));
     BC_RETURN_IF_ERROR(s.Run());
-    Stmt count(impl_->db,
-               "SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0 AND taken_ms IS "
+    sqlite::Statement count = impl_->db->Prepare("SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0 AND taken_ms IS "
                "NOT NULL");
     BC_ASSIGN_OR_RETURN(bool row, count.Step());
-    taken = row ? static_cast<std::size_t>(count.Int(0)) : 0;
+    taken = row ? static_cast<std::size_t>(count.ColumnInt64(0)) : 0;
     return Status::Ok();
   }));
   return taken;
@@ -816,12 +708,11 @@ Result<std::size_t> LocalStore::NoteOneTimePreKeysTaken(std::size_t remaining,
 Result<std::size_t> LocalStore::WipeExpiredOneTimePreKeys(std::int64_t now_ms) {
   std::size_t wiped = 0;
   BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    Stmt s(impl_->db,
-           "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND used = 0 "
+    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND used = 0 "
            "AND taken_ms IS NOT NULL AND taken_ms <= ?");
     s.Bind(1, now_ms - kOneTimePreKeyGraceMs);
     BC_RETURN_IF_ERROR(s.Run());
-    wiped = static_cast<std::size_t>(sqlite3_changes(impl_->db));
+    wiped = static_cast<std::size_t>(impl_->db->Changes());
     return Status::Ok();
   }));
   return wiped;
@@ -833,25 +724,24 @@ Result<std::size_t> LocalStore::OneTimePreKeyRoom() {
 }
 
 Result<std::uint32_t> LocalStore::NextOneTimePreKeyId() {
-  Stmt s(impl_->db, "SELECT COALESCE(MAX(id), 0) FROM prekeys WHERE kind = 'one_time'");
+  sqlite::Statement s = impl_->db->Prepare("SELECT COALESCE(MAX(id), 0) FROM prekeys WHERE kind = 'one_time'");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   (void)row;
-  return static_cast<std::uint32_t>(s.Int(0) + 1);
+  return static_cast<std::uint32_t>(s.ColumnInt64(0) + 1);
 }
 
 Result<std::size_t> LocalStore::CountUnusedOneTimePreKeys() {
-  Stmt s(impl_->db, "SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0");
+  sqlite::Statement s = impl_->db->Prepare("SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   (void)row;
-  return static_cast<std::size_t>(s.Int(0));
+  return static_cast<std::size_t>(s.ColumnInt64(0));
 }
 
 // ---- relay ----
 
 Status LocalStore::PutRelayConfig(const RelayConfig& c) {
   return Transaction([&] {
-    Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO relay (id, address, pin, mailbox, auth_key, delivery_token) "
+    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO relay (id, address, pin, mailbox, auth_key, delivery_token) "
            "VALUES (1, ?, ?, ?, ?, ?)");
     s.Bind(1, c.address)
         .Bind(2, c.pin)
@@ -863,17 +753,16 @@ Status LocalStore::PutRelayConfig(const RelayConfig& c) {
 }
 
 Result<RelayConfig> LocalStore::GetRelayConfig() {
-  Stmt s(impl_->db,
-         "SELECT address, pin, mailbox, auth_key, delivery_token FROM relay WHERE id = 1");
+  sqlite::Statement s = impl_->db->Prepare("SELECT address, pin, mailbox, auth_key, delivery_token FROM relay WHERE id = 1");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no relay configured (run `backchannel init --relay ...`)");
   RelayConfig c;
-  c.address = s.Text(0);
-  c.pin = s.Text(1);
-  c.mailbox = s.Text(2);
-  BC_ASSIGN_OR_RETURN(c.auth_key, impl_->Unseal(s.Blob(3), Ad("relay", "1", "auth_key")));
+  c.address = s.ColumnText(0);
+  c.pin = s.ColumnText(1);
+  c.mailbox = s.ColumnText(2);
+  BC_ASSIGN_OR_RETURN(c.auth_key, impl_->Unseal(s.ColumnBlob(3), Ad("relay", "1", "auth_key")));
   BC_ASSIGN_OR_RETURN(c.delivery_token,
-                      impl_->UnsealString(s.Blob(4), Ad("relay", "1", "delivery_token")));
+                      impl_->UnsealString(s.ColumnBlob(4), Ad("relay", "1", "delivery_token")));
   return c;
 }
 
@@ -968,11 +857,11 @@ Result<store::Manifest> LocalStore::Impl::ComputeManifest() const {
   store::Manifest m;
   for (const auto& t : kSealedTables) {
     store::TableDigest d;
-    Stmt s(db, t.rows);
+    sqlite::Statement s = db->Prepare(t.rows);
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      store::AddElement(d, store::RowElement(digest_key.view(), t.name, s.Text(0), s.Blob(1)));
+      store::AddElement(d, store::RowElement(digest_key.view(), t.name, s.ColumnText(0), s.ColumnBlob(1)));
     }
     m[std::string(t.name)] = d;
   }
@@ -1007,121 +896,115 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
   // Each v4 row is read with its v4 associated data (a row that fails it
   // fails the upgrade: nothing is written) and written sealed.
   {
-    Stmt s(db, "SELECT key, label, revocations, scope FROM authorities");
+    sqlite::Statement s = db->Prepare("SELECT key, label, revocations, scope FROM authorities");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       TrustedAuthority a;
-      a.key = s.Blob(0);
-      a.label = s.Text(1);
-      a.revocations = s.Blob(2);
-      if (!s.IsNull(3)) BC_RETURN_IF_ERROR(ParseScope(s.Text(3), a));
+      a.key = s.ColumnBlob(0);
+      a.label = s.ColumnText(1);
+      a.revocations = s.ColumnBlob(2);
+      if (!s.ColumnIsNull(3)) BC_RETURN_IF_ERROR(ParseScope(s.ColumnText(3), a));
       BC_RETURN_IF_ERROR(WriteAuthority(a));
     }
   }
   {
-    Stmt s(db,
-           "SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
+    sqlite::Statement s = db->Prepare("SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
            "authority_label, credential, session, created_ms, compared_key FROM contacts");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       Contact c;
-      c.name = s.Text(0);
-      const Bytes ik = s.Blob(1);
+      c.name = s.ColumnText(0);
+      const Bytes ik = s.ColumnBlob(1);
       if (ik.size() != 32) return Corrupt("store: contact identity key has the wrong size");
       std::copy(ik.begin(), ik.end(), c.identity_key.begin());
-      c.address.relay = s.Text(2);
-      c.address.pin = s.Text(3);
-      c.address.mailbox = s.Text(4);
+      c.address.relay = s.ColumnText(2);
+      c.address.pin = s.ColumnText(3);
+      c.address.mailbox = s.ColumnText(4);
       BC_ASSIGN_OR_RETURN(c.address.delivery_token,
-                          UnsealString(s.Blob(5), Ad("contacts", c.name, "delivery_token")));
-      c.authority_key = s.Blob(6);
-      c.authority_label = s.Text(7);
-      if (!s.IsNull(8)) {
-        BC_ASSIGN_OR_RETURN(auto cred, Unseal(s.Blob(8), Ad("contacts", c.name, "credential")));
+                          UnsealString(s.ColumnBlob(5), Ad("contacts", c.name, "delivery_token")));
+      c.authority_key = s.ColumnBlob(6);
+      c.authority_label = s.ColumnText(7);
+      if (!s.ColumnIsNull(8)) {
+        BC_ASSIGN_OR_RETURN(auto cred, Unseal(s.ColumnBlob(8), Ad("contacts", c.name, "credential")));
         c.credential = cred.ExposeCopy();
       }
-      if (!s.IsNull(9)) {
-        BC_ASSIGN_OR_RETURN(c.session, Unseal(s.Blob(9), Ad("contacts", c.name, "session")));
+      if (!s.ColumnIsNull(9)) {
+        BC_ASSIGN_OR_RETURN(c.session, Unseal(s.ColumnBlob(9), Ad("contacts", c.name, "session")));
       }
-      c.created_ms = s.Int(10);
-      c.compared_identity_key = s.Blob(11);
+      c.created_ms = s.ColumnInt64(10);
+      c.compared_identity_key = s.ColumnBlob(11);
       BC_RETURN_IF_ERROR(WriteContact(c));
     }
   }
   {
-    Stmt s(
-        db,
-        "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
+    sqlite::Statement s = db->Prepare("SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       StoredMessage m;
-      m.seq = s.Int(0);
-      m.id = s.Text(1);
-      m.contact = s.Text(2);
-      m.direction = ParseDirection(s.Text(3));
-      m.time_ms = s.Int(4);
+      m.seq = s.ColumnInt64(0);
+      m.id = s.ColumnText(1);
+      m.contact = s.ColumnText(2);
+      m.direction = ParseDirection(s.ColumnText(3));
+      m.time_ms = s.ColumnInt64(4);
       BC_ASSIGN_OR_RETURN(m.body,
-                          UnsealString(s.Blob(5), Ad("messages", m.contact + "/" + m.id, "body")));
-      m.delivery = ParseDelivery(s.Text(6));
+                          UnsealString(s.ColumnBlob(5), Ad("messages", m.contact + "/" + m.id, "body")));
+      m.delivery = ParseDelivery(s.ColumnText(6));
       BC_RETURN_IF_ERROR(InsertMessage(m, m.seq).status());
     }
   }
   {
-    Stmt s(db, "SELECT contact, id FROM seen_ids");
+    sqlite::Statement s = db->Prepare("SELECT contact, id FROM seen_ids");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      Stmt ins(db, "INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
-      ins.Bind(1, Index("contact", AsBytes(s.Text(0)))).Bind(2, s.Text(1));
+      sqlite::Statement ins = db->Prepare("INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
+      ins.Bind(1, Index("contact", AsBytes(s.ColumnText(0)))).Bind(2, s.ColumnText(1));
       BC_RETURN_IF_ERROR(ins.Run());
     }
   }
   {
-    Stmt s(
-        db,
-        "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
+    sqlite::Statement s = db->Prepare("SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
         "ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       OutboxEntry e;
-      e.seq = s.Int(0);
-      e.contact = s.Text(1);
-      e.message_id = s.Text(2);
+      e.seq = s.ColumnInt64(0);
+      e.contact = s.ColumnText(1);
+      e.message_id = s.ColumnText(2);
       BC_ASSIGN_OR_RETURN(
-          auto env, Unseal(s.Blob(3), Ad("outbox", e.contact + "/" + e.message_id, "envelope")));
+          auto env, Unseal(s.ColumnBlob(3), Ad("outbox", e.contact + "/" + e.message_id, "envelope")));
       e.envelope = ToBytes(env.view());
-      e.created_ms = s.Int(4);
-      e.attempts = s.Int(5);
-      e.last_error = s.Text(6);
+      e.created_ms = s.ColumnInt64(4);
+      e.attempts = s.ColumnInt64(5);
+      e.last_error = s.ColumnText(6);
       BC_RETURN_IF_ERROR(InsertOutbox(e, e.seq).status());
     }
   }
   {
-    Stmt s(db,
-           "SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
+    sqlite::Statement s = db->Prepare("SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
            "FROM pending_requests ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       PendingRequest r;
-      r.seq = s.Int(0);
-      r.received_ms = s.Int(1);
-      const Bytes sender = s.Blob(3);
+      r.seq = s.ColumnInt64(0);
+      r.received_ms = s.ColumnInt64(1);
+      const Bytes sender = s.ColumnBlob(3);
       if (sender.size() != r.sender.size()) return Corrupt("store: a pending request is malformed");
       std::copy(sender.begin(), sender.end(), r.sender.begin());
       BC_ASSIGN_OR_RETURN(
           auto env,
-          Unseal(s.Blob(2), Ad("pending_requests",
+          Unseal(s.ColumnBlob(2), Ad("pending_requests",
                                std::to_string(r.received_ms) + "/" + ToHex(r.sender), "envelope")));
       r.envelope = ToBytes(env.view());
-      r.authority_key = s.Blob(4);
-      r.side = s.Text(5);
-      r.role = s.Text(6);
-      r.display_name = s.Text(7);
+      r.authority_key = s.ColumnBlob(4);
+      r.side = s.ColumnText(5);
+      r.role = s.ColumnText(6);
+      r.display_name = s.ColumnText(7);
       BC_RETURN_IF_ERROR(InsertPending(r, r.seq).status());
     }
   }
@@ -1134,7 +1017,7 @@ Status LocalStore::Impl::WriteAuthority(const TrustedAuthority& a) {
   const std::string pk = Index("authority", a.key);
   BC_ASSIGN_OR_RETURN(auto old, RowAt("SELECT pk, row FROM authorities_v5 WHERE pk = ?", pk));
   Bytes row = SealRow(store::kAuthorities, pk, store::EncodeAuthorityRow(a));
-  Stmt s(db, "INSERT OR REPLACE INTO authorities_v5 (pk, row) VALUES (?, ?)");
+  sqlite::Statement s = db->Prepare("INSERT OR REPLACE INTO authorities_v5 (pk, row) VALUES (?, ?)");
   s.Bind(1, pk).BindBlob(2, row);
   BC_RETURN_IF_ERROR(s.Run());
   if (old) BC_RETURN_IF_ERROR(Touch(store::kAuthorities, old->key, old->row, std::nullopt));
@@ -1147,13 +1030,13 @@ Status LocalStore::Impl::WriteContact(const Contact& c) {
   // Another contact with this identity key is replaced, as the UNIQUE
   // column of schema 4 did; its row leaves the digest too.
   {
-    Stmt other(db, "SELECT pk, row FROM contacts_v5 WHERE identity = ? AND pk != ?");
+    sqlite::Statement other = db->Prepare("SELECT pk, row FROM contacts_v5 WHERE identity = ? AND pk != ?");
     other.Bind(1, identity).Bind(2, pk);
     BC_ASSIGN_OR_RETURN(bool row, other.Step());
     if (row) {
-      const std::string other_pk = other.Text(0);
-      const Bytes other_row = other.Blob(1);
-      Stmt del(db, "DELETE FROM contacts_v5 WHERE pk = ?");
+      const std::string other_pk = other.ColumnText(0);
+      const Bytes other_row = other.ColumnBlob(1);
+      sqlite::Statement del = db->Prepare("DELETE FROM contacts_v5 WHERE pk = ?");
       del.Bind(1, other_pk);
       BC_RETURN_IF_ERROR(del.Run());
       BC_RETURN_IF_ERROR(
@@ -1163,7 +1046,7 @@ Status LocalStore::Impl::WriteContact(const Contact& c) {
   BC_ASSIGN_OR_RETURN(auto old,
                       RowAt("SELECT pk || '|' || identity, row FROM contacts_v5 WHERE pk = ?", pk));
   Bytes row = SealRow(store::kContacts, pk, store::EncodeContactRow(c));
-  Stmt s(db, "INSERT OR REPLACE INTO contacts_v5 (pk, identity, row) VALUES (?, ?, ?)");
+  sqlite::Statement s = db->Prepare("INSERT OR REPLACE INTO contacts_v5 (pk, identity, row) VALUES (?, ?, ?)");
   s.Bind(1, pk).Bind(2, identity).BindBlob(3, row);
   BC_RETURN_IF_ERROR(s.Run());
   if (old) BC_RETURN_IF_ERROR(Touch(store::kContacts, old->key, old->row, std::nullopt));
@@ -1183,7 +1066,7 @@ Result<Contact> LocalStore::Impl::ReadContact(const std::string& pk, const std::
 
 namespace {
 // Binds seq (NULL: the next one) as parameter 1.
-void BindSeq(Stmt& s, std::int64_t seq) {
+void BindSeq(sqlite::Statement& s, std::int64_t seq) {
   if (seq > 0) {
     s.Bind(1, seq);
   } else {
@@ -1195,15 +1078,15 @@ void BindSeq(Stmt& s, std::int64_t seq) {
 Result<std::int64_t> LocalStore::Impl::InsertMessage(const StoredMessage& m, std::int64_t seq) {
   // The row's key is its seq, known after the insert: an empty row first,
   // then the sealed one (one transaction: nobody sees the empty row).
-  Stmt s(db, "INSERT INTO messages_v5 (seq, contact, id, row) VALUES (?, ?, ?, X'')");
+  sqlite::Statement s = db->Prepare("INSERT INTO messages_v5 (seq, contact, id, row) VALUES (?, ?, ?, X'')");
   BindSeq(s, seq);
   const std::string contact = Index("contact", AsBytes(m.contact));
   s.Bind(2, contact).Bind(3, m.id);
   BC_RETURN_IF_ERROR(s.Run());
-  const std::int64_t at = sqlite3_last_insert_rowid(db);
+  const std::int64_t at = db->LastInsertRowId();
   const std::string pk = std::to_string(at);
   Bytes row = SealRow(store::kMessages, pk, store::EncodeMessageRow(m));
-  Stmt u(db, "UPDATE messages_v5 SET row = ? WHERE seq = ?");
+  sqlite::Statement u = db->Prepare("UPDATE messages_v5 SET row = ? WHERE seq = ?");
   u.BindBlob(1, row).Bind(2, at);
   BC_RETURN_IF_ERROR(u.Run());
   BC_RETURN_IF_ERROR(
@@ -1212,15 +1095,15 @@ Result<std::int64_t> LocalStore::Impl::InsertMessage(const StoredMessage& m, std
 }
 
 Result<std::int64_t> LocalStore::Impl::InsertOutbox(const OutboxEntry& e, std::int64_t seq) {
-  Stmt s(db, "INSERT INTO outbox_v5 (seq, contact, message_id, row) VALUES (?, ?, ?, X'')");
+  sqlite::Statement s = db->Prepare("INSERT INTO outbox_v5 (seq, contact, message_id, row) VALUES (?, ?, ?, X'')");
   BindSeq(s, seq);
   const std::string contact = Index("contact", AsBytes(e.contact));
   s.Bind(2, contact).Bind(3, e.message_id);
   BC_RETURN_IF_ERROR(s.Run());
-  const std::int64_t at = sqlite3_last_insert_rowid(db);
+  const std::int64_t at = db->LastInsertRowId();
   const std::string pk = std::to_string(at);
   Bytes row = SealRow(store::kOutbox, pk, store::EncodeOutboxRow(e));
-  Stmt u(db, "UPDATE outbox_v5 SET row = ? WHERE seq = ?");
+  sqlite::Statement u = db->Prepare("UPDATE outbox_v5 SET row = ? WHERE seq = ?");
   u.BindBlob(1, row).Bind(2, at);
   BC_RETURN_IF_ERROR(u.Run());
   BC_RETURN_IF_ERROR(
@@ -1229,13 +1112,13 @@ Result<std::int64_t> LocalStore::Impl::InsertOutbox(const OutboxEntry& e, std::i
 }
 
 Result<std::int64_t> LocalStore::Impl::InsertPending(const PendingRequest& r, std::int64_t seq) {
-  Stmt s(db, "INSERT INTO pending_v5 (seq, row) VALUES (?, X'')");
+  sqlite::Statement s = db->Prepare("INSERT INTO pending_v5 (seq, row) VALUES (?, X'')");
   BindSeq(s, seq);
   BC_RETURN_IF_ERROR(s.Run());
-  const std::int64_t at = sqlite3_last_insert_rowid(db);
+  const std::int64_t at = db->LastInsertRowId();
   const std::string pk = std::to_string(at);
   Bytes row = SealRow(store::kPending, pk, store::EncodePendingRow(r));
-  Stmt u(db, "UPDATE pending_v5 SET row = ? WHERE seq = ?");
+  sqlite::Statement u = db->Prepare("UPDATE pending_v5 SET row = ? WHERE seq = ?");
   u.BindBlob(1, row).Bind(2, at);
   BC_RETURN_IF_ERROR(u.Run());
   BC_RETURN_IF_ERROR(Touch(store::kPending, pk, std::nullopt, std::move(row)));
@@ -1250,12 +1133,12 @@ Status LocalStore::PutAuthority(const TrustedAuthority& a) {
 
 Result<std::vector<TrustedAuthority>> LocalStore::ListAuthorities() {
   std::vector<TrustedAuthority> out;
-  Stmt s(impl_->db, "SELECT pk, row FROM authorities_v5");
+  sqlite::Statement s = impl_->db->Prepare("SELECT pk, row FROM authorities_v5");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    const std::string pk = s.Text(0);
-    BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kAuthorities, pk, s.Blob(1)));
+    const std::string pk = s.ColumnText(0);
+    BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kAuthorities, pk, s.ColumnBlob(1)));
     BC_ASSIGN_OR_RETURN(TrustedAuthority a, store::DecodeAuthorityRow(plain.view()));
     if (impl_->Index("authority", a.key) != pk)
       return RowMismatch(store::kAuthorities, "key index");
@@ -1273,7 +1156,7 @@ Status LocalStore::RemoveAuthority(ByteView key) {
     BC_ASSIGN_OR_RETURN(auto old,
                         impl_->RowAt("SELECT pk, row FROM authorities_v5 WHERE pk = ?", pk));
     if (!old) return NotFound("that authority is not trusted");
-    Stmt s(impl_->db, "DELETE FROM authorities_v5 WHERE pk = ?");
+    sqlite::Statement s = impl_->db->Prepare("DELETE FROM authorities_v5 WHERE pk = ?");
     s.Bind(1, pk);
     BC_RETURN_IF_ERROR(s.Run());
     return impl_->Touch(store::kAuthorities, old->key, old->row, std::nullopt);
@@ -1285,9 +1168,9 @@ Status LocalStore::RemoveAuthority(ByteView key) {
 Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
   std::int64_t seq = 0;
   BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    Stmt count(impl_->db, "SELECT COUNT(*) FROM pending_v5");
+    sqlite::Statement count = impl_->db->Prepare("SELECT COUNT(*) FROM pending_v5");
     BC_ASSIGN_OR_RETURN(bool row, count.Step());
-    if (row && count.Int(0) >= static_cast<std::int64_t>(kMaxPendingRequests)) {
+    if (row && count.ColumnInt64(0) >= static_cast<std::int64_t>(kMaxPendingRequests)) {
       return Status(StatusCode::kResourceExhausted,
                     "already " + std::to_string(kMaxPendingRequests) +
                         " requests wait for an authority you do not trust; trust or refuse them "
@@ -1309,13 +1192,13 @@ Result<std::int64_t> LocalStore::AddPending(const PendingRequest& r) {
 
 Result<std::vector<PendingRequest>> LocalStore::ListPending() {
   std::vector<PendingRequest> out;
-  Stmt s(impl_->db, "SELECT seq, row FROM pending_v5 ORDER BY seq");
+  sqlite::Statement s = impl_->db->Prepare("SELECT seq, row FROM pending_v5 ORDER BY seq");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    const std::int64_t seq = s.Int(0);
+    const std::int64_t seq = s.ColumnInt64(0);
     BC_ASSIGN_OR_RETURN(auto plain,
-                        impl_->UnsealRow(store::kPending, std::to_string(seq), s.Blob(1)));
+                        impl_->UnsealRow(store::kPending, std::to_string(seq), s.ColumnBlob(1)));
     BC_ASSIGN_OR_RETURN(PendingRequest r, store::DecodePendingRow(plain.view()));
     r.seq = seq;
     out.push_back(std::move(r));
@@ -1328,7 +1211,7 @@ Status LocalStore::RemovePending(std::int64_t seq) {
     BC_ASSIGN_OR_RETURN(
         auto old, impl_->RowAt("SELECT CAST(seq AS TEXT), row FROM pending_v5 WHERE seq = ?", seq));
     if (!old) return NotFound("no pending request " + std::to_string(seq));
-    Stmt s(impl_->db, "DELETE FROM pending_v5 WHERE seq = ?");
+    sqlite::Statement s = impl_->db->Prepare("DELETE FROM pending_v5 WHERE seq = ?");
     s.Bind(1, seq);
     BC_RETURN_IF_ERROR(s.Run());
     return impl_->Touch(store::kPending, old->key, old->row, std::nullopt);
@@ -1353,29 +1236,29 @@ Status LocalStore::PutContact(const Contact& c) {
 }
 
 Result<Contact> LocalStore::GetContact(const std::string& name) {
-  Stmt s(impl_->db, "SELECT pk, identity, row FROM contacts_v5 WHERE pk = ?");
+  sqlite::Statement s = impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5 WHERE pk = ?");
   s.Bind(1, impl_->Index("contact", AsBytes(name)));
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no contact named '" + name + "'");
-  return impl_->ReadContact(s.Text(0), s.Text(1), s.Blob(2));
+  return impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2));
 }
 
 Result<std::optional<Contact>> LocalStore::FindContactByIdentity(const session::PublicKey& key) {
-  Stmt s(impl_->db, "SELECT pk, identity, row FROM contacts_v5 WHERE identity = ?");
+  sqlite::Statement s = impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5 WHERE identity = ?");
   s.Bind(1, impl_->Index("identity", key));
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Contact>();
-  BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.Text(0), s.Text(1), s.Blob(2)));
+  BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)));
   return std::optional<Contact>(std::move(c));
 }
 
 Result<std::vector<Contact>> LocalStore::ListContacts() {
   std::vector<Contact> out;
-  Stmt s(impl_->db, "SELECT pk, identity, row FROM contacts_v5");
+  sqlite::Statement s = impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.Text(0), s.Text(1), s.Blob(2)));
+    BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)));
     out.push_back(std::move(c));
   }
   std::sort(out.begin(), out.end(),
@@ -1394,7 +1277,7 @@ Status LocalStore::SaveSession(const std::string& contact, const SecretBytes& re
 // ---- messages ----
 
 Result<bool> LocalStore::SeenMessage(const std::string& contact, const std::string& id) {
-  Stmt s(impl_->db, "SELECT 1 FROM seen_v5 WHERE contact = ? AND id = ?");
+  sqlite::Statement s = impl_->db->Prepare("SELECT 1 FROM seen_v5 WHERE contact = ? AND id = ?");
   s.Bind(1, impl_->Index("contact", AsBytes(contact))).Bind(2, id);
   return s.Step();
 }
@@ -1402,10 +1285,10 @@ Result<bool> LocalStore::SeenMessage(const std::string& contact, const std::stri
 Result<bool> LocalStore::MarkSeen(const std::string& contact, const std::string& id) {
   bool added = false;
   Status st = Transaction([&] {
-    Stmt s(impl_->db, "INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
+    sqlite::Statement s = impl_->db->Prepare("INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
     s.Bind(1, impl_->Index("contact", AsBytes(contact))).Bind(2, id);
     BC_RETURN_IF_ERROR(s.Run());
-    added = sqlite3_changes(impl_->db) == 1;
+    added = impl_->db->Changes() == 1;
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -1439,20 +1322,19 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
                                                             std::int64_t after) {
   std::vector<StoredMessage> out;
   const std::string ix = contact.empty() ? "" : impl_->Index("contact", AsBytes(contact));
-  Stmt s(impl_->db,
-         "SELECT seq, contact, id, row FROM messages_v5 "
+  sqlite::Statement s = impl_->db->Prepare("SELECT seq, contact, id, row FROM messages_v5 "
          "WHERE seq > ? AND (? = '' OR contact = ?) ORDER BY seq");
   s.Bind(1, after).Bind(2, ix).Bind(3, ix);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    const std::int64_t seq = s.Int(0);
+    const std::int64_t seq = s.ColumnInt64(0);
     BC_ASSIGN_OR_RETURN(auto plain,
-                        impl_->UnsealRow(store::kMessages, std::to_string(seq), s.Blob(3)));
+                        impl_->UnsealRow(store::kMessages, std::to_string(seq), s.ColumnBlob(3)));
     BC_ASSIGN_OR_RETURN(StoredMessage m, store::DecodeMessageRow(plain.view()));
     BC_RETURN_IF_ERROR(
         CheckLookup(store::kMessages,
-                    impl_->Index("contact", AsBytes(m.contact)) == s.Text(1) && m.id == s.Text(2)));
+                    impl_->Index("contact", AsBytes(m.contact)) == s.ColumnText(1) && m.id == s.ColumnText(2)));
     m.seq = seq;
     out.push_back(std::move(m));
   }
@@ -1463,19 +1345,19 @@ Status LocalStore::SetDelivery(const std::string& contact, const std::string& id
                                Delivery delivery) {
   return Transaction([&]() -> Status {
     const std::string ix = impl_->Index("contact", AsBytes(contact));
-    Stmt s(impl_->db, "SELECT seq, row FROM messages_v5 WHERE contact = ? AND id = ?");
+    sqlite::Statement s = impl_->db->Prepare("SELECT seq, row FROM messages_v5 WHERE contact = ? AND id = ?");
     s.Bind(1, ix).Bind(2, id);
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return NotFound("no message " + id + " with '" + contact + "'");
-    const std::int64_t seq = s.Int(0);
+    const std::int64_t seq = s.ColumnInt64(0);
     const std::string pk = std::to_string(seq);
-    const Bytes old = s.Blob(1);
+    const Bytes old = s.ColumnBlob(1);
     BC_ASSIGN_OR_RETURN(auto plain, impl_->UnsealRow(store::kMessages, pk, old));
     BC_ASSIGN_OR_RETURN(StoredMessage m, store::DecodeMessageRow(plain.view()));
     BC_RETURN_IF_ERROR(CheckLookup(store::kMessages, m.contact == contact && m.id == id));
     m.delivery = delivery;
     Bytes sealed = impl_->SealRow(store::kMessages, pk, store::EncodeMessageRow(m));
-    Stmt u(impl_->db, "UPDATE messages_v5 SET row = ? WHERE seq = ?");
+    sqlite::Statement u = impl_->db->Prepare("UPDATE messages_v5 SET row = ? WHERE seq = ?");
     u.BindBlob(1, sealed).Bind(2, seq);
     BC_RETURN_IF_ERROR(u.Run());
     return impl_->Touch(store::kMessages, pk + "|" + ix + "|" + id, old, std::move(sealed));
@@ -1503,20 +1385,19 @@ Result<std::int64_t> LocalStore::AddOutbox(const OutboxEntry& e) {
 Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& contact) {
   std::vector<OutboxEntry> out;
   const std::string ix = contact.empty() ? "" : impl_->Index("contact", AsBytes(contact));
-  Stmt s(impl_->db,
-         "SELECT seq, contact, message_id, row FROM outbox_v5 "
+  sqlite::Statement s = impl_->db->Prepare("SELECT seq, contact, message_id, row FROM outbox_v5 "
          "WHERE (? = '' OR contact = ?) ORDER BY seq");
   s.Bind(1, ix).Bind(2, ix);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    const std::int64_t seq = s.Int(0);
+    const std::int64_t seq = s.ColumnInt64(0);
     BC_ASSIGN_OR_RETURN(auto plain,
-                        impl_->UnsealRow(store::kOutbox, std::to_string(seq), s.Blob(3)));
+                        impl_->UnsealRow(store::kOutbox, std::to_string(seq), s.ColumnBlob(3)));
     BC_ASSIGN_OR_RETURN(OutboxEntry e, store::DecodeOutboxRow(plain.view()));
     BC_RETURN_IF_ERROR(CheckLookup(
         store::kOutbox,
-        impl_->Index("contact", AsBytes(e.contact)) == s.Text(1) && e.message_id == s.Text(2)));
+        impl_->Index("contact", AsBytes(e.contact)) == s.ColumnText(1) && e.message_id == s.ColumnText(2)));
     e.seq = seq;
     out.push_back(std::move(e));
   }
@@ -1527,7 +1408,7 @@ Status LocalStore::RemoveOutbox(std::int64_t seq) {
   return Transaction([&] {
     BC_ASSIGN_OR_RETURN(auto old, impl_->RowAt(kOutboxRowAt, seq));
     if (!old) return NotFound("no queued message " + std::to_string(seq) + " in the outbox");
-    Stmt s(impl_->db, "DELETE FROM outbox_v5 WHERE seq = ?");
+    sqlite::Statement s = impl_->db->Prepare("DELETE FROM outbox_v5 WHERE seq = ?");
     s.Bind(1, seq);
     BC_RETURN_IF_ERROR(s.Run());
     return impl_->Touch(store::kOutbox, old->key, old->row, std::nullopt);
@@ -1544,7 +1425,7 @@ Status LocalStore::NoteOutboxFailure(std::int64_t seq, const std::string& error)
     ++e.attempts;
     e.last_error = error;
     Bytes sealed = impl_->SealRow(store::kOutbox, pk, store::EncodeOutboxRow(e));
-    Stmt u(impl_->db, "UPDATE outbox_v5 SET row = ? WHERE seq = ?");
+    sqlite::Statement u = impl_->db->Prepare("UPDATE outbox_v5 SET row = ? WHERE seq = ?");
     u.BindBlob(1, sealed).Bind(2, seq);
     BC_RETURN_IF_ERROR(u.Run());
     BC_RETURN_IF_ERROR(impl_->Touch(store::kOutbox, old->key, old->row, std::nullopt));
@@ -1608,19 +1489,19 @@ Status LocalStore::ChangePassphrase(const SecretBytes& new_passphrase) {
       };
       std::vector<Cell> cells;
       {
-        Stmt s(impl_->db, std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " + c.column +
+        sqlite::Statement s = impl_->db->PrepareOnce(std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " + c.column +
                               " FROM " + c.table + " WHERE " + c.where);
         for (;;) {
           BC_ASSIGN_OR_RETURN(bool row, s.Step());
           if (!row) break;
-          cells.push_back({s.Int(0), s.Text(1), s.Blob(2)});
+          cells.push_back({s.ColumnInt64(0), s.ColumnText(1), s.ColumnBlob(2)});
         }
       }
       for (auto& cell : cells) {
         BC_ASSIGN_OR_RETURN(auto plain, impl_->Unseal(cell.blob, cell.ad));
         Bytes sealed{kBlobVersion};
         Append(sealed, crypto::AeadSeal(new_key, plain.view(), AsBytes(cell.ad)));
-        Stmt u(impl_->db,
+        sqlite::Statement u = impl_->db->PrepareOnce(
                std::string("UPDATE ") + c.table + " SET " + c.column + " = ? WHERE rowid = ?");
         u.BindBlob(1, sealed).Bind(2, cell.rowid);
         BC_RETURN_IF_ERROR(u.Run());
@@ -1694,18 +1575,18 @@ Status LocalStore::Impl::UpgradeToHiddenAppNames() {
   };
   std::vector<Value> values;
   {
-    Stmt s(db, "SELECT app, key, value FROM app_values");
+    sqlite::Statement s = db->Prepare("SELECT app, key, value FROM app_values");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      values.push_back({s.Text(0), s.Text(1), s.Blob(2)});
+      values.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)});
     }
   }
   BC_RETURN_IF_ERROR(Exec("DELETE FROM app_values"));
   for (const auto& v : values) {
     const std::string index = AppKeyIndex(v.app, v.key);
     auto plain = Unseal(v.value, ValueAd(v.app, v.key));
-    Stmt ins(db, "INSERT INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
+    sqlite::Statement ins = db->Prepare("INSERT INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
     ins.Bind(1, v.app)
         .Bind(2, index)
         .BindBlob(3, Seal(AsBytes(v.key), KeyAd(v.app, index)))
@@ -1721,17 +1602,17 @@ Status LocalStore::Impl::UpgradeToHiddenAppNames() {
   };
   std::vector<Entry> entries;
   {
-    Stmt s(db, "SELECT rowid, app, log, seq, entry FROM app_log");
+    sqlite::Statement s = db->Prepare("SELECT rowid, app, log, seq, entry FROM app_log");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      entries.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Blob(4)});
+      entries.push_back({s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt64(3), s.ColumnBlob(4)});
     }
   }
   for (const auto& e : entries) {
     const std::string index = AppLogIndex(e.app, e.log);
     auto plain = Unseal(e.entry, LogAd(e.app, e.log, e.seq));
-    Stmt u(db, "UPDATE app_log SET log = ?, entry = ? WHERE rowid = ?");
+    sqlite::Statement u = db->Prepare("UPDATE app_log SET log = ?, entry = ? WHERE rowid = ?");
     u.Bind(1, index)
         .BindBlob(2, plain ? Seal(plain->view(), LogAd(e.app, index, e.seq)) : e.entry)
         .Bind(3, e.rowid);
@@ -1739,15 +1620,15 @@ Status LocalStore::Impl::UpgradeToHiddenAppNames() {
   }
   std::vector<std::pair<std::string, std::string>> heads;
   {
-    Stmt s(db, "SELECT app, log FROM app_log_heads");
+    sqlite::Statement s = db->Prepare("SELECT app, log FROM app_log_heads");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      heads.emplace_back(s.Text(0), s.Text(1));
+      heads.emplace_back(s.ColumnText(0), s.ColumnText(1));
     }
   }
   for (const auto& [app, log] : heads) {
-    Stmt u(db, "UPDATE app_log_heads SET log = ? WHERE app = ? AND log = ?");
+    sqlite::Statement u = db->Prepare("UPDATE app_log_heads SET log = ? WHERE app = ? AND log = ?");
     u.Bind(1, AppLogIndex(app, log)).Bind(2, app).Bind(3, log);
     BC_RETURN_IF_ERROR(u.Run());
   }
@@ -1760,8 +1641,7 @@ Status LocalStore::PutAppValue(const std::string& app, const std::string& key, B
   BC_RETURN_IF_ERROR(CheckAppValue(value));
   const std::string index = impl_->AppKeyIndex(app, key);
   return Transaction([&] {
-    Stmt s(impl_->db,
-           "INSERT OR REPLACE INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
+    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
     s.Bind(1, app)
         .Bind(2, index)
         .BindBlob(3, impl_->Seal(AsBytes(key), KeyAd(app, index)))
@@ -1775,11 +1655,11 @@ Result<std::optional<Bytes>> LocalStore::GetAppValue(const std::string& app,
   BC_RETURN_IF_ERROR(CheckAppName(app));
   BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
   const std::string index = impl_->AppKeyIndex(app, key);
-  Stmt s(impl_->db, "SELECT value FROM app_values WHERE app = ? AND key = ?");
+  sqlite::Statement s = impl_->db->Prepare("SELECT value FROM app_values WHERE app = ? AND key = ?");
   s.Bind(1, app).Bind(2, index);
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Bytes>();
-  BC_ASSIGN_OR_RETURN(auto value, impl_->Unseal(s.Blob(0), ValueAd(app, index)));
+  BC_ASSIGN_OR_RETURN(auto value, impl_->Unseal(s.ColumnBlob(0), ValueAd(app, index)));
   return std::optional<Bytes>(value.ExposeCopy());
 }
 
@@ -1787,7 +1667,7 @@ Status LocalStore::DeleteAppValue(const std::string& app, const std::string& key
   BC_RETURN_IF_ERROR(CheckAppName(app));
   BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
   return Transaction([&] {
-    Stmt s(impl_->db, "DELETE FROM app_values WHERE app = ? AND key = ?");
+    sqlite::Statement s = impl_->db->Prepare("DELETE FROM app_values WHERE app = ? AND key = ?");
     s.Bind(1, app).Bind(2, impl_->AppKeyIndex(app, key));
     return s.Run();
   });
@@ -1799,12 +1679,12 @@ Result<std::vector<std::string>> LocalStore::ListAppKeys(const std::string& app,
   // The keys are indexes in the table: every key of the app is unsealed,
   // then filtered and sorted bytewise here.
   std::vector<std::string> out;
-  Stmt s(impl_->db, "SELECT key, sealed_key FROM app_values WHERE app = ?");
+  sqlite::Statement s = impl_->db->Prepare("SELECT key, sealed_key FROM app_values WHERE app = ?");
   s.Bind(1, app);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    auto key = impl_->Unseal(s.Blob(1), KeyAd(app, s.Text(0)));
+    auto key = impl_->Unseal(s.ColumnBlob(1), KeyAd(app, s.ColumnText(0)));
     if (!key) {
       return Corrupt("store: a key of app '" + app +
                      "' fails authentication (the store file was tampered with or is corrupt)");
@@ -1826,19 +1706,17 @@ Result<std::int64_t> LocalStore::AppendAppLog(const std::string& app, const std:
   BC_RETURN_IF_ERROR(Transaction([&] {
     // The next seq follows both the head and the rows, so deleting the last
     // row (or the head) never makes a seq come back.
-    Stmt last(impl_->db,
-              "SELECT MAX(COALESCE((SELECT last_seq FROM app_log_heads WHERE app = ?1 AND log = "
+    sqlite::Statement last = impl_->db->Prepare("SELECT MAX(COALESCE((SELECT last_seq FROM app_log_heads WHERE app = ?1 AND log = "
               "?2), 0), COALESCE((SELECT MAX(seq) FROM app_log WHERE app = ?1 AND log = ?2), 0))");
     last.Bind(1, app).Bind(2, index);
     BC_ASSIGN_OR_RETURN(bool row, last.Step());
     (void)row;
-    seq = last.Int(0) + 1;
-    Stmt ins(impl_->db, "INSERT INTO app_log (app, log, seq, entry) VALUES (?, ?, ?, ?)");
+    seq = last.ColumnInt64(0) + 1;
+    sqlite::Statement ins = impl_->db->Prepare("INSERT INTO app_log (app, log, seq, entry) VALUES (?, ?, ?, ?)");
     ins.Bind(1, app).Bind(2, index).Bind(3, seq).BindBlob(
         4, impl_->Seal(entry, LogAd(app, index, seq)));
     BC_RETURN_IF_ERROR(ins.Run());
-    Stmt head(impl_->db,
-              "INSERT OR REPLACE INTO app_log_heads (app, log, last_seq) VALUES (?, ?, ?)");
+    sqlite::Statement head = impl_->db->Prepare("INSERT OR REPLACE INTO app_log_heads (app, log, last_seq) VALUES (?, ?, ?)");
     head.Bind(1, app).Bind(2, index).Bind(3, seq);
     return head.Run();
   }));
@@ -1861,15 +1739,14 @@ Result<std::vector<AppLogEntry>> LocalStore::ListAppLogLenient(const std::string
   BC_RETURN_IF_ERROR(CheckAppKey(log, "log name"));
   std::vector<AppLogEntry> out;
   const std::string index = impl_->AppLogIndex(app, log);
-  Stmt s(impl_->db,
-         "SELECT seq, entry FROM app_log WHERE app = ? AND log = ? AND seq > ? ORDER BY seq");
+  sqlite::Statement s = impl_->db->Prepare("SELECT seq, entry FROM app_log WHERE app = ? AND log = ? AND seq > ? ORDER BY seq");
   s.Bind(1, app).Bind(2, index).Bind(3, after_seq);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     AppLogEntry e;
-    e.seq = s.Int(0);
-    auto opened = impl_->Unseal(s.Blob(1), LogAd(app, index, e.seq));
+    e.seq = s.ColumnInt64(0);
+    auto opened = impl_->Unseal(s.ColumnBlob(1), LogAd(app, index, e.seq));
     if (opened) {
       e.entry = opened->ExposeCopy();
     } else {
@@ -1894,18 +1771,18 @@ Result<std::vector<AppLogEntry>> LocalStore::ListAppLog(const std::string& app,
 
 Status LocalStore::PutSetting(const std::string& key, const std::string& value) {
   return Transaction([&] {
-    Stmt s(impl_->db, "INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)");
+    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)");
     s.Bind(1, key).Bind(2, value);
     return s.Run();
   });
 }
 
 Result<std::optional<std::string>> LocalStore::GetSetting(const std::string& key) {
-  Stmt s(impl_->db, "SELECT v FROM settings WHERE k = ?");
+  sqlite::Statement s = impl_->db->Prepare("SELECT v FROM settings WHERE k = ?");
   s.Bind(1, key);
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<std::string>();
-  return std::optional<std::string>(s.Text(0));
+  return std::optional<std::string>(s.ColumnText(0));
 }
 
 }  // namespace backchannel::client

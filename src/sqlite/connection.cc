@@ -11,18 +11,19 @@ namespace backchannel::sqlite {
 
 Statement::~Statement() {
   if (stmt_ == nullptr) return;
-  if (owned_) {
+  if (in_use_ == nullptr) {
     sqlite3_finalize(stmt_);
   } else {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
   }
 }
 
 Statement::Statement(Statement&& other) noexcept
     : connection_(other.connection_),
       stmt_(std::exchange(other.stmt_, nullptr)),
-      owned_(other.owned_),
+      in_use_(std::exchange(other.in_use_, nullptr)),
       rc_(other.rc_) {}
 
 Statement& Statement::Check(int rc) {
@@ -95,6 +96,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
+  if (options.serialized) flags = (flags & ~SQLITE_OPEN_NOMUTEX) | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = "open " + path + ": ";
@@ -110,7 +112,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
 }
 
 Connection::~Connection() {
-  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  for (auto& [sql, cached] : statements_) sqlite3_finalize(cached.stmt);
   sqlite3_close_v2(db_);
 }
 
@@ -129,26 +131,30 @@ Statement Connection::Prepare(const char* sql) {
     const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) {
       sqlite3_finalize(stmt);
-      return {this, nullptr, /*owned=*/true, rc};
+      return {this, nullptr, nullptr, rc};
     }
-    it = statements_.emplace(sql, stmt).first;
+    if (stmt == nullptr) return {this, nullptr, nullptr, SQLITE_MISUSE};  // no statement
+    it = statements_.emplace(sql, Cached{stmt, false}).first;
   }
-  return {this, it->second, /*owned=*/false, SQLITE_OK};
+  if (it->second.in_use) return PrepareOnce(sql);
+  // Elements of an unordered_map keep their address across rehashing.
+  it->second.in_use = true;
+  return {this, it->second.stmt, &it->second.in_use, SQLITE_OK};
 }
 
 Statement Connection::PrepareOnce(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sql.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-    return {this, nullptr, /*owned=*/true, SQLITE_TOOBIG};
+    return {this, nullptr, nullptr, SQLITE_TOOBIG};
   }
   const int rc =
       sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
-    return {this, nullptr, /*owned=*/true, rc};
+    return {this, nullptr, nullptr, rc};
   }
-  if (stmt == nullptr) return {this, nullptr, /*owned=*/true, SQLITE_MISUSE};  // no statement
-  return {this, stmt, /*owned=*/true, SQLITE_OK};
+  if (stmt == nullptr) return {this, nullptr, nullptr, SQLITE_MISUSE};  // no statement
+  return {this, stmt, nullptr, SQLITE_OK};
 }
 
 Result<std::string> Connection::QueryText(std::string_view sql) {

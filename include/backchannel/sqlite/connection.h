@@ -36,7 +36,8 @@ class Connection;
 // A prepared statement for one use: bind, step, read columns. A cached one
 // (Connection::Prepare) is reset and its bindings cleared on destruction, so
 // the next user starts clean and no read snapshot is held open; an uncached
-// one (Connection::PrepareOnce) is finalized.
+// one (Connection::PrepareOnce, or Prepare while the cached one is still in
+// use further up the stack) is finalized.
 //
 // Errors are deferred: a failed prepare or bind is remembered and returned by
 // the next Step or Run, so a statement reads as one chain of binds and a Run.
@@ -68,19 +69,22 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(Connection* connection, sqlite3_stmt* stmt, bool owned, int rc)
-      : connection_(connection), stmt_(stmt), owned_(owned), rc_(rc) {}
+  Statement(Connection* connection, sqlite3_stmt* stmt, bool* in_use, int rc)
+      : connection_(connection), stmt_(stmt), in_use_(in_use), rc_(rc) {}
   Statement& Check(int rc);
 
   Connection* connection_;
   sqlite3_stmt* stmt_;
-  bool owned_;  // finalized by this object (else a cached statement)
+  bool* in_use_;  // the cache entry's flag (nullptr: owned, finalized here)
   int rc_;      // the first failure (prepare or bind), or SQLITE_OK
 };
 
 struct OpenOptions {
   bool create = false;  // create the file when it does not exist
   int busy_timeout_ms = 5000;
+  // true: SQLite's serialized mode, for an owner that may hand the
+  // connection from thread to thread without a lock of its own.
+  bool serialized = false;
 };
 
 class Connection {
@@ -104,7 +108,9 @@ class Connection {
   // (schema scripts, PRAGMA settings).
   Status Exec(std::string_view sql);
   // The cached statement for `sql` (prepared on first use). `sql` must be a
-  // string with static storage duration: its address is the cache key.
+  // string with static storage duration: its address is the cache key. While
+  // it is borrowed (a loop over its rows calls code that prepares the same
+  // SQL) a fresh statement is prepared instead.
   Statement Prepare(const char* sql);
   // A statement prepared for this one use (SQL built at run time).
   Statement PrepareOnce(std::string_view sql);
@@ -126,7 +132,11 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
 
   sqlite3* db_;
-  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  struct Cached {
+    sqlite3_stmt* stmt;
+    bool in_use;  // borrowed by a live Statement
+  };
+  std::unordered_map<const char*, Cached> statements_;
   int transaction_depth_ = 0;  // Transaction objects open on this connection
 };
 
