@@ -2,7 +2,6 @@
 // indexes) and the plain settings.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 namespace {
@@ -35,7 +34,8 @@ Status LocalStore::PutAppValue(const std::string& app, const std::string& key, B
   BC_RETURN_IF_ERROR(CheckAppValue(value));
   const std::string index = impl_->AppKeyIndex(app, key);
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
+    sqlite::Statement s = impl_->db->Prepare(
+        "INSERT OR REPLACE INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
     s.Bind(1, app)
         .Bind(2, index)
         .BindBlob(3, impl_->Seal(AsBytes(key), KeyAd(app, index)))
@@ -49,7 +49,8 @@ Result<std::optional<Bytes>> LocalStore::GetAppValue(const std::string& app,
   BC_RETURN_IF_ERROR(CheckAppName(app));
   BC_RETURN_IF_ERROR(CheckAppKey(key, "key"));
   const std::string index = impl_->AppKeyIndex(app, key);
-  sqlite::Statement s = impl_->db->Prepare("SELECT value FROM app_values WHERE app = ? AND key = ?");
+  sqlite::Statement s =
+      impl_->db->Prepare("SELECT value FROM app_values WHERE app = ? AND key = ?");
   s.Bind(1, app).Bind(2, index);
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Bytes>();
@@ -100,17 +101,20 @@ Result<std::int64_t> LocalStore::AppendAppLog(const std::string& app, const std:
   BC_RETURN_IF_ERROR(Transaction([&] {
     // The next seq follows both the head and the rows, so deleting the last
     // row (or the head) never makes a seq come back.
-    sqlite::Statement last = impl_->db->Prepare("SELECT MAX(COALESCE((SELECT last_seq FROM app_log_heads WHERE app = ?1 AND log = "
-              "?2), 0), COALESCE((SELECT MAX(seq) FROM app_log WHERE app = ?1 AND log = ?2), 0))");
+    sqlite::Statement last = impl_->db->Prepare(
+        "SELECT MAX(COALESCE((SELECT last_seq FROM app_log_heads WHERE app = ?1 AND log = "
+        "?2), 0), COALESCE((SELECT MAX(seq) FROM app_log WHERE app = ?1 AND log = ?2), 0))");
     last.Bind(1, app).Bind(2, index);
     BC_ASSIGN_OR_RETURN(bool row, last.Step());
     (void)row;
     seq = last.ColumnInt64(0) + 1;
-    sqlite::Statement ins = impl_->db->Prepare("INSERT INTO app_log (app, log, seq, entry) VALUES (?, ?, ?, ?)");
+    sqlite::Statement ins =
+        impl_->db->Prepare("INSERT INTO app_log (app, log, seq, entry) VALUES (?, ?, ?, ?)");
     ins.Bind(1, app).Bind(2, index).Bind(3, seq).BindBlob(
         4, impl_->Seal(entry, LogAd(app, index, seq)));
     BC_RETURN_IF_ERROR(ins.Run());
-    sqlite::Statement head = impl_->db->Prepare("INSERT OR REPLACE INTO app_log_heads (app, log, last_seq) VALUES (?, ?, ?)");
+    sqlite::Statement head = impl_->db->Prepare(
+        "INSERT OR REPLACE INTO app_log_heads (app, log, last_seq) VALUES (?, ?, ?)");
     head.Bind(1, app).Bind(2, index).Bind(3, seq);
     return head.Run();
   }));
@@ -133,7 +137,8 @@ Result<std::vector<AppLogEntry>> LocalStore::ListAppLogLenient(const std::string
   BC_RETURN_IF_ERROR(CheckAppKey(log, "log name"));
   std::vector<AppLogEntry> out;
   const std::string index = impl_->AppLogIndex(app, log);
-  sqlite::Statement s = impl_->db->Prepare("SELECT seq, entry FROM app_log WHERE app = ? AND log = ? AND seq > ? ORDER BY seq");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT seq, entry FROM app_log WHERE app = ? AND log = ? AND seq > ? ORDER BY seq");
   s.Bind(1, app).Bind(2, index).Bind(3, after_seq);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -165,7 +170,8 @@ Result<std::vector<AppLogEntry>> LocalStore::ListAppLog(const std::string& app,
 
 Status LocalStore::PutSetting(const std::string& key, const std::string& value) {
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)");
+    sqlite::Statement s =
+        impl_->db->Prepare("INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)");
     s.Bind(1, key).Bind(2, value);
     return s.Run();
   });

@@ -2,7 +2,6 @@
 // message ids already seen.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- contacts ----
@@ -23,7 +22,8 @@ Status LocalStore::PutContact(const Contact& c) {
 }
 
 Result<Contact> LocalStore::GetContact(const std::string& name) {
-  sqlite::Statement s = impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5 WHERE pk = ?");
+  sqlite::Statement s =
+      impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5 WHERE pk = ?");
   s.Bind(1, impl_->Index("contact", AsBytes(name)));
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no contact named '" + name + "'");
@@ -31,11 +31,13 @@ Result<Contact> LocalStore::GetContact(const std::string& name) {
 }
 
 Result<std::optional<Contact>> LocalStore::FindContactByIdentity(const session::PublicKey& key) {
-  sqlite::Statement s = impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5 WHERE identity = ?");
+  sqlite::Statement s =
+      impl_->db->Prepare("SELECT pk, identity, row FROM contacts_v5 WHERE identity = ?");
   s.Bind(1, impl_->Index("identity", key));
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Contact>();
-  BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)));
+  BC_ASSIGN_OR_RETURN(Contact c,
+                      impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)));
   return std::optional<Contact>(std::move(c));
 }
 
@@ -45,7 +47,8 @@ Result<std::vector<Contact>> LocalStore::ListContacts() {
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    BC_ASSIGN_OR_RETURN(Contact c, impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)));
+    BC_ASSIGN_OR_RETURN(Contact c,
+                        impl_->ReadContact(s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2)));
     out.push_back(std::move(c));
   }
   std::sort(out.begin(), out.end(),

@@ -2,15 +2,15 @@
 // relay configuration.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- identity ----
 
 Status LocalStore::PutIdentity(const StoredIdentity& identity) {
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO identity (id, public_key, private_key, registration_id, "
-           "credential) VALUES (1, ?, ?, ?, ?)");
+    sqlite::Statement s = impl_->db->Prepare(
+        "INSERT OR REPLACE INTO identity (id, public_key, private_key, registration_id, "
+        "credential) VALUES (1, ?, ?, ?, ?)");
     s.BindBlob(1, identity.key_pair.public_key)
         .BindBlob(2, impl_->Seal(identity.key_pair.private_key.view(),
                                  Ad("identity", "1", "private_key")))
@@ -25,10 +25,12 @@ Status LocalStore::PutIdentity(const StoredIdentity& identity) {
 }
 
 Result<StoredIdentity> LocalStore::GetIdentity() {
-  sqlite::Statement s = impl_->db->Prepare("SELECT public_key, private_key, registration_id, credential FROM identity WHERE id = 1");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT public_key, private_key, registration_id, credential FROM identity WHERE id = 1");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no identity yet (run `backchannel init`)");
-  BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.ColumnBlob(1), Ad("identity", "1", "private_key")));
+  BC_ASSIGN_OR_RETURN(auto priv,
+                      impl_->Unseal(s.ColumnBlob(1), Ad("identity", "1", "private_key")));
   if (priv.size() != 32) return Corrupt("store: identity key has the wrong size");
   StoredIdentity id;
   id.key_pair = crypto::X25519KeyPairFromPrivate(priv.view());
@@ -38,7 +40,8 @@ Result<StoredIdentity> LocalStore::GetIdentity() {
   }
   id.registration_id = static_cast<std::uint32_t>(s.ColumnInt64(2));
   if (!s.ColumnIsNull(3)) {
-    BC_ASSIGN_OR_RETURN(auto cred, impl_->Unseal(s.ColumnBlob(3), Ad("identity", "1", "credential")));
+    BC_ASSIGN_OR_RETURN(auto cred,
+                        impl_->Unseal(s.ColumnBlob(3), Ad("identity", "1", "credential")));
     id.credential = cred.ExposeCopy();
   }
   return id;
@@ -58,8 +61,9 @@ Status LocalStore::SetOwnCredential(ByteView credential) {
 
 Status LocalStore::PutRelayConfig(const RelayConfig& c) {
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO relay (id, address, pin, mailbox, auth_key, delivery_token) "
-           "VALUES (1, ?, ?, ?, ?, ?)");
+    sqlite::Statement s = impl_->db->Prepare(
+        "INSERT OR REPLACE INTO relay (id, address, pin, mailbox, auth_key, delivery_token) "
+        "VALUES (1, ?, ?, ?, ?, ?)");
     s.Bind(1, c.address)
         .Bind(2, c.pin)
         .Bind(3, c.mailbox)
@@ -70,7 +74,8 @@ Status LocalStore::PutRelayConfig(const RelayConfig& c) {
 }
 
 Result<RelayConfig> LocalStore::GetRelayConfig() {
-  sqlite::Statement s = impl_->db->Prepare("SELECT address, pin, mailbox, auth_key, delivery_token FROM relay WHERE id = 1");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT address, pin, mailbox, auth_key, delivery_token FROM relay WHERE id = 1");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound("no relay configured (run `backchannel init --relay ...`)");
   RelayConfig c;

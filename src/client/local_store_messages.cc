@@ -1,7 +1,6 @@
 // The conversation lines, sealed, with their delivery state.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- messages ----
@@ -15,7 +14,8 @@ Result<bool> LocalStore::SeenMessage(const std::string& contact, const std::stri
 Result<bool> LocalStore::MarkSeen(const std::string& contact, const std::string& id) {
   bool added = false;
   Status st = Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
+    sqlite::Statement s =
+        impl_->db->Prepare("INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
     s.Bind(1, impl_->Index("contact", AsBytes(contact))).Bind(2, id);
     BC_RETURN_IF_ERROR(s.Run());
     added = impl_->db->Changes() == 1;
@@ -44,8 +44,9 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
                                                             std::int64_t after) {
   std::vector<StoredMessage> out;
   const std::string ix = contact.empty() ? "" : impl_->Index("contact", AsBytes(contact));
-  sqlite::Statement s = impl_->db->Prepare("SELECT seq, contact, id, row FROM messages_v5 "
-         "WHERE seq > ? AND (? = '' OR contact = ?) ORDER BY seq");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT seq, contact, id, row FROM messages_v5 "
+      "WHERE seq > ? AND (? = '' OR contact = ?) ORDER BY seq");
   s.Bind(1, after).Bind(2, ix).Bind(3, ix);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -54,9 +55,9 @@ Result<std::vector<StoredMessage>> LocalStore::ListMessages(const std::string& c
     BC_ASSIGN_OR_RETURN(auto plain,
                         impl_->UnsealRow(store::kMessages, std::to_string(seq), s.ColumnBlob(3)));
     BC_ASSIGN_OR_RETURN(StoredMessage m, store::DecodeMessageRow(plain.view()));
-    BC_RETURN_IF_ERROR(
-        CheckLookup(store::kMessages,
-                    impl_->Index("contact", AsBytes(m.contact)) == s.ColumnText(1) && m.id == s.ColumnText(2)));
+    BC_RETURN_IF_ERROR(CheckLookup(
+        store::kMessages,
+        impl_->Index("contact", AsBytes(m.contact)) == s.ColumnText(1) && m.id == s.ColumnText(2)));
     m.seq = seq;
     out.push_back(std::move(m));
   }
@@ -67,7 +68,8 @@ Status LocalStore::SetDelivery(const std::string& contact, const std::string& id
                                Delivery delivery) {
   return Transaction([&]() -> Status {
     const std::string ix = impl_->Index("contact", AsBytes(contact));
-    sqlite::Statement s = impl_->db->Prepare("SELECT seq, row FROM messages_v5 WHERE contact = ? AND id = ?");
+    sqlite::Statement s =
+        impl_->db->Prepare("SELECT seq, row FROM messages_v5 WHERE contact = ? AND id = ?");
     s.Bind(1, ix).Bind(2, id);
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return NotFound("no message " + id + " with '" + contact + "'");

@@ -1,10 +1,10 @@
 // The local store's schema as numbered migrations (sqlite/migrations.h):
 // versions 1-4 are SQL; 5 (sealed rows and table digests) and 6 (app keys
 // and log names as keyed indexes) re-seal rows in code.
-#include "client/local_store_impl.h"
-
 #include <nlohmann/json.hpp>
 #include <vector>
+
+#include "client/local_store_impl.h"
 
 namespace backchannel::client {
 
@@ -198,8 +198,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
     }
   }
   {
-    sqlite::Statement s = db->Prepare("SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
-           "authority_label, credential, session, created_ms, compared_key FROM contacts");
+    sqlite::Statement s = db->Prepare(
+        "SELECT name, identity_key, relay, pin, mailbox, delivery_token, authority_key, "
+        "authority_label, credential, session, created_ms, compared_key FROM contacts");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -216,7 +217,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       c.authority_key = s.ColumnBlob(6);
       c.authority_label = s.ColumnText(7);
       if (!s.ColumnIsNull(8)) {
-        BC_ASSIGN_OR_RETURN(auto cred, Unseal(s.ColumnBlob(8), Ad("contacts", c.name, "credential")));
+        BC_ASSIGN_OR_RETURN(auto cred,
+                            Unseal(s.ColumnBlob(8), Ad("contacts", c.name, "credential")));
         c.credential = cred.ExposeCopy();
       }
       if (!s.ColumnIsNull(9)) {
@@ -228,7 +230,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
     }
   }
   {
-    sqlite::Statement s = db->Prepare("SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
+    sqlite::Statement s = db->Prepare(
+        "SELECT seq, id, contact, direction, time_ms, body, delivery FROM messages ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -238,8 +241,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       m.contact = s.ColumnText(2);
       m.direction = ParseDirection(s.ColumnText(3));
       m.time_ms = s.ColumnInt64(4);
-      BC_ASSIGN_OR_RETURN(m.body,
-                          UnsealString(s.ColumnBlob(5), Ad("messages", m.contact + "/" + m.id, "body")));
+      BC_ASSIGN_OR_RETURN(
+          m.body, UnsealString(s.ColumnBlob(5), Ad("messages", m.contact + "/" + m.id, "body")));
       m.delivery = ParseDelivery(s.ColumnText(6));
       BC_RETURN_IF_ERROR(InsertMessage(m, m.seq).status());
     }
@@ -249,13 +252,15 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      sqlite::Statement ins = db->Prepare("INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
+      sqlite::Statement ins =
+          db->Prepare("INSERT OR IGNORE INTO seen_v5 (contact, id) VALUES (?, ?)");
       ins.Bind(1, Index("contact", AsBytes(s.ColumnText(0)))).Bind(2, s.ColumnText(1));
       BC_RETURN_IF_ERROR(ins.Run());
     }
   }
   {
-    sqlite::Statement s = db->Prepare("SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
+    sqlite::Statement s = db->Prepare(
+        "SELECT seq, contact, message_id, envelope, created_ms, attempts, last_error FROM outbox "
         "ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -265,7 +270,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       e.contact = s.ColumnText(1);
       e.message_id = s.ColumnText(2);
       BC_ASSIGN_OR_RETURN(
-          auto env, Unseal(s.ColumnBlob(3), Ad("outbox", e.contact + "/" + e.message_id, "envelope")));
+          auto env,
+          Unseal(s.ColumnBlob(3), Ad("outbox", e.contact + "/" + e.message_id, "envelope")));
       e.envelope = ToBytes(env.view());
       e.created_ms = s.ColumnInt64(4);
       e.attempts = s.ColumnInt64(5);
@@ -274,8 +280,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
     }
   }
   {
-    sqlite::Statement s = db->Prepare("SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
-           "FROM pending_requests ORDER BY seq");
+    sqlite::Statement s = db->Prepare(
+        "SELECT seq, received_ms, envelope, sender, authority_key, side, role, display_name "
+        "FROM pending_requests ORDER BY seq");
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -286,9 +293,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       if (sender.size() != r.sender.size()) return Corrupt("store: a pending request is malformed");
       std::copy(sender.begin(), sender.end(), r.sender.begin());
       BC_ASSIGN_OR_RETURN(
-          auto env,
-          Unseal(s.ColumnBlob(2), Ad("pending_requests",
-                               std::to_string(r.received_ms) + "/" + ToHex(r.sender), "envelope")));
+          auto env, Unseal(s.ColumnBlob(2),
+                           Ad("pending_requests",
+                              std::to_string(r.received_ms) + "/" + ToHex(r.sender), "envelope")));
       r.envelope = ToBytes(env.view());
       r.authority_key = s.ColumnBlob(4);
       r.side = s.ColumnText(5);
@@ -321,7 +328,8 @@ Status LocalStore::Impl::UpgradeToHiddenAppNames() {
   for (const auto& v : values) {
     const std::string index = AppKeyIndex(v.app, v.key);
     auto plain = Unseal(v.value, ValueAd(v.app, v.key));
-    sqlite::Statement ins = db->Prepare("INSERT INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
+    sqlite::Statement ins =
+        db->Prepare("INSERT INTO app_values (app, key, sealed_key, value) VALUES (?, ?, ?, ?)");
     ins.Bind(1, v.app)
         .Bind(2, index)
         .BindBlob(3, Seal(AsBytes(v.key), KeyAd(v.app, index)))
@@ -341,7 +349,8 @@ Status LocalStore::Impl::UpgradeToHiddenAppNames() {
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      entries.push_back({s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt64(3), s.ColumnBlob(4)});
+      entries.push_back(
+          {s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt64(3), s.ColumnBlob(4)});
     }
   }
   for (const auto& e : entries) {

@@ -1,8 +1,8 @@
 // The names and checks local_store.h declares that need no store: directions,
 // delivery states, app names (the payload codec and its fuzzer use them too).
-#include "client/local_store_impl.h"
-
 #include <algorithm>
+
+#include "client/local_store_impl.h"
 
 namespace backchannel::client {
 

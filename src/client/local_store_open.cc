@@ -1,8 +1,8 @@
 // Creating and opening a local store: the file, the key derivation from the
 // passphrase, the check value, the upgrade on open, transactions.
-#include "client/local_store_impl.h"
-
 #include <filesystem>
+
+#include "client/local_store_impl.h"
 
 namespace backchannel::client {
 

@@ -1,7 +1,6 @@
 // The outbox: sealed envelopes made at send time, waiting to be posted.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- outbox ----
@@ -25,8 +24,9 @@ Result<std::int64_t> LocalStore::AddOutbox(const OutboxEntry& e) {
 Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& contact) {
   std::vector<OutboxEntry> out;
   const std::string ix = contact.empty() ? "" : impl_->Index("contact", AsBytes(contact));
-  sqlite::Statement s = impl_->db->Prepare("SELECT seq, contact, message_id, row FROM outbox_v5 "
-         "WHERE (? = '' OR contact = ?) ORDER BY seq");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT seq, contact, message_id, row FROM outbox_v5 "
+      "WHERE (? = '' OR contact = ?) ORDER BY seq");
   s.Bind(1, ix).Bind(2, ix);
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -35,9 +35,9 @@ Result<std::vector<OutboxEntry>> LocalStore::ListOutbox(const std::string& conta
     BC_ASSIGN_OR_RETURN(auto plain,
                         impl_->UnsealRow(store::kOutbox, std::to_string(seq), s.ColumnBlob(3)));
     BC_ASSIGN_OR_RETURN(OutboxEntry e, store::DecodeOutboxRow(plain.view()));
-    BC_RETURN_IF_ERROR(CheckLookup(
-        store::kOutbox,
-        impl_->Index("contact", AsBytes(e.contact)) == s.ColumnText(1) && e.message_id == s.ColumnText(2)));
+    BC_RETURN_IF_ERROR(CheckLookup(store::kOutbox,
+                                   impl_->Index("contact", AsBytes(e.contact)) == s.ColumnText(1) &&
+                                       e.message_id == s.ColumnText(2)));
     e.seq = seq;
     out.push_back(std::move(e));
   }

@@ -2,7 +2,6 @@
 // one transaction.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- passphrase change ----
@@ -61,8 +60,9 @@ Status LocalStore::ChangePassphrase(const SecretBytes& new_passphrase) {
       };
       std::vector<Cell> cells;
       {
-        sqlite::Statement s = impl_->db->PrepareOnce(std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " + c.column +
-                              " FROM " + c.table + " WHERE " + c.where);
+        sqlite::Statement s =
+            impl_->db->PrepareOnce(std::string("SELECT rowid, 'bc-store-v1|' || ") + c.ad + ", " +
+                                   c.column + " FROM " + c.table + " WHERE " + c.where);
         for (;;) {
           BC_ASSIGN_OR_RETURN(bool row, s.Step());
           if (!row) break;
@@ -73,8 +73,8 @@ Status LocalStore::ChangePassphrase(const SecretBytes& new_passphrase) {
         BC_ASSIGN_OR_RETURN(auto plain, impl_->Unseal(cell.blob, cell.ad));
         Bytes sealed{kBlobVersion};
         Append(sealed, crypto::AeadSeal(new_key, plain.view(), AsBytes(cell.ad)));
-        sqlite::Statement u = impl_->db->PrepareOnce(
-               std::string("UPDATE ") + c.table + " SET " + c.column + " = ? WHERE rowid = ?");
+        sqlite::Statement u = impl_->db->PrepareOnce(std::string("UPDATE ") + c.table + " SET " +
+                                                     c.column + " = ? WHERE rowid = ?");
         u.BindBlob(1, sealed).Bind(2, cell.rowid);
         BC_RETURN_IF_ERROR(u.Run());
       }

@@ -1,7 +1,6 @@
 // Signed and one-time prekeys: rotation, retirement, wiping, the cap.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- prekeys ----
@@ -13,8 +12,9 @@ Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key) {
 Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key, std::int64_t created_ms) {
   return Transaction([&] {
     const std::string row = "signed/" + std::to_string(key.id);
-    sqlite::Statement s = impl_->db->Prepare("INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used, "
-           "created_ms, retired_ms) VALUES ('signed', ?, ?, ?, ?, 0, ?, NULL)");
+    sqlite::Statement s = impl_->db->Prepare(
+        "INSERT OR REPLACE INTO prekeys (kind, id, public_key, private_key, signature, used, "
+        "created_ms, retired_ms) VALUES ('signed', ?, ?, ?, ?, 0, ?, NULL)");
     s.Bind(1, static_cast<std::int64_t>(key.id))
         .BindBlob(2, key.key_pair.public_key)
         .BindBlob(3,
@@ -26,8 +26,9 @@ Status LocalStore::PutSignedPreKey(const session::SignedPreKey& key, std::int64_
 }
 
 Result<std::vector<SignedPreKeyInfo>> LocalStore::ListSignedPreKeys() {
-  sqlite::Statement s = impl_->db->Prepare("SELECT id, created_ms, retired_ms, used, private_key IS NULL FROM prekeys "
-         "WHERE kind = 'signed' ORDER BY id");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT id, created_ms, retired_ms, used, private_key IS NULL FROM prekeys "
+      "WHERE kind = 'signed' ORDER BY id");
   std::vector<SignedPreKeyInfo> out;
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -44,8 +45,9 @@ Result<std::vector<SignedPreKeyInfo>> LocalStore::ListSignedPreKeys() {
 
 Status LocalStore::RetireSignedPreKey(std::uint32_t id, std::int64_t retired_ms) {
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET retired_ms = ? WHERE kind = 'signed' AND id = ? AND "
-           "retired_ms IS NULL");
+    sqlite::Statement s = impl_->db->Prepare(
+        "UPDATE prekeys SET retired_ms = ? WHERE kind = 'signed' AND id = ? AND "
+        "retired_ms IS NULL");
     s.Bind(1, retired_ms).Bind(2, static_cast<std::int64_t>(id));
     return s.Run();
   });
@@ -53,7 +55,8 @@ Status LocalStore::RetireSignedPreKey(std::uint32_t id, std::int64_t retired_ms)
 
 Status LocalStore::WipeSignedPreKey(std::uint32_t id) {
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'signed' AND id = ?");
+    sqlite::Statement s = impl_->db->Prepare(
+        "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'signed' AND id = ?");
     s.Bind(1, static_cast<std::int64_t>(id));
     return s.Run();
   });
@@ -71,8 +74,9 @@ Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& 
     }
     for (const auto& key : keys) {
       const std::string row = "one_time/" + std::to_string(key.id);
-      sqlite::Statement s = impl_->db->Prepare("INSERT INTO prekeys (kind, id, public_key, private_key, used) "
-             "VALUES ('one_time', ?, ?, ?, 0)");
+      sqlite::Statement s = impl_->db->Prepare(
+          "INSERT INTO prekeys (kind, id, public_key, private_key, used) "
+          "VALUES ('one_time', ?, ?, ?, 0)");
       s.Bind(1, static_cast<std::int64_t>(key.id))
           .BindBlob(2, key.key_pair.public_key)
           .BindBlob(
@@ -85,7 +89,8 @@ Status LocalStore::PutOneTimePreKeys(const std::vector<session::OneTimePreKey>& 
 
 Status LocalStore::MarkOneTimePreKeyUsed(std::uint32_t id) {
   return Transaction([&] {
-    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND id = ?");
+    sqlite::Statement s = impl_->db->Prepare(
+        "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND id = ?");
     s.Bind(1, static_cast<std::int64_t>(id));
     return s.Run();
   });
@@ -93,14 +98,16 @@ Status LocalStore::MarkOneTimePreKeyUsed(std::uint32_t id) {
 
 Result<session::InMemoryPreKeyStore> LocalStore::LoadPreKeys() {
   session::InMemoryPreKeyStore out;
-  sqlite::Statement s = impl_->db->Prepare("SELECT kind, id, public_key, private_key, signature FROM prekeys WHERE used = 0");
+  sqlite::Statement s = impl_->db->Prepare(
+      "SELECT kind, id, public_key, private_key, signature FROM prekeys WHERE used = 0");
   for (;;) {
     BC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     const std::string kind = s.ColumnText(0);
     const auto id = static_cast<std::uint32_t>(s.ColumnInt64(1));
     const std::string row_key = kind + "/" + std::to_string(id);
-    BC_ASSIGN_OR_RETURN(auto priv, impl_->Unseal(s.ColumnBlob(3), Ad("prekeys", row_key, "private_key")));
+    BC_ASSIGN_OR_RETURN(auto priv,
+                        impl_->Unseal(s.ColumnBlob(3), Ad("prekeys", row_key, "private_key")));
     if (priv.size() != 32) return Corrupt("store: prekey has the wrong size");
     auto kp = crypto::X25519KeyPairFromPrivate(priv.view());
     if (kind == "signed") {
@@ -122,13 +129,15 @@ Result<std::size_t> LocalStore::NoteOneTimePreKeysTaken(std::size_t remaining,
                                                         std::int64_t now_ms) {
   std::size_t taken = 0;
   BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET taken_ms = ? WHERE kind = 'one_time' AND used = 0 AND "
-           "taken_ms IS NULL AND id NOT IN (SELECT id FROM prekeys WHERE kind = 'one_time' AND "
-           "used = 0 ORDER BY id DESC LIMIT ?)");
+    sqlite::Statement s = impl_->db->Prepare(
+        "UPDATE prekeys SET taken_ms = ? WHERE kind = 'one_time' AND used = 0 AND "
+        "taken_ms IS NULL AND id NOT IN (SELECT id FROM prekeys WHERE kind = 'one_time' AND "
+        "used = 0 ORDER BY id DESC LIMIT ?)");
     s.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(remaining));
     BC_RETURN_IF_ERROR(s.Run());
-    sqlite::Statement count = impl_->db->Prepare("SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0 AND taken_ms IS "
-               "NOT NULL");
+    sqlite::Statement count = impl_->db->Prepare(
+        "SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0 AND taken_ms IS "
+        "NOT NULL");
     BC_ASSIGN_OR_RETURN(bool row, count.Step());
     taken = row ? static_cast<std::size_t>(count.ColumnInt64(0)) : 0;
     return Status::Ok();
@@ -139,8 +148,9 @@ Result<std::size_t> LocalStore::NoteOneTimePreKeysTaken(std::size_t remaining,
 Result<std::size_t> LocalStore::WipeExpiredOneTimePreKeys(std::int64_t now_ms) {
   std::size_t wiped = 0;
   BC_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    sqlite::Statement s = impl_->db->Prepare("UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND used = 0 "
-           "AND taken_ms IS NOT NULL AND taken_ms <= ?");
+    sqlite::Statement s = impl_->db->Prepare(
+        "UPDATE prekeys SET used = 1, private_key = NULL WHERE kind = 'one_time' AND used = 0 "
+        "AND taken_ms IS NOT NULL AND taken_ms <= ?");
     s.Bind(1, now_ms - kOneTimePreKeyGraceMs);
     BC_RETURN_IF_ERROR(s.Run());
     wiped = static_cast<std::size_t>(impl_->db->Changes());
@@ -155,14 +165,16 @@ Result<std::size_t> LocalStore::OneTimePreKeyRoom() {
 }
 
 Result<std::uint32_t> LocalStore::NextOneTimePreKeyId() {
-  sqlite::Statement s = impl_->db->Prepare("SELECT COALESCE(MAX(id), 0) FROM prekeys WHERE kind = 'one_time'");
+  sqlite::Statement s =
+      impl_->db->Prepare("SELECT COALESCE(MAX(id), 0) FROM prekeys WHERE kind = 'one_time'");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   (void)row;
   return static_cast<std::uint32_t>(s.ColumnInt64(0) + 1);
 }
 
 Result<std::size_t> LocalStore::CountUnusedOneTimePreKeys() {
-  sqlite::Statement s = impl_->db->Prepare("SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0");
+  sqlite::Statement s =
+      impl_->db->Prepare("SELECT COUNT(*) FROM prekeys WHERE kind = 'one_time' AND used = 0");
   BC_ASSIGN_OR_RETURN(bool row, s.Step());
   (void)row;
   return static_cast<std::size_t>(s.ColumnInt64(0));

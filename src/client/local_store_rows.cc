@@ -3,7 +3,6 @@
 // the row writers the public methods and the upgrade share.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- sealed rows: keys, digests ----
@@ -82,7 +81,8 @@ Result<store::Manifest> LocalStore::Impl::ComputeManifest() const {
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      store::AddElement(d, store::RowElement(digest_key.view(), t.name, s.ColumnText(0), s.ColumnBlob(1)));
+      store::AddElement(
+          d, store::RowElement(digest_key.view(), t.name, s.ColumnText(0), s.ColumnBlob(1)));
     }
     m[std::string(t.name)] = d;
   }
@@ -113,7 +113,8 @@ Status LocalStore::Impl::WriteAuthority(const TrustedAuthority& a) {
   const std::string pk = Index("authority", a.key);
   BC_ASSIGN_OR_RETURN(auto old, RowAt("SELECT pk, row FROM authorities_v5 WHERE pk = ?", pk));
   Bytes row = SealRow(store::kAuthorities, pk, store::EncodeAuthorityRow(a));
-  sqlite::Statement s = db->Prepare("INSERT OR REPLACE INTO authorities_v5 (pk, row) VALUES (?, ?)");
+  sqlite::Statement s =
+      db->Prepare("INSERT OR REPLACE INTO authorities_v5 (pk, row) VALUES (?, ?)");
   s.Bind(1, pk).BindBlob(2, row);
   BC_RETURN_IF_ERROR(s.Run());
   if (old) BC_RETURN_IF_ERROR(Touch(store::kAuthorities, old->key, old->row, std::nullopt));
@@ -126,7 +127,8 @@ Status LocalStore::Impl::WriteContact(const Contact& c) {
   // Another contact with this identity key is replaced, as the UNIQUE
   // column of schema 4 did; its row leaves the digest too.
   {
-    sqlite::Statement other = db->Prepare("SELECT pk, row FROM contacts_v5 WHERE identity = ? AND pk != ?");
+    sqlite::Statement other =
+        db->Prepare("SELECT pk, row FROM contacts_v5 WHERE identity = ? AND pk != ?");
     other.Bind(1, identity).Bind(2, pk);
     BC_ASSIGN_OR_RETURN(bool row, other.Step());
     if (row) {
@@ -142,7 +144,8 @@ Status LocalStore::Impl::WriteContact(const Contact& c) {
   BC_ASSIGN_OR_RETURN(auto old,
                       RowAt("SELECT pk || '|' || identity, row FROM contacts_v5 WHERE pk = ?", pk));
   Bytes row = SealRow(store::kContacts, pk, store::EncodeContactRow(c));
-  sqlite::Statement s = db->Prepare("INSERT OR REPLACE INTO contacts_v5 (pk, identity, row) VALUES (?, ?, ?)");
+  sqlite::Statement s =
+      db->Prepare("INSERT OR REPLACE INTO contacts_v5 (pk, identity, row) VALUES (?, ?, ?)");
   s.Bind(1, pk).Bind(2, identity).BindBlob(3, row);
   BC_RETURN_IF_ERROR(s.Run());
   if (old) BC_RETURN_IF_ERROR(Touch(store::kContacts, old->key, old->row, std::nullopt));
@@ -174,7 +177,8 @@ void BindSeq(sqlite::Statement& s, std::int64_t seq) {
 Result<std::int64_t> LocalStore::Impl::InsertMessage(const StoredMessage& m, std::int64_t seq) {
   // The row's key is its seq, known after the insert: an empty row first,
   // then the sealed one (one transaction: nobody sees the empty row).
-  sqlite::Statement s = db->Prepare("INSERT INTO messages_v5 (seq, contact, id, row) VALUES (?, ?, ?, X'')");
+  sqlite::Statement s =
+      db->Prepare("INSERT INTO messages_v5 (seq, contact, id, row) VALUES (?, ?, ?, X'')");
   BindSeq(s, seq);
   const std::string contact = Index("contact", AsBytes(m.contact));
   s.Bind(2, contact).Bind(3, m.id);
@@ -191,7 +195,8 @@ Result<std::int64_t> LocalStore::Impl::InsertMessage(const StoredMessage& m, std
 }
 
 Result<std::int64_t> LocalStore::Impl::InsertOutbox(const OutboxEntry& e, std::int64_t seq) {
-  sqlite::Statement s = db->Prepare("INSERT INTO outbox_v5 (seq, contact, message_id, row) VALUES (?, ?, ?, X'')");
+  sqlite::Statement s =
+      db->Prepare("INSERT INTO outbox_v5 (seq, contact, message_id, row) VALUES (?, ?, ?, X'')");
   BindSeq(s, seq);
   const std::string contact = Index("contact", AsBytes(e.contact));
   s.Bind(2, contact).Bind(3, e.message_id);

@@ -2,7 +2,6 @@
 // untrusted authority.
 #include "client/local_store_impl.h"
 
-
 namespace backchannel::client {
 
 // ---- authorities ----

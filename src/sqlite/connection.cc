@@ -38,8 +38,8 @@ Statement& Statement::Bind(int index, std::int64_t value) {
 
 Statement& Statement::Bind(int index, std::string_view text) {
   if (rc_ != SQLITE_OK) return *this;
-  return Check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                   SQLITE_UTF8));
+  return Check(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 Statement& Statement::BindBlob(int index, ByteView value) {

@@ -15,6 +15,7 @@
 namespace backchannel::sqlite {
 namespace {
 
+using backchannel::testing::StatusIs;
 using ::testing::HasSubstr;
 
 class SqliteConnectionTest : public ::testing::Test {

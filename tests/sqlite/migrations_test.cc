@@ -13,6 +13,7 @@
 namespace backchannel::sqlite {
 namespace {
 
+using backchannel::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // Each step appends its number to `log` (SQL) and, for code steps, to
@@ -45,7 +46,8 @@ class SqliteMigrationsTest : public ::testing::Test {
     return schema;
   }
   static std::string Log(Connection& c) {
-    auto log = c.QueryText("SELECT group_concat(step, ',') FROM (SELECT step FROM log ORDER BY rowid)");
+    auto log =
+        c.QueryText("SELECT group_concat(step, ',') FROM (SELECT step FROM log ORDER BY rowid)");
     return log ? *log : "(" + std::string(log.error().message()) + ")";
   }
   static std::int64_t UserVersion(Connection& c) { return *c.QueryInt64("PRAGMA user_version"); }
@@ -87,9 +89,11 @@ TEST_F(SqliteMigrationsTest, AFailingStepChangesNothing) {
   auto c = OpenDb();
   Schema schema = ThreeSteps();
   ASSERT_OK(Migrate(*c, schema, 1));
-  schema.migrations.push_back({"INSERT INTO log VALUES (4); INSERT INTO missing VALUES (1);", nullptr});
-  EXPECT_THAT(Migrate(*c, schema),
-              StatusIs(StatusCode::kIoError, HasSubstr("test store migration 4: exec: no such table")));
+  schema.migrations.push_back(
+      {"INSERT INTO log VALUES (4); INSERT INTO missing VALUES (1);", nullptr});
+  EXPECT_THAT(
+      Migrate(*c, schema),
+      StatusIs(StatusCode::kIoError, HasSubstr("test store migration 4: exec: no such table")));
   EXPECT_EQ(Log(*c), "1") << "steps 2 and 3 rolled back with 4";
   EXPECT_EQ(UserVersion(*c), 1);
   EXPECT_FALSE(c->InTransaction());
@@ -152,9 +156,9 @@ TEST_F(SqliteMigrationsTest, ALegacyVersionRecordIsReadFirstAndKeptEqual) {
         return conn.Prepare("UPDATE v SET version = ?1").Bind(1, version).Run();
       }};
   // Made by an older build: step 1 applied, recorded only in the table.
-  ASSERT_OK(c->Exec(
-      "CREATE TABLE log (step INTEGER); INSERT INTO log VALUES (1);"
-      "CREATE TABLE v (version INTEGER); INSERT INTO v VALUES (1);"));
+  ASSERT_OK(
+      c->Exec("CREATE TABLE log (step INTEGER); INSERT INTO log VALUES (1);"
+              "CREATE TABLE v (version INTEGER); INSERT INTO v VALUES (1);"));
   EXPECT_EQ(*ReadVersion(*c, schema), 1);
   ASSERT_OK(Migrate(*c, schema));
   EXPECT_EQ(Log(*c), "1,2,3");

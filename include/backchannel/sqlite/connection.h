@@ -76,7 +76,7 @@ class Statement {
   Connection* connection_;
   sqlite3_stmt* stmt_;
   bool* in_use_;  // the cache entry's flag (nullptr: owned, finalized here)
-  int rc_;      // the first failure (prepare or bind), or SQLITE_OK
+  int rc_;        // the first failure (prepare or bind), or SQLITE_OK
 };
 
 struct OpenOptions {

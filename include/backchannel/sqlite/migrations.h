@@ -27,8 +27,8 @@
 namespace backchannel::sqlite {
 
 struct Migration {
-  const char* sql = nullptr;                  // run first, when set
-  std::function<Status(Connection&)> code;    // run second, when set
+  const char* sql = nullptr;                // run first, when set
+  std::function<Status(Connection&)> code;  // run second, when set
 };
 
 // Where a schema from before this scheme keeps its version (see above).

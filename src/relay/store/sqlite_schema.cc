@@ -142,7 +142,8 @@ static_assert(kApplicationId == 1111708243);
 std::int64_t LatestSchemaVersion() { return static_cast<std::int64_t>(kMigrations.size()); }
 
 Status MigrateSchema(Connection& connection) {
-  return backchannel::sqlite::InTransaction(connection, [&] { return ClaimAndMigrate(connection); });
+  return backchannel::sqlite::InTransaction(connection,
+                                            [&] { return ClaimAndMigrate(connection); });
 }
 
 }  // namespace backchannel::relay::sqlite

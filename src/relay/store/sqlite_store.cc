@@ -45,8 +45,8 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
   const auto size = static_cast<std::int64_t>(message.envelope.size());
   {
     Statement stmt = c.Prepare(
-            "SELECT m.queued, m.queued_bytes, t.queued_bytes FROM mailboxes AS m, totals AS t "
-            "WHERE m.id = ?1");
+        "SELECT m.queued, m.queued_bytes, t.queued_bytes FROM mailboxes AS m, totals AS t "
+        "WHERE m.id = ?1");
     stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
@@ -58,9 +58,10 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
       return {StatusCode::kUnavailable, "relay storage full"};
     }
   }
-  Statement stmt = c.Prepare("INSERT INTO messages (mailbox_id, message_id, received_ms, "
-                                "envelope) VALUES (?1, ?2, ?3, ?4) "
-                                "ON CONFLICT (mailbox_id, message_id) DO NOTHING");
+  Statement stmt = c.Prepare(
+      "INSERT INTO messages (mailbox_id, message_id, received_ms, "
+      "envelope) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (mailbox_id, message_id) DO NOTHING");
   stmt.BindBlob(1, id);
   stmt.BindBlob(2, message.id);
   stmt.Bind(3, message.received_ms);
@@ -287,9 +288,10 @@ void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Connection> reader) {
 
 Status SqliteStore::CreateMailbox(const MailboxRecord& mailbox) {
   return Write([&](Connection& c) -> Status {
-    Statement stmt = c.Prepare("INSERT INTO mailboxes (id, auth_key, token_hash, created_ms, "
-                                  "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
-                                  "ON CONFLICT (id) DO NOTHING");
+    Statement stmt = c.Prepare(
+        "INSERT INTO mailboxes (id, auth_key, token_hash, created_ms, "
+        "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (id) DO NOTHING");
     stmt.BindBlob(1, mailbox.id);
     stmt.BindBlob(2, mailbox.auth_key);
     stmt.BindBlob(3, mailbox.delivery_token_hash);
@@ -304,8 +306,9 @@ Status SqliteStore::CreateMailbox(const MailboxRecord& mailbox) {
 Result<MailboxRecord> SqliteStore::GetMailbox(const MailboxId& id) {
   MailboxRecord out;
   Status s = Read([&](Connection& c) -> Status {
-    Statement stmt = c.Prepare("SELECT auth_key, token_hash, created_ms, seen_ms "
-                                  "FROM mailboxes WHERE id = ?1");
+    Statement stmt = c.Prepare(
+        "SELECT auth_key, token_hash, created_ms, seen_ms "
+        "FROM mailboxes WHERE id = ?1");
     stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
@@ -347,8 +350,9 @@ Result<IdleDeletion> SqliteStore::DeleteIdleMailboxes(std::int64_t cutoff_ms) {
   IdleDeletion out;
   Status s = Write([&](Connection& c) -> Status {
     {
-      Statement stmt = c.Prepare("SELECT count(*), coalesce(sum(queued), 0) FROM mailboxes "
-                                    "WHERE seen_ms < ?1");
+      Statement stmt = c.Prepare(
+          "SELECT count(*), coalesce(sum(queued), 0) FROM mailboxes "
+          "WHERE seen_ms < ?1");
       stmt.Bind(1, cutoff_ms);
       BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (row) {
@@ -392,9 +396,10 @@ Status SqliteStore::PutPreKeys(const MailboxId& id, ByteView bundle_base,
       BC_RETURN_IF_ERROR(stmt.Run());
     }
     for (const OneTimePreKeyRecord& key : one_time) {
-      Statement stmt = c.Prepare("INSERT INTO one_time_prekeys (mailbox_id, key_id, key) "
-                                    "VALUES (?1, ?2, ?3) "
-                                    "ON CONFLICT (mailbox_id, key_id) DO UPDATE SET key = ?3");
+      Statement stmt = c.Prepare(
+          "INSERT INTO one_time_prekeys (mailbox_id, key_id, key) "
+          "VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (mailbox_id, key_id) DO UPDATE SET key = ?3");
       stmt.BindBlob(1, id);
       stmt.Bind(2, key.id);
       stmt.BindBlob(3, key.key);
@@ -425,9 +430,10 @@ Result<std::optional<OneTimePreKeyRecord>> SqliteStore::TakeOneTimePreKey(const 
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
     // One statement picks and removes the key, inside a write transaction:
     // no two callers can get the same row.
-    Statement stmt = c.Prepare("DELETE FROM one_time_prekeys WHERE mailbox_id = ?1 AND key_id = "
-                  "(SELECT min(key_id) FROM one_time_prekeys WHERE mailbox_id = ?1) "
-                  "RETURNING key_id, key");
+    Statement stmt = c.Prepare(
+        "DELETE FROM one_time_prekeys WHERE mailbox_id = ?1 AND key_id = "
+        "(SELECT min(key_id) FROM one_time_prekeys WHERE mailbox_id = ?1) "
+        "RETURNING key_id, key");
     stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (row) {
@@ -466,8 +472,9 @@ Result<std::vector<StoredMessage>> SqliteStore::ListMessages(const MailboxId& id
     out.clear();
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
     if (limit == 0) return Status::Ok();
-    Statement stmt = c.Prepare("SELECT message_id, received_ms, envelope FROM messages "
-                                  "WHERE mailbox_id = ?1 ORDER BY seq LIMIT ?2");
+    Statement stmt = c.Prepare(
+        "SELECT message_id, received_ms, envelope FROM messages "
+        "WHERE mailbox_id = ?1 ORDER BY seq LIMIT ?2");
     stmt.BindBlob(1, id);
     stmt.Bind(2, ClampToInt64(limit));
     for (;;) {
@@ -544,8 +551,9 @@ Status SqliteStore::RecordNonce(const MailboxId& id, ByteView nonce, std::int64_
       stmt.Bind(1, forget_before_ms);
       BC_RETURN_IF_ERROR(stmt.Run());
     }
-    Statement stmt = c.Prepare("INSERT INTO nonces (mailbox_id, nonce, seen_ms) "
-                  "VALUES (?1, ?2, ?3) ON CONFLICT (mailbox_id, nonce) DO NOTHING");
+    Statement stmt = c.Prepare(
+        "INSERT INTO nonces (mailbox_id, nonce, seen_ms) "
+        "VALUES (?1, ?2, ?3) ON CONFLICT (mailbox_id, nonce) DO NOTHING");
     stmt.BindBlob(1, id);
     stmt.BindBlob(2, nonce);
     stmt.Bind(3, now_ms);
