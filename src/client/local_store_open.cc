@@ -35,7 +35,10 @@ Result<std::uint64_t> FromU64(const std::optional<Bytes>& b) {
 Result<std::unique_ptr<sqlite::Connection>> OpenDb(const std::string& path, bool create) {
   // Serialized, SQLite's default and how the client opened its stores before
   // the shared helper: not every caller has been checked for one-thread use.
-  auto db = sqlite::Connection::Open(path, {create, /*busy_timeout_ms=*/5000, /*serialized=*/true});
+  auto db = sqlite::Connection::Open(path, {.create = create,
+                                            .busy_timeout_ms = 5000,
+                                            .serialized = true,
+                                            .disk_full = StatusCode::kIoError});
   if (!db) return db.error().WithContext("store " + path);
   // Deleted content (wiped prekeys, replaced sessions) is overwritten with
   // zeros in the file instead of lingering in free pages.

@@ -104,7 +104,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
     sqlite3_close_v2(db);  // harmless on nullptr
     return IoError(message);
   }
-  std::unique_ptr<Connection> connection(new Connection(db));
+  std::unique_ptr<Connection> connection(new Connection(db, options.disk_full));
   sqlite3_extended_result_codes(db, 1);
   const int busy = sqlite3_busy_timeout(db, options.busy_timeout_ms);
   if (busy != SQLITE_OK) return connection->ErrorFromCode("busy_timeout", busy);
@@ -197,7 +197,7 @@ Status Connection::ErrorFromCode(std::string_view context, int rc) const {
     case SQLITE_CONSTRAINT:
       return {StatusCode::kAlreadyExists, message};
     case SQLITE_FULL:
-      return {StatusCode::kUnavailable, message};
+      return {disk_full_, message};
     default:
       return IoError(message);
   }

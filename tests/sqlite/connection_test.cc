@@ -143,6 +143,19 @@ TEST_F(SqliteConnectionTest, AFullDatabaseIsUnavailable) {
   EXPECT_EQ(Count(*c), 0);
 }
 
+TEST_F(SqliteConnectionTest, AFullDatabaseIsWhatTheOwnerAskedFor) {
+  OpenOptions options;
+  options.create = true;
+  options.disk_full = StatusCode::kIoError;
+  auto c = Connection::Open(dir_.File("client.sqlite"), options);
+  ASSERT_OK(c);
+  ASSERT_OK((*c)->Exec("CREATE TABLE t (b BLOB)"));
+  ASSERT_OK((*c)->QueryInt64("PRAGMA max_page_count = 3"));
+  const Bytes big(64 * 1024, 1);
+  EXPECT_THAT((*c)->Prepare("INSERT INTO t (b) VALUES (?1)").BindBlob(1, big).Run(),
+              StatusIs(StatusCode::kIoError, HasSubstr("full")));
+}
+
 TEST_F(SqliteConnectionTest, ACommittedTransactionIsSeenByAnotherConnection) {
   auto c = OpenWithTable();
   {

@@ -7,7 +7,8 @@
 // Errors: kIoError "<context>: <SQLite message> (sqlite <extended code>)",
 // except a constraint violation (kAlreadyExists: the callers turn a UNIQUE or
 // PRIMARY KEY clash into "exists") and a full disk or database size cap
-// (kUnavailable: not corruption, the write changed nothing).
+// (OpenOptions::disk_full, by default kUnavailable: not corruption, the write
+// changed nothing).
 //
 // Thread safety: none. A Connection is used by one thread at a time; its
 // owner guarantees that. Connections are opened in SQLite's multi-thread mode
@@ -85,6 +86,10 @@ struct OpenOptions {
   // true: SQLite's serialized mode, for an owner that may hand the
   // connection from thread to thread without a lock of its own.
   bool serialized = false;
+  // What a full disk or database size cap is reported as: kUnavailable for
+  // the relay (507 until space returns); the client's store keeps kIoError,
+  // which its callers never read as "the relay is unreachable".
+  StatusCode disk_full = StatusCode::kUnavailable;
 };
 
 class Connection {
@@ -129,9 +134,10 @@ class Connection {
 
  private:
   friend class Transaction;
-  explicit Connection(sqlite3* db) : db_(db) {}
+  Connection(sqlite3* db, StatusCode disk_full) : db_(db), disk_full_(disk_full) {}
 
   sqlite3* db_;
+  StatusCode disk_full_;
   struct Cached {
     sqlite3_stmt* stmt;
     bool in_use;  // borrowed by a live Statement

@@ -108,14 +108,15 @@ Status WriteVersionTable(Connection& c, std::int64_t version) {
 }
 
 const backchannel::sqlite::Schema& RelaySchema() {
-  static const backchannel::sqlite::Schema kSchema = [] {
+  // Built once: the steps are the constant kMigrations.
+  static const backchannel::sqlite::Schema relay_schema = [] {
     backchannel::sqlite::Schema schema;
     schema.name = "relay store";
     for (const char* sql : kMigrations) schema.migrations.push_back({sql, nullptr});
     schema.legacy = backchannel::sqlite::LegacyVersionRecord{ReadVersionTable, WriteVersionTable};
     return schema;
   }();
-  return kSchema;
+  return relay_schema;
 }
 
 // Checks (and, for a new database, claims) the application id, then applies
