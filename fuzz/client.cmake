@@ -1,14 +1,13 @@
 # Client decoders: the inner payload (the JSON inside every session message).
-# The target compiles payload.cc and local_store.cc (app names) itself rather
+# The target compiles payload.cc and local_store_names.cc (app names) itself rather
 # than linking all of bc_client: the fuzz build then skips the relay client
 # and the client core (Boost.Beast under ASan, UBSan and coverage
 # instrumentation: minutes of the fuzz stage's allowance for code this target
 # never runs).
 bc_add_fuzzer(NAME client_payload
   SRCS client_payload.cc ${PROJECT_SOURCE_DIR}/src/client/payload.cc
-       ${PROJECT_SOURCE_DIR}/src/client/local_store.cc
-       ${PROJECT_SOURCE_DIR}/src/client/sealed_row.cc
-  DEPS backchannel::envelope backchannel::crypto backchannel::common SQLite3::SQLite3
+       ${PROJECT_SOURCE_DIR}/src/client/local_store_names.cc
+  DEPS backchannel::envelope backchannel::crypto backchannel::common
        PkgConfig::sodium nlohmann_json::nlohmann_json)
 
 # What a relay says to the client (HTTP reply bodies, pushed WebSocket

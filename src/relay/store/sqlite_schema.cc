@@ -1,7 +1,10 @@
 #include "relay/store/sqlite_schema.h"
 
 #include <array>
+#include <optional>
 #include <string>
+
+#include "backchannel/sqlite/migrations.h"
 
 namespace backchannel::relay::sqlite {
 namespace {
@@ -88,10 +91,39 @@ END;
 )sql",
 };
 
-Status Migrate(Connection& c) {
+// The version record of stores made before the shared migration scheme
+// (backchannel/sqlite/migrations.h): a one-row table, still kept equal to
+// PRAGMA user_version so that an older build refuses a newer store.
+Result<std::optional<std::int64_t>> ReadVersionTable(Connection& c) {
+  BC_ASSIGN_OR_RETURN(std::int64_t tables,
+                      c.QueryInt64("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+                                   "name = 'schema_version'"));
+  if (tables == 0) return std::optional<std::int64_t>();
+  BC_ASSIGN_OR_RETURN(std::int64_t version, c.QueryInt64("SELECT version FROM schema_version"));
+  return std::optional<std::int64_t>(version);
+}
+
+Status WriteVersionTable(Connection& c, std::int64_t version) {
+  return c.Prepare("UPDATE schema_version SET version = ?1").Bind(1, version).Run();
+}
+
+const backchannel::sqlite::Schema& RelaySchema() {
+  // Built once: the steps are the constant kMigrations.
+  static const backchannel::sqlite::Schema relay_schema = [] {
+    backchannel::sqlite::Schema schema;
+    schema.name = "relay store";
+    for (const char* sql : kMigrations) schema.migrations.push_back({sql, nullptr});
+    schema.legacy = backchannel::sqlite::LegacyVersionRecord{ReadVersionTable, WriteVersionTable};
+    return schema;
+  }();
+  return relay_schema;
+}
+
+// Checks (and, for a new database, claims) the application id, then applies
+// the migrations. Inside MigrateSchema's transaction.
+Status ClaimAndMigrate(Connection& c) {
   BC_ASSIGN_OR_RETURN(std::int64_t application_id, c.QueryInt64("PRAGMA application_id"));
   BC_ASSIGN_OR_RETURN(std::int64_t objects, c.QueryInt64("SELECT count(*) FROM sqlite_schema"));
-  std::int64_t version = 0;
   if (objects == 0 && application_id == 0) {
     // A new, empty database: claim it.
     BC_RETURN_IF_ERROR(
@@ -100,23 +132,8 @@ Status Migrate(Connection& c) {
                "INSERT INTO schema_version (version) VALUES (0);"));
   } else if (application_id != kApplicationId) {
     return IoError("not a backchannel relay store (a SQLite database of another application)");
-  } else {
-    BC_ASSIGN_OR_RETURN(version, c.QueryInt64("SELECT version FROM schema_version"));
   }
-  if (version > LatestSchemaVersion()) {
-    return {StatusCode::kUnsupportedVersion,
-            "relay store schema version " + std::to_string(version) +
-                " is newer than this build's " + std::to_string(LatestSchemaVersion())};
-  }
-  for (auto v = static_cast<std::size_t>(version); v < kMigrations.size(); ++v) {
-    BC_RETURN_IF_ERROR(c.Exec(kMigrations[v]).WithContext("migration " + std::to_string(v + 1)));
-  }
-  if (version < LatestSchemaVersion()) {
-    BC_ASSIGN_OR_RETURN(auto stmt, c.Prepare("UPDATE schema_version SET version = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(1, LatestSchemaVersion()));
-    BC_RETURN_IF_ERROR(stmt.Run());
-  }
-  return Status::Ok();
+  return backchannel::sqlite::Migrate(c, RelaySchema());
 }
 
 }  // namespace
@@ -126,11 +143,8 @@ static_assert(kApplicationId == 1111708243);
 std::int64_t LatestSchemaVersion() { return static_cast<std::int64_t>(kMigrations.size()); }
 
 Status MigrateSchema(Connection& connection) {
-  BC_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
-  Status s = Migrate(connection);
-  if (s.ok()) s = connection.Exec("COMMIT");
-  if (!s.ok() && connection.InTransaction()) (void)connection.Exec("ROLLBACK");
-  return s;
+  return backchannel::sqlite::InTransaction(connection,
+                                            [&] { return ClaimAndMigrate(connection); });
 }
 
 }  // namespace backchannel::relay::sqlite

@@ -1,8 +1,10 @@
 // The relay store's SQLite schema and its migrations.
 //
-// The schema is versioned in a one-row table `schema_version`; migration N
-// takes a database from version N-1 to N. Opening a store applies the missing
-// migrations in one transaction. The file's header carries an application id
+// The migrations are the shared scheme's (backchannel/sqlite/migrations.h):
+// migration N takes a database from version N-1 to N, recorded in PRAGMA
+// user_version and, for older builds, in the one-row table `schema_version`.
+// Opening a store applies the missing migrations in one transaction. The file's header carries an
+// application id
 // ("BCRS") so a SQLite database that belongs to something else is refused.
 // See docs/relay-store.md for the tables.
 #ifndef BACKCHANNEL_SRC_RELAY_STORE_SQLITE_SCHEMA_H_

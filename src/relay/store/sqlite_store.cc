@@ -32,8 +32,8 @@ Status NoMailbox() { return NotFound("no such mailbox"); }
 
 // kNotFound unless the mailbox exists.
 Status CheckMailbox(Connection& c, const MailboxId& id) {
-  BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT 1 FROM mailboxes WHERE id = ?1"));
-  BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+  Statement stmt = c.Prepare("SELECT 1 FROM mailboxes WHERE id = ?1");
+  stmt.BindBlob(1, id);
   BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? Status::Ok() : NoMailbox();
 }
@@ -44,12 +44,10 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
                  const QueueLimits& limits) {
   const auto size = static_cast<std::int64_t>(message.envelope.size());
   {
-    BC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        c.Prepare(
-            "SELECT m.queued, m.queued_bytes, t.queued_bytes FROM mailboxes AS m, totals AS t "
-            "WHERE m.id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare(
+        "SELECT m.queued, m.queued_bytes, t.queued_bytes FROM mailboxes AS m, totals AS t "
+        "WHERE m.id = ?1");
+    stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
     if (stmt.ColumnInt64(0) >= ClampToInt64(limits.max_messages) ||
@@ -60,14 +58,14 @@ Status AppendOne(Connection& c, const MailboxId& id, const StoredMessage& messag
       return {StatusCode::kUnavailable, "relay storage full"};
     }
   }
-  BC_ASSIGN_OR_RETURN(Statement stmt,
-                      c.Prepare("INSERT INTO messages (mailbox_id, message_id, received_ms, "
-                                "envelope) VALUES (?1, ?2, ?3, ?4) "
-                                "ON CONFLICT (mailbox_id, message_id) DO NOTHING"));
-  BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-  BC_RETURN_IF_ERROR(stmt.BindBlob(2, message.id));
-  BC_RETURN_IF_ERROR(stmt.BindInt64(3, message.received_ms));
-  BC_RETURN_IF_ERROR(stmt.BindBlob(4, message.envelope));
+  Statement stmt = c.Prepare(
+      "INSERT INTO messages (mailbox_id, message_id, received_ms, "
+      "envelope) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (mailbox_id, message_id) DO NOTHING");
+  stmt.BindBlob(1, id);
+  stmt.BindBlob(2, message.id);
+  stmt.Bind(3, message.received_ms);
+  stmt.BindBlob(4, message.envelope);
   BC_RETURN_IF_ERROR(stmt.Run());
   if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "message id exists in mailbox"};
   return Status::Ok();
@@ -80,7 +78,7 @@ constexpr std::size_t kMaxBatch = 256;
 // SAVEPOINT, RELEASE, COMMIT), and sqlite3_exec would parse it every time.
 // `sql` must have static storage duration (Connection::Prepare).
 Status RunCached(Connection& c, const char* sql) {
-  BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare(sql));
+  Statement stmt = c.Prepare(sql);
   return stmt.Run();
 }
 
@@ -290,15 +288,15 @@ void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Connection> reader) {
 
 Status SqliteStore::CreateMailbox(const MailboxRecord& mailbox) {
   return Write([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("INSERT INTO mailboxes (id, auth_key, token_hash, created_ms, "
-                                  "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
-                                  "ON CONFLICT (id) DO NOTHING"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, mailbox.id));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(2, mailbox.auth_key));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(3, mailbox.delivery_token_hash));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(4, mailbox.created_ms));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(5, mailbox.seen_ms));
+    Statement stmt = c.Prepare(
+        "INSERT INTO mailboxes (id, auth_key, token_hash, created_ms, "
+        "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (id) DO NOTHING");
+    stmt.BindBlob(1, mailbox.id);
+    stmt.BindBlob(2, mailbox.auth_key);
+    stmt.BindBlob(3, mailbox.delivery_token_hash);
+    stmt.Bind(4, mailbox.created_ms);
+    stmt.Bind(5, mailbox.seen_ms);
     BC_RETURN_IF_ERROR(stmt.Run());
     if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "mailbox exists"};
     return Status::Ok();
@@ -308,10 +306,10 @@ Status SqliteStore::CreateMailbox(const MailboxRecord& mailbox) {
 Result<MailboxRecord> SqliteStore::GetMailbox(const MailboxId& id) {
   MailboxRecord out;
   Status s = Read([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("SELECT auth_key, token_hash, created_ms, seen_ms "
-                                  "FROM mailboxes WHERE id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare(
+        "SELECT auth_key, token_hash, created_ms, seen_ms "
+        "FROM mailboxes WHERE id = ?1");
+    stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
     out.id = id;
@@ -331,8 +329,8 @@ Status SqliteStore::DeleteMailbox(const MailboxId& id) {
   return Write([&](Connection& c) -> Status {
     // Foreign keys cascade to prekeys, messages (their triggers keep the
     // byte totals) and nonces.
-    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM mailboxes WHERE id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare("DELETE FROM mailboxes WHERE id = ?1");
+    stmt.BindBlob(1, id);
     BC_RETURN_IF_ERROR(stmt.Run());
     return c.Changes() == 0 ? NoMailbox() : Status::Ok();
   });
@@ -340,10 +338,9 @@ Status SqliteStore::DeleteMailbox(const MailboxId& id) {
 
 Status SqliteStore::TouchMailbox(const MailboxId& id, std::int64_t seen_ms) {
   return Write([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("UPDATE mailboxes SET seen_ms = ?2 WHERE id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(2, seen_ms));
+    Statement stmt = c.Prepare("UPDATE mailboxes SET seen_ms = ?2 WHERE id = ?1");
+    stmt.BindBlob(1, id);
+    stmt.Bind(2, seen_ms);
     BC_RETURN_IF_ERROR(stmt.Run());
     return c.Changes() == 0 ? NoMailbox() : Status::Ok();
   });
@@ -353,10 +350,10 @@ Result<IdleDeletion> SqliteStore::DeleteIdleMailboxes(std::int64_t cutoff_ms) {
   IdleDeletion out;
   Status s = Write([&](Connection& c) -> Status {
     {
-      BC_ASSIGN_OR_RETURN(Statement stmt,
-                          c.Prepare("SELECT count(*), coalesce(sum(queued), 0) FROM mailboxes "
-                                    "WHERE seen_ms < ?1"));
-      BC_RETURN_IF_ERROR(stmt.BindInt64(1, cutoff_ms));
+      Statement stmt = c.Prepare(
+          "SELECT count(*), coalesce(sum(queued), 0) FROM mailboxes "
+          "WHERE seen_ms < ?1");
+      stmt.Bind(1, cutoff_ms);
       BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (row) {
         out.mailboxes = static_cast<std::size_t>(stmt.ColumnInt64(0));
@@ -364,8 +361,8 @@ Result<IdleDeletion> SqliteStore::DeleteIdleMailboxes(std::int64_t cutoff_ms) {
       }
     }
     if (out.mailboxes == 0) return Status::Ok();
-    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM mailboxes WHERE seen_ms < ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(1, cutoff_ms));
+    Statement stmt = c.Prepare("DELETE FROM mailboxes WHERE seen_ms < ?1");
+    stmt.Bind(1, cutoff_ms);
     return stmt.Run();
   });
   if (!s.ok()) return s;
@@ -374,10 +371,9 @@ Result<IdleDeletion> SqliteStore::DeleteIdleMailboxes(std::int64_t cutoff_ms) {
 
 Status SqliteStore::SetDeliveryToken(const MailboxId& id, const TokenHash& hash) {
   return Write([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("UPDATE mailboxes SET token_hash = ?2 WHERE id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(2, hash));
+    Statement stmt = c.Prepare("UPDATE mailboxes SET token_hash = ?2 WHERE id = ?1");
+    stmt.BindBlob(1, id);
+    stmt.BindBlob(2, hash);
     BC_RETURN_IF_ERROR(stmt.Run());
     return c.Changes() == 0 ? NoMailbox() : Status::Ok();
   });
@@ -388,27 +384,25 @@ Status SqliteStore::PutPreKeys(const MailboxId& id, ByteView bundle_base,
                                bool replace_one_time) {
   return Write([&](Connection& c) -> Status {
     {
-      BC_ASSIGN_OR_RETURN(Statement stmt,
-                          c.Prepare("UPDATE mailboxes SET bundle_base = ?2 WHERE id = ?1"));
-      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-      BC_RETURN_IF_ERROR(stmt.BindBlob(2, bundle_base));
+      Statement stmt = c.Prepare("UPDATE mailboxes SET bundle_base = ?2 WHERE id = ?1");
+      stmt.BindBlob(1, id);
+      stmt.BindBlob(2, bundle_base);
       BC_RETURN_IF_ERROR(stmt.Run());
       if (c.Changes() == 0) return NoMailbox();
     }
     if (replace_one_time) {
-      BC_ASSIGN_OR_RETURN(Statement stmt,
-                          c.Prepare("DELETE FROM one_time_prekeys WHERE mailbox_id = ?1"));
-      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+      Statement stmt = c.Prepare("DELETE FROM one_time_prekeys WHERE mailbox_id = ?1");
+      stmt.BindBlob(1, id);
       BC_RETURN_IF_ERROR(stmt.Run());
     }
     for (const OneTimePreKeyRecord& key : one_time) {
-      BC_ASSIGN_OR_RETURN(Statement stmt,
-                          c.Prepare("INSERT INTO one_time_prekeys (mailbox_id, key_id, key) "
-                                    "VALUES (?1, ?2, ?3) "
-                                    "ON CONFLICT (mailbox_id, key_id) DO UPDATE SET key = ?3"));
-      BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-      BC_RETURN_IF_ERROR(stmt.BindInt64(2, key.id));
-      BC_RETURN_IF_ERROR(stmt.BindBlob(3, key.key));
+      Statement stmt = c.Prepare(
+          "INSERT INTO one_time_prekeys (mailbox_id, key_id, key) "
+          "VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (mailbox_id, key_id) DO UPDATE SET key = ?3");
+      stmt.BindBlob(1, id);
+      stmt.Bind(2, key.id);
+      stmt.BindBlob(3, key.key);
       BC_RETURN_IF_ERROR(stmt.Run());
     }
     return Status::Ok();
@@ -418,9 +412,8 @@ Status SqliteStore::PutPreKeys(const MailboxId& id, ByteView bundle_base,
 Result<Bytes> SqliteStore::GetBundleBase(const MailboxId& id) {
   Bytes out;
   Status s = Read([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("SELECT bundle_base FROM mailboxes WHERE id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare("SELECT bundle_base FROM mailboxes WHERE id = ?1");
+    stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
     if (stmt.ColumnIsNull(0)) return NotFound("no prekey bundle uploaded");
@@ -437,12 +430,11 @@ Result<std::optional<OneTimePreKeyRecord>> SqliteStore::TakeOneTimePreKey(const 
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
     // One statement picks and removes the key, inside a write transaction:
     // no two callers can get the same row.
-    BC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        c.Prepare("DELETE FROM one_time_prekeys WHERE mailbox_id = ?1 AND key_id = "
-                  "(SELECT min(key_id) FROM one_time_prekeys WHERE mailbox_id = ?1) "
-                  "RETURNING key_id, key"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare(
+        "DELETE FROM one_time_prekeys WHERE mailbox_id = ?1 AND key_id = "
+        "(SELECT min(key_id) FROM one_time_prekeys WHERE mailbox_id = ?1) "
+        "RETURNING key_id, key");
+    stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (row) {
       out =
@@ -458,9 +450,8 @@ Result<std::size_t> SqliteStore::CountOneTimePreKeys(const MailboxId& id) {
   std::size_t out = 0;
   Status s = Read([&](Connection& c) -> Status {
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("SELECT count(*) FROM one_time_prekeys WHERE mailbox_id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare("SELECT count(*) FROM one_time_prekeys WHERE mailbox_id = ?1");
+    stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (row) out = static_cast<std::size_t>(stmt.ColumnInt64(0));
     return Status::Ok();
@@ -481,11 +472,11 @@ Result<std::vector<StoredMessage>> SqliteStore::ListMessages(const MailboxId& id
     out.clear();
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
     if (limit == 0) return Status::Ok();
-    BC_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Prepare("SELECT message_id, received_ms, envelope FROM messages "
-                                  "WHERE mailbox_id = ?1 ORDER BY seq LIMIT ?2"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(2, ClampToInt64(limit)));
+    Statement stmt = c.Prepare(
+        "SELECT message_id, received_ms, envelope FROM messages "
+        "WHERE mailbox_id = ?1 ORDER BY seq LIMIT ?2");
+    stmt.BindBlob(1, id);
+    stmt.Bind(2, ClampToInt64(limit));
     for (;;) {
       BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
@@ -504,11 +495,9 @@ Result<std::vector<StoredMessage>> SqliteStore::ListMessages(const MailboxId& id
 Status SqliteStore::DeleteMessage(const MailboxId& id, const MessageId& message) {
   return Write([&](Connection& c) -> Status {
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
-    BC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        c.Prepare("DELETE FROM messages WHERE mailbox_id = ?1 AND message_id = ?2"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(2, message));
+    Statement stmt = c.Prepare("DELETE FROM messages WHERE mailbox_id = ?1 AND message_id = ?2");
+    stmt.BindBlob(1, id);
+    stmt.BindBlob(2, message);
     BC_RETURN_IF_ERROR(stmt.Run());
     return c.Changes() == 0 ? NotFound("no such message") : Status::Ok();
   });
@@ -517,8 +506,8 @@ Status SqliteStore::DeleteMessage(const MailboxId& id, const MessageId& message)
 Result<std::size_t> SqliteStore::CountMessages(const MailboxId& id) {
   std::size_t out = 0;
   Status s = Read([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
+    Statement stmt = c.Prepare("SELECT queued FROM mailboxes WHERE id = ?1");
+    stmt.BindBlob(1, id);
     BC_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return NoMailbox();
     out = static_cast<std::size_t>(stmt.ColumnInt64(0));
@@ -542,8 +531,8 @@ Result<std::size_t> SqliteStore::CountAllMessages() {
 Result<std::size_t> SqliteStore::ExpireMessages(std::int64_t cutoff_ms) {
   std::size_t out = 0;
   Status s = Write([&](Connection& c) -> Status {
-    BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM messages WHERE received_ms < ?1"));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(1, cutoff_ms));
+    Statement stmt = c.Prepare("DELETE FROM messages WHERE received_ms < ?1");
+    stmt.Bind(1, cutoff_ms);
     BC_RETURN_IF_ERROR(stmt.Run());
     out = static_cast<std::size_t>(c.Changes());
     return Status::Ok();
@@ -558,17 +547,16 @@ Status SqliteStore::RecordNonce(const MailboxId& id, ByteView nonce, std::int64_
   return Write([&](Connection& c) -> Status {
     BC_RETURN_IF_ERROR(CheckMailbox(c, id));
     {
-      BC_ASSIGN_OR_RETURN(Statement stmt, c.Prepare("DELETE FROM nonces WHERE seen_ms < ?1"));
-      BC_RETURN_IF_ERROR(stmt.BindInt64(1, forget_before_ms));
+      Statement stmt = c.Prepare("DELETE FROM nonces WHERE seen_ms < ?1");
+      stmt.Bind(1, forget_before_ms);
       BC_RETURN_IF_ERROR(stmt.Run());
     }
-    BC_ASSIGN_OR_RETURN(
-        Statement stmt,
-        c.Prepare("INSERT INTO nonces (mailbox_id, nonce, seen_ms) "
-                  "VALUES (?1, ?2, ?3) ON CONFLICT (mailbox_id, nonce) DO NOTHING"));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(1, id));
-    BC_RETURN_IF_ERROR(stmt.BindBlob(2, nonce));
-    BC_RETURN_IF_ERROR(stmt.BindInt64(3, now_ms));
+    Statement stmt = c.Prepare(
+        "INSERT INTO nonces (mailbox_id, nonce, seen_ms) "
+        "VALUES (?1, ?2, ?3) ON CONFLICT (mailbox_id, nonce) DO NOTHING");
+    stmt.BindBlob(1, id);
+    stmt.BindBlob(2, nonce);
+    stmt.Bind(3, now_ms);
     BC_RETURN_IF_ERROR(stmt.Run());
     if (c.Changes() == 0) return {StatusCode::kAlreadyExists, "nonce replayed"};
     return Status::Ok();
