@@ -5,6 +5,7 @@
 // that introduction stays pending, saying what to do, until it does.
 #include <gtest/gtest.h>
 
+#include "backchannel/common/encoding.h"
 #include "backchannel/common/file_io.h"
 #include "backchannel/talks/introduction.h"
 #include "talks_fixture.h"
@@ -177,6 +178,18 @@ TEST_F(IntroductionsE2eTest, ThreeSidesTalkInPlenaryWithoutExchangingInvitations
       EXPECT_EQ(v.state, "pending");
       EXPECT_NE(v.reason.find("backchannel trust add --side 'European Union'"), std::string::npos)
           << v.reason;
+      // The pending list says who it is and what would open it.
+      const std::string eu_key = ToBase64(eu.public_key(), Base64Variant::kUrlSafeNoPadding);
+      EXPECT_EQ(v.side, kEu);
+      EXPECT_EQ(v.role, "envoy");
+      EXPECT_EQ(v.authority_key, eu_key);
+      EXPECT_EQ(v.authority_side, kEu);
+      EXPECT_EQ(v.command, "backchannel trust add --side 'European Union' --roles envoy -- " +
+                               eu_key + " && backchannel talks sync");
+      auto pending = zarif->talks->PendingIntroductions(kTalks);
+      ASSERT_TRUE(pending.has_value()) << pending.status();
+      ASSERT_EQ(pending->size(), 1U);
+      EXPECT_EQ((*pending)[0].name, "Ashton");
       pending_intro = true;
     }
   }
@@ -197,6 +210,9 @@ TEST_F(IntroductionsE2eTest, ThreeSidesTalkInPlenaryWithoutExchangingInvitations
   SyncAll();
   EXPECT_EQ(IntroducedBy(*zarif, "Ashton"), "Brahimi");
   EXPECT_EQ(IntroducedBy(*ashton, "Zarif"), "Brahimi");
+  auto still_pending = zarif->talks->PendingIntroductions(kTalks);
+  ASSERT_TRUE(still_pending.has_value()) << still_pending.status();
+  EXPECT_TRUE(still_pending->empty());
 
   // Plenary words between envoys who never exchanged an invitation.
   ASSERT_OK(ashton->talks->Chat(kTalks, Scope{}, "the E3 can live with limited enrichment",
