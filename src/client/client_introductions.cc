@@ -4,6 +4,7 @@
 // that introduced contacts carry until their safety number is compared.
 #include <string>
 
+#include "backchannel/crypto/secret_bytes.h"
 #include "client/client_impl.h"
 
 namespace backchannel::client {
@@ -35,6 +36,13 @@ Result<identity::Invitation> Client::MakeIntroductionInvitation(const std::strin
     return impl_->IssueTicket(inv.ticket, introducer);  // replaces the plain "unused"
   }));
   return inv;
+}
+
+bool Client::InvitationAddressCurrent(const identity::Invitation& invitation) const {
+  const auto mailbox = ToBase64(invitation.inviter_address.mailbox, kB64u);
+  const auto token = ToBase64(invitation.inviter_address.delivery_token, kB64u);
+  return mailbox == impl_->relay.mailbox &&
+         ConstantTimeEqual(AsBytes(token), AsBytes(impl_->relay.delivery_token));
 }
 
 Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation& inv,

@@ -68,6 +68,14 @@ Result<std::string> InvitationField(const Json& j, const std::string& path) {
   return code;
 }
 
+// "an envoy", "a mediator", "a track2 participant".
+std::string SeatRoleWithArticle(std::string_view role) {
+  if (role == "track2") return "a track2 participant";
+  const bool vowel =
+      !role.empty() && std::string_view("aeiou").find(role[0]) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(role);
+}
+
 }  // namespace
 
 Bytes EncodeIntroduction(const IntroductionMessage& m) {
@@ -147,6 +155,24 @@ Result<IntroductionMessage> DecodeIntroduction(ByteView bytes) {
     return m;
   }
   return InvalidMessage(path + ".type '" + type + "' is not cards or introduction");
+}
+
+Status CheckIntroducedSeat(const Member& seat, std::string_view introduced_name,
+                           std::string_view credential_role) {
+  if (introduced_name != seat.name) {
+    return Status(StatusCode::kUntrusted,
+                  "an introduction of " + seat.name + " under another name ('" +
+                      std::string(introduced_name) + "') than the roster gives");
+  }
+  if (seat.role == Role::kGuarantor) return Status::Ok();
+  auto held = ParseRole(credential_role);
+  if (!held || *held != seat.role) {
+    return Status(StatusCode::kUntrusted,
+                  "an introduction of " + seat.name + " with a credential for " +
+                      SeatRoleWithArticle(credential_role) + ", but the roster seats " + seat.name +
+                      " as " + SeatRoleWithArticle(RoleName(seat.role)));
+  }
+  return Status::Ok();
 }
 
 }  // namespace backchannel::talks

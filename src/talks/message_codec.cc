@@ -502,6 +502,7 @@ Result<Message> ReadMessage(const Json& j) {
       BC_ASSIGN_OR_RETURN(m.side, r.String("side", kMaxNameSize, false));
       BC_ASSIGN_OR_RETURN(m.actor, r.String("actor", kMemberIdHexSize));
       BC_RETURN_IF_ERROR(CheckMemberId(m.actor, "message.actor"));
+      BC_ASSIGN_OR_RETURN(m.draft, r.String("draft", kMaxIdSize, false));
       break;
     }
     case T::kRefusal: {
@@ -612,6 +613,7 @@ Bytes EncodeMessage(const Message& m) {
       if (!m.ref.empty()) j["ref"] = m.ref;
       if (!m.side.empty()) j["side"] = m.side;
       j["actor"] = m.actor;
+      if (!m.draft.empty()) j["draft"] = m.draft;
       break;
     case T::kRefusal:
       j["ref"] = m.ref;

@@ -26,6 +26,12 @@ Status CheckSeat(const Member& x) {
   return Status::Ok();
 }
 
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 Result<negotiation::PartialPackage> ResolvePackage(const negotiation::Domain& domain,
@@ -242,6 +248,61 @@ Status TalksState::CheckClaim(const Member& from, Authority authority, bool outg
   return Status::Ok();
 }
 
+// "Cleared" means cleared at home under the side's rule (docs/talks.md,
+// "Moves and authority"). Every client refuses a cleared move that names no
+// draft. Only the side sees its drafts, verdicts and rule (internal scope),
+// so the side's own clients — the acting envoy, its fellow envoys and its
+// principals — also check that the named draft is the actor's, holds this
+// very move, is cleared under the rule and was not tabled before. A side
+// member who joined after the draft was made never saw it and cannot check
+// more than the name; the acting envoy always can (its drafts are its own).
+Status TalksState::CheckClearedDraft(const Member& actor, const Action& action,
+                                     const std::string& draft) const {
+  // Only envoys make moves; anyone else's is refused for that (ApplyMove).
+  if (action.kind != Action::Kind::kMove || action.authority != Authority::kCleared ||
+      actor.role != Role::kEnvoy) {
+    return Status::Ok();
+  }
+  const std::string what = actor.name + "'s " + std::string(negotiation::MoveKindName(action.move));
+  if (draft.empty()) {
+    return FailedPrecondition(what +
+                              " is labelled cleared but names no draft cleared at home: a "
+                              "cleared move is a draft its side's principals cleared");
+  }
+  if (actor.id != self_ && !OnMySide(actor)) return Status::Ok();
+  const Draft* d = FindDraft(draft);
+  if (d == nullptr) {
+    if (actor.id == self_) return NotFound("no draft " + Quote(draft) + " of ours to table");
+    return Status::Ok();
+  }
+  if (d->author != actor.id) {
+    return FailedPrecondition(what + " names draft " + d->id + ", which is not " + actor.name +
+                              "'s");
+  }
+  Action drafted = d->action;
+  drafted.authority = Authority::kCleared;
+  if (!(drafted == action)) {
+    return FailedPrecondition(what + " labelled cleared is not the move of draft " + d->id +
+                              " as drafted for clearance");
+  }
+  const ClearanceOutcome clearance = DraftClearance(*d);
+  if (clearance.state == ClearanceState::kBlocked) {
+    return FailedPrecondition("draft " + d->id + " is vetoed at home (by " +
+                              JoinNames(clearance.blocked_by) + "), not cleared");
+  }
+  if (clearance.state != ClearanceState::kCleared) {
+    return FailedPrecondition(
+        "draft " + d->id + " is not cleared at home under " +
+        (rule_.empty() ? std::string("a rule (the side has none)") : rule_.ToString()) +
+        "; waiting for " + JoinNames(clearance.waiting_for));
+  }
+  if (d->seq != 0) {
+    return FailedPrecondition("draft " + d->id + " was already tabled (event #" +
+                              std::to_string(d->seq) + ")");
+  }
+  return Status::Ok();
+}
+
 // ---- apply ----
 
 Status TalksState::Apply(const Message& message, const std::string& sender, bool outgoing) {
@@ -279,17 +340,23 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
         if (message.action.kind == Action::Kind::kMove) {
           BC_RETURN_IF_ERROR(next.CheckClaim(*from, message.action.authority, outgoing));
         }
+        // Our own cleared submission must table a draft cleared at home; one
+        // received is the host's to refuse (Decide), so its author learns why.
         if (outgoing) {
-          if (IsHost())
-            next.submissions_.push_back(Submission{message.mid, sender, message.action});
-          next.mine_.push_back(Submission{message.mid, sender, message.action});
+          BC_RETURN_IF_ERROR(next.CheckClearedDraft(*from, message.action, message.draft));
+        }
+        if (outgoing) {
+          const Submission submission{message.mid, sender, message.action, message.draft};
+          if (IsHost()) next.submissions_.push_back(submission);
+          next.mine_.push_back(submission);
           if (!message.draft.empty()) {
             for (auto& d : next.drafts_) {
               if (d.id == message.draft) d.tabled = true;
             }
           }
         } else if (!answered_.contains(message.mid)) {
-          next.submissions_.push_back(Submission{message.mid, sender, message.action});
+          next.submissions_.push_back(
+              Submission{message.mid, sender, message.action, message.draft});
         }
         break;
       case T::kRefusal: {
@@ -519,8 +586,21 @@ Status TalksState::ApplyEvent(const Message& m, const std::string& sender, bool 
 }
 
 Status TalksState::ApplySequenced(const Message& event) {
+  const Member* actor = FindMember(event.actor);
+  if (actor != nullptr) {
+    BC_RETURN_IF_ERROR(CheckClearedDraft(*actor, event.action, event.draft)
+                           .WithContext("event #" + std::to_string(event.seq)));
+  }
   BC_RETURN_IF_ERROR(ApplyAction(event.action, event.actor, event.seq)
                          .WithContext("event #" + std::to_string(event.seq)));
+  if (actor != nullptr && !event.draft.empty() && (actor->id == self_ || OnMySide(*actor))) {
+    for (auto& d : drafts_) {
+      if (d.id == event.draft && d.author == actor->id) {
+        d.tabled = true;
+        d.seq = event.seq;
+      }
+    }
+  }
   if (!event.ref.empty()) {
     answered_.insert(event.ref);
     std::erase_if(submissions_, [&](const auto& s) { return s.mid == event.ref; });
@@ -776,6 +856,7 @@ Result<Message> TalksState::Decide(const Submission& submission, std::int64_t ti
   event.actor = submission.sender;
   event.side = actor != nullptr ? actor->side : "";
   event.action = submission.action;
+  event.draft = submission.draft;
   TalksState trial = *this;
   Status s = actor == nullptr ? Status(StatusCode::kUntrusted, "not a member")
                               : trial.ApplySequenced(event);

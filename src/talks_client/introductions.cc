@@ -16,8 +16,14 @@
 //           Client::AcceptIntroduction — opened, or pending with what to
 //           do, retried on every sync; never trusted silently
 //
+// A side's principals meet each other the same way through the envoy who
+// brought them in (it plays the host for its side's principals only). A
+// card outdated by a delivery token rotation is made again, forwarded
+// again, and replaces the stale introduction the addressee holds.
+//
 // Everything lives in the store under app "introduce", apart from the talks
 // record: invitation codes never reach a record or its export.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "backchannel/common/encoding.h"
@@ -42,6 +48,9 @@ constexpr std::string_view kPending = "pending";
 constexpr std::string_view kRefused = "refused";
 
 bool AtTable(const talks::Member& m) { return m.role != talks::Role::kPrincipal; }
+bool IsPrincipalOf(const talks::Member& m, const std::string& side) {
+  return m.role == talks::Role::kPrincipal && !side.empty() && m.side == side;
+}
 
 std::optional<session::PublicKey> KeyOf(const std::string& member_id) {
   if (member_id.size() < 2) return std::nullopt;
@@ -66,6 +75,26 @@ std::string InKey(const std::string& talks, const std::string& member) {
   return "in/" + talks + "/" + member;
 }
 
+// The relay refused the invitation's delivery token (relay_replies.cc: 403
+// "bad_token"): its maker rotated it since.
+bool StaleInvitation(const Status& s) {
+  return s.code() == StatusCode::kPermissionDenied &&
+         s.message().find("bad_token") != std::string_view::npos;
+}
+
+// The host's list of the invitations it forwarded from one member to
+// another: one code a line (a legacy value "sent" holds none).
+bool ForwardedBefore(const Bytes& list, const std::string& invitation) {
+  const std::string_view text = AsString(list);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    if (text.substr(start, end - start) == invitation) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 Result<Json> ParseItem(const Bytes& b) {
   Json j = Json::parse(b.begin(), b.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Corrupt("an introduction item is not JSON");
@@ -84,12 +113,17 @@ Status TalksService::OnIntroduction(const client::AppMessage& am) {
   BC_ASSIGN_OR_RETURN(TalksState state, State(m.talks));
   if (!state.initialized()) return FailedPrecondition("talks '" + m.talks + "' not defined yet");
   const talks::Member* from = state.FindMember(sender);
-  if (from == nullptr || !AtTable(*from)) {
+  const talks::Member& me = state.me();
+  // A side's principals meet each other through their envoy, as the table
+  // meets through the host.
+  const bool side_cards = from != nullptr && from->role == talks::Role::kPrincipal &&
+                          me.role == talks::Role::kEnvoy && from->side == me.side;
+  if (from == nullptr || (!AtTable(*from) && !side_cards)) {
     return Status(StatusCode::kUntrusted,
                   "an introduction from someone not at the table of talks '" + m.talks + "'");
   }
   if (m.type == IntroductionMessage::Type::kCards) {
-    if (!state.IsHost()) {
+    if (!side_cards && !state.IsHost()) {
       return Status(StatusCode::kUntrusted,
                     "cards for talks '" + m.talks + "', which you do not host");
     }
@@ -97,9 +131,15 @@ Status TalksService::OnIntroduction(const client::AppMessage& am) {
     if (!author || author->credential.empty()) {
       return Status(StatusCode::kUntrusted, "cards from a member whose credential you lack");
     }
+    // We introduce a member only as the seat we gave it: its credential's
+    // role must be the seat's (the members check the same on their end).
+    BC_ASSIGN_OR_RETURN(auto author_cred, identity::DecodeCredential(author->credential));
+    BC_RETURN_IF_ERROR(
+        talks::CheckIntroducedSeat(*from, from->name, identity::RoleName(author_cred.role)));
     for (const auto& card : m.cards) {
       const talks::Member* to = state.FindMember(card.member);
-      if (to == nullptr || !AtTable(*to) || card.member == sender || card.member == self_) {
+      const bool meets = to != nullptr && (side_cards ? IsPrincipalOf(*to, me.side) : AtTable(*to));
+      if (!meets || card.member == sender || card.member == self_) {
         return Status(
             StatusCode::kUntrusted,
             "a card for someone the author need not meet through you (" + card.member + ")");
@@ -108,8 +148,10 @@ Status TalksService::OnIntroduction(const client::AppMessage& am) {
       if (inv.inviter_identity != am.sender_identity) {
         return Status(StatusCode::kUntrusted, "a card carrying someone else's invitation");
       }
+      // A replayed card is introduced once; a card with a fresh invitation
+      // (its author changed its delivery token since) goes on again.
       BC_ASSIGN_OR_RETURN(auto done, intro_.Get(ForwardedKey(m.talks, card.member, sender)));
-      if (done) continue;  // a replayed card: introduced once
+      if (done && ForwardedBefore(*done, card.invitation)) continue;
       IntroductionMessage out;
       out.type = IntroductionMessage::Type::kIntroduction;
       out.talks = m.talks;
@@ -122,15 +164,22 @@ Status TalksService::OnIntroduction(const client::AppMessage& am) {
     }
     return Status::Ok();
   }
-  // An introduction: only the host introduces, only table members.
-  if (sender != state.definition().host) {
-    return Status(StatusCode::kUntrusted, "an introduction from " + from->name +
-                                              ", who is not the host of talks '" + m.talks + "'");
+  // An introduction: the host introduces table members to a table member;
+  // a principal's envoy introduces the side's other principals to it.
+  const bool principal = me.role == talks::Role::kPrincipal;
+  const bool from_envoy = principal && from->role == talks::Role::kEnvoy && from->side == me.side;
+  if (principal ? !from_envoy : sender != state.definition().host) {
+    return Status(StatusCode::kUntrusted, "an introduction from " + from->name + ", who is not " +
+                                              (principal ? "an envoy of your side" : "the host") +
+                                              " of talks '" + m.talks + "'");
   }
   const talks::Member* who = state.FindMember(m.member);
-  if (who == nullptr || !AtTable(*who) || m.member == self_) {
+  if (who == nullptr || m.member == self_ ||
+      !(principal ? IsPrincipalOf(*who, me.side) : AtTable(*who))) {
     return Status(StatusCode::kUntrusted,
-                  "an introduction of someone not at the table of talks '" + m.talks + "'");
+                  principal
+                      ? "an introduction of someone not among your side's principals"
+                      : "an introduction of someone not at the table of talks '" + m.talks + "'");
   }
   BC_ASSIGN_OR_RETURN(auto inv, identity::InvitationFromText(m.invitation));
   if (MemberId(inv.inviter_identity) != m.member) {
@@ -144,10 +193,24 @@ Status TalksService::OnIntroduction(const client::AppMessage& am) {
     return Status(StatusCode::kUntrusted,
                   "an introduction of " + who->name + " carrying another identity's credential");
   }
+  // The roster's seat, not the host's word: the same name, a credential for
+  // the seat's role, and (talks/coalition.h) a side its authority accredits.
+  BC_RETURN_IF_ERROR(talks::CheckIntroducedSeat(*who, m.name, identity::RoleName(cred.role)));
   BC_RETURN_IF_ERROR(
       talks::CheckSeat(state.definition(), *who, ToHex(cred.authority_key), cred.side));
   BC_ASSIGN_OR_RETURN(auto kept, intro_.Get(InKey(m.talks, m.member)));
-  if (kept) return Status::Ok();  // replayed: nothing opens twice
+  if (kept) {
+    // Replayed: nothing opens twice. A fresh invitation for someone not yet
+    // opened (they changed their delivery token, so the one we hold no
+    // longer reaches them) replaces the one we hold.
+    BC_ASSIGN_OR_RETURN(Json held, ParseItem(*kept));
+    const std::string held_state = held.value("state", "");
+    if (held_state == kOpened || held_state == kKnown) return Status::Ok();
+    auto held_body = FromBase64(held.value("body", ""), kB64u);
+    if (!held_body) return Corrupt("a kept introduction has a malformed body");
+    BC_ASSIGN_OR_RETURN(IntroductionMessage before, talks::DecodeIntroduction(*held_body));
+    if (before.invitation == m.invitation) return Status::Ok();
+  }
   Json item{{"introducer", am.contact},
             {"name", who->name},
             {"state", kPending},
@@ -169,19 +232,51 @@ Status TalksService::RunIntroductions(SyncReport& report) {
 
 Status TalksService::MakeCards(const std::string& id, SyncReport& report) {
   BC_ASSIGN_OR_RETURN(TalksState state, State(id));
-  if (!state.initialized() || state.IsHost() || !AtTable(state.me())) return Status::Ok();
-  const talks::Member* host = state.FindMember(state.definition().host);
+  if (!state.initialized()) return Status::Ok();
+  const talks::Member& me = state.me();
+  // Who introduces us: the host, to the table; for a principal, the envoy
+  // of its side it has a channel with (who brought it in), to the side's
+  // other principals.
+  const talks::Member* host = nullptr;
+  if (AtTable(me)) {
+    if (state.IsHost()) return Status::Ok();
+    host = state.FindMember(state.definition().host);
+  } else {
+    for (const auto& [mid, member] : state.members()) {
+      if (member.role != talks::Role::kEnvoy || member.side != me.side) continue;
+      auto key = KeyOf(mid);
+      if (!key) continue;
+      BC_ASSIGN_OR_RETURN(auto envoy, store_.ContactByIdentity(*key));
+      if (envoy) {
+        host = &member;
+        break;
+      }
+    }
+  }
   if (host == nullptr) return Status::Ok();
   std::vector<talks::Member> due;
+  std::vector<std::string> renewed;
   for (const auto& [mid, member] : state.members()) {
-    if (mid == self_ || mid == host->id || !AtTable(member)) continue;
+    if (mid == self_ || mid == host->id) continue;
+    if (AtTable(me) ? !AtTable(member) : !IsPrincipalOf(member, me.side)) continue;
     if (!talks::MakesCardFor(self_, mid)) continue;
     auto key = KeyOf(mid);
     if (!key) continue;
     BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(*key));
     if (contact) continue;  // a channel already
     BC_ASSIGN_OR_RETURN(auto made, intro_.Get(CardKey(id, mid)));
-    if (!made) due.push_back(member);
+    if (!made) {
+      due.push_back(member);
+      continue;
+    }
+    // A card made before we changed our delivery token no longer reaches
+    // us: the member gets a fresh one (token rotation with an introduction
+    // in flight). A legacy mark ("made") is taken as current.
+    auto inv = identity::InvitationFromText(std::string(AsString(*made)));
+    if (inv && !client_.InvitationAddressCurrent(*inv)) {
+      due.push_back(member);
+      renewed.push_back(member.name);
+    }
   }
   if (due.empty()) return Status::Ok();
   auto host_contact_or = ContactFor(*host);
@@ -199,7 +294,7 @@ Status TalksService::MakeCards(const std::string& id, SyncReport& report) {
       BC_ASSIGN_OR_RETURN(auto inv, client_.MakeIntroductionInvitation(host_contact));
       BC_ASSIGN_OR_RETURN(std::string code, identity::InvitationToText(inv));
       m.cards.push_back(talks::Card{member.id, code});
-      BC_RETURN_IF_ERROR(intro_.Put(CardKey(id, member.id), AsBytes("made")));
+      BC_RETURN_IF_ERROR(intro_.Put(CardKey(id, member.id), AsBytes(code)));
       names += (names.empty() ? "" : ", ") + member.name;
     }
     return Status::Ok();
@@ -207,8 +302,14 @@ Status TalksService::MakeCards(const std::string& id, SyncReport& report) {
   // The client's outbox keeps what the relay cannot take now.
   auto sent = client_.SendApp(host_contact, IntroApp(), talks::EncodeIntroduction(m));
   if (!sent) return sent.error();
-  report.happenings.push_back(Happening{id, "You asked " + host->name + " to introduce you to " +
-                                                names + " (one single-use " + "invitation each)."});
+  report.happenings.push_back(
+      Happening{id, "You asked " + host->name + " to introduce you to " + names +
+                        " (one single-use invitation each" +
+                        (renewed.empty() ? std::string()
+                                         : "; fresh for " + std::to_string(renewed.size()) +
+                                               " whose earlier one went out before your delivery "
+                                               "token changed") +
+                        ")."});
   return Status::Ok();
 }
 
@@ -236,7 +337,11 @@ Status TalksService::ForwardIntroductions(SyncReport& report) {
       continue;
     }
     BC_RETURN_IF_ERROR(intro_.Transaction([&]() -> Status {
-      BC_RETURN_IF_ERROR(intro_.Put(ForwardedKey(m.talks, to_id, m.member), AsBytes("sent")));
+      const std::string done_key = ForwardedKey(m.talks, to_id, m.member);
+      BC_ASSIGN_OR_RETURN(auto done, intro_.Get(done_key));
+      std::string list = done ? std::string(AsString(*done)) + "\n" : std::string();
+      list += m.invitation;
+      BC_RETURN_IF_ERROR(intro_.Put(done_key, AsBytes(list)));
       return intro_.Delete(key);
     }));
     report.happenings.push_back(
@@ -262,6 +367,7 @@ Status TalksService::OpenIntroduced(SyncReport& report) {
     auto opened = client_.AcceptIntroduction(inv, m.credential, introducer);
     std::string state;
     std::string reason;
+    std::string why;  // for pending: "untrusted" or "stale" (Introductions' command)
     std::string line;
     if (opened) {
       state = opened->opened ? kOpened : kKnown;
@@ -272,11 +378,20 @@ Status TalksService::OpenIntroduced(SyncReport& report) {
                                   "'; the introduction opened nothing.";
     } else if (opened.error().code() == StatusCode::kUntrusted) {
       state = kPending;
+      why = "untrusted";
       reason = std::string(opened.error().message());
       if (reason != item.value("reason", "")) {
         line = introducer;
         line += " introduced " + m.name + ", not opened: " + reason;
       }
+    } else if (StaleInvitation(opened.error())) {
+      // They changed their delivery token after making this invitation; their
+      // client sends a fresh one through the host, which replaces this one.
+      state = kPending;
+      why = "stale";
+      reason = m.name + "'s invitation is out of date (they changed their delivery token); " +
+               "waiting for a fresh one through " + introducer;
+      if (reason != item.value("reason", "")) line = reason + ".";
     } else if (opened.error().code() == StatusCode::kIoError) {
       return opened.error();
     } else if (opened.error().code() == StatusCode::kUnavailable ||
@@ -289,6 +404,7 @@ Status TalksService::OpenIntroduced(SyncReport& report) {
     }
     item["state"] = state;
     item["reason"] = reason;
+    item["why"] = why;
     BC_RETURN_IF_ERROR(intro_.Put(key, AsBytes(item.dump())));
     if (!line.empty()) report.happenings.push_back(Happening{m.talks, line});
   }
@@ -310,9 +426,38 @@ Result<std::vector<IntroductionView>> TalksService::Introductions(const std::str
     v.introducer = item.value("introducer", "");
     v.state = item.value("state", "");
     v.reason = item.value("reason", "");
+    auto body = FromBase64(item.value("body", ""), kB64u);
+    if (!body) return Corrupt("a kept introduction has a malformed body");
+    BC_ASSIGN_OR_RETURN(IntroductionMessage m, talks::DecodeIntroduction(*body));
+    BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(m.credential));
+    v.authority_key = ToBase64(cred.authority_key, kB64u);
+    v.authority_side = cred.side;
+    BC_ASSIGN_OR_RETURN(TalksState state, State(v.talks));
+    if (const talks::Member* seat = state.FindMember(v.member)) {
+      v.side = seat->side;
+      v.role = std::string(talks::RoleName(seat->role));
+    }
+    if (v.state == kPending) {
+      BC_ASSIGN_OR_RETURN(auto meta, Meta(v.talks));
+      if (!meta.joined) {
+        v.command = "backchannel talks join " + v.talks;
+      } else if (item.value("why", "") == "stale") {
+        v.command = "backchannel talks sync";
+      } else {
+        v.command = "backchannel trust add --side '" + cred.side + "' --roles " +
+                    std::string(identity::RoleName(cred.role)) + " -- " + v.authority_key +
+                    " && backchannel talks sync";
+      }
+    }
     out.push_back(std::move(v));
   }
   return out;
+}
+
+Result<std::vector<IntroductionView>> TalksService::PendingIntroductions(const std::string& id) {
+  BC_ASSIGN_OR_RETURN(auto all, Introductions(id));
+  std::erase_if(all, [](const IntroductionView& v) { return v.state != kPending; });
+  return all;
 }
 
 }  // namespace backchannel::talks_client

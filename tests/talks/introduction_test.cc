@@ -89,5 +89,37 @@ TEST(IntroductionTest, OneOfEachPairMakesTheCard) {
   EXPECT_FALSE(MakesCardFor(kA, kA));
 }
 
+TEST(IntroductionTest, AnIntroductionMustMatchTheRostersSeat) {
+  const Member envoy{kA, "Crocker", "United States", Role::kEnvoy};
+  EXPECT_TRUE(CheckIntroducedSeat(envoy, "Crocker", "envoy").ok());
+  // Another role than the seat's.
+  Status s = CheckIntroducedSeat(envoy, "Crocker", "mediator");
+  EXPECT_EQ(s.code(), StatusCode::kUntrusted);
+  EXPECT_EQ(std::string(s.message()),
+            "an introduction of Crocker with a credential for a mediator, but the roster seats "
+            "Crocker as an envoy");
+  EXPECT_EQ(CheckIntroducedSeat(envoy, "Crocker", "track2").code(), StatusCode::kUntrusted);
+  EXPECT_EQ(CheckIntroducedSeat(envoy, "Crocker", "principal").code(), StatusCode::kUntrusted);
+  EXPECT_EQ(CheckIntroducedSeat(envoy, "Crocker", "").code(), StatusCode::kUntrusted);
+  // Another name than the seat's.
+  s = CheckIntroducedSeat(envoy, "Somebody", "envoy");
+  EXPECT_EQ(s.code(), StatusCode::kUntrusted);
+  EXPECT_NE(std::string(s.message()).find("under another name ('Somebody')"), std::string::npos);
+  // A Track 2 participant needs a track2 credential; an envoy's is not one.
+  const Member track2{kB, "Pugwash", "", Role::kTrack2};
+  EXPECT_TRUE(CheckIntroducedSeat(track2, "Pugwash", "track2").ok());
+  s = CheckIntroducedSeat(track2, "Pugwash", "envoy");
+  EXPECT_EQ(s.code(), StatusCode::kUntrusted);
+  EXPECT_NE(std::string(s.message()).find("as a track2 participant"), std::string::npos) << s;
+  // Any role may sit as a guarantor.
+  const Member icrc{kB, "ICRC", "", Role::kGuarantor};
+  EXPECT_TRUE(CheckIntroducedSeat(icrc, "ICRC", "mediator").ok());
+  EXPECT_TRUE(CheckIntroducedSeat(icrc, "ICRC", "envoy").ok());
+  // A principal's seat needs a principal's credential.
+  const Member state{kB, "State", "United States", Role::kPrincipal};
+  EXPECT_TRUE(CheckIntroducedSeat(state, "State", "principal").ok());
+  EXPECT_EQ(CheckIntroducedSeat(state, "State", "envoy").code(), StatusCode::kUntrusted);
+}
+
 }  // namespace
 }  // namespace backchannel::talks

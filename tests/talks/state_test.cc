@@ -632,11 +632,11 @@ TEST_F(TalksStateTest, PrecheckRefusesWhatTheHostWould) {
   TalksState empty(t.crocker.id);
   EXPECT_THAT(empty.Precheck(sim::Ratify()), StatusIs(StatusCode::kFailedPrecondition));
   // Only the host decides.
-  Submission s{"x", t.crocker.id, sim::Propose(sim::PackageA())};
+  Submission s{"x", t.crocker.id, sim::Propose(sim::PackageA()), ""};
   EXPECT_THAT(t.at(t.zarif).Decide(s, 1), StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_THAT(t.at(t.zarif).SubmissionsToDecide(), IsEmpty());
   // A submission from someone the host does not know is refused.
-  Submission stranger{"y", sim::MemberId(99), sim::Propose(sim::PackageA())};
+  Submission stranger{"y", sim::MemberId(99), sim::Propose(sim::PackageA()), ""};
   auto refusal = t.host().Decide(stranger, 1);
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->type, Message::Type::kRefusal);
@@ -821,11 +821,20 @@ TEST_F(TalksStateTest, ClearanceFlow) {
             sim::PackageC());
   EXPECT_EQ(t.at(t.zarif).move_info().at(1).authority, Authority::kCleared);
 
-  // A verdict on a tabled draft comes too late.
+  // The side's clients know which event tabled it.
+  for (const Member& m : {t.crocker, t.state, t.nsc, t.pentagon}) {
+    EXPECT_TRUE(t.at(m).FindDraft("d2")->tabled) << m.name;
+    EXPECT_EQ(t.at(m).FindDraft("d2")->seq, 1u) << m.name;
+  }
+  // A verdict on a tabled draft comes too late: the Pentagon's own client
+  // refuses to send it, and the envoy's refuses it if it arrives.
   sim::Delivery late = t.SendVerdict(t.pentagon, "d2", false, "too late?");
-  EXPECT_THAT(late.received.at(t.crocker.id), StatusIs(StatusCode::kFailedPrecondition))
-      << late.Describe();
-  EXPECT_THAT(std::string(late.received.at(t.crocker.id).message()), HasSubstr("already tabled"));
+  EXPECT_THAT(late.sent, StatusIs(StatusCode::kFailedPrecondition)) << late.Describe();
+  EXPECT_THAT(std::string(late.sent.message()), HasSubstr("already tabled"));
+  EXPECT_TRUE(late.received.empty());
+  Status arrived = t.Deliver(late.message, t.pentagon.id, t.crocker.id);
+  EXPECT_THAT(arrived, StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(std::string(arrived.message()), HasSubstr("already tabled"));
   EXPECT_FALSE(t.at(t.crocker).FindDraft("d2")->verdicts.contains("Pentagon"));
 }
 
@@ -1173,8 +1182,10 @@ TEST_F(TalksStateTest, ReplayingAClientsLogRebuildsItsState) {
     EXPECT_EQ(replayed.conditions().size(), s.conditions().size()) << s.me().name;
     EXPECT_EQ(Fingerprint(replayed), Fingerprint(s)) << s.me().name;
   }
-  // The drafts and conditions are there to compare.
-  EXPECT_EQ(t.at(t.nsc).drafts().size(), 2u);
+  // The drafts and conditions are there to compare: d1 and d2 drafted by
+  // hand, then d3 to d6 for Crocker's rejection, acceptance and two
+  // ratifications, each cleared at home before it was tabled.
+  EXPECT_EQ(t.at(t.nsc).drafts().size(), 6u);
   EXPECT_EQ(t.at(t.leader).conditions().size(), 1u);
 }
 

@@ -30,6 +30,7 @@
 #include "backchannel/common/result.h"
 #include "backchannel/negotiation/domain.h"
 #include "backchannel/negotiation/io.h"
+#include "backchannel/talks/clearance.h"
 #include "backchannel/talks/message.h"
 #include "backchannel/talks/plan.h"
 #include "backchannel/talks/state.h"
@@ -363,12 +364,56 @@ class Talks {
     return ApplyLogged(to, *decoded, sender, false);
   }
 
-  // A submission to the host (the host's own goes to itself, and nowhere).
-  Delivery Submit(const Member& from, const Action& action, const std::string& draft = "") {
+  // A submission to the host (the host's own goes to itself, and nowhere),
+  // made as a member's client makes it: a cleared move by an envoy whose
+  // side has a clearance rule is cleared at home first (SubmitCleared);
+  // anything else goes as it is.
+  Delivery Submit(const Member& from, const Action& action) {
+    const TalksState& s = at(from);
+    if (action.kind == Action::Kind::kMove && action.authority == Authority::kCleared &&
+        s.initialized() && s.me().role == Role::kEnvoy && !s.rule().empty()) {
+      return SubmitCleared(from, action);
+    }
+    return SubmitAsIs(from, action);
+  }
+
+  // A submission exactly as given, naming `draft` (or none): what a
+  // hand-built or dishonest client could send.
+  Delivery SubmitAsIs(const Member& from, const Action& action, const std::string& draft = "") {
     Message m = NewMessage(from, Message::Type::kSubmit, Direct(brahimi.id));
     m.action = action;
     m.draft = draft;
     return Send(from, m);
+  }
+
+  // A cleared move the way production makes one (docs/talks.md,
+  // "Clearance"): the envoy drafts it for its side, every approver its
+  // side's rule names approves, and the envoy's own plan tables the cleared
+  // draft (TableDraft). Returns the tabling submission, not yet decided by
+  // the host; a failing step is returned as the delivery that failed.
+  Delivery SubmitCleared(const Member& envoy, const Action& action) {
+    const std::string id = at(envoy).NextDraftId();
+    Delivery drafted = SendDraft(envoy, id, action);
+    if (!drafted.ok()) return drafted;
+    const ClearanceRule rule = at(envoy).rule();
+    for (const std::string& name : rule.approvers) {
+      const Member* principal = at(envoy).FindMemberByName(name);
+      if (principal == nullptr || !clients.contains(principal->id)) {
+        Delivery missing;
+        missing.sent = NotFound("approver " + name + " of " + envoy.side + " is not a client");
+        return missing;
+      }
+      const Member approver = *principal;
+      Delivery approved = SendVerdict(approver, id, true);
+      if (!approved.ok()) return approved;
+    }
+    const Draft* draft = at(envoy).FindDraft(id);
+    if (draft == nullptr) {
+      Delivery lost;
+      lost.sent = Internal("draft " + id + " is not in " + envoy.name + "'s state");
+      return lost;
+    }
+    return TableDraft(envoy, *draft);
   }
 
   // The host decides its first pending submission (PlanReaction's first

@@ -5,6 +5,7 @@
 // that introduction stays pending, saying what to do, until it does.
 #include <gtest/gtest.h>
 
+#include "backchannel/common/encoding.h"
 #include "backchannel/common/file_io.h"
 #include "backchannel/talks/introduction.h"
 #include "talks_fixture.h"
@@ -177,6 +178,18 @@ TEST_F(IntroductionsE2eTest, ThreeSidesTalkInPlenaryWithoutExchangingInvitations
       EXPECT_EQ(v.state, "pending");
       EXPECT_NE(v.reason.find("backchannel trust add --side 'European Union'"), std::string::npos)
           << v.reason;
+      // The pending list says who it is and what would open it.
+      const std::string eu_key = ToBase64(eu.public_key(), Base64Variant::kUrlSafeNoPadding);
+      EXPECT_EQ(v.side, kEu);
+      EXPECT_EQ(v.role, "envoy");
+      EXPECT_EQ(v.authority_key, eu_key);
+      EXPECT_EQ(v.authority_side, kEu);
+      EXPECT_EQ(v.command, "backchannel trust add --side 'European Union' --roles envoy -- " +
+                               eu_key + " && backchannel talks sync");
+      auto pending = zarif->talks->PendingIntroductions(kTalks);
+      ASSERT_TRUE(pending.has_value()) << pending.status();
+      ASSERT_EQ(pending->size(), 1U);
+      EXPECT_EQ((*pending)[0].name, "Ashton");
       pending_intro = true;
     }
   }
@@ -197,6 +210,9 @@ TEST_F(IntroductionsE2eTest, ThreeSidesTalkInPlenaryWithoutExchangingInvitations
   SyncAll();
   EXPECT_EQ(IntroducedBy(*zarif, "Ashton"), "Brahimi");
   EXPECT_EQ(IntroducedBy(*ashton, "Zarif"), "Brahimi");
+  auto still_pending = zarif->talks->PendingIntroductions(kTalks);
+  ASSERT_TRUE(still_pending.has_value()) << still_pending.status();
+  EXPECT_TRUE(still_pending->empty());
 
   // Plenary words between envoys who never exchanged an invitation.
   ASSERT_OK(ashton->talks->Chat(kTalks, Scope{}, "the E3 can live with limited enrichment",
@@ -289,6 +305,303 @@ TEST_F(IntroductionsE2eTest, OnlyTheHostIntroducesAndNothingOpensTwice) {
   ASSERT_EQ(intros->size(), 1U);
   EXPECT_EQ((*intros)[0].state, "known");
   EXPECT_EQ(IntroducedBy(*zarif, "Crocker"), "");  // met directly, by invitation
+}
+
+// Token rotation with an introduction in flight (issue 16): the member who
+// made the card (the invitation's owner) rotates its delivery token after
+// the host forwarded its invitation and before the other acted on it. The
+// invitation the other holds no longer reaches it; the owner's client sends
+// a fresh card, the host forwards it, and it replaces the stale one: the
+// pairwise session opens and carries plenary words both ways.
+TEST_F(IntroductionsE2eTest, RotatingTheTokenOfAnInvitationInFlightStillOpensTheChannel) {
+  const auto& us = authorities_[0];
+  const auto& iran = authorities_[1];
+  const auto& un = authorities_[3];
+  Person* brahimi = Add("Brahimi", un, identity::Role::kMediator, {&us, &iran});
+  Person* crocker = Add("Crocker", us, identity::Role::kEnvoy, {&un, &iran});
+  Person* zarif = Add("Zarif", iran, identity::Role::kEnvoy, {&un, &us});
+  ASSERT_FALSE(HasFailure());
+  Connect(*brahimi, *crocker);
+  Connect(*brahimi, *zarif);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK(brahimi->talks->Create(kTalks, "Vienna", Agenda(), {kUs, kIran}, ""));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Crocker", Role::kEnvoy));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Zarif", Role::kEnvoy));
+  SyncAll();
+  // Of the two, the greater member id makes the card (the invitation's
+  // owner); the other receives the introduction.
+  Person* owner = talks::MakesCardFor(crocker->id, zarif->id) ? crocker : zarif;
+  Person* other = owner == crocker ? zarif : crocker;
+  // The owner joins and sends its card; the host forwards it; the other has
+  // not joined yet, so it holds the introduction without acting on it.
+  ASSERT_OK(owner->talks->Join(kTalks, "", ""));
+  ASSERT_TRUE(owner->talks->Sync().has_value());
+  ASSERT_TRUE(brahimi->talks->Sync().has_value());
+  ASSERT_TRUE(other->talks->Sync().has_value());
+  auto held = other->talks->PendingIntroductions(kTalks);
+  ASSERT_TRUE(held.has_value()) << held.status();
+  ASSERT_EQ(held->size(), 1U);
+  EXPECT_EQ((*held)[0].name, owner->name);
+  EXPECT_EQ((*held)[0].command, std::string("backchannel talks join ") + kTalks);
+
+  // Now the owner rotates its delivery token: the invitation in flight is stale.
+  auto told = owner->client->RotateDeliveryToken();
+  ASSERT_TRUE(told.has_value()) << told.status();
+  EXPECT_EQ(*told, 1);  // Brahimi, its only contact
+
+  ASSERT_OK(other->talks->Join(kTalks, "", ""));
+  SyncAll();
+  EXPECT_EQ(IntroducedBy(*other, owner->name), "Brahimi");
+  EXPECT_EQ(IntroducedBy(*owner, other->name), "Brahimi");
+  auto intros = other->talks->Introductions(kTalks);
+  ASSERT_TRUE(intros.has_value()) << intros.status();
+  ASSERT_EQ(intros->size(), 1U);
+  EXPECT_EQ((*intros)[0].state, "opened");
+  auto pending = other->talks->PendingIntroductions(kTalks);
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_TRUE(pending->empty());
+  // The owner said why it sent a fresh card.
+  bool renewed = false;
+  for (const auto& line : said_) {
+    renewed = renewed || (line.starts_with(owner->name + ": ") &&
+                          Contains(line, "before your delivery token changed"));
+  }
+  EXPECT_TRUE(renewed) << "no fresh card was sent";
+
+  ASSERT_OK(owner->talks->Chat(kTalks, Scope{}, "after the rotation", Authority::kExploratory));
+  ASSERT_OK(other->talks->Chat(kTalks, Scope{}, "heard you", Authority::kExploratory));
+  SyncAll();
+  for (Person* p : {brahimi, crocker, zarif}) {
+    EXPECT_TRUE(Heard(*p, "after the rotation")) << p->name;
+    EXPECT_TRUE(Heard(*p, "heard you")) << p->name;
+  }
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
+}
+
+// The introducee (who holds the introduction) rotates its own token before
+// acting on it: the hello it sends carries its new address, so the channel
+// opens and works both ways.
+TEST_F(IntroductionsE2eTest, TheIntroduceeRotatingItsTokenBeforeActingStillOpensTheChannel) {
+  const auto& us = authorities_[0];
+  const auto& iran = authorities_[1];
+  const auto& un = authorities_[3];
+  Person* brahimi = Add("Brahimi", un, identity::Role::kMediator, {&us, &iran});
+  Person* crocker = Add("Crocker", us, identity::Role::kEnvoy, {&un, &iran});
+  Person* zarif = Add("Zarif", iran, identity::Role::kEnvoy, {&un, &us});
+  ASSERT_FALSE(HasFailure());
+  Connect(*brahimi, *crocker);
+  Connect(*brahimi, *zarif);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK(brahimi->talks->Create(kTalks, "Vienna", Agenda(), {kUs, kIran}, ""));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Crocker", Role::kEnvoy));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Zarif", Role::kEnvoy));
+  SyncAll();
+  Person* owner = talks::MakesCardFor(crocker->id, zarif->id) ? crocker : zarif;
+  Person* other = owner == crocker ? zarif : crocker;
+  ASSERT_OK(owner->talks->Join(kTalks, "", ""));
+  ASSERT_TRUE(owner->talks->Sync().has_value());
+  ASSERT_TRUE(brahimi->talks->Sync().has_value());
+  ASSERT_TRUE(other->talks->Sync().has_value());
+  auto held = other->talks->PendingIntroductions(kTalks);
+  ASSERT_TRUE(held.has_value()) << held.status();
+  ASSERT_EQ(held->size(), 1U);
+
+  auto told = other->client->RotateDeliveryToken();
+  ASSERT_TRUE(told.has_value()) << told.status();
+  ASSERT_OK(other->talks->Join(kTalks, "", ""));
+  SyncAll();
+  EXPECT_EQ(IntroducedBy(*other, owner->name), "Brahimi");
+  EXPECT_EQ(IntroducedBy(*owner, other->name), "Brahimi");
+  ASSERT_OK(owner->talks->Chat(kTalks, Scope{}, "to the rotated one", Authority::kExploratory));
+  ASSERT_OK(other->talks->Chat(kTalks, Scope{}, "from the rotated one", Authority::kExploratory));
+  SyncAll();
+  for (Person* p : {brahimi, crocker, zarif}) {
+    EXPECT_TRUE(Heard(*p, "to the rotated one")) << p->name;
+    EXPECT_TRUE(Heard(*p, "from the rotated one")) << p->name;
+  }
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
+}
+
+// An introduction must match the seat the roster gives: the introduced
+// member's name, and a credential for its seat's role. Anything else is
+// refused with a specific reason, and nothing is kept or opened.
+TEST_F(IntroductionsE2eTest, AnIntroductionThatDoesNotMatchTheRosterIsRefused) {
+  const auto& us = authorities_[0];
+  const auto& iran = authorities_[1];
+  const auto& un = authorities_[3];
+  Person* brahimi = Add("Brahimi", un, identity::Role::kMediator, {&us, &iran});
+  Person* crocker = Add("Crocker", us, identity::Role::kEnvoy, {&un, &iran});
+  Person* zarif = Add("Zarif", iran, identity::Role::kEnvoy, {&un, &us});
+  ASSERT_FALSE(HasFailure());
+  Connect(*brahimi, *crocker);
+  Connect(*brahimi, *zarif);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK(brahimi->talks->Create(kTalks, "Vienna", Agenda(), {kUs, kIran}, ""));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Crocker", Role::kEnvoy));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Zarif", Role::kEnvoy));
+  SyncAll();
+  // Zarif has not joined: the normal introduction waits, so the forged ones
+  // below are the only ones Zarif's handler sees.
+  auto contacts_before = zarif->client->Contacts();
+  ASSERT_TRUE(contacts_before.has_value());
+
+  auto crocker_inv = crocker->client->MakeIntroductionInvitation("Brahimi");
+  ASSERT_TRUE(crocker_inv.has_value());
+  talks::IntroductionMessage base;
+  base.type = talks::IntroductionMessage::Type::kIntroduction;
+  base.talks = kTalks;
+  base.member = crocker->id;
+  base.name = "Crocker";
+  base.invitation = identity::InvitationToText(*crocker_inv).value();
+  base.credential = identity::EncodeCredential(crocker->client->OwnCredential().value()).value();
+
+  // The United States' authority issues Crocker a second credential, as a
+  // mediator: the roster seats Crocker as an envoy.
+  identity::CredentialRequest req;
+  req.identity_key = crocker->client->identity_key();
+  req.role = identity::Role::kMediator;
+  req.display_name = "Crocker";
+  req.not_before = NowSeconds() - 60;
+  req.expiry = NowSeconds() + 86400;
+  req.serial = ++serial_;
+  auto as_mediator = us.Issue(req);
+  ASSERT_TRUE(as_mediator.has_value()) << as_mediator.status();
+  talks::IntroductionMessage wrong_role = base;
+  wrong_role.credential = identity::EncodeCredential(*as_mediator).value();
+
+  talks::IntroductionMessage wrong_name = base;
+  wrong_name.name = "Ryan Crocker, special envoy";
+
+  // A member not in the roster at all: Brahimi introduces someone it never
+  // seated (a stranger with its own keys and credential).
+  Person* stranger = Add("Stranger", us, identity::Role::kEnvoy, {&un});
+  ASSERT_NE(stranger, nullptr);
+  auto stranger_inv = stranger->client->MakeIntroductionInvitation("Brahimi");
+  ASSERT_TRUE(stranger_inv.has_value());
+  talks::IntroductionMessage not_seated = base;
+  not_seated.member = stranger->id;
+  not_seated.name = "Stranger";
+  not_seated.invitation = identity::InvitationToText(*stranger_inv).value();
+  not_seated.credential =
+      identity::EncodeCredential(stranger->client->OwnCredential().value()).value();
+
+  const std::vector<std::pair<talks::IntroductionMessage, std::string>> cases = {
+      {wrong_role, "with a credential for a mediator, but the roster seats Crocker as an envoy"},
+      {wrong_name, "under another name ('Ryan Crocker, special envoy') than the roster gives"},
+      {not_seated, "not at the table"},
+  };
+  for (const auto& [forged, why] : cases) {
+    ASSERT_TRUE(brahimi->client
+                    ->SendApp("Zarif", std::string(talks::kIntroductionApp),
+                              talks::EncodeIntroduction(forged))
+                    .has_value());
+    auto r = zarif->talks->Sync();
+    ASSERT_TRUE(r.has_value()) << r.status();
+    ASSERT_EQ(r->refused.size(), 1U) << why;
+    EXPECT_EQ(r->refused[0].code(), StatusCode::kUntrusted) << r->refused[0];
+    EXPECT_TRUE(Contains(r->refused[0].message(), why)) << r->refused[0];
+    auto intros = zarif->talks->Introductions(kTalks);
+    ASSERT_TRUE(intros.has_value());
+    EXPECT_TRUE(intros->empty()) << why;
+    auto contacts = zarif->client->Contacts();
+    ASSERT_TRUE(contacts.has_value());
+    EXPECT_EQ(contacts->size(), contacts_before->size()) << why;
+  }
+
+  // The honest introduction still goes through once Zarif joins.
+  ASSERT_OK(zarif->talks->Join(kTalks, "", ""));
+  ASSERT_OK(crocker->talks->Join(kTalks, "", ""));
+  people_.pop_back();  // the stranger takes no part
+  SyncAll();
+  EXPECT_EQ(IntroducedBy(*zarif, "Crocker"), "Brahimi");
+  EXPECT_EQ(IntroducedBy(*crocker, "Zarif"), "Brahimi");
+}
+
+// Several principals of one side (issue 16): each has one channel, with the
+// envoy who brings it in; the envoy introduces them to each other, so the
+// side's internal words and verdicts reach every principal without a
+// hand-made channel between them, and a cleared move is drafted, approved
+// and tabled through them.
+TEST_F(IntroductionsE2eTest, ASidesPrincipalsMeetThroughTheirEnvoy) {
+  const auto& us = authorities_[0];
+  const auto& iran = authorities_[1];
+  const auto& un = authorities_[3];
+  Person* brahimi = Add("Brahimi", un, identity::Role::kMediator, {&us, &iran});
+  Person* crocker = Add("Crocker", us, identity::Role::kEnvoy, {&un, &iran});
+  Person* zarif = Add("Zarif", iran, identity::Role::kEnvoy, {&un, &us});
+  Person* state = Add("State", us, identity::Role::kPrincipal, {&us});
+  Person* nsc = Add("NSC", us, identity::Role::kPrincipal, {&us});
+  Person* pentagon = Add("Pentagon", us, identity::Role::kPrincipal, {&us});
+  ASSERT_FALSE(HasFailure());
+  Connect(*brahimi, *crocker);
+  Connect(*brahimi, *zarif);
+  for (Person* p : {state, nsc, pentagon}) Connect(*crocker, *p);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK(brahimi->talks->Create(kTalks, "Vienna", Agenda(), {kUs, kIran}, ""));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Crocker", Role::kEnvoy));
+  ASSERT_OK(brahimi->talks->Invite(kTalks, "Zarif", Role::kEnvoy));
+  SyncAll();
+  ASSERT_OK(crocker->talks->Join(kTalks, "", "approve=State,NSC;veto=Pentagon"));
+  ASSERT_OK(zarif->talks->Join(kTalks, "", ""));
+  for (const char* principal : {"State", "NSC", "Pentagon"}) {
+    ASSERT_OK(crocker->talks->Invite(kTalks, principal, Role::kPrincipal));
+  }
+  SyncAll();
+  for (Person* p : {state, nsc, pentagon}) ASSERT_OK(p->talks->Join(kTalks, "", ""));
+  SyncAll();
+  ASSERT_TRUE(refused_.empty()) << refused_.front();
+
+  // Each principal has Crocker by invitation and the other two by Crocker's
+  // introduction; none of them meets the table.
+  for (Person* p : {state, nsc, pentagon}) {
+    auto contacts = p->client->Contacts();
+    ASSERT_TRUE(contacts.has_value()) << contacts.status();
+    EXPECT_EQ(contacts->size(), 3U) << p->name;
+    for (Person* q : {state, nsc, pentagon}) {
+      if (q == p) continue;
+      EXPECT_EQ(IntroducedBy(*p, q->name), "Crocker") << p->name << " → " << q->name;
+    }
+    EXPECT_EQ(IntroducedBy(*p, "Brahimi"), "(no contact)") << p->name;
+    EXPECT_EQ(IntroducedBy(*p, "Zarif"), "(no contact)") << p->name;
+  }
+  // Nobody at the table met a principal.
+  for (Person* p : {brahimi, zarif}) EXPECT_EQ(IntroducedBy(*p, "State"), "(no contact)");
+
+  // Internal words from one principal reach the others and the envoy.
+  ASSERT_OK(state->talks->Chat(kTalks, Scope{ScopeKind::kInternal, kUs, ""},
+                               "State can live with eased sanctions", Authority::kExploratory));
+  SyncAll();
+  for (Person* p : {crocker, nsc, pentagon}) {
+    EXPECT_TRUE(Heard(*p, "State can live with eased sanctions")) << p->name;
+  }
+  EXPECT_FALSE(Heard(*zarif, "State can live with eased sanctions"));
+
+  // A cleared move: drafted to the side, approved by State and NSC (whose
+  // verdicts reach every principal), tabled, and labelled cleared everywhere.
+  std::string outcome;
+  ASSERT_OK(crocker->talks->Act(
+      kTalks,
+      Move(MoveKind::kPropose, Authority::kCleared, Package("limited", "eased", "released")), "",
+      &outcome));
+  EXPECT_TRUE(Contains(outcome, "draft d1")) << outcome;
+  SyncAll();
+  ASSERT_OK(state->talks->Verdict(kTalks, "d1", true, ""));
+  ASSERT_OK(nsc->talks->Verdict(kTalks, "d1", true, ""));
+  SyncAll();
+  for (Person* p : {brahimi, crocker, zarif, state, nsc, pentagon}) {
+    auto st = St(*p, kTalks);
+    ASSERT_EQ(st.move_info().size(), 1U) << p->name;
+    EXPECT_EQ(st.move_info().begin()->second.authority, Authority::kCleared) << p->name;
+    ASSERT_EQ(st.events().size(), 1U) << p->name;
+    EXPECT_EQ(st.events()[0].draft, "d1") << p->name;
+  }
+  for (Person* p : {state, nsc, pentagon}) {
+    const talks::Draft* d = St(*p, kTalks).FindDraft("d1");
+    ASSERT_NE(d, nullptr) << p->name;
+    EXPECT_EQ(d->verdicts.size(), 2U) << p->name << " has not seen both approvals";
+    EXPECT_EQ(d->seq, 1U) << p->name;
+  }
+  EXPECT_TRUE(refused_.empty()) << refused_.front();
 }
 
 // The P5+1 story (scenarios/p5plus1) over the real relay: seven sides and a

@@ -251,6 +251,11 @@ class Client {
   // ticket remembers `introducer`: the contact who redeems it is marked
   // introduced by them (Contact::introduced_by).
   Result<identity::Invitation> MakeIntroductionInvitation(const std::string& introducer);
+  // True while `invitation` (one we made) still carries our mailbox and
+  // delivery token; false once RotateDeliveryToken replaced the token, so
+  // its holder can no longer reach us with it (talks introductions send a
+  // fresh one then).
+  bool InvitationAddressCurrent(const identity::Invitation& invitation) const;
   struct Introduced {
     std::string contact;  // the contact's name
     bool opened = false;  // false: it was a contact already, nothing was opened

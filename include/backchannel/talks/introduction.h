@@ -23,6 +23,7 @@
 
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
+#include "backchannel/talks/message.h"
 
 namespace backchannel::talks {
 
@@ -53,6 +54,15 @@ struct IntroductionMessage {
 Bytes EncodeIntroduction(const IntroductionMessage& message);
 // kInvalidMessage naming the field; kUnsupportedVersion for another "v".
 Result<IntroductionMessage> DecodeIntroduction(ByteView bytes);
+
+// Checks an introduction against the seat the receiver's own roster gives
+// the member it introduces: the seat's name, and a credential for the
+// seat's role (`credential_role` as identity::RoleName spells it: "envoy",
+// "principal", "mediator", "track2"); any role may sit as a guarantor.
+// kUntrusted naming what differs. Whom one may be introduced to (the table
+// by the host, a side's principals by its envoy) is the client's check.
+Status CheckIntroducedSeat(const Member& seat, std::string_view introduced_name,
+                           std::string_view credential_role);
 
 // Of two table members who are not yet contacts, the one with the greater
 // member id makes the card, so each pair is introduced once whoever joined

@@ -82,12 +82,14 @@ struct Draft {
   std::string revises;
   std::map<std::string, Verdict> verdicts;  // principal name → verdict
   bool tabled = false;                      // submitted to the host
+  std::uint64_t seq = 0;                    // the event that tabled it (0: not yet seen)
 };
 
 struct Submission {
   std::string mid;
   std::string sender;  // member id
   Action action;
+  std::string draft;  // the cleared draft a cleared move tables (its id)
 };
 
 struct Suspension {
@@ -194,6 +196,8 @@ class TalksState {
   Status ApplyVerdict(const Message& m, const std::string& sender);
   Status CheckInScope(const Message& m, const std::string& sender, bool outgoing) const;
   Status CheckClaim(const Member& from, Authority authority, bool outgoing) const;
+  Status CheckClearedDraft(const Member& actor, const Action& action,
+                           const std::string& draft) const;
   Result<const Member*> Sender(const std::string& id) const;
   Status CheckNotSuspended() const;
   std::vector<std::string> AddConditions(const std::vector<ConditionSpec>& specs);

@@ -75,6 +75,17 @@ struct IntroductionView {
   std::string introducer;  // our contact name for the host
   std::string state;       // "opened", "known" (a contact already), "pending", "refused"
   std::string reason;      // for pending and refused: why, and what to do
+  std::string side;        // the seat's side (empty at the table without one)
+  std::string role;        // the seat's role (talks::RoleName)
+  // The authority that accredited them: its public key in base64url, as
+  // `backchannel trust list` shows and `trust add` takes it, and the side
+  // its credential names.
+  std::string authority_key;
+  std::string authority_side;
+  // For a pending one, the command that would let it open: joining the
+  // talks, trusting the authority for that side and role, or (an invitation
+  // outdated by a token change) syncing until the fresh one arrives.
+  std::string command;
 };
 
 struct SuggestOptions {
@@ -144,6 +155,9 @@ class TalksService {
 
   // The introductions received for talks `id` (all talks when empty).
   Result<std::vector<IntroductionView>> Introductions(const std::string& id = "");
+  // Those of them still pending: members whose channel is not open yet,
+  // each with what to do (IntroductionView::command).
+  Result<std::vector<IntroductionView>> PendingIntroductions(const std::string& id = "");
 
   Result<std::vector<TalksMeta>> List();
   Result<TalksMeta> Meta(const std::string& id);
