@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -54,6 +55,7 @@ struct AppHolder::Impl {
   net::io_context io{1};
   net::executor_work_guard<net::io_context::executor_type> work{io.get_executor()};
   net::steady_timer listen_timer{io};
+  net::steady_timer pause_timer{io};
   net::steady_timer idle_timer{io};
   std::thread worker;
   // Wakes the listen when a job is queued on the worker (Wake).
@@ -62,6 +64,11 @@ struct AppHolder::Impl {
   // unlocked period does nothing (one listen loop at a time).
   std::uint64_t generation = 0;
   bool reach_confirmed = false;  // a listen came back OK since the last failure
+  // When an /api request last ran (the steady clock, not options.clock: the
+  // idle lock's clock may be a test's fake that never moves), and since when
+  // the listen has been held back for the page (ListenAfterPause).
+  std::chrono::steady_clock::time_point last_request{};
+  std::optional<std::chrono::steady_clock::time_point> paused_since;
 
   // Unlocked state. `talks` and `feelers` are destroyed before `client`.
   std::unique_ptr<client::Client> client;
@@ -69,7 +76,16 @@ struct AppHolder::Impl {
   std::unique_ptr<feelers_client::FeelerService> feelers;
   std::unique_ptr<client::AgentServer> agent;
   std::thread agent_thread;
-  bool listening = false;
+
+  // Which /api jobs wait for the worker and whether a listen holds it, so
+  // that a wake-up is sent only to a listen in progress (a trigger latched
+  // while none runs would cut the next listen short for a request that
+  // already ran: one relay connection wasted): Wake counts a job in, the job
+  // counts itself out when it starts (Dequeued), and a listen starts only
+  // with no job waiting.
+  std::mutex wake_mu;
+  std::size_t jobs_waiting = 0;  // guarded by wake_mu
+  bool listening = false;        // guarded by wake_mu
 
   // What the page shows of the relay.
   bool reachable = false;
@@ -148,6 +164,8 @@ struct AppHolder::Impl {
     StopAgent();
     ++generation;
     listen_timer.cancel();
+    pause_timer.cancel();
+    paused_since.reset();
     feelers.reset();
     talks.reset();
     client.reset();  // closes the store: its key is wiped with it
@@ -161,7 +179,29 @@ struct AppHolder::Impl {
   // The next listen, queued behind the jobs already waiting (a post: FIFO).
   void ListenNext() {
     net::post(io, [this, g = generation] {
-      if (g == generation) ListenSlice();
+      if (g == generation) ListenAfterPause();
+    });
+  }
+
+  // A page asks in bursts (a view's several requests, then the chart's
+  // analysis): the listen starts again only once the page has been quiet
+  // for `listen_pause`, so a burst ends one listen and costs one relay
+  // connection instead of one per request, and no request of the burst
+  // waits for a connection being made (measured: docs/webapp.md "Speed").
+  // Never held back longer than `listen_pause_max` in a row, so a page that
+  // keeps asking still receives.
+  void ListenAfterPause() {
+    const auto now = std::chrono::steady_clock::now();
+    if (!paused_since) paused_since = now;
+    const auto quiet = now - last_request;
+    if (quiet >= options.listen_pause || now - *paused_since >= options.listen_pause_max) {
+      paused_since.reset();
+      ListenSlice();
+      return;
+    }
+    pause_timer.expires_after(options.listen_pause - quiet);
+    pause_timer.async_wait([this, g = generation](const boost::system::error_code& ec) {
+      if (!ec && g == generation) ListenAfterPause();
     });
   }
   // The next listen after a failure, in `after`.
@@ -185,11 +225,31 @@ struct AppHolder::Impl {
     return std::min(longest, std::chrono::milliseconds(idle_left));
   }
 
+  // Marks the listen as running unless a job waits (then the listen comes
+  // after it); false when it must not start now.
+  bool BeginListen() {
+    const std::lock_guard<std::mutex> lock(wake_mu);
+    if (jobs_waiting > 0) return false;
+    listening = true;
+    return true;
+  }
+  void EndListen() {
+    const std::lock_guard<std::mutex> lock(wake_mu);
+    listening = false;
+    // A wake-up that came after the listen had ended by itself is for a job
+    // that runs next anyway (it was queued before it woke us).
+    interrupt->Consume();
+  }
+
   void ListenSlice() {
     if (!client) return;
     const auto budget = ListenBudget();
     if (budget.count() == 0) {
       DoLock();
+      return;
+    }
+    if (!BeginListen()) {
+      ListenNext();
       return;
     }
     bool dropped = false;
@@ -234,6 +294,7 @@ struct AppHolder::Impl {
           }
           return true;
         });
+    EndListen();
     if (!client) return;
     if (s.ok() && !dropped) {
       reach_confirmed = true;
@@ -288,7 +349,7 @@ void AppHolder::Stop() {
     impl_->idle_timer.cancel();
     locked.set_value();
   });
-  Wake();
+  impl_->interrupt->Trigger();  // not Wake: this job never counts itself out
   locked.get_future().wait();
   impl_->work.reset();
   impl_->io.stop();
@@ -297,7 +358,16 @@ void AppHolder::Stop() {
 
 net::any_io_executor AppHolder::executor() { return impl_->io.get_executor(); }
 
-void AppHolder::Wake() { impl_->interrupt->Trigger(); }
+void AppHolder::Wake() {
+  const std::lock_guard<std::mutex> lock(impl_->wake_mu);
+  ++impl_->jobs_waiting;
+  if (impl_->listening) impl_->interrupt->Trigger();
+}
+
+void AppHolder::Dequeued() {
+  const std::lock_guard<std::mutex> lock(impl_->wake_mu);
+  if (impl_->jobs_waiting > 0) --impl_->jobs_waiting;
+}
 
 Json AppHolder::State() {
   std::error_code ec;
@@ -378,11 +448,16 @@ Result<Json> AppHolder::Run(const app::Request& request) {
                     (*done)["state"] == "sent" ? "" : impl_->relay_error);
   }
   if (ChangesContacts(request)) impl_->hub.Publish("contacts", Json::object());
+  // The quiet time before the next listen counts from the end of the run.
+  impl_->last_request = std::chrono::steady_clock::now();
   return done;
 }
 
 bool AppHolder::unlocked() { return impl_->client != nullptr; }
 
-void AppHolder::Touch() { impl_->last_touch_ms = impl_->options.clock(); }
+void AppHolder::Touch() {
+  impl_->last_touch_ms = impl_->options.clock();
+  impl_->last_request = std::chrono::steady_clock::now();
+}
 
 }  // namespace backchannel::webapp

@@ -44,6 +44,11 @@ struct HolderOptions {
   // when the idle lock is due); then it starts again.
   std::chrono::milliseconds listen_slice{60'000};
   std::chrono::milliseconds retry_after{2000};  // after the relay was unreachable
+  // After an /api request, the next listen waits until the page has been
+  // quiet this long (a burst of requests ends one listen, not one each), but
+  // no longer than `listen_pause_max` in a row.
+  std::chrono::milliseconds listen_pause{400};
+  std::chrono::milliseconds listen_pause_max{5000};
   bool serve_agent = true;
   Clock clock = SteadyNowMs;  // the idle timeout
 };
@@ -62,7 +67,8 @@ class AppHolder : public AppBackend {
   void Stop();
   boost::asio::any_io_executor executor();
   // From any thread, after queuing a job on executor(): ends the relay
-  // listen in progress (or the next one) so the job runs now.
+  // listen in progress so the job runs now, and keeps the next listen from
+  // starting until the job has (Dequeued).
   void Wake();
 
   // AppBackend, on the worker.
@@ -74,6 +80,7 @@ class AppHolder : public AppBackend {
   Result<app::Json> Run(const app::Request& request) override;
   bool unlocked() override;
   void Touch() override;
+  void Dequeued() override;
 
  private:
   struct Impl;

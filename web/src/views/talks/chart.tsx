@@ -4,6 +4,7 @@
 // words explaining each element, and the same points as a table. The
 // plotting code is a separate chunk, loaded when the chart is first opened.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { serverTimingOf } from '../../api';
 import { useAction } from '../../parts/form';
 import { Problem } from '../../parts/problem';
 import { ChartTable } from '../../parts/chart_table';
@@ -51,6 +52,7 @@ export function NegotiationChart(props: { view: TalksView; refresh: number }) {
   const [a, setA] = useState<Analysis | null>(null);
   const [drawMs, setDrawMs] = useState<number | null>(null);
   const [askMs, setAskMs] = useState<number | null>(null);
+  const [server, setServer] = useState<{ wait: number; run: number } | null>(null);
   const load = useAction();
   const started = useRef(0);
   const pending = useRef(0);
@@ -62,6 +64,8 @@ export function NegotiationChart(props: { view: TalksView; refresh: number }) {
       const got = await load.run(() => talksOp<Analysis>('talks.analysis', { talks: props.view.talks }));
       if (got) {
         setAskMs(Math.round(performance.now() - started.current));
+        const timing = serverTimingOf(got);
+        setServer(timing && { wait: Math.round(timing.wait), run: Math.round(timing.run) });
         pending.current = got.result.pairs.length;
         setDrawMs(null);
         setA(got.result);
@@ -112,8 +116,15 @@ export function NegotiationChart(props: { view: TalksView; refresh: number }) {
             ))}
           </ul>
           {drawMs !== null && (
-            <p class="muted" data-draw-ms={drawMs} data-analysis-ms={askMs}>
-              Drawn in {drawMs} ms (the core's analysis took {askMs} ms of it).
+            <p
+              class="muted"
+              data-draw-ms={drawMs}
+              data-analysis-ms={askMs}
+              data-wait-ms={server?.wait}
+              data-run-ms={server?.run}
+            >
+              Drawn in {drawMs} ms (the core's analysis took {askMs} ms of it
+              {server && `: ${server.run} ms computing, ${server.wait} ms waiting for the app`}).
             </p>
           )}
           {a.pairs.length === 0 && <p>No other side's utility is known yet: nothing to draw.</p>}
