@@ -84,7 +84,9 @@ struct AppHolder::Impl {
   // counts itself out when it starts (Dequeued), and a listen starts only
   // with no job waiting.
   std::mutex wake_mu;
-  std::size_t jobs_waiting = 0;  // guarded by wake_mu
+  // Signed: should a job count itself out before its Wake counted it in,
+  // the two still cancel out.
+  std::int64_t jobs_waiting = 0;  // guarded by wake_mu
   bool listening = false;        // guarded by wake_mu
 
   // What the page shows of the relay.
@@ -366,7 +368,7 @@ void AppHolder::Wake() {
 
 void AppHolder::Dequeued() {
   const std::lock_guard<std::mutex> lock(impl_->wake_mu);
-  if (impl_->jobs_waiting > 0) --impl_->jobs_waiting;
+  --impl_->jobs_waiting;
 }
 
 Json AppHolder::State() {

@@ -241,9 +241,9 @@ struct Server::Impl {
   }
 
   // The router's answer, computed on the backend's worker (which serialises
-  // every client call). The job is queued first and `api_queued` told
-  // after, so a worker blocked in a relay listen wakes with the job already
-  // ahead of its next listen (holder.h). The answer's Server-Timing says how
+  // every client call). `api_queued` is told just before the job is queued:
+  // a worker blocked in a relay listen wakes, and its next listen waits
+  // until the job has run (holder.h). The answer's Server-Timing says how
   // long it waited for the worker and how long it ran there (the page's
   // speed figures split on it: docs/webapp.md "Server-Timing").
   net::awaitable<HttpResponse> OnWorker(HttpRequest& request) {
@@ -251,6 +251,9 @@ struct Server::Impl {
         [this, &request](auto handler) {
           auto back = net::get_associated_executor(handler, io.get_executor());
           const auto queued = std::chrono::steady_clock::now();
+          // Before the post: the holder counts the job in before it can
+          // count itself out on the worker (holder.h, Wake).
+          if (options.api_queued) options.api_queued();
           net::post(api_executor, [this, &request, back, queued,
                                    handler = std::move(handler)]() mutable {
             const auto started = std::chrono::steady_clock::now();
@@ -262,7 +265,6 @@ struct Server::Impl {
               std::move(handler)(std::move(answer));
             });
           });
-          if (options.api_queued) options.api_queued();
         },
         net::use_awaitable);
   }

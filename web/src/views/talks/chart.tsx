@@ -48,7 +48,18 @@ const EXPLAINED: [string, string][] = [
   ['estimated', 'Estimates'],
 ];
 
-export function NegotiationChart(props: { view: TalksView; refresh: number }) {
+// What the core's analysis depends on, as the talks view shows it: the moves
+// on the table (the offers drawn, the opponent model's evidence), whether we
+// joined (our own profile), the profiles shared with the mediator. The chart
+// asks again only when this changes: a push event about something else (a
+// contact, another talks) would otherwise recompute a large domain's
+// analysis, and the next chart's request would wait behind it on the app's
+// one worker (measured: docs/webapp.md "Speed").
+function analysisBasis(v: TalksView): string {
+  return JSON.stringify([v.joined, v.profiles_shared, v.moves]);
+}
+
+export function NegotiationChart(props: { view: TalksView }) {
   const [a, setA] = useState<Analysis | null>(null);
   const [drawMs, setDrawMs] = useState<number | null>(null);
   const [askMs, setAskMs] = useState<number | null>(null);
@@ -71,7 +82,7 @@ export function NegotiationChart(props: { view: TalksView; refresh: number }) {
         setA(got.result);
       }
     })();
-  }, [props.view.talks, props.refresh]);
+  }, [props.view.talks, analysisBasis(props.view)]);
 
   // Every projection drawn: the time from asking the core to the last chart
   // in the page (a performance measure, also shown for the speed test).
