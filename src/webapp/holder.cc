@@ -87,7 +87,7 @@ struct AppHolder::Impl {
   // Signed: should a job count itself out before its Wake counted it in,
   // the two still cancel out.
   std::int64_t jobs_waiting = 0;  // guarded by wake_mu
-  bool listening = false;        // guarded by wake_mu
+  bool listening = false;         // guarded by wake_mu
 
   // What the page shows of the relay.
   bool reachable = false;
