@@ -55,7 +55,6 @@ struct AppHolder::Impl {
   net::io_context io{1};
   net::executor_work_guard<net::io_context::executor_type> work{io.get_executor()};
   net::steady_timer listen_timer{io};
-  net::steady_timer pause_timer{io};
   net::steady_timer idle_timer{io};
   std::thread worker;
   // Wakes the listen when a job is queued on the worker (Wake).
@@ -64,11 +63,6 @@ struct AppHolder::Impl {
   // unlocked period does nothing (one listen loop at a time).
   std::uint64_t generation = 0;
   bool reach_confirmed = false;  // a listen came back OK since the last failure
-  // When an /api request last ran (the steady clock, not options.clock: the
-  // idle lock's clock may be a test's fake that never moves), and since when
-  // the listen has been held back for the page (ListenAfterPause).
-  std::chrono::steady_clock::time_point last_request{};
-  std::optional<std::chrono::steady_clock::time_point> paused_since;
 
   // Unlocked state. `talks` and `feelers` are destroyed before `client`.
   std::unique_ptr<client::Client> client;
@@ -166,8 +160,6 @@ struct AppHolder::Impl {
     StopAgent();
     ++generation;
     listen_timer.cancel();
-    pause_timer.cancel();
-    paused_since.reset();
     feelers.reset();
     talks.reset();
     client.reset();  // closes the store: its key is wiped with it
@@ -181,31 +173,10 @@ struct AppHolder::Impl {
   // The next listen, queued behind the jobs already waiting (a post: FIFO).
   void ListenNext() {
     net::post(io, [this, g = generation] {
-      if (g == generation) ListenAfterPause();
+      if (g == generation) ListenSlice();
     });
   }
 
-  // A page asks in bursts (a view's several requests, then the chart's
-  // analysis): the listen starts again only once the page has been quiet
-  // for `listen_pause`, so a burst ends one listen and costs one relay
-  // connection instead of one per request, and no request of the burst
-  // waits for a connection being made (measured: docs/webapp.md "Speed").
-  // Never held back longer than `listen_pause_max` in a row, so a page that
-  // keeps asking still receives.
-  void ListenAfterPause() {
-    const auto now = std::chrono::steady_clock::now();
-    if (!paused_since) paused_since = now;
-    const auto quiet = now - last_request;
-    if (quiet >= options.listen_pause || now - *paused_since >= options.listen_pause_max) {
-      paused_since.reset();
-      ListenSlice();
-      return;
-    }
-    pause_timer.expires_after(options.listen_pause - quiet);
-    pause_timer.async_wait([this, g = generation](const boost::system::error_code& ec) {
-      if (!ec && g == generation) ListenAfterPause();
-    });
-  }
   // The next listen after a failure, in `after`.
   void ScheduleListen(std::chrono::milliseconds after) {
     listen_timer.expires_after(after);
@@ -239,7 +210,7 @@ struct AppHolder::Impl {
     const std::lock_guard<std::mutex> lock(wake_mu);
     listening = false;
     // A wake-up that came after the listen had ended by itself is for a job
-    // that runs next anyway (it was queued before it woke us).
+    // the next listen waits for anyway (jobs_waiting): nothing to latch.
     interrupt->Consume();
   }
 
@@ -450,16 +421,11 @@ Result<Json> AppHolder::Run(const app::Request& request) {
                     (*done)["state"] == "sent" ? "" : impl_->relay_error);
   }
   if (ChangesContacts(request)) impl_->hub.Publish("contacts", Json::object());
-  // The quiet time before the next listen counts from the end of the run.
-  impl_->last_request = std::chrono::steady_clock::now();
   return done;
 }
 
 bool AppHolder::unlocked() { return impl_->client != nullptr; }
 
-void AppHolder::Touch() {
-  impl_->last_touch_ms = impl_->options.clock();
-  impl_->last_request = std::chrono::steady_clock::now();
-}
+void AppHolder::Touch() { impl_->last_touch_ms = impl_->options.clock(); }
 
 }  // namespace backchannel::webapp

@@ -12,8 +12,7 @@
 //   queues a job on the worker calls Wake() just before queuing it and the
 //   job calls Dequeued() when it runs (the server and ApiRouter do,
 //   ServerOptions::api_queued), the listen returns, the job runs, and the
-//   listen starts again once no job waits and the page has been quiet for
-//   `listen_pause`. Without Wake a job waits for the end of the listen
+//   listen starts again once no job waits. Without Wake a job waits for the end of the listen
 //   (`listen_slice`).
 // - Lock (the button, the idle timeout, Stop): the client is closed (its
 //   store key wiped with it), the agent stops (wiping its copy), the relay
@@ -46,11 +45,6 @@ struct HolderOptions {
   // when the idle lock is due); then it starts again.
   std::chrono::milliseconds listen_slice{60'000};
   std::chrono::milliseconds retry_after{2000};  // after the relay was unreachable
-  // After an /api request, the next listen waits until the page has been
-  // quiet this long (a burst of requests ends one listen, not one each), but
-  // no longer than `listen_pause_max` in a row.
-  std::chrono::milliseconds listen_pause{400};
-  std::chrono::milliseconds listen_pause_max{5000};
   bool serve_agent = true;
   Clock clock = SteadyNowMs;  // the idle timeout
 };

@@ -54,7 +54,7 @@ const EXPLAINED: [string, string][] = [
 // asks again only when this changes: a push event about something else (a
 // contact, another talks) would otherwise recompute a large domain's
 // analysis, and the next chart's request would wait behind it on the app's
-// one worker (measured: docs/webapp.md "Speed").
+// one worker (measured: docs/webapp-talks.md "Speed").
 function analysisBasis(v: TalksView): string {
   return JSON.stringify([v.joined, v.profiles_shared, v.moves]);
 }
