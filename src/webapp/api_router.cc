@@ -70,6 +70,7 @@ HttpResponse FailResponse(const app::Error& error) {
 }
 
 HttpResponse ApiRouter::Handle(HttpRequest& request) {
+  backend_.Dequeued();
   const std::string path(PathOf(request.target));
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -69,7 +70,18 @@ struct AppHolder::Impl {
   std::unique_ptr<feelers_client::FeelerService> feelers;
   std::unique_ptr<client::AgentServer> agent;
   std::thread agent_thread;
-  bool listening = false;
+
+  // Which /api jobs wait for the worker and whether a listen holds it, so
+  // that a wake-up is sent only to a listen in progress (a trigger latched
+  // while none runs would cut the next listen short for a request that
+  // already ran: one relay connection wasted): Wake counts a job in, the job
+  // counts itself out when it starts (Dequeued), and a listen starts only
+  // with no job waiting.
+  std::mutex wake_mu;
+  // Signed: should a job count itself out before its Wake counted it in,
+  // the two still cancel out.
+  std::int64_t jobs_waiting = 0;  // guarded by wake_mu
+  bool listening = false;         // guarded by wake_mu
 
   // What the page shows of the relay.
   bool reachable = false;
@@ -164,6 +176,7 @@ struct AppHolder::Impl {
       if (g == generation) ListenSlice();
     });
   }
+
   // The next listen after a failure, in `after`.
   void ScheduleListen(std::chrono::milliseconds after) {
     listen_timer.expires_after(after);
@@ -185,11 +198,31 @@ struct AppHolder::Impl {
     return std::min(longest, std::chrono::milliseconds(idle_left));
   }
 
+  // Marks the listen as running unless a job waits (then the listen comes
+  // after it); false when it must not start now.
+  bool BeginListen() {
+    const std::lock_guard<std::mutex> lock(wake_mu);
+    if (jobs_waiting > 0) return false;
+    listening = true;
+    return true;
+  }
+  void EndListen() {
+    const std::lock_guard<std::mutex> lock(wake_mu);
+    listening = false;
+    // A wake-up that came after the listen had ended by itself is for a job
+    // the next listen waits for anyway (jobs_waiting): nothing to latch.
+    interrupt->Consume();
+  }
+
   void ListenSlice() {
     if (!client) return;
     const auto budget = ListenBudget();
     if (budget.count() == 0) {
       DoLock();
+      return;
+    }
+    if (!BeginListen()) {
+      ListenNext();
       return;
     }
     bool dropped = false;
@@ -234,6 +267,7 @@ struct AppHolder::Impl {
           }
           return true;
         });
+    EndListen();
     if (!client) return;
     if (s.ok() && !dropped) {
       reach_confirmed = true;
@@ -288,7 +322,7 @@ void AppHolder::Stop() {
     impl_->idle_timer.cancel();
     locked.set_value();
   });
-  Wake();
+  impl_->interrupt->Trigger();  // not Wake: this job never counts itself out
   locked.get_future().wait();
   impl_->work.reset();
   impl_->io.stop();
@@ -297,7 +331,16 @@ void AppHolder::Stop() {
 
 net::any_io_executor AppHolder::executor() { return impl_->io.get_executor(); }
 
-void AppHolder::Wake() { impl_->interrupt->Trigger(); }
+void AppHolder::Wake() {
+  const std::lock_guard<std::mutex> lock(impl_->wake_mu);
+  ++impl_->jobs_waiting;
+  if (impl_->listening) impl_->interrupt->Trigger();
+}
+
+void AppHolder::Dequeued() {
+  const std::lock_guard<std::mutex> lock(impl_->wake_mu);
+  --impl_->jobs_waiting;
+}
 
 Json AppHolder::State() {
   std::error_code ec;

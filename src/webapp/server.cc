@@ -21,6 +21,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <iomanip>
+#include <sstream>
 #include <thread>
 
 #include "backchannel/webapp/security_gate.h"
@@ -62,6 +65,17 @@ HttpRequest ToRequest(http::request<http::string_body>& req) {
   r.content_type = Field(req, http::field::content_type).value_or("");
   r.body = std::move(req.body());
   return r;
+}
+
+// The Server-Timing value of an /api answer: its wait for the worker (a
+// relay listen to end, jobs ahead of it) and its run there, in ms.
+std::string ServerTiming(std::chrono::steady_clock::duration waited,
+                         std::chrono::steady_clock::duration ran) {
+  using Ms = std::chrono::duration<double, std::milli>;
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(1) << "wait;dur=" << Ms(waited).count()
+       << ", run;dur=" << Ms(ran).count();
+  return text.str();
 }
 
 // Counts open connections; one slot per connection, released on every way
@@ -227,20 +241,30 @@ struct Server::Impl {
   }
 
   // The router's answer, computed on the backend's worker (which serialises
-  // every client call). The job is queued first and `api_queued` told
-  // after, so a worker blocked in a relay listen wakes with the job already
-  // ahead of its next listen (holder.h).
+  // every client call). `api_queued` is told just before the job is queued:
+  // a worker blocked in a relay listen wakes, and its next listen waits
+  // until the job has run (holder.h). The answer's Server-Timing says how
+  // long it waited for the worker and how long it ran there (the page's
+  // speed figures split on it: docs/webapp.md "Server-Timing").
   net::awaitable<HttpResponse> OnWorker(HttpRequest& request) {
     co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
         [this, &request](auto handler) {
           auto back = net::get_associated_executor(handler, io.get_executor());
-          net::post(api_executor, [this, &request, back, handler = std::move(handler)]() mutable {
+          const auto queued = std::chrono::steady_clock::now();
+          // Before the post: the holder counts the job in before it can
+          // count itself out on the worker (holder.h, Wake).
+          if (options.api_queued) options.api_queued();
+          net::post(api_executor, [this, &request, back, queued,
+                                   handler = std::move(handler)]() mutable {
+            const auto started = std::chrono::steady_clock::now();
             HttpResponse answer = router.Handle(request);
+            answer.headers.emplace_back(
+                "Server-Timing",
+                ServerTiming(started - queued, std::chrono::steady_clock::now() - started));
             net::post(back, [handler = std::move(handler), answer = std::move(answer)]() mutable {
               std::move(handler)(std::move(answer));
             });
           });
-          if (options.api_queued) options.api_queued();
         },
         net::use_awaitable);
   }

@@ -22,6 +22,30 @@ function transportError(status: number, text: string): ApiError {
   return { code: `http_${status}`, message: text || `The app answered HTTP ${status}.` };
 }
 
+// The app's split of an /api answer (its Server-Timing header, ms): how long
+// it waited for the app's worker and how long it ran there. Kept beside the
+// answer object (the speed figures read it; nothing else does).
+export interface ServerTiming {
+  wait: number;
+  run: number;
+}
+const timings = new WeakMap<object, ServerTiming>();
+
+function parseServerTiming(header: string | null): ServerTiming | null {
+  if (!header) return null;
+  const dur = (name: string) => {
+    const m = new RegExp(`(?:^|,)\\s*${name};dur=([0-9.]+)`).exec(header);
+    return m ? Number(m[1]) : null;
+  };
+  const wait = dur('wait');
+  const run = dur('run');
+  return wait === null || run === null ? null : { wait, run };
+}
+
+export function serverTimingOf(answer: object): ServerTiming | null {
+  return timings.get(answer) ?? null;
+}
+
 async function decode<T>(response: Response): Promise<Answer<T>> {
   let body: unknown;
   try {
@@ -30,6 +54,8 @@ async function decode<T>(response: Response): Promise<Answer<T>> {
     return { ok: false, error: transportError(response.status, '') };
   }
   if (typeof body === 'object' && body !== null && 'ok' in body) {
+    const timing = parseServerTiming(response.headers.get('Server-Timing'));
+    if (timing) timings.set(body, timing);
     return body as Answer<T>;
   }
   return { ok: false, error: transportError(response.status, '') };

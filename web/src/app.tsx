@@ -26,7 +26,7 @@ const tabs: [Tab, string][] = [
   ['settings', 'Passphrase and lock'],
 ];
 
-function Conversations(props: { refresh: number; messages: number; open: string | null; onOpen: (c: string) => void }) {
+function Conversations(props: { refresh: number; messages: number; feelers: number; open: string | null; onOpen: (c: string) => void }) {
   const { contacts, error } = useContacts(props.refresh);
   return (
     <div class="split">
@@ -44,7 +44,7 @@ function Conversations(props: { refresh: number; messages: number; open: string 
         </ul>
       </nav>
       {props.open ? (
-        <Conversation contact={props.open} refresh={props.messages} />
+        <Conversation contact={props.open} refresh={props.messages} feelers={props.feelers} />
       ) : (
         <p>Choose a contact to read and write.</p>
       )}
@@ -63,6 +63,8 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
   const bumpMessages = () => setMessagesTick((n) => n + 1);
   // Talks views refetch on every happening (issue 18).
   const [talksTick, setTalksTick] = useState(0);
+  // Feeler views refetch on every feeler event (issue 15).
+  const [feelersTick, setFeelersTick] = useState(0);
 
   useEffect(
     () =>
@@ -77,6 +79,7 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
           setRelay(r);
           bumpMessages();
         },
+        feeler: () => setFeelersTick((n) => n + 1),
         contacts: bumpContacts,
         lock: props.onLocked,
       }),
@@ -123,7 +126,7 @@ function Unlocked(props: { state: AppState; onLocked: () => void }) {
       {tab !== 'contacts' && <KeyChangedAlarms refresh={contactsTick} onCompare={compareWith} />}
       <main>
         {tab === 'conversations' && (
-          <Conversations refresh={contactsTick} messages={messagesTick} open={open} onOpen={setOpen} />
+          <Conversations refresh={contactsTick} messages={messagesTick} feelers={feelersTick} open={open} onOpen={setOpen} />
         )}
         {tab === 'talks' && <Talks refresh={talksTick + contactsTick} />}
         {tab === 'contacts' && (

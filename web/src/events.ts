@@ -6,6 +6,8 @@ export interface Handlers {
   relay: (data: { reachable: boolean; error?: string; queued_out: number; pin_mismatch?: boolean }) => void;
   contacts: () => void;
   happening: () => void;
+  // Feeler exchanges moved while the app listened (their answers are posted).
+  feeler: () => void;
   lock: () => void;
 }
 
@@ -26,6 +28,7 @@ export function listen(handlers: Handlers): () => void {
   on('relay');
   on('contacts');
   on('happening');
+  on('feeler');
   on('lock');
   return () => source.close();
 }

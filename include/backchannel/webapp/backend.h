@@ -43,6 +43,10 @@ class AppBackend {
   virtual bool unlocked() = 0;
   // The browser did something: the idle timer starts again.
   virtual void Touch() = 0;
+  // An /api job has reached the worker (the server counted it in with its
+  // `api_queued` call, the holder's Wake): the holder's next relay listen
+  // may start once no job waits. Called first for every /api request.
+  virtual void Dequeued() {}
 };
 
 }  // namespace backchannel::webapp

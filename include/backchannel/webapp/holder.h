@@ -9,10 +9,11 @@
 // - One worker thread (an io_context run by one thread) runs every client
 //   call: HTTP requests (posted by the server) and the listen loop. The
 //   listen blocks the worker until Wake() (client/listen_interrupt.h): whoever
-//   queues a job on the worker calls Wake() after queuing it (the server
-//   does, ServerOptions::api_queued), the listen returns, the job runs, and
-//   the listen starts again behind it. Without Wake a job waits for the end
-//   of the listen (`listen_slice`).
+//   queues a job on the worker calls Wake() just before queuing it and the
+//   job calls Dequeued() when it runs (the server and ApiRouter do,
+//   ServerOptions::api_queued), the listen returns, the job runs, and the
+//   listen starts again once no job waits. Without Wake a job waits for the end of the listen
+//   (`listen_slice`).
 // - Lock (the button, the idle timeout, Stop): the client is closed (its
 //   store key wiped with it), the agent stops (wiping its copy), the relay
 //   connection ends; messages then wait at the relay, and unlocking
@@ -61,8 +62,9 @@ class AppHolder : public AppBackend {
   // Locks and stops the worker (a job in progress finishes first).
   void Stop();
   boost::asio::any_io_executor executor();
-  // From any thread, after queuing a job on executor(): ends the relay
-  // listen in progress (or the next one) so the job runs now.
+  // From any thread, just before queuing a job on executor(): ends the
+  // relay listen in progress so the job runs now, and keeps the next listen
+  // from starting until the job has (Dequeued, called by the job).
   void Wake();
 
   // AppBackend, on the worker.
@@ -74,6 +76,7 @@ class AppHolder : public AppBackend {
   Result<app::Json> Run(const app::Request& request) override;
   bool unlocked() override;
   void Touch() override;
+  void Dequeued() override;
 
  private:
   struct Impl;

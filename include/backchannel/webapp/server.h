@@ -39,9 +39,11 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // then the whole header
   std::chrono::milliseconds read_timeout{10'000};    // then the body (and each answer's write)
   std::chrono::milliseconds ping_interval{15'000};   // SSE comment lines
-  // Called on the server's thread right after each /api request was queued
+  // Called on the server's thread just before each /api request is queued
   // on the backend's worker: the app holder's Wake (holder.h), which ends
-  // its relay listen so the request runs at once. Empty: nothing to wake.
+  // its relay listen so the request runs at once and holds the next one
+  // back until the request has reached the worker (ApiRouter::Handle calls
+  // AppBackend::Dequeued). Empty: nothing to wake.
   std::function<void()> api_queued;
 };
 

@@ -1,11 +1,12 @@
 // One conversation: the messages as the app stored them (mine with their
 // delivery state: queued until the relay took them, then sent; system
 // notices), refreshed live when the app pushes a message or delivery event,
-// and the box to write a new one.
+// the box to write a new one, and the feelers with the contact (feelers.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type MessageView, type SendView } from '../api';
 import { useAction } from '../parts/form';
 import { Problem } from '../parts/problem';
+import { Feelers } from './feelers';
 
 function when(ms: number): string {
   return new Date(ms).toLocaleString();
@@ -30,7 +31,7 @@ function Message(props: { m: MessageView }) {
   );
 }
 
-export function Conversation(props: { contact: string; refresh: number }) {
+export function Conversation(props: { contact: string; refresh: number; feelers: number }) {
   const [messages, setMessages] = useState<MessageView[]>([]);
   const [text, setText] = useState('');
   const [said, setSaid] = useState('');
@@ -103,6 +104,7 @@ export function Conversation(props: { contact: string; refresh: number }) {
           Send
         </button>
       </form>
+      <Feelers contact={props.contact} refresh={props.feelers} />
     </section>
   );
 }

@@ -4,6 +4,7 @@
 // words explaining each element, and the same points as a table. The
 // plotting code is a separate chunk, loaded when the chart is first opened.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { serverTimingOf } from '../../api';
 import { useAction } from '../../parts/form';
 import { Problem } from '../../parts/problem';
 import { ChartTable } from '../../parts/chart_table';
@@ -47,10 +48,22 @@ const EXPLAINED: [string, string][] = [
   ['estimated', 'Estimates'],
 ];
 
-export function NegotiationChart(props: { view: TalksView; refresh: number }) {
+// What the core's analysis depends on, as the talks view shows it: the moves
+// on the table (the offers drawn, the opponent model's evidence), whether we
+// joined (our own profile), the profiles shared with the mediator. The chart
+// asks again only when this changes: a push event about something else (a
+// contact, another talks) would otherwise recompute a large domain's
+// analysis, and the next chart's request would wait behind it on the app's
+// one worker (measured: docs/webapp-talks.md "Speed").
+function analysisBasis(v: TalksView): string {
+  return JSON.stringify([v.joined, v.profiles_shared, v.moves]);
+}
+
+export function NegotiationChart(props: { view: TalksView }) {
   const [a, setA] = useState<Analysis | null>(null);
   const [drawMs, setDrawMs] = useState<number | null>(null);
   const [askMs, setAskMs] = useState<number | null>(null);
+  const [server, setServer] = useState<{ wait: number; run: number } | null>(null);
   const load = useAction();
   const started = useRef(0);
   const pending = useRef(0);
@@ -62,12 +75,14 @@ export function NegotiationChart(props: { view: TalksView; refresh: number }) {
       const got = await load.run(() => talksOp<Analysis>('talks.analysis', { talks: props.view.talks }));
       if (got) {
         setAskMs(Math.round(performance.now() - started.current));
+        const timing = serverTimingOf(got);
+        setServer(timing && { wait: Math.round(timing.wait), run: Math.round(timing.run) });
         pending.current = got.result.pairs.length;
         setDrawMs(null);
         setA(got.result);
       }
     })();
-  }, [props.view.talks, props.refresh]);
+  }, [props.view.talks, analysisBasis(props.view)]);
 
   // Every projection drawn: the time from asking the core to the last chart
   // in the page (a performance measure, also shown for the speed test).
@@ -112,8 +127,15 @@ export function NegotiationChart(props: { view: TalksView; refresh: number }) {
             ))}
           </ul>
           {drawMs !== null && (
-            <p class="muted" data-draw-ms={drawMs} data-analysis-ms={askMs}>
-              Drawn in {drawMs} ms (the core's analysis took {askMs} ms of it).
+            <p
+              class="muted"
+              data-draw-ms={drawMs}
+              data-analysis-ms={askMs}
+              data-wait-ms={server?.wait}
+              data-run-ms={server?.run}
+            >
+              Drawn in {drawMs} ms (the core's analysis took {askMs} ms of it
+              {server && `: ${server.run} ms computing, ${server.wait} ms waiting for the app`}).
             </p>
           )}
           {a.pairs.length === 0 && <p>No other side's utility is known yet: nothing to draw.</p>}

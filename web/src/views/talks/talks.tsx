@@ -91,7 +91,7 @@ export function Talks(props: { refresh: number }) {
           {part === 'builder' && <Builder view={view} onChanged={changed} />}
           {part === 'clearance' && <Clearance view={view} onChanged={changed} />}
           {part === 'desk' && <Desk view={view} onChanged={changed} />}
-          {part === 'chart' && <NegotiationChart key={view.talks} view={view} refresh={props.refresh + tick} />}
+          {part === 'chart' && <NegotiationChart key={view.talks} view={view} />}
           {part === 'record' && <Record view={view} />}
         </section>
       ) : (
