@@ -78,6 +78,12 @@ Result<TalksOutcome> TalksDesk::Status(const TalksStatusRequest& request) {
       out.talks.push_back(BuildTalksView(state, meta.joined, meta.profile));
       BC_ASSIGN_OR_RETURN(auto entries, svc.RecordEntries(id));
       BC_ASSIGN_OR_RETURN(out.talks.back().timeline, BuildTimeline(state.self(), entries));
+      BC_ASSIGN_OR_RETURN(auto pending, svc.PendingIntroductions(id));
+      for (auto& p : pending) {
+        out.talks.back().pending_introductions.push_back(
+            {std::move(p.name), std::move(p.side), std::move(p.role), std::move(p.authority_key),
+             std::move(p.authority_side), std::move(p.reason), std::move(p.command)});
+      }
     }
     return SyncReport{};
   });

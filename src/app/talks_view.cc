@@ -301,6 +301,17 @@ Json TalksViewJson(const TalksView& v) {
   j["floated_in_caucus"] = floats;
   j["refused"] = v.refused;
   j["awaiting_host"] = v.awaiting_host;
+  Json pending = Json::array();
+  for (const auto& p : v.pending_introductions) {
+    pending.push_back({{"name", p.name},
+                       {"side", p.side},
+                       {"role", p.role},
+                       {"authority_key", p.authority_key},
+                       {"authority_side", p.authority_side},
+                       {"reason", p.reason},
+                       {"command", p.command}});
+  }
+  j["pending_introductions"] = std::move(pending);
   j["profiles_shared"] = v.profiles_shared;
   if (v.is_envoy) {
     Json estimates = Json::object();

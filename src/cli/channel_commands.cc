@@ -229,8 +229,8 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
         continue;
       }
       ctx.out << p.number << "  " << DisplayName(p.name) << ", " << p.role << " of '" << p.side
-              << "'\n    to accept: backchannel trust add --side '" << p.side << "' --roles "
-              << p.role << " -- " << p.authority_key << "\n";
+              << "'\n    to accept: backchannel trust add --side " << ShellWord(p.side)
+              << " --roles " << p.role << " -- " << p.authority_key << "\n";
     }
     if (all->empty()) ctx.out << "No requests are waiting.\n";
   });

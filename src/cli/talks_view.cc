@@ -73,6 +73,10 @@ std::string TalksStatusText(const app::TalksView& v) {
   }
   for (const auto& d : v.drafts) out += DraftLine(d);
   for (const auto& r : v.refused) out += "  refused by the host: " + r + "\n";
+  for (const auto& p : v.pending_introductions) {
+    out += "  waiting to meet " + p.name + " (" + p.role + (p.side.empty() ? "" : " of " + p.side) +
+           "): " + p.reason + (p.command.empty() ? "" : " — to open: " + p.command) + "\n";
+  }
   if (!v.profiles_shared.empty()) {
     out += "  profiles shared with the mediator:";
     for (const auto& s : v.profiles_shared) out += " " + s;

@@ -34,6 +34,7 @@
 #include "backchannel/client/client.h"
 #include "backchannel/client/payload.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/common/terminal_text.h"
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/identity/trust_store.h"
 #include "backchannel/session/session.h"
@@ -96,8 +97,10 @@ inline std::string Join(const std::vector<std::string>& items, const std::string
 // The command that trusts `key` for one side and role (what a kept-back
 // request or a refused invitation tells the user to run).
 inline std::string TrustAdvice(ByteView key, const std::string& side, const std::string& role) {
-  return "backchannel trust add --side '" + side + "'" + (role.empty() ? "" : " --roles " + role) +
-         " -- " + ToBase64(key, kB64u);
+  // The side is the credential's text, chosen by its authority: one shell
+  // word whatever it holds.
+  return "backchannel trust add --side " + ShellWord(side) +
+         (role.empty() ? "" : " --roles " + role) + " -- " + ToBase64(key, kB64u);
 }
 
 inline void Merge(ReceiveReport& into, ReceiveReport&& from) {

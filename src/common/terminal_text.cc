@@ -132,4 +132,16 @@ std::string DisplayName(std::string_view name) {
   return out;
 }
 
+std::string ShellWord(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 }  // namespace backchannel

@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/common/terminal_text.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/identity/invitation.h"
 #include "backchannel/talks/coalition.h"
@@ -440,11 +441,13 @@ Result<std::vector<IntroductionView>> TalksService::Introductions(const std::str
     if (v.state == kPending) {
       BC_ASSIGN_OR_RETURN(auto meta, Meta(v.talks));
       if (!meta.joined) {
-        v.command = "backchannel talks join " + v.talks;
+        v.command = "backchannel talks join " + ShellWord(v.talks);
       } else if (item.value("why", "") == "stale") {
         v.command = "backchannel talks sync";
       } else {
-        v.command = "backchannel trust add --side '" + cred.side + "' --roles " +
+        // The side is the credential's text, chosen by its authority: one
+        // shell word whatever it holds.
+        v.command = "backchannel trust add --side " + ShellWord(cred.side) + " --roles " +
                     std::string(identity::RoleName(cred.role)) + " -- " + v.authority_key +
                     " && backchannel talks sync";
       }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace backchannel {
 namespace {
 
@@ -90,6 +92,28 @@ TEST(TerminalTextTest, NamesThatCouldPassForTheFrameAreQuoted) {
   EXPECT_EQ(DisplayName("you -> bob"), "\"you -> bob\"");
   EXPECT_EQ(DisplayName("a\"b"), "\"a\\\"b\"");
   EXPECT_EQ(DisplayName(""), "\"\"");
+}
+
+TEST(TerminalTextTest, AShellWordStaysOneArgumentWhateverItHolds) {
+  EXPECT_EQ(ShellWord("Iran"), "'Iran'");
+  EXPECT_EQ(ShellWord("European Union"), "'European Union'");
+  EXPECT_EQ(ShellWord(""), "''");
+  // A side named to break out of the quotes and run a second command.
+  EXPECT_EQ(ShellWord("x'; rm -rf ~; echo '"), "'x'\\''; rm -rf ~; echo '\\'''");
+  EXPECT_EQ(ShellWord("$(id) `id`"), "'$(id) `id`'");
+}
+
+TEST(TerminalTextTest, AShellReadsAShellWordBackAsTheSameText) {
+  for (const std::string word : {"x'; touch /tmp/bc-pwned; echo '", "a b\tc", "$(id)", "''", ""}) {
+    const std::string command = "printf %s " + ShellWord(word);
+    FILE* pipe = popen(command.c_str(), "r");  // /bin/sh -c, as a pasted command would run
+    ASSERT_NE(pipe, nullptr);
+    std::string got;
+    char buf[256];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) got.append(buf, n);
+    ASSERT_EQ(pclose(pipe), 0) << command;
+    EXPECT_EQ(got, word) << command;
+  }
 }
 
 }  // namespace

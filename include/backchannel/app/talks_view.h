@@ -111,6 +111,19 @@ struct EstimateView {
   std::vector<std::pair<std::string, double>> weights;  // issue order
 };
 
+// An introduced member whose channel cannot open yet (issue 16): typically
+// accredited by an authority we do not trust. `command` says what would let
+// it open; nothing is trusted on our behalf.
+struct PendingIntroductionView {
+  std::string name;            // as the host seated them
+  std::string side;            // the seat's side (empty at the table without one)
+  std::string role;            // the seat's role
+  std::string authority_key;   // base64url, as `trust add` takes it
+  std::string authority_side;  // the side its credential names
+  std::string reason;          // why it is pending
+  std::string command;         // what would let it open
+};
+
 struct TalksView {
   std::string talks;
   std::string title;
@@ -138,6 +151,8 @@ struct TalksView {
   bool is_envoy = false;
   std::vector<std::pair<std::string, EstimateView>> opponent_model;  // side order
   std::vector<TimelineEntry> timeline;  // the record told in order (timeline.h)
+  // Filled by the talks desk from the talks service (not from the state).
+  std::vector<PendingIntroductionView> pending_introductions;
 };
 
 // `joined`: whether we joined (TalksMeta::joined); `profile`: our side's

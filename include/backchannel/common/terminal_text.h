@@ -21,6 +21,11 @@
 //                          when it could be mistaken for the frame around it
 //                          (empty, leading or trailing space, ':', '*', '[',
 //                          ']', '"', '|', "->", or a line break).
+//   ShellWord              one word for a command line we suggest to the
+//                          user (e.g. "trust add --side X"): single-quoted,
+//                          each ' written as '\'' (POSIX Shell Command
+//                          Language §2.2.2), so a peer's text in it stays
+//                          one argument when pasted into a shell.
 #ifndef BACKCHANNEL_COMMON_TERMINAL_TEXT_H_
 #define BACKCHANNEL_COMMON_TERMINAL_TEXT_H_
 
@@ -33,6 +38,7 @@ namespace backchannel {
 std::string NeutraliseForTerminal(std::string_view text);
 std::vector<std::string> DisplayLines(std::string_view text);
 std::string DisplayName(std::string_view name);
+std::string ShellWord(std::string_view word);
 
 }  // namespace backchannel
 
