@@ -90,9 +90,9 @@ TEST_F(CliHabitsTest, EveryCommandHelpHasAnExample) {
 }
 
 TEST_F(CliHabitsTest, TypoInASubcommandIsNamedUnknown) {
-  CliResult r = RunCli({"talks", "feeler"});
+  CliResult r = RunCli({"talks", "fealer"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("unknown subcommand 'feeler' of 'talks'"));
+  EXPECT_THAT(r.err, HasSubstr("unknown subcommand 'fealer' of 'talks'"));
   EXPECT_THAT(r.err, Not(HasSubstr("A subcommand is required")));
   r = RunCli({"trust", "lst"});
   EXPECT_EQ(r.code, 2);

@@ -342,7 +342,7 @@ TEST_F(IntroductionsE2eTest, RotatingTheTokenOfAnInvitationInFlightStillOpensThe
   ASSERT_TRUE(held.has_value()) << held.status();
   ASSERT_EQ(held->size(), 1U);
   EXPECT_EQ((*held)[0].name, owner->name);
-  EXPECT_EQ((*held)[0].command, std::string("backchannel talks join ") + kTalks);
+  EXPECT_EQ((*held)[0].command, std::string("backchannel talks join '") + kTalks + "'");
 
   // Now the owner rotates its delivery token: the invitation in flight is stale.
   auto told = owner->client->RotateDeliveryToken();
