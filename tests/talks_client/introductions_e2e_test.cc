@@ -596,7 +596,8 @@ TEST_F(IntroductionsE2eTest, ASidesPrincipalsMeetThroughTheirEnvoy) {
     EXPECT_EQ(st.events()[0].draft, "d1") << p->name;
   }
   for (Person* p : {state, nsc, pentagon}) {
-    const talks::Draft* d = St(*p, kTalks).FindDraft("d1");
+    const talks::TalksState st = St(*p, kTalks);  // FindDraft points into it
+    const talks::Draft* d = st.FindDraft("d1");
     ASSERT_NE(d, nullptr) << p->name;
     EXPECT_EQ(d->verdicts.size(), 2U) << p->name << " has not seen both approvals";
     EXPECT_EQ(d->seq, 1U) << p->name;

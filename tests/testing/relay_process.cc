@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,9 +16,16 @@ Result<std::unique_ptr<RelayProcess>> RelayProcess::Start(const std::string& bin
                                                           const std::vector<std::string>& args) {
   int fds[2];
   if (::pipe(fds) != 0) return IoError("pipe");
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return IoError("fork");
   if (pid == 0) {
+    // The relay dies with the test (an ASan abort, a crash): otherwise it
+    // keeps ctest's output pipe open and ctest waits out the test's timeout
+    // (seen: 22 minutes). Every caller starts relays from the test's main
+    // thread, whose exit is what PR_SET_PDEATHSIG watches.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
