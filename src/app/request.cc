@@ -9,6 +9,7 @@
 #include "backchannel/app/json.h"
 #include "backchannel/crypto/encoding.h"
 #include "backchannel/feelers/topic.h"
+#include "backchannel/feelers_client/service.h"
 #include "backchannel/identity/credential.h"
 
 namespace backchannel::app {
@@ -242,8 +243,10 @@ struct Validator {
     return {};
   }
   Status operator()(const FeelerBudgetRequest& r) const {
-    if (r.per_day && (*r.per_day < 1 || *r.per_day > 24)) {
-      return InvalidArgument("per_day must be 1..24 exchanges per contact per day");
+    if (r.per_day && (*r.per_day < 1 || *r.per_day > feelers_client::kMaxBudgetPerDay)) {
+      return InvalidArgument("per_day must be 1.." +
+                             std::to_string(feelers_client::kMaxBudgetPerDay) +
+                             " exchanges per contact per day");
     }
     return {};
   }
