@@ -15,6 +15,7 @@
 #include "backchannel/feelers/message.h"
 #include "backchannel/feelers_client/service.h"
 #include "feelers_client/store_keys.h"
+#include "feelers_client/stored_json.h"
 
 namespace backchannel::feelers_client {
 namespace {
@@ -47,15 +48,6 @@ std::string LedgerKey(const session::PublicKey& peer, const OverlapLabel& l) {
   return std::string(kOverlapLedgerPrefix) + ToHex(peer) + "/" + ToHex(AsBytes(OverlapScope(l)));
 }
 
-Result<Json> ReadJson(client::AppStore& store, const std::string& key) {
-  BC_ASSIGN_OR_RETURN(auto value, store.Get(key));
-  if (!value) return Json();
-  Json j = Json::parse(value->begin(), value->end(), nullptr, false);
-  SecureWipe(value->data(), value->size());
-  if (j.is_discarded() || !j.is_object()) return Corrupt("feelers: malformed " + key);
-  return j;
-}
-
 struct Meta {
   OverlapLabel label;
   std::string side;
@@ -63,7 +55,7 @@ struct Meta {
 };
 
 Result<std::optional<Meta>> ReadMeta(client::AppStore& store, const std::string& id) {
-  BC_ASSIGN_OR_RETURN(Json j, ReadJson(store, std::string(kOverlapMetaPrefix) + id));
+  BC_ASSIGN_OR_RETURN(Json j, ReadStoredJson(store, std::string(kOverlapMetaPrefix) + id));
   if (j.is_null()) return std::optional<Meta>();
   Meta m;
   if (!j["label"].is_string() || !j["unit"].is_string() || !j["width"].is_number_unsigned() ||
@@ -83,7 +75,7 @@ Result<std::optional<Meta>> ReadMeta(client::AppStore& store, const std::string&
 Status FeelerService::UseOverlapRound(const session::PublicKey& peer, const OverlapLabel& label,
                                       OverlapSide side, std::uint64_t value) {
   const std::string key = LedgerKey(peer, label);
-  BC_ASSIGN_OR_RETURN(Json j, ReadJson(store_, key));
+  BC_ASSIGN_OR_RETURN(Json j, ReadStoredJson(store_, key));
   // The pure ledger judges; it is rebuilt from the stored commitment.
   feelers::OverlapLedger ledger(kOverlapRounds);
   std::uint32_t rounds = 0;
@@ -143,13 +135,13 @@ Result<FeelerReport> FeelerService::Overlap(const std::string& contact_name,
     BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kOverlapIncomingPrefix)));
     std::optional<std::pair<std::string, std::int64_t>> pick;
     for (const auto& key : keys) {
-      BC_ASSIGN_OR_RETURN(Json in, ReadJson(store_, key));
+      BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
       if (in.value("peer", "") != ToHex(contact.identity_key)) continue;
       const std::int64_t at = in.value("at", std::int64_t{0});
       if (!pick || at < pick->second) pick.emplace(key, at);
     }
     if (pick) {
-      BC_ASSIGN_OR_RETURN(Json in, ReadJson(store_, pick->first));
+      BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, pick->first));
       auto offer_bytes = FromBase64(in.value("offer", ""), Base64Variant::kUrlSafeNoPadding);
       if (!offer_bytes) return Corrupt("feelers: malformed " + pick->first);
       BC_ASSIGN_OR_RETURN(auto offer, feelers::DecodeOffer(*offer_bytes));
@@ -234,7 +226,7 @@ Result<std::vector<FeelerView>> FeelerService::IncomingOverlaps(
   BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kOverlapIncomingPrefix)));
   std::vector<FeelerView> out;
   for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ReadJson(store_, key));
+    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
     if (in.is_null()) continue;
     auto who = FromHexFixed<32>(in.value("peer", ""));
     if (!who) return Corrupt("feelers: malformed " + key);
@@ -257,7 +249,7 @@ Status FeelerService::ExpireIncomingOverlaps(FeelerReport& report) {
   const std::int64_t now = Now();
   BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kOverlapIncomingPrefix)));
   for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ReadJson(store_, key));
+    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
     if (in.is_null() || in.value("expires", std::int64_t{0}) > now) continue;
     BC_RETURN_IF_ERROR(store_.Delete(key));
     auto who = FromHexFixed<32>(in.value("peer", ""));

@@ -21,6 +21,7 @@
 #include "backchannel/feelers/message.h"
 #include "backchannel/feelers_client/service.h"
 #include "feelers_client/store_keys.h"
+#include "feelers_client/stored_json.h"
 
 namespace backchannel::feelers_client {
 namespace {
@@ -45,15 +46,6 @@ std::string ZoneScopeFor(const ZoneCheck& check) {
 
 std::string ZoneChoiceWords(bool list) {
   return list ? "the list of candidates both accept" : "only how many candidates both accept";
-}
-
-Result<Json> ZoneReadJson(client::AppStore& store, const std::string& key) {
-  BC_ASSIGN_OR_RETURN(auto value, store.Get(key));
-  if (!value) return Json();
-  Json j = Json::parse(value->begin(), value->end(), nullptr, false);
-  SecureWipe(value->data(), value->size());
-  if (j.is_discarded() || !j.is_object()) return Corrupt("feelers: malformed " + key);
-  return j;
 }
 
 // The candidate id inside a zone item (feelers/zone.cc: kind byte, list
@@ -110,13 +102,13 @@ Result<FeelerReport> FeelerService::Zone(const std::string& contact_name, const 
     BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kZoneIncomingPrefix)));
     std::optional<std::pair<std::string, std::int64_t>> pick;
     for (const auto& key : keys) {
-      BC_ASSIGN_OR_RETURN(Json in, ZoneReadJson(store_, key));
+      BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
       if (in.value("peer", "") != ToHex(contact.identity_key)) continue;
       const std::int64_t at = in.value("at", std::int64_t{0});
       if (!pick || at < pick->second) pick.emplace(key, at);
     }
     if (pick) {
-      BC_ASSIGN_OR_RETURN(Json in, ZoneReadJson(store_, pick->first));
+      BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, pick->first));
       auto offer_bytes = FromBase64(in.value("offer", ""), Base64Variant::kUrlSafeNoPadding);
       if (!offer_bytes) return Corrupt("feelers: malformed " + pick->first);
       BC_ASSIGN_OR_RETURN(auto offer, feelers::DecodeOffer(*offer_bytes));
@@ -203,7 +195,7 @@ Result<std::vector<FeelerView>> FeelerService::IncomingZones(
   BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kZoneIncomingPrefix)));
   std::vector<FeelerView> out;
   for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ZoneReadJson(store_, key));
+    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
     if (in.is_null()) continue;
     auto who = FromHexFixed<32>(in.value("peer", ""));
     if (!who) return Corrupt("feelers: malformed " + key);
@@ -227,7 +219,7 @@ Status FeelerService::ExpireIncomingZones(FeelerReport& report) {
   const std::int64_t now = Now();
   BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kZoneIncomingPrefix)));
   for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ZoneReadJson(store_, key));
+    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
     if (in.is_null() || in.value("expires", std::int64_t{0}) > now) continue;
     BC_RETURN_IF_ERROR(store_.Delete(key));
     auto who = FromHexFixed<32>(in.value("peer", ""));
@@ -243,7 +235,7 @@ Status FeelerService::ViewZone(const Stored& s, FeelerView& v) {
   v.talks = TalksOfScope(s.exchange.params().scope, true);
   v.list = s.exchange.params().variant == feelers::Variant::kFull;
   const std::string id = s.key.substr(kExchangePrefix.size());
-  BC_ASSIGN_OR_RETURN(Json meta, ZoneReadJson(store_, std::string(kZoneMetaPrefix) + id));
+  BC_ASSIGN_OR_RETURN(Json meta, ReadStoredJson(store_, std::string(kZoneMetaPrefix) + id));
   std::map<std::string, std::string> text_of;
   if (!meta.is_null()) {
     if (!meta["candidates"].is_array() || !meta["talks"].is_string()) {
