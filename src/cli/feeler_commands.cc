@@ -14,15 +14,14 @@
 #include "backchannel/app/error.h"
 #include "backchannel/app/feeler_ops.h"
 #include "backchannel/common/file_io.h"
-#include "backchannel/feelers_client/service.h"
 #include "cli/cli.h"
 #include "cli/client_common.h"
 
 namespace backchannel::cli {
 namespace {
 
-using feelers_client::FeelerReport;
-using feelers_client::FeelerView;
+using app::FeelerReport;
+using app::FeelerView;
 
 void PrintReport(Context& ctx, const FeelerReport& r) {
   for (const auto& e : r.events) PrintLines(ctx.out, "[feeler] ", e);

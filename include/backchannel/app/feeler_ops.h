@@ -22,15 +22,20 @@
 
 namespace backchannel::app {
 
+// The feeler view models every face renders: one exchange as its owner sees
+// it, and what a sync or an operation reported (feelers_client/service.h).
+using FeelerView = feelers_client::FeelerView;
+using FeelerReport = feelers_client::FeelerReport;
+
 // What a feeler operation did; the fields its result shows depend on the op.
 struct FeelerOutcome {
-  feelers_client::FeelerReport report;  // the sync's, then the operation's
+  FeelerReport report;  // the sync's, then the operation's
   backchannel::Status status;           // OK, or why the operation was refused
   // send, overlap: the exchange it started or answered
-  std::optional<feelers_client::FeelerView> feeler;
+  std::optional<FeelerView> feeler;
   // status: every exchange (oldest first), the budget; budget_left only
   // with a contact.
-  std::optional<std::vector<feelers_client::FeelerView>> feelers;
+  std::optional<std::vector<FeelerView>> feelers;
   std::uint32_t budget_per_day = 0;
   std::optional<std::uint32_t> budget_left;
   bool budget_set = false;               // budget: shows budget_per_day without a list
@@ -51,7 +56,7 @@ Result<FeelerOutcome> RunFeeler(feelers_client::FeelerService& feelers, const Re
 // $defs feeler_report and feeler_status without the envelope's "ok";
 // `status` goes in the envelope, not here.
 Json ToJson(const FeelerOutcome& outcome);
-Json ToJson(const feelers_client::FeelerView& view);
+Json ToJson(const FeelerView& view);
 
 // RunFeeler, then its JSON, or the refusal as the error. `feelers` null (a
 // face that opened no FeelerService): kFailedPrecondition.
