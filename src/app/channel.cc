@@ -1,6 +1,7 @@
 // The channel operations and their view models (app/channel.h).
 #include "backchannel/app/channel.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "backchannel/app/home_ops.h"
@@ -91,6 +92,21 @@ Result<std::vector<ContactView>> Channel::Contacts() {
 Result<SendView> Channel::Send(const SendRequest& request) {
   BC_RETURN_IF_ERROR(ValidateRequest(Request(request)));
   BC_ASSIGN_OR_RETURN(auto sent, client_.Send(request.contact, request.text));
+  if (sent.refused && sent.reason.code() == backchannel::StatusCode::kPermissionDenied) {
+    // The relay refused the contact's delivery token. The usual cause: the
+    // contact replaced it (`invite --rotate`) and sent us the new address in
+    // a message we have not received yet. Receive as `inbox` does (the
+    // timeline keeps what arrives), then post the outbox again.
+    BC_ASSIGN_OR_RETURN(auto synced, talks_.Sync());
+    (void)synced;
+    BC_ASSIGN_OR_RETURN(auto flushed, client_.FlushOutbox());
+    (void)flushed;
+    BC_ASSIGN_OR_RETURN(auto waiting, client_.Outbox(request.contact));
+    const bool still_waiting = std::any_of(waiting.begin(), waiting.end(), [&](const auto& e) {
+      return e.message_id == sent.message_id;
+    });
+    if (!still_waiting) sent.refused = sent.queued = false;
+  }
   if (sent.refused) {
     // Will not pass by itself: loud; the message waits in the outbox until
     // it goes through or is cancelled.

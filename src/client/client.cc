@@ -223,8 +223,17 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                      ToBase64(inv.inviter_address.delivery_token, kB64u)};
   contact.authority_key = ToBytes(inv.authority_key);
   contact.authority_label = inv.authority_label;
-  BC_ASSIGN_OR_RETURN(auto session, impl_->NewSession(contact));
-  contact.session = session.Serialize();
+  auto session = impl_->NewSession(contact);
+  if (!session && session.error().code() == StatusCode::kPermissionDenied) {
+    // The relay no longer knows the invitation's delivery token.
+    return Status(StatusCode::kPermissionDenied,
+                  "this invitation no longer works: " + contact.name +
+                      " has replaced its delivery token (`invite --rotate`); ask for a new "
+                      "invitation (" +
+                      std::string(session.error().message()) + ")");
+  }
+  if (!session) return session.error();
+  contact.session = session->Serialize();
   StoredMessage line =
       impl_->Line(Direction::kSystem, "You accepted " + contact.name + "'s invitation (authority " +
                                           inv.authority_label + "); waiting for their credential.");

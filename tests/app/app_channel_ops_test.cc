@@ -164,5 +164,34 @@ TEST_F(AppChannelOpsTest, RefusedRequestsChangeNothing) {
   EXPECT_TRUE((*Alice(R"({"op":"contacts"})"))["contacts"].empty());
 }
 
+// A contact replaced its delivery token (`invite --rotate`) and told us the
+// new address in a message we had not received yet: the relay refuses the
+// old token, so the send receives first (as inbox does) and the message
+// goes out with the new address instead of waiting in the outbox.
+TEST_F(AppChannelOpsTest, ASendAfterTheContactReplacedItsTokenReceivesTheNewAddressFirst) {
+  Connect(*alice_, *bob_);
+  auto told = alice_->RotateDeliveryToken();
+  ASSERT_OK(told);
+  EXPECT_EQ(*told, 1);
+
+  auto sent = Bob(R"({"op":"send","contact":"alice","text":"after the rotation"})");
+  ASSERT_OK(sent);
+  EXPECT_EQ((*sent)["state"], "sent");
+  EXPECT_TRUE((*Bob(R"({"op":"outbox"})"))["queued"].empty());
+  // What the send received is in the timeline, as after an inbox.
+  auto conversation = Bob(R"({"op":"conversation","contact":"alice"})");
+  ASSERT_OK(conversation);
+  bool told_line = false;
+  for (const auto& m : (*conversation)["messages"]) {
+    told_line = told_line || std::string(m["body"]).find("new address") != std::string::npos;
+  }
+  EXPECT_TRUE(told_line);
+
+  auto received = alice_->Receive();
+  ASSERT_OK(received);
+  EXPECT_EQ(Bodies(*alice_, client::Direction::kIn, "bob"),
+            std::vector<std::string>{"after the rotation"});
+}
+
 }  // namespace
 }  // namespace backchannel::app

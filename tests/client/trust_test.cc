@@ -250,6 +250,8 @@ TEST_F(TrustTest, RotatingTheTokenRetiresOldInvitationsAndContactsFollow) {
   // The old invitation no longer reaches Alice's mailbox.
   auto refused = carol->AcceptInvitation(leaked, "", /*trust_authority=*/true);
   EXPECT_THAT(refused, StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_NE(refused.error().message().find("this invitation no longer works"), std::string::npos)
+      << refused.error();
   EXPECT_TRUE(carol->Contacts()->empty());
   // A new invitation works.
   ASSERT_OK(alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran")));
