@@ -29,8 +29,8 @@ using FeelerReport = feelers_client::FeelerReport;
 
 // What a feeler operation did; the fields its result shows depend on the op.
 struct FeelerOutcome {
-  FeelerReport report;  // the sync's, then the operation's
-  backchannel::Status status;           // OK, or why the operation was refused
+  FeelerReport report;         // the sync's, then the operation's
+  backchannel::Status status;  // OK, or why the operation was refused
   // send, overlap: the exchange it started or answered
   std::optional<FeelerView> feeler;
   // status: every exchange (oldest first), the budget; budget_left only
