@@ -26,6 +26,9 @@
 //       half of the capacity a closed-loop run measured just before.
 //   BM_DiskFsync   a 4 KiB write + fdatasync in the temporary directory (the
 //       SQLite relay's): the floor under every durable figure.
+//   BM_RedisReference/clients:N   the reference: Redis, appendfsync always,
+//       1 KiB LPUSH from N clients (redis_reference.cc; skipped without
+//       redis-server).
 //
 // "echo" is the same server, TLS and Router over an in-memory store with no
 // fsync (the test MemoryStore): the ratio shows what durability costs.

@@ -5,6 +5,7 @@
 #   cmake --build build/rel -j2 --target bench_relay && build/rel/bench/bench_relay
 # Uses the relay tests' TLS client and in-memory store (tests/relay/server).
 add_executable(bench_relay ${CMAKE_CURRENT_LIST_DIR}/bench_relay.cc
+  ${CMAKE_CURRENT_LIST_DIR}/redis_reference.cc
   ${PROJECT_SOURCE_DIR}/tests/relay/server/tls_test_client.cc)
 target_include_directories(bench_relay PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
 target_link_libraries(bench_relay PRIVATE backchannel::relay_server backchannel::relay_store
