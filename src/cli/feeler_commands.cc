@@ -121,6 +121,8 @@ void PrintView(std::ostream& out, const FeelerView& v) {
 // for people (--json: the app's document).
 void Run(Context& ctx, const Common& c, const app::Request& request,
          const std::function<std::string(const app::FeelerOutcome&)>& text) {
+  // Bad input is refused before the passphrase is asked for.
+  if (Status valid = app::ValidateRequest(request); !valid.ok()) return ctx.Fail(valid);
   auto client = OpenClient(c);
   if (!client) return ctx.FailOpen(client.error());
   auto done = app::IsTalksFeelerRequest(request)

@@ -147,6 +147,12 @@ TEST_F(FeelerCliTest, OnlySharedTopicsAppearOnBothSides) {
   const std::string id = JsonOf(us)["result"]["feelers"][0]["id"];
   ASSERT_EQ(As("us", "feeler forget " + id).code, 0);
   EXPECT_NE(As("us", "feeler status").out.find("no feelers"), std::string::npos);
+  // Refused before the passphrase is asked for: no passphrase given, none read.
+  CliResult over = backchannel::testing::RunCliLine("feeler budget --per-day 99 " + Home("us") +
+                                                    " </dev/null");
+  EXPECT_EQ(over.code, 2) << over.err;
+  EXPECT_NE(over.err.find("1..24"), std::string::npos) << over.err;
+  EXPECT_EQ(over.err.find("passphrase"), std::string::npos) << over.err;
 }
 
 TEST_F(FeelerCliTest, ALoneSendStaysPending) {
@@ -269,6 +275,12 @@ TEST_F(FeelerCliTest, BadInputIsRefusedWithExitCode2) {
   CliResult bad_id = As("us", "feeler forget zz");
   EXPECT_EQ(bad_id.code, 2);
   EXPECT_NE(As("us", "feeler status").out.find("no feelers"), std::string::npos);
+  // Refused before the passphrase is asked for: no passphrase given, none read.
+  CliResult over = backchannel::testing::RunCliLine("feeler budget --per-day 99 " + Home("us") +
+                                                    " </dev/null");
+  EXPECT_EQ(over.code, 2) << over.err;
+  EXPECT_NE(over.err.find("1..24"), std::string::npos) << over.err;
+  EXPECT_EQ(over.err.find("passphrase"), std::string::npos) << over.err;
 }
 
 }  // namespace
