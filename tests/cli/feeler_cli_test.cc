@@ -148,8 +148,8 @@ TEST_F(FeelerCliTest, OnlySharedTopicsAppearOnBothSides) {
   ASSERT_EQ(As("us", "feeler forget " + id).code, 0);
   EXPECT_NE(As("us", "feeler status").out.find("no feelers"), std::string::npos);
   // Refused before the passphrase is asked for: no passphrase given, none read.
-  CliResult over = backchannel::testing::RunCliLine("feeler budget --per-day 99 " + Home("us") +
-                                                    " </dev/null");
+  CliResult over =
+      backchannel::testing::RunCliLine("feeler budget --per-day 99 " + Home("us") + " </dev/null");
   EXPECT_EQ(over.code, 2) << over.err;
   EXPECT_NE(over.err.find("1..24"), std::string::npos) << over.err;
   EXPECT_EQ(over.err.find("passphrase"), std::string::npos) << over.err;
@@ -276,8 +276,8 @@ TEST_F(FeelerCliTest, BadInputIsRefusedWithExitCode2) {
   EXPECT_EQ(bad_id.code, 2);
   EXPECT_NE(As("us", "feeler status").out.find("no feelers"), std::string::npos);
   // Refused before the passphrase is asked for: no passphrase given, none read.
-  CliResult over = backchannel::testing::RunCliLine("feeler budget --per-day 99 " + Home("us") +
-                                                    " </dev/null");
+  CliResult over =
+      backchannel::testing::RunCliLine("feeler budget --per-day 99 " + Home("us") + " </dev/null");
   EXPECT_EQ(over.code, 2) << over.err;
   EXPECT_NE(over.err.find("1..24"), std::string::npos) << over.err;
   EXPECT_EQ(over.err.find("passphrase"), std::string::npos) << over.err;
