@@ -234,7 +234,8 @@ struct Validator {
     }
     if (r.width < 1 || r.width > 32) return InvalidArgument("width must be 1..32 bits");
     if (r.at_least.has_value() == r.at_most.has_value()) {
-      return InvalidArgument("an overlap check takes at_least or at_most, not both");
+      return InvalidArgument(r.at_least ? "an overlap check takes at_least or at_most, not both"
+                                        : "an overlap check needs at_least or at_most");
     }
     const std::uint64_t value = r.at_least ? *r.at_least : *r.at_most;
     if (value >> r.width != 0) {

@@ -347,9 +347,12 @@ void RegisterChannelCommands(CLI::App& app, Context& ctx) {
   send_cmd->add_option("contact", send->contact, "Contact name")->required();
   send_cmd->add_option("text", send->text, "Message text")->required();
   send_cmd->callback([send, &ctx] {
+    const app::SendRequest request{send->contact, send->text};
+    // Bad input is refused before the passphrase is asked for.
+    if (Status s = app::ValidateRequest(request); !s.ok()) return ctx.Fail(s);
     auto c = OpenClient(*send);
     if (!c) return ctx.FailOpen(c.error());
-    auto sent = c->channel().Send({send->contact, send->text});
+    auto sent = c->channel().Send(request);
     if (!sent) return ctx.Fail(sent.error());
     if (send->json) {
       ctx.Emit(app::ToJson(*sent));

@@ -145,6 +145,8 @@ void AddMoveCommand(CLI::App& talks, Context& ctx, const std::string& move,
       if (!package) return ctx.Fail(package.error());
       r.package = std::move(*package);
     }
+    // Bad input is refused before the passphrase is asked for.
+    if (Status s = app::ValidateRequest(r); !s.ok()) return ctx.Fail(s);
     RunDesk(
         ctx, args->t.common, [&](app::TalksDesk& desk) { return desk.Move(r); }, MoveText);
   });
@@ -311,9 +313,9 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--scope", a->scope, "plenary (default), caucus:SIDE, internal, direct:NAME");
     cmd->add_flag("--cleared", a->cleared, "Speak with authority (default: exploratory)");
     cmd->callback([&ctx, a]() {
-      RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) {
-        return desk.Say({a->t.id, a->scope, a->text, a->cleared});
-      });
+      const app::TalksSayRequest r{a->t.id, a->scope, a->text, a->cleared};
+      if (Status s = app::ValidateRequest(r); !s.ok()) return ctx.Fail(s);
+      RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) { return desk.Say(r); });
     });
   }
   AddMoveCommand(*talks, ctx, "propose", "Propose a package");
@@ -337,9 +339,9 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
     auto* reason = cmd->add_option("--reason", a->reason, "Why");
     if (!approve) reason->required();
     cmd->callback([&ctx, a, approve]() {
-      RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) {
-        return desk.Verdict({a->t.id, a->draft, approve, a->reason});
-      });
+      const app::TalksVerdictRequest r{a->t.id, a->draft, approve, a->reason};
+      if (Status s = app::ValidateRequest(r); !s.ok()) return ctx.Fail(s);
+      RunDesk(ctx, a->t.common, [&](app::TalksDesk& desk) { return desk.Verdict(r); });
     });
   }
   {

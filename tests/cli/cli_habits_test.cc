@@ -132,6 +132,28 @@ TEST_F(CliHabitsTest, NoStoreNamesHomeAndEnvironmentBeforeInit) {
   EXPECT_EQ(j["error"]["code"], "no_store");
 }
 
+// Bad input is refused for what it is, before the home is opened: no
+// passphrase is asked for and a missing store is not the error reported.
+TEST_F(CliHabitsTest, BadInputIsRefusedBeforeTheHomeIsOpened) {
+  const std::string home = (dir_ / "nowhere").string();
+  const std::vector<std::vector<std::string>> bad = {
+      {"send", "Amb. Rahimi", ""},
+      {"talks", "say", "geneva", ""},
+      {"talks", "veto", "geneva", "", "--reason", "no"},
+      {"talks", "propose", "geneva", "--package", "nuclear=suspension", "--exploratory", "--reason",
+       "x", "--revises", "d1", "--suggestion", "s1"},
+      {"feeler", "budget", "--per-day", "99"},
+      {"feeler", "overlap", "Amb. Rahimi", "--label", "cap"},
+  };
+  for (auto args : bad) {
+    args.insert(args.end(), {"--home", home});
+    CliResult r = RunCli(args);
+    EXPECT_EQ(r.code, 2) << args[0] << " " << args[1] << ": " << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("passphrase"))) << args[1];
+    EXPECT_THAT(r.err, Not(HasSubstr("no store"))) << args[1];
+  }
+}
+
 TEST_F(CliHabitsTest, BackchannelHomeIsTheDefaultHome) {
   const fs::path home = dir_ / "from-env";
   CliRunOptions env_home;
