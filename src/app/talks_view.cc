@@ -39,7 +39,8 @@ std::string PhaseWords(const talks::TalksState& st) {
   } else if (neg.history().empty()) {
     words = "open, no offer yet";
   } else {
-    words = "open, " + std::to_string(neg.history().size()) + " moves so far";
+    const std::size_t moves = neg.history().size();
+    words = "open, " + std::to_string(moves) + (moves == 1 ? " move" : " moves") + " so far";
   }
   if (st.suspension()) words += " (suspended)";
   return words;

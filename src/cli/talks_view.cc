@@ -51,7 +51,7 @@ std::string TalksStatusText(const app::TalksView& v) {
   out += "Talks '" + v.talks + "': " + v.title + "\n";
   out += "  you: " + v.me.name + " (" + v.me.role + (v.me.side.empty() ? "" : " of " + v.me.side) +
          ")" + (v.joined ? "" : " — invited, not joined") + "; host: " + v.host + "\n";
-  out += "  phase: " + v.phase;
+  out += "  phase: " + v.phase_words;
   if (v.suspension) {
     out += " — SUSPENDED by " + v.suspension->by +
            (v.suspension->reason.empty() ? "" : ": " + v.suspension->reason);
