@@ -84,7 +84,7 @@ std::string TalksStatusText(const app::TalksView& v) {
   }
   for (const auto& [side, e] : v.opponent_model) {
     out += "  estimate of " + side + "'s priorities (from " + std::to_string(e.offers_seen) +
-           " offers):";
+           (e.offers_seen == 1 ? " offer" : " offers") + "):";
     for (const auto& [issue, w] : e.weights) out += " " + issue + "=" + Fixed(w);
     out += "\n";
   }
