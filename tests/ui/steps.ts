@@ -15,6 +15,8 @@ export interface Driver {
   page: Page;
   click(target: Locator): Promise<void>;
   fill(target: Locator, text: string): Promise<void>;
+  // Sets a <select> to the option whose value is VALUE.
+  choose(target: Locator, value: string): Promise<void>;
   upload(target: Locator, file: string): Promise<void>;
 }
 
@@ -23,6 +25,9 @@ export function mouse(page: Page): Driver {
     page,
     click: (t) => t.click(),
     fill: (t, text) => t.fill(text),
+    choose: async (t, value) => {
+      await t.selectOption(value);
+    },
     upload: (t, file) => t.setInputFiles(file),
   };
 }
@@ -47,6 +52,21 @@ export function keyboard(page: Page): Driver {
       await tabTo(page, t);
       await page.keyboard.press('ControlOrMeta+a');
       await page.keyboard.insertText(text);
+    },
+    choose: async (t, value) => {
+      // A focused, closed <select> steps through its options with the arrow
+      // keys (each step a change event, as a keyboard user sees it).
+      await tabTo(page, t);
+      const values = await t.evaluate((s) => Array.from((s as HTMLSelectElement).options, (o) => o.value));
+      const want = values.indexOf(value);
+      if (want < 0) throw new Error(`keyboard: ${t} has no option ${value}`);
+      for (let step = 0; step <= values.length; step++) {
+        await tabTo(page, t);
+        const at = values.indexOf(await t.inputValue());
+        if (at === want) return;
+        await page.keyboard.press(at < want ? 'ArrowDown' : 'ArrowUp');
+      }
+      await expect(t).toHaveValue(value);
     },
     upload: async (t, file) => {
       // Space on the focused file input opens the chooser. A re-render (a
