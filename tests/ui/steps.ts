@@ -32,10 +32,17 @@ export function mouse(page: Page): Driver {
   };
 }
 
+// Tabs until TARGET has the focus, and checks that the focus is not hidden
+// (outline-style none: a keyboard user would not see where they are; the
+// app draws a :focus-visible outline).
 async function tabTo(page: Page, target: Locator): Promise<void> {
   await expect(target).toBeVisible();
   for (let i = 0; i < 120; i++) {
-    if ((await target.and(page.locator(':focus')).count()) > 0) return;
+    if ((await target.and(page.locator(':focus')).count()) > 0) {
+      const outline = await target.evaluate((el) => getComputedStyle(el).outlineStyle);
+      expect(outline, `the focus on ${target} is visible`).not.toBe('none');
+      return;
+    }
     await page.keyboard.press('Tab');
   }
   throw new Error(`keyboard: Tab never reached ${target}`);
