@@ -73,6 +73,9 @@ test('a guarantor confirms conditions in her own app; the envoys see it', async 
     const c2 = kp.getByRole('listitem', { name: 'Condition c2' });
     await expect(c1).toContainText(`${C1} — guarantor Ms. Keller: pending`);
     await expect(c2).toContainText('pending');
+    // Suspending is an envoy's or the mediator's: not offered to her.
+    await expect(kp.getByRole('button', { name: 'Suspend the talks' })).toHaveCount(0);
+    await expect(wp.getByRole('button', { name: 'Suspend the talks' })).toBeVisible();
     await shot(kp, 'talks-guarantor');
     await accessible(kp, 'guarantor desk');
     await c1.getByRole('button', { name: 'Condition c1 met' }).click();
