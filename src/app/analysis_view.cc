@@ -8,9 +8,9 @@
 #include <cstdio>
 
 #include "app/complete_package.h"
+#include "backchannel/app/analysis_memo.h"
 #include "backchannel/app/request.h"
 #include "backchannel/crypto/primitives.h"
-#include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/io.h"
 #include "backchannel/negotiation/moves.h"
 #include "backchannel/negotiation/opponent_model.h"
@@ -20,18 +20,6 @@ namespace backchannel::app {
 namespace {
 
 using negotiation::Package;
-
-// The engine's budgets for a view: the chart must answer within about a
-// second (issue 18), so the ZOPA count and the solution searches stop early;
-// the frontier keeps the engine's own limit. What went over is reported.
-negotiation::AnalysisOptions ViewBudgets() {
-  negotiation::AnalysisOptions o;
-  o.max_frontier = 200'000;
-  o.max_frontier_work = 50'000'000;
-  o.max_zopa_nodes = 1'000'000;
-  o.max_search_nodes = 2'000'000;
-  return o;
-}
 
 Json PackageNames(const negotiation::Domain& d, const Package& p) {
   Json j = Json::object();
@@ -98,6 +86,15 @@ Json Sample(const AnalysisInput& in, std::size_t cap, bool* complete) {
     out.push_back(Point(in, p));
   }
   return out;
+}
+
+// The engine's input: the profiles of the sides whose utilities are known.
+std::vector<negotiation::Profile> KnownProfiles(const AnalysisInput& in,
+                                                const std::vector<std::size_t>& known) {
+  std::vector<negotiation::Profile> profiles;
+  profiles.reserve(known.size());
+  for (std::size_t s : known) profiles.push_back(*in.profiles[s]);
+  return profiles;
 }
 
 Json Pairs(const AnalysisInput& in, const std::vector<std::size_t>& known) {
@@ -224,7 +221,7 @@ Result<AnalysisInput> AnalysisInputOf(const talks::TalksState& st, std::string_v
   return in;
 }
 
-Result<Json> AnalysisJson(const AnalysisInput& in, std::size_t cap) {
+Result<Json> AnalysisJson(const AnalysisInput& in, std::size_t cap, ChartSolutionsMemo* memo) {
   if (cap < 1 || cap > kMaxAnalysisCap) {
     return InvalidArgument("cap must be 1.." + std::to_string(kMaxAnalysisCap));
   }
@@ -258,16 +255,13 @@ Result<Json> AnalysisJson(const AnalysisInput& in, std::size_t cap) {
   j["nash"] = nullptr;
   j["kalai_smorodinsky"] = nullptr;
   if (known.size() >= 2) {
-    std::vector<negotiation::Profile> profiles;
-    profiles.reserve(known.size());
-    for (std::size_t s : known) profiles.push_back(*in.profiles[s]);
-    BC_ASSIGN_OR_RETURN(auto report, negotiation::Analyze(in.domain, profiles, ViewBudgets()));
-    for (const auto& sp : report.pareto) j["frontier"].push_back(Point(in, sp.package));
-    j["frontier_complete"] = report.pareto_complete;
-    if (report.nash) j["nash"] = Point(in, report.nash->package);
-    if (report.kalai_smorodinsky) {
-      j["kalai_smorodinsky"] = Point(in, report.kalai_smorodinsky->package);
-    }
+    const auto profiles = KnownProfiles(in, known);
+    BC_ASSIGN_OR_RETURN(auto solved, memo != nullptr ? memo->Get(in.domain, profiles)
+                                                     : ComputeChartSolutions(in.domain, profiles));
+    for (const auto& p : solved.frontier) j["frontier"].push_back(Point(in, p));
+    j["frontier_complete"] = solved.frontier_complete;
+    if (solved.nash) j["nash"] = Point(in, *solved.nash);
+    if (solved.kalai_smorodinsky) j["kalai_smorodinsky"] = Point(in, *solved.kalai_smorodinsky);
   }
   j["offers"] = Json::array();
   for (const auto& o : in.offers) {
@@ -280,6 +274,11 @@ Result<Json> AnalysisJson(const AnalysisInput& in, std::size_t cap) {
              {"withdrawn", o.withdrawn}});
   }
   return j;
+}
+
+void PrepareAnalysis(const AnalysisInput& in, ChartSolutionsMemo& memo) {
+  const std::vector<std::size_t> known = Known(in);
+  if (known.size() >= 2) memo.Prepare(in.domain, KnownProfiles(in, known));
 }
 
 Result<Json> EvaluateJson(const AnalysisInput& in, const PackageView& package) {

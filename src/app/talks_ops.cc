@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "app/record_ops.h"
+#include "backchannel/app/analysis_memo.h"
 #include "backchannel/app/analysis_view.h"
 #include "backchannel/crypto/encoding.h"
 #include "backchannel/negotiation/io.h"
@@ -81,7 +82,9 @@ Result<Json> EvaluateOp(TalksService& svc, const TalksEvaluateRequest& r) {
 
 Result<Json> AnalysisOp(TalksService& svc, const TalksAnalysisRequest& r) {
   BC_ASSIGN_OR_RETURN(auto input, InputOf(svc, r.talks));
-  return AnalysisJson(input, static_cast<std::size_t>(r.cap));
+  // Through the process's memo: a basis asked before (or prepared by the
+  // web app in the background) is not computed again.
+  return AnalysisJson(input, static_cast<std::size_t>(r.cap), &ChartSolutionsMemo::Shared());
 }
 
 Result<SyncReport> Create(TalksService& svc, const TalksCreateRequest& r) {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <thread>
 
+#include "backchannel/app/analysis_memo.h"
+#include "backchannel/app/analysis_view.h"
 #include "backchannel/app/channel.h"
 #include "backchannel/app/home_ops.h"
 #include "backchannel/app/talks_desk.h"
@@ -40,6 +42,16 @@ bool ChangesContacts(const app::Request& r) {
          std::holds_alternative<app::CredentialImportRequest>(r) ||
          std::holds_alternative<app::FingerprintRequest>(r) ||
          std::holds_alternative<app::InboxRequest>(r);
+}
+
+// A talks request that may change what a chart is computed from (our join
+// and profile, a shared profile, the offers behind an estimate). The
+// read-only ones (the builder asks `talks.evaluate` on every pick) do not.
+bool ChangesTalks(const app::Request& r) {
+  const std::string_view op = app::OpName(r);
+  if (op.substr(0, 6) != "talks.") return false;
+  return op != "talks.status" && op != "talks.agenda" && op != "talks.evaluate" &&
+         op != "talks.analysis" && op != "talks.profile.compose";
 }
 
 }  // namespace
@@ -151,8 +163,25 @@ struct AppHolder::Impl {
     relay_error.clear();
     ++generation;
     reach_confirmed = false;
+    PrepareCharts();
     ListenNext();
     ScheduleIdleCheck();
+  }
+
+  // The charts' engine work for every talks, started on the memo's own
+  // thread (analysis_memo.h), so that a chart opened later finds it done or
+  // under way instead of holding this worker for seconds (a 10^20-outcome
+  // agenda). Reads only; a basis already kept is not computed again.
+  void PrepareCharts() {
+    if (!talks) return;
+    auto list = talks->List();
+    if (!list) return;
+    for (const auto& meta : *list) {
+      auto state = talks->State(meta.id);
+      if (!state || !state->initialized()) continue;
+      auto input = app::AnalysisInputOf(*state, meta.profile);
+      if (input) app::PrepareAnalysis(*input, app::ChartSolutionsMemo::Shared());
+    }
   }
 
   void DoLock() {
@@ -163,6 +192,8 @@ struct AppHolder::Impl {
     feelers.reset();
     talks.reset();
     client.reset();  // closes the store: its key is wiped with it
+    // The charts' results are derived from the profiles: not kept locked.
+    app::ChartSolutionsMemo::Shared().Clear();
     reachable = false;
     relay_error = "locked";
     hub.Publish("lock", Json::object());
@@ -226,6 +257,7 @@ struct AppHolder::Impl {
       return;
     }
     bool dropped = false;
+    bool talks_changed = false;
     std::string drop_cause;
     Status s = talks->Listen(
         budget,
@@ -239,8 +271,9 @@ struct AppHolder::Impl {
           }
           return true;
         },
-        [this](const talks_client::Happening& h) {
+        [this, &talks_changed](const talks_client::Happening& h) {
           hub.Publish("happening", Json{{"talks", h.talks}, {"text", h.text}});
+          talks_changed = true;
           return true;
         },
         [](const Status&) {},
@@ -269,6 +302,7 @@ struct AppHolder::Impl {
         });
     EndListen();
     if (!client) return;
+    if (talks_changed) PrepareCharts();
     if (s.ok() && !dropped) {
       reach_confirmed = true;
       SetRelay(true, "");
@@ -421,6 +455,7 @@ Result<Json> AppHolder::Run(const app::Request& request) {
                     (*done)["state"] == "sent" ? "" : impl_->relay_error);
   }
   if (ChangesContacts(request)) impl_->hub.Publish("contacts", Json::object());
+  if (ChangesTalks(request)) impl_->PrepareCharts();
   return done;
 }
 

@@ -300,6 +300,48 @@ TEST(AnalysisEdges, AFrontierOverBudgetLeavesTheRestExact) {
   EXPECT_EQ(partial->zopa.count, full->zopa.count);
 }
 
+// chart_only (the app's chart): the frontier, Nash and Kalai-Smorodinsky
+// exactly as the full analysis gives them, on both paths (picked from a
+// complete frontier; searched when the frontier is over budget, two and
+// three sides); the rest left out and said so.
+TEST(AnalysisEdges, ChartOnlyGivesTheSameFrontierNashAndKs) {
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::uint64_t seed = BaseSeed() * 1000 + 1300 + trial;
+    SCOPED_TRACE("seed=" + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    const std::size_t sides = trial % 2 == 0 ? 2 : 3;
+    Domain d = RandomDomain(rng, 4, 2, 4);
+    std::vector<Profile> profiles;
+    for (std::size_t s = 0; s < sides; ++s) profiles.push_back(RandomProfile(rng, d, 0, 0.3));
+    for (std::size_t max_frontier : {std::size_t{5'000'000}, std::size_t{0}}) {
+      AnalysisOptions full_options;
+      full_options.max_frontier = max_frontier;
+      AnalysisOptions chart = full_options;
+      chart.chart_only = true;
+      auto full = Analyze(d, profiles, full_options);
+      auto drawn = Analyze(d, profiles, chart);
+      ASSERT_TRUE(full.ok() && drawn.ok());
+      EXPECT_EQ(Packages(drawn->pareto), Packages(full->pareto));
+      EXPECT_EQ(drawn->pareto_complete, full->pareto_complete);
+      ASSERT_EQ(drawn->nash.has_value(), full->nash.has_value());
+      ASSERT_EQ(drawn->kalai_smorodinsky.has_value(), full->kalai_smorodinsky.has_value());
+      if (full->nash) {
+        EXPECT_EQ(drawn->nash->package, full->nash->package);
+      }
+      if (full->kalai_smorodinsky) {
+        EXPECT_EQ(drawn->kalai_smorodinsky->package, full->kalai_smorodinsky->package);
+      }
+      EXPECT_FALSE(drawn->complete());
+      EXPECT_NE(drawn->incomplete.back().find("chart only"), std::string::npos);
+      EXPECT_EQ(drawn->zopa.count, "");
+      if (!drawn->pareto_complete || sides > 2) {
+        EXPECT_FALSE(drawn->utilitarian.has_value());
+        EXPECT_FALSE(drawn->egalitarian.has_value());
+      }
+    }
+  }
+}
+
 TEST(AnalysisImprovements, MatchBruteForce) {
   for (int trial = 0; trial < 100; ++trial) {
     const std::uint64_t seed = BaseSeed() * 1000 + 1400 + trial;

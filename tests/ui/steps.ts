@@ -15,6 +15,8 @@ export interface Driver {
   page: Page;
   click(target: Locator): Promise<void>;
   fill(target: Locator, text: string): Promise<void>;
+  // Sets a <select> to the option whose value is VALUE.
+  choose(target: Locator, value: string): Promise<void>;
   upload(target: Locator, file: string): Promise<void>;
 }
 
@@ -23,14 +25,24 @@ export function mouse(page: Page): Driver {
     page,
     click: (t) => t.click(),
     fill: (t, text) => t.fill(text),
+    choose: async (t, value) => {
+      await t.selectOption(value);
+    },
     upload: (t, file) => t.setInputFiles(file),
   };
 }
 
+// Tabs until TARGET has the focus, and checks that the focus is not hidden
+// (outline-style none: a keyboard user would not see where they are; the
+// app draws a :focus-visible outline).
 async function tabTo(page: Page, target: Locator): Promise<void> {
   await expect(target).toBeVisible();
   for (let i = 0; i < 120; i++) {
-    if ((await target.and(page.locator(':focus')).count()) > 0) return;
+    if ((await target.and(page.locator(':focus')).count()) > 0) {
+      const outline = await target.evaluate((el) => getComputedStyle(el).outlineStyle);
+      expect(outline, `the focus on ${target} is visible`).not.toBe('none');
+      return;
+    }
     await page.keyboard.press('Tab');
   }
   throw new Error(`keyboard: Tab never reached ${target}`);
@@ -47,6 +59,21 @@ export function keyboard(page: Page): Driver {
       await tabTo(page, t);
       await page.keyboard.press('ControlOrMeta+a');
       await page.keyboard.insertText(text);
+    },
+    choose: async (t, value) => {
+      // A focused, closed <select> steps through its options with the arrow
+      // keys (each step a change event, as a keyboard user sees it).
+      await tabTo(page, t);
+      const values = await t.evaluate((s) => Array.from((s as HTMLSelectElement).options, (o) => o.value));
+      const want = values.indexOf(value);
+      if (want < 0) throw new Error(`keyboard: ${t} has no option ${value}`);
+      for (let step = 0; step <= values.length; step++) {
+        await tabTo(page, t);
+        const at = values.indexOf(await t.inputValue());
+        if (at === want) return;
+        await page.keyboard.press(at < want ? 'ArrowDown' : 'ArrowUp');
+      }
+      await expect(t).toHaveValue(value);
     },
     upload: async (t, file) => {
       // Space on the focused file input opens the chooser. A re-render (a

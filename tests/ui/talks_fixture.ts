@@ -4,7 +4,7 @@
 // authorities, meet in person), the talks created and joined with the CLI
 // too; then each home's `backchannel app` runs and a browser page unlocks
 // it. Everything done in the talks afterwards goes through the pages.
-import { type Browser, expect } from '@playwright/test';
+import { type Browser, type Page, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,12 +100,17 @@ export class Cast {
 
   // Starts the app of each and opens it in its own browser page, unlocked.
   async open(browser: Browser, ...keys: string[]): Promise<void> {
+    await this.openWith(browser, mouse, ...keys);
+  }
+
+  // The same, each page driven by HOW (the mouse, or the keyboard only).
+  async openWith(browser: Browser, how: (page: Page) => Driver, ...keys: string[]): Promise<void> {
     for (const k of keys) {
       const p = this.get(k);
       await p.app.start();
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
-      p.page = mouse(page);
+      p.page = how(page);
       await page.goto(p.app.url);
       await unlock(p.page);
     }

@@ -27,6 +27,34 @@ inline constexpr std::array<EmbeddedAsset, 2> kTestAssets = {{
      "", false},
 }};
 
+// The app holder as the router sees it, counting the jobs that reached the
+// worker (Dequeued) beside the server's count of jobs queued (api_queued):
+// each /api request must be counted in and out exactly once, or the
+// holder's next relay listen never starts (or starts while a job waits).
+class CountingBackend : public AppBackend {
+ public:
+  explicit CountingBackend(AppHolder& holder) : holder_(holder) {}
+  app::Json State() override { return holder_.State(); }
+  Result<app::Json> Init(const InitInput& input) override { return holder_.Init(input); }
+  Status Unlock(const SecretBytes& passphrase) override { return holder_.Unlock(passphrase); }
+  void Lock() override { holder_.Lock(); }
+  Status Passwd(const SecretBytes& old_passphrase, const SecretBytes& new_passphrase) override {
+    return holder_.Passwd(old_passphrase, new_passphrase);
+  }
+  Result<app::Json> Run(const app::Request& request) override { return holder_.Run(request); }
+  bool unlocked() override { return holder_.unlocked(); }
+  void Touch() override { holder_.Touch(); }
+  void Dequeued() override {
+    ++dequeued_;
+    holder_.Dequeued();
+  }
+  std::int64_t dequeued() const { return dequeued_.load(); }
+
+ private:
+  AppHolder& holder_;
+  std::atomic<std::int64_t> dequeued_{0};
+};
+
 class RunningApp {
  public:
   static constexpr std::chrono::milliseconds kListenSlice{30'000};
@@ -46,9 +74,13 @@ class RunningApp {
     o.retry_after = std::chrono::milliseconds(200);
     o.clock = [n = now_] { return n->load(); };
     holder_ = std::make_unique<AppHolder>(std::move(o), hub_);
-    router_ = std::make_unique<ApiRouter>(*holder_, tokens_, sessions_);
+    backend_ = std::make_unique<CountingBackend>(*holder_);
+    router_ = std::make_unique<ApiRouter>(*backend_, tokens_, sessions_);
     holder_->Start();
-    so.api_queued = [h = holder_.get()] { h->Wake(); };
+    so.api_queued = [h = holder_.get(), q = queued_] {
+      ++*q;
+      h->Wake();
+    };
     server_ = std::make_unique<Server>(std::move(so), *router_, sessions_, files_, hub_,
                                        holder_->executor());
     start_ = server_->Start();
@@ -61,6 +93,10 @@ class RunningApp {
   }
 
   const Status& start_status() const { return start_; }
+  AppHolder& holder() { return *holder_; }
+  // /api jobs the server queued for the worker, and those that reached it.
+  std::int64_t queued() const { return queued_->load(); }
+  std::int64_t dequeued() const { return backend_->dequeued(); }
   unsigned short port() const { return server_->port(); }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port()); }
   std::string host() const { return "127.0.0.1:" + std::to_string(port()); }
@@ -98,6 +134,9 @@ class RunningApp {
   SessionTable sessions_;
   StaticFiles files_;
   std::unique_ptr<AppHolder> holder_;
+  std::unique_ptr<CountingBackend> backend_;
+  std::shared_ptr<std::atomic<std::int64_t>> queued_ =
+      std::make_shared<std::atomic<std::int64_t>>(0);
   std::unique_ptr<ApiRouter> router_;
   std::unique_ptr<Server> server_;
   Status start_;

@@ -9,9 +9,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <filesystem>
+#include <functional>
+#include <regex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "backchannel/client/agent.h"
 #include "backchannel/identity/invitation.h"
@@ -285,6 +290,102 @@ TEST_F(WebAppTest, RequestsAreAnsweredAtOnceWhileTheHolderListens) {
   }
   Reply bobs = app_->Post(cookie, "/api/request", R"({"op":"conversation","contact":"bob"})");
   EXPECT_EQ(bobs.json()["ok"], true) << bobs.body;
+}
+
+// Server-Timing ("wait;dur=W, run;dur=R", ms, one decimal) on every answer
+// that went to the worker, and only there. Two numbers parsed from it.
+struct Timing {
+  double wait = -1;
+  double run = -1;
+};
+Timing ServerTimingOf(Reply& r) {
+  static const std::regex kForm(R"(^wait;dur=(\d+\.\d), run;dur=(\d+\.\d)$)");
+  std::smatch m;
+  const std::string value = r.headers["Server-Timing"];
+  if (!std::regex_match(value, m, kForm)) return {};
+  return {std::stod(m[1].str()), std::stod(m[2].str())};
+}
+
+// Every /api job the server queues (the holder's Wake counts it in) counts
+// itself out on the worker (Dequeued), whatever the answer: refused for no
+// session, an unknown route, a bad request, a real one. A request the gate
+// refuses or a file is never queued. Once the counts are even the listen
+// runs again: the next push is live. And the wait is the worker's: a job
+// holding the worker shows up in the next answer's wait, not its run.
+TEST_F(WebAppTest, EveryApiAnswerCountsItselfOutAndSaysItsWaitAndRun) {
+  const std::string cookie = Unlocked();
+  EventStream stream(app_->port(), {{"Host", app_->host()}, {"Cookie", cookie}});
+  ASSERT_NE(stream.ReadUntil(": connected", std::chrono::seconds(5)), "");
+  ASSERT_OK(bob_->Send("alice", "listening?"));
+  ASSERT_NE(stream.ReadUntil("\"listening?\"", std::chrono::seconds(10)), "") << stream.seen();
+
+  struct Ask {
+    const char* what;
+    std::function<Reply()> send;
+    int status;
+  };
+  const std::vector<Ask> asks = {
+      {"no session", [&] { return app_->Get("", "/api/state"); }, 401},
+      {"unknown route", [&] { return app_->Post(cookie, "/api/launch", "{}"); }, 404},
+      {"bad request", [&] { return app_->Post(cookie, "/api/request", R"({"op":"launch"})"); },
+       200},
+      {"state", [&] { return app_->Get(cookie, "/api/state"); }, 200},
+      {"send",
+       [&] {
+         return app_->Post(cookie, "/api/request", R"({"op":"send","contact":"bob","text":"hi"})");
+       },
+       200},
+  };
+  for (const auto& ask : asks) {
+    const std::int64_t before = app_->queued();
+    Reply r = ask.send();
+    EXPECT_EQ(r.status, ask.status) << ask.what << ": " << r.body;
+    const Timing t = ServerTimingOf(r);
+    EXPECT_GE(t.wait, 0) << ask.what << ": " << r.headers["Server-Timing"];
+    EXPECT_GE(t.run, 0) << ask.what << ": " << r.headers["Server-Timing"];
+    // The answer is written after the job ran: both counts are final.
+    EXPECT_EQ(app_->queued(), before + 1) << ask.what;
+    EXPECT_EQ(app_->dequeued(), app_->queued()) << ask.what;
+  }
+
+  // Refused at the gate, and a file: not queued, no Server-Timing.
+  const std::int64_t before = app_->queued();
+  Headers foreign = app_->Page(cookie);
+  foreign["Origin"] = "http://evil.example";
+  Reply refused = Http(app_->port(), "POST", "/api/request", foreign, R"({"op":"outbox"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.headers.count("Server-Timing"), 0U);
+  Reply file = app_->Get("", "/index.html");
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.headers.count("Server-Timing"), 0U);
+  EXPECT_EQ(app_->queued(), before);
+  EXPECT_EQ(app_->dequeued(), before);
+
+  // No job waits: the listen started again, a push arrives at once (the
+  // listen slice is 30 s; a job counted in and never out would hold it).
+  ASSERT_OK(bob_->Send("alice", "still live"));
+  const auto push_start = std::chrono::steady_clock::now();
+  EXPECT_NE(stream.ReadUntil("still live", std::chrono::seconds(10)), "") << stream.seen();
+  EXPECT_LT(std::chrono::steady_clock::now() - push_start, std::chrono::seconds(2));
+
+  // A job holding the worker for 500 ms (queued as the server queues one):
+  // the request behind it waits for it, and says so.
+  constexpr auto kHold = std::chrono::milliseconds(500);
+  std::atomic<bool> holding{false};
+  app_->holder().Wake();
+  boost::asio::post(app_->holder().executor(), [&] {
+    app_->holder().Dequeued();
+    holding = true;
+    std::this_thread::sleep_for(kHold);
+  });
+  while (!holding) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Reply behind = app_->Get(cookie, "/api/state");
+  EXPECT_EQ(behind.status, 200);
+  const Timing t = ServerTimingOf(behind);
+  EXPECT_GE(t.wait, 400) << behind.headers["Server-Timing"];
+  EXPECT_GE(t.run, 0) << behind.headers["Server-Timing"];
+  EXPECT_LT(t.run, t.wait) << behind.headers["Server-Timing"];
+  EXPECT_EQ(app_->dequeued(), app_->queued());
 }
 
 // A real identity-key change: Bob loses his home and starts again (a new

@@ -24,6 +24,8 @@ class TalksState;
 
 namespace backchannel::app {
 
+class ChartSolutionsMemo;
+
 // An offer on the table, as the chart draws it.
 struct AnalysisOffer {
   std::uint64_t move = 0;
@@ -51,8 +53,15 @@ struct AnalysisInput {
 Result<AnalysisInput> AnalysisInputOf(const talks::TalksState& state, std::string_view own_profile);
 
 // The `talks.analysis` result (docs/app-api.md): `cap` bounds the sample
-// (1..kMaxAnalysisCap), drawn uniformly with libsodium's randomness.
-Result<Json> AnalysisJson(const AnalysisInput& input, std::size_t cap);
+// (1..kMaxAnalysisCap), drawn uniformly with libsodium's randomness. The
+// engine's part comes from `memo` when given (kept per basis, or prepared
+// in the background: analysis_memo.h), else is computed here.
+Result<Json> AnalysisJson(const AnalysisInput& input, std::size_t cap,
+                          ChartSolutionsMemo* memo = nullptr);
+
+// Starts computing the engine's part of the chart of `input` on `memo`'s
+// thread (nothing when fewer than two sides' utilities are known).
+void PrepareAnalysis(const AnalysisInput& input, ChartSolutionsMemo& memo);
 
 // The `talks.evaluate` result for a package that may be partial.
 // kInvalidArgument when it names an issue or option the agenda lacks.

@@ -96,6 +96,11 @@ struct AnalysisOptions {
   std::uint64_t max_frontier_work = 200'000'000;
   std::uint64_t max_zopa_nodes = 100'000'000;
   std::uint64_t max_search_nodes = 50'000'000;
+  // Only what a chart draws: the frontier, Nash and Kalai-Smorodinsky (each
+  // the same as without it). No ZOPA count, and where the solutions are
+  // searched (not picked from a complete two-side frontier) no egalitarian
+  // or utilitarian one: left empty, and said so in `incomplete`.
+  bool chart_only = false;
 };
 Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>& profiles,
                                const AnalysisOptions& options = {});

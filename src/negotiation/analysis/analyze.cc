@@ -52,6 +52,7 @@ Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>&
     return frontier.error();
   }
   std::vector<double> reservations;
+  reservations.reserve(k);
   for (const auto& p : profiles) reservations.push_back(p.reservation);
   if (k == 2 && report.pareto_complete) {
     internal::Solutions s = internal::PickSolutions(report.pareto, reservations);
@@ -84,6 +85,27 @@ Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>&
     report.kalai_smorodinsky = std::move(s.kalai_smorodinsky);
     report.egalitarian = std::move(s.egalitarian);
     report.utilitarian = std::move(s.utilitarian);
+  } else if (options.chart_only) {
+    // Only the two a chart draws, each searched exactly as SearchSolutions
+    // searches it (the same function, the same budget).
+    auto searched = [&](internal::Goal goal, const char* what, std::vector<double>* ideal) {
+      internal::SearchedSolution s =
+          internal::SearchSolution(domain, profiles, goal, options.max_search_nodes, ideal);
+      if (!s.complete) {
+        report.incomplete.push_back(std::string(what) + ": a search went over " +
+                                    std::to_string(options.max_search_nodes) +
+                                    " nodes; best found " + std::to_string(s.certificate.value) +
+                                    ", upper bound " + std::to_string(s.certificate.bound));
+      }
+      return s;
+    };
+    internal::SearchedSolution nash = searched(internal::Goal::kNash, "Nash", nullptr);
+    report.nash = std::move(nash.package);
+    report.nash_certificate = nash.certificate;
+    internal::SearchedSolution ks =
+        searched(internal::Goal::kKalaiSmorodinsky, "Kalai-Smorodinsky", &report.ideal);
+    report.kalai_smorodinsky = std::move(ks.package);
+    report.kalai_smorodinsky_certificate = ks.certificate;
   } else {
     internal::SearchedSolutions s =
         internal::SearchSolutions(domain, profiles, options.max_search_nodes);
@@ -97,6 +119,14 @@ Result<AnalysisReport> Analyze(const Domain& domain, const std::vector<Profile>&
     report.utilitarian_certificate = s.utilitarian;
     report.ideal = std::move(s.ideal);
     for (auto& line : s.incomplete) report.incomplete.push_back(std::move(line));
+  }
+  if (options.chart_only) {
+    report.incomplete.emplace_back(
+        k == 2 && report.pareto_complete
+            ? "chart only: the ZOPA count was not computed"
+            : "chart only: the ZOPA count and the egalitarian and utilitarian solutions were "
+              "not computed");
+    return report;
   }
   // Some package is individually rational iff the searches found one (or,
   // from the frontier: a dominating package is at least as good for all).

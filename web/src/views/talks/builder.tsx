@@ -3,7 +3,7 @@
 // side's as the core knows it (an envoy's are opponent-model estimates,
 // labelled so). Then the moves: propose, counter, accept (showing the package
 // being accepted), reject with a reason, withdraw, ratify.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAction } from '../../parts/form';
 import { Problem } from '../../parts/problem';
 import {
@@ -55,6 +55,13 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
   const [said, setSaid] = useState('');
   const evaluate = useAction();
   const move = useAction();
+  // A panel opened by a button further up (the acceptance, a rejection's
+  // reason) takes the focus, so a keyboard or screen-reader user lands on
+  // what just appeared instead of hunting for it at the end of the page.
+  const acceptancePanel = useRef<HTMLDivElement>(null);
+  const rejectionReason = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => acceptancePanel.current?.focus(), [accepting]);
+  useEffect(() => rejectionReason.current?.focus(), [rejecting]);
 
   useEffect(() => {
     void (async () => {
@@ -196,6 +203,7 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
                 <label class="field">
                   <span>Reason for rejecting offer {m.id}</span>
                   <textarea
+                    ref={rejectionReason}
                     value={reason}
                     dir="auto"
                     rows={2}
@@ -237,7 +245,7 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
         </>
       )}
       {accepting && (
-        <div class="panel" role="region" aria-label="Acceptance">
+        <div class="panel" role="region" aria-label="Acceptance" tabIndex={-1} ref={acceptancePanel}>
           <p>
             You are accepting {accepting.what}: <strong dir="auto">{packageWords(accepting.package)}</strong>
           </p>

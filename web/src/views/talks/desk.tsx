@@ -187,7 +187,9 @@ export function Desk(props: { view: TalksView; onChanged: () => void }) {
           <Condition key={c.id} view={v} c={c} onChanged={props.onChanged} />
         ))}
       </ul>
-      <Suspension view={v} onChanged={props.onChanged} />
+      {/* Only an envoy or a mediator may suspend (docs/talks.md); the core
+          refuses the others, so the form is not offered to them. */}
+      {(v.me.role === 'envoy' || v.me.role === 'mediator') && <Suspension view={v} onChanged={props.onChanged} />}
     </>
   );
 }

@@ -2,7 +2,7 @@
 // an export (Markdown or JSON, readable UTC times, the outcome summarised at
 // the top) offered as a download from a Blob URL (a navigation, which the
 // CSP allows; no fetch to another origin).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAction } from '../../parts/form';
 import { Problem } from '../../parts/problem';
 import { type RecordCheck, type RecordFile, type TalksView, talksOp } from '../../talks_api';
@@ -12,6 +12,10 @@ export function Record(props: { view: TalksView }) {
   const [file, setFile] = useState<{ name: string; url: string } | null>(null);
   const verify = useAction();
   const exporting = useAction();
+  // The download link appears below the buttons: it takes the focus, so
+  // Enter right after the export saves the file.
+  const downloadLink = useRef<HTMLAnchorElement>(null);
+  useEffect(() => downloadLink.current?.focus(), [file]);
   // A Blob URL lives until revoked: one at a time.
   useEffect(() => () => file && URL.revokeObjectURL(file.url), [file]);
 
@@ -51,7 +55,7 @@ export function Record(props: { view: TalksView }) {
       <Problem error={exporting.error} />
       {file && (
         <p>
-          <a href={file.url} download={file.name}>
+          <a href={file.url} download={file.name} ref={downloadLink}>
             Download {file.name}
           </a>
         </p>

@@ -1,5 +1,6 @@
-// The talks room: who sits at the table, the agenda with our own profile,
-// and the one timeline of the talks with the box to speak.
+// The talks room: who sits at the table, the conditions and where each
+// stands (its guarantor confirms it under the desk), the agenda with our own
+// profile, and the one timeline of the talks with the box to speak.
 import type { TalksView } from '../../talks_api';
 import { Profile } from './profile';
 import { Compose, Timeline } from './timeline';
@@ -19,6 +20,24 @@ export function Room(props: { view: TalksView; onChanged: () => void }) {
         ))}
       </ul>
       {v.clearance_rule && <p>Clearance at home: {v.clearance_rule}</p>}
+      {v.conditions.length > 0 && (
+        <>
+          <h3>Conditions</h3>
+          <ul aria-label="Conditions in the room">
+            {v.conditions.map((c) => (
+              <li key={c.id} data-condition={c.id} data-status={c.status}>
+                {c.id}: <bdi dir="auto">{c.text}</bdi> — guarantor <bdi dir="auto">{c.guarantor}</bdi>: {c.status}
+                {c.note && (
+                  <>
+                    {' '}
+                    (<q dir="auto">{c.note}</q>)
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <Profile view={v} onChanged={props.onChanged} />
       <Timeline view={v} />
       <Compose view={v} onChanged={props.onChanged} />
