@@ -1,6 +1,7 @@
 // Issue 18: a guarantor's own seat confirming conditions in the browser. Ms.
 // Keller (the ICRC, her own home and her own `backchannel app`) guarantees
-// two conditions Iran's proposal carries; in her app she sees them pending,
+// two conditions Iran's proposal carries (built in Amb. Rahimi's app: the
+// package builder's conditions field); in her app she sees them pending,
 // confirms one met and the other failed with a note, and both envoys' rooms
 // (their own apps, live) show the new status and the note. She may confirm
 // only her own, once: the buttons are gone after, and an envoy has none.
@@ -46,14 +47,22 @@ test('a guarantor confirms conditions in her own app; the envoys see it', async 
     bc(cast.get('rahimi').home, ['talks', 'join', 'geneva', '--profile', join(SCEN, 'iran.profile.json')]);
     bc(cast.get('keller').home, ['talks', 'join', 'geneva']);
     cast.sync('benali', 'whitfield', 'rahimi', 'keller', 'benali');
-    // Iran's proposal carries the two conditions, Ms. Keller their guarantor.
-    bc(cast.get('rahimi').home, ['talks', 'propose', 'geneva', '--package', P1, '--condition', `${C1}@Ms. Keller`, '--condition', `${C2}@Ms. Keller`]);
-    cast.sync('benali', 'whitfield', 'rahimi', 'keller');
-
     await cast.open(browser, 'benali', 'whitfield', 'rahimi', 'keller');
     const kp = cast.page('keller').page;
     const wp = cast.page('whitfield').page;
     const rp = cast.page('rahimi').page;
+    // Iran's proposal, built in Amb. Rahimi's app, carries the two
+    // conditions, Ms. Keller their guarantor.
+    await openTalks(cast.page('rahimi'), TITLE, 'Package builder');
+    for (const item of P1.split(', ')) {
+      const [issue, option] = item.split('=');
+      await rp.getByLabel(`Option for ${issue}`, { exact: true }).selectOption(option);
+    }
+    await rp.getByLabel(/^Conditions the package carries/).fill(`${C1}@Ms. Keller\n${C2}@Ms. Keller`);
+    await rp.getByRole('button', { name: 'Propose this package' }).click();
+    const offer = wp.getByRole('listitem', { name: 'Offer 1' });
+    await openTalks(cast.page('whitfield'), TITLE, 'Package builder');
+    await expect(offer).toContainText('Carries conditions c1, c2');
     await openTalks(cast.page('whitfield'), TITLE);
     await openTalks(cast.page('rahimi'), TITLE);
     const inRoom = (page: typeof wp, id: string) =>

@@ -49,6 +49,9 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
   const [pick, setPick] = useState<Package>({});
   const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
   const [revises, setRevises] = useState('');
+  // Conditions the built package carries (propose, counter): TEXT@GUARANTOR,
+  // one a line; the guarantor confirms each met or failed later.
+  const [conditions, setConditions] = useState('');
   const [accepting, setAccepting] = useState<Accepting | null>(null);
   const [rejecting, setRejecting] = useState<number | null>(null);
   const [reason, setReason] = useState('');
@@ -79,12 +82,18 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
       setRejecting(null);
       setReason('');
       setRevises('');
+      setConditions('');
       props.onChanged();
     }
   };
   const withPackage = (fields: Record<string, unknown>) => {
     const f: Record<string, unknown> = { ...fields, package: pick };
     if (revises) f.revises = revises;
+    const list = conditions
+      .split('\n')
+      .map((c) => c.trim())
+      .filter((c) => c);
+    if (list.length > 0) f.conditions = list;
     return run(f);
   };
   const blocked = v.drafts.filter((d) => d.clearance === 'blocked');
@@ -136,6 +145,16 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
           </select>
         </div>
       )}
+      <div class="field">
+        <label for="builder-conditions">Conditions the package carries, one a line (TEXT@GUARANTOR), optional</label>
+        <textarea
+          id="builder-conditions"
+          rows={2}
+          dir="auto"
+          value={conditions}
+          onInput={(e) => setConditions((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      </div>
       <p>
         <button type="button" disabled={move.busy} onClick={() => withPackage({ move: 'propose' })}>
           Propose this package
@@ -175,6 +194,9 @@ export function Builder(props: { view: TalksView; onChanged: () => void }) {
               by {m.by ?? m.side} ({m.side}){m.label && <> · {m.label}</>}
             </p>
             <p dir="auto">{packageWords(m.package)}</p>
+            {m.conditions && m.conditions.length > 0 && (
+              <p>Carries conditions {m.conditions.join(', ')} (their text and status: the room)</p>
+            )}
             <p>Your utility: {utilityWords(m.my_utility)}</p>
             {m.side !== v.me.side ? (
               <p class="actions">
