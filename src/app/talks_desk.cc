@@ -40,9 +40,9 @@ Json ToJson(const TalksOutcome& o) {
   }
   Json result = Json::object();
   if (!o.outcome.empty()) result["outcome"] = o.outcome;
-  if (!o.talks.empty()) {
+  if (o.talks) {
     result["talks"] = Json::array();
-    for (const auto& view : o.talks) result["talks"].push_back(TalksViewJson(view));
+    for (const auto& view : *o.talks) result["talks"].push_back(TalksViewJson(view));
   }
   for (const auto& [k, v] : o.data.items()) result[k] = v;
   j["result"] = result;
@@ -72,15 +72,16 @@ Result<TalksOutcome> TalksDesk::Status(const TalksStatusRequest& request) {
       BC_ASSIGN_OR_RETURN(auto all, svc.List());
       for (const auto& m : all) ids.push_back(m.id);
     }
+    out.talks.emplace();
     for (const auto& id : ids) {
       BC_ASSIGN_OR_RETURN(auto meta, svc.Meta(id));
       BC_ASSIGN_OR_RETURN(auto state, svc.State(id));
-      out.talks.push_back(BuildTalksView(state, meta.joined, meta.profile));
+      out.talks->push_back(BuildTalksView(state, meta.joined, meta.profile));
       BC_ASSIGN_OR_RETURN(auto entries, svc.RecordEntries(id));
-      BC_ASSIGN_OR_RETURN(out.talks.back().timeline, BuildTimeline(state.self(), entries));
+      BC_ASSIGN_OR_RETURN(out.talks->back().timeline, BuildTimeline(state.self(), entries));
       BC_ASSIGN_OR_RETURN(auto pending, svc.PendingIntroductions(id));
       for (auto& p : pending) {
-        out.talks.back().pending_introductions.push_back(
+        out.talks->back().pending_introductions.push_back(
             {std::move(p.name), std::move(p.side), std::move(p.role), std::move(p.authority_key),
              std::move(p.authority_side), std::move(p.reason), std::move(p.command)});
       }

@@ -281,9 +281,10 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
           ctx, a->common, [&](app::TalksDesk& desk) { return desk.Status({a->id}); },
           [](const app::TalksOutcome& done, Json& result) {
             std::string text;
-            for (const auto& view : done.talks) text += TalksStatusText(view);
-            if (done.talks.empty()) text = "No talks.\n";
-            if (done.talks.empty()) result["talks"] = Json::array();
+            if (done.talks) {
+              for (const auto& view : *done.talks) text += TalksStatusText(view);
+            }
+            if (text.empty()) text = "No talks.\n";
             result["text"] = text;
           });
     });

@@ -57,6 +57,22 @@ negotiation::Profile ParsedProfile(const std::string& json) {
   return p ? *p : negotiation::Profile{};
 }
 
+// Someone at no table yet: talks.status answers an empty list, not no list
+// (the web app's talks tab reads it; a missing key broke the page).
+TEST_F(AppTalksOpsTest, StatusWithoutTalksIsAnEmptyList) {
+  Person* lone = Add("Lone envoy", authorities_[0], identity::Role::kEnvoy);
+  ASSERT_NE(lone, nullptr);
+  lone->talks = std::make_unique<talks_client::TalksService>(*lone->client);
+  const Json result = Ok(*lone, Json{{"op", "talks.status"}});
+  ASSERT_TRUE(result.contains("talks")) << result.dump();
+  EXPECT_TRUE(result["talks"].is_array());
+  EXPECT_TRUE(result["talks"].empty());
+  // A move answers no list at all.
+  auto moved = Exec(*zarif_, Json{{"op", "talks.say"}, {"talks", kId}, {"text", "salam"}});
+  ASSERT_OK(moved);
+  EXPECT_FALSE((*moved)["result"].contains("talks"));
+}
+
 TEST_F(AppTalksOpsTest, AgendaShowsOurProfileOrNulls) {
   Json a = Ok(*crocker_, {{"op", "talks.agenda"}, {"talks", kId}});
   ASSERT_EQ(a["issues"].size(), 3u);

@@ -9,6 +9,7 @@
 #define BACKCHANNEL_APP_TALKS_DESK_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ struct TalksOutcome {
   std::size_t queued = 0;                 // still waiting in the outbox
   backchannel::Status status;             // OK, or why the operation was refused
   std::string outcome;                    // a move or action in words
-  std::vector<TalksView> talks;           // talks.status: one view per talks
+  // talks.status only: one view per talks (an empty list when there are none).
+  std::optional<std::vector<TalksView>> talks;
   Json data = Json::object();             // the operation's own result fields (issue 18 ops)
 };
 

@@ -3,6 +3,7 @@
 // profile, and the one timeline of the talks with the box to speak.
 import type { TalksView } from '../../talks_api';
 import { Profile } from './profile';
+import { InviteToTable } from './table_invite';
 import { Compose, Timeline } from './timeline';
 
 export function Room(props: { view: TalksView; onChanged: () => void }) {
@@ -20,6 +21,7 @@ export function Room(props: { view: TalksView; onChanged: () => void }) {
         ))}
       </ul>
       {v.clearance_rule && <p>Clearance at home: {v.clearance_rule}</p>}
+      {v.joined && (v.host === v.me.name || v.me.role === 'envoy') && <InviteToTable view={v} onChanged={props.onChanged} />}
       {v.conditions.length > 0 && (
         <>
           <h3>Conditions</h3>

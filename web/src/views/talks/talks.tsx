@@ -11,6 +11,7 @@ import { Clearance } from './clearance';
 import { Desk } from './desk';
 import { NegotiationChart } from './chart';
 import { Record } from './record';
+import { CreateTalks } from './create';
 import { Room } from './room';
 
 type Part = 'room' | 'builder' | 'clearance' | 'desk' | 'chart' | 'record';
@@ -28,6 +29,7 @@ export function Talks(props: { refresh: number }) {
   const [open, setOpen] = useState<string | null>(null);
   const [part, setPart] = useState<Part>('room');
   const [tick, setTick] = useState(0);
+  const [creating, setCreating] = useState(false);
   const load = useAction();
 
   const reload = async () => {
@@ -45,7 +47,12 @@ export function Talks(props: { refresh: number }) {
     <div class="split">
       <nav aria-label="Talks">
         <Problem error={load.error} />
-        {all.length === 0 && !load.busy && <p>No talks yet: a host invites you, or create them from the CLI.</p>}
+        {all.length === 0 && !load.busy && <p>No talks yet: a host invites you, or open new talks.</p>}
+        <p>
+          <button type="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+            Open new talks
+          </button>
+        </p>
         <ul class="plain">
           {all.map((t) => (
             <li key={t.talks}>
@@ -56,7 +63,17 @@ export function Talks(props: { refresh: number }) {
           ))}
         </ul>
       </nav>
-      {view ? (
+      {creating ? (
+        <CreateTalks
+          onCreated={(id) => {
+            setCreating(false);
+            setOpen(id);
+            setPart('room');
+            changed();
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      ) : view ? (
         <section aria-labelledby="talks-title" class="talks">
           <h2 id="talks-title">
             <bdi dir="auto">{view.title || view.talks}</bdi>
