@@ -33,7 +33,7 @@ struct TalksOutcome {
   std::string outcome;                    // a move or action in words
   // talks.status only: one view per talks (an empty list when there are none).
   std::optional<std::vector<TalksView>> talks;
-  Json data = Json::object();             // the operation's own result fields (issue 18 ops)
+  Json data = Json::object();  // the operation's own result fields (issue 18 ops)
 };
 
 // {"happenings", "refused", "queued", "result": {"outcome"?, "talks"?, ...data}}
