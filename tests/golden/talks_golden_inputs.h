@@ -112,6 +112,13 @@ inline std::vector<std::pair<std::string, talks::Action>> GoldenActions() {
   a.status = talks::ConditionStatus::kMet;
   a.reason = "seen at the site";
   out.emplace_back("condition", a);
+  // Added after 21fb092 (from the same encoder, before the refactor): the
+  // Track 2 idea, with and without a note.
+  a = Action{};
+  a.kind = Action::Kind::kIdea;
+  a.package = {{"inspections", "ad_hoc"}};
+  a.note = "an unofficial thought";
+  out.emplace_back("idea", a);
   return out;
 }
 
@@ -207,6 +214,37 @@ inline std::vector<std::pair<std::string, talks::Message>> GoldenTalksMessages()
   m = GoldenHeader(T::kFloat, "float-2", GoldenCaucus());
   m.package = {{"inspections", "ad_hoc"}};
   out.emplace_back("float_nonote", m);
+  // Added after 21fb092, from the same encoder and before the refactor: the
+  // optional fields the first set left unset.
+  m = GoldenHeader(T::kDefinition, "def-3", GoldenDirect());
+  m.definition.title = "E3/EU+3";
+  m.definition.agenda = "{}";
+  m.definition.sides = {"E3/EU+3", "Iran"};
+  m.definition.host = GoldenMember(1);
+  m.definition.members = GoldenMembers();
+  m.definition.side_authorities = {
+      {"E3/EU+3",
+       {"1111111111111111111111111111111111111111111111111111111111111111",
+        "2222222222222222222222222222222222222222222222222222222222222222"}},
+      {"Iran", {"3333333333333333333333333333333333333333333333333333333333333333"}}};
+  out.emplace_back("definition_coalition", m);
+  m = GoldenHeader(T::kChat, "chat-3", GoldenPlenary());
+  m.text = "on my own authority";
+  m.authority = talks::Authority::kOwn;
+  out.emplace_back("chat_own", m);
+  m = GoldenHeader(T::kSubmit, "submit-own", GoldenDirect());
+  m.action = GoldenActions()[0].second;
+  m.action.authority = talks::Authority::kOwn;
+  out.emplace_back("submit_own", m);
+  m = GoldenHeader(T::kEvent, "event-tabled", GoldenPlenary());
+  m.action = GoldenActions()[0].second;
+  m.action.authority = talks::Authority::kCleared;
+  m.seq = 9;
+  m.ref = "submit-tabled";
+  m.side = "Iran";
+  m.actor = GoldenMember(2);
+  m.draft = "d1";
+  out.emplace_back("event_tabled_draft", m);
   return out;
 }
 
