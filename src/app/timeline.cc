@@ -9,7 +9,6 @@
 namespace backchannel::app {
 namespace {
 
-using Message = talks::Message;
 using K = talks::Action::Kind;
 
 std::optional<std::string> ScopeText(const talks::Scope& s, const talks::TalksState& st) {
@@ -28,11 +27,11 @@ std::optional<std::string> ScopeText(const talks::Scope& s, const talks::TalksSt
   return std::nullopt;
 }
 
-std::string KindOf(const Message& m) {
-  if (std::holds_alternative<Message::Chat>(m.body)) return "words";
-  if (std::holds_alternative<Message::Refusal>(m.body)) return "refusal";
-  if (std::holds_alternative<Message::Verdict>(m.body)) return "verdict";
-  if (const auto* event = std::get_if<Message::Event>(&m.body)) {
+std::string KindOf(const talks::Message& m) {
+  if (std::holds_alternative<talks::Message::Chat>(m.body)) return "words";
+  if (std::holds_alternative<talks::Message::Refusal>(m.body)) return "refusal";
+  if (std::holds_alternative<talks::Message::Verdict>(m.body)) return "verdict";
+  if (const auto* event = std::get_if<talks::Message::Event>(&m.body)) {
     switch (event->action.kind) {
       case K::kMove:
         return "move";
@@ -62,14 +61,14 @@ Result<std::vector<TimelineEntry>> BuildTimeline(const std::string& self,
     const bool outgoing = e.direction == "out";
     // The record holds only what the state accepted when it arrived.
     (void)state.Apply(*m, outgoing ? self : e.peer, outgoing);
-    if (std::holds_alternative<Message::Submit>(m->body)) continue;
+    if (std::holds_alternative<talks::Message::Submit>(m->body)) continue;
     TimelineEntry t;
     t.seq = e.seq;
     t.time_ms = e.time_ms;
     t.kind = KindOf(*m);
     t.text = talks_client::Narrate(*m, state);
-    const auto* chat = std::get_if<Message::Chat>(&m->body);
-    const auto* event = std::get_if<Message::Event>(&m->body);
+    const auto* chat = std::get_if<talks::Message::Chat>(&m->body);
+    const auto* event = std::get_if<talks::Message::Event>(&m->body);
     const talks::Action* move =
         event != nullptr && event->action.kind == K::kMove ? &event->action : nullptr;
     const std::string who = event != nullptr ? event->actor : m->from;
@@ -77,7 +76,7 @@ Result<std::vector<TimelineEntry>> BuildTimeline(const std::string& self,
       t.by = member->name;
       if (!member->side.empty()) t.side = member->side;
     }
-    if (chat != nullptr || std::holds_alternative<Message::Float>(m->body)) {
+    if (chat != nullptr || std::holds_alternative<talks::Message::Float>(m->body)) {
       t.scope = ScopeText(m->scope, state);
     }
     const talks::Member* author = state.FindMember(who);
