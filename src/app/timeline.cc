@@ -9,7 +9,6 @@
 namespace backchannel::app {
 namespace {
 
-using T = talks::Message::Type;
 using K = talks::Action::Kind;
 
 std::optional<std::string> ScopeText(const talks::Scope& s, const talks::TalksState& st) {
@@ -29,31 +28,25 @@ std::optional<std::string> ScopeText(const talks::Scope& s, const talks::TalksSt
 }
 
 std::string KindOf(const talks::Message& m) {
-  switch (m.type) {
-    case T::kChat:
-      return "words";
-    case T::kRefusal:
-      return "refusal";
-    case T::kVerdict:
-      return "verdict";
-    case T::kEvent:
-      switch (m.action.kind) {
-        case K::kMove:
-          return "move";
-        case K::kIdea:
-          return "idea";
-        case K::kCondition:
-          return "condition";
-        case K::kSuspend:
-        case K::kResume:
-          return "suspension";
-        case K::kSuggest:
-          return "event";
-      }
-      return "event";
-    default:
-      return "event";
+  if (std::holds_alternative<talks::Message::Chat>(m.body)) return "words";
+  if (std::holds_alternative<talks::Message::Refusal>(m.body)) return "refusal";
+  if (std::holds_alternative<talks::Message::Verdict>(m.body)) return "verdict";
+  if (const auto* event = std::get_if<talks::Message::Event>(&m.body)) {
+    switch (event->action.kind) {
+      case K::kMove:
+        return "move";
+      case K::kIdea:
+        return "idea";
+      case K::kCondition:
+        return "condition";
+      case K::kSuspend:
+      case K::kResume:
+        return "suspension";
+      case K::kSuggest:
+        return "event";
+    }
   }
+  return "event";
 }
 
 }  // namespace
@@ -68,29 +61,35 @@ Result<std::vector<TimelineEntry>> BuildTimeline(const std::string& self,
     const bool outgoing = e.direction == "out";
     // The record holds only what the state accepted when it arrived.
     (void)state.Apply(*m, outgoing ? self : e.peer, outgoing);
-    if (m->type == T::kSubmit) continue;
+    if (std::holds_alternative<talks::Message::Submit>(m->body)) continue;
     TimelineEntry t;
     t.seq = e.seq;
     t.time_ms = e.time_ms;
     t.kind = KindOf(*m);
     t.text = talks_client::Narrate(*m, state);
-    const std::string who = m->type == T::kEvent ? m->actor : m->from;
+    const auto* chat = std::get_if<talks::Message::Chat>(&m->body);
+    const auto* event = std::get_if<talks::Message::Event>(&m->body);
+    const talks::Action* move =
+        event != nullptr && event->action.kind == K::kMove ? &event->action : nullptr;
+    const std::string who = event != nullptr ? event->actor : m->from;
     if (const talks::Member* member = state.FindMember(who)) {
       t.by = member->name;
       if (!member->side.empty()) t.side = member->side;
     }
-    if (m->type == T::kChat || m->type == T::kFloat) t.scope = ScopeText(m->scope, state);
+    if (chat != nullptr || std::holds_alternative<talks::Message::Float>(m->body)) {
+      t.scope = ScopeText(m->scope, state);
+    }
     const talks::Member* author = state.FindMember(who);
     const talks::Role role = author != nullptr ? author->role : talks::Role::kEnvoy;
-    if (m->type == T::kChat || (m->type == T::kEvent && m->action.kind == K::kMove)) {
-      const talks::Authority a = m->type == T::kChat ? m->authority : m->action.authority;
+    if (chat != nullptr || move != nullptr) {
+      const talks::Authority a = chat != nullptr ? chat->authority : move->authority;
       const talks::Label label = talks::LabelOf(role, a);
       t.authority = std::string(talks::LabelKey(label));
       t.label = std::string(talks::LabelText(label));
     }
-    if (m->type == T::kEvent && m->action.kind == K::kMove) {
+    if (move != nullptr) {
       for (const auto& [id, info] : state.move_info()) {
-        if (info.seq == m->seq) t.move = id;
+        if (info.seq == event->seq) t.move = id;
       }
     }
     out.push_back(std::move(t));

@@ -5,6 +5,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
+#include <variant>
 
 #include "backchannel/common/encoding.h"
 #include "backchannel/crypto/primitives.h"
@@ -65,18 +66,13 @@ constexpr std::array<std::pair<ConditionStatus, std::string_view>, 3> kCondition
     {ConditionStatus::kMet, "met"},
     {ConditionStatus::kFailed, "failed"},
 }};
-constexpr std::array<std::pair<Message::Type, std::string_view>, 10> kTypes{{
-    {Message::Type::kDefinition, "definition"},
-    {Message::Type::kRoster, "roster"},
-    {Message::Type::kChat, "chat"},
-    {Message::Type::kSubmit, "submit"},
-    {Message::Type::kEvent, "event"},
-    {Message::Type::kRefusal, "refusal"},
-    {Message::Type::kDraft, "draft"},
-    {Message::Type::kVerdict, "verdict"},
-    {Message::Type::kProfile, "profile"},
-    {Message::Type::kFloat, "float"},
-}};
+// The wire name of each body, in the order of Message::Body's alternatives.
+constexpr std::array<std::string_view, 10> kTypeNames{
+    "definition", "roster", "chat",    "submit",  "event",
+    "refusal",    "draft",  "verdict", "profile", "float",
+};
+static_assert(kTypeNames.size() == std::variant_size_v<Message::Body>);
+
 constexpr std::array<std::pair<Action::Kind, std::string_view>, 6> kActionKinds{{
     {Action::Kind::kMove, "move"},
     {Action::Kind::kSuggest, "suggest"},
@@ -428,6 +424,43 @@ Result<Scope> ReadScope(const Reader& r) {
   return scope;
 }
 
+// The "definition" object of a definition message.
+Result<Definition> ReadDefinition(const Reader& r) {
+  if (!r.Has("definition")) return InvalidMessage("message.definition is missing");
+  Reader d(r.At("definition"), "message.definition");
+  BC_RETURN_IF_ERROR(d.Object());
+  Definition def;
+  BC_ASSIGN_OR_RETURN(def.title, d.String("title", kMaxNameSize));
+  BC_ASSIGN_OR_RETURN(def.agenda, d.String("agenda", kMaxAgendaSize));
+  BC_ASSIGN_OR_RETURN(def.host, d.String("host", kMemberIdHexSize));
+  BC_RETURN_IF_ERROR(CheckMemberId(def.host, d.Path("host")));
+  if (!d.Has("sides") || !d.At("sides").is_array()) {
+    return InvalidMessage(d.Path("sides") + " must be an array of names");
+  }
+  const Json& sides = d.At("sides");
+  if (sides.size() < 2 || sides.size() > 8) {
+    return InvalidMessage(d.Path("sides") + " must name 2 to 8 sides");
+  }
+  for (const auto& s : sides) {
+    if (!s.is_string() || s.get<std::string>().empty() ||
+        s.get<std::string>().size() > kMaxNameSize) {
+      return InvalidMessage(d.Path("sides") + " must hold non-empty names");
+    }
+    BC_RETURN_IF_ERROR(CheckName(s.get<std::string>(), d.Path("sides")));
+    def.sides.push_back(s.get<std::string>());
+  }
+  BC_ASSIGN_OR_RETURN(def.members, ReadMembers(d, "members"));
+  BC_ASSIGN_OR_RETURN(def.rule, d.String("rule", kMaxTextSize, false));
+  BC_ASSIGN_OR_RETURN(def.side_authorities, ReadSideAuthorities(d));
+  return def;
+}
+
+// The "action" of a submit, event or draft.
+Result<Action> ReadBodyAction(const Reader& r) {
+  if (!r.Has("action")) return InvalidMessage("message.action is missing");
+  return ReadAction(r.At("action"), "message.action");
+}
+
 Result<Message> ReadMessage(const Json& j) {
   Reader r(j, "message");
   BC_RETURN_IF_ERROR(r.Object());
@@ -438,8 +471,14 @@ Result<Message> ReadMessage(const Json& j) {
                                                        " (this build speaks " +
                                                        std::to_string(kMessageVersion) + ")");
   }
+  BC_ASSIGN_OR_RETURN(std::string type, r.String("type", kMaxIdSize));
+  if (std::find(kTypeNames.begin(), kTypeNames.end(), type) == kTypeNames.end()) {
+    std::string known;
+    for (std::string_view n : kTypeNames) known += (known.empty() ? "" : ", ") + std::string(n);
+    return InvalidMessage("message.type: unknown message type '" + type +
+                          "' (expected one of: " + known + ")");
+  }
   Message m;
-  BC_ASSIGN_OR_RETURN(m.type, r.Enum("type", kTypes, "message type"));
   BC_ASSIGN_OR_RETURN(m.talks, r.String("talks", kMaxIdSize));
   BC_RETURN_IF_ERROR(CheckName(m.talks, "message.talks"));
   BC_ASSIGN_OR_RETURN(m.mid, r.String("mid", kMaxIdSize));
@@ -447,96 +486,65 @@ Result<Message> ReadMessage(const Json& j) {
   BC_RETURN_IF_ERROR(CheckMemberId(m.from, "message.from"));
   BC_ASSIGN_OR_RETURN(m.scope, ReadScope(r));
   BC_ASSIGN_OR_RETURN(m.time_ms, r.Signed("time_ms"));
-  using T = Message::Type;
-  switch (m.type) {
-    case T::kDefinition: {
-      if (!r.Has("definition")) return InvalidMessage("message.definition is missing");
-      Reader d(r.At("definition"), "message.definition");
-      BC_RETURN_IF_ERROR(d.Object());
-      BC_ASSIGN_OR_RETURN(m.definition.title, d.String("title", kMaxNameSize));
-      BC_ASSIGN_OR_RETURN(m.definition.agenda, d.String("agenda", kMaxAgendaSize));
-      BC_ASSIGN_OR_RETURN(m.definition.host, d.String("host", kMemberIdHexSize));
-      BC_RETURN_IF_ERROR(CheckMemberId(m.definition.host, d.Path("host")));
-      if (!d.Has("sides") || !d.At("sides").is_array()) {
-        return InvalidMessage(d.Path("sides") + " must be an array of names");
-      }
-      const Json& sides = d.At("sides");
-      if (sides.size() < 2 || sides.size() > 8) {
-        return InvalidMessage(d.Path("sides") + " must name 2 to 8 sides");
-      }
-      for (const auto& s : sides) {
-        if (!s.is_string() || s.get<std::string>().empty() ||
-            s.get<std::string>().size() > kMaxNameSize) {
-          return InvalidMessage(d.Path("sides") + " must hold non-empty names");
-        }
-        BC_RETURN_IF_ERROR(CheckName(s.get<std::string>(), d.Path("sides")));
-        m.definition.sides.push_back(s.get<std::string>());
-      }
-      BC_ASSIGN_OR_RETURN(m.definition.members, ReadMembers(d, "members"));
-      BC_ASSIGN_OR_RETURN(m.definition.rule, d.String("rule", kMaxTextSize, false));
-      BC_ASSIGN_OR_RETURN(m.definition.side_authorities, ReadSideAuthorities(d));
-      break;
+  if (type == "definition") {
+    BC_ASSIGN_OR_RETURN(m.body, ReadDefinition(r));
+  } else if (type == "roster") {
+    Message::Roster roster;
+    BC_ASSIGN_OR_RETURN(roster.members, ReadMembers(r, "members"));
+    BC_ASSIGN_OR_RETURN(roster.rule, r.String("rule", kMaxTextSize, false));
+    m.body = std::move(roster);
+  } else if (type == "chat") {
+    Message::Chat chat;
+    BC_ASSIGN_OR_RETURN(chat.text, r.String("text", kMaxTextSize));
+    BC_ASSIGN_OR_RETURN(chat.authority, r.Enum("authority", kAuthorities, "authority"));
+    m.body = std::move(chat);
+  } else if (type == "submit") {
+    Message::Submit submit;
+    BC_ASSIGN_OR_RETURN(submit.action, ReadBodyAction(r));
+    BC_ASSIGN_OR_RETURN(submit.draft, r.String("draft", kMaxIdSize, false));
+    m.body = std::move(submit);
+  } else if (type == "event") {
+    Message::Event event;
+    BC_ASSIGN_OR_RETURN(event.action, ReadBodyAction(r));
+    BC_ASSIGN_OR_RETURN(event.seq, r.Unsigned("seq", true));
+    if (event.seq == 0) return InvalidMessage("message.seq must be at least 1");
+    BC_ASSIGN_OR_RETURN(event.ref, r.String("ref", kMaxIdSize, false));
+    BC_ASSIGN_OR_RETURN(event.side, r.String("side", kMaxNameSize, false));
+    BC_ASSIGN_OR_RETURN(event.actor, r.String("actor", kMemberIdHexSize));
+    BC_RETURN_IF_ERROR(CheckMemberId(event.actor, "message.actor"));
+    BC_ASSIGN_OR_RETURN(event.draft, r.String("draft", kMaxIdSize, false));
+    m.body = std::move(event);
+  } else if (type == "refusal") {
+    Message::Refusal refusal;
+    BC_ASSIGN_OR_RETURN(refusal.ref, r.String("ref", kMaxIdSize));
+    BC_ASSIGN_OR_RETURN(refusal.reason, r.String("reason", kMaxTextSize));
+    m.body = std::move(refusal);
+  } else if (type == "draft") {
+    Message::Draft draft;
+    BC_ASSIGN_OR_RETURN(draft.action, ReadBodyAction(r));
+    if (draft.action.kind != Action::Kind::kMove) {
+      return InvalidMessage("message.action of a draft must be a move");
     }
-    case T::kRoster: {
-      BC_ASSIGN_OR_RETURN(m.members, ReadMembers(r, "members"));
-      BC_ASSIGN_OR_RETURN(m.rule, r.String("rule", kMaxTextSize, false));
-      break;
-    }
-    case T::kChat: {
-      BC_ASSIGN_OR_RETURN(m.text, r.String("text", kMaxTextSize));
-      BC_ASSIGN_OR_RETURN(m.authority, r.Enum("authority", kAuthorities, "authority"));
-      break;
-    }
-    case T::kSubmit: {
-      if (!r.Has("action")) return InvalidMessage("message.action is missing");
-      BC_ASSIGN_OR_RETURN(m.action, ReadAction(r.At("action"), "message.action"));
-      BC_ASSIGN_OR_RETURN(m.draft, r.String("draft", kMaxIdSize, false));
-      break;
-    }
-    case T::kEvent: {
-      if (!r.Has("action")) return InvalidMessage("message.action is missing");
-      BC_ASSIGN_OR_RETURN(m.action, ReadAction(r.At("action"), "message.action"));
-      BC_ASSIGN_OR_RETURN(m.seq, r.Unsigned("seq", true));
-      if (m.seq == 0) return InvalidMessage("message.seq must be at least 1");
-      BC_ASSIGN_OR_RETURN(m.ref, r.String("ref", kMaxIdSize, false));
-      BC_ASSIGN_OR_RETURN(m.side, r.String("side", kMaxNameSize, false));
-      BC_ASSIGN_OR_RETURN(m.actor, r.String("actor", kMemberIdHexSize));
-      BC_RETURN_IF_ERROR(CheckMemberId(m.actor, "message.actor"));
-      BC_ASSIGN_OR_RETURN(m.draft, r.String("draft", kMaxIdSize, false));
-      break;
-    }
-    case T::kRefusal: {
-      BC_ASSIGN_OR_RETURN(m.ref, r.String("ref", kMaxIdSize));
-      BC_ASSIGN_OR_RETURN(m.text, r.String("reason", kMaxTextSize));
-      break;
-    }
-    case T::kDraft: {
-      if (!r.Has("action")) return InvalidMessage("message.action is missing");
-      BC_ASSIGN_OR_RETURN(m.action, ReadAction(r.At("action"), "message.action"));
-      if (m.action.kind != Action::Kind::kMove) {
-        return InvalidMessage("message.action of a draft must be a move");
-      }
-      BC_ASSIGN_OR_RETURN(m.draft, r.String("draft", kMaxIdSize));
-      BC_ASSIGN_OR_RETURN(m.ref, r.String("revises", kMaxIdSize, false));
-      break;
-    }
-    case T::kVerdict: {
-      BC_ASSIGN_OR_RETURN(m.ref, r.String("draft", kMaxIdSize));
-      BC_ASSIGN_OR_RETURN(m.approve, r.Bool("approve"));
-      BC_ASSIGN_OR_RETURN(m.text, r.String("reason", kMaxTextSize, !m.approve));
-      break;
-    }
-    case T::kProfile: {
-      BC_ASSIGN_OR_RETURN(m.side, r.String("side", kMaxNameSize));
-      BC_ASSIGN_OR_RETURN(m.profile, r.String("profile", kMaxProfileSize));
-      break;
-    }
-    case T::kFloat: {
-      BC_ASSIGN_OR_RETURN(m.package, ReadPackage(r, "package", true));
-      if (m.package.empty()) return InvalidMessage("message.package is empty");
-      BC_ASSIGN_OR_RETURN(m.text, r.String("note", kMaxTextSize, false));
-      break;
-    }
+    BC_ASSIGN_OR_RETURN(draft.draft, r.String("draft", kMaxIdSize));
+    BC_ASSIGN_OR_RETURN(draft.revises, r.String("revises", kMaxIdSize, false));
+    m.body = std::move(draft);
+  } else if (type == "verdict") {
+    Message::Verdict verdict;
+    BC_ASSIGN_OR_RETURN(verdict.draft, r.String("draft", kMaxIdSize));
+    BC_ASSIGN_OR_RETURN(verdict.approve, r.Bool("approve"));
+    BC_ASSIGN_OR_RETURN(verdict.reason, r.String("reason", kMaxTextSize, !verdict.approve));
+    m.body = std::move(verdict);
+  } else if (type == "profile") {
+    Message::Profile profile;
+    BC_ASSIGN_OR_RETURN(profile.side, r.String("side", kMaxNameSize));
+    BC_ASSIGN_OR_RETURN(profile.profile, r.String("profile", kMaxProfileSize));
+    m.body = std::move(profile);
+  } else {  // "float": the type names were checked above
+    Message::Float floated;
+    BC_ASSIGN_OR_RETURN(floated.package, ReadPackage(r, "package", true));
+    if (floated.package.empty()) return InvalidMessage("message.package is empty");
+    BC_ASSIGN_OR_RETURN(floated.note, r.String("note", kMaxTextSize, false));
+    m.body = std::move(floated);
   }
   return m;
 }
@@ -549,7 +557,9 @@ std::string_view AuthorityName(Authority authority) { return NameOf(authority, k
 std::string_view ConditionStatusName(ConditionStatus status) {
   return NameOf(status, kConditionStatuses);
 }
-std::string_view MessageTypeName(Message::Type type) { return NameOf(type, kTypes); }
+std::string_view MessageTypeName(const Message& message) {
+  return kTypeNames.at(message.body.index());
+}
 std::string_view ActionKindName(Action::Kind kind) { return NameOf(kind, kActionKinds); }
 Result<Role> ParseRole(std::string_view name) { return Parse(name, kRoles, "role"); }
 Result<Authority> ParseAuthority(std::string_view name) {
@@ -573,71 +583,77 @@ std::string DescribeScope(const Scope& scope) {
   return "?";
 }
 
-Bytes EncodeMessage(const Message& m) {
-  Json j{{"v", kMessageVersion}, {"type", MessageTypeName(m.type)},
-         {"talks", m.talks},     {"mid", m.mid},
-         {"from", m.from},       {"scope", ScopeJson(m.scope)},
-         {"time_ms", m.time_ms}};
-  using T = Message::Type;
-  switch (m.type) {
-    case T::kDefinition:
-      j["definition"] = Json{{"title", m.definition.title},
-                             {"agenda", m.definition.agenda},
-                             {"sides", m.definition.sides},
-                             {"host", m.definition.host},
-                             {"members", MembersJson(m.definition.members)}};
-      if (!m.definition.rule.empty()) j["definition"]["rule"] = m.definition.rule;
-      // Omitted when no side is bound, so definitions without coalitions
-      // keep their bytes (and the golden vectors).
-      if (!m.definition.side_authorities.empty()) {
-        Json bound = Json::object();
-        for (const auto& [side, keys] : m.definition.side_authorities) bound[side] = keys;
-        j["definition"]["side_authorities"] = std::move(bound);
-      }
-      break;
-    case T::kRoster:
-      j["members"] = MembersJson(m.members);
-      if (!m.rule.empty()) j["rule"] = m.rule;
-      break;
-    case T::kChat:
-      j["text"] = m.text;
-      j["authority"] = AuthorityName(m.authority);
-      break;
-    case T::kSubmit:
-      j["action"] = ActionJson(m.action);
-      if (!m.draft.empty()) j["draft"] = m.draft;
-      break;
-    case T::kEvent:
-      j["action"] = ActionJson(m.action);
-      j["seq"] = m.seq;
-      if (!m.ref.empty()) j["ref"] = m.ref;
-      if (!m.side.empty()) j["side"] = m.side;
-      j["actor"] = m.actor;
-      if (!m.draft.empty()) j["draft"] = m.draft;
-      break;
-    case T::kRefusal:
-      j["ref"] = m.ref;
-      j["reason"] = m.text;
-      break;
-    case T::kDraft:
-      j["action"] = ActionJson(m.action);
-      j["draft"] = m.draft;
-      if (!m.ref.empty()) j["revises"] = m.ref;
-      break;
-    case T::kVerdict:
-      j["draft"] = m.ref;
-      j["approve"] = m.approve;
-      if (!m.text.empty()) j["reason"] = m.text;
-      break;
-    case T::kProfile:
-      j["side"] = m.side;
-      j["profile"] = m.profile;
-      break;
-    case T::kFloat:
-      j["package"] = PackageJson(m.package);
-      if (!m.text.empty()) j["note"] = m.text;
-      break;
+namespace {
+
+// Each body's own fields, under their wire names, after the header.
+struct BodyWriter {
+  Json& j;
+  void operator()(const Definition& d) const {
+    j["definition"] = Json{{"title", d.title},
+                           {"agenda", d.agenda},
+                           {"sides", d.sides},
+                           {"host", d.host},
+                           {"members", MembersJson(d.members)}};
+    if (!d.rule.empty()) j["definition"]["rule"] = d.rule;
+    // Omitted when no side is bound, so definitions without coalitions
+    // keep their bytes (and the golden vectors).
+    if (!d.side_authorities.empty()) {
+      Json bound = Json::object();
+      for (const auto& [side, keys] : d.side_authorities) bound[side] = keys;
+      j["definition"]["side_authorities"] = std::move(bound);
+    }
   }
+  void operator()(const Message::Roster& r) const {
+    j["members"] = MembersJson(r.members);
+    if (!r.rule.empty()) j["rule"] = r.rule;
+  }
+  void operator()(const Message::Chat& c) const {
+    j["text"] = c.text;
+    j["authority"] = AuthorityName(c.authority);
+  }
+  void operator()(const Message::Submit& s) const {
+    j["action"] = ActionJson(s.action);
+    if (!s.draft.empty()) j["draft"] = s.draft;
+  }
+  void operator()(const Message::Event& e) const {
+    j["action"] = ActionJson(e.action);
+    j["seq"] = e.seq;
+    if (!e.ref.empty()) j["ref"] = e.ref;
+    if (!e.side.empty()) j["side"] = e.side;
+    j["actor"] = e.actor;
+    if (!e.draft.empty()) j["draft"] = e.draft;
+  }
+  void operator()(const Message::Refusal& r) const {
+    j["ref"] = r.ref;
+    j["reason"] = r.reason;
+  }
+  void operator()(const Message::Draft& d) const {
+    j["action"] = ActionJson(d.action);
+    j["draft"] = d.draft;
+    if (!d.revises.empty()) j["revises"] = d.revises;
+  }
+  void operator()(const Message::Verdict& v) const {
+    j["draft"] = v.draft;
+    j["approve"] = v.approve;
+    if (!v.reason.empty()) j["reason"] = v.reason;
+  }
+  void operator()(const Message::Profile& p) const {
+    j["side"] = p.side;
+    j["profile"] = p.profile;
+  }
+  void operator()(const Message::Float& f) const {
+    j["package"] = PackageJson(f.package);
+    if (!f.note.empty()) j["note"] = f.note;
+  }
+};
+
+}  // namespace
+
+Bytes EncodeMessage(const Message& m) {
+  Json j{
+      {"v", kMessageVersion}, {"type", MessageTypeName(m)},  {"talks", m.talks},    {"mid", m.mid},
+      {"from", m.from},       {"scope", ScopeJson(m.scope)}, {"time_ms", m.time_ms}};
+  std::visit(BodyWriter{j}, m.body);
   const std::string text = j.dump();
   return Bytes(text.begin(), text.end());
 }

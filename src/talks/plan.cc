@@ -9,16 +9,15 @@
 namespace backchannel::talks {
 namespace {
 
-using T = Message::Type;
-
-Message Header(const TalksState& state, T type, const Scope& scope, std::int64_t time_ms) {
+Message Header(const TalksState& state, const Scope& scope, std::int64_t time_ms,
+               Message::Body body) {
   Message m;
-  m.type = type;
   m.talks = state.talks();
   m.mid = NewMessageId();
   m.from = state.self();
   m.scope = scope;
   m.time_ms = time_ms;
+  m.body = std::move(body);
   return m;
 }
 
@@ -44,13 +43,13 @@ Result<Plan> PlanInvite(const TalksState& state, const Member& newcomer, std::in
     if (me.role != Role::kEnvoy || newcomer.side != me.side) {
       return FailedPrecondition("principals are brought in by an envoy of their own side");
     }
-    roster = Header(state, T::kRoster, Scope{ScopeKind::kInternal, me.side, ""}, time_ms);
-    roster.rule = state.rule().ToString();
+    roster = Header(state, Scope{ScopeKind::kInternal, me.side, ""}, time_ms,
+                    Message::Roster{{newcomer}, state.rule().ToString()});
   } else {
     if (!state.IsHost()) return FailedPrecondition("only the host seats members at the table");
-    roster = Header(state, T::kRoster, Scope{ScopeKind::kPlenary, "", ""}, time_ms);
+    roster =
+        Header(state, Scope{ScopeKind::kPlenary, "", ""}, time_ms, Message::Roster{{newcomer}, ""});
   }
-  roster.members = {newcomer};
 
   // Everyone already in the scope learns of the newcomer; the newcomer gets
   // the whole definition instead.
@@ -61,16 +60,17 @@ Result<Plan> PlanInvite(const TalksState& state, const Member& newcomer, std::in
   Plan plan;
   plan.sends.push_back(PlannedSend{roster, std::move(others)});
 
-  Message def = Header(state, T::kDefinition, Scope{ScopeKind::kDirect, "", newcomer.id}, time_ms);
-  def.definition = after.definition();
-  def.definition.members.clear();
+  Definition definition = after.definition();
+  definition.members.clear();
   for (const auto& [id, m] : after.members()) {
     // A newcomer at the table never learns a side's principals.
     if (!principal && m.role == Role::kPrincipal) continue;
-    def.definition.members.push_back(m);
+    definition.members.push_back(m);
   }
-  def.definition.rule = principal ? after.rule().ToString() : "";
-  plan.sends.push_back(PlannedSend{def, std::vector<Member>{newcomer}});
+  definition.rule = principal ? after.rule().ToString() : "";
+  plan.sends.push_back(PlannedSend{
+      Header(state, Scope{ScopeKind::kDirect, "", newcomer.id}, time_ms, std::move(definition)),
+      std::vector<Member>{newcomer}});
 
   if (principal) {
     // A principal brought in after the talks moved must see what the table
@@ -93,21 +93,19 @@ Result<Plan> PlanSideRule(const TalksState& state, const std::string& rule, std:
     return FailedPrecondition("only an envoy sets its side's clearance rule");
   }
   BC_RETURN_IF_ERROR(ParseClearanceRule(rule).status());
-  Message roster =
-      Header(state, T::kRoster, Scope{ScopeKind::kInternal, state.me().side, ""}, time_ms);
-  roster.rule = rule;
+  Message roster = Header(state, Scope{ScopeKind::kInternal, state.me().side, ""}, time_ms,
+                          Message::Roster{{}, rule});
   Plan plan;
   plan.sends.push_back(PlannedSend{std::move(roster), std::nullopt});
   return plan;
 }
 
 PlannedSend TableDraft(const TalksState& state, const Draft& draft, std::int64_t time_ms) {
-  Message submit =
-      Header(state, T::kSubmit, Scope{ScopeKind::kDirect, "", state.definition().host}, time_ms);
-  submit.action = draft.action;
-  submit.action.authority = Authority::kCleared;
-  submit.draft = draft.id;
-  return PlannedSend{std::move(submit), std::nullopt};
+  Action action = draft.action;
+  action.authority = Authority::kCleared;
+  return PlannedSend{Header(state, Scope{ScopeKind::kDirect, "", state.definition().host}, time_ms,
+                            Message::Submit{std::move(action), draft.id}),
+                     std::nullopt};
 }
 
 Result<Plan> PlanReaction(const TalksState& state, std::int64_t time_ms) {
@@ -119,7 +117,9 @@ Result<Plan> PlanReaction(const TalksState& state, std::int64_t time_ms) {
     BC_ASSIGN_OR_RETURN(Message answer, state.Decide(submissions.front(), time_ms));
     std::optional<std::vector<Member>> to;
     // A refusal of the host's own submission goes nowhere: it is recorded.
-    if (answer.type == T::kRefusal && answer.scope.to == state.self()) to.emplace();
+    if (std::holds_alternative<Message::Refusal>(answer.body) && answer.scope.to == state.self()) {
+      to.emplace();
+    }
     plan.sends.push_back(PlannedSend{std::move(answer), std::move(to)});
     return plan;
   }

@@ -10,24 +10,20 @@ namespace {
 
 // Who spoke an action or words, and with which authority it is labelled.
 std::string LabelFor(const Message& m, const TalksState& state) {
-  using T = Message::Type;
   std::string speaker = m.from;
   Authority authority = Authority::kExploratory;
   const Action* action = nullptr;
-  switch (m.type) {
-    case T::kChat:
-      authority = m.authority;
-      break;
-    case T::kEvent:
-      speaker = m.actor;
-      action = &m.action;
-      break;
-    case T::kSubmit:
-    case T::kDraft:
-      action = &m.action;
-      break;
-    default:
-      return "";
+  if (const auto* chat = std::get_if<Message::Chat>(&m.body)) {
+    authority = chat->authority;
+  } else if (const auto* event = std::get_if<Message::Event>(&m.body)) {
+    speaker = event->actor;
+    action = &event->action;
+  } else if (const auto* submit = std::get_if<Message::Submit>(&m.body)) {
+    action = &submit->action;
+  } else if (const auto* draft = std::get_if<Message::Draft>(&m.body)) {
+    action = &draft->action;
+  } else {
+    return "";
   }
   if (action != nullptr) {
     switch (action->kind) {

@@ -11,7 +11,6 @@ namespace {
 
 using negotiation::MoveId;
 using negotiation::MoveKind;
-using T = Message::Type;
 
 bool AtTable(const Member& m) { return m.role != Role::kPrincipal; }
 
@@ -68,12 +67,11 @@ Result<TalksState> TalksState::Create(const std::string& talks, const Definition
   if (definition.host != self) return InvalidArgument("the creator of talks is their host");
   TalksState state(self);
   Message m;
-  m.type = T::kDefinition;
   m.talks = talks;
   m.mid = "create";
   m.from = self;
   m.scope = Scope{ScopeKind::kDirect, "", self};
-  m.definition = definition;
+  m.body = definition;
   BC_RETURN_IF_ERROR(state.Apply(m, self, true));
   return state;
 }
@@ -308,7 +306,9 @@ Status TalksState::CheckClearedDraft(const Member& actor, const Action& action,
 Status TalksState::Apply(const Message& message, const std::string& sender, bool outgoing) {
   TalksState next = *this;
   Status s = [&]() -> Status {
-    if (message.type == T::kDefinition) return next.ApplyDefinition(message, sender);
+    if (const auto* definition = std::get_if<Definition>(&message.body)) {
+      return next.ApplyDefinition(message, *definition, sender);
+    }
     if (!next.initialized()) {
       return FailedPrecondition("a talks message before the talks' definition");
     }
@@ -316,99 +316,48 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
       return InvalidArgument("a message for talks " + Quote(message.talks) + " applied to " +
                              Quote(talks_));
     }
-    if (message.type == T::kEvent) return next.ApplyEvent(message, sender, outgoing);
+    if (const auto* event = std::get_if<Message::Event>(&message.body)) {
+      return next.ApplyEvent(message, *event, sender, outgoing);
+    }
     if (applied_.contains(message.mid)) return Status::Ok();
     if (message.from != sender) {
       return Status(StatusCode::kUntrusted, "the message names another author than its sender");
     }
     BC_RETURN_IF_ERROR(next.CheckInScope(message, sender, outgoing));
     BC_ASSIGN_OR_RETURN(const Member* from, next.Sender(sender));
-    switch (message.type) {
-      case T::kDefinition:
-      case T::kEvent:
-        break;
-      case T::kRoster:
-        BC_RETURN_IF_ERROR(next.ApplyRoster(message, sender));
-        break;
-      case T::kChat:
-        BC_RETURN_IF_ERROR(next.CheckClaim(*from, message.authority, outgoing));
-        break;
-      case T::kSubmit:
-        if (message.scope.kind != ScopeKind::kDirect || message.scope.to != definition_.host) {
-          return InvalidArgument("a submission goes directly to the host");
-        }
-        if (message.action.kind == Action::Kind::kMove) {
-          BC_RETURN_IF_ERROR(next.CheckClaim(*from, message.action.authority, outgoing));
-        }
-        // Our own cleared submission must table a draft cleared at home; one
-        // received is the host's to refuse (Decide), so its author learns why.
-        if (outgoing) {
-          BC_RETURN_IF_ERROR(next.CheckClearedDraft(*from, message.action, message.draft));
-        }
-        if (outgoing) {
-          const Submission submission{message.mid, sender, message.action, message.draft};
-          if (IsHost()) next.submissions_.push_back(submission);
-          next.mine_.push_back(submission);
-          if (!message.draft.empty()) {
-            for (auto& d : next.drafts_) {
-              if (d.id == message.draft) d.tabled = true;
-            }
-          }
-        } else if (!answered_.contains(message.mid)) {
-          next.submissions_.push_back(
-              Submission{message.mid, sender, message.action, message.draft});
-        }
-        break;
-      case T::kRefusal: {
-        if (outgoing) {
-          if (!IsHost()) return FailedPrecondition("only the host refuses submissions");
-          next.answered_.insert(message.ref);
-          std::erase_if(next.submissions_, [&](const auto& s) { return s.mid == message.ref; });
-          if (message.scope.to == self_) {  // our own submission, refused by ourselves as host
-            next.refusals_[message.ref] = message.text;
-            std::erase_if(next.mine_, [&](const auto& s) { return s.mid == message.ref; });
-          }
-        } else {
-          if (sender != definition_.host) {
-            return Status(StatusCode::kUntrusted, "a refusal not from the host");
-          }
-          next.answered_.insert(message.ref);
-          next.refusals_[message.ref] = message.text;
-          std::erase_if(next.mine_, [&](const auto& s) { return s.mid == message.ref; });
-        }
-        break;
+    if (const auto* roster = std::get_if<Message::Roster>(&message.body)) {
+      BC_RETURN_IF_ERROR(next.ApplyRoster(*roster, sender));
+    } else if (const auto* chat = std::get_if<Message::Chat>(&message.body)) {
+      BC_RETURN_IF_ERROR(next.CheckClaim(*from, chat->authority, outgoing));
+    } else if (const auto* submit = std::get_if<Message::Submit>(&message.body)) {
+      BC_RETURN_IF_ERROR(next.ApplySubmit(message, *submit, *from, sender, outgoing));
+    } else if (const auto* refusal = std::get_if<Message::Refusal>(&message.body)) {
+      BC_RETURN_IF_ERROR(next.ApplyRefusal(message, *refusal, sender, outgoing));
+    } else if (const auto* draft = std::get_if<Message::Draft>(&message.body)) {
+      BC_RETURN_IF_ERROR(next.ApplyDraft(message, *draft, sender));
+    } else if (const auto* verdict = std::get_if<Message::Verdict>(&message.body)) {
+      BC_RETURN_IF_ERROR(next.ApplyVerdict(message, *verdict, sender));
+    } else if (const auto* profile = std::get_if<Message::Profile>(&message.body)) {
+      if (message.scope.kind != ScopeKind::kDirect) {
+        return InvalidArgument("a profile goes directly to a mediator");
       }
-      case T::kDraft:
-        BC_RETURN_IF_ERROR(next.ApplyDraft(message, sender));
-        break;
-      case T::kVerdict:
-        BC_RETURN_IF_ERROR(next.ApplyVerdict(message, sender));
-        break;
-      case T::kProfile: {
-        if (message.scope.kind != ScopeKind::kDirect) {
-          return InvalidArgument("a profile goes directly to a mediator");
-        }
-        const Member* to = FindMember(message.scope.to);
-        if (to == nullptr || to->role != Role::kMediator) {
-          return FailedPrecondition("a profile is shared only with a mediator");
-        }
-        if (from->role != Role::kEnvoy || from->side != message.side) {
-          return FailedPrecondition("only an envoy shares its own side's profile");
-        }
-        auto profile = negotiation::ParseProfile(domain(), message.profile, "shared profile");
-        if (!profile) return profile.error().WithContext("shared profile");
-        next.profiles_[message.side] = message.profile;
-        break;
+      const Member* to = FindMember(message.scope.to);
+      if (to == nullptr || to->role != Role::kMediator) {
+        return FailedPrecondition("a profile is shared only with a mediator");
       }
-      case T::kFloat: {
-        if (from->role != Role::kMediator || message.scope.kind != ScopeKind::kCaucus) {
-          return FailedPrecondition("only a mediator floats a package, in caucus");
-        }
-        BC_RETURN_IF_ERROR(ResolvePackage(domain(), message.package).status());
-        next.floats_.push_back(
-            FloatedPackage{sender, message.scope.side, message.package, message.text});
-        break;
+      if (from->role != Role::kEnvoy || from->side != profile->side) {
+        return FailedPrecondition("only an envoy shares its own side's profile");
       }
+      auto parsed = negotiation::ParseProfile(domain(), profile->profile, "shared profile");
+      if (!parsed) return parsed.error().WithContext("shared profile");
+      next.profiles_[profile->side] = profile->profile;
+    } else if (const auto* floated = std::get_if<Message::Float>(&message.body)) {
+      if (from->role != Role::kMediator || message.scope.kind != ScopeKind::kCaucus) {
+        return FailedPrecondition("only a mediator floats a package, in caucus");
+      }
+      BC_RETURN_IF_ERROR(ResolvePackage(domain(), floated->package).status());
+      next.floats_.push_back(
+          FloatedPackage{sender, message.scope.side, floated->package, floated->note});
     }
     next.applied_.insert(message.mid);
     return Status::Ok();
@@ -418,8 +367,55 @@ Status TalksState::Apply(const Message& message, const std::string& sender, bool
   return Status::Ok();
 }
 
-Status TalksState::ApplyDefinition(const Message& m, const std::string& sender) {
-  const Definition& d = m.definition;
+Status TalksState::ApplySubmit(const Message& m, const Message::Submit& submit, const Member& from,
+                               const std::string& sender, bool outgoing) {
+  if (m.scope.kind != ScopeKind::kDirect || m.scope.to != definition_.host) {
+    return InvalidArgument("a submission goes directly to the host");
+  }
+  if (submit.action.kind == Action::Kind::kMove) {
+    BC_RETURN_IF_ERROR(CheckClaim(from, submit.action.authority, outgoing));
+  }
+  // Our own cleared submission must table a draft cleared at home; one
+  // received is the host's to refuse (Decide), so its author learns why.
+  if (outgoing) {
+    BC_RETURN_IF_ERROR(CheckClearedDraft(from, submit.action, submit.draft));
+    const Submission submission{m.mid, sender, submit.action, submit.draft};
+    if (IsHost()) submissions_.push_back(submission);
+    mine_.push_back(submission);
+    if (!submit.draft.empty()) {
+      for (auto& d : drafts_) {
+        if (d.id == submit.draft) d.tabled = true;
+      }
+    }
+  } else if (!answered_.contains(m.mid)) {
+    submissions_.push_back(Submission{m.mid, sender, submit.action, submit.draft});
+  }
+  return Status::Ok();
+}
+
+Status TalksState::ApplyRefusal(const Message& m, const Message::Refusal& refusal,
+                                const std::string& sender, bool outgoing) {
+  if (outgoing) {
+    if (!IsHost()) return FailedPrecondition("only the host refuses submissions");
+    answered_.insert(refusal.ref);
+    std::erase_if(submissions_, [&](const auto& s) { return s.mid == refusal.ref; });
+    if (m.scope.to == self_) {  // our own submission, refused by ourselves as host
+      refusals_[refusal.ref] = refusal.reason;
+      std::erase_if(mine_, [&](const auto& s) { return s.mid == refusal.ref; });
+    }
+    return Status::Ok();
+  }
+  if (sender != definition_.host) {
+    return Status(StatusCode::kUntrusted, "a refusal not from the host");
+  }
+  answered_.insert(refusal.ref);
+  refusals_[refusal.ref] = refusal.reason;
+  std::erase_if(mine_, [&](const auto& s) { return s.mid == refusal.ref; });
+  return Status::Ok();
+}
+
+Status TalksState::ApplyDefinition(const Message& m, const Definition& d,
+                                   const std::string& sender) {
   if (initialized()) {
     if (m.talks == talks_) return Status::Ok();  // our own copy sent on, or a repeat
     return Status(StatusCode::kAlreadyExists, "this state holds talks " + Quote(talks_));
@@ -475,7 +471,7 @@ Status TalksState::ApplyDefinition(const Message& m, const std::string& sender) 
   return Status::Ok();
 }
 
-Status TalksState::ApplyRoster(const Message& m, const std::string& sender) {
+Status TalksState::ApplyRoster(const Message::Roster& m, const std::string& sender) {
   const Member* from = FindMember(sender);
   const bool host = sender == definition_.host;
   const bool side_envoy = from != nullptr && from->role == Role::kEnvoy && OnMySide(*from);
@@ -509,47 +505,50 @@ Status TalksState::ApplyRoster(const Message& m, const std::string& sender) {
   return Status::Ok();
 }
 
-Status TalksState::ApplyDraft(const Message& m, const std::string& sender) {
+Status TalksState::ApplyDraft(const Message& m, const Message::Draft& draft,
+                              const std::string& sender) {
   const Member* from = FindMember(sender);
   if (from == nullptr || from->role != Role::kEnvoy || !(OnMySide(*from) || sender == self_)) {
     return FailedPrecondition("drafts come from an envoy of this side");
   }
   if (m.scope.kind != ScopeKind::kInternal) return InvalidArgument("a draft is internal");
-  if (FindDraft(m.draft) != nullptr) {
-    return Status(StatusCode::kAlreadyExists, "draft " + m.draft + " exists");
+  if (FindDraft(draft.draft) != nullptr) {
+    return Status(StatusCode::kAlreadyExists, "draft " + draft.draft + " exists");
   }
-  if (!m.ref.empty() && FindDraft(m.ref) == nullptr) {
-    return NotFound("draft " + m.draft + " revises an unknown draft " + m.ref);
+  if (!draft.revises.empty() && FindDraft(draft.revises) == nullptr) {
+    return NotFound("draft " + draft.draft + " revises an unknown draft " + draft.revises);
   }
-  if (m.action.kind != Action::Kind::kMove) return InvalidArgument("a draft holds a move");
-  if (m.action.move == MoveKind::kPropose || m.action.move == MoveKind::kCounter) {
-    BC_RETURN_IF_ERROR(ResolvePackage(domain(), m.action.package).status());
+  if (draft.action.kind != Action::Kind::kMove) return InvalidArgument("a draft holds a move");
+  if (draft.action.move == MoveKind::kPropose || draft.action.move == MoveKind::kCounter) {
+    BC_RETURN_IF_ERROR(ResolvePackage(domain(), draft.action.package).status());
   }
   Draft d;
-  d.id = m.draft;
+  d.id = draft.draft;
   d.author = sender;
-  d.action = m.action;
-  d.revises = m.ref;
+  d.action = draft.action;
+  d.revises = draft.revises;
   drafts_.push_back(std::move(d));
   return Status::Ok();
 }
 
-Status TalksState::ApplyVerdict(const Message& m, const std::string& sender) {
+Status TalksState::ApplyVerdict(const Message& m, const Message::Verdict& verdict,
+                                const std::string& sender) {
   const Member* from = FindMember(sender);
   if (from == nullptr || from->role != Role::kPrincipal || !(OnMySide(*from) || sender == self_)) {
     return FailedPrecondition("verdicts come from this side's principals");
   }
   if (m.scope.kind != ScopeKind::kInternal) return InvalidArgument("a verdict is internal");
   for (auto& d : drafts_) {
-    if (d.id != m.ref) continue;
+    if (d.id != verdict.draft) continue;
     if (d.tabled) return FailedPrecondition("draft " + d.id + " was already tabled");
-    d.verdicts[from->name] = Verdict{m.approve, m.text};
+    d.verdicts[from->name] = Verdict{verdict.approve, verdict.reason};
     return Status::Ok();
   }
-  return NotFound("no draft " + Quote(m.ref));
+  return NotFound("no draft " + Quote(verdict.draft));
 }
 
-Status TalksState::ApplyEvent(const Message& m, const std::string& sender, bool outgoing) {
+Status TalksState::ApplyEvent(const Message& m, const Message::Event& event,
+                              const std::string& sender, bool outgoing) {
   if (outgoing && !IsHost()) {
     forwarded_.insert(m.mid);  // an envoy passing the host's event to its principals
     return Status::Ok();
@@ -566,11 +565,11 @@ Status TalksState::ApplyEvent(const Message& m, const std::string& sender, bool 
     }
   }
   if (m.scope.kind != ScopeKind::kPlenary) return InvalidArgument("events are plenary");
-  if (m.seq <= applied_seq_) return Status::Ok();  // already applied
-  if (m.seq > applied_seq_ + 1) {
+  if (event.seq <= applied_seq_) return Status::Ok();  // already applied
+  if (event.seq > applied_seq_ + 1) {
     if (early_events_.size() >= 4096)
       return Status(StatusCode::kResourceExhausted, "too many early events");
-    early_events_.emplace(m.seq, m);
+    early_events_.emplace(event.seq, m);
     return Status::Ok();
   }
   BC_RETURN_IF_ERROR(ApplySequenced(m));
@@ -585,7 +584,9 @@ Status TalksState::ApplyEvent(const Message& m, const std::string& sender, bool 
   return Status::Ok();
 }
 
-Status TalksState::ApplySequenced(const Message& event) {
+Status TalksState::ApplySequenced(const Message& message) {
+  // Only events are applied here (ApplyEvent, Decide) or queued early.
+  const auto& event = std::get<Message::Event>(message.body);
   const Member* actor = FindMember(event.actor);
   if (actor != nullptr) {
     BC_RETURN_IF_ERROR(CheckClearedDraft(*actor, event.action, event.draft)
@@ -606,8 +607,8 @@ Status TalksState::ApplySequenced(const Message& event) {
     std::erase_if(submissions_, [&](const auto& s) { return s.mid == event.ref; });
     std::erase_if(mine_, [&](const auto& s) { return s.mid == event.ref; });
   }
-  events_.push_back(event);
-  applied_.insert(event.mid);
+  events_.push_back(message);
+  applied_.insert(message.mid);
   applied_seq_ = event.seq;
   return Status::Ok();
 }
@@ -822,8 +823,10 @@ Status TalksState::ApplyMove(const Action& action, const Member& actor, std::uin
 }
 
 bool TalksState::Knows(const Message& m) const {
-  if (m.type == T::kDefinition) return initialized() && m.talks == talks_;
-  if (m.type == T::kEvent) return m.seq <= applied_seq_ || early_events_.contains(m.seq);
+  if (std::holds_alternative<Definition>(m.body)) return initialized() && m.talks == talks_;
+  if (const auto* event = std::get_if<Message::Event>(&m.body)) {
+    return event->seq <= applied_seq_ || early_events_.contains(event->seq);
+  }
   return applied_.contains(m.mid);
 }
 
@@ -848,22 +851,17 @@ Result<Message> TalksState::Decide(const Submission& submission, std::int64_t ti
   out.mid = NewMessageId();
   out.from = self_;
   out.time_ms = time_ms;
-  out.ref = submission.mid;
   Message event = out;
-  event.type = T::kEvent;
   event.scope = Scope{ScopeKind::kPlenary, "", ""};
-  event.seq = applied_seq_ + 1;
-  event.actor = submission.sender;
-  event.side = actor != nullptr ? actor->side : "";
-  event.action = submission.action;
-  event.draft = submission.draft;
+  event.body = Message::Event{submission.action, applied_seq_ + 1,
+                              submission.mid,    actor != nullptr ? actor->side : "",
+                              submission.sender, submission.draft};
   TalksState trial = *this;
   Status s = actor == nullptr ? Status(StatusCode::kUntrusted, "not a member")
                               : trial.ApplySequenced(event);
   if (s.ok()) return event;
-  out.type = T::kRefusal;
   out.scope = Scope{ScopeKind::kDirect, "", submission.sender};
-  out.text = std::string(s.message());
+  out.body = Message::Refusal{submission.mid, std::string(s.message())};
   return out;
 }
 

@@ -13,7 +13,6 @@ namespace backchannel::talks_client {
 namespace {
 
 using talks::Message;
-using T = talks::Message::Type;
 
 std::string Who(const talks::TalksState& st, const std::string& id) {
   const talks::Member* m = st.FindMember(id);
@@ -161,74 +160,89 @@ std::vector<std::string> OutcomeSummary(const talks::TalksState& st) {
 
 }  // namespace
 
-std::string Narrate(const Message& m, const talks::TalksState& st) {
-  const std::string who = Who(st, m.from);
-  switch (m.type) {
-    case T::kDefinition: {
-      std::string sides;
-      for (const auto& x : m.definition.sides) sides += (sides.empty() ? "" : ", ") + x;
-      if (m.from == st.self()) {
-        const talks::Member* to = st.FindMember(m.scope.to);
-        return who + " sends " + (to ? to->name : std::string("a newcomer")) +
-               " the talks' definition";
-      }
-      return who + " invites you to talks '" + m.talks + "': " + m.definition.title +
-             " (sides: " + sides + "). Join with `backchannel talks join " + m.talks + "`.";
+namespace {
+
+// One sentence per message type (Narrate).
+struct MessageNarrator {
+  const Message& m;
+  const talks::TalksState& st;
+  std::string who;
+
+  std::string operator()(const talks::Definition& d) const {
+    std::string sides;
+    for (const auto& x : d.sides) sides += (sides.empty() ? "" : ", ") + x;
+    if (m.from == st.self()) {
+      const talks::Member* to = st.FindMember(m.scope.to);
+      return who + " sends " + (to ? to->name : std::string("a newcomer")) +
+             " the talks' definition";
     }
-    case T::kRoster: {
-      std::string names;
-      for (const auto& x : m.members) {
-        names += (names.empty() ? "" : ", ") + x.name + " (" +
-                 std::string(talks::RoleName(x.role)) + (x.side.empty() ? "" : " of " + x.side) +
-                 ")";
-      }
-      if (names.empty()) return who + " sets the side's clearance rule: " + m.rule;
-      return who + " brings in " + names + (m.rule.empty() ? "" : "; clearance rule " + m.rule);
-    }
-    case T::kChat:
-      return "[" + Scope(m.scope, st) + ", " + Label(st, m.from, m.authority) + "] " + who + ": " +
-             m.text;
-    case T::kSubmit:
-      return who + " submits to the host: " + Action(m.action, st, m.from) +
-             (m.draft.empty() ? "" : " (cleared draft " + m.draft + ")");
-    case T::kEvent: {
-      // Moves are numbered by the negotiation (what `counter 3` refers to),
-      // suggestions by their own ids; other events need no number.
-      for (const auto& [id, info] : st.move_info()) {
-        if (info.seq == m.seq) {
-          return "#" + std::to_string(id) + " " + Who(st, m.actor) + " " +
-                 Action(m.action, st, m.actor) +
-                 (info.adopts.empty() ? "" : " (adopted as offer #" + std::to_string(id) + ")");
-        }
-      }
-      for (const auto& idea : st.ideas()) {
-        if (idea.seq == m.seq) {
-          return idea.id + ": " + Who(st, m.actor) + " " + Action(m.action, st, m.actor);
-        }
-      }
-      for (const auto& sg : st.suggestions()) {
-        if (sg.seq == m.seq)
-          return sg.id + ": " + Who(st, m.actor) + " " + Action(m.action, st, m.actor);
-      }
-      return Who(st, m.actor) + " " + Action(m.action, st, m.actor);
-    }
-    case T::kRefusal:
-      return "The host refused " + (m.scope.to == st.self() ? std::string("your") : "a") +
-             " submission: " + m.text;
-    case T::kDraft:
-      return "[internal] " + who + " drafts " + m.draft +
-             (m.ref.empty() ? "" : " (revising " + m.ref + ")") +
-             " for clearance: " + Action(m.action, st, m.from);
-    case T::kVerdict:
-      return "[internal] " + who + (m.approve ? " approves " : " VETOES ") + "draft " + m.ref +
-             (m.text.empty() ? "" : ": " + m.text);
-    case T::kProfile:
-      return who + " shares " + m.side + "'s private profile with the mediator only";
-    case T::kFloat:
-      return "[" + Scope(m.scope, st) + "] " + who + " floats " + Package(m.package, st) +
-             (m.text.empty() ? "" : " — \"" + m.text + "\"");
+    return who + " invites you to talks '" + m.talks + "': " + d.title + " (sides: " + sides +
+           "). Join with `backchannel talks join " + m.talks + "`.";
   }
-  return who + " sends a talks message";
+  std::string operator()(const Message::Roster& r) const {
+    std::string names;
+    for (const auto& x : r.members) {
+      names += (names.empty() ? "" : ", ") + x.name + " (" + std::string(talks::RoleName(x.role)) +
+               (x.side.empty() ? "" : " of " + x.side) + ")";
+    }
+    if (names.empty()) return who + " sets the side's clearance rule: " + r.rule;
+    return who + " brings in " + names + (r.rule.empty() ? "" : "; clearance rule " + r.rule);
+  }
+  std::string operator()(const Message::Chat& c) const {
+    return "[" + Scope(m.scope, st) + ", " + Label(st, m.from, c.authority) + "] " + who + ": " +
+           c.text;
+  }
+  std::string operator()(const Message::Submit& s) const {
+    return who + " submits to the host: " + Action(s.action, st, m.from) +
+           (s.draft.empty() ? "" : " (cleared draft " + s.draft + ")");
+  }
+  std::string operator()(const Message::Event& e) const {
+    // Moves are numbered by the negotiation (what `counter 3` refers to),
+    // suggestions by their own ids; other events need no number.
+    for (const auto& [id, info] : st.move_info()) {
+      if (info.seq == e.seq) {
+        return "#" + std::to_string(id) + " " + Who(st, e.actor) + " " +
+               Action(e.action, st, e.actor) +
+               (info.adopts.empty() ? "" : " (adopted as offer #" + std::to_string(id) + ")");
+      }
+    }
+    for (const auto& idea : st.ideas()) {
+      if (idea.seq == e.seq) {
+        return idea.id + ": " + Who(st, e.actor) + " " + Action(e.action, st, e.actor);
+      }
+    }
+    for (const auto& sg : st.suggestions()) {
+      if (sg.seq == e.seq)
+        return sg.id + ": " + Who(st, e.actor) + " " + Action(e.action, st, e.actor);
+    }
+    return Who(st, e.actor) + " " + Action(e.action, st, e.actor);
+  }
+  std::string operator()(const Message::Refusal& r) const {
+    return "The host refused " + (m.scope.to == st.self() ? std::string("your") : "a") +
+           " submission: " + r.reason;
+  }
+  std::string operator()(const Message::Draft& d) const {
+    return "[internal] " + who + " drafts " + d.draft +
+           (d.revises.empty() ? "" : " (revising " + d.revises + ")") +
+           " for clearance: " + Action(d.action, st, m.from);
+  }
+  std::string operator()(const Message::Verdict& v) const {
+    return "[internal] " + who + (v.approve ? " approves " : " VETOES ") + "draft " + v.draft +
+           (v.reason.empty() ? "" : ": " + v.reason);
+  }
+  std::string operator()(const Message::Profile& p) const {
+    return who + " shares " + p.side + "'s private profile with the mediator only";
+  }
+  std::string operator()(const Message::Float& f) const {
+    return "[" + Scope(m.scope, st) + "] " + who + " floats " + Package(f.package, st) +
+           (f.note.empty() ? "" : " — \"" + f.note + "\"");
+  }
+};
+
+}  // namespace
+
+std::string Narrate(const Message& m, const talks::TalksState& st) {
+  return std::visit(MessageNarrator{m, st, Who(st, m.from)}, m.body);
 }
 
 Result<talks::RecordVerification> TalksService::VerifyRecord(const std::string& id) {

@@ -21,7 +21,6 @@ namespace {
 using talks::Message;
 using talks::Role;
 using talks::ScopeKind;
-using T = talks::Message::Type;
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -109,12 +108,11 @@ Result<SyncReport> TalksService::Create(
   d.side_authorities = side_authorities;
   BC_ASSIGN_OR_RETURN(auto state, talks::TalksState::Create(id, d, self_));
   Message m;
-  m.type = T::kDefinition;
   m.talks = id;
   m.mid = "create";
   m.from = self_;
   m.scope = talks::Scope{ScopeKind::kDirect, "", self_};
-  m.definition = d;
+  m.body = d;
   m.time_ms = 0;
   const Bytes body = talks::EncodeMessage(m);
   BC_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
@@ -197,10 +195,8 @@ Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope&
     return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   Message m;
-  m.type = T::kChat;
   m.scope = scope;
-  m.text = text;
-  m.authority = HonestAuthority(state, authority);
+  m.body = Message::Chat{text, HonestAuthority(state, authority)};
   return Send(id, m, std::nullopt);
 }
 
@@ -220,19 +216,16 @@ Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action&
                          state.me().role == Role::kEnvoy && !state.rule().empty();
   Message m;
   if (clearance) {
-    m.type = T::kDraft;
+    const std::string draft = state.NextDraftId();
     m.scope = talks::Scope{ScopeKind::kInternal, state.me().side, ""};
-    m.action = action;
-    m.draft = state.NextDraftId();
-    m.ref = revises;
+    m.body = Message::Draft{action, draft, revises};
     if (outcome) {
-      *outcome = "draft " + m.draft + " sent home for clearance (" + state.rule().ToString() + ")";
+      *outcome = "draft " + draft + " sent home for clearance (" + state.rule().ToString() + ")";
     }
   } else {
     if (!revises.empty()) return InvalidArgument("--revises is for drafts under a clearance rule");
-    m.type = T::kSubmit;
     m.scope = talks::Scope{ScopeKind::kDirect, "", state.definition().host};
-    m.action = action;
+    m.body = Message::Submit{action, ""};
     if (outcome) *outcome = state.IsHost() ? "tabled" : "submitted to the host";
   }
   BC_ASSIGN_OR_RETURN(SyncReport report, Send(id, m, std::nullopt));
@@ -247,11 +240,8 @@ Result<SyncReport> TalksService::Verdict(const std::string& id, const std::strin
   }
   if (!approve && reason.empty()) return InvalidArgument("a veto needs a reason (--reason)");
   Message m;
-  m.type = T::kVerdict;
   m.scope = talks::Scope{ScopeKind::kInternal, state.me().side, ""};
-  m.ref = draft;
-  m.approve = approve;
-  m.text = reason;
+  m.body = Message::Verdict{draft, approve, reason};
   BC_ASSIGN_OR_RETURN(SyncReport report, Send(id, m, std::nullopt));
   return Finish(id, std::move(report));
 }
@@ -268,10 +258,8 @@ Result<SyncReport> TalksService::ShareProfile(const std::string& id) {
   for (const auto& [mid, m] : state.members()) {
     if (m.role != Role::kMediator) continue;
     Message p;
-    p.type = T::kProfile;
     p.scope = talks::Scope{ScopeKind::kDirect, "", m.id};
-    p.side = state.me().side;
-    p.profile = meta.profile;
+    p.body = Message::Profile{state.me().side, meta.profile};
     BC_ASSIGN_OR_RETURN(auto sent, Send(id, p, std::nullopt));
     for (auto& h : sent.happenings) report.happenings.push_back(std::move(h));
     any = true;
@@ -318,10 +306,8 @@ Result<SyncReport> TalksService::Suggest(const std::string& id, const SuggestOpt
   if (suggested) *suggested = spec;
   Message m;
   if (!options.caucus.empty()) {
-    m.type = T::kFloat;
     m.scope = talks::Scope{ScopeKind::kCaucus, options.caucus, ""};
-    m.package = spec;
-    m.text = options.note;
+    m.body = Message::Float{spec, options.note};
     return Send(id, m, std::nullopt);
   }
   talks::Action a;
@@ -330,9 +316,8 @@ Result<SyncReport> TalksService::Suggest(const std::string& id, const SuggestOpt
   a.note = options.note;
   a.conditions = options.conditions;
   BC_RETURN_IF_ERROR(state.Precheck(a));
-  m.type = T::kSubmit;
   m.scope = talks::Scope{ScopeKind::kDirect, "", state.definition().host};
-  m.action = a;
+  m.body = Message::Submit{a, ""};
   BC_ASSIGN_OR_RETURN(SyncReport sent, Send(id, m, std::nullopt));
   return Finish(id, std::move(sent));
 }

@@ -20,7 +20,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 using talks::Message;
 using talks::TalksState;
-using T = talks::Message::Type;
 
 const std::string kAppName(kApp);
 
@@ -169,13 +168,16 @@ Status TalksService::OnMessage(const client::AppMessage& am) {
   TalksState state(self_);
   if (meta) {
     BC_ASSIGN_OR_RETURN(state, State(m.talks));
-  } else if (m.type != T::kDefinition) {
+  } else if (!std::holds_alternative<talks::Definition>(m.body)) {
     return NotFound("a message for talks '" + m.talks + "' this client was never invited to");
   }
   if (state.Knows(m)) return Status::Ok();
-  if (m.type == T::kDefinition) BC_RETURN_IF_ERROR(CheckSeats(m.definition, m.definition.members));
-  if (m.type == T::kRoster && state.initialized()) {
-    BC_RETURN_IF_ERROR(CheckSeats(state.definition(), m.members));
+  if (const auto* definition = std::get_if<talks::Definition>(&m.body)) {
+    BC_RETURN_IF_ERROR(CheckSeats(*definition, definition->members));
+  }
+  const auto* roster = std::get_if<Message::Roster>(&m.body);
+  if (roster != nullptr && state.initialized()) {
+    BC_RETURN_IF_ERROR(CheckSeats(state.definition(), roster->members));
   }
   BC_RETURN_IF_ERROR(state.Apply(m, sender, false));
   if (!meta) BC_RETURN_IF_ERROR(PutMeta(TalksMeta{m.talks, false, ""}));

@@ -28,15 +28,15 @@ inline std::string GoldenMember(unsigned n) {
 
 // ---- talks messages: one per type, and every action kind and move ----
 
-inline talks::Message GoldenHeader(talks::Message::Type type, const std::string& mid,
-                                   const talks::Scope& scope) {
+inline talks::Message GoldenMessage(const std::string& mid, const talks::Scope& scope,
+                                    talks::Message::Body body) {
   talks::Message m;
-  m.type = type;
   m.talks = "geneva-1";
   m.mid = mid;
   m.from = GoldenMember(1);
   m.scope = scope;
   m.time_ms = 1'700'000'000'123;
+  m.body = std::move(body);
   return m;
 }
 
@@ -112,101 +112,105 @@ inline std::vector<std::pair<std::string, talks::Action>> GoldenActions() {
   a.status = talks::ConditionStatus::kMet;
   a.reason = "seen at the site";
   out.emplace_back("condition", a);
+  // Added after 21fb092 (from the same encoder, before the refactor): the
+  // Track 2 idea, with and without a note.
+  a = Action{};
+  a.kind = Action::Kind::kIdea;
+  a.package = {{"inspections", "ad_hoc"}};
+  a.note = "an unofficial thought";
+  out.emplace_back("idea", a);
   return out;
 }
 
 // Every vector: file name (without .hex) → message.
 inline std::vector<std::pair<std::string, talks::Message>> GoldenTalksMessages() {
-  using T = talks::Message::Type;
+  using M = talks::Message;
   std::vector<std::pair<std::string, talks::Message>> out;
-  talks::Message m = GoldenHeader(T::kDefinition, "def-1", GoldenDirect());
-  m.definition.title = "Geneva back-channel";
-  m.definition.agenda = R"({"name":"grand bargain","issues":[]})";
-  m.definition.sides = {"United States", "Iran"};
-  m.definition.host = GoldenMember(1);
-  m.definition.members = GoldenMembers();
-  m.definition.rule = "approve=Leader";
-  out.emplace_back("definition", m);
-  m = GoldenHeader(T::kDefinition, "def-2", GoldenDirect());
-  m.definition.title = "no rule";
-  m.definition.agenda = "{}";
-  m.definition.sides = {"A", "B"};
-  m.definition.host = GoldenMember(1);
-  m.definition.members = {GoldenMembers()[0]};
-  out.emplace_back("definition_norule", m);
-  m = GoldenHeader(T::kRoster, "roster-1", GoldenInternal());
-  m.members = {GoldenMembers()[2]};
-  m.rule = "approve=Leader";
-  out.emplace_back("roster", m);
-  m = GoldenHeader(T::kRoster, "roster-2", GoldenPlenary());
-  m.members = {GoldenMembers()[1], GoldenMembers()[3]};
-  out.emplace_back("roster_norule", m);
-  m = GoldenHeader(T::kChat, "chat-1", GoldenCaucus());
-  m.text = "could you live with \"capped\"?\nünïcode";
-  m.authority = talks::Authority::kExploratory;
-  out.emplace_back("chat", m);
-  m = GoldenHeader(T::kChat, "chat-2", GoldenPlenary());
-  m.text = "cleared words";
-  m.authority = talks::Authority::kCleared;
-  out.emplace_back("chat_cleared", m);
+  talks::Definition d;
+  d.title = "Geneva back-channel";
+  d.agenda = R"({"name":"grand bargain","issues":[]})";
+  d.sides = {"United States", "Iran"};
+  d.host = GoldenMember(1);
+  d.members = GoldenMembers();
+  d.rule = "approve=Leader";
+  out.emplace_back("definition", GoldenMessage("def-1", GoldenDirect(), d));
+  d = talks::Definition{};
+  d.title = "no rule";
+  d.agenda = "{}";
+  d.sides = {"A", "B"};
+  d.host = GoldenMember(1);
+  d.members = {GoldenMembers()[0]};
+  out.emplace_back("definition_norule", GoldenMessage("def-2", GoldenDirect(), d));
+  out.emplace_back("roster", GoldenMessage("roster-1", GoldenInternal(),
+                                           M::Roster{{GoldenMembers()[2]}, "approve=Leader"}));
+  out.emplace_back("roster_norule",
+                   GoldenMessage("roster-2", GoldenPlenary(),
+                                 M::Roster{{GoldenMembers()[1], GoldenMembers()[3]}, ""}));
+  out.emplace_back("chat", GoldenMessage("chat-1", GoldenCaucus(),
+                                         M::Chat{"could you live with \"capped\"?\nünïcode",
+                                                 talks::Authority::kExploratory}));
+  out.emplace_back("chat_cleared",
+                   GoldenMessage("chat-2", GoldenPlenary(),
+                                 M::Chat{"cleared words", talks::Authority::kCleared}));
   for (const auto& [name, action] : GoldenActions()) {
-    m = GoldenHeader(T::kSubmit, "submit-" + name, GoldenDirect());
-    m.action = action;
-    out.emplace_back("submit_" + name, m);
-    m = GoldenHeader(T::kEvent, "event-" + name, GoldenPlenary());
-    m.action = action;
-    m.seq = 7;
-    m.ref = "submit-" + name;
-    m.side = "Iran";
-    m.actor = GoldenMember(2);
-    out.emplace_back("event_" + name, m);
+    out.emplace_back("submit_" + name,
+                     GoldenMessage("submit-" + name, GoldenDirect(), M::Submit{action, ""}));
+    out.emplace_back("event_" + name, GoldenMessage("event-" + name, GoldenPlenary(),
+                                                    M::Event{action, 7, "submit-" + name, "Iran",
+                                                             GoldenMember(2), ""}));
   }
-  m = GoldenHeader(T::kSubmit, "submit-tabled", GoldenDirect());
-  m.action = GoldenActions()[0].second;
-  m.action.authority = talks::Authority::kCleared;
-  m.draft = "d1";
-  out.emplace_back("submit_tabled_draft", m);
-  m = GoldenHeader(T::kEvent, "event-bare", GoldenPlenary());
-  m.action = GoldenActions()[9].second;  // resume, by a mediator: no side, no ref
-  m.seq = 1;
-  m.actor = GoldenMember(1);
-  out.emplace_back("event_bare", m);
-  m = GoldenHeader(T::kRefusal, "refusal-1", GoldenDirect());
-  m.ref = "submit-accept";
-  m.text = "move #4 is not an offer on the table";
-  out.emplace_back("refusal", m);
+  talks::Action tabled = GoldenActions()[0].second;
+  tabled.authority = talks::Authority::kCleared;
+  out.emplace_back("submit_tabled_draft",
+                   GoldenMessage("submit-tabled", GoldenDirect(), M::Submit{tabled, "d1"}));
+  // resume, by a mediator: no side, no ref
+  out.emplace_back("event_bare", GoldenMessage("event-bare", GoldenPlenary(),
+                                               M::Event{GoldenActions()[9].second, 1, "", "",
+                                                        GoldenMember(1), ""}));
+  out.emplace_back("refusal", GoldenMessage("refusal-1", GoldenDirect(),
+                                            M::Refusal{"submit-accept",
+                                                       "move #4 is not an offer on the table"}));
   for (const auto& [name, action] : GoldenActions()) {
     if (action.kind != talks::Action::Kind::kMove) continue;  // drafts are moves only
-    m = GoldenHeader(T::kDraft, "draft-" + name, GoldenInternal());
-    m.action = action;
-    m.draft = "d2";
-    out.emplace_back("draft_" + name, m);
+    out.emplace_back("draft_" + name,
+                     GoldenMessage("draft-" + name, GoldenInternal(), M::Draft{action, "d2", ""}));
   }
-  m = GoldenHeader(T::kDraft, "draft-revision", GoldenInternal());
-  m.action = GoldenActions()[0].second;
-  m.draft = "d3";
-  m.ref = "d2";
-  out.emplace_back("draft_revises", m);
-  m = GoldenHeader(T::kVerdict, "verdict-1", GoldenInternal());
-  m.ref = "d2";
-  m.approve = true;
-  out.emplace_back("verdict_approve", m);
-  m = GoldenHeader(T::kVerdict, "verdict-2", GoldenInternal());
-  m.ref = "d3";
-  m.approve = false;
-  m.text = "too soft on sanctions";
-  out.emplace_back("verdict_veto", m);
-  m = GoldenHeader(T::kProfile, "profile-1", GoldenDirect());
-  m.side = "Iran";
-  m.profile = R"({"name":"iran","weights":[1]})";
-  out.emplace_back("profile", m);
-  m = GoldenHeader(T::kFloat, "float-1", GoldenCaucus());
-  m.package = GoldenPackage();
-  m.text = "think about it";
-  out.emplace_back("float", m);
-  m = GoldenHeader(T::kFloat, "float-2", GoldenCaucus());
-  m.package = {{"inspections", "ad_hoc"}};
-  out.emplace_back("float_nonote", m);
+  out.emplace_back("draft_revises", GoldenMessage("draft-revision", GoldenInternal(),
+                                                  M::Draft{GoldenActions()[0].second, "d3", "d2"}));
+  out.emplace_back("verdict_approve",
+                   GoldenMessage("verdict-1", GoldenInternal(), M::Verdict{"d2", true, ""}));
+  out.emplace_back("verdict_veto", GoldenMessage("verdict-2", GoldenInternal(),
+                                                 M::Verdict{"d3", false, "too soft on sanctions"}));
+  out.emplace_back("profile",
+                   GoldenMessage("profile-1", GoldenDirect(),
+                                 M::Profile{"Iran", R"({"name":"iran","weights":[1]})"}));
+  out.emplace_back("float", GoldenMessage("float-1", GoldenCaucus(),
+                                          M::Float{GoldenPackage(), "think about it"}));
+  out.emplace_back("float_nonote", GoldenMessage("float-2", GoldenCaucus(),
+                                                 M::Float{{{"inspections", "ad_hoc"}}, ""}));
+  // Added after 21fb092, from the same encoder and before the refactor: the
+  // optional fields the first set left unset.
+  d = talks::Definition{};
+  d.title = "E3/EU+3";
+  d.agenda = "{}";
+  d.sides = {"E3/EU+3", "Iran"};
+  d.host = GoldenMember(1);
+  d.members = GoldenMembers();
+  d.side_authorities = {
+      {"E3/EU+3",
+       {"1111111111111111111111111111111111111111111111111111111111111111",
+        "2222222222222222222222222222222222222222222222222222222222222222"}},
+      {"Iran", {"3333333333333333333333333333333333333333333333333333333333333333"}}};
+  out.emplace_back("definition_coalition", GoldenMessage("def-3", GoldenDirect(), d));
+  out.emplace_back("chat_own",
+                   GoldenMessage("chat-3", GoldenPlenary(),
+                                 M::Chat{"on my own authority", talks::Authority::kOwn}));
+  talks::Action own = GoldenActions()[0].second;
+  own.authority = talks::Authority::kOwn;
+  out.emplace_back("submit_own", GoldenMessage("submit-own", GoldenDirect(), M::Submit{own, ""}));
+  out.emplace_back("event_tabled_draft", GoldenMessage("event-tabled", GoldenPlenary(),
+                                                       M::Event{tabled, 9, "submit-tabled", "Iran",
+                                                                GoldenMember(2), "d1"}));
   return out;
 }
 

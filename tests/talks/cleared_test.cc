@@ -48,13 +48,15 @@ class ClearedTest : public ::testing::Test {
 
   // An event as the host would send it: Crocker's move, naming `draft`.
   Message CrockerEvent(const Action& a, const std::string& draft) {
-    Message e = t.NewMessage(t.brahimi, Message::Type::kEvent, Plenary());
-    e.seq = t.host().last_seq() + 1;
-    e.actor = t.crocker.id;
-    e.side = kUs;
-    e.action = a;
-    e.draft = draft;
-    e.ref = "submit-" + std::to_string(e.seq);
+    const std::uint64_t seq = t.host().last_seq() + 1;
+    Message e = t.NewMessage(t.brahimi,
+                             Message::Event{.action = a,
+                                            .seq = seq,
+                                            .ref = "submit-" + std::to_string(seq),
+                                            .side = kUs,
+                                            .actor = t.crocker.id,
+                                            .draft = draft},
+                             Plenary());
     return e;
   }
 
@@ -71,13 +73,14 @@ class ClearedTest : public ::testing::Test {
 TEST_F(ClearedTest, AClearedMoveMadeThroughClearanceReachesEveryClientWithItsDraft) {
   sim::Delivery tabled = t.SubmitCleared(t.crocker, sim::Propose(sim::PackageA()));
   ASSERT_OK(tabled);
-  EXPECT_EQ(tabled.message.draft, "d1");
+  EXPECT_EQ(sim::Body<Message::Submit>(tabled.message).draft, "d1");
   ASSERT_OK(t.Pump());
   for (const Member& m : t.Everyone()) {
     const TalksState& s = t.at(m);
     ASSERT_EQ(s.last_seq(), 1u) << m.name;
     ASSERT_EQ(s.events().size(), 1u) << m.name;
-    EXPECT_EQ(s.events()[0].draft, "d1") << m.name << ": the event names the draft it tables";
+    EXPECT_EQ(sim::Body<Message::Event>(s.events()[0]).draft, "d1")
+        << m.name << ": the event names the draft it tables";
     EXPECT_EQ(s.move_info().at(1).authority, Authority::kCleared) << m.name;
   }
   // The side's clients know which event tabled it.
@@ -98,14 +101,15 @@ TEST_F(ClearedTest, AClearedSubmissionNamingNoDraftIsRefusedByItsSenderAndByTheH
 
   // A hand-built one reaching the host is refused back to its sender, and
   // moves nothing.
-  Message submit = t.NewMessage(t.crocker, Message::Type::kSubmit, sim::Direct(t.brahimi.id));
-  submit.action = sim::Propose(sim::PackageA());
+  Message submit = t.NewMessage(t.crocker, Message::Submit{.action = sim::Propose(sim::PackageA())},
+                                sim::Direct(t.brahimi.id));
   ASSERT_OK(t.Deliver(submit, t.crocker.id, t.brahimi.id));
   auto decided = t.DecideNext(true);
   ASSERT_TRUE(decided);
   ASSERT_OK(*decided);
-  EXPECT_EQ(decided->message.type, Message::Type::kRefusal);
-  EXPECT_THAT(decided->message.text, HasSubstr("names no draft cleared at home"));
+  EXPECT_TRUE(std::holds_alternative<Message::Refusal>(decided->message.body));
+  EXPECT_THAT(sim::Body<Message::Refusal>(decided->message).reason,
+              HasSubstr("names no draft cleared at home"));
   EXPECT_EQ(t.host().last_seq(), 0u);
   EXPECT_TRUE(t.host().negotiation().history().empty());
 }

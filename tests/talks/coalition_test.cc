@@ -72,16 +72,16 @@ TEST(CoalitionTest, EveryMemberChecksTheSeatsItCanSee) {
 
 Message DefinitionMessage(const Definition& d) {
   Message m;
-  m.type = Message::Type::kDefinition;
+  m.body = d;
   m.talks = "vienna";
   m.mid = "create";
   m.from = sim::MemberId(1);
   m.scope = sim::Direct(sim::MemberId(1));
-  m.definition = d;
-  m.definition.title = "JCPOA";
-  m.definition.agenda = "{}";
-  m.definition.host = sim::MemberId(1);
-  m.definition.members = {Member{sim::MemberId(1), "Ashton", "", Role::kMediator}};
+  sim::Body<Message::Definition>(m).title = "JCPOA";
+  sim::Body<Message::Definition>(m).agenda = "{}";
+  sim::Body<Message::Definition>(m).host = sim::MemberId(1);
+  sim::Body<Message::Definition>(m).members = {
+      Member{sim::MemberId(1), "Ashton", "", Role::kMediator}};
   return m;
 }
 
@@ -90,7 +90,7 @@ TEST(CoalitionTest, TheBindingTravelsInTheDefinitionOnlyWhenThereIsOne) {
   const Bytes bytes = EncodeMessage(bound);
   auto back = DecodeMessage(bytes);
   ASSERT_OK(back);
-  EXPECT_EQ(back->definition.side_authorities, E3Talks().side_authorities);
+  EXPECT_EQ(sim::Body<Message::Definition>(*back).side_authorities, E3Talks().side_authorities);
   Definition none = E3Talks();
   none.side_authorities.clear();
   const Bytes plain = EncodeMessage(DefinitionMessage(none));

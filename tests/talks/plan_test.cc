@@ -18,13 +18,13 @@ namespace backchannel::talks {
 namespace {
 
 using ::backchannel::testing::StatusIs;
+using sim::Body;
 using sim::kIran;
 using sim::kUs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-using T = Message::Type;
 
 std::vector<std::string> Names(const std::vector<Member>& members) {
   std::vector<std::string> out;
@@ -82,10 +82,10 @@ TEST_F(TalksPlanTest, TheHostDecidesOneSubmissionAtATime) {
   EXPECT_EQ(Snapshot(t.host()), before);  // planning changes nothing
   ASSERT_EQ(plan->sends.size(), 1u);
   const PlannedSend& step = plan->sends[0];
-  EXPECT_EQ(step.message.type, T::kEvent);
-  EXPECT_EQ(step.message.seq, 1u);
-  EXPECT_EQ(step.message.actor, t.crocker.id);
-  EXPECT_EQ(step.message.side, kUs);
+  EXPECT_TRUE(std::holds_alternative<Message::Event>(step.message.body));
+  EXPECT_EQ(Body<Message::Event>(step.message).seq, 1u);
+  EXPECT_EQ(Body<Message::Event>(step.message).actor, t.crocker.id);
+  EXPECT_EQ(Body<Message::Event>(step.message).side, kUs);
   EXPECT_EQ(step.message.from, t.brahimi.id);
   EXPECT_EQ(step.message.time_ms, 77);
   EXPECT_FALSE(step.to.has_value());  // the table, as the scope says
@@ -95,7 +95,7 @@ TEST_F(TalksPlanTest, TheHostDecidesOneSubmissionAtATime) {
   auto next = PlanReaction(t.host(), 78);
   ASSERT_OK(next.status());
   ASSERT_EQ(next->sends.size(), 1u);
-  EXPECT_EQ(next->sends[0].message.seq, 2u);
+  EXPECT_EQ(Body<Message::Event>(next->sends[0].message).seq, 2u);
 }
 
 TEST_F(TalksPlanTest, ARefusalGoesBackToTheSubmitterOnly) {
@@ -103,7 +103,7 @@ TEST_F(TalksPlanTest, ARefusalGoesBackToTheSubmitterOnly) {
   auto plan = PlanReaction(t.host(), 1);
   ASSERT_OK(plan.status());
   ASSERT_EQ(plan->sends.size(), 1u);
-  EXPECT_EQ(plan->sends[0].message.type, T::kRefusal);
+  EXPECT_TRUE(std::holds_alternative<Message::Refusal>(plan->sends[0].message.body));
   EXPECT_EQ(plan->sends[0].message.scope.to, t.zarif.id);
   EXPECT_FALSE(plan->sends[0].to.has_value());
   ASSERT_OK(t.ExecutePlan(t.brahimi, *plan));
@@ -114,7 +114,7 @@ TEST_F(TalksPlanTest, ARefusalGoesBackToTheSubmitterOnly) {
   auto own = PlanReaction(t.host(), 2);
   ASSERT_OK(own.status());
   ASSERT_EQ(own->sends.size(), 1u);
-  EXPECT_EQ(own->sends[0].message.type, T::kRefusal);
+  EXPECT_TRUE(std::holds_alternative<Message::Refusal>(own->sends[0].message.body));
   ASSERT_TRUE(own->sends[0].to.has_value());
   EXPECT_THAT(*own->sends[0].to, IsEmpty());
 }
@@ -133,10 +133,10 @@ TEST_F(TalksPlanTest, AClearedDraftIsTabled) {
   ASSERT_OK(plan.status());
   ASSERT_EQ(plan->sends.size(), 1u);
   const Message& submit = plan->sends[0].message;
-  EXPECT_EQ(submit.type, T::kSubmit);
-  EXPECT_EQ(submit.draft, "d1");
-  EXPECT_EQ(submit.action.authority, Authority::kCleared);
-  EXPECT_EQ(submit.action.package, sim::PackageA());
+  ASSERT_TRUE(std::holds_alternative<Message::Submit>(submit.body));
+  EXPECT_EQ(Body<Message::Submit>(submit).draft, "d1");
+  EXPECT_EQ(Body<Message::Submit>(submit).action.authority, Authority::kCleared);
+  EXPECT_EQ(Body<Message::Submit>(submit).action.package, sim::PackageA());
   EXPECT_EQ(submit.scope.kind, ScopeKind::kDirect);
   EXPECT_EQ(submit.scope.to, t.brahimi.id);
   EXPECT_FALSE(t.at(t.crocker).FindDraft("d1")->tabled);  // planning changed nothing
@@ -191,20 +191,20 @@ TEST_F(TalksPlanTest, TheHostSeatsANewMemberOfTheTable) {
   EXPECT_EQ(Snapshot(t.host()), before);
   ASSERT_EQ(plan->sends.size(), 2u);
   const PlannedSend& roster = plan->sends[0];
-  EXPECT_EQ(roster.message.type, T::kRoster);
+  EXPECT_TRUE(std::holds_alternative<Message::Roster>(roster.message.body));
   EXPECT_EQ(roster.message.scope.kind, ScopeKind::kPlenary);
-  EXPECT_THAT(roster.message.members, ElementsAre(khan));
+  EXPECT_THAT(Body<Message::Roster>(roster.message).members, ElementsAre(khan));
   ASSERT_TRUE(roster.to.has_value());
   // The table, not the newcomer, and not a side's principals.
   EXPECT_THAT(Names(*roster.to), ElementsAre("Crocker", "ICRC", "Zarif"));
   const PlannedSend& def = plan->sends[1];
-  EXPECT_EQ(def.message.type, T::kDefinition);
+  EXPECT_TRUE(std::holds_alternative<Message::Definition>(def.message.body));
   EXPECT_EQ(def.message.scope.to, khan.id);
   ASSERT_TRUE(def.to.has_value());
   EXPECT_THAT(Names(*def.to), ElementsAre("Khan"));
-  EXPECT_THAT(Names(def.message.definition.members),
+  EXPECT_THAT(Names(Body<Message::Definition>(def.message).members),
               ElementsAre("Brahimi", "Crocker", "ICRC", "Khan", "Zarif"));
-  EXPECT_TRUE(def.message.definition.rule.empty());
+  EXPECT_TRUE(Body<Message::Definition>(def.message).rule.empty());
 
   ASSERT_OK(t.ExecutePlan(t.brahimi, *plan));
   EXPECT_NE(t.at(t.zarif).FindMember(khan.id), nullptr);
@@ -220,16 +220,16 @@ TEST_F(TalksPlanTest, ALatePrincipalCatchesUpOnWhatItsSideSaw) {
   auto plan = PlanInvite(t.at(t.crocker), treasury, 9);
   ASSERT_OK(plan.status());
   ASSERT_EQ(plan->sends.size(), 4u);  // roster, definition, events #1 and #2
-  EXPECT_EQ(plan->sends[0].message.type, T::kRoster);
+  EXPECT_TRUE(std::holds_alternative<Message::Roster>(plan->sends[0].message.body));
   EXPECT_EQ(plan->sends[0].message.scope.kind, ScopeKind::kInternal);
-  EXPECT_EQ(plan->sends[0].message.rule, t.us_rule);
+  EXPECT_EQ(Body<Message::Roster>(plan->sends[0].message).rule, t.us_rule);
   EXPECT_THAT(Names(*plan->sends[0].to), ElementsAre("NSC", "Pentagon", "State"));
-  const Definition& d = plan->sends[1].message.definition;
+  const Definition& d = Body<Message::Definition>(plan->sends[1].message);
   EXPECT_EQ(d.rule, t.us_rule);
   EXPECT_THAT(Names(d.members), ElementsAre("Brahimi", "Crocker", "ICRC", "NSC", "Pentagon",
                                             "State", "Treasury", "Zarif"));
-  EXPECT_EQ(plan->sends[2].message.seq, 1u);
-  EXPECT_EQ(plan->sends[3].message.seq, 2u);
+  EXPECT_EQ(Body<Message::Event>(plan->sends[2].message).seq, 1u);
+  EXPECT_EQ(Body<Message::Event>(plan->sends[3].message).seq, 2u);
   EXPECT_THAT(Names(*plan->sends[3].to), ElementsAre("Treasury"));
 
   ASSERT_OK(t.ExecutePlan(t.crocker, *plan));
@@ -262,9 +262,9 @@ TEST_F(TalksPlanTest, OnlyAnEnvoySetsItsSidesRule) {
   auto plan = PlanSideRule(t.at(t.zarif), "approve=Leader;veto=Guards", 3);
   ASSERT_OK(plan.status());
   ASSERT_EQ(plan->sends.size(), 1u);
-  EXPECT_EQ(plan->sends[0].message.type, T::kRoster);
+  EXPECT_TRUE(std::holds_alternative<Message::Roster>(plan->sends[0].message.body));
   EXPECT_EQ(plan->sends[0].message.scope.side, kIran);
-  EXPECT_THAT(plan->sends[0].message.members, IsEmpty());
+  EXPECT_THAT(Body<Message::Roster>(plan->sends[0].message).members, IsEmpty());
   EXPECT_FALSE(plan->sends[0].to.has_value());
   ASSERT_OK(t.ExecutePlan(t.zarif, *plan));
   EXPECT_EQ(t.at(t.leader).rule().ToString(), "approve=Leader;veto=Guards");

@@ -51,8 +51,7 @@ std::string Fingerprint(const TalksState& s) {
   }
   for (const Draft& d : s.drafts()) {
     Message carrier;
-    carrier.type = Message::Type::kSubmit;
-    carrier.action = d.action;
+    carrier.body = Message::Submit{.action = d.action};
     const Bytes action = EncodeMessage(carrier);
     out += "draft " + d.id + " by " + d.author + " revises " + d.revises +
            (d.tabled ? " tabled " : " ") + std::string(AsString(action)) + "\n";
@@ -86,7 +85,8 @@ std::string Fingerprint(const TalksState& s) {
   for (const auto& [mid, why] : s.refusals()) out += "refused " + mid + ": " + why + "\n";
   for (const auto& x : s.AwaitingHost()) out += "awaiting " + x.mid + "\n";
   for (const auto& x : s.SubmissionsToDecide()) out += "to decide " + x.mid + "\n";
-  for (const auto& e : s.EventsToForward()) out += "to forward #" + std::to_string(e.seq) + "\n";
+  for (const auto& e : s.EventsToForward())
+    out += "to forward #" + std::to_string(sim::Body<Message::Event>(e).seq) + "\n";
   return out;
 }
 
@@ -140,8 +140,7 @@ class TalksStateTest : public ::testing::Test {
   }
 
   Message Chat(const Member& from, const Scope& scope, const std::string& text = "a feeler") {
-    Message m = t.NewMessage(from, Message::Type::kChat, scope);
-    m.text = text;
+    Message m = t.NewMessage(from, Message::Chat{.text = text}, scope);
     return m;
   }
 
@@ -221,16 +220,14 @@ TEST_F(TalksStateTest, CreateChecksItsDefinition) {
 
 TEST_F(TalksStateTest, DefinitionsComeFromTheHostOrOurOwnEnvoy) {
   // Zarif cannot announce himself as the host of a US principal's talks.
-  Message forged = t.NewMessage(t.zarif, Message::Type::kDefinition, Direct(t.state.id));
-  forged.definition = t.at(t.zarif).definition();
-  forged.definition.members.push_back(t.state);
+  Message forged = t.NewMessage(t.zarif, t.at(t.zarif).definition(), Direct(t.state.id));
+  sim::Body<Message::Definition>(forged).members.push_back(t.state);
   TalksState fresh(t.state.id);
   EXPECT_THAT(fresh.Apply(forged, t.zarif.id, false), StatusIs(StatusCode::kUntrusted));
   EXPECT_FALSE(fresh.initialized());
   // A definition that does not list this client.
   TalksState stranger(sim::MemberId(60));
-  Message def = t.NewMessage(t.brahimi, Message::Type::kDefinition, Direct(t.icrc.id));
-  def.definition = t.TableDefinition();
+  Message def = t.NewMessage(t.brahimi, t.TableDefinition(), Direct(t.icrc.id));
   EXPECT_THAT(stranger.Apply(def, t.brahimi.id, false), StatusIs(StatusCode::kFailedPrecondition));
   // Another talks on an initialized state.
   Message other = def;
@@ -259,14 +256,13 @@ TEST_F(TalksStateTest, BasicRefusals) {
   stranger.from = sim::MemberId(77);
   ExpectRefused(t.zarif, stranger, stranger.from, false, StatusCode::kUntrusted, "not a member");
   // A submission goes to the host only.
-  Message submit = t.NewMessage(t.crocker, Message::Type::kSubmit, Direct(t.zarif.id));
-  submit.action = sim::Propose(sim::PackageA());
+  Message submit = t.NewMessage(t.crocker, Message::Submit{.action = sim::Propose(sim::PackageA())},
+                                Direct(t.zarif.id));
   ExpectRefused(t.crocker, submit, t.crocker.id, true, StatusCode::kInvalidArgument,
                 "directly to the host");
   // Refusals come from the host.
-  Message refusal = t.NewMessage(t.zarif, Message::Type::kRefusal, Direct(t.crocker.id));
-  refusal.ref = "m1";
-  refusal.text = "no";
+  Message refusal =
+      t.NewMessage(t.zarif, Message::Refusal{.ref = "m1", .reason = "no"}, Direct(t.crocker.id));
   ExpectRefused(t.crocker, refusal, t.zarif.id, false, StatusCode::kUntrusted, "not from the host");
   ExpectRefused(t.zarif, refusal, t.zarif.id, true, StatusCode::kFailedPrecondition,
                 "only the host refuses");
@@ -336,14 +332,15 @@ TEST_F(TalksStateTest, ACaucusWithIranNeverLandsOnTheUsSide) {
   ExpectDeliveryRefused(chat.message, t.zarif, t.icrc, StatusCode::kUntrusted);
 
   // The mediator floats a package to Iran alone.
-  Message fl = t.NewMessage(t.brahimi, Message::Type::kFloat, Caucus(kIran));
-  fl.package = {{"sanctions", "eased"}};
-  fl.text = "would this interest Tehran?";
+  Message fl = t.NewMessage(
+      t.brahimi,
+      Message::Float{.package = {{"sanctions", "eased"}}, .note = "would this interest Tehran?"},
+      Caucus(kIran));
   sim::Delivery floated = t.Send(t.brahimi, fl);
   ASSERT_OK(floated);
   ASSERT_EQ(t.at(t.zarif).floats().size(), 1u);
   EXPECT_EQ(t.at(t.zarif).floats()[0].side, kIran);
-  EXPECT_EQ(t.at(t.zarif).floats()[0].package, fl.package);
+  EXPECT_EQ(t.at(t.zarif).floats()[0].package, sim::Body<Message::Float>(fl).package);
   for (const Member& us : {t.crocker, t.state}) {
     ExpectDeliveryRefused(floated.message, t.brahimi, us, StatusCode::kUntrusted);
     EXPECT_THAT(t.at(us).floats(), IsEmpty());
@@ -358,19 +355,19 @@ TEST_F(TalksStateTest, ACaucusWithIranNeverLandsOnTheUsSide) {
 }
 
 TEST_F(TalksStateTest, OnlyAMediatorFloatsAndOnlyOnTheAgenda) {
-  Message fl = t.NewMessage(t.zarif, Message::Type::kFloat, Caucus(kIran));
-  fl.package = {{"sanctions", "eased"}};
+  Message fl =
+      t.NewMessage(t.zarif, Message::Float{.package = {{"sanctions", "eased"}}}, Caucus(kIran));
   ExpectRefused(t.zarif, fl, t.zarif.id, true, StatusCode::kFailedPrecondition,
                 "only a mediator floats");
   ExpectDeliveryRefused(fl, t.zarif, t.brahimi, StatusCode::kFailedPrecondition);
-  Message off = t.NewMessage(t.brahimi, Message::Type::kFloat, Caucus(kUs));
-  off.package = {{"oil", "embargo"}};
+  Message off =
+      t.NewMessage(t.brahimi, Message::Float{.package = {{"oil", "embargo"}}}, Caucus(kUs));
   ExpectRefused(t.brahimi, off, t.brahimi.id, true, StatusCode::kInvalidArgument, "no issue 'oil'");
-  off.package = {{"sanctions", "doubled"}};
+  sim::Body<Message::Float>(off).package = {{"sanctions", "doubled"}};
   ExpectDeliveryRefused(off, t.brahimi, t.crocker, StatusCode::kInvalidArgument,
                         "no option 'doubled'");
-  Message plenary_float = t.NewMessage(t.brahimi, Message::Type::kFloat, Plenary());
-  plenary_float.package = {{"sanctions", "eased"}};
+  Message plenary_float =
+      t.NewMessage(t.brahimi, Message::Float{.package = {{"sanctions", "eased"}}}, Plenary());
   ExpectDeliveryRefused(plenary_float, t.brahimi, t.crocker, StatusCode::kFailedPrecondition);
 }
 
@@ -426,30 +423,41 @@ TEST_F(TalksStateTest, APrincipalRefusesDirectMessagesFromTheOtherSide) {
 
 TEST_F(TalksStateTest, RostersAnnouncePrincipalsOnlyThroughTheirEnvoy) {
   // The host cannot seat a side's principals.
-  Message roster = t.NewMessage(t.brahimi, Message::Type::kRoster, Plenary());
-  roster.members = {Member{sim::MemberId(40), "CIA", kUs, Role::kPrincipal}};
+  Message roster = t.NewMessage(
+      t.brahimi,
+      Message::Roster{.members = {Member{sim::MemberId(40), "CIA", kUs, Role::kPrincipal}}},
+      Plenary());
   ExpectDeliveryRefused(roster, t.brahimi, t.crocker, StatusCode::kFailedPrecondition,
                         "announced only by its own envoy");
   // An envoy cannot seat anyone at the table, nor the other side's principals.
-  Message seat = t.NewMessage(t.crocker, Message::Type::kRoster, Inside(kUs));
-  seat.members = {Member{sim::MemberId(41), "Kissinger", kUs, Role::kEnvoy}};
+  Message seat = t.NewMessage(
+      t.crocker,
+      Message::Roster{.members = {Member{sim::MemberId(41), "Kissinger", kUs, Role::kEnvoy}}},
+      Inside(kUs));
   ExpectRefused(t.crocker, seat, t.crocker.id, true, StatusCode::kFailedPrecondition,
                 "only the host seats");
-  seat.members = {Member{sim::MemberId(42), "Guards", kIran, Role::kPrincipal}};
+  sim::Body<Message::Roster>(seat).members = {
+      Member{sim::MemberId(42), "Guards", kIran, Role::kPrincipal}};
   ExpectRefused(t.crocker, seat, t.crocker.id, true, StatusCode::kFailedPrecondition,
                 "announced only by its own envoy");
   // The other side's envoy's roster never reaches us.
-  Message theirs = t.NewMessage(t.zarif, Message::Type::kRoster, Inside(kIran));
-  theirs.members = {Member{sim::MemberId(43), "Guards", kIran, Role::kPrincipal}};
+  Message theirs = t.NewMessage(
+      t.zarif,
+      Message::Roster{.members = {Member{sim::MemberId(43), "Guards", kIran, Role::kPrincipal}}},
+      Inside(kIran));
   ExpectDeliveryRefused(theirs, t.zarif, t.crocker, StatusCode::kUntrusted);
   // A bad rule is refused whole.
-  Message bad_rule = t.NewMessage(t.crocker, Message::Type::kRoster, Inside(kUs));
-  bad_rule.members = {Member{sim::MemberId(44), "Treasury", kUs, Role::kPrincipal}};
-  bad_rule.rule = "approve=State;approve=NSC";
+  Message bad_rule = t.NewMessage(
+      t.crocker,
+      Message::Roster{.members = {Member{sim::MemberId(44), "Treasury", kUs, Role::kPrincipal}},
+                      .rule = "approve=State;approve=NSC"},
+      Inside(kUs));
   ExpectRefused(t.crocker, bad_rule, t.crocker.id, true, StatusCode::kInvalidArgument);
   // A new principal, announced by the envoy, is known at home only.
-  Message add = t.NewMessage(t.crocker, Message::Type::kRoster, Inside(kUs));
-  add.members = {Member{sim::MemberId(45), "Treasury", kUs, Role::kPrincipal}};
+  Message add = t.NewMessage(
+      t.crocker,
+      Message::Roster{.members = {Member{sim::MemberId(45), "Treasury", kUs, Role::kPrincipal}}},
+      Inside(kUs));
   sim::Delivery d = t.Send(t.crocker, add);
   ASSERT_OK(d);
   EXPECT_NE(t.at(t.state).FindMemberByName("Treasury"), nullptr);
@@ -472,11 +480,11 @@ TEST_F(TalksStateTest, EveryClientFoldsTheSameHistoryWhateverTheDeliveryOrder) {
   auto e3 = t.DecideNext(false);
   ASSERT_TRUE(e3);
   ASSERT_OK(e3->sent);
-  ASSERT_EQ(e1->message.type, Message::Type::kEvent);
-  EXPECT_EQ(e1->message.seq, 1u);
-  EXPECT_EQ(e2->message.seq, 2u);
-  EXPECT_EQ(e3->message.seq, 3u);
-  EXPECT_EQ(e3->message.type, Message::Type::kEvent) << e3->message.text;
+  ASSERT_TRUE(std::holds_alternative<Message::Event>(e1->message.body));
+  EXPECT_EQ(sim::Body<Message::Event>(e1->message).seq, 1u);
+  EXPECT_EQ(sim::Body<Message::Event>(e2->message).seq, 2u);
+  EXPECT_EQ(sim::Body<Message::Event>(e3->message).seq, 3u);
+  EXPECT_TRUE(std::holds_alternative<Message::Event>(e3->message.body)) << e3->Describe();
   EXPECT_EQ(t.host().last_seq(), 3u);
   EXPECT_THAT(e1->recipients, ::testing::UnorderedElementsAre(t.crocker.id, t.zarif.id, t.icrc.id));
 
@@ -594,8 +602,8 @@ TEST_F(TalksStateTest, AnIllegalMoveIsRefusedByTheHostAndChangesNothing) {
   auto decision = t.DecideNext(true);
   ASSERT_TRUE(decision);
   ASSERT_OK(*decision);
-  EXPECT_EQ(decision->message.type, Message::Type::kRefusal);
-  EXPECT_EQ(decision->message.ref, d.message.mid);
+  EXPECT_TRUE(std::holds_alternative<Message::Refusal>(decision->message.body));
+  EXPECT_EQ(sim::Body<Message::Refusal>(decision->message).ref, d.message.mid);
   EXPECT_THAT(decision->recipients, ElementsAre(t.zarif.id));
   ASSERT_OK(t.Pump());
 
@@ -639,7 +647,7 @@ TEST_F(TalksStateTest, PrecheckRefusesWhatTheHostWould) {
   Submission stranger{"y", sim::MemberId(99), sim::Propose(sim::PackageA()), ""};
   auto refusal = t.host().Decide(stranger, 1);
   ASSERT_TRUE(refusal);
-  EXPECT_EQ(refusal->type, Message::Type::kRefusal);
+  EXPECT_TRUE(std::holds_alternative<Message::Refusal>(refusal->body));
 }
 
 TEST_F(TalksStateTest, ExploratoryMovesCommitNothing) {
@@ -712,7 +720,7 @@ TEST_F(TalksStateTest, SuggestionsComeFromAMediatorAndSettleEverything) {
   auto decision = t.DecideNext(true);
   ASSERT_TRUE(decision);
   ASSERT_OK(*decision);
-  EXPECT_EQ(decision->message.type, Message::Type::kRefusal);
+  EXPECT_TRUE(std::holds_alternative<Message::Refusal>(decision->message.body));
   EXPECT_THAT(decision->recipients, IsEmpty());
   EXPECT_TRUE(t.host().suggestions().empty());
   EXPECT_THAT(t.host().SubmissionsToDecide(), IsEmpty());
@@ -756,8 +764,7 @@ TEST_F(TalksStateTest, KnowsRedeliveries) {
   EXPECT_FALSE(t.at(t.zarif).Knows(e1->message));
   ASSERT_OK(t.Deliver(e1->message, t.brahimi.id, t.zarif.id));
   EXPECT_TRUE(t.at(t.zarif).Knows(e1->message));
-  Message def = t.NewMessage(t.brahimi, Message::Type::kDefinition, Direct(t.zarif.id));
-  def.definition = t.TableDefinition();
+  Message def = t.NewMessage(t.brahimi, t.TableDefinition(), Direct(t.zarif.id));
   EXPECT_TRUE(t.at(t.zarif).Knows(def));
   def.talks = "elsewhere";
   EXPECT_FALSE(t.at(t.zarif).Knows(def));
@@ -841,10 +848,9 @@ TEST_F(TalksStateTest, ClearanceFlow) {
 TEST_F(TalksStateTest, VerdictsAndDraftsComeFromTheRightPeople) {
   ASSERT_OK(t.SendDraft(t.crocker, "d1", sim::Propose(sim::PackageA())));
   // An Iranian principal's verdict on a US draft.
-  Message leader = t.NewMessage(t.leader, Message::Type::kVerdict, Inside(kIran));
-  leader.ref = "d1";
-  leader.approve = false;
-  leader.text = "never";
+  Message leader =
+      t.NewMessage(t.leader, Message::Verdict{.draft = "d1", .approve = false, .reason = "never"},
+                   Inside(kIran));
   ExpectDeliveryRefused(leader, t.leader, t.crocker, StatusCode::kUntrusted);
   ExpectDeliveryRefused(leader, t.leader, t.state, StatusCode::kUntrusted);
   Message leader_us = leader;
@@ -852,39 +858,34 @@ TEST_F(TalksStateTest, VerdictsAndDraftsComeFromTheRightPeople) {
   ExpectDeliveryRefused(leader_us, t.leader, t.crocker, StatusCode::kUntrusted);
   EXPECT_TRUE(t.at(t.crocker).FindDraft("d1")->verdicts.empty());
   // An envoy does not give verdicts.
-  Message envoy = t.NewMessage(t.crocker, Message::Type::kVerdict, Inside(kUs));
-  envoy.ref = "d1";
-  envoy.approve = true;
+  Message envoy =
+      t.NewMessage(t.crocker, Message::Verdict{.draft = "d1", .approve = true}, Inside(kUs));
   ExpectRefused(t.crocker, envoy, t.crocker.id, true, StatusCode::kFailedPrecondition,
                 "verdicts come from this side's principals");
   ExpectDeliveryRefused(envoy, t.crocker, t.state, StatusCode::kFailedPrecondition);
   // Verdicts are internal.
-  Message direct = t.NewMessage(t.state, Message::Type::kVerdict, Direct(t.crocker.id));
-  direct.ref = "d1";
-  direct.approve = true;
+  Message direct =
+      t.NewMessage(t.state, Message::Verdict{.draft = "d1", .approve = true}, Direct(t.crocker.id));
   ExpectDeliveryRefused(direct, t.state, t.crocker, StatusCode::kInvalidArgument);
   // On a draft that does not exist.
-  Message unknown = t.NewMessage(t.state, Message::Type::kVerdict, Inside(kUs));
-  unknown.ref = "d9";
-  unknown.approve = true;
+  Message unknown =
+      t.NewMessage(t.state, Message::Verdict{.draft = "d9", .approve = true}, Inside(kUs));
   ExpectDeliveryRefused(unknown, t.state, t.crocker, StatusCode::kNotFound);
 
   // A principal does not draft.
-  Message draft = t.NewMessage(t.state, Message::Type::kDraft, Inside(kUs));
-  draft.draft = "d7";
-  draft.action = sim::Propose(sim::PackageA());
+  Message draft = t.NewMessage(
+      t.state, Message::Draft{.action = sim::Propose(sim::PackageA()), .draft = "d7"}, Inside(kUs));
   ExpectRefused(t.state, draft, t.state.id, true, StatusCode::kFailedPrecondition,
                 "drafts come from an envoy of this side");
   ExpectDeliveryRefused(draft, t.state, t.crocker, StatusCode::kFailedPrecondition);
   // Nor does the other side's envoy reach us.
-  Message theirs = t.NewMessage(t.zarif, Message::Type::kDraft, Inside(kIran));
-  theirs.draft = "d1";
-  theirs.action = sim::Propose(sim::PackageB());
+  Message theirs =
+      t.NewMessage(t.zarif, Message::Draft{.action = sim::Propose(sim::PackageB()), .draft = "d1"},
+                   Inside(kIran));
   ExpectDeliveryRefused(theirs, t.zarif, t.state, StatusCode::kUntrusted);
   // Drafts are internal, unique, revise a known draft, fit the agenda.
-  Message plenary = t.NewMessage(t.crocker, Message::Type::kDraft, Plenary());
-  plenary.draft = "d5";
-  plenary.action = sim::Propose(sim::PackageA());
+  Message plenary = t.NewMessage(
+      t.crocker, Message::Draft{.action = sim::Propose(sim::PackageA()), .draft = "d5"}, Plenary());
   ExpectRefused(t.crocker, plenary, t.crocker.id, true, StatusCode::kInvalidArgument, "internal");
   EXPECT_EQ(t.SendDraft(t.crocker, "d1", sim::Propose(sim::PackageB())).sent.code(),
             StatusCode::kAlreadyExists);
@@ -896,15 +897,14 @@ TEST_F(TalksStateTest, VerdictsAndDraftsComeFromTheRightPeople) {
 }
 
 TEST_F(TalksStateTest, VerdictsFromUnnamedPrincipalsAreAdvice) {
-  Message add = t.NewMessage(t.crocker, Message::Type::kRoster, Inside(kUs));
+  Message add = t.NewMessage(t.crocker, Message::Roster{}, Inside(kUs));
   const Member treasury{sim::MemberId(45), "Treasury", kUs, Role::kPrincipal};
-  add.members = {treasury};
+  sim::Body<Message::Roster>(add).members = {treasury};
   ASSERT_OK(t.Send(t.crocker, add));
   ASSERT_OK(t.SendDraft(t.crocker, "d1", sim::Propose(sim::PackageA())));
-  Message veto = t.NewMessage(treasury, Message::Type::kVerdict, Inside(kUs));
-  veto.ref = "d1";
-  veto.approve = false;
-  veto.text = "costs too much";
+  Message veto = t.NewMessage(
+      treasury, Message::Verdict{.draft = "d1", .approve = false, .reason = "costs too much"},
+      Inside(kUs));
   ASSERT_OK(t.Deliver(veto, treasury.id, t.crocker.id));
   ASSERT_OK(t.SendVerdict(t.state, "d1", true));
   ASSERT_OK(t.SendVerdict(t.nsc, "d1", true));
@@ -1070,13 +1070,13 @@ TEST_F(TalksStateTest, OnlyTheMediatorWhoSuspendedResumes) {
 // ---- shared profiles ----
 
 TEST_F(TalksStateTest, AnEnvoySharesItsProfileWithTheMediatorOnly) {
-  Message p = t.NewMessage(t.crocker, Message::Type::kProfile, Direct(t.brahimi.id));
-  p.side = kUs;
-  p.profile = sim::ProfileJson("United States");
+  Message p = t.NewMessage(
+      t.crocker, Message::Profile{.side = kUs, .profile = sim::ProfileJson("United States")},
+      Direct(t.brahimi.id));
   sim::Delivery d = t.Send(t.crocker, p);
   ASSERT_OK(d);
   ASSERT_TRUE(t.host().shared_profiles().contains(kUs));
-  EXPECT_EQ(t.host().shared_profiles().at(kUs), p.profile);
+  EXPECT_EQ(t.host().shared_profiles().at(kUs), sim::Body<Message::Profile>(p).profile);
   EXPECT_FALSE(t.host().shared_profiles().contains(kIran));
 
   // To someone who is not a mediator.
@@ -1097,18 +1097,17 @@ TEST_F(TalksStateTest, AnEnvoySharesItsProfileWithTheMediatorOnly) {
   // Only its own side's.
   Message other_side = p;
   other_side.mid = "other-side";
-  other_side.side = kIran;
+  sim::Body<Message::Profile>(other_side).side = kIran;
   ExpectDeliveryRefused(other_side, t.crocker, t.brahimi, StatusCode::kFailedPrecondition,
                         "its own side's profile");
   // Malformed profiles change nothing.
-  Message bad = t.NewMessage(t.zarif, Message::Type::kProfile, Direct(t.brahimi.id));
-  bad.side = kIran;
+  Message bad = t.NewMessage(t.zarif, Message::Profile{.side = kIran}, Direct(t.brahimi.id));
   std::string off_agenda = sim::ProfileJson("Iran");
   ASSERT_NE(off_agenda.find("\"enrichment\""), std::string::npos) << off_agenda;
   off_agenda.replace(off_agenda.find("\"enrichment\""), 12, "\"plutonium\"");
   for (const std::string& text :
        {std::string("not json"), std::string("{\"weights\": 7}"), off_agenda}) {
-    bad.profile = text;
+    sim::Body<Message::Profile>(bad).profile = text;
     ExpectRefused(t.zarif, bad, t.zarif.id, true, StatusCode::kInvalidArgument);
     ExpectDeliveryRefused(bad, t.zarif, t.brahimi, StatusCode::kInvalidArgument, "shared profile");
   }
@@ -1123,19 +1122,19 @@ TEST_F(TalksStateTest, AnEnvoySharesItsProfileWithTheMediatorOnly) {
 // A whole session touching every kind of message.
 void RunSession(sim::Talks& t) {
   auto ok = [](const sim::Delivery& d) { ASSERT_OK(d); };
-  Message chat = t.NewMessage(t.crocker, Message::Type::kChat, Plenary());
-  chat.text = "shall we begin?";
+  Message chat = t.NewMessage(t.crocker, Message::Chat{.text = "shall we begin?"}, Plenary());
   ok(t.Send(t.crocker, chat));
-  Message caucus = t.NewMessage(t.zarif, Message::Type::kChat, Caucus(kIran));
-  caucus.text = "we can move on inspections";
-  caucus.authority = Authority::kCleared;
+  Message caucus = t.NewMessage(
+      t.zarif,
+      Message::Chat{.text = "we can move on inspections", .authority = Authority::kCleared},
+      Caucus(kIran));
   ok(t.Send(t.zarif, caucus));
-  Message fl = t.NewMessage(t.brahimi, Message::Type::kFloat, Caucus(kUs));
-  fl.package = {{"inspections", "intrusive"}};
+  Message fl = t.NewMessage(t.brahimi, Message::Float{.package = {{"inspections", "intrusive"}}},
+                            Caucus(kUs));
   ok(t.Send(t.brahimi, fl));
-  Message profile = t.NewMessage(t.zarif, Message::Type::kProfile, Direct(t.brahimi.id));
-  profile.side = kIran;
-  profile.profile = sim::ProfileJson("Iran");
+  Message profile =
+      t.NewMessage(t.zarif, Message::Profile{.side = kIran, .profile = sim::ProfileJson("Iran")},
+                   Direct(t.brahimi.id));
   ok(t.Send(t.zarif, profile));
 
   ok(t.SendDraft(t.crocker, "d1", sim::Propose(sim::PackageA())));
@@ -1212,12 +1211,12 @@ TEST_F(TalksStateTest, SessionMessagesRoundTripAndSeedTheFuzzers) {
   RunSession(t);
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_GT(t.wire.size(), 40u);
-  std::set<Message::Type> types;
+  std::set<std::string_view> types;
   for (const Bytes& b : t.wire) {
     auto m = DecodeMessage(b);
     ASSERT_TRUE(m) << m.error();
     EXPECT_EQ(EncodeMessage(*m), b);
-    types.insert(m->type);
+    types.insert(MessageTypeName(*m));
   }
   EXPECT_EQ(types.size(), 10u);
 
@@ -1244,7 +1243,7 @@ TEST_F(TalksStateTest, SessionMessagesRoundTripAndSeedTheFuzzers) {
   };
   std::map<std::string, int> per_type;
   for (const Bytes& b : t.wire) {
-    const std::string type(MessageTypeName(DecodeMessage(b)->type));
+    const std::string type(MessageTypeName(*DecodeMessage(b)));
     const std::string name = type + "-" + std::to_string(++per_type[type]) + ".json";
     if (per_type[type] <= 3) write(fs::path(dir) / "talks_message" / name, AsString(b));
     write(fs::path(dir) / "talks_state" / name, AsString(b));

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "backchannel/common/bytes.h"
@@ -85,6 +86,17 @@ inline Scope Plenary() { return Scope{ScopeKind::kPlenary, "", ""}; }
 inline Scope Caucus(const std::string& side) { return Scope{ScopeKind::kCaucus, side, ""}; }
 inline Scope Inside(const std::string& side) { return Scope{ScopeKind::kInternal, side, ""}; }
 inline Scope Direct(const std::string& to) { return Scope{ScopeKind::kDirect, "", to}; }
+
+// The body of a message whose type the test knows (it built or expects it):
+// std::get throws std::bad_variant_access, failing the test, when it is not.
+template <typename B>
+B& Body(Message& m) {
+  return std::get<B>(m.body);
+}
+template <typename B>
+const B& Body(const Message& m) {
+  return std::get<B>(m.body);
+}
 
 // ---- actions ----
 inline Action Propose(const PackageSpec& p, Authority a = Authority::kCleared) {
@@ -239,8 +251,7 @@ class Talks {
     clients.emplace(brahimi.id, std::move(*host_state));
     // Create applies the definition as an outgoing message to ourselves; log
     // the same so that the host's log replays from an empty state.
-    Message created = NewMessage(brahimi, Message::Type::kDefinition, Direct(brahimi.id));
-    created.definition = created_as;
+    Message created = NewMessage(brahimi, created_as, Direct(brahimi.id));
     log[brahimi.id].push_back(Applied{EncodeMessage(created), brahimi.id, true});
     for (const Member& m : {crocker, zarif, icrc}) BC_RETURN_IF_ERROR(Invite(brahimi, m));
     BC_RETURN_IF_ERROR(AnnounceSide(crocker, UsPrincipals(), us_rule));
@@ -295,7 +306,9 @@ class Talks {
     }
     for (const Member& r : to) {
       out.recipients.push_back(r.id);
-      if (out.message.type == Message::Type::kDefinition) clients.emplace(r.id, TalksState(r.id));
+      if (std::holds_alternative<Message::Definition>(out.message.body)) {
+        clients.emplace(r.id, TalksState(r.id));
+      }
       if (!clients.contains(r.id)) continue;
       out.received[r.id] = Deliver(out.message, from.id, r.id);
     }
@@ -305,21 +318,21 @@ class Talks {
     for (const PlannedSend& step : plan.sends) {
       Delivery d = ExecuteStep(from, step);
       if (!d.ok()) {
-        return Internal(std::string(MessageTypeName(d.message.type)) + " from " + from.name + ": " +
+        return Internal(std::string(MessageTypeName(d.message)) + " from " + from.name + ": " +
                         d.Describe());
       }
     }
     return Status::Ok();
   }
 
-  Message NewMessage(const Member& from, Message::Type type, const Scope& scope) {
+  Message NewMessage(const Member& from, Message::Body body, const Scope& scope) {
     Message m;
-    m.type = type;
     m.talks = kTalksId;
     m.mid = "m" + std::to_string(++next_mid);
     m.from = from.id;
     m.scope = scope;
     m.time_ms = ++clock;
+    m.body = std::move(body);
     return m;
   }
 
@@ -380,9 +393,8 @@ class Talks {
   // A submission exactly as given, naming `draft` (or none): what a
   // hand-built or dishonest client could send.
   Delivery SubmitAsIs(const Member& from, const Action& action, const std::string& draft = "") {
-    Message m = NewMessage(from, Message::Type::kSubmit, Direct(brahimi.id));
-    m.action = action;
-    m.draft = draft;
+    Message m =
+        NewMessage(from, Message::Submit{.action = action, .draft = draft}, Direct(brahimi.id));
     return Send(from, m);
   }
 
@@ -443,12 +455,15 @@ class Talks {
     auto plan = PlanReaction(at(envoy), ++clock);
     if (!plan) return plan.error();
     for (const PlannedSend& step : plan->sends) {
-      if (step.message.type != Message::Type::kEvent || step.message.mid != event.mid) continue;
+      if (!std::holds_alternative<Message::Event>(step.message.body) ||
+          step.message.mid != event.mid) {
+        continue;
+      }
       Delivery d = ExecuteStep(envoy, step);
       return d.ok() ? Status::Ok() : Internal("forward: " + d.Describe());
     }
-    return NotFound("event #" + std::to_string(event.seq) + " is not " + envoy.name +
-                    "'s to forward now");
+    return NotFound("event #" + std::to_string(Body<Message::Event>(event).seq) + " is not " +
+                    envoy.name + "'s to forward now");
   }
 
   // Until quiet: every client executes its plan after a sync
@@ -479,18 +494,15 @@ class Talks {
   // ---- clearance ----
   Delivery SendDraft(const Member& envoy, const std::string& id, const Action& action,
                      const std::string& revises = "") {
-    Message m = NewMessage(envoy, Message::Type::kDraft, Inside(envoy.side));
-    m.draft = id;
-    m.action = action;
-    m.ref = revises;
+    Message m = NewMessage(envoy, Message::Draft{.action = action, .draft = id, .revises = revises},
+                           Inside(envoy.side));
     return Send(envoy, m);
   }
   Delivery SendVerdict(const Member& principal, const std::string& draft, bool approve,
                        const std::string& reason = "") {
-    Message m = NewMessage(principal, Message::Type::kVerdict, Inside(principal.side));
-    m.ref = draft;
-    m.approve = approve;
-    m.text = reason;
+    Message m = NewMessage(principal,
+                           Message::Verdict{.draft = draft, .approve = approve, .reason = reason},
+                           Inside(principal.side));
     return Send(principal, m);
   }
   // The envoy tables a cleared draft (the plan's tabling step), undelivered

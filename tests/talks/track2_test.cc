@@ -53,11 +53,11 @@ class Track2Test : public ::testing::Test {
 
   // An event as the host would send it, for an action by `actor`.
   Message HostEvent(const Member& actor, const Action& a) {
-    Message e = t.NewMessage(t.brahimi, Message::Type::kEvent, Plenary());
-    e.seq = t.host().last_seq() + 1;
-    e.actor = actor.id;
-    e.side = actor.side;
-    e.action = a;
+    Message e = t.NewMessage(
+        t.brahimi,
+        Message::Event{
+            .action = a, .seq = t.host().last_seq() + 1, .side = actor.side, .actor = actor.id},
+        Plenary());
     return e;
   }
 
@@ -90,20 +90,19 @@ TEST_F(Track2Test, SeatedAtTheTableOnNoSide) {
 }
 
 TEST_F(Track2Test, PlenaryWordsAreAcceptedAndLabelledUnofficial) {
-  Message words = t.NewMessage(pugwash, Message::Type::kChat, Plenary());
-  words.text = "what if enrichment were capped?";
+  Message words =
+      t.NewMessage(pugwash, Message::Chat{.text = "what if enrichment were capped?"}, Plenary());
   sim::Delivery d = t.Send(pugwash, words);
   ASSERT_OK(d);
   EXPECT_EQ(d.received.size(), 4u);  // the table: Brahimi, Crocker, Zarif, ICRC
-  EXPECT_EQ(LabelOf(Role::kTrack2, words.authority), Label::kUnofficial);
+  EXPECT_EQ(LabelOf(Role::kTrack2, sim::Body<Message::Chat>(words).authority), Label::kUnofficial);
   EXPECT_EQ(LabelText(Label::kUnofficial), "unofficial (Track 2)");
 }
 
 TEST_F(Track2Test, WordsMarkedClearedOrOwnAreRefusedByEveryClient) {
   for (Authority a : {Authority::kCleared, Authority::kOwn}) {
-    Message words = t.NewMessage(pugwash, Message::Type::kChat, Plenary());
-    words.text = "my government agrees";
-    words.authority = a;
+    Message words = t.NewMessage(
+        pugwash, Message::Chat{.text = "my government agrees", .authority = a}, Plenary());
     ExpectRefused(pugwash, words, pugwash.id, true, StatusCode::kFailedPrecondition, "unofficial");
     for (const Member& m : {t.brahimi, t.crocker, t.zarif}) {
       ExpectRefused(m, words, pugwash.id, false, StatusCode::kFailedPrecondition, "unofficial");
@@ -119,14 +118,11 @@ TEST_F(Track2Test, CaucusAndInternalScopesAreClosed) {
               StatusIs(StatusCode::kFailedPrecondition));
   // Receiving: a caucus message addressed to it is one it may not see, and a
   // caucus or internal message from it is refused by those it reaches.
-  Message caucus = t.NewMessage(t.brahimi, Message::Type::kChat, Caucus(kIran));
-  caucus.text = "between us";
+  Message caucus = t.NewMessage(t.brahimi, Message::Chat{.text = "between us"}, Caucus(kIran));
   ExpectRefused(pugwash, caucus, t.brahimi.id, false, StatusCode::kUntrusted, "may not see");
-  Message in = t.NewMessage(pugwash, Message::Type::kChat, Caucus(kIran));
-  in.text = "let me in";
+  Message in = t.NewMessage(pugwash, Message::Chat{.text = "let me in"}, Caucus(kIran));
   ExpectRefused(t.zarif, in, pugwash.id, false, StatusCode::kUntrusted, "may not see");
-  Message internal = t.NewMessage(pugwash, Message::Type::kChat, Inside(kUs));
-  internal.text = "psst";
+  Message internal = t.NewMessage(pugwash, Message::Chat{.text = "psst"}, Inside(kUs));
   ExpectRefused(t.crocker, internal, pugwash.id, false, StatusCode::kUntrusted, "may not see");
 }
 
@@ -156,14 +152,12 @@ TEST_F(Track2Test, MovesAcceptRatifyAreRefusedAsEventsAndByTheHost) {
 }
 
 TEST_F(Track2Test, DraftsAndVerdictsAreRefused) {
-  Message draft = t.NewMessage(pugwash, Message::Type::kDraft, Inside(kUs));
-  draft.draft = "d1";
-  draft.action = sim::Propose(sim::PackageA());
+  Message draft = t.NewMessage(
+      pugwash, Message::Draft{.action = sim::Propose(sim::PackageA()), .draft = "d1"}, Inside(kUs));
   ExpectRefused(t.crocker, draft, pugwash.id, false, StatusCode::kUntrusted, "may not see");
   ASSERT_OK(t.SendDraft(t.crocker, "d1", sim::Propose(sim::PackageA())));
-  Message verdict = t.NewMessage(pugwash, Message::Type::kVerdict, Inside(kUs));
-  verdict.ref = "d1";
-  verdict.approve = true;
+  Message verdict =
+      t.NewMessage(pugwash, Message::Verdict{.draft = "d1", .approve = true}, Inside(kUs));
   ExpectRefused(t.crocker, verdict, pugwash.id, false, StatusCode::kUntrusted, "may not see");
   // Even addressed directly (a scope it may use), a verdict is a principal's.
   verdict.scope = Direct(t.crocker.id);
@@ -204,9 +198,9 @@ TEST(HonestClaimTest, ClearedNeedsARuleAndOwnNeedsNone) {
   sim::Delivery cleared = t.Submit(t.crocker, sim::Propose(sim::PackageA(), Authority::kCleared));
   EXPECT_THAT(cleared.sent, StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(cleared.sent.message()), HasSubstr("no clearance rule"));
-  Message chat = t.NewMessage(t.crocker, Message::Type::kChat, Plenary());
-  chat.text = "Washington agrees";
-  chat.authority = Authority::kCleared;
+  Message chat = t.NewMessage(
+      t.crocker, Message::Chat{.text = "Washington agrees", .authority = Authority::kCleared},
+      Plenary());
   EXPECT_THAT(t.Send(t.crocker, chat).sent, StatusIs(StatusCode::kFailedPrecondition));
   // On its own authority it is a binding move, labelled as such everywhere.
   ASSERT_OK(t.Act(t.crocker, sim::Propose(sim::PackageA(), Authority::kOwn)));

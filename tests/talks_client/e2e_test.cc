@@ -59,8 +59,12 @@ TEST_F(TalksE2eTest, OfflineMemberCatchesUpAfterRelayRestart) {
   std::vector<std::string> notes;
   std::vector<std::uint64_t> seqs;
   for (const auto& e : Entries(*zarif_)) {
-    if (e.message.type == talks::Message::Type::kChat) notes.push_back(e.message.text);
-    if (e.message.type == talks::Message::Type::kEvent) seqs.push_back(e.message.seq);
+    if (const auto* chat = std::get_if<talks::Message::Chat>(&e.message.body)) {
+      notes.push_back(chat->text);
+    }
+    if (const auto* event = std::get_if<talks::Message::Event>(&e.message.body)) {
+      seqs.push_back(event->seq);
+    }
   }
   EXPECT_EQ(notes, (std::vector<std::string>{"note 1", "note 2", "note while down", "note 3"}));
   EXPECT_EQ(seqs, (std::vector<std::uint64_t>{1, 2, 3}));
@@ -142,7 +146,8 @@ TEST_F(TalksE2eTest, Track2WordsAndIdeasAreUnofficialEverywhere) {
   }
   // The principals never see Track 2's words, only the table's events.
   for (const auto& e : Entries(*state_)) {
-    EXPECT_NE(e.message.type, talks::Message::Type::kChat) << "a principal saw plenary words";
+    EXPECT_FALSE(std::holds_alternative<talks::Message::Chat>(e.message.body))
+        << "a principal saw plenary words";
   }
   EXPECT_TRUE(refused_.empty()) << refused_.front();
 }

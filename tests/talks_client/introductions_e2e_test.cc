@@ -121,7 +121,9 @@ class IntroductionsE2eTest : public ::testing::Test {
     if (!rec) return false;
     for (const auto& e : rec->entries) {
       auto m = talks::DecodeMessage(AsBytes(e.message));
-      if (m && m->type == talks::Message::Type::kChat && m->text == text) return true;
+      if (!m) continue;
+      const auto* chat = std::get_if<talks::Message::Chat>(&m->body);
+      if (chat != nullptr && chat->text == text) return true;
     }
     return false;
   }
@@ -593,7 +595,7 @@ TEST_F(IntroductionsE2eTest, ASidesPrincipalsMeetThroughTheirEnvoy) {
     ASSERT_EQ(st.move_info().size(), 1U) << p->name;
     EXPECT_EQ(st.move_info().begin()->second.authority, Authority::kCleared) << p->name;
     ASSERT_EQ(st.events().size(), 1U) << p->name;
-    EXPECT_EQ(st.events()[0].draft, "d1") << p->name;
+    EXPECT_EQ(std::get<talks::Message::Event>(st.events()[0].body).draft, "d1") << p->name;
   }
   for (Person* p : {state, nsc, pentagon}) {
     const talks::TalksState st = St(*p, kTalks);  // FindDraft points into it

@@ -317,9 +317,11 @@ class TalksTest : public ::testing::Test {
     return out;
   }
 
+  // Whether `p`'s record holds words (a chat) saying `text`.
   bool HasText(Person& p, const std::string& text) {
     for (const auto& e : Entries(p)) {
-      if (e.message.text == text) return true;
+      const auto* chat = std::get_if<talks::Message::Chat>(&e.message.body);
+      if (chat != nullptr && chat->text == text) return true;
     }
     return false;
   }

@@ -304,7 +304,7 @@ TEST_F(TalksFastTest, ProfilesReachOnlyTheMediatorWhoSuggestsToBoth) {
   EXPECT_TRUE(St(*icrc_).shared_profiles().empty());
   for (Person* p : {zarif_, icrc_, state_}) {
     for (const auto& e : Entries(*p)) {
-      EXPECT_NE(e.message.type, talks::Message::Type::kProfile) << p->name;
+      EXPECT_FALSE(std::holds_alternative<talks::Message::Profile>(e.message.body)) << p->name;
     }
   }
   // The analysis needs both sides' profiles.
@@ -331,9 +331,9 @@ TEST_F(TalksFastTest, ProfilesReachOnlyTheMediatorWhoSuggestsToBoth) {
     EXPECT_FALSE(s.shared_profiles().contains(p == crocker_ ? kIran : kUs)) << p->name;
   }
   for (const auto& e : Entries(*crocker_)) {
-    if (e.message.type == talks::Message::Type::kProfile) {
+    if (const auto* profile = std::get_if<talks::Message::Profile>(&e.message.body)) {
       EXPECT_EQ(e.direction, "out");
-      EXPECT_EQ(e.message.side, kUs);
+      EXPECT_EQ(profile->side, kUs);
     }
   }
   EXPECT_EQ(St(*brahimi_).shared_profiles().size(), 2U);

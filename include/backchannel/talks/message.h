@@ -30,6 +30,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "backchannel/common/bytes.h"
@@ -121,41 +122,85 @@ struct Definition {
   friend bool operator==(const Definition&, const Definition&) = default;
 };
 
+// One talks message: a header every type carries, and the body of its type.
+// Each body is its own struct named as on the wire (docs/talks.md,
+// "Messages"), holding only its own fields under their wire names, so no
+// field means one thing for one type and another for the next.
+// Fields without a value of their own start empty ({}), so a test or a
+// caller may name only the fields it sets (designated initializers).
 struct Message {
-  enum class Type {
-    kDefinition,
-    kRoster,
-    kChat,
-    kSubmit,
-    kEvent,
-    kRefusal,
-    kDraft,
-    kVerdict,
-    kProfile,
-    kFloat
+  // The talks' definition (above): host → new member; envoy → its principals.
+  using Definition = talks::Definition;
+  // A roster: who is at the table (host) / in the side (envoy).
+  struct Roster {
+    std::vector<Member> members{};
+    std::string rule{};  // from an envoy: the side's clearance rule; may be empty
+    friend bool operator==(const Roster&, const Roster&) = default;
   };
-  Type type = Type::kChat;
+  // Free text in a scope.
+  struct Chat {
+    std::string text{};
+    Authority authority = Authority::kExploratory;
+    friend bool operator==(const Chat&, const Chat&) = default;
+  };
+  // Member → host: a plenary action to be sequenced.
+  struct Submit {
+    Action action{};
+    std::string draft{};  // the id of the cleared draft this tables, or empty
+    friend bool operator==(const Submit&, const Submit&) = default;
+  };
+  // Host → table (and envoy → its principals): action #seq.
+  struct Event {
+    Action action{};
+    std::uint64_t seq = 0;
+    std::string ref{};    // the mid of the submission it answers; empty for the host's own
+    std::string side{};   // the actor's side (empty for a mediator or Track 2)
+    std::string actor{};  // member id of whoever submitted the action
+    std::string draft{};  // the id of the cleared draft it tables, or empty
+    friend bool operator==(const Event&, const Event&) = default;
+  };
+  // Host → submitter: why a submitted action was refused.
+  struct Refusal {
+    std::string ref{};  // the submission's mid
+    std::string reason{};
+    friend bool operator==(const Refusal&, const Refusal&) = default;
+  };
+  // Envoy → its side: a move awaiting clearance.
+  struct Draft {
+    Action action{};        // a move
+    std::string draft{};    // the draft id
+    std::string revises{};  // the draft this one revises, or empty
+    friend bool operator==(const Draft&, const Draft&) = default;
+  };
+  // Principal → its side: approve or veto a draft.
+  struct Verdict {
+    std::string draft{};  // the draft id
+    bool approve = false;
+    std::string reason{};  // required for a veto
+    friend bool operator==(const Verdict&, const Verdict&) = default;
+  };
+  // Envoy → mediator: the side's private profile, for analysis.
+  struct Profile {
+    std::string side{};
+    std::string profile{};  // the engine's native profile JSON
+    friend bool operator==(const Profile&, const Profile&) = default;
+  };
+  // Mediator → one side (caucus): a package to consider.
+  struct Float {
+    PackageSpec package{};
+    std::string note{};
+    friend bool operator==(const Float&, const Float&) = default;
+  };
+  // In the order of the wire's type names (MessageTypeName).
+  using Body = std::variant<Definition, Roster, Chat, Submit, Event, Refusal, Draft, Verdict,
+                            Profile, Float>;
+
   std::string talks;  // talks id
   std::string mid;    // unique message id, chosen by its author
   std::string from;   // author's member id (the host for events, even forwarded)
   Scope scope;
   std::int64_t time_ms = 0;
-
-  Definition definition;        // kDefinition
-  std::vector<Member> members;  // kRoster
-  std::string rule;             // kRoster from an envoy: the side's rule
-  std::string text;             // kChat, kFloat (note), kRefusal (reason), kVerdict (reason)
-  Authority authority = Authority::kExploratory;  // kChat
-  Action action;                                  // kSubmit, kEvent, kDraft
-  std::uint64_t seq = 0;                          // kEvent
-  std::string actor;  // kEvent: member id of whoever submitted the action
-  std::string
-      ref;  // kEvent, kRefusal: the submit's mid; kDraft: the draft it revises; kVerdict: the draft
-  std::string draft;     // kSubmit from a cleared draft, kDraft: the draft id
-  bool approve = false;  // kVerdict
-  std::string side;      // kProfile; kEvent: the actor's side (empty for a mediator)
-  std::string profile;   // kProfile: the engine's native profile JSON
-  PackageSpec package;   // kFloat
+  Body body;
   friend bool operator==(const Message&, const Message&) = default;
 };
 
@@ -163,7 +208,8 @@ std::string_view RoleName(Role role);
 std::string_view ScopeKindName(ScopeKind kind);
 std::string_view AuthorityName(Authority authority);
 std::string_view ConditionStatusName(ConditionStatus status);
-std::string_view MessageTypeName(Message::Type type);
+// The wire name of the message's type: "definition", "chat", "event" ….
+std::string_view MessageTypeName(const Message& message);
 std::string_view ActionKindName(Action::Kind kind);
 Result<Role> ParseRole(std::string_view name);
 Result<Authority> ParseAuthority(std::string_view name);

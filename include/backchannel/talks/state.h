@@ -186,14 +186,19 @@ class TalksState {
   std::vector<const Condition*> ConditionsOf(const std::vector<std::string>& ids) const;
 
  private:
-  Status ApplyDefinition(const Message& m, const std::string& sender);
-  Status ApplyRoster(const Message& m, const std::string& sender);
-  Status ApplyEvent(const Message& m, const std::string& sender, bool outgoing);
-  Status ApplySequenced(const Message& event);
+  Status ApplyDefinition(const Message& m, const Definition& d, const std::string& sender);
+  Status ApplyRoster(const Message::Roster& m, const std::string& sender);
+  Status ApplySubmit(const Message& m, const Message::Submit& submit, const Member& from,
+                     const std::string& sender, bool outgoing);
+  Status ApplyRefusal(const Message& m, const Message::Refusal& refusal, const std::string& sender,
+                      bool outgoing);
+  Status ApplyEvent(const Message& m, const Message::Event& event, const std::string& sender,
+                    bool outgoing);
+  Status ApplySequenced(const Message& message);
   Status ApplyAction(const Action& action, const std::string& actor, std::uint64_t seq);
   Status ApplyMove(const Action& action, const Member& actor, std::uint64_t seq);
-  Status ApplyDraft(const Message& m, const std::string& sender);
-  Status ApplyVerdict(const Message& m, const std::string& sender);
+  Status ApplyDraft(const Message& m, const Message::Draft& draft, const std::string& sender);
+  Status ApplyVerdict(const Message& m, const Message::Verdict& verdict, const std::string& sender);
   Status CheckInScope(const Message& m, const std::string& sender, bool outgoing) const;
   Status CheckClaim(const Member& from, Authority authority, bool outgoing) const;
   Status CheckClearedDraft(const Member& actor, const Action& action,
