@@ -210,7 +210,8 @@ TEST_F(AppChannelTest, TalksRequestsRunThroughTheDeskAndResolveNames) {
   TalksDesk desk(*alice_talks_);
   auto before = desk.Status({"geneva"});
   ASSERT_OK(before);
-  ASSERT_EQ(before->talks.size(), 1U);
+  ASSERT_TRUE(before->talks.has_value());
+  ASSERT_EQ(before->talks->size(), 1U);
   TalksMoveRequest propose;
   propose.talks = "geneva";
   propose.move = "propose";
@@ -221,7 +222,8 @@ TEST_F(AppChannelTest, TalksRequestsRunThroughTheDeskAndResolveNames) {
   EXPECT_THAT(refused->status, StatusIs(StatusCode::kNotFound));
   auto after = desk.Status({"geneva"});
   ASSERT_OK(after);
-  EXPECT_EQ(TalksViewJson(after->talks[0]), TalksViewJson(before->talks[0]));
+  ASSERT_TRUE(after->talks.has_value());
+  EXPECT_EQ(TalksViewJson(after->talks->at(0)), TalksViewJson(before->talks->at(0)));
   EXPECT_EQ(ToJson(*refused)["result"].size(), 0U);
 }
 
