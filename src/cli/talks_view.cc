@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "backchannel/common/terminal_text.h"
+
 namespace backchannel::cli {
 namespace {
 
@@ -50,7 +52,10 @@ std::string TalksStatusText(const app::TalksView& v) {
   std::string out;
   out += "Talks '" + v.talks + "': " + v.title + "\n";
   out += "  you: " + v.me.name + " (" + v.me.role + (v.me.side.empty() ? "" : " of " + v.me.side) +
-         ")" + (v.joined ? "" : " — invited, not joined") + "; host: " + v.host + "\n";
+         ")" +
+         (v.joined ? ""
+                   : " — invited, not joined (backchannel talks join " + ShellWord(v.talks) + ")") +
+         "; host: " + v.host + "\n";
   out += "  phase: " + v.phase_words;
   if (v.suspension) {
     out += " — SUSPENDED by " + v.suspension->by +

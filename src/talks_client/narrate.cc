@@ -176,8 +176,10 @@ struct MessageNarrator {
       return who + " sends " + (to ? to->name : std::string("a newcomer")) +
              " the talks' definition";
     }
+    // Face-neutral words (they stay in the record): the CLI and the app each
+    // say how to join in their own way.
     return who + " invites you to talks '" + m.talks + "': " + d.title + " (sides: " + sides +
-           "). Join with `backchannel talks join " + m.talks + "`.";
+           "); join them to take your seat.";
   }
   std::string operator()(const Message::Roster& r) const {
     std::string names;

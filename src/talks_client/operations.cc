@@ -129,8 +129,7 @@ Result<SyncReport> TalksService::Create(
 Result<SyncReport> TalksService::Invite(const std::string& id, const std::string& contact_name,
                                         Role role) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
-  if (!meta.joined)
-    return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  if (!meta.joined) return FailedPrecondition("join the talks first (talks '" + id + "')");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   BC_ASSIGN_OR_RETURN(auto contact, store_.Contact(contact_name));
   if (contact.credential.empty()) {
@@ -191,8 +190,7 @@ Result<SyncReport> TalksService::Join(const std::string& id, const std::string& 
 Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope& scope,
                                       const std::string& text, talks::Authority authority) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
-  if (!meta.joined)
-    return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  if (!meta.joined) return FailedPrecondition("join the talks first (talks '" + id + "')");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   Message m;
   m.scope = scope;
@@ -203,8 +201,7 @@ Result<SyncReport> TalksService::Chat(const std::string& id, const talks::Scope&
 Result<SyncReport> TalksService::Act(const std::string& id, const talks::Action& asked,
                                      const std::string& revises, std::string* outcome) {
   BC_ASSIGN_OR_RETURN(auto meta, Meta(id));
-  if (!meta.joined)
-    return FailedPrecondition("join the talks first (backchannel talks join " + id + ")");
+  if (!meta.joined) return FailedPrecondition("join the talks first (talks '" + id + "')");
   BC_ASSIGN_OR_RETURN(talks::TalksState state, State(id));
   talks::Action action = asked;
   if (action.kind == talks::Action::Kind::kMove) {
