@@ -179,9 +179,10 @@ Result<identity::Invitation> Client::MakeInvitation() {
     return pin;
   }());
   BC_ASSIGN_OR_RETURN(inv.inviter_address.mailbox,
-                      FixedB64<16>(impl_->relay.mailbox, "our mailbox id"));
-  BC_ASSIGN_OR_RETURN(inv.inviter_address.delivery_token,
-                      FixedB64<32>(impl_->relay.delivery_token, "our delivery token"));
+                      FixedB64<envelope::MailboxId>(impl_->relay.mailbox, "our mailbox id"));
+  BC_ASSIGN_OR_RETURN(
+      inv.inviter_address.delivery_token,
+      FixedB64<envelope::DeliveryToken>(impl_->relay.delivery_token, "our delivery token"));
   inv.inviter_identity = impl_->identity.key_pair.public_key;
   inv.authority_key = cred.authority_key;
   inv.authority_label = cred.side;
