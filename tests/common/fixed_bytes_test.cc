@@ -41,11 +41,17 @@ static_assert(std::is_same_v<relay::DeliveryToken, DeliveryToken>);
 static_assert(std::is_convertible_v<MailboxId, ByteView>);
 
 template <typename T>
-concept HasEquality = requires(const T& a, const T& b) { a == b; };
+concept HasEquality = requires(const T& a, const T& b) {
+  a == b;
+};
 template <typename T>
-concept HasOrdering = requires(const T& a, const T& b) { a < b; };
+concept HasOrdering = requires(const T& a, const T& b) {
+  a < b;
+};
 template <typename T>
-concept Hashable = requires(const T& a) { std::hash<T>{}(a); };
+concept Hashable = requires(const T& a) {
+  std::hash<T>{}(a);
+};
 // Public values compare, order and hash; secrets only through crypto's
 // constant-time comparison.
 static_assert(HasEquality<MailboxId> && HasOrdering<MailboxId> && Hashable<MailboxId>);
@@ -111,10 +117,9 @@ TEST(FixedBytesTest, RoundTripsThroughBase64AndHex) {
 
 TEST(FixedBytesTest, DecodersRefuseAnotherSize) {
   const std::array<std::uint8_t, 15> fifteen{};
-  EXPECT_THAT(
-      FromBase64Fixed<MailboxId>(ToBase64(fifteen, Base64Variant::kUrlSafeNoPadding),
-                                 Base64Variant::kUrlSafeNoPadding),
-      StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(FromBase64Fixed<MailboxId>(ToBase64(fifteen, Base64Variant::kUrlSafeNoPadding),
+                                         Base64Variant::kUrlSafeNoPadding),
+              StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(FromBase64Fixed<relay::AuthKey>("", Base64Variant::kStandard),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(FromHexFixed<MailboxId>(ToHex(fifteen) + "0"),

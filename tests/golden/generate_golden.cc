@@ -133,7 +133,7 @@ void MakeIdentity(const std::filesystem::path& dir) {
 
   identity::Invitation inv;
   inv.relay_address = kInvitationRelay;
-  inv.relay_certificate_sha256 = Pattern32(kInvitationPinTag);
+  inv.relay_certificate_sha256 = CertificatePin(Pattern32(kInvitationPinTag));
   const Bytes mailbox = Pattern(kInvitationMailboxTag, 16);
   std::copy(mailbox.begin(), mailbox.end(), inv.inviter_address.mailbox.mutable_bytes().begin());
   inv.inviter_address.delivery_token = DeliveryToken(Pattern32(kInvitationTokenTag));

@@ -316,7 +316,7 @@ TEST(GoldenIdentityTest, RevocationListVerifiesAndIsReissuedByteForByte) {
 identity::Invitation GoldenInvitation() {
   identity::Invitation expected;
   expected.relay_address = kInvitationRelay;
-  expected.relay_certificate_sha256 = Pattern32(kInvitationPinTag);
+  expected.relay_certificate_sha256 = CertificatePin(Pattern32(kInvitationPinTag));
   const Bytes mailbox = Pattern(kInvitationMailboxTag, 16);
   std::copy(mailbox.begin(), mailbox.end(),
             expected.inviter_address.mailbox.mutable_bytes().begin());

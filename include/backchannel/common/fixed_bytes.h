@@ -58,14 +58,12 @@ class FixedBytes {
   constexpr auto end() const { return bytes_.end(); }
   ByteView view() const { return {bytes_.data(), N}; }
 
-  friend constexpr bool operator==(const FixedBytes& a, const FixedBytes& b)
-    requires(!Tag::kSecret)
-  {
+  friend constexpr bool operator==(const FixedBytes& a,
+                                   const FixedBytes& b) requires(!Tag::kSecret) {
     return a.bytes_ == b.bytes_;
   }
-  friend constexpr std::strong_ordering operator<=>(const FixedBytes& a, const FixedBytes& b)
-    requires(!Tag::kSecret)
-  {
+  friend constexpr std::strong_ordering operator<=>(const FixedBytes& a,
+                                                    const FixedBytes& b) requires(!Tag::kSecret) {
     return a.bytes_ <=> b.bytes_;
   }
 
@@ -78,8 +76,7 @@ class FixedBytes {
 // Public values can key unordered maps; secrets cannot (their hash would leak
 // timing the way == would).
 template <std::size_t N, typename Tag>
-  requires(!Tag::kSecret)
-struct std::hash<backchannel::FixedBytes<N, Tag>> {
+requires(!Tag::kSecret) struct std::hash<backchannel::FixedBytes<N, Tag>> {
   std::size_t operator()(const backchannel::FixedBytes<N, Tag>& v) const noexcept {
     // The values are ids, keys and digests: uniformly random already, so the
     // first bytes are as good a hash as any.
