@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto m = backchannel::relay::DecodeWsClientMessage(text);
   // A decoded ack re-encodes to an id that decodes to the same bytes.
   if (m.ok()) {
-    auto again = backchannel::relay::IdFromString(backchannel::relay::IdToString(m->id));
+    auto again = backchannel::relay::MessageIdFromString(backchannel::relay::IdToString(m->id));
     if (!again.ok() || *again != m->id) std::abort();
   }
   return 0;

@@ -172,16 +172,15 @@ Result<identity::Invitation> Client::MakeInvitation() {
   identity::Invitation inv;
   inv.relay_address = impl_->relay.address;
   BC_ASSIGN_OR_RETURN(inv.relay_certificate_sha256, [&]() -> Result<identity::CertificatePin> {
-    auto b = FromHex(impl_->relay.pin);
-    if (!b || b->size() != 32) return Corrupt("store: relay pin is malformed");
-    identity::CertificatePin pin{};
-    std::copy(b->begin(), b->end(), pin.begin());
-    return pin;
+    auto pin = FromHexFixed<identity::CertificatePin>(impl_->relay.pin);
+    if (!pin.ok()) return Corrupt("store: relay pin is malformed");
+    return *pin;
   }());
   BC_ASSIGN_OR_RETURN(inv.inviter_address.mailbox,
-                      FixedB64<16>(impl_->relay.mailbox, "our mailbox id"));
-  BC_ASSIGN_OR_RETURN(inv.inviter_address.delivery_token,
-                      FixedB64<32>(impl_->relay.delivery_token, "our delivery token"));
+                      FixedB64<envelope::MailboxId>(impl_->relay.mailbox, "our mailbox id"));
+  BC_ASSIGN_OR_RETURN(
+      inv.inviter_address.delivery_token,
+      FixedB64<envelope::DeliveryToken>(impl_->relay.delivery_token, "our delivery token"));
   inv.inviter_identity = impl_->identity.key_pair.public_key;
   inv.authority_key = cred.authority_key;
   inv.authority_label = cred.side;

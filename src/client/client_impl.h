@@ -50,13 +50,14 @@ inline std::string IdHex(const session::PublicKey& key) {
   return ToHex(session::SerializePublicKey(key));
 }
 
-template <std::size_t N>
-inline Result<std::array<std::uint8_t, N>> FixedB64(const std::string& text, const char* what) {
-  auto b = FromBase64(text, kB64u);
-  if (!b || b->size() != N) return Corrupt(std::string(what) + " is malformed");
-  std::array<std::uint8_t, N> out{};
-  std::copy(b->begin(), b->end(), out.begin());
-  return out;
+// A stored b64u value as the named fixed-size type it holds (a MailboxId, a
+// DeliveryToken): crypto's one fixed-size decoder, with the error a stored
+// value gets (kCorrupt, naming `what`).
+template <typename Fixed>
+inline Result<Fixed> FixedB64(const std::string& text, const char* what) {
+  auto value = FromBase64Fixed<Fixed>(text, kB64u);
+  if (!value.ok()) return Corrupt(std::string(what) + " is malformed");
+  return *value;
 }
 
 inline std::vector<session::OneTimePreKey> MakeOneTimePreKeys(std::uint32_t first,

@@ -33,7 +33,7 @@ std::string CanonicalRequest(std::string_view method, std::string_view path_and_
 MailboxAuthKey GenerateMailboxAuthKey() {
   crypto::Ed25519KeyPair kp = crypto::GenerateEd25519KeyPair();
   MailboxAuthKey k;
-  k.public_key = kp.public_key;
+  k.public_key = relay::AuthKey(kp.public_key);
   k.secret_key = SecretBytes(kp.secret_key.view());
   return k;
 }
@@ -77,8 +77,7 @@ Result<std::string> RelayClient::Perform(WireRequest request, bool sign) const {
   return std::move(res.body);
 }
 
-Result<CreatedMailbox> RelayClient::CreateMailbox(
-    const std::array<std::uint8_t, 32>& auth_public_key) const {
+Result<CreatedMailbox> RelayClient::CreateMailbox(const relay::AuthKey& auth_public_key) const {
   Json body = {{"auth_key", B64u(auth_public_key)}};
   BC_ASSIGN_OR_RETURN(auto res, Perform(Req("POST", "/v1/mailboxes", body.dump()), false));
   return internal::DecodeCreatedMailbox(res);

@@ -8,14 +8,16 @@
 
 namespace backchannel::crypto {
 
-CertificatePinBytes CertificatePin(ByteView der) { return Sha256({der}); }
+::backchannel::CertificatePin CertificatePin(ByteView der) {
+  return ::backchannel::CertificatePin(Sha256({der}));
+}
 
-Result<CertificatePinBytes> CertificatePinOf(const x509_st* certificate) {
+Result<::backchannel::CertificatePin> CertificatePinOf(const x509_st* certificate) {
   if (certificate == nullptr) return InvalidArgument("no certificate to pin");
   unsigned char* der = nullptr;
   const int len = i2d_X509(certificate, &der);
   if (len <= 0 || der == nullptr) return InvalidArgument("certificate cannot be DER-encoded");
-  const CertificatePinBytes pin = CertificatePin({der, static_cast<std::size_t>(len)});
+  const ::backchannel::CertificatePin pin = CertificatePin({der, static_cast<std::size_t>(len)});
   OPENSSL_free(der);
   return pin;
 }

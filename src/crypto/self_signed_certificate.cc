@@ -85,7 +85,7 @@ Result<PemCertificateAndKey> GenerateSelfSignedCertificate(std::string_view comm
   return out;
 }
 
-Result<CertificatePinBytes> CertificatePinOfPem(std::string_view pem) {
+Result<::backchannel::CertificatePin> CertificatePinOfPem(std::string_view pem) {
   if (pem.size() > INT_MAX) return Corrupt("not a PEM certificate");
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return Internal("BIO_new_mem_buf failed");

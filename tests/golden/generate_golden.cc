@@ -133,10 +133,10 @@ void MakeIdentity(const std::filesystem::path& dir) {
 
   identity::Invitation inv;
   inv.relay_address = kInvitationRelay;
-  inv.relay_certificate_sha256 = Pattern32(kInvitationPinTag);
+  inv.relay_certificate_sha256 = CertificatePin(Pattern32(kInvitationPinTag));
   const Bytes mailbox = Pattern(kInvitationMailboxTag, 16);
-  std::copy(mailbox.begin(), mailbox.end(), inv.inviter_address.mailbox.begin());
-  inv.inviter_address.delivery_token = Pattern32(kInvitationTokenTag);
+  std::copy(mailbox.begin(), mailbox.end(), inv.inviter_address.mailbox.mutable_bytes().begin());
+  inv.inviter_address.delivery_token = DeliveryToken(Pattern32(kInvitationTokenTag));
   inv.inviter_identity = KeyPair(kInvitationIdentityTag).public_key;
   inv.authority_key = authority.public_key();
   inv.authority_label = kInvitationLabel;
@@ -154,8 +154,8 @@ void MakeEnvelope(const std::filesystem::path& dir) {
   envelope::InnerEnvelope inner;
   inner.sender_identity = KeyPair(kSenderTag).public_key;
   const Bytes mailbox = Pattern(kReplyMailboxTag, 16);
-  std::copy(mailbox.begin(), mailbox.end(), inner.reply_to.mailbox.begin());
-  inner.reply_to.delivery_token = Pattern32(kReplyTokenTag);
+  std::copy(mailbox.begin(), mailbox.end(), inner.reply_to.mailbox.mutable_bytes().begin());
+  inner.reply_to.delivery_token = DeliveryToken(Pattern32(kReplyTokenTag));
   inner.content_type = session::CiphertextMessage::Type::kPreKey;
   inner.ciphertext = Pattern(kEnvelopeCiphertextTag, kEnvelopeCiphertextSize);
   const Bytes id = Pattern(kMessageIdTag, 16);

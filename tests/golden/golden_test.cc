@@ -316,10 +316,11 @@ TEST(GoldenIdentityTest, RevocationListVerifiesAndIsReissuedByteForByte) {
 identity::Invitation GoldenInvitation() {
   identity::Invitation expected;
   expected.relay_address = kInvitationRelay;
-  expected.relay_certificate_sha256 = Pattern32(kInvitationPinTag);
+  expected.relay_certificate_sha256 = CertificatePin(Pattern32(kInvitationPinTag));
   const Bytes mailbox = Pattern(kInvitationMailboxTag, 16);
-  std::copy(mailbox.begin(), mailbox.end(), expected.inviter_address.mailbox.begin());
-  expected.inviter_address.delivery_token = Pattern32(kInvitationTokenTag);
+  std::copy(mailbox.begin(), mailbox.end(),
+            expected.inviter_address.mailbox.mutable_bytes().begin());
+  expected.inviter_address.delivery_token = DeliveryToken(Pattern32(kInvitationTokenTag));
   expected.inviter_identity = KeyPair(kInvitationIdentityTag).public_key;
   expected.authority_key = GoldenAuthority().public_key();
   expected.authority_label = kInvitationLabel;
@@ -356,7 +357,7 @@ TEST(GoldenEnvelopeTest, SealedSenderEnvelopeOpensWithTheRecipientKey) {
   ASSERT_OK(inner);
   EXPECT_EQ(inner->sender_identity, KeyPair(kSenderTag).public_key);
   EXPECT_EQ(ToBytes(inner->reply_to.mailbox), Pattern(kReplyMailboxTag, 16));
-  EXPECT_EQ(inner->reply_to.delivery_token, Pattern32(kReplyTokenTag));
+  EXPECT_EQ(inner->reply_to.delivery_token.bytes(), Pattern32(kReplyTokenTag));
   EXPECT_EQ(inner->content_type, session::CiphertextMessage::Type::kPreKey);
   EXPECT_EQ(inner->ciphertext, Pattern(kEnvelopeCiphertextTag, kEnvelopeCiphertextSize));
   EXPECT_EQ(ToBytes(inner->message_id), Pattern(kMessageIdTag, 16));

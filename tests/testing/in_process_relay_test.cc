@@ -20,7 +20,7 @@ namespace {
 
 relay::StoredMessage Message(std::uint8_t n) {
   relay::StoredMessage m;
-  m.id.fill(n);
+  m.id.mutable_bytes().fill(n);
   m.received_ms = 1000 + n;
   m.envelope = Bytes{n, n};
   return m;
@@ -57,9 +57,9 @@ TEST(PushSessionTest, AFullPageIsFollowedByTheNextOnceEverythingIsAcked) {
   std::vector<relay::StoredMessage> page;
   for (std::size_t i = 0; i < relay::PushSession::kPage; ++i) {
     relay::StoredMessage m;
-    m.id.fill(0);
-    m.id[0] = static_cast<std::uint8_t>(i & 0xff);
-    m.id[1] = static_cast<std::uint8_t>(i >> 8);
+    m.id.mutable_bytes().fill(0);
+    m.id.mutable_bytes()[0] = static_cast<std::uint8_t>(i & 0xff);
+    m.id.mutable_bytes()[1] = static_cast<std::uint8_t>(i >> 8);
     page.push_back(m);
   }
   EXPECT_EQ(s.ListPage(page).size(), relay::PushSession::kPage);

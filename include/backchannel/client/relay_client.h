@@ -35,6 +35,7 @@
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
 #include "backchannel/common/secret_bytes.h"
+#include "backchannel/relay/ids.h"
 #include "backchannel/session/prekeys.h"
 
 namespace backchannel::client {
@@ -42,7 +43,7 @@ namespace backchannel::client {
 // A mailbox auth key pair (Ed25519, libsodium crypto_sign): made for one
 // mailbox only, never the identity key.
 struct MailboxAuthKey {
-  std::array<std::uint8_t, 32> public_key{};
+  relay::AuthKey public_key;
   SecretBytes secret_key;  // 64 bytes, libsodium's seed || public form
 };
 MailboxAuthKey GenerateMailboxAuthKey();
@@ -117,7 +118,7 @@ class RelayClient {
               const RelayTransport* transport = nullptr);
 
   // POST /v1/mailboxes
-  Result<CreatedMailbox> CreateMailbox(const std::array<std::uint8_t, 32>& auth_public_key) const;
+  Result<CreatedMailbox> CreateMailbox(const relay::AuthKey& auth_public_key) const;
   // PUT /v1/mailboxes/{mb}/prekeys (signed). `bundle_base` has no one-time key.
   Status PutPreKeys(const session::PreKeyBundle& bundle_base,
                     const std::vector<session::OneTimePreKey>& one_time,

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/fixed_bytes.h"
 
 namespace backchannel {
 
@@ -84,6 +85,11 @@ class ByteReader {
     if (!Raw(N, v)) return false;
     std::copy(v.begin(), v.end(), out.begin());
     return true;
+  }
+  // The same into a named fixed-size value (fixed_bytes.h).
+  template <std::size_t N, typename Tag>
+  bool Array(FixedBytes<N, Tag>& out) {
+    return Array(out.mutable_bytes());
   }
   bool String16(std::string& s) {
     std::uint16_t n = 0;

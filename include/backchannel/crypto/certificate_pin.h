@@ -13,19 +13,29 @@
 #include <cstdint>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/fixed_bytes.h"
 #include "backchannel/common/result.h"
 
 struct x509_st;  // OpenSSL's X509
 
+namespace backchannel {
+
+struct CertificatePinTag {
+  static constexpr bool kSecret = false;
+};
+// A certificate pin, the SHA-256 of the DER certificate: one type for the
+// relay's TLS code, the client and invitations (identity::CertificatePin).
+using CertificatePin = FixedBytes<32, CertificatePinTag>;
+
+}  // namespace backchannel
+
 namespace backchannel::crypto {
 
-using CertificatePinBytes = std::array<std::uint8_t, 32>;
-
 // SHA-256 of `der`, a DER-encoded certificate.
-CertificatePinBytes CertificatePin(ByteView der);
+::backchannel::CertificatePin CertificatePin(ByteView der);
 // The pin of an OpenSSL certificate (its DER encoding, hashed).
 // kInvalidArgument when the certificate cannot be encoded.
-Result<CertificatePinBytes> CertificatePinOf(const x509_st* certificate);
+Result<::backchannel::CertificatePin> CertificatePinOf(const x509_st* certificate);
 
 }  // namespace backchannel::crypto
 

@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/fixed_bytes.h"
 #include "backchannel/common/result.h"
 
 namespace backchannel {
@@ -56,6 +58,23 @@ Result<std::array<std::uint8_t, N>> FromHexFixed(std::string_view hex) {
   std::array<std::uint8_t, N> out{};
   std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
+}
+
+// The same decoders, producing a named fixed-size value (fixed_bytes.h)
+// directly, so data is typed where it enters: FromBase64Fixed<MailboxId>(...).
+template <typename T>
+requires std::is_same_v<T, FixedBytes<T::kSize, typename T::TagType>> Result<T> FromBase64Fixed(
+    std::string_view text, Base64Variant v) {
+  auto bytes = FromBase64Fixed<T::kSize>(text, v);
+  if (!bytes.ok()) return bytes.error();
+  return T(*bytes);
+}
+template <typename T>
+requires std::is_same_v<T, FixedBytes<T::kSize, typename T::TagType>> Result<T> FromHexFixed(
+    std::string_view hex) {
+  auto bytes = FromHexFixed<T::kSize>(hex);
+  if (!bytes.ok()) return bytes.error();
+  return T(*bytes);
 }
 
 // Hex of at most `max_bytes` bytes followed by "…(N bytes)" when longer: for

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/fixed_bytes.h"
 #include "backchannel/common/result.h"
 #include "backchannel/crypto/secret_bytes.h"
 
@@ -27,6 +28,11 @@ void EnsureInitialized();
 
 // Fills `out` with random bytes (libsodium's randombytes_buf).
 void RandomBytes(MutableByteView out);
+// The same for a named fixed-size value (a fresh mailbox id, token, ...).
+template <std::size_t N, typename Tag>
+void RandomBytes(FixedBytes<N, Tag>& out) {
+  RandomBytes(MutableByteView(out.mutable_bytes()));
+}
 std::uint32_t RandomUint32();
 // Uniform in [0, upper_bound) without modulo bias (randombytes_uniform); 0
 // when upper_bound < 2.

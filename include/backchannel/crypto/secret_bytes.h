@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/fixed_bytes.h"
 
 namespace backchannel {
 
@@ -25,6 +26,12 @@ void SecureWipe(void* p, std::size_t n);
 // Constant-time equality of equal-length buffers (sodium_memcmp); false when
 // the lengths differ.
 bool ConstantTimeEqual(ByteView a, ByteView b);
+// The same for two values of one named type (fixed_bytes.h): the comparison
+// for secret ones (delivery tokens, token hashes), which have no ==.
+template <std::size_t N, typename Tag>
+bool ConstantTimeEqual(const FixedBytes<N, Tag>& a, const FixedBytes<N, Tag>& b) {
+  return ConstantTimeEqual(a.view(), b.view());
+}
 
 // A fixed-size secret, stored inline (no allocation): ratchet keys and the like.
 template <std::size_t N>

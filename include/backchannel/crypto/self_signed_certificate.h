@@ -28,7 +28,7 @@ Result<PemCertificateAndKey> GenerateSelfSignedCertificate(std::string_view comm
 
 // The pin (SHA-256 of the DER) of the first certificate in `pem`;
 // kCorrupt when `pem` holds no PEM certificate.
-Result<CertificatePinBytes> CertificatePinOfPem(std::string_view pem);
+Result<::backchannel::CertificatePin> CertificatePinOfPem(std::string_view pem);
 
 }  // namespace backchannel::crypto
 

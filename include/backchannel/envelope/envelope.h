@@ -31,8 +31,10 @@
 #include <cstdint>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/mailbox_address.h"
 #include "backchannel/common/result.h"
 #include "backchannel/crypto/primitives.h"
+#include "backchannel/crypto/secret_bytes.h"
 #include "backchannel/session/keys.h"
 #include "backchannel/session/session.h"
 
@@ -53,8 +55,8 @@ inline constexpr std::size_t kInnerFixedSize = 1 + 33 + 16 + 32 + 1 + 16 + 4;
 inline constexpr std::size_t kMaxCiphertextSize =
     kBucketSizes.back() - kEnvelopeOverhead - kInnerFixedSize;
 
-using MailboxId = std::array<std::uint8_t, 16>;      // a relay mailbox id
-using DeliveryToken = std::array<std::uint8_t, 32>;  // lets anyone post to it
+using backchannel::DeliveryToken;  // lets anyone post to it (mailbox_address.h)
+using backchannel::MailboxId;      // a relay mailbox id
 using ClientMessageId = std::array<std::uint8_t, 16>;
 
 // Where to send an answer: a mailbox on the sender's relay and the token that
@@ -63,7 +65,10 @@ struct ReplyAddress {
   MailboxId mailbox{};
   DeliveryToken delivery_token{};
 
-  bool operator==(const ReplyAddress&) const = default;
+  // The token is a bearer secret: compared in constant time.
+  bool operator==(const ReplyAddress& o) const {
+    return mailbox == o.mailbox && ConstantTimeEqual(delivery_token, o.delivery_token);
+  }
 };
 
 // The decrypted content of an envelope.

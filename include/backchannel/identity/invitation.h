@@ -25,6 +25,7 @@
 
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
+#include "backchannel/crypto/certificate_pin.h"
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/session/keys.h"
@@ -39,7 +40,7 @@ inline constexpr std::string_view kInvitationPrefix = "bc1-";
 inline constexpr std::size_t kMaxRelayAddressSize = 255;
 inline constexpr std::size_t kMaxLabelSize = 128;
 
-using CertificatePin = std::array<std::uint8_t, 32>;  // SHA-256 of the DER cert
+using backchannel::CertificatePin;  // SHA-256 of the DER cert (crypto/certificate_pin.h)
 using InvitationTicket = std::array<std::uint8_t, kInvitationTicketSize>;
 
 struct Invitation {

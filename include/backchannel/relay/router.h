@@ -170,9 +170,12 @@ Result<WsClientMessage> DecodeWsClientMessage(std::string_view text);
 std::string EncodeWsMessage(const StoredMessage& message);
 std::string EncodeWsPreKeysLow(std::size_t remaining);
 
-// b64u of a 16-byte id, and back (kInvalidArgument on anything else).
-std::string IdToString(const std::array<std::uint8_t, 16>& id);
-Result<std::array<std::uint8_t, 16>> IdFromString(std::string_view text);
+// b64u of an id, as URLs and JSON carry it, and back (kInvalidArgument on
+// anything but the b64u of 16 bytes).
+std::string IdToString(const MailboxId& id);
+std::string IdToString(const MessageId& id);
+Result<MailboxId> MailboxIdFromString(std::string_view text);
+Result<MessageId> MessageIdFromString(std::string_view text);
 
 }  // namespace backchannel::relay
 

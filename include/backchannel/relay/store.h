@@ -35,13 +35,9 @@
 
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
+#include "backchannel/relay/ids.h"
 
 namespace backchannel::relay {
-
-using MailboxId = std::array<std::uint8_t, 16>;
-using MessageId = std::array<std::uint8_t, 16>;
-using AuthKey = std::array<std::uint8_t, 32>;    // Ed25519 public key
-using TokenHash = std::array<std::uint8_t, 32>;  // SHA-256 of a delivery token
 
 struct MailboxRecord {
   MailboxId id{};

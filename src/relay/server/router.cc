@@ -18,7 +18,6 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr auto kB64u = Base64Variant::kUrlSafeNoPadding;
-constexpr std::size_t kTokenBytes = 32;
 constexpr std::size_t kNonceBytes = 16;
 constexpr std::size_t kOneTimeKeyBytes = 33;
 
@@ -31,7 +30,15 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 std::string B64u(ByteView b) { return ToBase64(b, kB64u); }
 
-// Decodes b64u that must be exactly N bytes (crypto's one fixed-size decoder).
+// Decodes b64u that must be exactly the size of T, a size (std::size_t) or a
+// named value (fixed_bytes.h): crypto's one fixed-size decoder, as an
+// optional, since the router answers with its own error codes.
+template <typename T>
+std::optional<T> FixedFromB64u(std::string_view text) {
+  auto fixed = FromBase64Fixed<T>(text, kB64u);
+  if (!fixed.ok()) return std::nullopt;
+  return *fixed;
+}
 template <std::size_t N>
 std::optional<std::array<std::uint8_t, N>> FixedFromB64u(std::string_view text) {
   auto fixed = FromBase64Fixed<N>(text, kB64u);
@@ -57,7 +64,7 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
-TokenHash HashToken(ByteView token) { return crypto::Sha256({token}); }
+TokenHash HashToken(ByteView token) { return TokenHash(crypto::Sha256({token})); }
 
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
@@ -87,11 +94,18 @@ std::optional<std::string_view> HttpRequest::Header(std::string_view name) const
   return std::nullopt;
 }
 
-std::string IdToString(const std::array<std::uint8_t, 16>& id) { return B64u(id); }
+std::string IdToString(const MailboxId& id) { return B64u(id); }
+std::string IdToString(const MessageId& id) { return B64u(id); }
 
-Result<std::array<std::uint8_t, 16>> IdFromString(std::string_view text) {
-  auto id = FixedFromB64u<16>(text);
-  if (!id) return InvalidArgument("not a b64u 16-byte id");
+Result<MailboxId> MailboxIdFromString(std::string_view text) {
+  auto id = FixedFromB64u<MailboxId>(text);
+  if (!id) return InvalidArgument("not a b64u 16-byte mailbox id");
+  return *id;
+}
+
+Result<MessageId> MessageIdFromString(std::string_view text) {
+  auto id = FixedFromB64u<MessageId>(text);
+  if (!id) return InvalidArgument("not a b64u 16-byte message id");
   return *id;
 }
 
@@ -203,7 +217,7 @@ HttpResponse Router::Handle(const HttpRequest& r) {
   }
   if (parts.size() == 3) {  // /v1/mailboxes/{mb}
     if (m != "DELETE") return method_not_allowed();
-    auto mb_id = FixedFromB64u<16>(parts[2]);
+    auto mb_id = FixedFromB64u<MailboxId>(parts[2]);
     if (!mb_id) return Error(400, "bad_request", "malformed mailbox id");
     auto mb = Timed([&] { return store_.GetMailbox(*mb_id); });
     if (!mb.ok()) return StoreError(mb.error());
@@ -227,7 +241,7 @@ HttpResponse Router::Handle(const HttpRequest& r) {
   if (allowed == nullptr) return Error(404, "not_found", "no such endpoint");
   if (m != allowed) return method_not_allowed();
 
-  auto mb_id = FixedFromB64u<16>(parts[2]);
+  auto mb_id = FixedFromB64u<MailboxId>(parts[2]);
   if (!mb_id) return Error(400, "bad_request", "malformed mailbox id");
   auto mb = Timed([&] { return store_.GetMailbox(*mb_id); });
   if (!mb.ok()) return StoreError(mb.error());
@@ -296,7 +310,7 @@ std::optional<HttpResponse> Router::CheckDeliveryToken(const HttpRequest& r,
                                                        const MailboxRecord& mb) {
   auto header = r.Header(kDeliveryTokenHeader);
   if (!header) return Error(403, "bad_token", "X-BC-Delivery-Token missing");
-  auto token = FixedFromB64u<kTokenBytes>(*header);
+  auto token = FixedFromB64u<DeliveryToken>(*header);
   if (!token) return Error(403, "bad_token", "malformed delivery token");
   const TokenHash h = HashToken(*token);
   if (!ConstantTimeEqual(h, mb.delivery_token_hash)) {
@@ -311,14 +325,14 @@ HttpResponse Router::CreateMailbox(const HttpRequest& r) {
   if (j.is_discarded() || !j.is_object()) return Error(400, "bad_request", "malformed JSON");
   auto it = j.find("auth_key");
   if (it == j.end() || !it->is_string()) return Error(400, "bad_request", "auth_key missing");
-  auto key = FixedFromB64u<crypto::kEd25519PublicKeySize>(it->get_ref<const std::string&>());
+  auto key = FixedFromB64u<AuthKey>(it->get_ref<const std::string&>());
   if (!key || !crypto::IsValidEd25519PublicKey(*key)) {
     return Error(400, "bad_request", "auth_key is not an Ed25519 public key");
   }
   MailboxRecord rec;
   crypto::RandomBytes(rec.id);
   rec.auth_key = *key;
-  std::array<std::uint8_t, kTokenBytes> token{};
+  DeliveryToken token;
   crypto::RandomBytes(token);
   rec.delivery_token_hash = HashToken(token);
   rec.created_ms = Floor(clock_(), kDayMs);
@@ -332,7 +346,7 @@ HttpResponse Router::CreateMailbox(const HttpRequest& r) {
 HttpResponse Router::RotateToken(const HttpRequest& r, const MailboxRecord& mb) {
   if (auto refusal = CheckSignature(r, mb)) return *refusal;
   if (auto refusal = CommitNonce(r, mb)) return *refusal;
-  std::array<std::uint8_t, kTokenBytes> token{};
+  DeliveryToken token;
   crypto::RandomBytes(token);
   Status s = Timed([&] { return store_.SetDeliveryToken(mb.id, HashToken(token)); });
   if (!s.ok()) return StoreError(s);
@@ -383,7 +397,7 @@ HttpResponse Router::PutPreKeys(const HttpRequest& r, const MailboxRecord& mb) {
 
 HttpResponse Router::GetBundle(const HttpRequest& r, const MailboxRecord& mb) {
   if (auto refusal = CheckDeliveryToken(r, mb)) return *refusal;
-  if (!bundle_fetches_->Take(mb.id, clock_())) {
+  if (!bundle_fetches_->Take(mb.id.bytes(), clock_())) {
     return Error(429, "rate_limited", "too many bundle fetches for this mailbox; try again later");
   }
   auto base = Timed([&] { return store_.GetBundleBase(mb.id); });
@@ -450,7 +464,7 @@ HttpResponse Router::ListMessages(const HttpRequest& r, const MailboxRecord& mb,
 HttpResponse Router::DeleteMessage(const HttpRequest& r, const MailboxRecord& mb,
                                    std::string_view id_text) {
   if (auto refusal = CheckSignature(r, mb)) return *refusal;
-  auto id = FixedFromB64u<16>(id_text);
+  auto id = FixedFromB64u<MessageId>(id_text);
   if (!id) return Error(400, "bad_request", "malformed message id");
   if (auto refusal = CommitNonce(r, mb)) return *refusal;
   Status s = Ack(mb.id, *id);
@@ -485,7 +499,7 @@ std::variant<MailboxId, HttpResponse> Router::AuthorizeWebSocket(const HttpReque
   if (!IsWebSocketTarget(r)) return Error(404, "not_found", "no such endpoint");
   if (r.method != "GET") return Error(405, "method_not_allowed", "method not allowed");
   const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
-  auto mb_id = FixedFromB64u<16>(SplitPath(path)[2]);
+  auto mb_id = FixedFromB64u<MailboxId>(SplitPath(path)[2]);
   if (!mb_id) return Error(400, "bad_request", "malformed mailbox id");
   auto mb = Timed([&] { return store_.GetMailbox(*mb_id); });
   if (!mb.ok()) return StoreError(mb.error());
@@ -537,7 +551,7 @@ Result<WsClientMessage> DecodeWsClientMessage(std::string_view text) {
   }
   auto id = j.find("id");
   if (id == j.end() || !id->is_string()) return InvalidArgument("ack needs an id");
-  auto parsed = FixedFromB64u<16>(id->get_ref<const std::string&>());
+  auto parsed = FixedFromB64u<MessageId>(id->get_ref<const std::string&>());
   if (!parsed) return InvalidArgument("malformed id");
   WsClientMessage m;
   m.id = *parsed;

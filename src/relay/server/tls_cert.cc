@@ -14,7 +14,7 @@ constexpr std::size_t kMaxPemBytes = std::size_t{1} << 20;
 }  // namespace
 
 Result<std::string> CertificateSha256(const std::string& cert_pem) {
-  BC_ASSIGN_OR_RETURN(const crypto::CertificatePinBytes pin, crypto::CertificatePinOfPem(cert_pem));
+  BC_ASSIGN_OR_RETURN(const CertificatePin pin, crypto::CertificatePinOfPem(cert_pem));
   return ToHex(pin);
 }
 

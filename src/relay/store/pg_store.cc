@@ -13,6 +13,7 @@
 #include <set>
 #include <utility>
 
+#include "backchannel/crypto/encoding.h"
 #include "backchannel/crypto/primitives.h"
 #include "relay/store/pg_schema.h"
 
@@ -29,10 +30,12 @@ std::int64_t ClampToInt64(std::uint64_t n) {
              : static_cast<std::int64_t>(n);
 }
 
-template <std::size_t N>
-Status ToArray(const Bytes& bytes, std::array<std::uint8_t, N>& out) {
-  if (bytes.size() != N) return Corrupt("stored value has the wrong length");
-  std::copy(bytes.begin(), bytes.end(), out.begin());
+// A stored column as the fixed-size value it holds (fixed_bytes.h).
+template <typename Fixed>
+Status ToArray(const Bytes& bytes, Fixed& out) {
+  auto value = Fixed::FromView(bytes);
+  if (!value) return Corrupt("stored value has the wrong length");
+  out = *value;
   return Status::Ok();
 }
 
@@ -74,27 +77,16 @@ Status CommitWithoutWaitingForFlush(Connection& c) {
 // The NOTIFY channel of appends; the payload is "<mailbox hex>:<instance>".
 constexpr char kAppendChannel[] = "bc_append";
 
-int HexDigit(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  return -1;
-}
-
 // The mailbox of a notification payload from another instance; nullopt for
 // this instance's own or a payload not in the format above.
 std::optional<MailboxId> ParseAppendPayload(std::string_view payload, std::string_view self) {
   const auto colon = payload.find(':');
-  if (colon != 2 * std::tuple_size_v<MailboxId> || payload.substr(colon + 1) == self) {
+  if (colon != 2 * MailboxId::kSize || payload.substr(colon + 1) == self) {
     return std::nullopt;
   }
-  MailboxId id{};
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const int hi = HexDigit(payload[2 * i]);
-    const int lo = HexDigit(payload[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    id[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
-  return id;
+  auto id = FromHexFixed<MailboxId>(payload.substr(0, colon));
+  if (!id.ok()) return std::nullopt;
+  return *id;
 }
 
 }  // namespace

@@ -21,10 +21,12 @@ std::int64_t ClampToInt64(std::size_t n) {
              : static_cast<std::int64_t>(n);
 }
 
-template <std::size_t N>
-bool ToArray(const Bytes& bytes, std::array<std::uint8_t, N>& out) {
-  if (bytes.size() != N) return false;
-  std::copy(bytes.begin(), bytes.end(), out.begin());
+// A stored column as the fixed-size value it holds (fixed_bytes.h).
+template <typename Fixed>
+bool ToArray(const Bytes& bytes, Fixed& out) {
+  auto value = Fixed::FromView(bytes);
+  if (!value) return false;
+  out = *value;
   return true;
 }
 

@@ -61,9 +61,9 @@ MATCHER_P(StatusIs, code, "") {
 
 MailboxRecord SomeMailbox(std::uint8_t n = 1) {
   MailboxRecord r;
-  r.id.fill(n);
-  r.auth_key.fill(2);
-  r.delivery_token_hash.fill(3);
+  r.id.mutable_bytes().fill(n);
+  r.auth_key.mutable_bytes().fill(2);
+  r.delivery_token_hash.mutable_bytes().fill(3);
   return r;
 }
 
@@ -115,7 +115,7 @@ TEST_F(PgStoreTest, NewerSchemaStillCompatibleIsUsedAsIs) {
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_THAT((*store)->CreateMailbox(SomeMailbox()), IsOk());
   StoredMessage m;
-  m.id.fill(9);
+  m.id.mutable_bytes().fill(9);
   m.envelope = Bytes(10, 1);
   ASSERT_THAT((*store)->AppendMessage(SomeMailbox().id, m, {}), IsOk());
   EXPECT_EQ((*store)->ListMessages(SomeMailbox().id, 10)->size(), 1u);
@@ -224,11 +224,11 @@ TEST_F(PgStoreTest, StoreWideByteTotalCountsEveryMailboxAndExpiry) {
   StoredMessage m;
   m.envelope = Bytes(100, 7);
   m.received_ms = 10;
-  m.id.fill(1);
+  m.id.mutable_bytes().fill(1);
   ASSERT_THAT((*store)->AppendMessage(SomeMailbox(1).id, m, limits), IsOk());
-  m.id.fill(2);
+  m.id.mutable_bytes().fill(2);
   ASSERT_THAT((*store)->AppendMessage(SomeMailbox(2).id, m, limits), IsOk());
-  m.id.fill(3);
+  m.id.mutable_bytes().fill(3);
   EXPECT_THAT((*store)->AppendMessage(SomeMailbox(17).id, m, limits),
               StatusIs(StatusCode::kUnavailable));
   ASSERT_EQ(*(*store)->ExpireMessages(11), 2u);
@@ -260,7 +260,7 @@ class Watched {
 
 StoredMessage SomeMessage(std::uint8_t n) {
   StoredMessage m;
-  m.id.fill(n);
+  m.id.mutable_bytes().fill(n);
   m.envelope = Bytes(32, n);
   return m;
 }
@@ -462,7 +462,8 @@ TEST_F(TwoRelaysTest, PostsAndAcksThroughTwoProcessesKeepCountsExact) {
         for (std::uint32_t i = t; i < kPerChild; i += 4) {
           const std::uint32_t id = (static_cast<std::uint32_t>(child) << 16) | i;
           StoredMessage m;
-          for (int b = 0; b < 4; ++b) m.id[b] = static_cast<std::uint8_t>(id >> (8 * b));
+          for (int b = 0; b < 4; ++b)
+            m.id.mutable_bytes()[b] = static_cast<std::uint8_t>(id >> (8 * b));
           m.envelope = Bytes(64 + i % 13, static_cast<std::uint8_t>(id));
           m.received_ms = 1;
           Status s = (*store)->AppendMessage(SomeMailbox().id, m, {kLimit, UINT64_MAX, UINT64_MAX});

@@ -64,9 +64,9 @@ class SqliteStoreTest : public ::testing::Test {
 
 MailboxRecord SomeMailbox() {
   MailboxRecord r;
-  r.id.fill(1);
-  r.auth_key.fill(2);
-  r.delivery_token_hash.fill(3);
+  r.id.mutable_bytes().fill(1);
+  r.auth_key.mutable_bytes().fill(2);
+  r.delivery_token_hash.mutable_bytes().fill(3);
   return r;
 }
 
@@ -153,7 +153,7 @@ TEST_F(SqliteStoreTest, SchemaVersion1IsUpgradedWithItsByteCounts) {
   EXPECT_EQ(rec->seen_ms, 1'700'000'000'000);  // created_ms until the owner signs
   EXPECT_EQ(*(*store)->CountMessages(mb), 2u);
   StoredMessage m;
-  m.id[0] = 3;
+  m.id.mutable_bytes()[0] = 3;
   m.envelope = Bytes(2, 0xee);
   // 3 + 5 bytes are counted: 2 more fit a 10-byte quota, 3 do not.
   EXPECT_EQ((*store)->AppendMessage(mb, m, {100, 9, 1000}).code(), StatusCode::kResourceExhausted);
@@ -250,7 +250,7 @@ TEST_F(SqliteStoreTest, WriteFailureLeavesStoreUsableAndUnchanged) {
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)->CreateMailbox(SomeMailbox()).ok());
   StoredMessage m;
-  m.id.fill(9);
+  m.id.mutable_bytes().fill(9);
   m.envelope = Bytes{1, 2, 3};
   {
     auto blocker = sqlite::Connection::Open(path_, /*create=*/false, 0);
@@ -283,7 +283,7 @@ TEST_F(SqliteStoreTest, FailedGroupCommitFailsEveryAppendAndKeepsNone) {
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
         StoredMessage m;
-        m.id.fill(static_cast<std::uint8_t>(t));
+        m.id.mutable_bytes().fill(static_cast<std::uint8_t>(t));
         m.envelope = Bytes{1};
         results[t] = (*store)->AppendMessage(SomeMailbox().id, m, MessageLimit(100));
       });
@@ -312,7 +312,7 @@ TEST_F(SqliteStoreTest, RefusedWritesInAGroupCommitUndoNoneOfTheOthers) {
   const Bytes old_nonce(16, 0xDD);
   ASSERT_TRUE(st.RecordNonce(id, old_nonce, 500, 0).ok());
   StoredMessage existing;
-  existing.id.fill(0xAA);
+  existing.id.mutable_bytes().fill(0xAA);
   existing.envelope = Bytes{9};
   ASSERT_TRUE(st.AppendMessage(id, existing, MessageLimit(100)).ok());
 
@@ -328,7 +328,7 @@ TEST_F(SqliteStoreTest, RefusedWritesInAGroupCommitUndoNoneOfTheOthers) {
     threads.emplace_back([&, t] {
       if (t < 5) {
         StoredMessage m;
-        m.id.fill(static_cast<std::uint8_t>(t));
+        m.id.mutable_bytes().fill(static_cast<std::uint8_t>(t));
         m.envelope = Bytes{static_cast<std::uint8_t>(t)};
         results[t] = st.AppendMessage(id, m, MessageLimit(100));
       } else if (t == 5) {
@@ -339,7 +339,7 @@ TEST_F(SqliteStoreTest, RefusedWritesInAGroupCommitUndoNoneOfTheOthers) {
         results[t] = st.AppendMessage(id, existing, MessageLimit(100));  // duplicate id
       } else if (t == 7) {
         MessageId none{};
-        none.fill(0x77);
+        none.mutable_bytes().fill(0x77);
         results[t] = st.DeleteMessage(id, none);  // no such message
       } else {
         results[t] = st.RecordNonce(id, Bytes(16, 0x01), 2000, 0);
@@ -380,8 +380,8 @@ TEST_F(SqliteStoreTest, FullDatabaseRefusesTheWriteAndKeepsEverythingElse) {
   Status refused;
   for (int i = 0; i < 200 && refused.ok(); ++i) {
     StoredMessage m;
-    m.id.fill(0);
-    m.id[0] = static_cast<std::uint8_t>(i);
+    m.id.mutable_bytes().fill(0);
+    m.id.mutable_bytes()[0] = static_cast<std::uint8_t>(i);
     m.envelope = Bytes(8000, static_cast<std::uint8_t>(i));
     refused = st.AppendMessage(id, m, MessageLimit(100'000));
     if (refused.ok()) ++stored;
@@ -397,7 +397,7 @@ TEST_F(SqliteStoreTest, FullDatabaseRefusesTheWriteAndKeepsEverythingElse) {
   ASSERT_TRUE(listed.ok() && listed->size() == 1);
   ASSERT_TRUE(st.DeleteMessage(id, (*listed)[0].id).ok());
   StoredMessage again;
-  again.id.fill(0xFF);
+  again.id.mutable_bytes().fill(0xFF);
   again.envelope = Bytes(8000, 0xFF);
   EXPECT_TRUE(st.AppendMessage(id, again, MessageLimit(100'000)).ok());
   store->reset();
@@ -439,7 +439,7 @@ TEST_F(SqliteStoreTest, DISABLED_AppendThroughput) {
       ASSERT_TRUE(store.ok()) << store.status();
       for (int t = 0; t < threads; ++t) {
         MailboxRecord r = SomeMailbox();
-        r.id[0] = static_cast<std::uint8_t>(t);
+        r.id.mutable_bytes()[0] = static_cast<std::uint8_t>(t);
         ASSERT_TRUE((*store)->CreateMailbox(r).ok());
       }
       const int per_thread = 2000 / threads;
@@ -448,12 +448,12 @@ TEST_F(SqliteStoreTest, DISABLED_AppendThroughput) {
       for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&, t] {
           MailboxId id = SomeMailbox().id;
-          id[0] = static_cast<std::uint8_t>(t);
+          id.mutable_bytes()[0] = static_cast<std::uint8_t>(t);
           for (int i = 0; i < per_thread; ++i) {
             StoredMessage m;
-            m.id.fill(0);
-            m.id[0] = static_cast<std::uint8_t>(i);
-            m.id[1] = static_cast<std::uint8_t>(i >> 8);
+            m.id.mutable_bytes().fill(0);
+            m.id.mutable_bytes()[0] = static_cast<std::uint8_t>(i);
+            m.id.mutable_bytes()[1] = static_cast<std::uint8_t>(i >> 8);
             m.envelope = Bytes(4096, 0x5A);
             EXPECT_TRUE((*store)->AppendMessage(id, m, MessageLimit(100'000)).ok());
           }

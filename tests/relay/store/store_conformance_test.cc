@@ -63,23 +63,23 @@ MATCHER_P(StatusIs, code, "") {
 
 MailboxId Mailbox(std::uint8_t n) {
   MailboxId id{};
-  id.fill(n);
-  id[0] = 0xB0;
+  id.mutable_bytes().fill(n);
+  id.mutable_bytes()[0] = 0xB0;
   return id;
 }
 
 MessageId MessageN(std::uint32_t n) {
   MessageId id{};
-  for (int i = 0; i < 4; ++i) id[i] = static_cast<std::uint8_t>(n >> (8 * i));
-  id[15] = 0x4D;
+  for (int i = 0; i < 4; ++i) id.mutable_bytes()[i] = static_cast<std::uint8_t>(n >> (8 * i));
+  id.mutable_bytes()[15] = 0x4D;
   return id;
 }
 
 MailboxRecord Record(std::uint8_t n) {
   MailboxRecord r;
   r.id = Mailbox(n);
-  r.auth_key.fill(static_cast<std::uint8_t>(n + 1));
-  r.delivery_token_hash.fill(static_cast<std::uint8_t>(n + 2));
+  r.auth_key.mutable_bytes().fill(static_cast<std::uint8_t>(n + 1));
+  r.delivery_token_hash.mutable_bytes().fill(static_cast<std::uint8_t>(n + 2));
   r.created_ms = 1'700'000'000'000 + n;
   return r;
 }
@@ -116,7 +116,7 @@ TEST_P(StoreConformanceTest, CreateAndGetMailbox) {
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->id, Record(1).id);
   EXPECT_EQ(got->auth_key, Record(1).auth_key);
-  EXPECT_EQ(got->delivery_token_hash, Record(1).delivery_token_hash);
+  EXPECT_EQ(got->delivery_token_hash.bytes(), Record(1).delivery_token_hash.bytes());
   EXPECT_EQ(got->created_ms, Record(1).created_ms);
 }
 
@@ -153,11 +153,11 @@ TEST_P(StoreConformanceTest, UnknownMailboxIsNotFoundEverywhere) {
 TEST_P(StoreConformanceTest, SetDeliveryTokenReplacesHash) {
   ASSERT_THAT(store_->CreateMailbox(Record(1)), IsOk());
   TokenHash h{};
-  h.fill(0xEE);
+  h.mutable_bytes().fill(0xEE);
   ASSERT_THAT(store_->SetDeliveryToken(Mailbox(1), h), IsOk());
   auto got = store_->GetMailbox(Mailbox(1));
   ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->delivery_token_hash, h);
+  EXPECT_EQ(got->delivery_token_hash.bytes(), h.bytes());
   EXPECT_EQ(got->auth_key, Record(1).auth_key);
 }
 

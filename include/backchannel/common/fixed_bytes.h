@@ -1,0 +1,89 @@
+// A fixed-size byte value with a name: FixedBytes<N, Tag>.
+//
+// Mailbox ids, delivery tokens, keys and pins are all "N bytes", and as bare
+// std::array values one can be passed where another is meant without a word
+// from the compiler. Each gets its own Tag here, so a MailboxId is not a
+// ClientMessageId, and a raw array becomes one only by an explicit
+// construction at the point where data enters (a decoder, a random draw).
+//
+// Reading is free: bytes(), data(), size(), begin()/end() (so a value converts
+// to ByteView and works with ToHex, ToBase64, Append).
+//
+// Equality: a Tag declares `static constexpr bool kSecret`. Public values get
+// == and <=> (and std::hash, for maps). A secret or MAC-like value (a delivery
+// token) gets neither: comparing it must be constant time, which is a
+// libsodium call and lives in crypto (ConstantTimeEqual(a, b) on the views).
+#ifndef BACKCHANNEL_COMMON_FIXED_BYTES_H_
+#define BACKCHANNEL_COMMON_FIXED_BYTES_H_
+
+#include <algorithm>
+#include <array>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <optional>
+
+#include "backchannel/common/bytes.h"
+
+namespace backchannel {
+
+template <std::size_t N, typename Tag>
+class FixedBytes {
+ public:
+  using Array = std::array<std::uint8_t, N>;
+  using TagType = Tag;
+  static constexpr std::size_t kSize = N;
+
+  // All zero: the state of a field not yet filled in.
+  constexpr FixedBytes() = default;
+  constexpr explicit FixedBytes(const Array& bytes) : bytes_(bytes) {}
+
+  // `view` as this type when it is exactly N bytes; nullopt otherwise.
+  static std::optional<FixedBytes> FromView(ByteView view) {
+    if (view.size() != N) return std::nullopt;
+    FixedBytes out;
+    std::copy(view.begin(), view.end(), out.bytes_.begin());
+    return out;
+  }
+
+  constexpr const Array& bytes() const { return bytes_; }
+  // For filling in place (a random draw, a decoder writing into the value).
+  constexpr Array& mutable_bytes() { return bytes_; }
+  constexpr const std::uint8_t* data() const { return bytes_.data(); }
+  static constexpr std::size_t size() { return N; }
+  constexpr std::uint8_t operator[](std::size_t i) const { return bytes_[i]; }
+  constexpr auto begin() const { return bytes_.begin(); }
+  constexpr auto end() const { return bytes_.end(); }
+  ByteView view() const { return {bytes_.data(), N}; }
+
+  friend constexpr bool operator==(const FixedBytes& a,
+                                   const FixedBytes& b) requires(!Tag::kSecret) {
+    return a.bytes_ == b.bytes_;
+  }
+  friend constexpr std::strong_ordering operator<=>(const FixedBytes& a,
+                                                    const FixedBytes& b) requires(!Tag::kSecret) {
+    return a.bytes_ <=> b.bytes_;
+  }
+
+ private:
+  Array bytes_{};
+};
+
+}  // namespace backchannel
+
+// Public values can key unordered maps; secrets cannot (their hash would leak
+// timing the way == would).
+template <std::size_t N, typename Tag>
+requires(!Tag::kSecret) struct std::hash<backchannel::FixedBytes<N, Tag>> {
+  std::size_t operator()(const backchannel::FixedBytes<N, Tag>& v) const noexcept {
+    // The values are ids, keys and digests: uniformly random already, so the
+    // first bytes are as good a hash as any.
+    std::size_t h = 0;
+    std::memcpy(&h, v.data(), std::min(sizeof h, N));
+    return h;
+  }
+};
+
+#endif  // BACKCHANNEL_COMMON_FIXED_BYTES_H_
