@@ -90,8 +90,8 @@ TEST_F(DeliveryTest, ARefusalThatWillNotPassIsLoudAndTheMessageCanBeCancelled) {
 Bytes ForgedFromAlice(Client& alice, Client& bob, session::CiphertextMessage::Type type) {
   envelope::InnerEnvelope inner;
   inner.sender_identity = alice.identity_key();
-  inner.reply_to.mailbox.fill(7);
-  inner.reply_to.delivery_token.fill(9);
+  inner.reply_to.mailbox.mutable_bytes().fill(7);
+  inner.reply_to.delivery_token.mutable_bytes().fill(9);
   inner.content_type = type;
   inner.ciphertext = Bytes(120, 0x42);
   inner.message_id = envelope::NewClientMessageId();
