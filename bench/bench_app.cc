@@ -51,16 +51,23 @@ Result<AnalysisInput> Travel() {
   return MediatorInput(std::move(d), std::move(profiles));
 }
 
-// Deterministic random profiles: benchmark data, not secrets.
-AnalysisInput Large(std::size_t issues, std::size_t options) {
+// `issues` issues named PREFIX0, PREFIX1, ..., each with options o0..o(options-1).
+Domain GridDomain(const std::string& name, const std::string& prefix, std::size_t issues,
+                  std::size_t options) {
   Domain d;
-  d.name = "large";
+  d.name = name;
   for (std::size_t i = 0; i < issues; ++i) {
     negotiation::Issue issue;
-    issue.name = "issue" + std::to_string(i);
+    issue.name = prefix + std::to_string(i);
     for (std::size_t o = 0; o < options; ++o) issue.options.push_back("o" + std::to_string(o));
     d.issues.push_back(std::move(issue));
   }
+  return d;
+}
+
+// Deterministic random profiles: benchmark data, not secrets.
+AnalysisInput Large(std::size_t issues, std::size_t options) {
+  Domain d = GridDomain("large", "issue", issues, options);
   std::mt19937_64 rng(18);
   std::uniform_real_distribution<double> unit(0, 1);
   std::vector<Profile> profiles;
@@ -86,14 +93,7 @@ AnalysisInput Large(std::size_t issues, std::size_t options) {
 // As tests/ui/talks_chart.spec.ts writes them: issue i weighs (i+1)/sum,
 // option k is worth k/(options-1) to A and the reverse to B.
 AnalysisInput Conflict(std::size_t issues, std::size_t options) {
-  Domain d;
-  d.name = "conflict";
-  for (std::size_t i = 0; i < issues; ++i) {
-    negotiation::Issue issue;
-    issue.name = "i" + std::to_string(i);
-    for (std::size_t o = 0; o < options; ++o) issue.options.push_back("o" + std::to_string(o));
-    d.issues.push_back(std::move(issue));
-  }
+  Domain d = GridDomain("conflict", "i", issues, options);
   const double total = static_cast<double>(issues * (issues + 1)) / 2;
   std::vector<Profile> profiles;
   for (int side = 0; side < 2; ++side) {
