@@ -96,11 +96,10 @@ Result<SendView> Channel::Send(const SendRequest& request) {
     // The relay refused the contact's delivery token. The usual cause: the
     // contact replaced it (`invite --rotate`) and sent us the new address in
     // a message we have not received yet. Receive as `inbox` does (the
-    // timeline keeps what arrives), then post the outbox again.
+    // timeline keeps what arrives); the receive ends by posting the outbox
+    // again, with the address it learnt.
     BC_ASSIGN_OR_RETURN(auto synced, talks_.Sync());
     (void)synced;
-    BC_ASSIGN_OR_RETURN(auto flushed, client_.FlushOutbox());
-    (void)flushed;
     BC_ASSIGN_OR_RETURN(auto waiting, client_.Outbox(request.contact));
     const bool still_waiting = std::any_of(waiting.begin(), waiting.end(), [&](const auto& e) {
       return e.message_id == sent.message_id;
