@@ -2,13 +2,14 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <sstream>
 #include <thread>
+
+#include "testing/die_with_parent.h"
 
 namespace backchannel::testing {
 
@@ -20,12 +21,8 @@ Result<std::unique_ptr<RelayProcess>> RelayProcess::Start(const std::string& bin
   const pid_t pid = ::fork();
   if (pid < 0) return IoError("fork");
   if (pid == 0) {
-    // The relay dies with the test (an ASan abort, a crash): otherwise it
-    // keeps ctest's output pipe open and ctest waits out the test's timeout
-    // (seen: 22 minutes). Every caller starts relays from the test's main
-    // thread, whose exit is what PR_SET_PDEATHSIG watches.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
+    // Every caller starts relays from the test's main thread.
+    DieWithParent(parent);
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);

@@ -15,6 +15,7 @@
 
 #include "backchannel/client/agent.h"
 #include "client/channel_fixture.h"
+#include "testing/die_with_parent.h"
 #include "webapp/http_test_client.h"
 
 namespace backchannel::webapp {
@@ -35,8 +36,10 @@ struct AppProcess {
   explicit AppProcess(const std::string& home) {
     int fds[2];
     if (::pipe(fds) != 0) return;
+    const pid_t parent = ::getpid();
     pid = ::fork();
     if (pid == 0) {
+      backchannel::testing::DieWithParent(parent);
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       ::close(fds[1]);

@@ -26,6 +26,7 @@
 #include "relay/store/pg_schema.h"
 #include "relay/store/pg_test_db.h"
 #include "relay/store/store_conformance.h"
+#include "testing/die_with_parent.h"
 
 namespace backchannel::relay::testing {
 namespace {
@@ -374,9 +375,11 @@ class TwoRelaysTest : public PgStoreTest {
       return out;
     }
     std::vector<pid_t> pids;
+    const pid_t parent = getpid();
     for (int i = 0; i < n; ++i) {
       const pid_t pid = fork();
       if (pid == 0) {
+        backchannel::testing::DieWithParent(parent);
         close(fds[0]);
         _exit(child(i, fds[1]));
       }
