@@ -119,11 +119,12 @@ TEST(AppTalksRequest, ValidatesStructsBuiltByAFaceTheSameWay) {
   c.side_authorities["A"].push_back(identity::AuthorityPublicKey());
   EXPECT_OK(ValidateRequest(c));
   c.side_authorities["C"].push_back(identity::AuthorityPublicKey());
-  EXPECT_THAT(ValidateRequest(c), StatusIs(StatusCode::kInvalidArgument,
-                                           HasSubstr("not one of the sides")));
+  EXPECT_THAT(ValidateRequest(c),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not one of the sides")));
   c.side_authorities.erase("C");
   c.side_authorities["B"];
-  EXPECT_THAT(ValidateRequest(c), StatusIs(StatusCode::kInvalidArgument, HasSubstr("lists no key")));
+  EXPECT_THAT(ValidateRequest(c),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("lists no key")));
 }
 
 }  // namespace

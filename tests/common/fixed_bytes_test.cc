@@ -75,8 +75,7 @@ static_assert(!HasEquality<DeliveryToken> && !HasOrdering<DeliveryToken>);
 static_assert(!Hashable<DeliveryToken>);
 static_assert(!HasEquality<relay::TokenHash>);
 static_assert(HasEquality<identity::AuthorityPublicKey> &&
-              HasOrdering<identity::AuthorityPublicKey> &&
-              Hashable<identity::AuthorityPublicKey>);
+              HasOrdering<identity::AuthorityPublicKey> && Hashable<identity::AuthorityPublicKey>);
 
 constexpr std::array<std::uint8_t, 16> kSixteen = {1, 2,  3,  4,  5,  6,  7,  8,
                                                    9, 10, 11, 12, 13, 14, 15, 16};

@@ -42,7 +42,7 @@ struct AuthorityPublicKeyTag {
 // Curve25519 key of the same size) cannot be passed where it is meant; a raw
 // array becomes one only explicitly, where it is decoded or generated.
 using AuthorityPublicKey = FixedBytes<crypto::kEd25519PublicKeySize, AuthorityPublicKeyTag>;
-using Signature = std::array<std::uint8_t, 64>;           // Ed25519 detached
+using Signature = std::array<std::uint8_t, 64>;  // Ed25519 detached
 
 inline constexpr std::uint8_t kCredentialVersion = 1;
 inline constexpr std::uint8_t kRevocationListVersion = 1;
