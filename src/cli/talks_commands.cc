@@ -224,7 +224,7 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
         if (eq == std::string::npos || eq == 0) {
           return ctx.Fail(InvalidArgument("--side-authority '" + b + "' is not SIDE=KEY"));
         }
-        auto key = app::ParseKeyText(std::string_view(b).substr(eq + 1));
+        auto key = app::ParseKeyText(b.substr(eq + 1));
         if (!key) {
           return ctx.Fail(InvalidArgument("--side-authority '" + b +
                                           "': not a 32-byte key (base64url or hex)"));
