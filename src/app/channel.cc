@@ -163,7 +163,7 @@ Result<OutboxView> Channel::Outbox(const std::string& contact, bool flush,
   return v;
 }
 
-Result<ReceiveView> Channel::Trust(const std::array<std::uint8_t, 32>& key,
+Result<ReceiveView> Channel::Trust(const identity::AuthorityPublicKey& key,
                                    const std::string& label, const client::TrustScope& scope) {
   BC_ASSIGN_OR_RETURN(auto report, client_.TrustAuthority(key, label, scope));
   return ViewOf(report);
@@ -252,7 +252,7 @@ backchannel::Status Channel::Reset(const std::string& contact, const std::string
   return client_.ResetSession(contact, reason);
 }
 
-backchannel::Status Channel::Distrust(const std::array<std::uint8_t, 32>& key) {
+backchannel::Status Channel::Distrust(const identity::AuthorityPublicKey& key) {
   return client_.DistrustAuthority(key);
 }
 

@@ -27,7 +27,7 @@ std::string FormatUtcTime(std::int64_t unix_seconds) {
 
 Result<std::string> TerminalQr(std::string_view text) { return identity::RenderQr(text); }
 
-Result<ReceiveView> TrustAuthority(Channel& channel, const std::array<std::uint8_t, 32>& key,
+Result<ReceiveView> TrustAuthority(Channel& channel, const identity::AuthorityPublicKey& key,
                                    const std::string& label, const std::vector<std::string>& sides,
                                    const std::vector<std::string>& roles) {
   client::TrustScope scope;

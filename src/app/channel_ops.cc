@@ -55,9 +55,8 @@ struct ChannelRunner {
     return Json{{"authorities", ToJsonArray(all)}};
   }
   Result<Json> operator()(const TrustAddRequest& r) const {
-    BC_ASSIGN_OR_RETURN(auto key, ParseKeyText(r.key));
     const std::string label = r.label.empty() ? r.sides.front() : r.label;
-    BC_ASSIGN_OR_RETURN(auto done, channel.Trust(key, label, ScopeOf(r)));
+    BC_ASSIGN_OR_RETURN(auto done, channel.Trust(r.key, label, ScopeOf(r)));
     Json j = ToJson(done);
     j["trusted"] = label;
     return j;

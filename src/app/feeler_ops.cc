@@ -107,8 +107,7 @@ Result<std::string> TalksMemberContact(FeelerService& svc, const talks::TalksSta
     return InvalidArgument("'" + to + "' is you: a feeler is with another member");
   }
   // talks_client::MemberId: "05" and the identity key's hex.
-  if (m->id.size() != 66) return Internal("member id '" + m->id + "' is not an identity key");
-  auto key = FromHexFixed<32>(m->id.substr(2));
+  auto key = talks_client::MemberKey(m->id);
   if (!key) return Internal("member id '" + m->id + "' is not an identity key");
   auto name = svc.ContactName(*key);
   if (!name) {

@@ -102,6 +102,16 @@ class Fields {
     for (const auto& [k, v] : it->items()) BC_RETURN_IF_ERROR(StringList(name, v, out[k]));
     return {};
   }
+  // An authority key as people paste it (ParseKeyText), decoded here so the
+  // request carries the typed key. Required: a missing key is refused too.
+  Status AuthorityKey(const char* name, identity::AuthorityPublicKey& out) {
+    std::string text;
+    BC_RETURN_IF_ERROR(String(name, text));
+    auto key = ParseKeyText(text);
+    if (!key) return InvalidArgument(std::string(name) + ": not a 32-byte key (base64url or hex)");
+    out = *key;
+    return {};
+  }
   bool Has(const char* name) const { return j_.contains(name); }
   // An object {"issue": "option"} or the text form "issue=option, ...".
   Status Package(const char* name, PackageView& out) {

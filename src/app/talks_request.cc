@@ -14,6 +14,15 @@ Status CheckSide(std::string_view field, const std::string& side) {
   return CheckName(field, side, true);
 }
 
+// A side that side_authorities binds must be one of the talks' sides.
+Status CheckBoundSide(const std::vector<std::string>& sides, const std::string& side) {
+  for (const auto& s : sides) {
+    if (s == side) return {};
+  }
+  return InvalidArgument("side_authorities: '" + side.substr(0, kMaxNameSize) +
+                         "' is not one of the sides");
+}
+
 // A utility-like number: finite, in [0, 1].
 Status CheckUnit(std::string_view field, double v) {
   if (!std::isfinite(v) || v < 0 || v > 1) {
@@ -56,14 +65,8 @@ struct TalksValidator {
     }
     BC_RETURN_IF_ERROR(CheckText("rule", r.rule, false));
     for (const auto& [side, keys] : r.side_authorities) {
-      bool listed = false;
-      for (const auto& s : r.sides) listed = listed || s == side;
-      if (!listed) {
-        return InvalidArgument("side_authorities: '" + side.substr(0, kMaxNameSize) +
-                               "' is not one of the sides");
-      }
+      BC_RETURN_IF_ERROR(CheckBoundSide(r.sides, side));
       if (keys.empty()) return InvalidArgument("side_authorities: " + side + " lists no key");
-      for (const auto& k : keys) BC_RETURN_IF_ERROR(ParseKeyText(k).status());
     }
     return {};
   }
@@ -172,7 +175,22 @@ Result<Request> DecodeTalksOp(const std::string& op, Fields& f) {
     BC_RETURN_IF_ERROR(f.String("domain", r.domain));
     BC_RETURN_IF_ERROR(f.Strings("sides", r.sides));
     BC_RETURN_IF_ERROR(f.String("rule", r.rule));
-    BC_RETURN_IF_ERROR(f.StringLists("side_authorities", r.side_authorities));
+    // The keys are decoded here, where they enter; a side that is not one
+    // of the sides is named before its keys are read.
+    std::map<std::string, std::vector<std::string>> bound;
+    BC_RETURN_IF_ERROR(f.StringLists("side_authorities", bound));
+    for (const auto& [side, texts] : bound) {
+      BC_RETURN_IF_ERROR(CheckBoundSide(r.sides, side));
+      auto& keys = r.side_authorities[side];
+      for (const auto& text : texts) {
+        auto key = ParseKeyText(text);
+        if (!key) {
+          return InvalidArgument("side_authorities: " + side.substr(0, kMaxNameSize) +
+                                 ": not a 32-byte key (base64url or hex)");
+        }
+        keys.push_back(*key);
+      }
+    }
     return Request{r};
   }
   if (op == "talks.invite") {

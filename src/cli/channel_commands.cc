@@ -62,7 +62,7 @@ void PrintMessage(std::ostream& out, const app::MessageView& m) {
 
 // An authority key as the user pastes it: base64url (as `trust list`,
 // `authority show` print it) or hex.
-Result<std::array<std::uint8_t, 32>> KeyArg(const std::string& text) {
+Result<identity::AuthorityPublicKey> KeyArg(const std::string& text) {
   auto key = app::ParseKeyText(text);
   if (key) return key;
   return InvalidArgument("'" + text + "' is not a 32-byte key (base64url or hex)");

@@ -216,15 +216,20 @@ void RegisterTalksCommands(CLI::App& app, Context& ctx) {
                     "SIDE=KEY: a coalition side and one authority (public key) that accredits "
                     "for it (repeat for each)");
     cmd->callback([&ctx, a]() {
-      // The request the web app sends: the agenda file's text, each
-      // SIDE=KEY binding as text (the core checks the keys).
+      // The request the web app sends: the agenda file's text and each
+      // SIDE=KEY binding, its key decoded here where it enters.
       app::TalksCreateRequest r{a->t.id, a->title, "", a->sides, a->rule, {}};
       for (const auto& b : a->bindings) {
         const auto eq = b.rfind('=');
         if (eq == std::string::npos || eq == 0) {
           return ctx.Fail(InvalidArgument("--side-authority '" + b + "' is not SIDE=KEY"));
         }
-        r.side_authorities[b.substr(0, eq)].push_back(b.substr(eq + 1));
+        auto key = app::ParseKeyText(b.substr(eq + 1));
+        if (!key) {
+          return ctx.Fail(InvalidArgument("--side-authority '" + b +
+                                          "': not a 32-byte key (base64url or hex)"));
+        }
+        r.side_authorities[b.substr(0, eq)].push_back(*key);
       }
       auto agenda = ReadFile(a->agenda);
       if (!agenda) return ctx.Fail(agenda.error());

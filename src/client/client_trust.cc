@@ -10,7 +10,7 @@ Result<identity::TrustStore> Client::Impl::LoadTrust() const {
   for (const auto& a : all) {
     if (a.key.size() != 32) return Corrupt("store: an authority key has the wrong size");
     identity::AuthorityPublicKey key{};
-    std::copy(a.key.begin(), a.key.end(), key.begin());
+    std::copy(a.key.begin(), a.key.end(), key.mutable_bytes().begin());
     BC_RETURN_IF_ERROR(trust.AddAuthority(key, a.label));
     if (!a.revocations.empty()) {
       BC_ASSIGN_OR_RETURN(auto list, identity::DecodeRevocationList(a.revocations));

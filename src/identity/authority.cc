@@ -103,7 +103,8 @@ Result<Authority> Authority::FromSeed(std::string side, ByteView seed) {
                            " bytes of UTF-8 without control characters");
   }
   BC_ASSIGN_OR_RETURN(crypto::Ed25519KeyPair kp, crypto::Ed25519KeyPairFromSeed(seed));
-  return Authority(std::move(side), SecretArray<32>(seed), std::move(kp.secret_key), kp.public_key);
+  return Authority(std::move(side), SecretArray<32>(seed), std::move(kp.secret_key),
+                   AuthorityPublicKey(kp.public_key));
 }
 
 Result<Signature> Authority::Sign(ByteView message) const {

@@ -53,16 +53,6 @@ bool IsPrincipalOf(const talks::Member& m, const std::string& side) {
   return m.role == talks::Role::kPrincipal && !side.empty() && m.side == side;
 }
 
-std::optional<session::PublicKey> KeyOf(const std::string& member_id) {
-  if (member_id.size() < 2) return std::nullopt;
-  const std::string_view id = member_id;
-  auto key = FromHex(id.substr(2));
-  session::PublicKey pk{};
-  if (!key || key->size() != pk.size()) return std::nullopt;
-  std::copy(key->begin(), key->end(), pk.begin());
-  return pk;
-}
-
 std::string CardKey(const std::string& talks, const std::string& member) {
   return "card/" + talks + "/" + member;
 }
@@ -245,7 +235,7 @@ Status TalksService::MakeCards(const std::string& id, SyncReport& report) {
   } else {
     for (const auto& [mid, member] : state.members()) {
       if (member.role != talks::Role::kEnvoy || member.side != me.side) continue;
-      auto key = KeyOf(mid);
+      auto key = MemberKey(mid);
       if (!key) continue;
       BC_ASSIGN_OR_RETURN(auto envoy, store_.ContactByIdentity(*key));
       if (envoy) {
@@ -261,7 +251,7 @@ Status TalksService::MakeCards(const std::string& id, SyncReport& report) {
     if (mid == self_ || mid == host->id) continue;
     if (AtTable(me) ? !AtTable(member) : !IsPrincipalOf(member, me.side)) continue;
     if (!talks::MakesCardFor(self_, mid)) continue;
-    auto key = KeyOf(mid);
+    auto key = MemberKey(mid);
     if (!key) continue;
     BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(*key));
     if (contact) continue;  // a channel already

@@ -48,6 +48,13 @@ std::string OutboxKey(std::uint64_t n) {
 
 std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); }
 
+std::optional<session::PublicKey> MemberKey(std::string_view member_id) {
+  if (member_id.size() != 2 + 2 * session::PublicKey{}.size()) return std::nullopt;
+  auto key = FromHexFixed<session::PublicKey{}.size()>(member_id.substr(2));
+  if (!key) return std::nullopt;
+  return *key;
+}
+
 TalksService::TalksService(client::Client& client)
     : client_(client),
       store_(client.AppStoreFor(kAppName)),
@@ -194,11 +201,9 @@ Status TalksService::CheckSeats(const talks::Definition& definition,
                                 const std::vector<talks::Member>& members) {
   for (const auto& member : members) {
     if (member.id == self_ || member.side.empty()) continue;
-    auto key = FromHex(std::string_view(member.id).substr(2));
-    if (!key || key->size() != session::PublicKey{}.size()) continue;  // the fold refuses it
-    session::PublicKey pk{};
-    std::copy(key->begin(), key->end(), pk.begin());
-    BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(pk));
+    auto pk = MemberKey(member.id);
+    if (!pk) continue;  // the fold refuses it
+    BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(*pk));
     if (!contact || contact->credential.empty()) continue;
     BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(contact->credential));
     BC_RETURN_IF_ERROR(talks::CheckSeat(definition, member, ToHex(cred.authority_key), cred.side));
@@ -209,13 +214,9 @@ Status TalksService::CheckSeats(const talks::Definition& definition,
 // ---- sending ----
 
 Result<std::string> TalksService::ContactFor(const talks::Member& member) {
-  auto key = FromHex(std::string_view(member.id).substr(2));
-  if (!key || key->size() != session::PublicKey{}.size()) {
-    return Corrupt("member " + member.name + " has a malformed id");
-  }
-  session::PublicKey pk{};
-  std::copy(key->begin(), key->end(), pk.begin());
-  BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(pk));
+  auto pk = MemberKey(member.id);
+  if (!pk) return Corrupt("member " + member.name + " has a malformed id");
+  BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(*pk));
   if (!contact || contact->credential.empty()) {
     return FailedPrecondition("no channel with " + member.name + " (" +
                               std::string(talks::RoleName(member.role)) +

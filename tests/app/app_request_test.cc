@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "backchannel/app/request.h"
+#include "backchannel/crypto/encoding.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::app {
@@ -51,6 +52,17 @@ TEST(AppRequest, DecodesEveryChannelOpOfTheWebApp) {
   const auto& t = std::get<TrustAddRequest>(*trust);
   EXPECT_EQ(t.label, "Tehran");
   EXPECT_EQ(t.roles, (std::vector<std::string>{"envoy", "mediator"}));
+  EXPECT_EQ(t.key, identity::AuthorityPublicKey()) << "43 'A's: the base64url of 32 zero bytes";
+  // The same key in hex decodes to the same typed value; so does a
+  // non-zero one, byte for byte.
+  std::array<std::uint8_t, 32> raw{};
+  for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  const identity::AuthorityPublicKey key(raw);
+  for (const std::string& text : {ToHex(key), ToBase64(key, Base64Variant::kUrlSafeNoPadding)}) {
+    auto typed = DecodeRequest(R"({"op":"trust.add","key":")" + text + R"(","sides":["Iran"]})");
+    ASSERT_OK(typed) << text;
+    EXPECT_EQ(std::get<TrustAddRequest>(*typed).key, key) << text;
+  }
   auto outbox = DecodeRequest(R"({"op":"outbox","flush":true,"cancel":"ab12"})");
   ASSERT_OK(outbox);
   EXPECT_TRUE(std::get<OutboxRequest>(*outbox).flush);
@@ -105,6 +117,8 @@ TEST(AppRequest, RefusesWithAMessageNamingTheProblem) {
            "only accept takes a suggestion"},
           {R"({"op":"talks.say","talks":"t","text":"x","cleared":"yes"})", "true or false"},
           {R"({"op":"trust.add","key":"zz","sides":["Iran"]})", "32-byte key"},
+          {R"({"op":"trust.add","sides":["Iran"]})", "32-byte key"},
+          {R"({"op":"trust.add","key":7,"sides":["Iran"]})", "must be a string"},
           {R"({"op":"trust.add","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})", "side"},
           {R"({"op":"trust.add","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",)"
            R"("sides":["Iran"],"roles":["king"]})",

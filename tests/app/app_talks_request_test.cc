@@ -10,6 +10,7 @@
 namespace backchannel::app {
 namespace {
 
+using ::backchannel::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(AppTalksRequest, DecodesEveryOpWithItsName) {
@@ -45,6 +46,9 @@ TEST(AppTalksRequest, DecodesEveryOpWithItsName) {
       key + R"("]}})");
   ASSERT_OK(create);
   EXPECT_EQ(std::get<TalksCreateRequest>(*create).side_authorities.at("A").size(), 1u);
+  EXPECT_EQ(std::get<TalksCreateRequest>(*create).side_authorities.at("A")[0],
+            identity::AuthorityPublicKey())
+      << "decoded where it entered: 43 'A's are 32 zero bytes";
   auto analysis = DecodeRequest(R"({"op":"talks.analysis","talks":"t"})");
   ASSERT_OK(analysis);
   EXPECT_EQ(std::get<TalksAnalysisRequest>(*analysis).cap, kDefaultAnalysisCap);
@@ -109,6 +113,18 @@ TEST(AppTalksRequest, ValidatesStructsBuiltByAFaceTheSameWay) {
   EXPECT_FALSE(ValidateRequest(a).ok());
   TalksEvaluateRequest e;
   EXPECT_FALSE(ValidateRequest(e).ok()) << "talks is required";
+  // Keys arrive typed (the CLI decodes its arguments); the sides they bind
+  // are still checked.
+  TalksCreateRequest c{"t", "T", "{}", {"A", "B"}, "", {}};
+  c.side_authorities["A"].push_back(identity::AuthorityPublicKey());
+  EXPECT_OK(ValidateRequest(c));
+  c.side_authorities["C"].push_back(identity::AuthorityPublicKey());
+  EXPECT_THAT(ValidateRequest(c),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not one of the sides")));
+  c.side_authorities.erase("C");
+  c.side_authorities["B"];
+  EXPECT_THAT(ValidateRequest(c),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("lists no key")));
 }
 
 }  // namespace

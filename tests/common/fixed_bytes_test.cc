@@ -11,9 +11,12 @@
 
 #include "backchannel/common/byte_io.h"
 #include "backchannel/common/mailbox_address.h"
+#include "backchannel/crypto/certificate_pin.h"
 #include "backchannel/crypto/encoding.h"
 #include "backchannel/crypto/secret_bytes.h"
+#include "backchannel/identity/credential.h"
 #include "backchannel/relay/ids.h"
+#include "backchannel/session/keys.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel {
@@ -34,6 +37,18 @@ static_assert(!std::is_convertible_v<relay::AuthKey, relay::TokenHash>);
 static_assert(!std::is_convertible_v<std::array<std::uint8_t, 16>, MailboxId>);
 static_assert(std::is_constructible_v<MailboxId, std::array<std::uint8_t, 16>>);
 static_assert(!std::is_constructible_v<MailboxId, std::array<std::uint8_t, 32>>);
+// An authority's Ed25519 key and a person's identity key (Curve25519) are
+// both 32 bytes; neither becomes the other, and a raw array (what
+// session::PublicKey still is) becomes an authority key only by name.
+static_assert(!std::is_convertible_v<session::PublicKey, identity::AuthorityPublicKey>);
+static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, session::PublicKey>);
+static_assert(!std::is_constructible_v<session::PublicKey, identity::AuthorityPublicKey>);
+static_assert(!std::is_assignable_v<identity::AuthorityPublicKey&, session::PublicKey>);
+static_assert(!std::is_assignable_v<session::PublicKey&, identity::AuthorityPublicKey>);
+static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, CertificatePin>);
+static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, relay::AuthKey>);
+static_assert(std::is_constructible_v<identity::AuthorityPublicKey, session::PublicKey>,
+              "explicitly, where a key is decoded or generated");
 // The relay names the one definition (so does the envelope).
 static_assert(std::is_same_v<relay::MailboxId, MailboxId>);
 static_assert(std::is_same_v<relay::DeliveryToken, DeliveryToken>);
@@ -59,6 +74,8 @@ static_assert(HasEquality<relay::AuthKey>);
 static_assert(!HasEquality<DeliveryToken> && !HasOrdering<DeliveryToken>);
 static_assert(!Hashable<DeliveryToken>);
 static_assert(!HasEquality<relay::TokenHash>);
+static_assert(HasEquality<identity::AuthorityPublicKey> &&
+              HasOrdering<identity::AuthorityPublicKey> && Hashable<identity::AuthorityPublicKey>);
 
 constexpr std::array<std::uint8_t, 16> kSixteen = {1, 2,  3,  4,  5,  6,  7,  8,
                                                    9, 10, 11, 12, 13, 14, 15, 16};
@@ -82,6 +99,23 @@ TEST(FixedBytesTest, ComparesAndOrdersByBytes) {
   EXPECT_EQ(ordered.begin()->second, 1);
   std::unordered_set<MailboxId> set{MailboxId(kSixteen), MailboxId(kSixteen), MailboxId(bigger)};
   EXPECT_EQ(set.size(), 2u);
+}
+
+TEST(FixedBytesTest, HashUsesEveryByte) {
+  // Keys that differ only past the first word (the same prefix, as test
+  // patterns and some encodings have) still land in distinct hashes.
+  std::unordered_set<std::size_t> hashes;
+  for (std::size_t at : {8u, 15u, 16u, 23u, 24u, 31u}) {
+    std::array<std::uint8_t, 32> raw{};
+    raw[at] = 1;
+    hashes.insert(std::hash<identity::AuthorityPublicKey>{}(identity::AuthorityPublicKey(raw)));
+  }
+  hashes.insert(std::hash<identity::AuthorityPublicKey>{}(identity::AuthorityPublicKey()));
+  EXPECT_EQ(hashes.size(), 7u);
+  // The last byte of a 16-byte id counts as much as the first.
+  auto tail = kSixteen;
+  tail[15] = 0;
+  EXPECT_NE(std::hash<MailboxId>{}(MailboxId(kSixteen)), std::hash<MailboxId>{}(MailboxId(tail)));
 }
 
 TEST(FixedBytesTest, FromViewTakesExactlyTheSize) {

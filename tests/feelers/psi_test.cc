@@ -7,10 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "backchannel/crypto/ristretto255.h"
+#include "backchannel/feelers/context.h"
 #include "backchannel/feelers/topic.h"
+#include "backchannel/identity/credential.h"
+#include "backchannel/session/keys.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::feelers {
@@ -20,6 +24,12 @@ using ::backchannel::testing::StatusIs;
 using crypto::RistrettoElement;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+// The keys a feeler binds are the parties' session identity keys: one
+// type, not a look-alike; and never an authority's key.
+static_assert(std::is_same_v<IdentityKey, session::PublicKey>);
+static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, IdentityKey>);
+static_assert(!std::is_convertible_v<IdentityKey, identity::AuthorityPublicKey>);
 
 std::vector<Bytes> Topics(std::initializer_list<const char*> texts) {
   std::vector<Bytes> out;

@@ -187,7 +187,7 @@ class Channel {
   // `cancel` (an id or id prefix) first, then `flush`, then the list.
   Result<OutboxView> Outbox(const std::string& contact, bool flush, const std::string& cancel);
   // Trusts `key` for `scope`; requests kept back for it are received now.
-  Result<ReceiveView> Trust(const std::array<std::uint8_t, 32>& key, const std::string& label,
+  Result<ReceiveView> Trust(const identity::AuthorityPublicKey& key, const std::string& label,
                             const client::TrustScope& scope);
   Result<std::vector<AuthorityView>> Authorities();
   // Refuses request `refuse` first when it is not 0.
@@ -204,7 +204,7 @@ class Channel {
   // With `mark_compared`, first records that the number was compared in person.
   Result<FingerprintView> Fingerprint(const std::string& contact, bool mark_compared);
   backchannel::Status Reset(const std::string& contact, const std::string& reason);
-  backchannel::Status Distrust(const std::array<std::uint8_t, 32>& key);
+  backchannel::Status Distrust(const identity::AuthorityPublicKey& key);
   Result<RevocationsView> ImportRevocations(std::string_view text);
 
   talks_client::TalksService& talks() { return talks_; }

@@ -32,7 +32,7 @@ Result<std::string> TerminalQr(std::string_view text);
 
 // Trusts `key` for `sides` and `roles` (each checked by CheckRoleName) under
 // `label`, then receives what waited for it (Channel::Trust).
-Result<ReceiveView> TrustAuthority(Channel& channel, const std::array<std::uint8_t, 32>& key,
+Result<ReceiveView> TrustAuthority(Channel& channel, const identity::AuthorityPublicKey& key,
                                    const std::string& label, const std::vector<std::string>& sides,
                                    const std::vector<std::string>& roles);
 

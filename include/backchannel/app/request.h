@@ -18,6 +18,7 @@
 
 #include "backchannel/app/talks_view.h"
 #include "backchannel/common/result.h"
+#include "backchannel/identity/credential.h"
 
 namespace backchannel::app {
 
@@ -75,8 +76,8 @@ struct CredentialImportRequest {
 };
 struct TrustListRequest {};
 struct TrustAddRequest {
-  std::string key;    // base64url or hex, as `trust add` takes it
-  std::string label;  // empty: the first side
+  identity::AuthorityPublicKey key;  // JSON: base64url or hex, as `trust add` takes it
+  std::string label;                 // empty: the first side
   std::vector<std::string> sides;
   std::vector<std::string> roles;  // empty: envoy, principal, mediator
 };
@@ -118,7 +119,8 @@ struct TalksCreateRequest {
   std::string domain;  // the domain file's text: GENIUS XML, GeniusWeb or native JSON
   std::vector<std::string> sides;
   std::string rule;
-  std::map<std::string, std::vector<std::string>> side_authorities;  // side → keys (b64url/hex)
+  // side → its authorities' keys (JSON: base64url or hex strings).
+  std::map<std::string, std::vector<identity::AuthorityPublicKey>> side_authorities;
 };
 struct TalksInviteRequest {
   std::string talks;
@@ -280,7 +282,7 @@ Result<Request> DecodeRequest(std::string_view json);
 
 // An authority key as people paste it: base64url (as `trust list` shows
 // it) or hex. kInvalidArgument otherwise.
-Result<std::array<std::uint8_t, 32>> ParseKeyText(std::string_view text);
+Result<identity::AuthorityPublicKey> ParseKeyText(std::string_view text);
 
 // "issue=option, issue=option" (',' or ';' between pairs), the text form of
 // a package every face accepts.

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -78,11 +79,19 @@ class FixedBytes {
 template <std::size_t N, typename Tag>
 requires(!Tag::kSecret) struct std::hash<backchannel::FixedBytes<N, Tag>> {
   std::size_t operator()(const backchannel::FixedBytes<N, Tag>& v) const noexcept {
-    // The values are ids, keys and digests: uniformly random already, so the
-    // first bytes are as good a hash as any.
-    std::size_t h = 0;
-    std::memcpy(&h, v.data(), std::min(sizeof h, N));
-    return h;
+    // Every byte counts. Random ids would do with their first 8 bytes, but
+    // not every value here is uniform at the front (a curve point's
+    // encoding, keys that share a prefix in tests), so each 8-byte word is
+    // folded in: xor, multiply by an odd constant (2^64 / golden ratio),
+    // rotate. Not keyed, so no defence against keys chosen to collide: a
+    // map of values taken from strangers in bulk wants std::map instead.
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ N;
+    for (std::size_t at = 0; at < N; at += sizeof(std::uint64_t)) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, v.data() + at, std::min(sizeof word, N - at));
+      h = std::rotl((h ^ word) * 0x9e3779b97f4a7c15ULL, 31);
+    }
+    return static_cast<std::size_t>(h);
   }
 };
 

@@ -14,11 +14,15 @@
 #include <string>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/crypto/primitives.h"
 #include "backchannel/crypto/ristretto255.h"
 
 namespace backchannel::feelers {
 
-using IdentityKey = std::array<std::uint8_t, 32>;
+// A party's identity key: the Curve25519 key its sessions use
+// (session::PublicKey is this same type; feelers names it through crypto so
+// it does not link the session module).
+using IdentityKey = crypto::X25519PublicKey;
 using Nonce = std::array<std::uint8_t, 32>;
 using ExchangeId = std::array<std::uint8_t, 32>;
 

@@ -27,13 +27,22 @@
 #include <vector>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/fixed_bytes.h"
 #include "backchannel/common/result.h"
+#include "backchannel/crypto/ed25519.h"
 #include "backchannel/session/keys.h"
 
 namespace backchannel::identity {
 
-using AuthorityPublicKey = std::array<std::uint8_t, 32>;  // Ed25519
-using Signature = std::array<std::uint8_t, 64>;           // Ed25519 detached
+struct AuthorityPublicKeyTag {
+  static constexpr bool kSecret = false;
+};
+// An authority's Ed25519 public key (RFC 8032, 32 bytes): public, so it has
+// == and a hash. Its own type, so an identity key (session::PublicKey, a
+// Curve25519 key of the same size) cannot be passed where it is meant; a raw
+// array becomes one only explicitly, where it is decoded or generated.
+using AuthorityPublicKey = FixedBytes<crypto::kEd25519PublicKeySize, AuthorityPublicKeyTag>;
+using Signature = std::array<std::uint8_t, 64>;  // Ed25519 detached
 
 inline constexpr std::uint8_t kCredentialVersion = 1;
 inline constexpr std::uint8_t kRevocationListVersion = 1;

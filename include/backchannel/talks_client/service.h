@@ -46,6 +46,11 @@ inline constexpr std::string_view kApp = "talks";
 
 // "05" + hex of the identity key: how talks name members.
 std::string MemberId(const session::PublicKey& key);
+// Its inverse: the identity key in a member id, nullopt unless the id is 66
+// characters whose last 64 are hex. (The type byte is not checked: the talks
+// codec admits any 66 lower-case hex digits as an id, and an id that names
+// no contact is caught where the contact is looked up.)
+std::optional<session::PublicKey> MemberKey(std::string_view member_id);
 
 struct TalksMeta {
   std::string id;
