@@ -194,7 +194,7 @@ Status TalksService::CheckSeats(const talks::Definition& definition,
                                 const std::vector<talks::Member>& members) {
   for (const auto& member : members) {
     if (member.id == self_ || member.side.empty()) continue;
-    auto key = FromHex(std::string_view(member.id).substr(2));
+    auto key = FromHex(std::string_view{member.id}.substr(2));
     if (!key || key->size() != session::PublicKey{}.size()) continue;  // the fold refuses it
     session::PublicKey pk{};
     std::copy(key->begin(), key->end(), pk.begin());
@@ -209,7 +209,7 @@ Status TalksService::CheckSeats(const talks::Definition& definition,
 // ---- sending ----
 
 Result<std::string> TalksService::ContactFor(const talks::Member& member) {
-  auto key = FromHex(std::string_view(member.id).substr(2));
+  auto key = FromHex(std::string_view{member.id}.substr(2));
   if (!key || key->size() != session::PublicKey{}.size()) {
     return Corrupt("member " + member.name + " has a malformed id");
   }
