@@ -48,7 +48,7 @@ int NeutralisingStreambuf::sync() {
 void NeutralisingStreambuf::Drain(bool final) {
   const std::size_t keep = final ? 0 : IncompleteTail(pending_);
   const std::string safe =
-      NeutraliseForTerminal(std::string_view(pending_).substr(0, pending_.size() - keep));
+      NeutraliseForTerminal(std::string_view(pending_.data(), pending_.size() - keep));
   target_->sputn(safe.data(), static_cast<std::streamsize>(safe.size()));
   pending_.erase(0, pending_.size() - keep);
 }

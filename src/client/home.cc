@@ -15,7 +15,7 @@ namespace backchannel::client {
 namespace {
 
 // A passphrase file is a line; anything much larger is not one.
-constexpr std::size_t kMaxPassphraseFileBytes = 64 * 1024;
+constexpr std::size_t kMaxPassphraseFileBytes = std::size_t{64} * 1024;
 
 // Drops one trailing "\n" or "\r\n".
 void TrimNewline(std::string& s) {

@@ -228,7 +228,7 @@ ListenEnd ListenOnce(const RelayTransport& transport, const RelayEndpoint& endpo
 // The delay before the reconnection attempt that follows `failures` failed
 // ones: initial * 2^failures, at most max, drawn from [delay/2, delay].
 std::chrono::milliseconds Backoff(const ReconnectPolicy& policy, int failures) {
-  constexpr std::int64_t kCeiling = 3600 * 1000;  // keeps the draw within 32 bits
+  constexpr std::int64_t kCeiling = std::int64_t{3600} * 1000;  // keeps the draw within 32 bits
   const std::int64_t cap = std::clamp<std::int64_t>(policy.max_backoff.count(), 1, kCeiling);
   std::int64_t delay = std::clamp<std::int64_t>(policy.initial_backoff.count(), 1, cap);
   for (int i = 0; i < failures && delay < cap; ++i) delay = std::min(delay * 2, cap);

@@ -15,6 +15,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <cctype>
+#include <cstdint>
 #include <utility>
 
 #include "backchannel/client/relay_transport.h"
@@ -126,7 +127,7 @@ class Connection {
     if (ec) return Unreachable(ec);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(16 * 1024 * 1024);
+    parser.body_limit(std::uint64_t{16} * 1024 * 1024);
     ec = Run([&](auto handler) {
       http::async_read(ws_.next_layer(), buffer, parser,
                        [handler](beast::error_code e, std::size_t) { handler(e); });

@@ -3,6 +3,7 @@
 // it prints the wire bytes beside the plaintext, then both safety numbers.
 // Later issues grow this into the seeds' full scenario over a real relay.
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,9 @@ bool Exchange(const Envoy& from, Session& sender, const Envoy& to, Session& rece
 
 }  // namespace
 
-int main() {
+// Whatever throws (an allocation, a bad optional access) ends the demo with a
+// message and status 1 rather than in std::terminate.
+int main() try {
   Envoy us{"US envoy (New York)", "us-envoy@un"};
   Envoy iran{"Iran envoy (Geneva)", "ir-envoy@iaea"};
 
@@ -129,4 +132,7 @@ int main() {
                      session::CompareScannable(us_number.scannable, iran_number.scannable).ok();
   std::printf("Scanned codes %s.\n", match ? "match: no one is in the middle" : "DO NOT MATCH");
   return match ? 0 : 1;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "backchannel_demo: %s\n", e.what());
+  return 1;
 }

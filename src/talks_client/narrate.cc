@@ -126,7 +126,7 @@ std::string UtcTime(std::int64_t time_ms) {
 std::vector<std::string> OutcomeSummary(const talks::TalksState& st) {
   std::vector<std::string> out;
   if (!st.initialized()) {
-    out.push_back("No agenda: the talks were never opened here.");
+    out.emplace_back("No agenda: the talks were never opened here.");
     return out;
   }
   const auto& neg = st.negotiation();
@@ -138,9 +138,9 @@ std::vector<std::string> OutcomeSummary(const talks::TalksState& st) {
       }
     }
     out.push_back(line + ".");
-    out.push_back(neg.phase() == negotiation::Phase::kRatified
-                      ? "Ratified by every side."
-                      : "Not ratified yet: it binds no one until ratified.");
+    out.emplace_back(neg.phase() == negotiation::Phase::kRatified
+                         ? "Ratified by every side."
+                         : "Not ratified yet: it binds no one until ratified.");
   } else {
     out.push_back("No agreement: " + std::to_string(neg.history().size()) +
                   " moves were made and none was accepted by every side.");

@@ -36,7 +36,12 @@ struct Action {
 
 class Agent {
  public:
+  Agent() = default;
   virtual ~Agent() = default;
+  Agent(const Agent&) = default;
+  Agent& operator=(const Agent&) = default;
+  Agent(Agent&&) = default;
+  Agent& operator=(Agent&&) = default;
   virtual std::string_view name() const = 0;
   // Called once before a session. The agent knows its own profile only.
   // Errors: kInvalidArgument when `own` does not fit `domain`.

@@ -89,6 +89,8 @@ class Router {
   ~Router();
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
+  Router(Router&&) = delete;
+  Router& operator=(Router&&) = delete;
 
   // Set before the first Handle(); not synchronized.
   void set_message_listener(MessageListener l) { on_message_ = std::move(l); }

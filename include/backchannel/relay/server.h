@@ -61,7 +61,7 @@ struct ServerOptions {
 
   // Hostile peers (docs/relay.md, "Limits"; docs/threat_model.md).
   // The most bytes of one request header; 431 `header_too_large` beyond.
-  std::size_t header_limit = 16 * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   // Time for the TLS handshake (and the WebSocket upgrade's).
   std::chrono::milliseconds handshake_timeout{5'000};
   // Per address group (an IPv4 address or an IPv6 /64): open connections
@@ -94,6 +94,8 @@ class Server {
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+  Server(Server&&) = delete;
+  Server& operator=(Server&&) = delete;
 
   // Loads or creates the certificate, binds, and starts the io threads.
   Status Start();

@@ -150,7 +150,7 @@ class TalksService {
   // A plenary action. A cleared move by an envoy whose side has a clearance
   // rule becomes a draft (`revises` names the draft it replaces); anything
   // else goes to the host. `*outcome` says which ("draft d2 ..." / "submitted").
-  Result<SyncReport> Act(const std::string& id, const talks::Action& action,
+  Result<SyncReport> Act(const std::string& id, const talks::Action& asked,
                          const std::string& revises, std::string* outcome);
   Result<SyncReport> Verdict(const std::string& id, const std::string& draft, bool approve,
                              const std::string& reason);
@@ -175,9 +175,9 @@ class TalksService {
   Result<std::vector<talks::RecordEntry>> RecordEntries(const std::string& id);
 
  private:
-  Status OnMessage(const client::AppMessage& message);
-  Result<SyncReport> Send(const std::string& id, talks::Message message,
-                          const std::optional<std::vector<talks::Member>>& recipients);
+  Status OnMessage(const client::AppMessage& am);
+  Result<SyncReport> Send(const std::string& id, talks::Message m,
+                          const std::optional<std::vector<talks::Member>>& to);
   Status Record(const std::string& id, const std::string& direction, const std::string& peer,
                 const Bytes& body, std::int64_t time_ms);
   Status PutMeta(const TalksMeta& meta);

@@ -81,6 +81,7 @@ class Searcher {
       r.value = best_;
       r.best = ScoredPackage{*best_package_, best_utilities_};
     }
+    // NOLINTNEXTLINE(bugprone-narrowing-conversions): double to double, clang-tidy 14 misreads -inf
     r.bound = std::max(pruned_max_, r.best ? r.value : -kInf);
     if (incomplete_) r.bound = std::max(r.bound, open_max_);
     if (!r.best && r.bound == -kInf) r.bound = r.root_bound;

@@ -146,7 +146,10 @@ class Counter {
   void ChooseSplit() {
     const std::size_t n = terms_.size();
     double total = 1;
-    for (const auto& t : terms_) total *= static_cast<double>(t.size() / k_);
+    for (const auto& t : terms_) {
+      const std::size_t points = t.size() / k_;  // exact: k_ utilities an option
+      total *= static_cast<double>(points);
+    }
     const double cap = std::max(4096.0, std::cbrt(total) * std::cbrt(total));
     std::size_t count = 1;
     std::size_t h = n;

@@ -6,7 +6,8 @@
 
 namespace backchannel::negotiation::io_internal {
 
-std::string Diagnostics::Format(long line, std::string_view where, std::string_view what) const {
+std::string Diagnostics::Format(std::int64_t line, std::string_view where,
+                                std::string_view what) const {
   std::string out = source_;
   if (line > 0) out += ":" + std::to_string(line);
   out += ": ";
@@ -18,17 +19,18 @@ std::string Diagnostics::Format(long line, std::string_view where, std::string_v
   return out;
 }
 
-Status Diagnostics::Error(long line, std::string_view where, std::string_view what) const {
+Status Diagnostics::Error(std::int64_t line, std::string_view where, std::string_view what) const {
   return InvalidArgument(Format(line, where, what));
 }
 
-Status Diagnostics::Problem(long line, std::string_view where, std::string_view what) const {
+Status Diagnostics::Problem(std::int64_t line, std::string_view where,
+                            std::string_view what) const {
   if (!lenient()) return Error(line, where, what);
   Warn(line, where, what);
   return Status::Ok();
 }
 
-void Diagnostics::Warn(long line, std::string_view where, std::string_view what) const {
+void Diagnostics::Warn(std::int64_t line, std::string_view where, std::string_view what) const {
   if (options_.warnings != nullptr) options_.warnings->push_back(Format(line, where, what));
 }
 

@@ -37,15 +37,15 @@ class Diagnostics {
 
   // "<source>:<line>: <where>: <what>", or without the line when line <= 0
   // (JSON), or without <where> when it is empty.
-  std::string Format(long line, std::string_view where, std::string_view what) const;
+  std::string Format(std::int64_t line, std::string_view where, std::string_view what) const;
 
   // A fatal problem in either mode: kInvalidArgument with the position.
-  Status Error(long line, std::string_view where, std::string_view what) const;
+  Status Error(std::int64_t line, std::string_view where, std::string_view what) const;
   // A problem lenient mode tolerates: strict returns Error(...); lenient
   // records a warning and returns OK, and the caller applies its fallback.
-  Status Problem(long line, std::string_view where, std::string_view what) const;
+  Status Problem(std::int64_t line, std::string_view where, std::string_view what) const;
   // A note in both modes (e.g. the ignored parts of an UNCERTAIN profile).
-  void Warn(long line, std::string_view where, std::string_view what) const;
+  void Warn(std::int64_t line, std::string_view where, std::string_view what) const;
 
  private:
   std::string source_;

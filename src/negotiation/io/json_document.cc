@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <exception>
 
 #include "negotiation/io/json_formats.h"
@@ -6,9 +7,9 @@ namespace backchannel::negotiation::io_internal {
 namespace {
 
 // Line and column (1-based) of byte `offset`.
-std::pair<long, long> Position(std::string_view text, std::size_t offset) {
-  long line = 1;
-  long column = 1;
+std::pair<std::int64_t, std::int64_t> Position(std::string_view text, std::size_t offset) {
+  std::int64_t line = 1;
+  std::int64_t column = 1;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
       ++line;

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 
 namespace backchannel::negotiation::io_internal {
@@ -13,8 +14,8 @@ namespace {
 // The first error libxml2 reports during one parse.
 struct FirstError {
   bool set = false;
-  long line = 0;
-  long column = 0;
+  std::int64_t line = 0;
+  std::int64_t column = 0;
   std::string message;
 };
 
@@ -50,19 +51,21 @@ class ErrorScope {
   }
   ErrorScope(const ErrorScope&) = delete;
   ErrorScope& operator=(const ErrorScope&) = delete;
+  ErrorScope(ErrorScope&&) = delete;
+  ErrorScope& operator=(ErrorScope&&) = delete;
 };
 
 // Name of the element whose start tag contains byte `offset` of line `line`,
 // found by scanning back to the nearest '<'. Empty when there is none.
-std::string ElementAt(std::string_view text, long line, long column) {
+std::string ElementAt(std::string_view text, std::int64_t line, std::int64_t column) {
   std::size_t pos = 0;
-  for (long l = 1; l < line && pos < text.size(); ++l) {
+  for (std::int64_t l = 1; l < line && pos < text.size(); ++l) {
     pos = text.find('\n', pos);
     if (pos == std::string_view::npos) return {};
     ++pos;
   }
   std::size_t at = pos + static_cast<std::size_t>(column > 0 ? column - 1 : 0);
-  if (at >= text.size()) at = text.size() == 0 ? 0 : text.size() - 1;
+  if (at >= text.size()) at = text.empty() ? 0 : text.size() - 1;
   const auto open = text.rfind('<', at);
   if (open == std::string_view::npos) return {};
   std::size_t end = open + 1;
@@ -88,10 +91,10 @@ bool IsNameStart(char c) {
 
 }  // namespace
 
-std::string RepairAttributeSpacing(std::string_view text, std::vector<long>* lines) {
+std::string RepairAttributeSpacing(std::string_view text, std::vector<std::int64_t>* lines) {
   std::string out;
   out.reserve(text.size() + 16);
-  long line = 1;
+  std::int64_t line = 1;
   bool in_tag = false;
   char quote = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -147,13 +150,13 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view text, const Diagnostics&
   if (!diag.lenient()) return diag.Error(first.line, element, what);
 
   // Lenient: first the repair GENIUS's own tolerant reader amounts to.
-  std::vector<long> repaired;
+  std::vector<std::int64_t> repaired;
   const std::string fixed = RepairAttributeSpacing(text, &repaired);
   if (!repaired.empty()) {
     FirstError again;
     doc = ParseWith(fixed, base, &again);
     if (doc != nullptr && !again.set) {
-      for (long l : repaired) {
+      for (std::int64_t l : repaired) {
         diag.Warn(l, ElementAt(fixed, l, 1),
                   "missing blank between attributes; read as GENIUS does");
       }
@@ -195,7 +198,7 @@ std::optional<std::string> Attribute(const xmlNode* node, const char* name) {
   return out;
 }
 
-long LineOf(const xmlNode* node) { return node == nullptr ? 0 : xmlGetLineNo(node); }
+std::int64_t LineOf(const xmlNode* node) { return node == nullptr ? 0 : xmlGetLineNo(node); }
 
 std::string Describe(const xmlNode* node) {
   std::string out = "<" + ElementName(node);

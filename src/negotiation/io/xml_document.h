@@ -9,6 +9,7 @@
 
 #include <libxml/tree.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,14 +44,14 @@ class XmlDocument {
 std::vector<xmlNode*> ChildElements(const xmlNode* node, std::string_view name = {});
 std::string ElementName(const xmlNode* node);
 std::optional<std::string> Attribute(const xmlNode* node, const char* name);
-long LineOf(const xmlNode* node);
+std::int64_t LineOf(const xmlNode* node);
 // "<issue name='Price'>", for messages.
 std::string Describe(const xmlNode* node);
 
 // Inserts a blank wherever an attribute value's closing quote is directly
 // followed by another attribute name inside a tag. Returns the repaired text
 // and appends the 1-based line of each repair to `lines`.
-std::string RepairAttributeSpacing(std::string_view text, std::vector<long>* lines);
+std::string RepairAttributeSpacing(std::string_view text, std::vector<std::int64_t>* lines);
 
 }  // namespace backchannel::negotiation::io_internal
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,7 +32,7 @@ constexpr rlim_t kSpareDescriptors = 128;
 bool EnsureDescriptors(std::size_t max_connections) {
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return true;  // nothing to check against
-  const rlim_t need = rlim_t(max_connections) + kSpareDescriptors;
+  const rlim_t need = static_cast<rlim_t>(max_connections) + kSpareDescriptors;
   if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur >= need) return true;
   if (lim.rlim_cur == RLIM_INFINITY) return true;
   if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < need) {
@@ -93,7 +94,9 @@ void FromFile(const CLI::App& app, const char* option, const std::optional<V>& v
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// An exception nothing below handles ends the relay with a message and
+// status 1 rather than in std::terminate.
+int main(int argc, char** argv) try {
   using backchannel::relay::ServerOptions;
   CLI::App app{"backchanneld: the backchannel relay (HTTPS + WebSocket over TLS 1.3)"};
   std::string listen = "127.0.0.1:0";
@@ -300,4 +303,7 @@ int main(int argc, char** argv) {
             << server.cert_sha256() << std::endl;
   server.Wait();
   return 0;
+} catch (const std::exception& e) {
+  std::cerr << "backchanneld: " << e.what() << "\n";
+  return 1;
 }

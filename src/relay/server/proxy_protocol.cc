@@ -30,7 +30,7 @@ Result<std::size_t> ProxyV2RestLength(ByteView fixed) {
     return InvalidArgument("not a PROXY protocol v2 header");
   }
   if ((fixed[12] >> 4) != kVersion2) return InvalidArgument("PROXY protocol version is not 2");
-  const std::size_t rest = (std::size_t(fixed[14]) << 8) | fixed[15];
+  const std::size_t rest = (static_cast<std::size_t>(fixed[14]) << 8) | fixed[15];
   if (rest > kProxyV2MaxRest) return InvalidArgument("PROXY protocol header too long");
   return rest;
 }

@@ -23,7 +23,9 @@ constexpr std::size_t kOneTimeKeyBytes = 33;
 
 bool IEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+           auto lower = [](char c) {
+             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+           };
            return lower(x) == lower(y);
          });
 }
@@ -67,7 +69,7 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 TokenHash HashToken(ByteView token) { return TokenHash(crypto::Sha256({token})); }
 
 constexpr std::int64_t kMinuteMs = 60'000;
-constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
+constexpr std::int64_t kDayMs = std::int64_t{24} * 3600 * 1000;
 
 // Times the relay keeps are coarse: what it stores tells an attacker who
 // reads the database little about when anyone was active.
@@ -89,7 +91,7 @@ std::int64_t SystemClockMs() {
 
 std::optional<std::string_view> HttpRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (IEquals(k, name)) return std::string_view(v);
+    if (IEquals(k, name)) return std::string_view{v};
   }
   return std::nullopt;
 }
@@ -375,12 +377,12 @@ HttpResponse Router::PutPreKeys(const HttpRequest& r, const MailboxRecord& mb) {
         return Error(400, "bad_request", "one_time entry needs id and key");
       }
       const auto id_value = id->get<std::uint64_t>();
-      if (id_value > 0xffffffffULL || !ids.insert(std::uint32_t(id_value)).second) {
+      if (id_value > 0xffffffffULL || !ids.insert(static_cast<std::uint32_t>(id_value)).second) {
         return Error(400, "bad_request", "one_time id out of range or repeated");
       }
       auto k = FixedFromB64u<kOneTimeKeyBytes>(key->get_ref<const std::string&>());
       if (!k) return Error(400, "bad_request", "one_time key must be b64u of 33 bytes");
-      one_time.push_back({std::uint32_t(id_value), Bytes(k->begin(), k->end())});
+      one_time.push_back({static_cast<std::uint32_t>(id_value), Bytes(k->begin(), k->end())});
     }
   }
   bool replace = false;
@@ -444,12 +446,12 @@ HttpResponse Router::ListMessages(const HttpRequest& r, const MailboxRecord& mb,
   std::int64_t limit = 100;
   if (!query.empty()) {
     if (query.substr(0, 6) != "limit=" || !ParseDecimal(query.substr(6), limit) || limit < 1 ||
-        std::uint64_t(limit) > options_.max_list_limit) {
+        static_cast<std::uint64_t>(limit) > options_.max_list_limit) {
       return Error(400, "bad_request", "query must be limit=N with 1 <= N <= 1000");
     }
   }
   if (auto refusal = CommitNonce(r, mb)) return *refusal;
-  auto msgs = Timed([&] { return store_.ListMessages(mb.id, std::size_t(limit)); });
+  auto msgs = Timed([&] { return store_.ListMessages(mb.id, static_cast<std::size_t>(limit)); });
   if (!msgs.ok()) return StoreError(msgs.error());
   auto remaining = Timed([&] { return store_.CountOneTimePreKeys(mb.id); });
   if (!remaining.ok()) return StoreError(remaining.error());
@@ -491,14 +493,14 @@ HttpResponse Router::DeleteMailbox(const HttpRequest& r, const MailboxRecord& mb
   auto queued = Timed([&] { return store_.CountMessages(mb.id); });
   Status s = Timed([&] { return store_.DeleteMailbox(mb.id); });
   if (!s.ok()) return StoreError(s);
-  if (queued.ok()) metrics_.queued -= std::int64_t(*queued);
+  if (queued.ok()) metrics_.queued -= static_cast<std::int64_t>(*queued);
   return Empty(204);
 }
 
 std::variant<MailboxId, HttpResponse> Router::AuthorizeWebSocket(const HttpRequest& r) {
   if (!IsWebSocketTarget(r)) return Error(404, "not_found", "no such endpoint");
   if (r.method != "GET") return Error(405, "method_not_allowed", "method not allowed");
-  const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
+  const std::string_view path = std::string_view{r.target}.substr(0, r.target.find('?'));
   auto mb_id = FixedFromB64u<MailboxId>(SplitPath(path)[2]);
   if (!mb_id) return Error(400, "bad_request", "malformed mailbox id");
   auto mb = Timed([&] { return store_.GetMailbox(*mb_id); });
@@ -529,7 +531,7 @@ Result<std::size_t> Router::Expire(std::int64_t ttl_ms) {
   auto n = Timed([&] { return store_.ExpireMessages(clock_() - ttl_ms); });
   if (n.ok()) {
     metrics_.expired += *n;
-    metrics_.queued -= std::int64_t(*n);
+    metrics_.queued -= static_cast<std::int64_t>(*n);
   }
   return n;
 }
@@ -537,7 +539,7 @@ Result<std::size_t> Router::Expire(std::int64_t ttl_ms) {
 Result<std::size_t> Router::DeleteIdleMailboxes(std::int64_t idle_ms) {
   auto d = Timed([&] { return store_.DeleteIdleMailboxes(clock_() - idle_ms); });
   if (!d.ok()) return d.error();
-  metrics_.queued -= std::int64_t(d->messages);
+  metrics_.queued -= static_cast<std::int64_t>(d->messages);
   return d->mailboxes;
 }
 

@@ -245,7 +245,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   net::awaitable<void> Run(http::request<http::string_body> upgrade) {
     struct Unregister {
       WsSession* s;
+      explicit Unregister(WsSession* session) : s(session) {}
       ~Unregister() { s->registry_.Remove(s->mailbox_, s); }
+      Unregister(const Unregister&) = delete;
+      Unregister& operator=(const Unregister&) = delete;
+      Unregister(Unregister&&) = delete;
+      Unregister& operator=(Unregister&&) = delete;
     } unregister{this};
     error_code ec;
     auto tok = net::redirect_error(net::use_awaitable, ec);
@@ -415,11 +420,11 @@ class Server::Impl {
   static constexpr const char* kTooManyFromAddress = "too_many_connections_from_address";
   // Drain(): how long and how much of an unread request is read and dropped.
   static constexpr std::chrono::milliseconds kDrainTime{1000};
-  static constexpr std::size_t kDrainBytes = 256 * 1024;
+  static constexpr std::size_t kDrainBytes = std::size_t{256} * 1024;
 
   Impl(Store& store, ServerOptions options)
       : options_(std::move(options)),
-        read_buffer_limit_(options_.header_limit + 16 * 1024),
+        read_buffer_limit_(options_.header_limit + std::size_t{16} * 1024),
         store_(store),
         router_(store, metrics_, options_.router),
         ssl_ctx_(ssl::context::tls_server),
@@ -433,6 +438,11 @@ class Server::Impl {
       for (auto& s : registry_.Get(mb)) s->DeliverPreKeysLow(remaining);
     });
   }
+
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
 
   ~Impl() {
     store_.WatchAppends(nullptr);  // no more calls into registry_
@@ -448,7 +458,7 @@ class Server::Impl {
   Status Start() {
     auto queued = store_.CountAllMessages();
     if (!queued.ok()) return queued.error();
-    metrics_.queued = std::int64_t(*queued);
+    metrics_.queued = static_cast<std::int64_t>(*queued);
     if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
       return InvalidArgument("--tls-cert and --tls-key go together");
     }
@@ -589,7 +599,7 @@ class Server::Impl {
       // Counted here, not in the coroutine, so a burst of accepts cannot
       // overshoot the limit.
       const char* refusal = nullptr;
-      if (metrics_.connections.load() >= std::int64_t(options_.max_connections)) {
+      if (metrics_.connections.load() >= static_cast<std::int64_t>(options_.max_connections)) {
         refusal = "too_many_connections";
       } else if (!via_proxy && !per_address_.Open(group)) {
         refusal = kTooManyFromAddress;
@@ -645,7 +655,12 @@ class Server::Impl {
   net::awaitable<void> Refuse(TlsStream stream, const char* reason) {
     struct Done {
       std::atomic<std::int64_t>& n;
+      explicit Done(std::atomic<std::int64_t>& counter) : n(counter) {}
       ~Done() { --n; }
+      Done(const Done&) = delete;
+      Done& operator=(const Done&) = delete;
+      Done(Done&&) = delete;
+      Done& operator=(Done&&) = delete;
     } done{refusing_};
     error_code ec;
     auto tok = net::redirect_error(net::use_awaitable, ec);
@@ -730,10 +745,16 @@ class Server::Impl {
     struct Unlist {
       Impl* impl;
       std::shared_ptr<ConnControl> control;
+      Unlist(Impl* owner, std::shared_ptr<ConnControl> conn)
+          : impl(owner), control(std::move(conn)) {}
       ~Unlist() {
         std::lock_guard<std::mutex> l(impl->conns_mu_);
         impl->conns_.erase(control);
       }
+      Unlist(const Unlist&) = delete;
+      Unlist& operator=(const Unlist&) = delete;
+      Unlist(Unlist&&) = delete;
+      Unlist& operator=(Unlist&&) = delete;
     } unlist{this, control};
     {
       std::lock_guard<std::mutex> l(conns_mu_);
