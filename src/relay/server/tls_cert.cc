@@ -52,4 +52,16 @@ Result<TlsIdentity> LoadTlsIdentityFiles(const std::string& cert_path,
   return id;
 }
 
+Result<std::string> LoadNextCertificatePin(const std::string& path,
+                                           const std::string& current_sha256_hex) {
+  BC_ASSIGN_OR_RETURN(std::string pem, ReadFile(path, kMaxPemBytes));
+  auto sha = CertificateSha256(pem);
+  if (!sha.ok()) return InvalidArgument("--tls-next-cert " + path + ": not a PEM certificate");
+  if (*sha == current_sha256_hex) {
+    return InvalidArgument("--tls-next-cert " + path +
+                           ": is the certificate served now (a next certificate must differ)");
+  }
+  return *sha;
+}
+
 }  // namespace backchannel::relay
