@@ -19,6 +19,7 @@
 #include "backchannel/relay/server.h"
 #include "backchannel/relay/store.h"
 #include "relay/server/config.h"
+#include "relay/server/tls_cert.h"
 
 namespace {
 
@@ -201,7 +202,20 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  std::string print_pin_file;
+  app.add_option("--print-pin", print_pin_file,
+                 "print the pin (SHA-256 of the DER) of a PEM certificate file and exit, without "
+                 "starting (for a pin rollover: docs/relay.md)");
   CLI11_PARSE(app, argc, argv);
+  if (!print_pin_file.empty()) {
+    auto pin = backchannel::relay::CertificatePinOfFile(print_pin_file);
+    if (!pin.ok()) {
+      std::cerr << "backchanneld: " << pin.error() << '\n';
+      return 2;
+    }
+    std::cout << *pin << std::endl;
+    return 0;
+  }
   if (!config_file.empty()) {
     backchannel::relay::RelayConfig c;
     if (!ReadConfig(config_file, c)) return 2;

@@ -38,6 +38,11 @@ Result<TlsIdentity> LoadTlsIdentityFiles(const std::string& cert_path, const std
 Result<std::string> LoadNextCertificatePin(const std::string& path,
                                            const std::string& current_sha256_hex);
 
+// The pin of the PEM certificate in `path` (backchanneld --print-pin),
+// lower-case hex. kInvalidArgument naming the file when it is not a PEM
+// certificate, kIoError when unreadable.
+Result<std::string> CertificatePinOfFile(const std::string& path);
+
 // SHA-256 of the DER encoding of a PEM certificate, lower-case hex.
 Result<std::string> CertificateSha256(const std::string& cert_pem);
 

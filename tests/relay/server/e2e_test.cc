@@ -142,6 +142,16 @@ TEST_F(RelayE2eTest, ANextCertificateIsServedAsTheNextPin) {
   EXPECT_EQ(refused.code, 1);
   EXPECT_NE(refused.output.find("absent.pem"), std::string::npos) << refused.output;
   EXPECT_EQ(refused.output.find("listening"), std::string::npos) << refused.output;
+
+  // --print-pin: a certificate file's pin, without starting (the operator's
+  // first step of a rollover); the same refusals.
+  auto printed = RunRefusedRelay({"--print-pin", next_cert});
+  EXPECT_EQ(printed.code, 0);
+  EXPECT_EQ(printed.output, next_pin + "\n");
+  printed = RunRefusedRelay({"--print-pin", not_pem});
+  EXPECT_EQ(printed.code, 2);
+  EXPECT_NE(printed.output.find(not_pem + ": not a PEM certificate"), std::string::npos)
+      << printed.output;
 }
 
 TEST_F(RelayE2eTest, MailboxPreKeysBundlePostListAck) {
