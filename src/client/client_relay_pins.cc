@@ -46,8 +46,8 @@ Status Client::Impl::MaintainRelayPins(bool force) {
     if (pins.error().code() == StatusCode::kUntrusted) return Status::Ok();
     return store().PutSetting(std::string(kRelayPinsCheckedSetting), std::to_string(now));
   }
-  RelayConfig updated{relay.address, relay.pin,           relay.mailbox,
-                      relay.auth_key.Clone(), relay.delivery_token, relay.next_pin};
+  RelayConfig updated{relay.address,        relay.pin,     relay.mailbox, relay.auth_key.Clone(),
+                      relay.delivery_token, relay.next_pin};
   if (pins->current == relay.pin) {
     updated.next_pin = pins->next;  // announced, changed or withdrawn
   } else if (relay.next_pin && pins->current == *relay.next_pin) {

@@ -128,8 +128,8 @@ TEST_F(PinRolloverTest, ClientsThatLearnedTheNextPinKeepWorkingAfterTheSwitch) {
   // The invitation made before the switch still opens a channel after it.
   auto dave = Member("dave", *iran_, 4);
   ASSERT_TRUE(dave);
-  ASSERT_OK(dave->TrustAuthority(us_->public_key(), "United States",
-                                 TrustScope::Side("United States")));
+  ASSERT_OK(
+      dave->TrustAuthority(us_->public_key(), "United States", TrustScope::Side("United States")));
   auto parsed = identity::InvitationFromText(code);
   ASSERT_OK(parsed);
   auto name = dave->AcceptInvitation(*parsed);
