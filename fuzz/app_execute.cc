@@ -95,7 +95,7 @@ struct World {
   std::unique_ptr<client::Client> Make(const std::string& name, const std::string& side,
                                        const identity::Authority& authority) {
     auto c = Must(client::Client::Init(Options(name), SecretBytes(AsBytes("pw-" + name)),
-                                       {relay->address(), relay->pin()}),
+                                       {relay->address(), relay->certificate_pin()}),
                   "init");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())

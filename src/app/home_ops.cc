@@ -10,16 +10,21 @@ namespace backchannel::app {
 
 Result<InitedHome> InitHome(const client::ClientOptions& options, const SecretBytes& passphrase,
                             const InitRequest& request) {
-  client::InitParams params{request.relay, request.pin};
+  client::InitParams params{request.relay, {}};
   if (!request.invitation.empty()) {
     if (!request.relay.empty() || !request.pin.empty()) {
       return InvalidArgument("give relay and pin, or an invitation, not both");
     }
     BC_ASSIGN_OR_RETURN(auto invitation, identity::InvitationFromText(request.invitation));
     params.relay_address = invitation.relay_address;
-    params.relay_pin = ToHex(invitation.relay_certificate_sha256);
+    params.relay_pin = invitation.relay_certificate_sha256;
+    params.relay_next_pin = invitation.relay_next_certificate_sha256;
   } else if (request.relay.empty() || request.pin.empty()) {
     return InvalidArgument("relay and pin are required (or an invitation to take them from)");
+  } else {
+    auto pin = FromHexFixed<CertificatePin>(request.pin);
+    if (!pin.ok()) return InvalidArgument("relay certificate pin must be 64 hex digits");
+    params.relay_pin = *pin;
   }
   InitedHome out;
   BC_ASSIGN_OR_RETURN(out.client, client::Client::Init(options, passphrase, params));

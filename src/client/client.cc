@@ -47,7 +47,8 @@ Result<std::unique_ptr<Client>> Client::Init(const ClientOptions& options,
   if (ec) return IoError(home + ": cannot create directory: " + ec.message());
   fs::permissions(home, fs::perms::owner_all, ec);
 
-  const RelayEndpoint endpoint{params.relay_address, params.relay_pin, options.relay_timeout};
+  RelayEndpoint endpoint{params.relay_address, params.relay_pin, options.relay_timeout,
+                         params.relay_next_pin};
   auto store = LocalStore::Create(path, passphrase, StoreOptions{options.kdf_cost});
   if (!store) return store.error();
   auto fail = [&](const Status& s) -> Status {
@@ -66,8 +67,8 @@ Result<std::unique_ptr<Client>> Client::Init(const ClientOptions& options,
   const RelayTransport* transport = options.transport.get();
   auto created = RelayClient(endpoint, transport).CreateMailbox(auth.public_key);
   if (!created) return fail(created.error());
-  RelayConfig rc{params.relay_address, params.relay_pin, created->mailbox,
-                 std::move(auth.secret_key), created->delivery_token};
+  RelayConfig rc{params.relay_address,       params.relay_pin,        created->mailbox,
+                 std::move(auth.secret_key), created->delivery_token, params.relay_next_pin};
   const auto base =
       mem.MakeBundle(id.key_pair, id.registration_id, kFirstSignedPreKeyId, std::nullopt);
   Status up =
@@ -84,7 +85,10 @@ Result<std::unique_ptr<Client>> Client::Init(const ClientOptions& options,
     return s.PutRelayConfig(rc);
   });
   if (!st.ok()) return fail(st);
-  return Load(std::move(*store), options);
+  BC_ASSIGN_OR_RETURN(auto client, Load(std::move(*store), options));
+  // The relay's pins now (a rollover in progress), not a day from now.
+  BC_RETURN_IF_ERROR(client->impl_->MaintainRelayPins(true));
+  return client;
 }
 
 Result<std::unique_ptr<Client>> Client::Open(const ClientOptions& options,
@@ -171,11 +175,8 @@ Result<identity::Invitation> Client::MakeInvitation() {
   const auto& cred = *impl_->credential;
   identity::Invitation inv;
   inv.relay_address = impl_->relay.address;
-  BC_ASSIGN_OR_RETURN(inv.relay_certificate_sha256, [&]() -> Result<identity::CertificatePin> {
-    auto pin = FromHexFixed<identity::CertificatePin>(impl_->relay.pin);
-    if (!pin.ok()) return Corrupt("store: relay pin is malformed");
-    return *pin;
-  }());
+  inv.relay_certificate_sha256 = impl_->relay.pin;
+  inv.relay_next_certificate_sha256 = impl_->relay.next_pin;  // a code of version 3
   BC_ASSIGN_OR_RETURN(inv.inviter_address.mailbox,
                       FixedB64<envelope::MailboxId>(impl_->relay.mailbox, "our mailbox id"));
   BC_ASSIGN_OR_RETURN(
@@ -217,9 +218,9 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                       ") or accept with --trust-authority");
   }
   contact.identity_key = inv.inviter_identity;
-  contact.address = {inv.relay_address, ToHex(inv.relay_certificate_sha256),
-                     ToBase64(inv.inviter_address.mailbox, kB64u),
-                     ToBase64(inv.inviter_address.delivery_token, kB64u)};
+  contact.address = {
+      inv.relay_address, inv.relay_certificate_sha256, ToBase64(inv.inviter_address.mailbox, kB64u),
+      ToBase64(inv.inviter_address.delivery_token, kB64u), inv.relay_next_certificate_sha256};
   contact.authority_key = ToBytes(inv.authority_key);
   contact.authority_label = inv.authority_label;
   auto session = impl_->NewSession(contact);
@@ -282,7 +283,7 @@ Result<int> Client::RotateDeliveryToken() {
   // must reach the store (else `invite --rotate` again recovers).
   BC_ASSIGN_OR_RETURN(std::string token, impl_->OwnRelay().RotateToken());
   const RelayConfig& now = impl_->relay;
-  RelayConfig updated{now.address, now.pin, now.mailbox, now.auth_key.Clone(), token};
+  RelayConfig updated{now.address, now.pin, now.mailbox, now.auth_key.Clone(), token, now.next_pin};
   int told = 0;
   BC_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
     BC_RETURN_IF_ERROR(store_->PutRelayConfig(updated));
@@ -345,6 +346,7 @@ Result<ReceiveReport> Client::Receive() {
   ReceiveReport report;
   // Before the messages: one built on the key being superseded still opens
   // (the grace), and a long absence does not leave a stale key at the relay.
+  BC_RETURN_IF_ERROR(impl_->MaintainRelayPins(false));
   BC_RETURN_IF_ERROR(impl_->MaintainSignedPreKey(false, &report));
   BC_ASSIGN_OR_RETURN(report.outbox, impl_->Flush());
   const RelayClient relay = impl_->OwnRelay();
@@ -378,6 +380,7 @@ Status Client::Listen(std::chrono::milliseconds duration,
                       const ConnectionHandler& on_connection,
                       const std::function<bool()>& after_event) {
   BC_RETURN_IF_ERROR(impl_->NotInHandler("listening"));
+  BC_RETURN_IF_ERROR(impl_->MaintainRelayPins(false));
   BC_RETURN_IF_ERROR(impl_->MaintainSignedPreKey(false, nullptr));
   BC_ASSIGN_OR_RETURN(auto flushed, impl_->Flush());
   if (on_refused) {

@@ -1,5 +1,6 @@
 // A hello or a reset payload: the contact presents its credential (checked
 // against the trusted authorities and their scopes) and its address.
+#include "backchannel/crypto/secret_bytes.h"
 #include "client/client_impl.h"
 
 namespace backchannel::client {
@@ -18,6 +19,12 @@ Result<bool> Client::Impl::DispatchPresentation(Incoming& in, const Payload& pay
   if (!cred) return Refuse(contact, cred.error(), report);
   const bool first = contact.credential.empty();
   const bool moved = !(contact.address == *presented.reply);
+  // Only their relay's pins changed (its certificate rollover): the same
+  // mailbox, so their invitations still work.
+  const bool new_certificate = moved && contact.address.relay == presented.reply->relay &&
+                               contact.address.mailbox == presented.reply->mailbox &&
+                               ConstantTimeEqual(AsBytes(contact.address.delivery_token),
+                                                 AsBytes(presented.reply->delivery_token));
   const bool same_credential = PublicEqual(contact.credential, *presented.credential);
   contact.credential = *presented.credential;
   contact.authority_label = label;
@@ -35,6 +42,8 @@ Result<bool> Client::Impl::DispatchPresentation(Incoming& in, const Payload& pay
   std::string line;
   if (first) {
     line = contact.name + " presented a credential: " + DescribeCredential(*cred, label) + ".";
+  } else if (same_credential && new_certificate) {
+    line = contact.name + "'s relay announced a new certificate; their address follows it.";
   } else if (same_credential && moved) {
     line = contact.name + " gave you a new address (their old invitations no longer work).";
   } else {

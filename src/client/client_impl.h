@@ -163,17 +163,19 @@ struct Client::Impl {
                               " is not allowed inside an app handler; do it after Receive returns");
   }
 
-  RelayEndpoint Endpoint(const std::string& address, const std::string& pin) const {
-    return {address, pin, c.options_.relay_timeout};
+  RelayEndpoint Endpoint(const std::string& address, const CertificatePin& pin,
+                         const std::optional<CertificatePin>& next_pin) const {
+    return {address, pin, c.options_.relay_timeout, next_pin};
   }
   RelayClient OwnRelay() const {
-    return {Endpoint(relay.address, relay.pin), relay.mailbox, relay.auth_key, transport()};
+    return {Endpoint(relay.address, relay.pin, relay.next_pin), relay.mailbox, relay.auth_key,
+            transport()};
   }
   RelayClient To(const Address& address) const {
-    return RelayClient(Endpoint(address.relay, address.pin), transport());
+    return RelayClient(Endpoint(address.relay, address.pin, address.next_pin), transport());
   }
   Address OwnAddress() const {
-    return {relay.address, relay.pin, relay.mailbox, relay.delivery_token};
+    return {relay.address, relay.pin, relay.mailbox, relay.delivery_token, relay.next_pin};
   }
 
   Result<identity::TrustStore> LoadTrust() const;
@@ -376,6 +378,12 @@ struct Client::Impl {
   // Stored first, then uploaded (as for one-time prekeys): the relay never
   // hands out a key whose private half we lack.
   Status MaintainSignedPreKey(bool force, ReceiveReport* report);
+  // Our relay's pin rollover (client_relay_pins.cc): reads GET /v1/pins when
+  // `force` or a day after the last read; learns, replaces or drops the next
+  // pin, promotes it when the relay serves it, and queues a hello with our
+  // address to every contact with a session when our address changed. An
+  // unreachable relay is not an error here (the requests after it say so).
+  Status MaintainRelayPins(bool force);
 
   // A contact whose verified credential names the same person as `cred`
   // (display name, side, role, authority) under another identity key.

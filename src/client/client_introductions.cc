@@ -76,9 +76,9 @@ Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation
   Contact contact;
   contact.name = name;
   contact.identity_key = inv.inviter_identity;
-  contact.address = {inv.relay_address, ToHex(inv.relay_certificate_sha256),
-                     ToBase64(inv.inviter_address.mailbox, kB64u),
-                     ToBase64(inv.inviter_address.delivery_token, kB64u)};
+  contact.address = {
+      inv.relay_address, inv.relay_certificate_sha256, ToBase64(inv.inviter_address.mailbox, kB64u),
+      ToBase64(inv.inviter_address.delivery_token, kB64u), inv.relay_next_certificate_sha256};
   contact.authority_key = ToBytes(cred->authority_key);
   contact.authority_label = label;
   contact.credential = ToBytes(credential);  // checked above, by us

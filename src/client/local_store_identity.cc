@@ -65,11 +65,17 @@ Status LocalStore::PutRelayConfig(const RelayConfig& c) {
         "INSERT OR REPLACE INTO relay (id, address, pin, mailbox, auth_key, delivery_token) "
         "VALUES (1, ?, ?, ?, ?, ?)");
     s.Bind(1, c.address)
-        .Bind(2, c.pin)
+        .Bind(2, ToHex(c.pin))
         .Bind(3, c.mailbox)
         .BindBlob(4, impl_->Seal(c.auth_key.view(), Ad("relay", "1", "auth_key")))
         .BindBlob(5, impl_->Seal(AsBytes(c.delivery_token), Ad("relay", "1", "delivery_token")));
-    return s.Run();
+    BC_RETURN_IF_ERROR(s.Run());
+    sqlite::Statement next =
+        c.next_pin ? impl_->db->Prepare("INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)")
+                   : impl_->db->Prepare("DELETE FROM settings WHERE k = ?");
+    next.Bind(1, std::string(kRelayNextPinSetting));
+    if (c.next_pin) next.Bind(2, ToHex(*c.next_pin));
+    return next.Run();
   });
 }
 
@@ -80,11 +86,19 @@ Result<RelayConfig> LocalStore::GetRelayConfig() {
   if (!row) return NotFound("no relay configured (run `backchannel init --relay ...`)");
   RelayConfig c;
   c.address = s.ColumnText(0);
-  c.pin = s.ColumnText(1);
+  auto pin = FromHexFixed<CertificatePin>(s.ColumnText(1));
+  if (!pin.ok()) return Corrupt("store: the relay pin is not 64 hex digits");
+  c.pin = *pin;
   c.mailbox = s.ColumnText(2);
   BC_ASSIGN_OR_RETURN(c.auth_key, impl_->Unseal(s.ColumnBlob(3), Ad("relay", "1", "auth_key")));
   BC_ASSIGN_OR_RETURN(c.delivery_token,
                       impl_->UnsealString(s.ColumnBlob(4), Ad("relay", "1", "delivery_token")));
+  BC_ASSIGN_OR_RETURN(auto next, GetSetting(std::string(kRelayNextPinSetting)));
+  if (next) {
+    auto next_pin = FromHexFixed<CertificatePin>(*next);
+    if (!next_pin.ok()) return Corrupt("store: the relay's next pin is not 64 hex digits");
+    c.next_pin = *next_pin;
+  }
   return c;
 }
 

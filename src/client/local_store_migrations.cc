@@ -210,7 +210,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       if (ik.size() != 32) return Corrupt("store: contact identity key has the wrong size");
       std::copy(ik.begin(), ik.end(), c.identity_key.begin());
       c.address.relay = s.ColumnText(2);
-      c.address.pin = s.ColumnText(3);
+      auto pin = FromHexFixed<CertificatePin>(s.ColumnText(3));
+      if (!pin.ok()) return Corrupt("store: a contact's relay pin is not 64 hex digits");
+      c.address.pin = *pin;
       c.address.mailbox = s.ColumnText(4);
       BC_ASSIGN_OR_RETURN(c.address.delivery_token,
                           UnsealString(s.ColumnBlob(5), Ad("contacts", c.name, "delivery_token")));

@@ -47,12 +47,22 @@ Result<Address> ReadReply(const Json& j) {
   const Json& r = j["reply"];
   Address a;
   BC_ASSIGN_OR_RETURN(a.relay, Str(r, "relay", true));
-  BC_ASSIGN_OR_RETURN(a.pin, Str(r, "pin", true));
+  BC_ASSIGN_OR_RETURN(std::string pin, Str(r, "pin", true));
   BC_ASSIGN_OR_RETURN(a.mailbox, Str(r, "mailbox", true));
   BC_ASSIGN_OR_RETURN(a.delivery_token, Str(r, "token", true));
-  if (a.relay.empty() || a.relay.size() > 255 || a.pin.size() != 64 || a.mailbox.empty() ||
-      a.delivery_token.empty()) {
+  if (a.relay.empty() || a.relay.size() > 255 || a.mailbox.empty() || a.delivery_token.empty()) {
     return InvalidMessage("payload reply address is malformed");
+  }
+  auto parsed_pin = FromHexFixed<CertificatePin>(pin);
+  if (!parsed_pin.ok()) return InvalidMessage("payload reply pin is not 64 hex digits");
+  a.pin = *parsed_pin;
+  BC_ASSIGN_OR_RETURN(std::string next_pin, Str(r, "next_pin", false));
+  if (!next_pin.empty()) {
+    auto parsed_next = FromHexFixed<CertificatePin>(next_pin);
+    if (!parsed_next.ok() || *parsed_next == a.pin) {
+      return InvalidMessage("payload reply next_pin is not 64 hex digits other than the pin");
+    }
+    a.next_pin = *parsed_next;
   }
   return a;
 }
@@ -76,9 +86,11 @@ Bytes EncodePayload(const Payload& payload) {
   auto credential_and_reply = [&j](const Bytes& credential, const Address& reply) {
     if (!credential.empty()) j["credential"] = ToBase64(credential, kB64u);
     j["reply"] = {{"relay", reply.relay},
-                  {"pin", reply.pin},
+                  {"pin", ToHex(reply.pin)},
                   {"mailbox", reply.mailbox},
                   {"token", reply.delivery_token}};
+    // Only during the relay's pin rollover: other replies keep their bytes.
+    if (reply.next_pin) j["reply"]["next_pin"] = ToHex(*reply.next_pin);
   };
   if (const auto* t = std::get_if<Text>(&payload)) {
     j["text"] = t->text;  // required in a text payload, even when empty

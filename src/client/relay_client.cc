@@ -150,6 +150,11 @@ Result<std::string> RelayClient::RotateToken() const {
   return internal::DecodeRotatedToken(res);
 }
 
+Result<RelayPins> RelayClient::GetPins() const {
+  BC_ASSIGN_OR_RETURN(auto res, Perform(Req("GET", "/v1/pins"), false));
+  return internal::DecodeRelayPins(res);
+}
+
 namespace {
 
 // How one WebSocket connection of a listener ended.

@@ -126,6 +126,23 @@ Result<CreatedMailbox> DecodeCreatedMailbox(std::string_view body) {
   return out;
 }
 
+Result<RelayPins> DecodeRelayPins(std::string_view body) {
+  BC_ASSIGN_OR_RETURN(Json j, ParseObject(body));
+  auto pin = [&j](const char* key) -> Result<CertificatePin> {
+    BC_ASSIGN_OR_RETURN(std::string hex, String(j, key));
+    auto p = FromHexFixed<CertificatePin>(hex);
+    if (!p.ok()) return InvalidMessage(std::string("relay: \"") + key + "\" is not a pin");
+    return *p;
+  };
+  RelayPins out;
+  BC_ASSIGN_OR_RETURN(out.current, pin("current"));
+  if (Field(j, "next") != nullptr) {
+    BC_ASSIGN_OR_RETURN(out.next, pin("next"));
+    if (*out.next == out.current) return InvalidMessage("relay: the next pin is the current one");
+  }
+  return out;
+}
+
 Result<std::string> DecodePostedId(std::string_view body) {
   BC_ASSIGN_OR_RETURN(Json j, ParseObject(body));
   return Id(j, "id");

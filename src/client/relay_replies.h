@@ -33,6 +33,8 @@ Result<MessageBatch> DecodeMessageBatch(std::string_view body);
 Result<session::PreKeyBundle> DecodeBundleReply(std::string_view body);
 Result<MailboxStatus> DecodeMailboxStatus(std::string_view body);
 Result<std::string> DecodeRotatedToken(std::string_view body);
+// {"current": hex, "next": hex (optional)}; the two must differ.
+Result<RelayPins> DecodeRelayPins(std::string_view body);
 // A pushed frame: an event, nullopt for a frame type this client does not
 // know (ignored, for forward compatibility), an error for a malformed one.
 Result<std::optional<PushEvent>> DecodePushFrame(std::string_view frame);

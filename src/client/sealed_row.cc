@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "backchannel/common/byte_io.h"
+#include "backchannel/crypto/encoding.h"
 #include "backchannel/crypto/primitives.h"
 
 namespace backchannel::client::store {
@@ -126,24 +127,44 @@ Result<TrustedAuthority> DecodeAuthorityRow(ByteView in) {
 
 // ---- contacts: name, identity_key(32), relay, pin, mailbox, delivery_token,
 // authority_key, authority_label, credential, session, created_ms(8),
-// compared_identity_key ----
+// compared_identity_key[, next_pin(32)] ----
+
+// A contact row has a 13th field only when their relay announced a next pin
+// (a pin rollover): rows without one keep the 12 fields and their bytes.
+constexpr std::size_t kContactFields = 12;
+constexpr std::size_t kContactFieldsWithNextPin = 13;
 
 SecretBytes EncodeContactRow(const Contact& c) {
   const auto created = I64Bytes(c.created_ms);
-  return EncodeFields({AsBytes(c.name), c.identity_key, AsBytes(c.address.relay),
-                       AsBytes(c.address.pin), AsBytes(c.address.mailbox),
-                       AsBytes(c.address.delivery_token), c.authority_key,
-                       AsBytes(c.authority_label), c.credential, c.session.view(), created,
-                       c.compared_identity_key});
+  const std::string pin = ToHex(c.address.pin);  // stored as text, as before pins were typed
+  std::vector<ByteView> fields = {AsBytes(c.name),
+                                  c.identity_key,
+                                  AsBytes(c.address.relay),
+                                  AsBytes(pin),
+                                  AsBytes(c.address.mailbox),
+                                  AsBytes(c.address.delivery_token),
+                                  c.authority_key,
+                                  AsBytes(c.authority_label),
+                                  c.credential,
+                                  c.session.view(),
+                                  created,
+                                  c.compared_identity_key};
+  if (c.address.next_pin) fields.push_back(c.address.next_pin->view());
+  return EncodeFields(fields);
 }
 
 Result<Contact> DecodeContactRow(ByteView in) {
-  BC_ASSIGN_OR_RETURN(auto f, DecodeFields(in, 12, kContacts));
+  const bool has_next_pin = in.size() >= 2 && in[1] == kContactFieldsWithNextPin;
+  BC_ASSIGN_OR_RETURN(
+      auto f,
+      DecodeFields(in, has_next_pin ? kContactFieldsWithNextPin : kContactFields, kContacts));
   Contact c;
   c.name = Str(f[0]);
   if (!Fixed(f[1], c.identity_key)) return Malformed(kContacts, "identity key size");
   c.address.relay = Str(f[2]);
-  c.address.pin = Str(f[3]);
+  auto pin = FromHexFixed<CertificatePin>(Str(f[3]));
+  if (!pin.ok()) return Malformed(kContacts, "relay pin");
+  c.address.pin = *pin;
   c.address.mailbox = Str(f[4]);
   c.address.delivery_token = Str(f[5]);
   c.authority_key = ToBytes(f[6]);
@@ -152,6 +173,11 @@ Result<Contact> DecodeContactRow(ByteView in) {
   if (!f[9].empty()) c.session = SecretBytes(f[9]);
   if (!ReadI64(f[10], c.created_ms)) return Malformed(kContacts, "created time");
   c.compared_identity_key = ToBytes(f[11]);
+  if (has_next_pin) {
+    auto next = CertificatePin::FromView(f[12]);
+    if (!next || *next == c.address.pin) return Malformed(kContacts, "next relay pin");
+    c.address.next_pin = *next;
+  }
   if (c.name.empty()) return Malformed(kContacts, "empty name");
   return c;
 }

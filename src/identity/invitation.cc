@@ -32,6 +32,10 @@ Status CheckInvitation(const Invitation& inv) {
       return InvalidArgument("relay address must be host:port");
     }
   }
+  if (inv.relay_next_certificate_sha256 &&
+      *inv.relay_next_certificate_sha256 == inv.relay_certificate_sha256) {
+    return InvalidArgument("the relay's two certificate pins are the same");
+  }
   BC_RETURN_IF_ERROR(CheckField("authority label", inv.authority_label, kMaxLabelSize));
   BC_RETURN_IF_ERROR(CheckField("display name", inv.display_name, kMaxDisplayNameSize));
   return Status::Ok();
@@ -49,9 +53,10 @@ Status Damaged() { return InvalidArgument("invitation code is damaged (check for
 Result<Bytes> EncodeInvitation(const Invitation& inv) {
   BC_RETURN_IF_ERROR(CheckInvitation(inv));
   ByteWriter w;
-  w.U8(kInvitationVersion);
+  w.U8(inv.relay_next_certificate_sha256 ? kInvitationVersionTwoPins : kInvitationVersion);
   w.String16(inv.relay_address);
   w.Raw(inv.relay_certificate_sha256);
+  if (inv.relay_next_certificate_sha256) w.Raw(*inv.relay_next_certificate_sha256);
   w.Raw(inv.inviter_address.mailbox);
   w.Raw(inv.inviter_address.delivery_token);
   w.Raw(session::SerializePublicKey(inv.inviter_identity));
@@ -70,14 +75,16 @@ Result<Invitation> DecodeInvitation(ByteView bytes) {
     return Status(StatusCode::kUnsupportedVersion,
                   "this invitation was made by an older version of backchannel; ask for a new one");
   }
-  if (version != kInvitationVersion) {
+  if (version != kInvitationVersion && version != kInvitationVersionTwoPins) {
     return Status(StatusCode::kUnsupportedVersion,
                   "invitation version " + std::to_string(version) +
                       " is not supported by this version of backchannel");
   }
   Invitation inv;
   ByteView identity;
+  CertificatePin next_pin;
   if (!r.String16(inv.relay_address) || !r.Array(inv.relay_certificate_sha256) ||
+      (version == kInvitationVersionTwoPins && !r.Array(next_pin)) ||
       !r.Array(inv.inviter_address.mailbox) || !r.Array(inv.inviter_address.delivery_token) ||
       !r.Raw(session::kSerializedPublicKeySize, identity) || !r.Array(inv.authority_key) ||
       !r.String16(inv.authority_label) || !r.String16(inv.display_name) || !r.Array(inv.ticket) ||
@@ -87,6 +94,7 @@ Result<Invitation> DecodeInvitation(ByteView bytes) {
   auto key = session::ParsePublicKey(identity);
   if (!key) return InvalidMessage("invitation identity key is not a Curve25519 public key");
   inv.inviter_identity = *key;
+  if (version == kInvitationVersionTwoPins) inv.relay_next_certificate_sha256 = next_pin;
   if (Status s = CheckInvitation(inv); !s.ok()) {
     return InvalidMessage("invitation is malformed: " + std::string(s.message()));
   }

@@ -78,19 +78,20 @@ class ChannelTest : public ::testing::Test {
     o.one_time_prekeys = prekeys;
     o.prekeys_low_water = low;
     o.transport = inproc_;  // null: TLS to the relay process
-    if (inproc_) {
-      o.clock = [offset = offset_ms_] { return SystemWallClockMs() + offset->load(); };
-    }
+    o.clock = [offset = offset_ms_] { return SystemWallClockMs() + offset->load(); };
     return o;
   }
 
-  // ChannelFastTest: moves the clients' clock on (time passes, no sleep).
+  // Moves the clients' clock on (time passes, no sleep).
   // Clients made by Options() read the system clock plus what was added.
   void Advance(std::chrono::milliseconds by) { *offset_ms_ += by.count(); }
 
   // The relay under test, whichever it is.
   std::string RelayAddress() const { return inproc_ ? inproc_->address() : relay_->address(); }
   std::string RelayPin() const { return inproc_ ? inproc_->pin() : relay_->pin(); }
+  CertificatePin RelayCertificatePin() const {
+    return inproc_ ? inproc_->certificate_pin() : relay_->certificate_pin();
+  }
   // For RelayClient objects a test makes itself (null: TLS).
   const RelayTransport* transport() const { return inproc_.get(); }
 
@@ -99,8 +100,8 @@ class ChannelTest : public ::testing::Test {
                                      std::int64_t not_before, std::int64_t expiry,
                                      std::uint64_t serial, std::uint32_t prekeys = 100,
                                      std::uint32_t low = 20) {
-    auto c =
-        Client::Init(Options(name, prekeys, low), Pass("pw-" + name), {RelayAddress(), RelayPin()});
+    auto c = Client::Init(Options(name, prekeys, low), Pass("pw-" + name),
+                          {RelayAddress(), RelayCertificatePin()});
     EXPECT_TRUE(c.has_value()) << c.error();
     if (!c) return nullptr;
     identity::CredentialRequest req;

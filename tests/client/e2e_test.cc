@@ -36,7 +36,8 @@ TEST_F(ChannelE2eTest, WrongPassphraseAndWrongPinAreRefused) {
   EXPECT_THAT(wrong, StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(wrong.error().message(), "wrong passphrase");
 
-  RelayClient pinned({relay_->address(), std::string(64, '0'), std::chrono::milliseconds(3000)});
+  RelayClient pinned({relay_->address(), FromHexFixed<CertificatePin>(std::string(64, '0')).value(),
+                      std::chrono::milliseconds(3000)});
   auto r = pinned.CreateMailbox({});
   ASSERT_FALSE(r.has_value());
   EXPECT_THAT(r, StatusIs(StatusCode::kUntrusted));

@@ -86,7 +86,8 @@ Contact MakeContact(const std::string& name) {
   Contact c;
   c.name = name;
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
-  c.address = {"127.0.0.1:1", std::string(64, 'a'), "mbox-" + name, "token-" + name};
+  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
+               "mbox-" + name, "token-" + name};
   c.authority_key = Bytes(32, 7);
   c.authority_label = "Ministry";
   c.credential = B("credential of " + name);

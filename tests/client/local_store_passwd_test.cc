@@ -82,13 +82,15 @@ void Populate(LocalStore& s, const session::IdentityKeyPair& id) {
   std::vector<session::OneTimePreKey> otks;
   otks.push_back(session::GenerateOneTimePreKey(1));
   ASSERT_OK(s.PutOneTimePreKeys(otks));
-  ASSERT_OK(s.PutRelayConfig(
-      {"127.0.0.1:9", std::string(64, 'b'), "mb", SecretBytes(Bytes(64, 1)), "tok"}));
+  ASSERT_OK(
+      s.PutRelayConfig({"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
+                        "mb", SecretBytes(Bytes(64, 1)), "tok"}));
   ASSERT_OK(s.PutAuthority({Bytes(32, 1), "Iran", B("revocations"), true, {"Iran"}, {"envoy"}}));
   Contact c;
   c.name = "bob";
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
-  c.address = {"127.0.0.1:1", std::string(64, 'a'), "mbox", "token-bob"};
+  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(), "mbox",
+               "token-bob"};
   c.session = SecretBytes(Bytes{1, 2, 3});
   ASSERT_OK(s.PutContact(c));
   ASSERT_OK(s.AddMessage({0, "m1", "bob", Direction::kIn, 10, "hello"}));

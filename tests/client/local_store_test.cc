@@ -10,6 +10,7 @@
 #include "backchannel/common/encoding.h"
 #include "backchannel/crypto/aead.h"
 #include "backchannel/session/keys.h"
+#include "client/sealed_row.h"
 #include "client/temp_dir.h"
 #include "testing/status_matchers.h"
 
@@ -84,10 +85,52 @@ Contact MakeContact(const std::string& name) {
   Contact c;
   c.name = name;
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
-  c.address = {"127.0.0.1:1", std::string(64, 'a'), "mbox", "token-" + name};
+  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(), "mbox",
+               "token-" + name};
   c.authority_key = Bytes(32, 7);
   c.authority_label = "Ministry";
   return c;
+}
+
+// A relay's pin rollover: the next pin of our relay (a settings row) and of
+// a contact's relay (a 13th field of the contact row) are kept, replaced and
+// dropped; rows without one keep their 12 fields.
+TEST(LocalStoreTest, NextPinsAreKeptOnlyWhileThereIsOne) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  auto store = LocalStore::Create(path, Pass("p"), Fast());
+  ASSERT_OK(store);
+  LocalStore& s = **store;
+  const auto next = FromHexFixed<CertificatePin>(std::string(64, 'c')).value();
+  RelayConfig rc{"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
+                 "mb",          SecretBytes(Bytes(64, 1)),
+                 "tok",         next};
+  ASSERT_OK(s.PutRelayConfig(rc));
+  EXPECT_EQ(s.GetRelayConfig()->next_pin, next);
+  EXPECT_EQ(*s.GetSetting(std::string(kRelayNextPinSetting)), std::string(64, 'c'));
+  rc.next_pin.reset();
+  ASSERT_OK(s.PutRelayConfig(rc));
+  EXPECT_FALSE(s.GetRelayConfig()->next_pin.has_value());
+  EXPECT_FALSE(s.GetSetting(std::string(kRelayNextPinSetting))->has_value());
+  ASSERT_OK(s.PutSetting(std::string(kRelayNextPinSetting), "not hex"));
+  EXPECT_THAT(s.GetRelayConfig(), StatusIs(StatusCode::kCorrupt));
+
+  Contact c = MakeContact("iran");
+  const SecretBytes twelve = store::EncodeContactRow(c);
+  ASSERT_GE(twelve.size(), 2U);
+  EXPECT_EQ(twelve.view()[1], 12);
+  c.address.next_pin = next;
+  const SecretBytes thirteen = store::EncodeContactRow(c);
+  EXPECT_EQ(thirteen.view()[1], 13);
+  EXPECT_EQ(thirteen.size(), twelve.size() + 4 + 32);
+  ASSERT_OK(s.PutContact(c));
+  auto back = s.GetContact("iran");
+  ASSERT_OK(back);
+  EXPECT_EQ(back->address, c.address);
+  // A next pin equal to the pin is not a row this code writes.
+  c.address.next_pin = c.address.pin;
+  EXPECT_THAT(store::DecodeContactRow(store::EncodeContactRow(c).view()),
+              StatusIs(StatusCode::kCorrupt));
 }
 
 TEST(LocalStoreTest, CreateReopenPersists) {
@@ -104,7 +147,8 @@ TEST(LocalStoreTest, CreateReopenPersists) {
     for (std::uint32_t i = 1; i <= 5; ++i) otks.push_back(session::GenerateOneTimePreKey(i));
     ASSERT_OK((*store)->PutOneTimePreKeys(otks));
     ASSERT_OK((*store)->MarkOneTimePreKeyUsed(2));
-    RelayConfig rc{"127.0.0.1:9", std::string(64, 'b'), "mb", SecretBytes(Bytes(64, 1)), "tok"};
+    RelayConfig rc{"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(), "mb",
+                   SecretBytes(Bytes(64, 1)), "tok"};
     ASSERT_OK((*store)->PutRelayConfig(rc));
     auto c = MakeContact("iran");
     c.session = SecretBytes(Bytes{1, 2, 3});
@@ -795,7 +839,7 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
               "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
               "authority_key, authority_label, credential, session, created_ms, compared_key) "
               "VALUES ('bob', X'" +
-              ToHex(bob_key) + "', 'r:1', 'pin', 'mb', " +
+              ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', 'mb', " +
               V4Field(*key, "tok", "contacts|bob|delivery_token") + ", X'07', 'Iran', " +
               V4Field(*key, "cred", "contacts|bob|credential") + ", " +
               V4Field(*key, "sess", "contacts|bob|session") + ", 42, X'" + ToHex(bob_key) +

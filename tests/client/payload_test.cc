@@ -26,7 +26,8 @@ TEST(PayloadTest, TextRoundTrip) {
 }
 
 TEST(PayloadTest, HelloAndResetRoundTrip) {
-  const Address a{"127.0.0.1:443", std::string(64, 'f'), "mbox", "tok"};
+  const Address a{"127.0.0.1:443", FromHexFixed<CertificatePin>(std::string(64, 'f')).value(),
+                  "mbox", "tok"};
   const Payload hello = Hello{Bytes{1, 2, 3}, a, "hi", {}};
   auto h = DecodePayload(EncodePayload(hello));
   ASSERT_TRUE(h.has_value()) << h.error();
@@ -70,6 +71,33 @@ TEST(PayloadTest, EachKindReadsOnlyItsOwnWords) {
   EXPECT_THAT(
       DecodePayload(AsBytes(R"({"v":1,"kind":"text","text":")" + long_words + "\"}")).status(),
       StatusIs(StatusCode::kInvalidMessage));
+}
+
+// A relay's pin rollover: the reply carries "next_pin" only when there is
+// one (other replies keep their bytes), and it must differ from "pin".
+TEST(PayloadTest, ReplyNextPinIsOptionalAndDistinct) {
+  const auto pin = FromHexFixed<CertificatePin>(std::string(64, 'f')).value();
+  const auto next = FromHexFixed<CertificatePin>(std::string(64, 'e')).value();
+  Address a{"127.0.0.1:443", pin, "mbox", "tok"};
+  EXPECT_EQ(AsString(EncodePayload(Hello{Bytes{1}, a, "", {}})).find("next_pin"),
+            std::string::npos);
+  a.next_pin = next;
+  const Payload hello = Hello{Bytes{1}, a, "", {}};
+  EXPECT_NE(AsString(EncodePayload(hello)).find(R"("next_pin":")" + std::string(64, 'e') + "\""),
+            std::string::npos);
+  auto back = DecodePayload(EncodePayload(hello));
+  ASSERT_OK(back);
+  EXPECT_EQ(std::get<Hello>(*back).reply.next_pin, next);
+  EXPECT_EQ(*back, hello);
+  auto with_next = [&](const std::string& next_pin) {
+    return DecodePayload(AsBytes(R"({"v":1,"kind":"hello","credential":"AQID","reply":{)"
+                                 R"("relay":"a:1","pin":")" +
+                                 std::string(64, 'f') + R"(","mailbox":"m","token":"t",)" +
+                                 R"("next_pin":")" + next_pin + R"("}})"));
+  };
+  EXPECT_THAT(with_next(std::string(64, 'f')), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(with_next("zz"), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_OK(with_next(std::string(64, 'E')));
 }
 
 TEST(PayloadTest, RejectsMalformed) {
@@ -183,12 +211,15 @@ TEST(RelayClientTest, CanonicalRequestIsExactlyTheApiString) {
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-TEST(RelayClientTest, BadPinAndUnreachableRelay) {
-  RelayClient bad_pin({"127.0.0.1:1", "zz", std::chrono::milliseconds(500)});
-  EXPECT_THAT(bad_pin.CreateMailbox({}), StatusIs(StatusCode::kInvalidArgument));
-  RelayClient down({"127.0.0.1:1", std::string(64, 'a'), std::chrono::milliseconds(500)});
+TEST(RelayClientTest, BadAddressAndUnreachableRelay) {
+  RelayClient bad_address({"127.0.0.1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
+                           std::chrono::milliseconds(500)});
+  EXPECT_THAT(bad_address.CreateMailbox({}), StatusIs(StatusCode::kInvalidArgument));
+  RelayClient down({"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
+                    std::chrono::milliseconds(500)});
   EXPECT_THAT(down.CreateMailbox({}), StatusIs(StatusCode::kUnavailable));
-  RelayClient no_auth({"127.0.0.1:1", std::string(64, 'a'), std::chrono::milliseconds(500)});
+  RelayClient no_auth({"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
+                       std::chrono::milliseconds(500)});
   EXPECT_THAT(no_auth.ListMessages(), StatusIs(StatusCode::kFailedPrecondition));
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "backchannel/crypto/encoding.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client::internal {
@@ -40,6 +41,26 @@ TEST(RelayRepliesTest, KnownFramesDecodeAndUnknownTypesAreIgnored) {
   auto later = DecodePushFrame(R"({"type":"something_new"})");
   ASSERT_OK(later);
   EXPECT_FALSE(later->has_value());
+}
+
+TEST(RelayRepliesTest, PinsAreTwoDistinctHexPins) {
+  const std::string a(64, 'a');
+  const std::string b(64, 'B');  // either case, as FromHexFixed reads it
+  auto one = DecodeRelayPins(R"({"current":")" + a + R"("})");
+  ASSERT_OK(one);
+  EXPECT_EQ(ToHex(one->current), a);
+  EXPECT_FALSE(one->next.has_value());
+  auto two = DecodeRelayPins(R"({"current":")" + a + R"(","next":")" + b + R"("})");
+  ASSERT_OK(two);
+  ASSERT_TRUE(two->next.has_value());
+  EXPECT_EQ(ToHex(*two->next), std::string(64, 'b'));
+  EXPECT_THAT(DecodeRelayPins(R"({"current":")" + a + R"(","next":")" + a + R"("})"),
+              StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeRelayPins(R"({"current":"abc"})"), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeRelayPins(R"({"next":")" + a + R"("})"), StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeRelayPins(R"({"current":")" + a + R"(","next":5})"),
+              StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(DecodeRelayPins("[]"), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(RelayRepliesTest, BatchesBundlesAndStatusRefuseWhatIsOutOfRange) {

@@ -42,7 +42,8 @@ TEST_F(TrustTest, AnAuthorityAccreditsOnlyTheSidesAndRolesItIsTrustedFor) {
   // Roles too: Iran's authority trusted for envoys only refuses a principal.
   ASSERT_OK(
       alice->TrustAuthority(iran_->public_key(), "Iran", {{"Iran"}, {identity::Role::kEnvoy}}));
-  auto pr = Client::Init(Options("principal"), Pass("pw-p"), {RelayAddress(), RelayPin()});
+  auto pr =
+      Client::Init(Options("principal"), Pass("pw-p"), {RelayAddress(), RelayCertificatePin()});
   ASSERT_OK(pr);
   identity::CredentialRequest req;
   req.identity_key = (*pr)->identity_key();

@@ -146,7 +146,8 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
   auto relay = StartRelay((dir / "relay").string(), port, store);
   ASSERT_NE(relay, nullptr);
   const std::string pin = relay->pin();
-  RelayEndpoint endpoint{"127.0.0.1:" + std::to_string(port), pin, milliseconds(2000)};
+  RelayEndpoint endpoint{"127.0.0.1:" + std::to_string(port), relay->certificate_pin(),
+                         milliseconds(2000)};
 
   auto auth = client::GenerateMailboxAuthKey();
   auto created = RelayClient(endpoint).CreateMailbox(auth.public_key);

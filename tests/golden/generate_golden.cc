@@ -67,7 +67,8 @@ void MakeStore(const std::filesystem::path& dir) {
   }
   check(s.PutOneTimePreKeys(otks), "one-time prekeys");
   check(s.MarkOneTimePreKeyUsed(kUsedOneTimeId), "mark used");
-  client::RelayConfig rc{std::string(kRelayAddress), std::string(kRelayPin), std::string(kMailbox),
+  const auto pin = FromHexFixed<CertificatePin>(kRelayPin).value();
+  client::RelayConfig rc{std::string(kRelayAddress), pin, std::string(kMailbox),
                          SecretBytes(Pattern(kMailboxAuthKeyTag, 64)), std::string(kDeliveryToken)};
   check(s.PutRelayConfig(rc), "relay config");
   client::TrustedAuthority authority;
@@ -78,7 +79,7 @@ void MakeStore(const std::filesystem::path& dir) {
   client::Contact c;
   c.name = kContactName;
   c.identity_key = KeyPair(kContactIdentityTag).public_key;
-  c.address = {std::string(kRelayAddress), std::string(kRelayPin), std::string(kContactMailbox),
+  c.address = {std::string(kRelayAddress), pin, std::string(kContactMailbox),
                std::string(kContactToken)};
   c.authority_key = ToBytes(Pattern32(kTrustedAuthorityTag));
   c.authority_label = kTrustedAuthorityLabel;

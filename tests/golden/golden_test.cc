@@ -128,7 +128,7 @@ void ExpectGoldenRows(client::LocalStore& store) {
   auto relay = store.GetRelayConfig();
   ASSERT_OK(relay);
   EXPECT_EQ(relay->address, kRelayAddress);
-  EXPECT_EQ(relay->pin, kRelayPin);
+  EXPECT_EQ(ToHex(relay->pin), kRelayPin);
   EXPECT_EQ(relay->mailbox, kMailbox);
   EXPECT_TRUE(relay->auth_key.Equals(SecretBytes(Pattern(kMailboxAuthKeyTag, 64))));
   EXPECT_EQ(relay->delivery_token, kDeliveryToken);
@@ -144,7 +144,7 @@ void ExpectGoldenRows(client::LocalStore& store) {
   ASSERT_OK(contact);
   EXPECT_EQ(contact->identity_key, KeyPair(kContactIdentityTag).public_key);
   EXPECT_EQ(contact->address.relay, kRelayAddress);
-  EXPECT_EQ(contact->address.pin, kRelayPin);
+  EXPECT_EQ(ToHex(contact->address.pin), kRelayPin);
   EXPECT_EQ(contact->address.mailbox, kContactMailbox);
   EXPECT_EQ(contact->address.delivery_token, kContactToken);
   EXPECT_EQ(contact->authority_key, ToBytes(Pattern32(kTrustedAuthorityTag)));

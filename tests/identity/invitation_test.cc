@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "testing/status_matchers.h"
@@ -63,13 +64,54 @@ TEST(InvitationTest, PrefixAndVersion) {
   EXPECT_THAT(InvitationFromText("bc2-" + text.substr(4)),
               StatusIs(StatusCode::kUnsupportedVersion));
   Bytes body = *EncodeInvitation(MakeInvitation());
-  body[0] = 3;
+  body[0] = 4;
   EXPECT_THAT(DecodeInvitation(body), StatusIs(StatusCode::kUnsupportedVersion));
   // Version 1 had no single-use ticket: refused with what to do.
   body[0] = 1;
   auto old = DecodeInvitation(body);
   EXPECT_THAT(old, StatusIs(StatusCode::kUnsupportedVersion));
   EXPECT_NE(old.error().message().find("ask for a new one"), std::string_view::npos);
+}
+
+// A relay's pin rollover: a code with two pins is version 3; with one it
+// stays version 2 (older clients read it), and both decode.
+TEST(InvitationTest, TwoPinsAreVersionThreeOnePinStaysVersionTwo) {
+  Invitation one = MakeInvitation();
+  auto v2 = EncodeInvitation(one);
+  ASSERT_OK(v2);
+  EXPECT_EQ((*v2)[0], 2);
+  Invitation two = one;
+  two.relay_next_certificate_sha256.emplace();
+  crypto::RandomBytes(two.relay_next_certificate_sha256->mutable_bytes());
+  auto v3 = EncodeInvitation(two);
+  ASSERT_OK(v3);
+  EXPECT_EQ((*v3)[0], 3);
+  EXPECT_EQ(v3->size(), v2->size() + 32);
+  // The second pin follows the first; everything else is as in version 2.
+  const std::size_t pin_end = 1 + 2 + one.relay_address.size() + 32;
+  EXPECT_TRUE(std::equal(v2->begin() + 1, v2->begin() + pin_end, v3->begin() + 1));
+  EXPECT_TRUE(std::equal(v2->begin() + pin_end, v2->end(), v3->begin() + pin_end + 32));
+  auto back = InvitationFromText(*InvitationToText(two));
+  ASSERT_OK(back);
+  EXPECT_EQ(*back, two);
+  auto back_v2 = DecodeInvitation(*v2);
+  ASSERT_OK(back_v2);
+  EXPECT_EQ(*back_v2, one);
+  EXPECT_FALSE(back_v2->relay_next_certificate_sha256.has_value());
+
+  // Two equal pins: refused by the encoder, and by the decoder.
+  Invitation same = one;
+  same.relay_next_certificate_sha256 = one.relay_certificate_sha256;
+  EXPECT_THAT(EncodeInvitation(same), StatusIs(StatusCode::kInvalidArgument));
+  Bytes crafted = *v3;
+  std::copy(crafted.begin() + pin_end - 32, crafted.begin() + pin_end, crafted.begin() + pin_end);
+  auto refused = DecodeInvitation(crafted);
+  EXPECT_THAT(refused, StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_NE(refused.error().message().find("two certificate pins are the same"), std::string::npos);
+  // A version-2 body marked 3 lacks the second pin's bytes.
+  Bytes short_v3 = *v2;
+  short_v3[0] = 3;
+  EXPECT_THAT(DecodeInvitation(short_v3), StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(InvitationTest, BadFields) {

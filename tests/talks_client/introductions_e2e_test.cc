@@ -42,8 +42,8 @@ class IntroductionsE2eTest : public ::testing::Test {
     p->options.relay_timeout = std::chrono::milliseconds(5000);
     p->options.one_time_prekeys = 20;
     p->options.prekeys_low_water = 5;
-    auto c =
-        client::Client::Init(p->options, Pass("pw-" + name), {relay_->address(), relay_->pin()});
+    auto c = client::Client::Init(p->options, Pass("pw-" + name),
+                                  {relay_->address(), relay_->certificate_pin()});
     EXPECT_TRUE(c.has_value()) << c.status();
     if (!c) return nullptr;
     identity::CredentialRequest req;

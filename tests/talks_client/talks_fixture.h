@@ -189,7 +189,7 @@ class TalksTest : public ::testing::Test {
     p->options.prekeys_low_water = 5;
     p->options.transport = inproc_;  // null: TLS to the relay process
     const std::string address = inproc_ ? inproc_->address() : relay_->address();
-    const std::string pin = inproc_ ? inproc_->pin() : relay_->pin();
+    const CertificatePin pin = inproc_ ? inproc_->certificate_pin() : relay_->certificate_pin();
     auto c = client::Client::Init(p->options, Pass("pw-" + name), {address, pin});
     EXPECT_TRUE(c.has_value()) << c.status();
     if (!c) return p.get();

@@ -129,12 +129,6 @@ class ClientEnd final : public client::PushChannel {
   std::shared_ptr<InProcessRelay::Channel> c_;
 };
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 }  // namespace
 
 InProcessRelay::InProcessRelay(Options options) : options_(std::move(options)) {
@@ -145,11 +139,16 @@ InProcessRelay::InProcessRelay(Options options) : options_(std::move(options)) {
 
 InProcessRelay::~InProcessRelay() = default;
 
+CertificatePin InProcessRelay::certificate_pin() const {
+  return FromHexFixed<CertificatePin>(pin_).value();
+}
+
 Result<std::shared_ptr<InProcessRelay>> InProcessRelay::Start(Options options) {
   std::shared_ptr<InProcessRelay> r(new InProcessRelay(std::move(options)));
   BC_ASSIGN_OR_RETURN(r->store_, relay::OpenSqliteStore(r->options_.store_path));
   relay::Clock clock = r->options_.clock ? r->options_.clock : relay::SystemClockMs;
   r->router_ = std::make_unique<relay::Router>(*r->store_, r->metrics_, r->options_.router, clock);
+  r->router_->set_certificate_pins(r->pin_, "");  // GET /v1/pins as backchanneld serves it
   // The relay object outlives its Router: raw `this` in the listeners.
   InProcessRelay* self = r.get();
   auto each = [self](const relay::MailboxId& mb, const auto& f) {
@@ -195,11 +194,7 @@ Status InProcessRelay::Reach(const client::RelayEndpoint& endpoint) const {
     return Status(StatusCode::kUnavailable,
                   "relay " + endpoint.address + ": Connection refused (in-process)");
   }
-  auto pin = FromHex(Lower(endpoint.pin));
-  if (!pin || pin->size() != 32) {
-    return InvalidArgument("relay certificate pin must be 64 hex digits");
-  }
-  if (Lower(endpoint.pin) != pin_) {
+  if (!endpoint.Accepts(certificate_pin())) {
     return Status(StatusCode::kUntrusted, "relay certificate does not match the pin");
   }
   ++requests_;

@@ -62,6 +62,7 @@ class InProcessRelay final : public client::RelayTransport {
 
   const std::string& address() const { return options_.address; }
   const std::string& pin() const { return pin_; }
+  CertificatePin certificate_pin() const;  // the same, typed
 
   void SetReachable(bool reachable) { reachable_ = reachable; }
   void set_listen_waits(bool waits) { listen_waits_ = waits; }

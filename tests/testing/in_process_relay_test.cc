@@ -88,7 +88,7 @@ class InProcessRelayTest : public ::testing::Test {
     auto started = InProcessRelay::Start();
     ASSERT_TRUE(started.has_value()) << started.status();
     relay_ = std::move(*started);
-    endpoint_ = {relay_->address(), relay_->pin()};
+    endpoint_ = {relay_->address(), relay_->certificate_pin()};
     auth_ = client::GenerateMailboxAuthKey();
     auto created = client::RelayClient(endpoint_, relay_.get()).CreateMailbox(auth_.public_key);
     ASSERT_TRUE(created.has_value()) << created.error();
@@ -128,7 +128,7 @@ TEST_F(InProcessRelayTest, RequestsReachTheRealRouterSignedAsOverTls) {
 TEST_F(InProcessRelayTest, AnotherPinAnotherAddressOrAnUnreachableRelayAreRefused) {
   const int before = static_cast<int>(relay_->requests());
   client::RelayEndpoint pinned = endpoint_;
-  pinned.pin = std::string(64, '0');
+  pinned.pin = CertificatePin();  // all zero
   auto r = client::RelayClient(pinned, relay_.get()).CreateMailbox(auth_.public_key);
   EXPECT_THAT(r, StatusIs(StatusCode::kUntrusted));
   EXPECT_EQ(r.error().message(), "relay certificate does not match the pin");

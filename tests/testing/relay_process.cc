@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "backchannel/crypto/encoding.h"
 #include "testing/die_with_parent.h"
 
 namespace backchannel::testing {
@@ -56,6 +57,13 @@ Result<std::unique_ptr<RelayProcess>> RelayProcess::Start(const std::string& bin
   if (word != "listening" || pin_word != "cert-sha256" || proc->pin_.size() != 64) {
     return Internal("backchanneld printed no startup line: '" + line + "'");
   }
+  std::string next_word;
+  if (in >> next_word) {
+    in >> proc->next_pin_;
+    if (next_word != "next-cert-sha256" || proc->next_pin_.size() != 64) {
+      return Internal("backchanneld printed a bad startup line: '" + line + "'");
+    }
+  }
   proc->port_ =
       static_cast<std::uint16_t>(std::stoi(proc->address_.substr(proc->address_.rfind(':') + 1)));
   return proc;
@@ -83,6 +91,11 @@ int RelayProcess::Signal(int sig) {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+CertificatePin RelayProcess::certificate_pin() const {
+  // Start checked the startup line's 64 hex digits.
+  return FromHexFixed<CertificatePin>(pin_).value();
 }
 
 }  // namespace backchannel::testing

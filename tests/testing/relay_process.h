@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backchannel/common/result.h"
+#include "backchannel/crypto/certificate_pin.h"
 
 namespace backchannel::testing {
 
@@ -34,6 +35,9 @@ class RelayProcess {
   std::uint16_t port() const { return port_; }
   const std::string& address() const { return address_; }  // "HOST:PORT"
   const std::string& pin() const { return pin_; }          // 64 hex digits
+  CertificatePin certificate_pin() const;                  // the same, typed
+  // --tls-next-cert's pin as the startup line gave it; empty without one.
+  const std::string& next_pin() const { return next_pin_; }
   pid_t pid() const { return pid_; }
   // Sends `sig` and waits for the exit; the exit status (or 128 + signal).
   int Signal(int sig);
@@ -43,6 +47,7 @@ class RelayProcess {
   std::uint16_t port_ = 0;
   std::string address_;
   std::string pin_;
+  std::string next_pin_;
 };
 
 }  // namespace backchannel::testing

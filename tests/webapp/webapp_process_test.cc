@@ -83,7 +83,8 @@ std::pair<int, std::string> RunCli(const std::string& args) {
 
 TEST_F(WebAppProcessTest, TheBinaryServesThePageUnlocksAndStopsCleanly) {
   const client::ClientOptions options = Options("alice");
-  ASSERT_OK(client::Client::Init(options, client::Pass("pw-alice"), {RelayAddress(), RelayPin()}));
+  ASSERT_OK(client::Client::Init(options, client::Pass("pw-alice"),
+                                 {RelayAddress(), RelayCertificatePin()}));
 
   AppProcess app(options.home);
   std::smatch m;

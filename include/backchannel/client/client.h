@@ -129,7 +129,10 @@ using AppHandler = std::function<Status(const AppMessage&)>;
 
 struct InitParams {
   std::string relay_address;  // host:port
-  std::string relay_pin;      // 64 hex digits
+  CertificatePin relay_pin;
+  // The relay's next certificate, from an invitation made during its pin
+  // rollover (docs/relay.md); Init also reads GET /v1/pins.
+  std::optional<CertificatePin> relay_next_pin{};
 };
 
 // What a flush of the outbox did.

@@ -52,6 +52,7 @@
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
 #include "backchannel/common/secret_bytes.h"
+#include "backchannel/crypto/certificate_pin.h"
 #include "backchannel/crypto/password_kdf.h"
 #include "backchannel/session/keys.h"
 #include "backchannel/session/memory_prekey_store.h"
@@ -79,18 +80,28 @@ struct StoredIdentity {
 
 struct RelayConfig {
   std::string address;         // host:port
-  std::string pin;             // SHA-256 of the relay's DER certificate, 64 hex digits
+  CertificatePin pin;          // SHA-256 of the relay's DER certificate
   std::string mailbox;         // our mailbox id, b64u
   SecretBytes auth_key;        // Ed25519 secret key (64 bytes) of our mailbox
   std::string delivery_token;  // b64u; handed to contacts
+  // The relay's next certificate (its pin rollover, docs/relay.md), learned
+  // from GET /v1/pins; a certificate matching it is accepted too. Kept in
+  // the settings table (kRelayNextPinSetting), not a relay column, so a
+  // home without a rollover is stored as before.
+  std::optional<CertificatePin> next_pin{};
 };
+inline constexpr std::string_view kRelayNextPinSetting = "relay_next_pin";
 
 // Where a contact receives messages.
 struct Address {
   std::string relay;  // host:port
-  std::string pin;    // hex
+  CertificatePin pin;
   std::string mailbox;
   std::string delivery_token;
+  // Their relay's next certificate during its pin rollover (from their
+  // reply address or invitation); stored as an optional 13th field of the
+  // contact row, absent in rows without one.
+  std::optional<CertificatePin> next_pin{};
 
   bool operator==(const Address&) const = default;
 };

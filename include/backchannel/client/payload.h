@@ -6,7 +6,8 @@
 //   {"v": 1, "kind": "reset", "credential": b64u, "reply": {...}, "reason": "..."}
 //   {"v": 1, "kind": "app",   "app": "<name>", "body": b64u}
 // where reply = {"relay": "host:port", "pin": hex, "mailbox": b64u,
-// "token": b64u} says where the sender receives messages. Credentials travel
+// "token": b64u[, "next_pin": hex]} says where the sender receives messages
+// ("next_pin": its relay's next certificate during a pin rollover). Credentials travel
 // only here, inside the encrypted session. "app" carries an application's
 // own bytes (the layer above the client, e.g. talks): `app` is a name of
 // 1..32 characters [a-z0-9_-] (IsValidAppName), `body` at most

@@ -53,6 +53,13 @@ struct CreatedMailbox {
   std::string delivery_token;  // b64u(32)
 };
 
+// GET /v1/pins: the certificate the relay serves and, during its pin
+// rollover, the one it will serve next (docs/relay.md, "Pin rollover").
+struct RelayPins {
+  CertificatePin current;
+  std::optional<CertificatePin> next;  // never equal to `current`
+};
+
 struct RelayMessage {
   std::string id;  // b64u(16), the relay's id (ack with it)
   std::int64_t received_ms = 0;
@@ -138,6 +145,9 @@ class RelayClient {
   Result<MailboxStatus> GetStatus() const;
   // POST /v1/mailboxes/{mb}/token (signed): a new delivery token.
   Result<std::string> RotateToken() const;
+  // GET /v1/pins (unsigned): the relay's pins, read over a connection the
+  // endpoint's pins verified. kNotFound from a relay without the endpoint.
+  Result<RelayPins> GetPins() const;
 
   // GET /v1/mailboxes/{mb}/ws (signed upgrade): calls `handler` for every
   // pushed event and sends an ack when it returns true. Returns OK when the

@@ -25,13 +25,21 @@
 #include <vector>
 
 #include "backchannel/common/result.h"
+#include "backchannel/crypto/certificate_pin.h"
 
 namespace backchannel::client {
 
 struct RelayEndpoint {
   std::string address;  // "host:port"
-  std::string pin;      // 64 hex digits: SHA-256 of the relay's DER certificate
+  CertificatePin pin;   // SHA-256 of the relay's DER certificate
   std::chrono::milliseconds timeout{10000};
+  // The relay's announced next certificate (a pin rollover, docs/relay.md):
+  // a certificate matching either pin is accepted.
+  std::optional<CertificatePin> next_pin{};
+
+  bool Accepts(const CertificatePin& served) const {
+    return served == pin || (next_pin && served == *next_pin);
+  }
 };
 
 using WireHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -92,7 +100,7 @@ class RelayTransport {
   // Sends `request` to the relay at `endpoint` and returns its reply, or the
   // transport's failure: kUnavailable (unreachable, timed out, dropped),
   // kUntrusted "relay certificate does not match the pin",
-  // kInvalidArgument (a malformed address or pin).
+  // kInvalidArgument (a malformed address).
   virtual Result<WireReply> Exchange(const RelayEndpoint& endpoint,
                                      const WireRequest& request) const = 0;
   // Opens a push connection with the (signed) upgrade request; the connection

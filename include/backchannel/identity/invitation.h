@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,8 +34,12 @@
 namespace backchannel::identity {
 
 // 2 added the ticket; codes of version 1 are refused as from an older
-// backchannel (ask for a new one).
+// backchannel (ask for a new one). 3 carries a second certificate pin (a
+// relay's pin rollover, docs/relay.md) and is written only when there is
+// one, so codes from a relay without a rollover stay version 2, byte for
+// byte, and older clients read them.
 inline constexpr std::uint8_t kInvitationVersion = 2;
+inline constexpr std::uint8_t kInvitationVersionTwoPins = 3;
 inline constexpr std::size_t kInvitationTicketSize = 16;
 inline constexpr std::string_view kInvitationPrefix = "bc1-";
 inline constexpr std::size_t kMaxRelayAddressSize = 255;
@@ -46,6 +51,9 @@ using InvitationTicket = std::array<std::uint8_t, kInvitationTicketSize>;
 struct Invitation {
   std::string relay_address;  // "host:port", 1..255 bytes
   CertificatePin relay_certificate_sha256{};
+  // The relay's announced next certificate, during a pin rollover: the
+  // accepting side accepts either. Never equal to the first.
+  std::optional<CertificatePin> relay_next_certificate_sha256;
   envelope::ReplyAddress inviter_address;  // mailbox id + delivery token
   session::PublicKey inviter_identity{};   // travels as 33 bytes
   AuthorityPublicKey authority_key{};
@@ -67,7 +75,8 @@ Result<std::string> InvitationToText(const Invitation& invitation);
 // Parses a code; spaces and line breaks are ignored.
 //   kInvalidArgument    "not an invitation code" (no bc<N>- prefix) or
 //                       "invitation code is damaged" (bad base64 or checksum)
-//   kUnsupportedVersion a bc<N>- prefix or encoding version other than 1
+//   kUnsupportedVersion a bc<N>- prefix other than bc1-, or an encoding
+//                       version other than 2 and 3
 //   kInvalidMessage     a checksum-valid code whose content is malformed
 Result<Invitation> InvitationFromText(std::string_view text);
 

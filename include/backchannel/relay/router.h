@@ -95,6 +95,13 @@ class Router {
   // Set before the first Handle(); not synchronized.
   void set_message_listener(MessageListener l) { on_message_ = std::move(l); }
   void set_prekeys_low_listener(PreKeysLowListener l) { on_prekeys_low_ = std::move(l); }
+  // The pins GET /v1/pins serves (64 lower-case hex digits each; `next`
+  // empty: no rollover announced). Unset: /v1/pins is 404 (the in-process
+  // relay of tests, which has no certificate).
+  void set_certificate_pins(std::string current, std::string next) {
+    pins_current_ = std::move(current);
+    pins_next_ = std::move(next);
+  }
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -158,6 +165,8 @@ class Router {
   MessageListener on_message_;
   PreKeysLowListener on_prekeys_low_;
   std::unique_ptr<KeyedBuckets> bundle_fetches_;
+  std::string pins_current_;
+  std::string pins_next_;
 };
 
 // Decoding of WebSocket client frames, i.e. acks (docs/relay-api.md,

@@ -38,6 +38,10 @@ struct ServerOptions {
   // in src/relay/server/tls_cert.h: mode 0600, this user's).
   std::string tls_cert_file;
   std::string tls_key_file;
+  // A pin rollover (docs/relay.md): the certificate this deployment will
+  // serve next. Only its pin is used, served on GET /v1/pins so clients
+  // learn it before the switch. Empty: none.
+  std::string tls_next_cert_file;
   int threads = 2;
   RouterOptions router;
   std::int64_t ttl_ms = 30LL * 24 * 3600 * 1000;
@@ -103,6 +107,8 @@ class Server {
   std::uint16_t port() const;
   // SHA-256 of the DER certificate, 64 lower-case hex digits (after Start).
   const std::string& cert_sha256() const;
+  // The same for --tls-next-cert; empty when there is none.
+  const std::string& next_cert_sha256() const;
   Metrics& metrics();
 
   // Stops the io threads at once (connections are dropped; store calls

@@ -122,6 +122,7 @@ Status ReadTop(std::string_view k, const toml::node& v, RelayConfig& c) {
   if (k == "metrics_token_file") return ReadString(v, k, c.metrics_token_file);
   if (k == "tls_cert") return ReadString(v, k, c.tls_cert);
   if (k == "tls_key") return ReadString(v, k, c.tls_key);
+  if (k == "tls_next_cert") return ReadString(v, k, c.tls_next_cert);
   if (k == "ttl") return ReadPositive(v, k, kMaxInt / 1000, c.ttl);
   if (k == "max_envelope") return ReadPositive(v, k, kMaxInt, c.max_envelope);
   if (k == "max_queue") return ReadPositive(v, k, kMaxInt, c.max_queue);

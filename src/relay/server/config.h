@@ -29,6 +29,7 @@ struct RelayConfig {
   std::optional<std::string> metrics_token_file;
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
+  std::optional<std::string> tls_next_cert;
   std::optional<std::int64_t> ttl;
   std::optional<std::int64_t> max_envelope;
   std::optional<std::int64_t> max_queue;

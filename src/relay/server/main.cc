@@ -1,7 +1,8 @@
 // backchanneld: the relay. See docs/relay.md.
 //
 // Prints exactly one line to stdout once it listens:
-//   listening HOST:PORT cert-sha256 <64 hex>
+//   listening HOST:PORT cert-sha256 <64 hex>[ next-cert-sha256 <64 hex>]
+// (the second pin with --tls-next-cert, a pin rollover)
 // and runs until SIGINT or SIGTERM (graceful: see Server::StopGracefully).
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "backchannel/relay/server.h"
 #include "backchannel/relay/store.h"
 #include "relay/server/config.h"
+#include "relay/server/tls_cert.h"
 
 namespace {
 
@@ -116,6 +118,9 @@ int main(int argc, char** argv) try {
                  "the same pair on every relay of a deployment keeps invitations' pins valid)");
   app.add_option("--tls-key", o.tls_key_file,
                  "PEM private key of --tls-cert (mode 0600, this user's file)");
+  app.add_option("--tls-next-cert", o.tls_next_cert_file,
+                 "PEM certificate this deployment will serve next (a pin rollover: its pin is "
+                 "served on GET /v1/pins so clients learn it before the switch; no key needed)");
   std::string store_spec;
   app.add_option("--store", store_spec,
                  "where messages are kept: sqlite:PATH or a postgresql:// URI (default: "
@@ -200,7 +205,20 @@ int main(int argc, char** argv) try {
   app.add_option("--threads", o.threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  std::string print_pin_file;
+  app.add_option("--print-pin", print_pin_file,
+                 "print the pin (SHA-256 of the DER) of a PEM certificate file and exit, without "
+                 "starting (for a pin rollover: docs/relay.md)");
   CLI11_PARSE(app, argc, argv);
+  if (!print_pin_file.empty()) {
+    auto pin = backchannel::relay::CertificatePinOfFile(print_pin_file);
+    if (!pin.ok()) {
+      std::cerr << "backchanneld: " << pin.error() << '\n';
+      return 2;
+    }
+    std::cout << *pin << std::endl;
+    return 0;
+  }
   if (!config_file.empty()) {
     backchannel::relay::RelayConfig c;
     if (!ReadConfig(config_file, c)) return 2;
@@ -210,6 +228,7 @@ int main(int argc, char** argv) try {
     FromFile(app, "--metrics-token-file", c.metrics_token_file, metrics_token_file);
     FromFile(app, "--tls-cert", c.tls_cert, o.tls_cert_file);
     FromFile(app, "--tls-key", c.tls_key, o.tls_key_file);
+    FromFile(app, "--tls-next-cert", c.tls_next_cert, o.tls_next_cert_file);
     FromFile(app, "--ttl", c.ttl, ttl_s);
     FromFile(app, "--max-envelope", c.max_envelope, o.router.max_envelope);
     FromFile(app, "--max-queue", c.max_queue, o.router.max_queue);
@@ -300,7 +319,11 @@ int main(int argc, char** argv) try {
     return 1;
   }
   std::cout << "listening " << o.listen_host << ':' << server.port() << " cert-sha256 "
-            << server.cert_sha256() << std::endl;
+            << server.cert_sha256();
+  if (!server.next_cert_sha256().empty()) {
+    std::cout << " next-cert-sha256 " << server.next_cert_sha256();
+  }
+  std::cout << std::endl;
   server.Wait();
   return 0;
 } catch (const std::exception& e) {

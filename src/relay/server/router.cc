@@ -206,6 +206,16 @@ HttpResponse Router::Handle(const HttpRequest& r) {
     if (!s.ok()) return Error(503, "not_ready", "the relay's storage is unavailable");
     return {200, "text/plain", "ready"};
   }
+  if (path == "/v1/pins") {
+    // The certificate pins, unauthenticated: they are public, and a client
+    // reads them over a connection its pin already verified (docs/relay.md,
+    // "Pin rollover"). A fixed, small answer: no store call.
+    if (m != "GET") return method_not_allowed();
+    if (pins_current_.empty()) return Error(404, "not_found", "no such endpoint");
+    Json j{{"current", pins_current_}};
+    if (!pins_next_.empty()) j["next"] = pins_next_;
+    return JsonResponse(200, j);
+  }
   if (path == "/metrics") {
     if (m != "GET") return method_not_allowed();
     return GetMetrics(r);

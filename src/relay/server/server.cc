@@ -467,6 +467,11 @@ class Server::Impl {
                   : LoadTlsIdentityFiles(options_.tls_cert_file, options_.tls_key_file);
     if (!id.ok()) return id.error();
     cert_sha256_ = id->cert_sha256_hex;
+    if (!options_.tls_next_cert_file.empty()) {
+      BC_ASSIGN_OR_RETURN(next_cert_sha256_,
+                          LoadNextCertificatePin(options_.tls_next_cert_file, cert_sha256_));
+    }
+    router_.set_certificate_pins(cert_sha256_, next_cert_sha256_);
     error_code ec;
     SSL_CTX_set_min_proto_version(ssl_ctx_.native_handle(), TLS1_3_VERSION);
     ssl_ctx_.use_certificate_chain(net::buffer(id->cert_pem), ec);
@@ -564,6 +569,7 @@ class Server::Impl {
 
   std::uint16_t port() const { return port_; }
   const std::string& cert_sha256() const { return cert_sha256_; }
+  const std::string& next_cert_sha256() const { return next_cert_sha256_; }
   Metrics& metrics() { return metrics_; }
 
  private:
@@ -982,6 +988,7 @@ class Server::Impl {
   Registry registry_;
   ssl::context ssl_ctx_;
   std::string cert_sha256_;
+  std::string next_cert_sha256_;
   std::uint16_t port_ = 0;
   net::thread_pool store_pool_{kStorePoolThreads};
   std::unique_ptr<net::io_context> ioc_ = std::make_unique<net::io_context>();
@@ -1010,6 +1017,7 @@ Server::~Server() = default;
 Status Server::Start() { return impl_->Start(); }
 std::uint16_t Server::port() const { return impl_->port(); }
 const std::string& Server::cert_sha256() const { return impl_->cert_sha256(); }
+const std::string& Server::next_cert_sha256() const { return impl_->next_cert_sha256(); }
 Metrics& Server::metrics() { return impl_->metrics(); }
 void Server::Stop() { impl_->Stop(); }
 void Server::StopGracefully() { impl_->StopGracefully(); }

@@ -52,4 +52,25 @@ Result<TlsIdentity> LoadTlsIdentityFiles(const std::string& cert_path,
   return id;
 }
 
+Result<std::string> CertificatePinOfFile(const std::string& path) {
+  BC_ASSIGN_OR_RETURN(std::string pem, ReadFile(path, kMaxPemBytes));
+  auto sha = CertificateSha256(pem);
+  if (!sha.ok()) return InvalidArgument(path + ": not a PEM certificate");
+  return *sha;
+}
+
+Result<std::string> LoadNextCertificatePin(const std::string& path,
+                                           const std::string& current_sha256_hex) {
+  auto sha = CertificatePinOfFile(path);
+  if (!sha.ok()) {
+    if (sha.error().code() != StatusCode::kInvalidArgument) return sha.error();
+    return InvalidArgument("--tls-next-cert " + path + ": not a PEM certificate");
+  }
+  if (*sha == current_sha256_hex) {
+    return InvalidArgument("--tls-next-cert " + path +
+                           ": is the certificate served now (a next certificate must differ)");
+  }
+  return *sha;
+}
+
 }  // namespace backchannel::relay

@@ -29,6 +29,20 @@ Result<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& dir);
 // when unreadable, kInvalidArgument when the certificate is not PEM.
 Result<TlsIdentity> LoadTlsIdentityFiles(const std::string& cert_path, const std::string& key_path);
 
+// The pin of the certificate the relay will serve next (--tls-next-cert, a
+// pin rollover: docs/relay.md). Only the certificate is read (its key is not
+// needed until it is served); it is public, so its mode is not checked.
+// kInvalidArgument naming the file when it is not a PEM certificate or its
+// pin equals `current_sha256_hex` (the served certificate), kIoError when
+// unreadable. Lower-case hex.
+Result<std::string> LoadNextCertificatePin(const std::string& path,
+                                           const std::string& current_sha256_hex);
+
+// The pin of the PEM certificate in `path` (backchanneld --print-pin),
+// lower-case hex. kInvalidArgument naming the file when it is not a PEM
+// certificate, kIoError when unreadable.
+Result<std::string> CertificatePinOfFile(const std::string& path);
+
 // SHA-256 of the DER encoding of a PEM certificate, lower-case hex.
 Result<std::string> CertificateSha256(const std::string& cert_pem);
 

@@ -27,6 +27,7 @@ store = "postgresql://relay@db/relay"
 metrics_token_file = "/etc/backchannel/metrics-token"
 tls_cert = "/etc/backchannel/relay-cert.pem"
 tls_key = "/etc/backchannel/relay-key.pem"
+tls_next_cert = "/etc/backchannel/relay-next-cert.pem"
 ttl = 86400
 max_envelope = 65536
 max_queue = 500
@@ -47,6 +48,7 @@ connections = 12
   EXPECT_EQ(c->metrics_token_file, "/etc/backchannel/metrics-token");
   EXPECT_EQ(c->tls_cert, "/etc/backchannel/relay-cert.pem");
   EXPECT_EQ(c->tls_key, "/etc/backchannel/relay-key.pem");
+  EXPECT_EQ(c->tls_next_cert, "/etc/backchannel/relay-next-cert.pem");
   EXPECT_EQ(c->ttl, 86400);
   EXPECT_EQ(c->max_envelope, 65536);
   EXPECT_EQ(c->max_queue, 500);

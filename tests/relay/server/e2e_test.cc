@@ -3,8 +3,11 @@
 // certificate pinned.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -55,6 +58,100 @@ TEST_F(RelayE2eTest, RelaysShareOneTlsIdentityFromFiles) {
   fs::permissions(cert, fs::perms::others_read, fs::perm_options::remove);
   EXPECT_FALSE(start("missing", cert, key + ".nope").ok());
   EXPECT_TRUE(start("again", cert, key).ok());
+}
+
+// What backchanneld prints (stdout and stderr) and its exit code, for runs
+// that refuse to start.
+struct RefusedStart {
+  int code = -1;
+  std::string output;
+};
+RefusedStart RunRefusedRelay(const std::vector<std::string>& args) {
+  std::string command = std::string(BACKCHANNELD_PATH);
+  for (const auto& a : args) command += " '" + a + "'";
+  command += " 2>&1";
+  RefusedStart out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out.output += buf;
+  const int status = ::pclose(p);
+  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+// A pin rollover (docs/relay.md): --tls-next-cert announces the next
+// certificate's pin on GET /v1/pins and in the startup line; the relay
+// still serves the current certificate.
+TEST_F(RelayE2eTest, ANextCertificateIsServedAsTheNextPin) {
+  namespace fs = std::filesystem;
+  // Without one, /v1/pins has the current pin only.
+  {
+    auto c = Client();
+    ASSERT_TRUE(c);
+    auto pins = Call(*c, "GET", "/v1/pins");
+    ASSERT_EQ(pins.status, 200) << pins.body;
+    EXPECT_EQ(Json::parse(pins.body), (Json{{"current", relay_->pin()}}));
+    EXPECT_EQ(relay_->next_pin(), "");
+    auto c2 = Client();
+    ASSERT_TRUE(c2);
+    EXPECT_EQ(Call(*c2, "POST", "/v1/pins").status, 405);
+  }
+  // Another identity's certificate (a relay with its own directory made it).
+  auto other = RelayProcess::Start(BACKCHANNELD_PATH,
+                                   {"--listen", "127.0.0.1:0", "--data", (dir_ / "next").string()});
+  ASSERT_TRUE(other.ok()) << other.error();
+  const std::string next_pin = (*other)->pin();
+  other->reset();
+  const std::string next_cert = (dir_ / "next" / "relay-cert.pem").string();
+
+  relay_.reset();
+  StartRelay({"--tls-next-cert", next_cert});
+  EXPECT_EQ(relay_->next_pin(), next_pin);
+  auto c = Client();  // pinned to the current certificate: still the one served
+  ASSERT_TRUE(c);
+  auto pins = Call(*c, "GET", "/v1/pins");
+  ASSERT_EQ(pins.status, 200) << pins.body;
+  EXPECT_EQ(Json::parse(pins.body), (Json{{"current", relay_->pin()}, {"next", next_pin}}));
+  EXPECT_FALSE(TlsTestClient::Connect(relay_->port(), next_pin).ok());
+
+  // Refused at start, with the reason: not a certificate, the current one,
+  // a file that is not there.
+  const std::string current_cert = (dir_ / "relay-cert.pem").string();
+  const std::string not_pem = (dir_ / "not-a-cert.pem").string();
+  {
+    std::ofstream out(not_pem);
+    out << "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+  }
+  const std::string data = (dir_ / "refused").string();
+  auto refused =
+      RunRefusedRelay({"--listen", "127.0.0.1:0", "--data", data, "--tls-cert", current_cert,
+                       "--tls-key", (dir_ / "relay-key.pem").string(), "--tls-next-cert", not_pem});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.output.find("--tls-next-cert " + not_pem + ": not a PEM certificate"),
+            std::string::npos)
+      << refused.output;
+  refused = RunRefusedRelay({"--listen", "127.0.0.1:0", "--data", data, "--tls-cert", current_cert,
+                             "--tls-key", (dir_ / "relay-key.pem").string(), "--tls-next-cert",
+                             current_cert});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.output.find("is the certificate served now"), std::string::npos)
+      << refused.output;
+  refused = RunRefusedRelay({"--listen", "127.0.0.1:0", "--data", data, "--tls-next-cert",
+                             (dir_ / "absent.pem").string()});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.output.find("absent.pem"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("listening"), std::string::npos) << refused.output;
+
+  // --print-pin: a certificate file's pin, without starting (the operator's
+  // first step of a rollover); the same refusals.
+  auto printed = RunRefusedRelay({"--print-pin", next_cert});
+  EXPECT_EQ(printed.code, 0);
+  EXPECT_EQ(printed.output, next_pin + "\n");
+  printed = RunRefusedRelay({"--print-pin", not_pem});
+  EXPECT_EQ(printed.code, 2);
+  EXPECT_NE(printed.output.find(not_pem + ": not a PEM certificate"), std::string::npos)
+      << printed.output;
 }
 
 TEST_F(RelayE2eTest, MailboxPreKeysBundlePostListAck) {
