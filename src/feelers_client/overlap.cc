@@ -221,46 +221,6 @@ Status FeelerService::OnOverlapOffer(const client::AppMessage& am, const feelers
   return Status::Ok();
 }
 
-Result<std::vector<FeelerView>> FeelerService::IncomingOverlaps(
-    const std::optional<session::PublicKey>& peer) {
-  BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kOverlapIncomingPrefix)));
-  std::vector<FeelerView> out;
-  for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
-    if (in.is_null()) continue;
-    auto who = FromHexFixed<32>(in.value("peer", ""));
-    if (!who) return Corrupt("feelers: malformed " + key);
-    if (peer && *who != *peer) continue;
-    FeelerView v;
-    v.id = key.substr(kOverlapIncomingPrefix.size());
-    auto name = ContactName(*who);
-    v.contact = name ? *name : std::string("(former contact)");
-    v.kind = "overlap";
-    v.phase = "incoming";
-    v.created_at = in.value("at", std::int64_t{0});
-    v.expires_at = in.value("expires", std::int64_t{0});
-    v.k = in.value("k", std::size_t{0});
-    out.push_back(std::move(v));
-  }
-  return out;
-}
-
-Status FeelerService::ExpireIncomingOverlaps(FeelerReport& report) {
-  const std::int64_t now = Now();
-  BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kOverlapIncomingPrefix)));
-  for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
-    if (in.is_null() || in.value("expires", std::int64_t{0}) > now) continue;
-    BC_RETURN_IF_ERROR(store_.Delete(key));
-    auto who = FromHexFixed<32>(in.value("peer", ""));
-    auto name = who ? ContactName(*who) : Result<std::string>(NotFound(""));
-    report.events.push_back("overlap check from " +
-                            (name ? *name : std::string("a former contact")) +
-                            " expired unanswered: nothing was revealed");
-  }
-  return Status::Ok();
-}
-
 Status FeelerService::ViewOverlap(const Stored& s, FeelerView& v) {
   v.kind = "overlap";
   const std::string id = s.key.substr(kExchangePrefix.size());

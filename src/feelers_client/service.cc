@@ -255,8 +255,7 @@ Status FeelerService::Flush(FeelerReport& report) {
 
 Status FeelerService::Expire(FeelerReport& report) {
   const std::int64_t now = Now();
-  BC_RETURN_IF_ERROR(ExpireIncomingOverlaps(report));
-  BC_RETURN_IF_ERROR(ExpireIncomingZones(report));
+  BC_RETURN_IF_ERROR(ExpireIncoming(report));
   BC_ASSIGN_OR_RETURN(auto all, Load(std::nullopt));
   bool any = false;
   for (const auto& s : all)
@@ -416,10 +415,8 @@ Result<std::vector<FeelerView>> FeelerService::List(const std::optional<std::str
     BC_ASSIGN_OR_RETURN(auto v, View(s));
     out.push_back(std::move(v));
   }
-  BC_ASSIGN_OR_RETURN(auto incoming, IncomingOverlaps(peer));
+  BC_ASSIGN_OR_RETURN(auto incoming, Incoming(peer));
   for (auto& v : incoming) out.push_back(std::move(v));
-  BC_ASSIGN_OR_RETURN(auto zones, IncomingZones(peer));
-  for (auto& v : zones) out.push_back(std::move(v));
   return out;
 }
 

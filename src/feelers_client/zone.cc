@@ -190,46 +190,6 @@ Status FeelerService::OnZoneOffer(const client::AppMessage& am, const feelers::O
   return Status::Ok();
 }
 
-Result<std::vector<FeelerView>> FeelerService::IncomingZones(
-    const std::optional<session::PublicKey>& peer) {
-  BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kZoneIncomingPrefix)));
-  std::vector<FeelerView> out;
-  for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
-    if (in.is_null()) continue;
-    auto who = FromHexFixed<32>(in.value("peer", ""));
-    if (!who) return Corrupt("feelers: malformed " + key);
-    if (peer && *who != *peer) continue;
-    FeelerView v;
-    v.id = key.substr(kZoneIncomingPrefix.size());
-    auto name = ContactName(*who);
-    v.contact = name ? *name : std::string("(former contact)");
-    v.kind = "zone";
-    v.phase = "incoming";
-    v.created_at = in.value("at", std::int64_t{0});
-    v.expires_at = in.value("expires", std::int64_t{0});
-    v.k = feelers::kZoneSize;
-    v.list = in.value("list", false);  // what they asked for
-    out.push_back(std::move(v));
-  }
-  return out;
-}
-
-Status FeelerService::ExpireIncomingZones(FeelerReport& report) {
-  const std::int64_t now = Now();
-  BC_ASSIGN_OR_RETURN(auto keys, store_.ListKeys(std::string(kZoneIncomingPrefix)));
-  for (const auto& key : keys) {
-    BC_ASSIGN_OR_RETURN(Json in, ReadStoredJson(store_, key));
-    if (in.is_null() || in.value("expires", std::int64_t{0}) > now) continue;
-    BC_RETURN_IF_ERROR(store_.Delete(key));
-    auto who = FromHexFixed<32>(in.value("peer", ""));
-    auto name = who ? ContactName(*who) : Result<std::string>(NotFound(""));
-    report.events.push_back("zone check from " + (name ? *name : std::string("a former contact")) +
-                            " expired unanswered: nothing was revealed");
-  }
-  return Status::Ok();
-}
-
 Status FeelerService::ViewZone(const Stored& s, FeelerView& v) {
   v.kind = "zone";
   v.talks = TalksOfScope(s.exchange.params().scope, true);

@@ -14,6 +14,7 @@
 
 #include "backchannel/client/payload.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/encoding.h"
 #include "backchannel/talks/message.h"
 #include "backchannel/talks/record.h"
 
@@ -217,7 +218,10 @@ inline std::vector<std::pair<std::string, talks::Message>> GoldenTalksMessages()
 // ---- client payloads: each kind ----
 
 inline client::Address GoldenReply() {
-  return {"relay.example:8443", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+  return {"relay.example:8443",
+          FromHexFixed<CertificatePin>(
+              "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+              .value(),
           "bWFpbGJveC1nb2xkZW4", "dG9rZW4tZ29sZGVu"};
 }
 

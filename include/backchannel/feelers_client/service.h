@@ -175,15 +175,15 @@ class FeelerService {
                         std::vector<Stored>& mine, std::int64_t now);
   Status UseOverlapRound(const session::PublicKey& peer, const feelers::OverlapLabel& label,
                          feelers::OverlapSide side, std::uint64_t value);
-  Result<std::vector<FeelerView>> IncomingOverlaps(const std::optional<session::PublicKey>& peer);
-  Status ExpireIncomingOverlaps(FeelerReport& report);
   Status ViewOverlap(const Stored& stored, FeelerView& view);
   std::string OverlapOutcome(const Stored& stored, const std::string& contact);
   // zone.cc: the same for zone checks.
   Status OnZoneOffer(const client::AppMessage& am, const feelers::Offer& offer,
                      std::vector<Stored>& mine, std::int64_t now);
-  Result<std::vector<FeelerView>> IncomingZones(const std::optional<session::PublicKey>& peer);
-  Status ExpireIncomingZones(FeelerReport& report);
+  // incoming.cc: the overlap and zone checks a contact started that wait
+  // for our user's answer (views, and their expiry).
+  Result<std::vector<FeelerView>> Incoming(const std::optional<session::PublicKey>& peer);
+  Status ExpireIncoming(FeelerReport& report);
   Status ViewZone(const Stored& stored, FeelerView& view);
   std::string ZoneOutcome(const Stored& stored, const std::string& contact);
   Result<std::vector<Stored>> Load(const std::optional<session::PublicKey>& peer);
