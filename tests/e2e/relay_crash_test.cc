@@ -193,9 +193,13 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
   });
   // The application: takes each message in once (drops re-deliveries by
   // id), checks its bytes, then acknowledges it.
+  // What one receive did: kFailed when the listing was refused (the relay
+  // restarting, or 429 from the per-address request limit the sender and
+  // the acks share), kEmpty when the mailbox had nothing.
+  enum class Took { kFailed, kEmpty, kSome };
   auto receive_some = [&] {
     auto batch = owner.ListMessages(50);
-    if (!batch) return false;
+    if (!batch) return Took::kFailed;
     for (const auto& m : batch->messages) {
       {
         std::lock_guard<std::mutex> lock(mu);
@@ -226,11 +230,11 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
         acked.insert(m.id);
       }
     }
-    return !batch->messages.empty();
+    return batch->messages.empty() ? Took::kEmpty : Took::kSome;
   };
   std::thread receive_thread([&] {
     while (!stop) {
-      if (!receive_some()) std::this_thread::sleep_for(milliseconds(30));
+      if (receive_some() != Took::kSome) std::this_thread::sleep_for(milliseconds(30));
     }
   });
 
@@ -289,8 +293,17 @@ void RunCrashTest(int kills, const std::string& store, const std::string& tag,
     std::filesystem::remove_all(dir);
     return;
   }
-  // Drain what is left.
-  for (int i = 0; i < 200 && receive_some(); ++i) {
+  // Drain what is left: until the relay answers that the mailbox is empty.
+  // A refused listing is waited out, not taken for the end: on an idle
+  // machine the sender outruns the receiver by thousands of messages, and
+  // the drain's own requests meet the per-address rate limit.
+  const auto drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (Took took = receive_some(); took != Took::kEmpty; took = receive_some()) {
+    if (std::chrono::steady_clock::now() > drain_deadline) {
+      ADD_FAILURE() << "the mailbox did not drain within 120 s";
+      break;
+    }
+    if (took == Took::kFailed) std::this_thread::sleep_for(milliseconds(100));
   }
 
   std::lock_guard<std::mutex> lock(mu);
