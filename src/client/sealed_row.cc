@@ -82,14 +82,19 @@ SecretBytes EncodeFields(const std::vector<ByteView>& fields) {
 }
 
 Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t count, std::string_view table) {
+  return DecodeFields(in, count, count, table);
+}
+
+Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t min_count,
+                                           std::size_t max_count, std::string_view table) {
   ByteReader r(in);
   std::uint8_t layout = 0;
   std::uint8_t n = 0;
   if (!r.U8(layout) || layout != kRowLayout) return Malformed(table, "unknown row layout");
-  if (!r.U8(n) || n != count) return Malformed(table, "wrong field count");
+  if (!r.U8(n) || n < min_count || n > max_count) return Malformed(table, "wrong field count");
   std::vector<ByteView> fields;
-  fields.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
+  fields.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t len = 0;
     ByteView f;
     if (!r.U32(len) || !r.Raw(len, f)) return Malformed(table, "truncated field");
@@ -154,10 +159,9 @@ SecretBytes EncodeContactRow(const Contact& c) {
 }
 
 Result<Contact> DecodeContactRow(ByteView in) {
-  const bool has_next_pin = in.size() >= 2 && in[1] == kContactFieldsWithNextPin;
-  BC_ASSIGN_OR_RETURN(
-      auto f,
-      DecodeFields(in, has_next_pin ? kContactFieldsWithNextPin : kContactFields, kContacts));
+  BC_ASSIGN_OR_RETURN(auto f,
+                      DecodeFields(in, kContactFields, kContactFieldsWithNextPin, kContacts));
+  const bool has_next_pin = f.size() == kContactFieldsWithNextPin;
   Contact c;
   c.name = Str(f[0]);
   if (!Fixed(f[1], c.identity_key)) return Malformed(kContacts, "identity key size");

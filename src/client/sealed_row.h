@@ -49,6 +49,9 @@ inline constexpr std::string_view kPending = "pending_requests";
 // Generic field list. DecodeFields returns views into `in`.
 SecretBytes EncodeFields(const std::vector<ByteView>& fields);
 Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t count, std::string_view table);
+// A row whose later fields are optional: min_count..max_count fields.
+Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t min_count,
+                                           std::size_t max_count, std::string_view table);
 
 // One layout per table. The primary key is not in the plaintext (it is in
 // the associated data); the contact name and message id are, so the clear

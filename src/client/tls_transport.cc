@@ -14,12 +14,10 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <cctype>
 #include <cstdint>
 #include <utility>
 
 #include "backchannel/client/relay_transport.h"
-#include "backchannel/common/encoding.h"
 #include "backchannel/crypto/certificate_pin.h"
 
 namespace backchannel::client {
@@ -226,7 +224,6 @@ class Connection {
   ssl::context ctx_;
   websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
   std::string host_;
-  Bytes pin_;
   bool pin_mismatch_ = false;
   Clock::time_point deadline_;
   std::atomic<bool> interrupted_{false};
