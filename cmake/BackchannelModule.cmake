@@ -17,6 +17,12 @@ endfunction()
 
 function(bc_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  # In a unity batch every file is #included, so GCC takes each for a header
+  # and warns when a class uses a type from the file's anonymous namespace
+  # (-Wsubobject-linkage), which is only wrong in a real header.
+  if(CMAKE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+  endif()
   if(BACKCHANNEL_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
     # GCC 12 at -O3 reports -Wrestrict inside libstdc++'s std::string
