@@ -1,6 +1,7 @@
 // Every decoder of relay replies (src/client/relay_replies.h) on the same
 // bytes: none throws or crashes; any id that decodes is a relay id (it is
-// put in request paths).
+// put in request paths); mailbox ids and tokens decode only as typed values
+// of their exact size, so the type itself is the check.
 #include <cstdlib>
 #include <string_view>
 
@@ -19,12 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto b = DecodeMessageBatch(text)) {
     for (const auto& m : b->messages) check(m.id);
   }
-  if (auto m = DecodeCreatedMailbox(text)) {
-    check(m->mailbox);
-    check(m->delivery_token);
-  }
+  (void)DecodeCreatedMailbox(text);
   if (auto id = DecodePostedId(text)) check(*id);
-  if (auto t = DecodeRotatedToken(text)) check(*t);
+  (void)DecodeRotatedToken(text);
   (void)DecodeBundleReply(text);
   (void)DecodeMailboxStatus(text);
   if (auto p = DecodeRelayPins(text); p && p->next && *p->next == p->current) std::abort();

@@ -202,7 +202,7 @@ Result<StatusView> Channel::HomeStatus() {
     BC_ASSIGN_OR_RETURN(v.display_name, ChosenName(client_));
   }
   v.relay = st.relay;
-  v.mailbox = st.mailbox;
+  v.mailbox = KeyText(st.mailbox);  // base64url, as in the relay's URLs
   v.contacts = st.contacts;
   v.local_one_time_prekeys = st.local_one_time_prekeys;
   v.outbox = st.outbox;

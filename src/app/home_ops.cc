@@ -29,7 +29,9 @@ Result<InitedHome> InitHome(const client::ClientOptions& options, const SecretBy
   InitedHome out;
   BC_ASSIGN_OR_RETURN(out.client, client::Client::Init(options, passphrase, params));
   BC_ASSIGN_OR_RETURN(auto status, out.client->GetStatus());
-  out.view = InitView{options.home, status.identity_key, status.relay, status.mailbox};
+  // The view is the edge where the id becomes text: base64url, as in the relay's URLs.
+  out.view = InitView{options.home, status.identity_key, status.relay,
+                      ToBase64(status.mailbox, Base64Variant::kUrlSafeNoPadding)};
   return out;
 }
 

@@ -177,11 +177,8 @@ Result<identity::Invitation> Client::MakeInvitation() {
   inv.relay_address = impl_->relay.address;
   inv.relay_certificate_sha256 = impl_->relay.pin;
   inv.relay_next_certificate_sha256 = impl_->relay.next_pin;  // a code of version 3
-  BC_ASSIGN_OR_RETURN(inv.inviter_address.mailbox,
-                      FixedB64<envelope::MailboxId>(impl_->relay.mailbox, "our mailbox id"));
-  BC_ASSIGN_OR_RETURN(
-      inv.inviter_address.delivery_token,
-      FixedB64<envelope::DeliveryToken>(impl_->relay.delivery_token, "our delivery token"));
+  inv.inviter_address.mailbox = impl_->relay.mailbox;
+  inv.inviter_address.delivery_token = impl_->relay.delivery_token;
   inv.inviter_identity = impl_->identity.key_pair.public_key;
   inv.authority_key = cred.authority_key;
   inv.authority_label = cred.side;
@@ -218,9 +215,8 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
                       ") or accept with --trust-authority");
   }
   contact.identity_key = inv.inviter_identity;
-  contact.address = {
-      inv.relay_address, inv.relay_certificate_sha256, ToBase64(inv.inviter_address.mailbox, kB64u),
-      ToBase64(inv.inviter_address.delivery_token, kB64u), inv.relay_next_certificate_sha256};
+  contact.address = {inv.relay_address, inv.relay_certificate_sha256, inv.inviter_address.mailbox,
+                     inv.inviter_address.delivery_token, inv.relay_next_certificate_sha256};
   contact.authority_key = ToBytes(inv.authority_key);
   contact.authority_label = inv.authority_label;
   auto session = impl_->NewSession(contact);
@@ -281,7 +277,7 @@ Result<int> Client::RotateDeliveryToken() {
   BC_ASSIGN_OR_RETURN(Bytes cred, impl_->OwnCredentialBytes());
   // The relay makes the old token invalid at once; from here on, the new one
   // must reach the store (else `invite --rotate` again recovers).
-  BC_ASSIGN_OR_RETURN(std::string token, impl_->OwnRelay().RotateToken());
+  BC_ASSIGN_OR_RETURN(const DeliveryToken token, impl_->OwnRelay().RotateToken());
   const RelayConfig& now = impl_->relay;
   RelayConfig updated{now.address, now.pin, now.mailbox, now.auth_key.Clone(), token, now.next_pin};
   int told = 0;

@@ -21,10 +21,10 @@ Result<bool> Client::Impl::DispatchPresentation(Incoming& in, const Payload& pay
   const bool moved = !(contact.address == *presented.reply);
   // Only their relay's pins changed (its certificate rollover): the same
   // mailbox, so their invitations still work.
-  const bool new_certificate = moved && contact.address.relay == presented.reply->relay &&
-                               contact.address.mailbox == presented.reply->mailbox &&
-                               ConstantTimeEqual(AsBytes(contact.address.delivery_token),
-                                                 AsBytes(presented.reply->delivery_token));
+  const bool new_certificate =
+      moved && contact.address.relay == presented.reply->relay &&
+      contact.address.mailbox == presented.reply->mailbox &&
+      ConstantTimeEqual(contact.address.delivery_token, presented.reply->delivery_token);
   const bool same_credential = PublicEqual(contact.credential, *presented.credential);
   contact.credential = *presented.credential;
   contact.authority_label = label;

@@ -50,16 +50,6 @@ inline std::string IdHex(const session::PublicKey& key) {
   return ToHex(session::SerializePublicKey(key));
 }
 
-// A stored b64u value as the named fixed-size type it holds (a MailboxId, a
-// DeliveryToken): crypto's one fixed-size decoder, with the error a stored
-// value gets (kCorrupt, naming `what`).
-template <typename Fixed>
-inline Result<Fixed> FixedB64(const std::string& text, const char* what) {
-  auto value = FromBase64Fixed<Fixed>(text, kB64u);
-  if (!value.ok()) return Corrupt(std::string(what) + " is malformed");
-  return *value;
-}
-
 inline std::vector<session::OneTimePreKey> MakeOneTimePreKeys(std::uint32_t first,
                                                               std::uint32_t count) {
   std::vector<session::OneTimePreKey> out;

@@ -39,10 +39,8 @@ Result<identity::Invitation> Client::MakeIntroductionInvitation(const std::strin
 }
 
 bool Client::InvitationAddressCurrent(const identity::Invitation& invitation) const {
-  const auto mailbox = ToBase64(invitation.inviter_address.mailbox, kB64u);
-  const auto token = ToBase64(invitation.inviter_address.delivery_token, kB64u);
-  return mailbox == impl_->relay.mailbox &&
-         ConstantTimeEqual(AsBytes(token), AsBytes(impl_->relay.delivery_token));
+  return invitation.inviter_address.mailbox == impl_->relay.mailbox &&
+         ConstantTimeEqual(invitation.inviter_address.delivery_token, impl_->relay.delivery_token);
 }
 
 Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation& inv,
@@ -76,9 +74,8 @@ Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation
   Contact contact;
   contact.name = name;
   contact.identity_key = inv.inviter_identity;
-  contact.address = {
-      inv.relay_address, inv.relay_certificate_sha256, ToBase64(inv.inviter_address.mailbox, kB64u),
-      ToBase64(inv.inviter_address.delivery_token, kB64u), inv.relay_next_certificate_sha256};
+  contact.address = {inv.relay_address, inv.relay_certificate_sha256, inv.inviter_address.mailbox,
+                     inv.inviter_address.delivery_token, inv.relay_next_certificate_sha256};
   contact.authority_key = ToBytes(cred->authority_key);
   contact.authority_label = label;
   contact.credential = ToBytes(credential);  // checked above, by us

@@ -21,11 +21,8 @@ Result<std::string> Client::Impl::Enqueue(const std::string& contact_name, const
     BC_ASSIGN_OR_RETURN(auto ct, session->Encrypt(EncodePayload(payload)));
     envelope::InnerEnvelope inner;
     inner.sender_identity = identity.key_pair.public_key;
-    BC_ASSIGN_OR_RETURN(inner.reply_to.mailbox,
-                        FixedB64<envelope::MailboxId>(relay.mailbox, "our mailbox id"));
-    BC_ASSIGN_OR_RETURN(
-        inner.reply_to.delivery_token,
-        FixedB64<envelope::DeliveryToken>(relay.delivery_token, "our delivery token"));
+    inner.reply_to.mailbox = relay.mailbox;
+    inner.reply_to.delivery_token = relay.delivery_token;
     inner.content_type = ct.type;
     inner.ciphertext = std::move(ct.bytes);
     inner.message_id = envelope::NewClientMessageId();

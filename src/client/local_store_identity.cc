@@ -66,9 +66,10 @@ Status LocalStore::PutRelayConfig(const RelayConfig& c) {
         "VALUES (1, ?, ?, ?, ?, ?)");
     s.Bind(1, c.address)
         .Bind(2, ToHex(c.pin))
-        .Bind(3, c.mailbox)
+        .Bind(3, store::StoredText(c.mailbox))
         .BindBlob(4, impl_->Seal(c.auth_key.view(), Ad("relay", "1", "auth_key")))
-        .BindBlob(5, impl_->Seal(AsBytes(c.delivery_token), Ad("relay", "1", "delivery_token")));
+        .BindBlob(5, impl_->Seal(store::StoredText(c.delivery_token).view(),
+                                 Ad("relay", "1", "delivery_token")));
     BC_RETURN_IF_ERROR(s.Run());
     sqlite::Statement next =
         c.next_pin ? impl_->db->Prepare("INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)")
@@ -89,10 +90,12 @@ Result<RelayConfig> LocalStore::GetRelayConfig() {
   auto pin = FromHexFixed<CertificatePin>(s.ColumnText(1));
   if (!pin.ok()) return Corrupt("store: the relay pin is not 64 hex digits");
   c.pin = *pin;
-  c.mailbox = s.ColumnText(2);
+  BC_ASSIGN_OR_RETURN(c.mailbox, store::ParseStoredMailboxId(s.ColumnText(2), "our mailbox id"));
   BC_ASSIGN_OR_RETURN(c.auth_key, impl_->Unseal(s.ColumnBlob(3), Ad("relay", "1", "auth_key")));
-  BC_ASSIGN_OR_RETURN(c.delivery_token,
-                      impl_->UnsealString(s.ColumnBlob(4), Ad("relay", "1", "delivery_token")));
+  BC_ASSIGN_OR_RETURN(const SecretBytes token,
+                      impl_->Unseal(s.ColumnBlob(4), Ad("relay", "1", "delivery_token")));
+  BC_ASSIGN_OR_RETURN(c.delivery_token, store::ParseStoredDeliveryToken(AsString(token.view()),
+                                                                        "our delivery token"));
   BC_ASSIGN_OR_RETURN(auto next, GetSetting(std::string(kRelayNextPinSetting)));
   if (next) {
     auto next_pin = FromHexFixed<CertificatePin>(*next);

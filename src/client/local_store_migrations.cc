@@ -213,9 +213,13 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       auto pin = FromHexFixed<CertificatePin>(s.ColumnText(3));
       if (!pin.ok()) return Corrupt("store: a contact's relay pin is not 64 hex digits");
       c.address.pin = *pin;
-      c.address.mailbox = s.ColumnText(4);
-      BC_ASSIGN_OR_RETURN(c.address.delivery_token,
-                          UnsealString(s.ColumnBlob(5), Ad("contacts", c.name, "delivery_token")));
+      BC_ASSIGN_OR_RETURN(c.address.mailbox,
+                          store::ParseStoredMailboxId(s.ColumnText(4), "a contact's mailbox id"));
+      BC_ASSIGN_OR_RETURN(const SecretBytes token,
+                          Unseal(s.ColumnBlob(5), Ad("contacts", c.name, "delivery_token")));
+      BC_ASSIGN_OR_RETURN(
+          c.address.delivery_token,
+          store::ParseStoredDeliveryToken(AsString(token.view()), "a contact's delivery token"));
       c.authority_key = s.ColumnBlob(6);
       c.authority_label = s.ColumnText(7);
       if (!s.ColumnIsNull(8)) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/encoding.h"
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/identity/invitation.h"
 
@@ -48,11 +49,23 @@ Result<Address> ReadReply(const Json& j) {
   Address a;
   BC_ASSIGN_OR_RETURN(a.relay, Str(r, "relay", true));
   BC_ASSIGN_OR_RETURN(std::string pin, Str(r, "pin", true));
-  BC_ASSIGN_OR_RETURN(a.mailbox, Str(r, "mailbox", true));
-  BC_ASSIGN_OR_RETURN(a.delivery_token, Str(r, "token", true));
-  if (a.relay.empty() || a.relay.size() > 255 || a.mailbox.empty() || a.delivery_token.empty()) {
+  BC_ASSIGN_OR_RETURN(std::string mailbox, Str(r, "mailbox", true));
+  BC_ASSIGN_OR_RETURN(std::string token, Str(r, "token", true));
+  if (a.relay.empty() || a.relay.size() > 255) {
     return InvalidMessage("payload reply address is malformed");
   }
+  auto parsed_mailbox = FromBase64Fixed<MailboxId>(mailbox, kB64u);
+  if (!parsed_mailbox.ok()) {
+    return InvalidMessage("payload reply mailbox is not the base64url of " +
+                          std::to_string(MailboxId::kSize) + " bytes");
+  }
+  a.mailbox = *parsed_mailbox;
+  auto parsed_token = FromBase64Fixed<DeliveryToken>(token, kB64u);
+  if (!parsed_token.ok()) {
+    return InvalidMessage("payload reply token is not the base64url of " +
+                          std::to_string(DeliveryToken::kSize) + " bytes");
+  }
+  a.delivery_token = *parsed_token;
   auto parsed_pin = FromHexFixed<CertificatePin>(pin);
   if (!parsed_pin.ok()) return InvalidMessage("payload reply pin is not 64 hex digits");
   a.pin = *parsed_pin;
@@ -87,8 +100,8 @@ Bytes EncodePayload(const Payload& payload) {
     if (!credential.empty()) j["credential"] = ToBase64(credential, kB64u);
     j["reply"] = {{"relay", reply.relay},
                   {"pin", ToHex(reply.pin)},
-                  {"mailbox", reply.mailbox},
-                  {"token", reply.delivery_token}};
+                  {"mailbox", ToBase64(reply.mailbox, kB64u)},
+                  {"token", ToBase64(reply.delivery_token, kB64u)}};
     // Only during the relay's pin rollover: other replies keep their bytes.
     if (reply.next_pin) j["reply"]["next_pin"] = ToHex(*reply.next_pin);
   };

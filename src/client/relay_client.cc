@@ -41,11 +41,11 @@ MailboxAuthKey GenerateMailboxAuthKey() {
 RelayClient::RelayClient(RelayEndpoint endpoint, const RelayTransport* transport)
     : endpoint_(std::move(endpoint)), transport_(&Or(transport)) {}
 
-RelayClient::RelayClient(RelayEndpoint endpoint, std::string mailbox,
+RelayClient::RelayClient(RelayEndpoint endpoint, const MailboxId& mailbox,
                          const SecretBytes& auth_secret_key, const RelayTransport* transport)
     : endpoint_(std::move(endpoint)),
       transport_(&Or(transport)),
-      mailbox_(std::move(mailbox)),
+      mailbox_path_(B64u(mailbox)),
       auth_secret_key_(&auth_secret_key) {}
 
 namespace {
@@ -85,7 +85,7 @@ Result<CreatedMailbox> RelayClient::CreateMailbox(const relay::AuthKey& auth_pub
 
 #define BC_REQUIRE_AUTH()                                                              \
   do {                                                                                 \
-    if (auth_secret_key_ == nullptr || mailbox_.empty()) {                             \
+    if (auth_secret_key_ == nullptr || mailbox_path_.empty()) {                        \
       return FailedPrecondition("relay client: this call needs the mailbox auth key"); \
     }                                                                                  \
   } while (0)
@@ -104,30 +104,31 @@ Status RelayClient::PutPreKeys(const session::PreKeyBundle& bundle_base,
   Json body = {{"bundle", B64u(session::EncodePreKeyBundle(base))},
                {"one_time", keys},
                {"replace_one_time", replace_one_time}};
-  return Perform(Req("PUT", "/v1/mailboxes/" + mailbox_ + "/prekeys", body.dump()), true).status();
+  return Perform(Req("PUT", "/v1/mailboxes/" + mailbox_path_ + "/prekeys", body.dump()), true)
+      .status();
 }
 
-Result<session::PreKeyBundle> RelayClient::FetchBundle(const std::string& mailbox,
-                                                       const std::string& delivery_token) const {
-  WireRequest r = Req("GET", "/v1/mailboxes/" + mailbox + "/bundle");
-  r.headers.emplace_back("X-BC-Delivery-Token", delivery_token);
+Result<session::PreKeyBundle> RelayClient::FetchBundle(const MailboxId& mailbox,
+                                                       const DeliveryToken& delivery_token) const {
+  WireRequest r = Req("GET", "/v1/mailboxes/" + B64u(mailbox) + "/bundle");
+  r.headers.emplace_back("X-BC-Delivery-Token", B64u(delivery_token));
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(r), false));
   return internal::DecodeBundleReply(res);
 }
 
-Result<std::string> RelayClient::PostMessage(const std::string& mailbox,
-                                             const std::string& delivery_token,
+Result<std::string> RelayClient::PostMessage(const MailboxId& mailbox,
+                                             const DeliveryToken& delivery_token,
                                              ByteView envelope) const {
-  WireRequest r = Req("POST", "/v1/mailboxes/" + mailbox + "/messages",
+  WireRequest r = Req("POST", "/v1/mailboxes/" + B64u(mailbox) + "/messages",
                       std::string(AsString(envelope)), "application/octet-stream");
-  r.headers.emplace_back("X-BC-Delivery-Token", delivery_token);
+  r.headers.emplace_back("X-BC-Delivery-Token", B64u(delivery_token));
   BC_ASSIGN_OR_RETURN(auto res, Perform(std::move(r), false));
   return internal::DecodePostedId(res);
 }
 
 Result<MessageBatch> RelayClient::ListMessages(int limit) const {
   BC_REQUIRE_AUTH();
-  BC_ASSIGN_OR_RETURN(auto res, Perform(Req("GET", "/v1/mailboxes/" + mailbox_ +
+  BC_ASSIGN_OR_RETURN(auto res, Perform(Req("GET", "/v1/mailboxes/" + mailbox_path_ +
                                                        "/messages?limit=" + std::to_string(limit)),
                                         true));
   return internal::DecodeMessageBatch(res);
@@ -135,18 +136,21 @@ Result<MessageBatch> RelayClient::ListMessages(int limit) const {
 
 Status RelayClient::AckMessage(const std::string& id) const {
   BC_REQUIRE_AUTH();
-  return Perform(Req("DELETE", "/v1/mailboxes/" + mailbox_ + "/messages/" + id), true).status();
+  return Perform(Req("DELETE", "/v1/mailboxes/" + mailbox_path_ + "/messages/" + id), true)
+      .status();
 }
 
 Result<MailboxStatus> RelayClient::GetStatus() const {
   BC_REQUIRE_AUTH();
-  BC_ASSIGN_OR_RETURN(auto res, Perform(Req("GET", "/v1/mailboxes/" + mailbox_ + "/status"), true));
+  BC_ASSIGN_OR_RETURN(auto res,
+                      Perform(Req("GET", "/v1/mailboxes/" + mailbox_path_ + "/status"), true));
   return internal::DecodeMailboxStatus(res);
 }
 
-Result<std::string> RelayClient::RotateToken() const {
+Result<DeliveryToken> RelayClient::RotateToken() const {
   BC_REQUIRE_AUTH();
-  BC_ASSIGN_OR_RETURN(auto res, Perform(Req("POST", "/v1/mailboxes/" + mailbox_ + "/token"), true));
+  BC_ASSIGN_OR_RETURN(auto res,
+                      Perform(Req("POST", "/v1/mailboxes/" + mailbox_path_ + "/token"), true));
   return internal::DecodeRotatedToken(res);
 }
 
@@ -254,7 +258,7 @@ bool Wait(ListenInterrupt* interrupt, std::chrono::milliseconds delay) {
 Status RelayClient::Listen(const PushHandler& handler, const ListenOptions& options) const {
   BC_REQUIRE_AUTH();
   crypto::EnsureInitialized();
-  const std::string target = "/v1/mailboxes/" + mailbox_ + "/ws";
+  const std::string target = "/v1/mailboxes/" + mailbox_path_ + "/ws";
   const auto start = Clock::now();
   const auto deadline = options.duration.count() > 0 ? start + options.duration
                                                      : start + std::chrono::hours(24 * 365);

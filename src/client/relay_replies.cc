@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/encoding.h"
 
 namespace backchannel::client::internal {
 namespace {
@@ -41,6 +42,19 @@ Result<std::string> Id(const Json& j, const char* key) {
     return InvalidMessage(std::string("relay: \"") + key + "\" is not a relay id");
   }
   return id;
+}
+
+// A mailbox id or delivery token: the base64url of exactly its size, typed
+// here where it enters.
+template <typename Fixed>
+Result<Fixed> FixedField(const Json& j, const char* key) {
+  BC_ASSIGN_OR_RETURN(std::string text, String(j, key));
+  auto value = FromBase64Fixed<Fixed>(text, kB64u);
+  if (!value.ok()) {
+    return InvalidMessage(std::string("relay: \"") + key + "\" is not the base64url of " +
+                          std::to_string(Fixed::kSize) + " bytes");
+  }
+  return *value;
 }
 
 Result<Bytes> Base64Field(const Json& j, const char* key) {
@@ -121,8 +135,8 @@ Status RelayReplyError(unsigned http_status, std::string_view body) {
 Result<CreatedMailbox> DecodeCreatedMailbox(std::string_view body) {
   BC_ASSIGN_OR_RETURN(Json j, ParseObject(body));
   CreatedMailbox out;
-  BC_ASSIGN_OR_RETURN(out.mailbox, Id(j, "mailbox"));
-  BC_ASSIGN_OR_RETURN(out.delivery_token, Id(j, "delivery_token"));
+  BC_ASSIGN_OR_RETURN(out.mailbox, FixedField<MailboxId>(j, "mailbox"));
+  BC_ASSIGN_OR_RETURN(out.delivery_token, FixedField<DeliveryToken>(j, "delivery_token"));
   return out;
 }
 
@@ -192,9 +206,9 @@ Result<MailboxStatus> DecodeMailboxStatus(std::string_view body) {
   return s;
 }
 
-Result<std::string> DecodeRotatedToken(std::string_view body) {
+Result<DeliveryToken> DecodeRotatedToken(std::string_view body) {
   BC_ASSIGN_OR_RETURN(Json j, ParseObject(body));
-  return Id(j, "delivery_token");
+  return FixedField<DeliveryToken>(j, "delivery_token");
 }
 
 Result<std::optional<PushEvent>> DecodePushFrame(std::string_view frame) {

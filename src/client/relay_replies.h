@@ -32,7 +32,9 @@ Result<std::string> DecodePostedId(std::string_view body);
 Result<MessageBatch> DecodeMessageBatch(std::string_view body);
 Result<session::PreKeyBundle> DecodeBundleReply(std::string_view body);
 Result<MailboxStatus> DecodeMailboxStatus(std::string_view body);
-Result<std::string> DecodeRotatedToken(std::string_view body);
+// Mailbox ids and delivery tokens are typed here: the base64url of exactly
+// 16 and 32 bytes, anything else kInvalidMessage.
+Result<DeliveryToken> DecodeRotatedToken(std::string_view body);
 // {"current": hex, "next": hex (optional)}; the two must differ.
 Result<RelayPins> DecodeRelayPins(std::string_view body);
 // A pushed frame: an event, nullopt for a frame type this client does not

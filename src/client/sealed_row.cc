@@ -20,6 +20,18 @@ Status Malformed(std::string_view table, std::string_view why) {
                  std::string(why) + "; the store file was tampered with or is corrupt)");
 }
 
+constexpr auto kStoredB64u = Base64Variant::kUrlSafeNoPadding;
+
+template <typename Fixed>
+Result<Fixed> ParseStoredFixed(std::string_view text, std::string_view what) {
+  auto value = FromBase64Fixed<Fixed>(text, kStoredB64u);
+  if (!value.ok()) {
+    return Corrupt("store: " + std::string(what) + " is not the base64url of " +
+                   std::to_string(Fixed::kSize) + " bytes");
+  }
+  return *value;
+}
+
 std::array<std::uint8_t, 8> I64Bytes(std::int64_t v) {
   std::array<std::uint8_t, 8> b{};
   const auto u = static_cast<std::uint64_t>(v);
@@ -104,6 +116,23 @@ Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t min_count,
   return fields;
 }
 
+Result<MailboxId> ParseStoredMailboxId(std::string_view text, std::string_view what) {
+  return ParseStoredFixed<MailboxId>(text, what);
+}
+
+Result<DeliveryToken> ParseStoredDeliveryToken(std::string_view text, std::string_view what) {
+  return ParseStoredFixed<DeliveryToken>(text, what);
+}
+
+std::string StoredText(const MailboxId& mailbox) { return ToBase64(mailbox, kStoredB64u); }
+
+SecretBytes StoredText(const DeliveryToken& token) {
+  std::string text = ToBase64(token, kStoredB64u);
+  SecretBytes out(AsBytes(text));
+  SecureWipe(text.data(), text.size());
+  return out;
+}
+
 // ---- authorities: key, label, revocations, scoped(1), sides, roles ----
 
 SecretBytes EncodeAuthorityRow(const TrustedAuthority& a) {
@@ -142,12 +171,14 @@ constexpr std::size_t kContactFieldsWithNextPin = 13;
 SecretBytes EncodeContactRow(const Contact& c) {
   const auto created = I64Bytes(c.created_ms);
   const std::string pin = ToHex(c.address.pin);  // stored as text, as before pins were typed
+  const std::string mailbox = StoredText(c.address.mailbox);
+  const SecretBytes token = StoredText(c.address.delivery_token);
   std::vector<ByteView> fields = {AsBytes(c.name),
                                   c.identity_key,
                                   AsBytes(c.address.relay),
                                   AsBytes(pin),
-                                  AsBytes(c.address.mailbox),
-                                  AsBytes(c.address.delivery_token),
+                                  AsBytes(mailbox),
+                                  token.view(),
                                   c.authority_key,
                                   AsBytes(c.authority_label),
                                   c.credential,
@@ -169,8 +200,12 @@ Result<Contact> DecodeContactRow(ByteView in) {
   auto pin = FromHexFixed<CertificatePin>(Str(f[3]));
   if (!pin.ok()) return Malformed(kContacts, "relay pin");
   c.address.pin = *pin;
-  c.address.mailbox = Str(f[4]);
-  c.address.delivery_token = Str(f[5]);
+  auto mailbox = FromBase64Fixed<MailboxId>(Str(f[4]), kStoredB64u);
+  if (!mailbox.ok()) return Malformed(kContacts, "mailbox id");
+  c.address.mailbox = *mailbox;
+  auto token = FromBase64Fixed<DeliveryToken>(AsString(f[5]), kStoredB64u);
+  if (!token.ok()) return Malformed(kContacts, "delivery token");
+  c.address.delivery_token = *token;
   c.authority_key = ToBytes(f[6]);
   c.authority_label = Str(f[7]);
   c.credential = ToBytes(f[8]);

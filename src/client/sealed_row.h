@@ -46,6 +46,16 @@ inline constexpr std::string_view kMessages = "messages";
 inline constexpr std::string_view kOutbox = "outbox";
 inline constexpr std::string_view kPending = "pending_requests";
 
+// Mailbox ids and delivery tokens are stored as base64url text, as they were
+// before they were typed (the stored format did not change); they are typed
+// once, here, as they are loaded. Text that is not the base64url of exactly
+// 16 (32) bytes is kCorrupt naming `what`.
+Result<MailboxId> ParseStoredMailboxId(std::string_view text, std::string_view what);
+Result<DeliveryToken> ParseStoredDeliveryToken(std::string_view text, std::string_view what);
+std::string StoredText(const MailboxId& mailbox);
+// The token's text in a SecretBytes, wiped when it goes.
+SecretBytes StoredText(const DeliveryToken& token);
+
 // Generic field list. DecodeFields returns views into `in`.
 SecretBytes EncodeFields(const std::vector<ByteView>& fields);
 Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t count, std::string_view table);

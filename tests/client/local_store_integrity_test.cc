@@ -15,12 +15,16 @@
 #include "backchannel/common/encoding.h"
 #include "backchannel/session/keys.h"
 #include "client/temp_dir.h"
+#include "testing/mailbox_ids.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
+using ::backchannel::testing::B64u;
 using ::backchannel::testing::StatusIs;
+using ::backchannel::testing::TestDeliveryTokenFor;
+using ::backchannel::testing::TestMailboxIdFor;
 using testing::TempDir;
 
 SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
@@ -87,7 +91,7 @@ Contact MakeContact(const std::string& name) {
   c.name = name;
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
   c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
-               "mbox-" + name, "token-" + name};
+               TestMailboxIdFor(name), TestDeliveryTokenFor(name)};
   c.authority_key = Bytes(32, 7);
   c.authority_label = "Ministry";
   c.credential = B("credential of " + name);
@@ -292,9 +296,12 @@ TEST(StoreIntegrityTest, ContactNamesAreNotInTheFile) {
     ASSERT_OK((*store)->MarkSeen("zanzibar-envoy", "m3"));
     auto got = (*store)->GetContact("zanzibar-envoy");
     ASSERT_OK(got);
-    EXPECT_EQ(got->address.mailbox, "mbox-zanzibar-envoy");
+    EXPECT_EQ(got->address.mailbox, TestMailboxIdFor("zanzibar-envoy"));
   }
   EXPECT_EQ(Dump(path).find(ToHex(AsBytes("zanzibar"))), std::string::npos);
+  // The mailbox id holds the name too; its stored text (base64url) is sealed.
+  const std::string mailbox_text = B64u(TestMailboxIdFor("zanzibar-envoy"));
+  EXPECT_EQ(Dump(path).find(ToHex(AsBytes(mailbox_text))), std::string::npos);
   EXPECT_EQ(Query(path, "SELECT count(*) FROM contacts_v5"), "1");
 }
 

@@ -12,12 +12,15 @@
 #include "backchannel/common/encoding.h"
 #include "backchannel/session/keys.h"
 #include "client/temp_dir.h"
+#include "testing/mailbox_ids.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
 using ::backchannel::testing::StatusIs;
+using ::backchannel::testing::TestDeliveryToken;
+using ::backchannel::testing::TestMailboxId;
 using testing::TempDir;
 
 SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
@@ -84,13 +87,13 @@ void Populate(LocalStore& s, const session::IdentityKeyPair& id) {
   ASSERT_OK(s.PutOneTimePreKeys(otks));
   ASSERT_OK(
       s.PutRelayConfig({"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
-                        "mb", SecretBytes(Bytes(64, 1)), "tok"}));
+                        TestMailboxId(1), SecretBytes(Bytes(64, 1)), TestDeliveryToken(2)}));
   ASSERT_OK(s.PutAuthority({Bytes(32, 1), "Iran", B("revocations"), true, {"Iran"}, {"envoy"}}));
   Contact c;
   c.name = "bob";
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
-  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(), "mbox",
-               "token-bob"};
+  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
+               TestMailboxId(3), TestDeliveryToken(4)};
   c.session = SecretBytes(Bytes{1, 2, 3});
   ASSERT_OK(s.PutContact(c));
   ASSERT_OK(s.AddMessage({0, "m1", "bob", Direction::kIn, 10, "hello"}));
@@ -114,7 +117,8 @@ void ExpectRowsReadBack(LocalStore& s, const session::IdentityKeyPair& id) {
   EXPECT_EQ(prekeys->one_time_count(), 1U);
   auto relay = s.GetRelayConfig();
   ASSERT_OK(relay);
-  EXPECT_EQ(relay->delivery_token, "tok");
+  EXPECT_EQ(relay->mailbox, TestMailboxId(1));
+  EXPECT_TRUE(ConstantTimeEqual(relay->delivery_token, TestDeliveryToken(2)));
   auto contact = s.GetContact("bob");
   ASSERT_OK(contact);
   EXPECT_TRUE(contact->session.Equals(SecretBytes(Bytes{1, 2, 3})));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -12,12 +13,18 @@
 #include "backchannel/session/keys.h"
 #include "client/sealed_row.h"
 #include "client/temp_dir.h"
+#include "testing/mailbox_ids.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
+using ::backchannel::testing::B64u;
 using ::backchannel::testing::StatusIs;
+using ::backchannel::testing::TestDeliveryToken;
+using ::backchannel::testing::TestDeliveryTokenFor;
+using ::backchannel::testing::TestMailboxId;
+using ::testing::HasSubstr;
 
 using testing::TempDir;
 
@@ -32,6 +39,22 @@ void RawExec(const std::string& path, const std::string& sql) {
   EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
   sqlite3_free(err);
   sqlite3_close(db);
+}
+
+// The first column of the first row `sql` selects from the raw file, as
+// text; "" when there is no row.
+std::string RawText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
 }
 
 // Turns a fresh (empty) store into what an empty schema version 4 store
@@ -85,8 +108,8 @@ Contact MakeContact(const std::string& name) {
   Contact c;
   c.name = name;
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
-  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(), "mbox",
-               "token-" + name};
+  c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
+               TestMailboxId(1), TestDeliveryTokenFor(name)};
   c.authority_key = Bytes(32, 7);
   c.authority_label = "Ministry";
   return c;
@@ -102,9 +125,9 @@ TEST(LocalStoreTest, NextPinsAreKeptOnlyWhileThereIsOne) {
   ASSERT_OK(store);
   LocalStore& s = **store;
   const auto next = FromHexFixed<CertificatePin>(std::string(64, 'c')).value();
-  RelayConfig rc{"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
-                 "mb",          SecretBytes(Bytes(64, 1)),
-                 "tok",         next};
+  RelayConfig rc{"127.0.0.1:9",        FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
+                 TestMailboxId(1),     SecretBytes(Bytes(64, 1)),
+                 TestDeliveryToken(2), next};
   ASSERT_OK(s.PutRelayConfig(rc));
   EXPECT_EQ(s.GetRelayConfig()->next_pin, next);
   EXPECT_EQ(*s.GetSetting(std::string(kRelayNextPinSetting)), std::string(64, 'c'));
@@ -147,8 +170,8 @@ TEST(LocalStoreTest, CreateReopenPersists) {
     for (std::uint32_t i = 1; i <= 5; ++i) otks.push_back(session::GenerateOneTimePreKey(i));
     ASSERT_OK((*store)->PutOneTimePreKeys(otks));
     ASSERT_OK((*store)->MarkOneTimePreKeyUsed(2));
-    RelayConfig rc{"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(), "mb",
-                   SecretBytes(Bytes(64, 1)), "tok"};
+    RelayConfig rc{"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
+                   TestMailboxId(1), SecretBytes(Bytes(64, 1)), TestDeliveryToken(2)};
     ASSERT_OK((*store)->PutRelayConfig(rc));
     auto c = MakeContact("iran");
     c.session = SecretBytes(Bytes{1, 2, 3});
@@ -178,11 +201,12 @@ TEST(LocalStoreTest, CreateReopenPersists) {
   EXPECT_EQ(*(*store)->CountUnusedOneTimePreKeys(), 4U);
   auto rc = (*store)->GetRelayConfig();
   ASSERT_TRUE(rc.has_value());
-  EXPECT_EQ(rc->delivery_token, "tok");
+  EXPECT_EQ(rc->mailbox, TestMailboxId(1));
+  EXPECT_TRUE(ConstantTimeEqual(rc->delivery_token, TestDeliveryToken(2)));
   EXPECT_EQ(rc->auth_key.size(), 64U);
   auto c = (*store)->GetContact("iran");
   ASSERT_TRUE(c.has_value()) << c.error();
-  EXPECT_EQ(c->address.delivery_token, "token-iran");
+  EXPECT_TRUE(ConstantTimeEqual(c->address.delivery_token, TestDeliveryTokenFor("iran")));
   EXPECT_EQ(c->session.size(), 3U);
   auto found = (*store)->FindContactByIdentity(c->identity_key);
   ASSERT_TRUE(found.has_value() && found->has_value());
@@ -818,11 +842,87 @@ TEST(LocalStoreTest, WipedSignedPreKeyLosesItsPrivateKeyButKeepsItsId) {
 namespace backchannel::client {
 namespace {
 
+// Mailbox ids and delivery tokens are stored as base64url text (the format
+// from before they were typed) and typed once, on load: a stored value of
+// the wrong size is kCorrupt naming it, never a crash, and reading it
+// changes nothing in the file.
+TEST(LocalStoreTest, AStoredMailboxIdOrTokenOfTheWrongSizeIsRefusedByName) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  {
+    auto store = LocalStore::Create(path, Pass("p"), Fast());
+    ASSERT_OK(store);
+    ASSERT_OK((*store)->PutRelayConfig(
+        {"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
+         TestMailboxId(1), SecretBytes(Bytes(64, 1)), TestDeliveryToken(2)}));
+  }
+  const std::string fifteen = ToBase64(Bytes(15, 1), Base64Variant::kUrlSafeNoPadding);
+  RawExec(path, "UPDATE relay SET mailbox = '" + fifteen + "'");
+  {
+    auto store = LocalStore::Open(path, Pass("p"));
+    ASSERT_OK(store);
+    EXPECT_THAT((*store)->GetRelayConfig(),
+                StatusIs(StatusCode::kCorrupt,
+                         HasSubstr("our mailbox id is not the base64url of 16 bytes")));
+  }
+  EXPECT_EQ(RawText(path, "SELECT mailbox FROM relay"), fifteen);
+
+  // A contact row (sealed) whose token field is 31 bytes of base64url.
+  Contact c = MakeContact("iran");
+  const std::string pin = ToHex(c.address.pin);
+  const std::string mailbox = B64u(c.address.mailbox);
+  const std::string short_token = ToBase64(Bytes(31, 2), Base64Variant::kUrlSafeNoPadding);
+  const std::array<std::uint8_t, 8> created{};
+  const SecretBytes row = store::EncodeFields({AsBytes(c.name),
+                                               c.identity_key,
+                                               AsBytes(c.address.relay),
+                                               AsBytes(pin),
+                                               AsBytes(mailbox),
+                                               AsBytes(short_token),
+                                               c.authority_key,
+                                               AsBytes(c.authority_label),
+                                               {},
+                                               {},
+                                               created,
+                                               {}});
+  EXPECT_THAT(store::DecodeContactRow(row.view()),
+              StatusIs(StatusCode::kCorrupt, HasSubstr("delivery token")));
+  const SecretBytes good = store::EncodeContactRow(c);
+  ASSERT_OK(store::DecodeContactRow(good.view()));
+}
+
 // A v4 encrypted field, as schema 4 wrote it: 0x01 || AeadSeal(key, plain,
 // "bc-store-v1|<table>|<row>|<column>").
 // A schema 4 store with a row of every kind the upgrade seals (written with
 // the v4 layout and associated data): everything reads back after the
 // upgrade, seqs kept, and the upgraded store reopens (its digests hold).
+// The schema-4 upgrade types each contact's mailbox id as it moves the row:
+// one of the wrong size stops the upgrade with a clear error and leaves the
+// store as it was (still schema 4, the row still there).
+TEST(LocalStoreTest, SchemaVersion4ContactWithAWrongSizeMailboxStopsTheUpgrade) {
+  TempDir dir;
+  const auto path = dir.File("store.db");
+  ASSERT_OK(LocalStore::Create(path, Pass("p"), Fast()).status());
+  MakeV4Layout(path);
+  auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
+  ASSERT_OK(key);
+  const auto bob_key = session::GenerateIdentityKeyPair().public_key;
+  RawExec(path,
+          "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
+          "authority_key, authority_label, credential, session, created_ms, compared_key) "
+          "VALUES ('bob', X'" +
+              ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', 'mb', " +
+              V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") +
+              ", X'07', 'Iran', NULL, NULL, 42, NULL);");
+  ASSERT_EQ(RawSchemaVersion(path), 4);
+  EXPECT_THAT(LocalStore::Open(path, Pass("p")),
+              StatusIs(StatusCode::kCorrupt,
+                       HasSubstr("a contact's mailbox id is not the base64url of 16 bytes")));
+  EXPECT_EQ(RawSchemaVersion(path), 4);
+  EXPECT_EQ(RawText(path, "SELECT mailbox FROM contacts WHERE name = 'bob'"), "mb");
+  EXPECT_EQ(RawText(path, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_v5'"), "0");
+}
+
 TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
   TempDir dir;
   const auto path = dir.File("store.db");
@@ -832,31 +932,31 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
   ASSERT_OK(key);
   const auto bob_key = session::GenerateIdentityKeyPair().public_key;
   const std::string sender(64, 'c');
-  RawExec(path,
-          "INSERT INTO authorities (key, label, revocations, scope) VALUES (X'" +
-              ToHex(Bytes(32, 1)) +
-              "', 'Iran', X'0102', '{\"sides\":[\"Iran\"],\"roles\":[\"envoy\"]}'); "
-              "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
-              "authority_key, authority_label, credential, session, created_ms, compared_key) "
-              "VALUES ('bob', X'" +
-              ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', 'mb', " +
-              V4Field(*key, "tok", "contacts|bob|delivery_token") + ", X'07', 'Iran', " +
-              V4Field(*key, "cred", "contacts|bob|credential") + ", " +
-              V4Field(*key, "sess", "contacts|bob|session") + ", 42, X'" + ToHex(bob_key) +
-              "'); "
-              "INSERT INTO messages (seq, id, contact, direction, time_ms, body, delivery) VALUES "
-              "(7, 'm1', 'bob', 'out', 99, " +
-              V4Field(*key, "hello from v4", "messages|bob/m1|body") +
-              ", 'queued'); "
-              "INSERT INTO seen_ids (contact, id) VALUES ('bob', 'm1'); "
-              "INSERT INTO outbox (seq, contact, message_id, envelope, created_ms, attempts, "
-              "last_error) VALUES (3, 'bob', 'm1', " +
-              V4Field(*key, "sealed env", "outbox|bob/m1|envelope") +
-              ", 98, 2, 'relay down'); "
-              "INSERT INTO pending_requests (seq, received_ms, envelope, sender, authority_key, "
-              "side, role, display_name) VALUES (5, 1234, " +
-              V4Field(*key, "kept", "pending_requests|1234/" + sender + "|envelope") + ", X'" +
-              sender + "', X'09', 'Iran', 'envoy', 'Envoy');");
+  RawExec(
+      path,
+      "INSERT INTO authorities (key, label, revocations, scope) VALUES (X'" + ToHex(Bytes(32, 1)) +
+          "', 'Iran', X'0102', '{\"sides\":[\"Iran\"],\"roles\":[\"envoy\"]}'); "
+          "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
+          "authority_key, authority_label, credential, session, created_ms, compared_key) "
+          "VALUES ('bob', X'" +
+          ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', '" + B64u(TestMailboxId(1)) +
+          "', " + V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") +
+          ", X'07', 'Iran', " + V4Field(*key, "cred", "contacts|bob|credential") + ", " +
+          V4Field(*key, "sess", "contacts|bob|session") + ", 42, X'" + ToHex(bob_key) +
+          "'); "
+          "INSERT INTO messages (seq, id, contact, direction, time_ms, body, delivery) VALUES "
+          "(7, 'm1', 'bob', 'out', 99, " +
+          V4Field(*key, "hello from v4", "messages|bob/m1|body") +
+          ", 'queued'); "
+          "INSERT INTO seen_ids (contact, id) VALUES ('bob', 'm1'); "
+          "INSERT INTO outbox (seq, contact, message_id, envelope, created_ms, attempts, "
+          "last_error) VALUES (3, 'bob', 'm1', " +
+          V4Field(*key, "sealed env", "outbox|bob/m1|envelope") +
+          ", 98, 2, 'relay down'); "
+          "INSERT INTO pending_requests (seq, received_ms, envelope, sender, authority_key, "
+          "side, role, display_name) VALUES (5, 1234, " +
+          V4Field(*key, "kept", "pending_requests|1234/" + sender + "|envelope") + ", X'" + sender +
+          "', X'09', 'Iran', 'envoy', 'Envoy');");
   EXPECT_EQ(RawSchemaVersion(path), 4);
   {
     auto store = LocalStore::Open(path, Pass("p"));
@@ -874,7 +974,8 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
   EXPECT_EQ((*authorities)[0].revocations, (Bytes{1, 2}));
   auto bob = s.GetContact("bob");
   ASSERT_OK(bob);
-  EXPECT_EQ(bob->address.delivery_token, "tok");
+  EXPECT_EQ(bob->address.mailbox, TestMailboxId(1));
+  EXPECT_TRUE(ConstantTimeEqual(bob->address.delivery_token, TestDeliveryToken(2)));
   EXPECT_EQ(bob->credential, B("cred"));
   EXPECT_TRUE(bob->session.Equals(SecretBytes(AsBytes("sess"))));
   EXPECT_EQ(bob->created_ms, 42);

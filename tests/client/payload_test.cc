@@ -9,12 +9,17 @@
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/session/memory_prekey_store.h"
 #include "backchannel/session/session.h"
+#include "testing/mailbox_ids.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
+using ::backchannel::testing::B64u;
 using ::backchannel::testing::StatusIs;
+using ::backchannel::testing::TestDeliveryToken;
+using ::backchannel::testing::TestMailboxId;
+using ::testing::HasSubstr;
 
 TEST(PayloadTest, TextRoundTrip) {
   const Payload p = Text{"hello \xc3\xa9"};
@@ -27,7 +32,7 @@ TEST(PayloadTest, TextRoundTrip) {
 
 TEST(PayloadTest, HelloAndResetRoundTrip) {
   const Address a{"127.0.0.1:443", FromHexFixed<CertificatePin>(std::string(64, 'f')).value(),
-                  "mbox", "tok"};
+                  TestMailboxId(1), TestDeliveryToken(2)};
   const Payload hello = Hello{Bytes{1, 2, 3}, a, "hi", {}};
   auto h = DecodePayload(EncodePayload(hello));
   ASSERT_TRUE(h.has_value()) << h.error();
@@ -42,7 +47,7 @@ TEST(PayloadTest, HelloAndResetRoundTrip) {
   ASSERT_TRUE(r.has_value()) << r.error();
   ASSERT_TRUE(std::holds_alternative<Reset>(*r));
   EXPECT_EQ(std::get<Reset>(*r).reason, "lost my phone");
-  EXPECT_EQ(std::get<Reset>(*r).reply.mailbox, "mbox");
+  EXPECT_EQ(std::get<Reset>(*r).reply.mailbox, TestMailboxId(1));
   EXPECT_EQ(*r, reset);
   // A reset's words are its "reason" on the wire, a hello's its "text".
   EXPECT_NE(AsString(EncodePayload(reset)).find(R"("reason":"lost my phone")"), std::string::npos);
@@ -52,8 +57,9 @@ TEST(PayloadTest, HelloAndResetRoundTrip) {
 TEST(PayloadTest, EachKindReadsOnlyItsOwnWords) {
   // A "text" field in a reset is not its reason, a "reason" in a hello not
   // its text: one meaning per field.
-  const std::string reply = R"("reply":{"relay":"a:1","pin":")" + std::string(64, 'f') +
-                            R"(","mailbox":"m","token":"t"})";
+  const std::string reply =
+      R"("reply":{"relay":"a:1","pin":")" + std::string(64, 'f') +
+      R"(","mailbox":"AQIDBAUGBwgJCgsMDQ4PEA","token":"AgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICE"})";
   auto r = DecodePayload(
       AsBytes(R"({"v":1,"kind":"reset","credential":"AQID","text":"not a reason",)" + reply + "}"));
   ASSERT_TRUE(r.has_value()) << r.error();
@@ -78,7 +84,7 @@ TEST(PayloadTest, EachKindReadsOnlyItsOwnWords) {
 TEST(PayloadTest, ReplyNextPinIsOptionalAndDistinct) {
   const auto pin = FromHexFixed<CertificatePin>(std::string(64, 'f')).value();
   const auto next = FromHexFixed<CertificatePin>(std::string(64, 'e')).value();
-  Address a{"127.0.0.1:443", pin, "mbox", "tok"};
+  Address a{"127.0.0.1:443", pin, TestMailboxId(1), TestDeliveryToken(2)};
   EXPECT_EQ(AsString(EncodePayload(Hello{Bytes{1}, a, "", {}})).find("next_pin"),
             std::string::npos);
   a.next_pin = next;
@@ -90,14 +96,46 @@ TEST(PayloadTest, ReplyNextPinIsOptionalAndDistinct) {
   EXPECT_EQ(std::get<Hello>(*back).reply.next_pin, next);
   EXPECT_EQ(*back, hello);
   auto with_next = [&](const std::string& next_pin) {
-    return DecodePayload(AsBytes(R"({"v":1,"kind":"hello","credential":"AQID","reply":{)"
-                                 R"("relay":"a:1","pin":")" +
-                                 std::string(64, 'f') + R"(","mailbox":"m","token":"t",)" +
-                                 R"("next_pin":")" + next_pin + R"("}})"));
+    return DecodePayload(AsBytes(
+        R"({"v":1,"kind":"hello","credential":"AQID","reply":{)"
+        R"("relay":"a:1","pin":")" +
+        std::string(64, 'f') +
+        R"(","mailbox":"AQIDBAUGBwgJCgsMDQ4PEA","token":"AgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICE",)" +
+        R"("next_pin":")" + next_pin + R"("}})"));
   };
   EXPECT_THAT(with_next(std::string(64, 'f')), StatusIs(StatusCode::kInvalidMessage));
   EXPECT_THAT(with_next("zz"), StatusIs(StatusCode::kInvalidMessage));
   EXPECT_OK(with_next(std::string(64, 'E')));
+}
+
+// The reply's mailbox id and token are typed as they are read: the
+// base64url of exactly 16 and 32 bytes, anything else refused by name.
+TEST(PayloadTest, ReplyWithAWrongLengthMailboxOrTokenIsRefusedByName) {
+  const auto reply = [](const std::string& mailbox, const std::string& token) {
+    return DecodePayload(AsBytes(R"({"v":1,"kind":"hello","credential":"AQID","reply":{)"
+                                 R"("relay":"a:1","pin":")" +
+                                 std::string(64, 'f') + R"(","mailbox":")" + mailbox +
+                                 R"(","token":")" + token + R"("}})"));
+  };
+  const std::string mailbox = B64u(TestMailboxId(1));
+  const std::string token = B64u(TestDeliveryToken(2));
+  ASSERT_OK(reply(mailbox, token));
+  const std::string mailbox_15 = ToBase64(Bytes(15, 1), Base64Variant::kUrlSafeNoPadding);
+  const std::string mailbox_17 = ToBase64(Bytes(17, 1), Base64Variant::kUrlSafeNoPadding);
+  const std::string token_31 = ToBase64(Bytes(31, 2), Base64Variant::kUrlSafeNoPadding);
+  const std::string token_33 = ToBase64(Bytes(33, 2), Base64Variant::kUrlSafeNoPadding);
+  for (const std::string& bad : {mailbox_15, mailbox_17, std::string(), std::string("m"), token}) {
+    EXPECT_THAT(reply(bad, token),
+                StatusIs(StatusCode::kInvalidMessage,
+                         HasSubstr("payload reply mailbox is not the base64url of 16 bytes")))
+        << bad;
+  }
+  for (const std::string& bad : {token_31, token_33, std::string(), std::string("t"), mailbox}) {
+    EXPECT_THAT(reply(mailbox, bad),
+                StatusIs(StatusCode::kInvalidMessage,
+                         HasSubstr("payload reply token is not the base64url of 32 bytes")))
+        << bad;
+  }
 }
 
 TEST(PayloadTest, RejectsMalformed) {
@@ -112,9 +150,11 @@ TEST(PayloadTest, RejectsMalformed) {
   EXPECT_EQ(code(R"({"v":1,"kind":"hello","credential":"AQID"})"), StatusCode::kInvalidMessage);
   EXPECT_EQ(code(R"({"v":1,"kind":"hello","credential":"!!","reply":{}})"),
             StatusCode::kInvalidMessage);
-  EXPECT_EQ(code(R"({"v":1,"kind":"hello","credential":"AQID","reply":{"relay":"a:1","pin":"x",)"
-                 R"("mailbox":"m","token":"t"}})"),
-            StatusCode::kInvalidMessage);
+  EXPECT_EQ(
+      code(
+          R"({"v":1,"kind":"hello","credential":"AQID","reply":{"relay":"a:1","pin":"x",)"
+          R"("mailbox":"AQIDBAUGBwgJCgsMDQ4PEA","token":"AgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICE"}})"),
+      StatusCode::kInvalidMessage);
 }
 
 TEST(PayloadTest, EmptyTextRoundTrips) {

@@ -6,12 +6,17 @@
 #include <gtest/gtest.h>
 
 #include "backchannel/crypto/encoding.h"
+#include "testing/mailbox_ids.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client::internal {
 namespace {
 
+using ::backchannel::testing::B64u;
 using ::backchannel::testing::StatusIs;
+using ::backchannel::testing::TestDeliveryToken;
+using ::backchannel::testing::TestMailboxId;
+using ::testing::HasSubstr;
 
 TEST(RelayRepliesTest, PushedFramesOfTheWrongShapeAreErrorsNotExceptions) {
   for (const char* frame : {R"({"type":5})", R"({"type":null})", R"({})", R"([1,2])", "not json",
@@ -79,6 +84,36 @@ TEST(RelayRepliesTest, BatchesBundlesAndStatusRefuseWhatIsOutOfRange) {
   ASSERT_OK(status);
   EXPECT_EQ(status->queued, 3);
   EXPECT_FALSE(status->prekeys_low);
+}
+
+// A created mailbox and a rotated token are typed as they arrive: the
+// base64url of exactly 16 and 32 bytes, anything else refused by name.
+TEST(RelayRepliesTest, MailboxIdsAndTokensMustHaveTheirExactSize) {
+  const std::string mailbox = B64u(TestMailboxId(1));
+  const std::string token = B64u(TestDeliveryToken(2));
+  auto created = DecodeCreatedMailbox(R"({"mailbox":")" + mailbox + R"(","delivery_token":")" +
+                                      token + R"("})");
+  ASSERT_OK(created);
+  EXPECT_EQ(created->mailbox, TestMailboxId(1));
+  EXPECT_TRUE(ConstantTimeEqual(created->delivery_token, TestDeliveryToken(2)));
+  auto rotated = DecodeRotatedToken(R"({"delivery_token":")" + token + R"("})");
+  ASSERT_OK(rotated);
+  EXPECT_TRUE(ConstantTimeEqual(*rotated, TestDeliveryToken(2)));
+
+  const std::string short_mailbox = ToBase64(Bytes(15, 1), Base64Variant::kUrlSafeNoPadding);
+  EXPECT_THAT(DecodeCreatedMailbox(R"({"mailbox":")" + short_mailbox + R"(","delivery_token":")" +
+                                   token + R"("})"),
+              StatusIs(StatusCode::kInvalidMessage,
+                       HasSubstr("\"mailbox\" is not the base64url of 16 bytes")));
+  EXPECT_THAT(DecodeCreatedMailbox(R"({"mailbox":")" + mailbox + R"(","delivery_token":")" +
+                                   mailbox + R"("})"),
+              StatusIs(StatusCode::kInvalidMessage,
+                       HasSubstr("\"delivery_token\" is not the base64url of 32 bytes")));
+  EXPECT_THAT(DecodeRotatedToken(R"({"delivery_token":")" + token + "A\"}"),
+              StatusIs(StatusCode::kInvalidMessage,
+                       HasSubstr("\"delivery_token\" is not the base64url of 32 bytes")));
+  EXPECT_THAT(DecodeRotatedToken(R"({"delivery_token":"a/b"})"),
+              StatusIs(StatusCode::kInvalidMessage));
 }
 
 TEST(RelayRepliesTest, ErrorRepliesMapToCodesAndQuoteAtMostTwoHundredBytes) {

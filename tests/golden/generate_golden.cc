@@ -21,6 +21,7 @@
 #include "backchannel/client/local_store.h"
 #include "backchannel/client/relay_client.h"
 #include "backchannel/common/encoding.h"
+#include "backchannel/crypto/encoding.h"
 #include "backchannel/envelope/envelope.h"
 #include "backchannel/identity/authority.h"
 #include "backchannel/identity/credential.h"
@@ -44,6 +45,17 @@ void Write(const std::filesystem::path& path, ByteView bytes) {
   }
 }
 
+// A mailbox id or token input (base64url text, as the store keeps it).
+template <typename Fixed>
+Fixed Typed(std::string_view b64u) {
+  auto value = FromBase64Fixed<Fixed>(b64u, Base64Variant::kUrlSafeNoPadding);
+  if (!value.ok()) Die("input " + std::string(b64u), value.error());
+  return *value;
+}
+
+// Today's LocalStore writes the current schema, not 3: store_schema3.db was
+// last made by this function as it was at commit 1a8181e (README.md,
+// "Regenerated"), and running it now would make a current-schema store.
 void MakeStore(const std::filesystem::path& dir) {
   const std::string path = (dir / "store_schema3.db").string();
   std::filesystem::remove(path);
@@ -68,8 +80,9 @@ void MakeStore(const std::filesystem::path& dir) {
   check(s.PutOneTimePreKeys(otks), "one-time prekeys");
   check(s.MarkOneTimePreKeyUsed(kUsedOneTimeId), "mark used");
   const auto pin = FromHexFixed<CertificatePin>(kRelayPin).value();
-  client::RelayConfig rc{std::string(kRelayAddress), pin, std::string(kMailbox),
-                         SecretBytes(Pattern(kMailboxAuthKeyTag, 64)), std::string(kDeliveryToken)};
+  client::RelayConfig rc{std::string(kRelayAddress), pin, Typed<MailboxId>(kMailbox),
+                         SecretBytes(Pattern(kMailboxAuthKeyTag, 64)),
+                         Typed<DeliveryToken>(kDeliveryToken)};
   check(s.PutRelayConfig(rc), "relay config");
   client::TrustedAuthority authority;
   authority.key = ToBytes(Pattern32(kTrustedAuthorityTag));
@@ -79,8 +92,8 @@ void MakeStore(const std::filesystem::path& dir) {
   client::Contact c;
   c.name = kContactName;
   c.identity_key = KeyPair(kContactIdentityTag).public_key;
-  c.address = {std::string(kRelayAddress), pin, std::string(kContactMailbox),
-               std::string(kContactToken)};
+  c.address = {std::string(kRelayAddress), pin, Typed<MailboxId>(kContactMailbox),
+               Typed<DeliveryToken>(kContactToken)};
   c.authority_key = ToBytes(Pattern32(kTrustedAuthorityTag));
   c.authority_label = kTrustedAuthorityLabel;
   c.credential = ToBytes(kContactCredential);

@@ -23,11 +23,13 @@
 #include "backchannel/relay/auth.h"
 #include "client/temp_dir.h"
 #include "golden/golden_inputs.h"
+#include "testing/mailbox_ids.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::golden {
 namespace {
 
+using ::backchannel::testing::B64u;
 using ::backchannel::testing::StatusIs;
 
 const std::filesystem::path kData = BC_GOLDEN_DATA_DIR;
@@ -129,9 +131,9 @@ void ExpectGoldenRows(client::LocalStore& store) {
   ASSERT_OK(relay);
   EXPECT_EQ(relay->address, kRelayAddress);
   EXPECT_EQ(ToHex(relay->pin), kRelayPin);
-  EXPECT_EQ(relay->mailbox, kMailbox);
+  EXPECT_EQ(B64u(relay->mailbox), kMailbox);
   EXPECT_TRUE(relay->auth_key.Equals(SecretBytes(Pattern(kMailboxAuthKeyTag, 64))));
-  EXPECT_EQ(relay->delivery_token, kDeliveryToken);
+  EXPECT_EQ(B64u(relay->delivery_token), kDeliveryToken);
 
   auto authorities = store.ListAuthorities();
   ASSERT_OK(authorities);
@@ -145,8 +147,8 @@ void ExpectGoldenRows(client::LocalStore& store) {
   EXPECT_EQ(contact->identity_key, KeyPair(kContactIdentityTag).public_key);
   EXPECT_EQ(contact->address.relay, kRelayAddress);
   EXPECT_EQ(ToHex(contact->address.pin), kRelayPin);
-  EXPECT_EQ(contact->address.mailbox, kContactMailbox);
-  EXPECT_EQ(contact->address.delivery_token, kContactToken);
+  EXPECT_EQ(B64u(contact->address.mailbox), kContactMailbox);
+  EXPECT_EQ(B64u(contact->address.delivery_token), kContactToken);
   EXPECT_EQ(contact->authority_key, ToBytes(Pattern32(kTrustedAuthorityTag)));
   EXPECT_EQ(contact->authority_label, kTrustedAuthorityLabel);
   EXPECT_EQ(AsString(contact->credential), kContactCredential);

@@ -18,6 +18,8 @@
 namespace backchannel::golden {
 namespace {
 
+using ::backchannel::testing::StatusIs;
+
 const std::filesystem::path kData = BC_GOLDEN_DATA_DIR;
 
 std::string ReadText(const std::filesystem::path& rel) {
@@ -69,6 +71,20 @@ TEST(GoldenPayload, EveryKindEncodesToTheCommittedBytes) {
     ++n;
   }
   EXPECT_EQ(n, 6u);
+}
+
+// The first hello, hello_notext and reset vectors, with a 14-byte mailbox id
+// and a 12-byte token: refused by name, as any reply of the wrong size.
+TEST(GoldenPayload, TheFirstRepliesWithShortIdsAreRefusedByName) {
+  for (const char* name : {"hello_short_ids", "hello_notext_short_ids", "reset_short_ids"}) {
+    const Bytes golden = ReadHex(std::string("payload/") + name + ".hex");
+    ASSERT_FALSE(golden.empty()) << name;
+    EXPECT_THAT(
+        client::DecodePayload(golden),
+        StatusIs(StatusCode::kInvalidMessage,
+                 ::testing::HasSubstr("payload reply mailbox is not the base64url of 16 bytes")))
+        << name;
+  }
 }
 
 TEST(GoldenRecord, TheHashChainIsReproduced) {

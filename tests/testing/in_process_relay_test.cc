@@ -118,7 +118,7 @@ TEST_F(InProcessRelayTest, RequestsReachTheRealRouterSignedAsOverTls) {
   EXPECT_TRUE(Owner().ListMessages()->messages.empty());
   // Refusals are the Router's: a wrong token is 403 bad_token.
   auto refused = client::RelayClient(endpoint_, relay_.get())
-                     .PostMessage(mailbox_.mailbox, std::string(43, 'A'), AsBytes("x"));
+                     .PostMessage(mailbox_.mailbox, DeliveryToken{}, AsBytes("x"));
   EXPECT_THAT(refused, StatusIs(StatusCode::kPermissionDenied));
   // An unsigned request for the owner's calls: the client refuses to send it.
   EXPECT_THAT(client::RelayClient(endpoint_, relay_.get()).ListMessages(),

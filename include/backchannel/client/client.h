@@ -181,7 +181,7 @@ struct SendOutcome {
 struct ClientStatus {
   std::string identity_key;  // hex of the 33-byte key
   std::string relay;
-  std::string mailbox;
+  MailboxId mailbox;  // faces show it as base64url text
   bool has_credential = false;
   std::string display_name;  // from our credential
   std::size_t contacts = 0;

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/mailbox_address.h"
 #include "backchannel/common/result.h"
 #include "backchannel/common/secret_bytes.h"
 #include "backchannel/crypto/certificate_pin.h"
@@ -79,11 +80,11 @@ struct StoredIdentity {
 };
 
 struct RelayConfig {
-  std::string address;         // host:port
-  CertificatePin pin;          // SHA-256 of the relay's DER certificate
-  std::string mailbox;         // our mailbox id, b64u
-  SecretBytes auth_key;        // Ed25519 secret key (64 bytes) of our mailbox
-  std::string delivery_token;  // b64u; handed to contacts
+  std::string address;           // host:port
+  CertificatePin pin;            // SHA-256 of the relay's DER certificate
+  MailboxId mailbox;             // our mailbox id (stored as b64u text)
+  SecretBytes auth_key;          // Ed25519 secret key (64 bytes) of our mailbox
+  DeliveryToken delivery_token;  // handed to contacts (stored sealed, as b64u text)
   // The relay's next certificate (its pin rollover, docs/relay.md), learned
   // from GET /v1/pins; a certificate matching it is accepted too. Kept in
   // the settings table (kRelayNextPinSetting), not a relay column, so a
@@ -96,14 +97,18 @@ inline constexpr std::string_view kRelayNextPinSetting = "relay_next_pin";
 struct Address {
   std::string relay;  // host:port
   CertificatePin pin;
-  std::string mailbox;
-  std::string delivery_token;
+  MailboxId mailbox;
+  DeliveryToken delivery_token;
   // Their relay's next certificate during its pin rollover (from their
   // reply address or invitation); stored as an optional 13th field of the
   // contact row, absent in rows without one.
   std::optional<CertificatePin> next_pin{};
 
-  bool operator==(const Address&) const = default;
+  // The token is a bearer secret: compared in constant time.
+  bool operator==(const Address& o) const {
+    return relay == o.relay && pin == o.pin && mailbox == o.mailbox &&
+           ConstantTimeEqual(delivery_token, o.delivery_token) && next_pin == o.next_pin;
+  }
 };
 
 struct Contact {

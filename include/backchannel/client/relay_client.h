@@ -33,6 +33,7 @@
 #include "backchannel/client/listen_interrupt.h"
 #include "backchannel/client/relay_transport.h"
 #include "backchannel/common/bytes.h"
+#include "backchannel/common/mailbox_address.h"
 #include "backchannel/common/result.h"
 #include "backchannel/common/secret_bytes.h"
 #include "backchannel/relay/ids.h"
@@ -49,8 +50,8 @@ struct MailboxAuthKey {
 MailboxAuthKey GenerateMailboxAuthKey();
 
 struct CreatedMailbox {
-  std::string mailbox;         // b64u(16)
-  std::string delivery_token;  // b64u(32)
+  MailboxId mailbox;
+  DeliveryToken delivery_token;
 };
 
 // GET /v1/pins: the certificate the relay serves and, during its pin
@@ -121,7 +122,7 @@ class RelayClient {
   // `transport` must outlive the client; null: TlsRelayTransport().
   explicit RelayClient(RelayEndpoint endpoint, const RelayTransport* transport = nullptr);
   // A client that can also make signed requests for `mailbox`.
-  RelayClient(RelayEndpoint endpoint, std::string mailbox, const SecretBytes& auth_secret_key,
+  RelayClient(RelayEndpoint endpoint, const MailboxId& mailbox, const SecretBytes& auth_secret_key,
               const RelayTransport* transport = nullptr);
 
   // POST /v1/mailboxes
@@ -132,10 +133,10 @@ class RelayClient {
                     bool replace_one_time) const;
   // GET /v1/mailboxes/{mb}/bundle with a delivery token. Accepts both the
   // {"bundle"} and the {"bundle_base", "one_time"} response shapes.
-  Result<session::PreKeyBundle> FetchBundle(const std::string& mailbox,
-                                            const std::string& delivery_token) const;
+  Result<session::PreKeyBundle> FetchBundle(const MailboxId& mailbox,
+                                            const DeliveryToken& delivery_token) const;
   // POST /v1/mailboxes/{mb}/messages; the relay's message id once durable.
-  Result<std::string> PostMessage(const std::string& mailbox, const std::string& delivery_token,
+  Result<std::string> PostMessage(const MailboxId& mailbox, const DeliveryToken& delivery_token,
                                   ByteView envelope) const;
   // GET /v1/mailboxes/{mb}/messages?limit=N (signed), oldest first.
   Result<MessageBatch> ListMessages(int limit = 100) const;
@@ -144,7 +145,7 @@ class RelayClient {
   // GET /v1/mailboxes/{mb}/status (signed).
   Result<MailboxStatus> GetStatus() const;
   // POST /v1/mailboxes/{mb}/token (signed): a new delivery token.
-  Result<std::string> RotateToken() const;
+  Result<DeliveryToken> RotateToken() const;
   // GET /v1/pins (unsigned): the relay's pins, read over a connection the
   // endpoint's pins verified. kNotFound from a relay without the endpoint.
   Result<RelayPins> GetPins() const;
@@ -178,7 +179,9 @@ class RelayClient {
 
   RelayEndpoint endpoint_;
   const RelayTransport* transport_;
-  std::string mailbox_;
+  // Our mailbox id as b64u, the text its URL paths carry; empty in a
+  // client that makes no signed requests.
+  std::string mailbox_path_;
   const SecretBytes* auth_secret_key_ = nullptr;
 };
 
