@@ -273,7 +273,8 @@ Result<std::map<std::string, std::vector<AuthorityPublicKey>>> ReadSideAuthoriti
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const std::string at = where + '[' + std::to_string(i) + ']';
       const Json& k = keys[i];
-      if (!k.is_string() || k.get_ref<const std::string&>().size() != 2 * AuthorityPublicKey::kSize) {
+      if (!k.is_string() ||
+          k.get_ref<const std::string&>().size() != 2 * AuthorityPublicKey::kSize) {
         return refuse(at, "must be a 64-hex-digit authority key");
       }
       const std::string& text = k.get_ref<const std::string&>();

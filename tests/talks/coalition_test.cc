@@ -104,10 +104,10 @@ TEST(CoalitionTest, TheBindingTravelsInTheDefinitionOnlyWhenThereIsOne) {
   const Bytes plain = EncodeMessage(DefinitionMessage(none));
   EXPECT_EQ(std::string(plain.begin(), plain.end()).find("side_authorities"), std::string::npos);
   // On the wire each key is its 64 lower-case hex digits.
-  EXPECT_THAT(std::string(bytes.begin(), bytes.end()),
-              ::testing::HasSubstr(R"("E3":[")" + std::string(64, 'a') + R"(",")" +
-                                   std::string(64, 'b') + R"(",")" + std::string(64, 'c') +
-                                   R"("])"));
+  EXPECT_THAT(
+      std::string(bytes.begin(), bytes.end()),
+      ::testing::HasSubstr(R"("E3":[")" + std::string(64, 'a') + R"(",")" + std::string(64, 'b') +
+                           R"(",")" + std::string(64, 'c') + R"("])"));
 
   auto refused = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
     auto j = nlohmann::ordered_json::parse(bytes.begin(), bytes.end());
