@@ -256,6 +256,14 @@ backchannel::Status Channel::Distrust(const identity::AuthorityPublicKey& key) {
   return client_.DistrustAuthority(key);
 }
 
+backchannel::Status Channel::DistrustLabelled(const std::string& label) {
+  BC_ASSIGN_OR_RETURN(auto all, client_.Authorities());
+  for (const auto& a : all) {
+    if (a.label == label) return client_.DistrustAuthority(a.key);
+  }
+  return NotFound("no trusted authority is labelled '" + label + "'");
+}
+
 Result<RevocationsView> Channel::ImportRevocations(std::string_view text) {
   BC_ASSIGN_OR_RETURN(auto list, identity::RevocationListFromText(text));
   BC_RETURN_IF_ERROR(client_.ImportRevocations(list));

@@ -62,14 +62,8 @@ struct ChannelRunner {
     return j;
   }
   Result<Json> operator()(const TrustRemoveRequest& r) const {
-    BC_ASSIGN_OR_RETURN(auto all, channel.Authorities());
-    for (const auto& a : all) {
-      if (a.label != r.label) continue;
-      BC_ASSIGN_OR_RETURN(auto key, ParseKeyText(a.key));
-      BC_RETURN_IF_ERROR(channel.Distrust(key));
-      return Json{{"removed", r.label}};
-    }
-    return NotFound("no trusted authority is labelled '" + r.label + "'");
+    BC_RETURN_IF_ERROR(channel.DistrustLabelled(r.label));
+    return Json{{"removed", r.label}};
   }
   Result<Json> operator()(const PendingListRequest&) const {
     BC_ASSIGN_OR_RETURN(auto all, channel.Pending());

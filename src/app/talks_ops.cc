@@ -9,7 +9,6 @@
 #include "app/record_ops.h"
 #include "backchannel/app/analysis_memo.h"
 #include "backchannel/app/analysis_view.h"
-#include "backchannel/crypto/encoding.h"
 #include "backchannel/negotiation/io.h"
 
 namespace backchannel::app {
@@ -89,12 +88,7 @@ Result<Json> AnalysisOp(TalksService& svc, const TalksAnalysisRequest& r) {
 
 Result<SyncReport> Create(TalksService& svc, const TalksCreateRequest& r) {
   BC_ASSIGN_OR_RETURN(auto domain, negotiation::ParseDomain(r.domain, "domain"));
-  std::map<std::string, std::vector<std::string>> bound;
-  // The talks definition carries the keys as lower-case hex (message.h).
-  for (const auto& [side, keys] : r.side_authorities) {
-    for (const auto& key : keys) bound[side].push_back(ToHex(key));
-  }
-  return svc.Create(r.talks, r.title, domain, r.sides, r.rule, bound);
+  return svc.Create(r.talks, r.title, domain, r.sides, r.rule, r.side_authorities);
 }
 
 // An action that is not a move (idea, condition, suspend, resume).

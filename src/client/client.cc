@@ -135,7 +135,7 @@ Result<ReceiveReport> Client::TrustAuthority(const identity::AuthorityPublicKey&
   }
   BC_ASSIGN_OR_RETURN(auto existing, impl_->FindAuthority(key));
   TrustedAuthority a;
-  a.key = ToBytes(key);
+  a.key = key;
   a.label = label;
   if (existing) a.revocations = existing->revocations;
   a.scoped = true;

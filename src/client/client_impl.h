@@ -174,7 +174,8 @@ struct Client::Impl {
   // (keeping its label, scope and revocations).
   Status TrustIfAbsent(const identity::AuthorityPublicKey& key, const std::string& side) const;
 
-  Result<std::optional<TrustedAuthority>> FindAuthority(ByteView key) const;
+  Result<std::optional<TrustedAuthority>> FindAuthority(
+      const identity::AuthorityPublicKey& key) const;
 
   // The arriving envelope ProcessOpened works on (kept back as it is when
   // its authority is not trusted yet).

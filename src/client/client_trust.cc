@@ -8,10 +8,7 @@ Result<identity::TrustStore> Client::Impl::LoadTrust() const {
   identity::TrustStore trust;
   BC_ASSIGN_OR_RETURN(auto all, store().ListAuthorities());
   for (const auto& a : all) {
-    if (a.key.size() != 32) return Corrupt("store: an authority key has the wrong size");
-    identity::AuthorityPublicKey key{};
-    std::copy(a.key.begin(), a.key.end(), key.mutable_bytes().begin());
-    BC_RETURN_IF_ERROR(trust.AddAuthority(key, a.label));
+    BC_RETURN_IF_ERROR(trust.AddAuthority(a.key, a.label));
     if (!a.revocations.empty()) {
       BC_ASSIGN_OR_RETURN(auto list, identity::DecodeRevocationList(a.revocations));
       BC_RETURN_IF_ERROR(trust.UpdateRevocations(list));
@@ -25,7 +22,7 @@ Status Client::Impl::TrustIfAbsent(const identity::AuthorityPublicKey& key,
   BC_ASSIGN_OR_RETURN(auto found, FindAuthority(key));
   if (found) return Status::Ok();
   TrustedAuthority a;
-  a.key = ToBytes(key);
+  a.key = key;
   a.label = side;
   a.scoped = true;
   a.sides = {side};
@@ -33,10 +30,11 @@ Status Client::Impl::TrustIfAbsent(const identity::AuthorityPublicKey& key,
   return store().PutAuthority(a);
 }
 
-Result<std::optional<TrustedAuthority>> Client::Impl::FindAuthority(ByteView key) const {
+Result<std::optional<TrustedAuthority>> Client::Impl::FindAuthority(
+    const identity::AuthorityPublicKey& key) const {
   BC_ASSIGN_OR_RETURN(auto all, store().ListAuthorities());
   for (auto& a : all) {
-    if (PublicEqual(a.key, key)) return std::optional<TrustedAuthority>(std::move(a));
+    if (a.key == key) return std::optional<TrustedAuthority>(std::move(a));
   }
   return std::optional<TrustedAuthority>();
 }

@@ -190,7 +190,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       BC_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       TrustedAuthority a;
-      a.key = s.ColumnBlob(0);
+      auto key = AuthorityPublicKey::FromView(s.ColumnBlob(0));
+      if (!key) return Corrupt("store: a trusted authority's key is not 32 bytes");
+      a.key = *key;
       a.label = s.ColumnText(1);
       a.revocations = s.ColumnBlob(2);
       if (!s.ColumnIsNull(3)) BC_RETURN_IF_ERROR(ParseScope(s.ColumnText(3), a));

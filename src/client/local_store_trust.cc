@@ -29,7 +29,7 @@ Result<std::vector<TrustedAuthority>> LocalStore::ListAuthorities() {
   return out;
 }
 
-Status LocalStore::RemoveAuthority(ByteView key) {
+Status LocalStore::RemoveAuthority(const AuthorityPublicKey& key) {
   return Transaction([&] {
     const std::string pk = impl_->Index("authority", key);
     BC_ASSIGN_OR_RETURN(auto old,

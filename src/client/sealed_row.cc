@@ -145,7 +145,9 @@ SecretBytes EncodeAuthorityRow(const TrustedAuthority& a) {
 Result<TrustedAuthority> DecodeAuthorityRow(ByteView in) {
   BC_ASSIGN_OR_RETURN(auto f, DecodeFields(in, 6, kAuthorities));
   TrustedAuthority a;
-  a.key = ToBytes(f[0]);
+  auto key = AuthorityPublicKey::FromView(f[0]);
+  if (!key) return Malformed(kAuthorities, "an authority key is not 32 bytes");
+  a.key = *key;
   a.label = Str(f[1]);
   a.revocations = ToBytes(f[2]);
   if (f[3].size() != 1 || f[3][0] > 1) return Malformed(kAuthorities, "bad scope flag");

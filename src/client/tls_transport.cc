@@ -2,8 +2,6 @@
 // per call, a WebSocket over it for pushes. Every step is bounded by the
 // endpoint's timeout (kUnavailable on expiry); a certificate whose SHA-256
 // is not the pin fails the handshake with kUntrusted.
-#include <openssl/x509.h>
-
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -19,6 +17,7 @@
 
 #include "backchannel/client/relay_transport.h"
 #include "backchannel/crypto/certificate_pin.h"
+#include "backchannel/crypto/tls.h"
 
 namespace backchannel::client {
 namespace {
@@ -53,17 +52,13 @@ class Connection {
     // settings when the stream was built.
     ws_.next_layer().set_verify_mode(ssl::verify_peer);
     ws_.next_layer().set_verify_callback([this](bool /*preverified*/, ssl::verify_context& vc) {
-      X509_STORE_CTX* sctx = vc.native_handle();
-      if (X509_STORE_CTX_get_error_depth(sctx) != 0) return true;  // only the leaf is pinned
-      X509* cert = X509_STORE_CTX_get_current_cert(sctx);
-      // The X509_STORE_CTX access above is libssl glue; the DER encoding and
-      // its hash are the crypto part's (crypto/certificate_pin.h).
-      auto h = crypto::CertificatePinOf(cert);
+      auto h = crypto::LeafPinUnderVerification(vc.native_handle());
       if (!h) {
         pin_mismatch_ = true;
         return false;
       }
-      const bool match = endpoint_.Accepts(*h);
+      if (!h->has_value()) return true;  // only the leaf is pinned
+      const bool match = endpoint_.Accepts(**h);
       if (!match) pin_mismatch_ = true;
       return match;
     });
@@ -86,8 +81,7 @@ class Connection {
     boost::system::error_code not_an_ip;
     (void)asio::ip::make_address(host_, not_an_ip);
     if (not_an_ip) {  // SNI for names only
-
-      SSL_set_tlsext_host_name(ws_.next_layer().native_handle(), host_.c_str());
+      BC_RETURN_IF_ERROR(crypto::SetServerName(ws_.next_layer().native_handle(), host_));
     }
     ec = Run([&](auto handler) {
       ws_.next_layer().async_handshake(ssl::stream_base::client,

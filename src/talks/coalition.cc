@@ -5,11 +5,11 @@
 
 namespace backchannel::talks {
 
-Result<std::string> SeatSide(const Definition& definition, const std::string& authority_hex,
+Result<std::string> SeatSide(const Definition& definition, const AuthorityPublicKey& authority,
                              const std::string& credential_side) {
   std::string bound_side;
   for (const auto& [side, keys] : definition.side_authorities) {
-    if (std::find(keys.begin(), keys.end(), authority_hex) == keys.end()) continue;
+    if (std::find(keys.begin(), keys.end(), authority) == keys.end()) continue;
     if (!bound_side.empty()) {
       std::string why = "the talks bind one authority to two sides ('";
       why += bound_side;
@@ -31,9 +31,9 @@ Result<std::string> SeatSide(const Definition& definition, const std::string& au
 }
 
 Status CheckSeat(const Definition& definition, const Member& member,
-                 const std::string& authority_hex, const std::string& credential_side) {
+                 const AuthorityPublicKey& authority, const std::string& credential_side) {
   if (member.role != Role::kEnvoy && member.role != Role::kPrincipal) return Status::Ok();
-  auto side = SeatSide(definition, authority_hex, credential_side);
+  auto side = SeatSide(definition, authority, credential_side);
   if (!side) return side.error().WithContext(member.name + "'s seat");
   if (*side != member.side) {
     return Status(StatusCode::kUntrusted,

@@ -238,11 +238,13 @@ Status CheckName(const std::string& s, const std::string& path) {
   return Status::Ok();
 }
 
-// side → the hex of the Ed25519 authority keys that may accredit its
-// members (coalition sides, message.h). Optional; each side names 1 to
-// kMaxSideAuthorities distinct keys of 64 lower-case hex digits.
-Result<std::map<std::string, std::vector<std::string>>> ReadSideAuthorities(const Reader& d) {
-  std::map<std::string, std::vector<std::string>> out;
+// side → the Ed25519 authority keys that may accredit its members
+// (coalition sides, message.h). Optional; each side names 1 to
+// kMaxSideAuthorities distinct keys, each 64 lower-case hex digits on the
+// wire, decoded here into the typed key.
+Result<std::map<std::string, std::vector<AuthorityPublicKey>>> ReadSideAuthorities(
+    const Reader& d) {
+  std::map<std::string, std::vector<AuthorityPublicKey>> out;
   if (!d.Has("side_authorities")) return out;
   const std::string path = d.Path("side_authorities");
   const Json& bound = d.At("side_authorities");
@@ -257,33 +259,39 @@ Result<std::map<std::string, std::vector<std::string>>> ReadSideAuthorities(cons
     std::string where = path;
     where += '.';
     where += side;
-    auto refuse = [&where](std::string_view why) {
-      std::string what = where;
+    auto refuse = [](const std::string& at, std::string_view why) {
+      std::string what = at;
       what += ' ';
       what += why;
       return InvalidMessage(what);
     };
     static_assert(kMaxSideAuthorities == 8);
     if (!keys.is_array() || keys.empty() || keys.size() > kMaxSideAuthorities) {
-      return refuse("must list 1 to 8 authority keys");
+      return refuse(where, "must list 1 to 8 authority keys");
     }
-    std::vector<std::string> hex;
-    for (const auto& k : keys) {
-      if (!k.is_string() || k.get<std::string>().size() != 64) {
-        return refuse("must hold 64-hex-digit authority keys");
+    std::vector<AuthorityPublicKey> typed;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string at = where + '[' + std::to_string(i) + ']';
+      const Json& k = keys[i];
+      if (!k.is_string() ||
+          k.get_ref<const std::string&>().size() != 2 * AuthorityPublicKey::kSize) {
+        return refuse(at, "must be a 64-hex-digit authority key");
       }
-      const std::string key = k.get<std::string>();
-      for (char c : key) {
+      const std::string& text = k.get_ref<const std::string&>();
+      // Lower case only, so one key has one spelling on the wire.
+      for (char c : text) {
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-          return refuse("must be lower-case hex");
+          return refuse(at, "must be lower-case hex");
         }
       }
-      if (std::find(hex.begin(), hex.end(), key) != hex.end()) {
-        return refuse("lists a key twice");
+      auto key = FromHexFixed<AuthorityPublicKey>(text);
+      if (!key) return refuse(at, "is not an authority key");
+      if (std::find(typed.begin(), typed.end(), *key) != typed.end()) {
+        return refuse(at, "repeats a key");
       }
-      hex.push_back(key);
+      typed.push_back(*key);
     }
-    out.emplace(side, std::move(hex));
+    out.emplace(side, std::move(typed));
   }
   return out;
 }
@@ -599,7 +607,11 @@ struct BodyWriter {
     // keep their bytes (and the golden vectors).
     if (!d.side_authorities.empty()) {
       Json bound = Json::object();
-      for (const auto& [side, keys] : d.side_authorities) bound[side] = keys;
+      for (const auto& [side, keys] : d.side_authorities) {
+        Json hex = Json::array();
+        for (const auto& key : keys) hex.push_back(ToHex(key));
+        bound[side] = std::move(hex);
+      }
       j["definition"]["side_authorities"] = std::move(bound);
     }
   }

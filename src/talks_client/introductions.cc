@@ -187,8 +187,7 @@ Status TalksService::OnIntroduction(const client::AppMessage& am) {
   // The roster's seat, not the host's word: the same name, a credential for
   // the seat's role, and (talks/coalition.h) a side its authority accredits.
   BC_RETURN_IF_ERROR(talks::CheckIntroducedSeat(*who, m.name, identity::RoleName(cred.role)));
-  BC_RETURN_IF_ERROR(
-      talks::CheckSeat(state.definition(), *who, ToHex(cred.authority_key), cred.side));
+  BC_RETURN_IF_ERROR(talks::CheckSeat(state.definition(), *who, cred.authority_key, cred.side));
   BC_ASSIGN_OR_RETURN(auto kept, intro_.Get(InKey(m.talks, m.member)));
   if (kept) {
     // Replayed: nothing opens twice. A fresh invitation for someone not yet

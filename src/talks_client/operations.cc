@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "backchannel/common/encoding.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/negotiation/analysis.h"
 #include "backchannel/negotiation/io.h"
@@ -64,7 +63,7 @@ Result<talks::Member> TalksService::SelfMember(const std::vector<std::string>& s
   me.name = cred.display_name;
   me.role = RoleFromCredential(cred.role);
   if (me.role == Role::kEnvoy || me.role == Role::kPrincipal) {
-    BC_ASSIGN_OR_RETURN(me.side, talks::SeatSide(bound, ToHex(cred.authority_key), cred.side));
+    BC_ASSIGN_OR_RETURN(me.side, talks::SeatSide(bound, cred.authority_key, cred.side));
     if (std::find(sides.begin(), sides.end(), me.side) == sides.end()) {
       return InvalidArgument("your credential is for side '" + me.side +
                              "', which is not one of the talks' sides");
@@ -86,7 +85,7 @@ Result<SyncReport> TalksService::Create(const std::string& id, const std::string
 Result<SyncReport> TalksService::Create(
     const std::string& id, const std::string& title, const negotiation::Domain& agenda,
     const std::vector<std::string>& sides, const std::string& rule,
-    const std::map<std::string, std::vector<std::string>>& side_authorities) {
+    const std::map<std::string, std::vector<AuthorityPublicKey>>& side_authorities) {
   if (id.empty() || id.size() > 64 || id.find('/') != std::string::npos) {
     return InvalidArgument("a talks id is 1..64 characters without '/'");
   }
@@ -153,7 +152,7 @@ Result<SyncReport> TalksService::Invite(const std::string& id, const std::string
     // A coalition side (talks/coalition.h) seats members of several
     // authorities; otherwise the credential's side.
     BC_ASSIGN_OR_RETURN(member.side,
-                        talks::SeatSide(state.definition(), ToHex(cred.authority_key), cred.side));
+                        talks::SeatSide(state.definition(), cred.authority_key, cred.side));
   }
   BC_ASSIGN_OR_RETURN(talks::Plan plan, talks::PlanInvite(state, member, NowMs()));
   SyncReport report;

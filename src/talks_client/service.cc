@@ -206,7 +206,7 @@ Status TalksService::CheckSeats(const talks::Definition& definition,
     BC_ASSIGN_OR_RETURN(auto contact, store_.ContactByIdentity(*pk));
     if (!contact || contact->credential.empty()) continue;
     BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(contact->credential));
-    BC_RETURN_IF_ERROR(talks::CheckSeat(definition, member, ToHex(cred.authority_key), cred.side));
+    BC_RETURN_IF_ERROR(talks::CheckSeat(definition, member, cred.authority_key, cred.side));
   }
   return Status::Ok();
 }

@@ -30,6 +30,11 @@ using testing::TempDir;
 SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
 StoreOptions Fast() { return {KdfCost::kInteractive}; }
 Bytes B(std::string_view s) { return ToBytes(AsBytes(s)); }
+AuthorityPublicKey KeyOfBytes(std::uint8_t b) {
+  AuthorityPublicKey::Array bytes;
+  bytes.fill(b);
+  return AuthorityPublicKey(bytes);
+}
 
 void RawExec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -112,8 +117,8 @@ PendingRequest MakePending(std::uint8_t tag) {
 
 // Two rows of every sealed kind.
 void Populate(LocalStore& s) {
-  TrustedAuthority a{Bytes(32, 1), "United States", {}, true, {"United States"}, {"envoy"}};
-  TrustedAuthority b{Bytes(32, 2), "Iran", B("revocations"), true, {"Iran"}, {"envoy"}};
+  TrustedAuthority a{KeyOfBytes(1), "United States", {}, true, {"United States"}, {"envoy"}};
+  TrustedAuthority b{KeyOfBytes(2), "Iran", B("revocations"), true, {"Iran"}, {"envoy"}};
   ASSERT_OK(s.PutAuthority(a));
   ASSERT_OK(s.PutAuthority(b));
   auto bob = MakeContact("bob");
@@ -138,8 +143,8 @@ struct Kind {
 const Kind kKinds[] = {
     {"authorities", "authorities_v5",
      [](LocalStore& s) {
-       TrustedAuthority a{Bytes(32, 1), "United States",   B("newer revocations"),
-                          true,         {"United States"}, {"envoy"}};
+       TrustedAuthority a{KeyOfBytes(1), "United States",   B("newer revocations"),
+                          true,          {"United States"}, {"envoy"}};
        ASSERT_OK(s.PutAuthority(a));
      }},
     {"contacts", "contacts_v5",

@@ -88,7 +88,12 @@ void Populate(LocalStore& s, const session::IdentityKeyPair& id) {
   ASSERT_OK(
       s.PutRelayConfig({"127.0.0.1:9", FromHexFixed<CertificatePin>(std::string(64, 'b')).value(),
                         TestMailboxId(1), SecretBytes(Bytes(64, 1)), TestDeliveryToken(2)}));
-  ASSERT_OK(s.PutAuthority({Bytes(32, 1), "Iran", B("revocations"), true, {"Iran"}, {"envoy"}}));
+  ASSERT_OK(s.PutAuthority({AuthorityPublicKey(AuthorityPublicKey::Array{1}),
+                            "Iran",
+                            B("revocations"),
+                            true,
+                            {"Iran"},
+                            {"envoy"}}));
   Contact c;
   c.name = "bob";
   c.identity_key = session::GenerateIdentityKeyPair().public_key;

@@ -156,6 +156,27 @@ TEST(LocalStoreTest, NextPinsAreKeptOnlyWhileThereIsOne) {
               StatusIs(StatusCode::kCorrupt));
 }
 
+// A stored authority row whose key is not 32 bytes (written by no version of
+// this code) is a clear kCorrupt when it is read, not a crash or a short key.
+TEST(LocalStoreTest, AnAuthorityRowWithAKeyOfAnotherSizeIsCorrupt) {
+  const Bytes label = ToBytes(AsBytes("Iran"));
+  const std::uint8_t scoped = 0;
+  const ByteView none;  // no sides, no roles
+  for (std::size_t size : {0U, 31U, 33U}) {
+    const Bytes key(size, 7);
+    const SecretBytes row =
+        store::EncodeFields({key, label, ByteView(), ByteView(&scoped, 1), none, none});
+    auto decoded = store::DecodeAuthorityRow(row.view());
+    EXPECT_THAT(decoded, StatusIs(StatusCode::kCorrupt));
+    EXPECT_THAT(std::string(decoded.error().message()), ::testing::HasSubstr("not 32 bytes"));
+  }
+  const Bytes key(32, 7);
+  auto decoded = store::DecodeAuthorityRow(
+      store::EncodeFields({key, label, ByteView(), ByteView(&scoped, 1), none, none}).view());
+  ASSERT_OK(decoded);
+  EXPECT_EQ(ToBytes(decoded->key), key);
+}
+
 TEST(LocalStoreTest, CreateReopenPersists) {
   TempDir dir;
   const auto path = dir.File("store.db");

@@ -85,7 +85,7 @@ void MakeStore(const std::filesystem::path& dir) {
                          Typed<DeliveryToken>(kDeliveryToken)};
   check(s.PutRelayConfig(rc), "relay config");
   client::TrustedAuthority authority;
-  authority.key = ToBytes(Pattern32(kTrustedAuthorityTag));
+  authority.key = AuthorityPublicKey(Pattern32(kTrustedAuthorityTag));
   authority.label = std::string(kTrustedAuthorityLabel);
   authority.revocations = ToBytes(kTrustedRevocations);
   check(s.PutAuthority(authority), "authority");

@@ -138,7 +138,7 @@ void ExpectGoldenRows(client::LocalStore& store) {
   auto authorities = store.ListAuthorities();
   ASSERT_OK(authorities);
   ASSERT_EQ(authorities->size(), 1u);
-  EXPECT_EQ((*authorities)[0].key, ToBytes(Pattern32(kTrustedAuthorityTag)));
+  EXPECT_EQ((*authorities)[0].key, AuthorityPublicKey(Pattern32(kTrustedAuthorityTag)));
   EXPECT_EQ((*authorities)[0].label, kTrustedAuthorityLabel);
   EXPECT_EQ(AsString((*authorities)[0].revocations), kTrustedRevocations);
 

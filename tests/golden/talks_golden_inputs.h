@@ -7,6 +7,7 @@
 #ifndef BACKCHANNEL_TESTS_GOLDEN_TALKS_GOLDEN_INPUTS_H_
 #define BACKCHANNEL_TESTS_GOLDEN_TALKS_GOLDEN_INPUTS_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -197,11 +198,14 @@ inline std::vector<std::pair<std::string, talks::Message>> GoldenTalksMessages()
   d.sides = {"E3/EU+3", "Iran"};
   d.host = GoldenMember(1);
   d.members = GoldenMembers();
-  d.side_authorities = {
-      {"E3/EU+3",
-       {"1111111111111111111111111111111111111111111111111111111111111111",
-        "2222222222222222222222222222222222222222222222222222222222222222"}},
-      {"Iran", {"3333333333333333333333333333333333333333333333333333333333333333"}}};
+  // The keys 0x11…, 0x22…, 0x33… (their hex, "1111…", is what the vector holds).
+  auto key_of_bytes = [](std::uint8_t b) {
+    AuthorityPublicKey::Array bytes;
+    bytes.fill(b);
+    return AuthorityPublicKey(bytes);
+  };
+  d.side_authorities = {{"E3/EU+3", {key_of_bytes(0x11), key_of_bytes(0x22)}},
+                        {"Iran", {key_of_bytes(0x33)}}};
   out.emplace_back("definition_coalition", GoldenMessage("def-3", GoldenDirect(), d));
   out.emplace_back("chat_own",
                    GoldenMessage("chat-3", GoldenPlenary(),

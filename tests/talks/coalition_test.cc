@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,10 +19,17 @@ namespace {
 
 using ::backchannel::testing::StatusIs;
 
-const std::string kFrance(64, 'a');
-const std::string kGermany(64, 'b');
-const std::string kUk(64, 'c');
-const std::string kIranKey(64, 'd');
+// An authority key of 32 equal bytes: 0xaa… travels as "aaaa…".
+AuthorityPublicKey KeyOfBytes(std::uint8_t b) {
+  AuthorityPublicKey::Array bytes;
+  bytes.fill(b);
+  return AuthorityPublicKey(bytes);
+}
+
+const AuthorityPublicKey kFrance = KeyOfBytes(0xaa);
+const AuthorityPublicKey kGermany = KeyOfBytes(0xbb);
+const AuthorityPublicKey kUk = KeyOfBytes(0xcc);
+const AuthorityPublicKey kIranKey = KeyOfBytes(0xdd);
 
 Definition E3Talks() {
   Definition d;
@@ -95,6 +103,11 @@ TEST(CoalitionTest, TheBindingTravelsInTheDefinitionOnlyWhenThereIsOne) {
   none.side_authorities.clear();
   const Bytes plain = EncodeMessage(DefinitionMessage(none));
   EXPECT_EQ(std::string(plain.begin(), plain.end()).find("side_authorities"), std::string::npos);
+  // On the wire each key is its 64 lower-case hex digits.
+  EXPECT_THAT(
+      std::string(bytes.begin(), bytes.end()),
+      ::testing::HasSubstr(R"("E3":[")" + std::string(64, 'a') + R"(",")" + std::string(64, 'b') +
+                           R"(",")" + std::string(64, 'c') + R"("])"));
 
   auto refused = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
     auto j = nlohmann::ordered_json::parse(bytes.begin(), bytes.end());
@@ -112,6 +125,14 @@ TEST(CoalitionTest, TheBindingTravelsInTheDefinitionOnlyWhenThereIsOne) {
               StatusIs(StatusCode::kInvalidMessage));
   EXPECT_THAT(refused([](auto& b) { b["E3"][1] = b["E3"][0]; }),
               StatusIs(StatusCode::kInvalidMessage));
+  // A key one byte short or long, or not a string: named at its JSON path.
+  const Status short_key = refused([](auto& b) { b["E3"][1] = std::string(62, 'a'); });
+  EXPECT_THAT(short_key, StatusIs(StatusCode::kInvalidMessage));
+  EXPECT_THAT(std::string(short_key.message()), ::testing::HasSubstr("side_authorities.E3[1]"));
+  EXPECT_THAT(refused([](auto& b) { b["E3"][2] = std::string(66, 'a'); }),
+              StatusIs(StatusCode::kInvalidMessage));
+  const Status number = refused([](auto& b) { b["E3"][2] = 7; });
+  EXPECT_THAT(std::string(number.message()), ::testing::HasSubstr("side_authorities.E3[2]"));
 }
 
 TEST(CoalitionTest, TheFoldRefusesABindingOfAnUnknownSide) {

@@ -205,6 +205,9 @@ class Channel {
   Result<FingerprintView> Fingerprint(const std::string& contact, bool mark_compared);
   backchannel::Status Reset(const std::string& contact, const std::string& reason);
   backchannel::Status Distrust(const identity::AuthorityPublicKey& key);
+  // Distrusts the authority labelled `label` (the first, as Authorities()
+  // lists them); kNotFound when none is.
+  backchannel::Status DistrustLabelled(const std::string& label);
   Result<RevocationsView> ImportRevocations(std::string_view text);
 
   talks_client::TalksService& talks() { return talks_; }

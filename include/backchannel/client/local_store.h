@@ -49,6 +49,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backchannel/common/authority_key.h"
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/mailbox_address.h"
 #include "backchannel/common/result.h"
@@ -164,7 +165,8 @@ struct OutboxEntry {
 };
 
 struct TrustedAuthority {
-  Bytes key;  // authority public key
+  AuthorityPublicKey
+      key{};  // typed where the row is decoded (a stored key of another size is kCorrupt)
   std::string label;
   Bytes revocations;  // latest signed revocation list (identity API encoding), may be empty
   // What it may accredit: a credential's side must be one of `sides` and its
@@ -311,7 +313,7 @@ class LocalStore {
   // ---- trusted authorities ----
   Status PutAuthority(const TrustedAuthority& authority);  // insert or replace by key
   Result<std::vector<TrustedAuthority>> ListAuthorities();
-  Status RemoveAuthority(ByteView key);  // kNotFound
+  Status RemoveAuthority(const AuthorityPublicKey& key);  // kNotFound
 
   // ---- pending requests ----
   // kResourceExhausted when kMaxPendingRequests are already kept.

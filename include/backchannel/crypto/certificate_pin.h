@@ -1,9 +1,8 @@
 // Certificate pins: SHA-256 of a certificate's DER encoding, as the client
 // pins its relay and invitations carry it (docs/identity.md).
 //
-// The TLS code keeps the OpenSSL verify-callback glue (X509_STORE_CTX access
-// is libssl plumbing, not cryptography) and hands the leaf certificate here;
-// its DER encoding and hash are done in this part.
+// The client's verify callback asks tls.h for the pin of the leaf under
+// verification, which encodes and hashes it here.
 //
 // Thread safety: every function is safe to call from any thread.
 #ifndef BACKCHANNEL_CRYPTO_CERTIFICATE_PIN_H_

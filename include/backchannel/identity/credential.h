@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backchannel/common/authority_key.h"
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/fixed_bytes.h"
 #include "backchannel/common/result.h"
@@ -34,14 +35,11 @@
 
 namespace backchannel::identity {
 
-struct AuthorityPublicKeyTag {
-  static constexpr bool kSecret = false;
-};
-// An authority's Ed25519 public key (RFC 8032, 32 bytes): public, so it has
-// == and a hash. Its own type, so an identity key (session::PublicKey, a
-// Curve25519 key of the same size) cannot be passed where it is meant; a raw
-// array becomes one only explicitly, where it is decoded or generated.
-using AuthorityPublicKey = FixedBytes<crypto::kEd25519PublicKeySize, AuthorityPublicKeyTag>;
+// The authority's Ed25519 public key (common/authority_key.h, where it is
+// defined once for the layers that carry it without identity).
+using AuthorityPublicKey = ::backchannel::AuthorityPublicKey;
+static_assert(AuthorityPublicKey::kSize == crypto::kEd25519PublicKeySize,
+              "an authority key is an Ed25519 public key");
 using Signature = std::array<std::uint8_t, 64>;  // Ed25519 detached
 
 inline constexpr std::uint8_t kCredentialVersion = 1;

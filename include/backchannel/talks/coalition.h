@@ -15,23 +15,24 @@
 
 #include <string>
 
+#include "backchannel/common/authority_key.h"
 #include "backchannel/common/result.h"
 #include "backchannel/talks/message.h"
 
 namespace backchannel::talks {
 
 // The side an envoy or principal sits on: the side bound to its credential's
-// authority (`authority_hex`: 64 lower-case hex digits) if any; otherwise its
+// authority (`authority`) if any; otherwise its
 // credential's side, unless that side is bound to other authorities
 // (kUntrusted). kInvalidArgument when two sides bind the same authority.
-Result<std::string> SeatSide(const Definition& definition, const std::string& authority_hex,
+Result<std::string> SeatSide(const Definition& definition, const AuthorityPublicKey& authority,
                              const std::string& credential_side);
 
 // Checks a seat as announced (definition or roster) against the member's
 // credential: kUntrusted naming the member and the side when they differ.
 // Members without a side (mediators, guarantors, Track 2) always pass.
 Status CheckSeat(const Definition& definition, const Member& member,
-                 const std::string& authority_hex, const std::string& credential_side);
+                 const AuthorityPublicKey& authority, const std::string& credential_side);
 
 }  // namespace backchannel::talks
 

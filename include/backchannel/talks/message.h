@@ -33,6 +33,7 @@
 #include <variant>
 #include <vector>
 
+#include "backchannel/common/authority_key.h"
 #include "backchannel/common/bytes.h"
 #include "backchannel/common/result.h"
 #include "backchannel/negotiation/moves.h"
@@ -114,11 +115,11 @@ struct Definition {
   std::string host;             // member id of the sequencer (the creator)
   std::vector<Member> members;  // the table; plus the side when an envoy sends it
   std::string rule;             // the side's clearance rule (from an envoy), may be empty
-  // Coalition sides (E3/EU+3): side → hex of the Ed25519 keys of the
-  // authorities that may accredit its envoys and principals. A side not
-  // listed is its credential side's alone, as before. Every member's client
-  // checks the members it can see against it (talks_client).
-  std::map<std::string, std::vector<std::string>> side_authorities;
+  // Coalition sides (E3/EU+3): side → the Ed25519 keys of the authorities
+  // that may accredit its envoys and principals (on the wire, lower-case
+  // hex). A side not listed is its credential side's alone, as before. Every
+  // member's client checks the members it can see against it (talks_client).
+  std::map<std::string, std::vector<AuthorityPublicKey>> side_authorities;
   friend bool operator==(const Definition&, const Definition&) = default;
 };
 

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "backchannel/client/client.h"
+#include "backchannel/common/authority_key.h"
 #include "backchannel/common/result.h"
 #include "backchannel/negotiation/domain.h"
 #include "backchannel/talks/message.h"
@@ -129,13 +130,13 @@ class TalksService {
   Result<SyncReport> Create(const std::string& id, const std::string& title,
                             const negotiation::Domain& agenda,
                             const std::vector<std::string>& sides, const std::string& rule);
-  // The same, binding coalition sides to their authorities' keys (hex):
+  // The same, binding coalition sides to their authorities' keys:
   // talks/coalition.h. A hosting envoy sits on the side its own credential's
   // authority is bound to.
   Result<SyncReport> Create(
       const std::string& id, const std::string& title, const negotiation::Domain& agenda,
       const std::vector<std::string>& sides, const std::string& rule,
-      const std::map<std::string, std::vector<std::string>>& side_authorities);
+      const std::map<std::string, std::vector<AuthorityPublicKey>>& side_authorities);
   // Host: seats a contact at the table (envoy, mediator, guarantor). Envoy:
   // brings a principal of its own side in. The role must match the
   // contact's credential (a guarantor may hold any).

@@ -12,8 +12,6 @@
 //   Refuse()       a connection over max_connections: one 503, then closed
 #include "backchannel/relay/server.h"
 
-#include <openssl/ssl.h>
-
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -33,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "backchannel/crypto/tls.h"
 #include "backchannel/relay/push_session.h"
 #include "relay/server/http_checks.h"
 #include "relay/server/proxy_protocol.h"
@@ -473,13 +472,11 @@ class Server::Impl {
     }
     router_.set_certificate_pins(cert_sha256_, next_cert_sha256_);
     error_code ec;
-    SSL_CTX_set_min_proto_version(ssl_ctx_.native_handle(), TLS1_3_VERSION);
+    BC_RETURN_IF_ERROR(crypto::RequireTls13(ssl_ctx_.native_handle()));
     ssl_ctx_.use_certificate_chain(net::buffer(id->cert_pem), ec);
     if (!ec) ssl_ctx_.use_private_key(net::buffer(id->key_pem), ssl::context::pem, ec);
     if (ec) return ToStatus(ec, "TLS key and certificate");
-    if (SSL_CTX_check_private_key(ssl_ctx_.native_handle()) != 1) {
-      return InvalidArgument("the TLS key does not belong to the certificate");
-    }
+    BC_RETURN_IF_ERROR(crypto::CheckKeyMatchesCertificate(ssl_ctx_.native_handle()));
 
     for (const std::string& text : options_.trusted_proxies) {
       auto n = ParseTrustedNetwork(text);
@@ -970,7 +967,7 @@ class Server::Impl {
   // the socket: a client that does not answer does not hold the connection
   // (or a graceful stop) for a timeout.
   static net::awaitable<void> CloseTls(TlsStream& stream) {
-    SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
+    crypto::MarkShutdownReceived(stream.native_handle());
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
     error_code ec;
     co_await stream.async_shutdown(net::redirect_error(net::use_awaitable, ec));

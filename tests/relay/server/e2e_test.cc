@@ -1,9 +1,14 @@
 // End-to-end tests: the real backchanneld binary as a child process on port 0
 // with a temporary data directory, spoken to over TLS 1.3 with the
 // certificate pinned.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +27,37 @@ TEST_F(RelayE2eTest, WrongPinFailsTheHandshake) {
   wrong[0] = wrong[0] == '0' ? '1' : '0';
   EXPECT_FALSE(TlsTestClient::Connect(relay_->port(), wrong).ok());
   EXPECT_TRUE(TlsTestClient::Connect(relay_->port(), relay_->pin()).ok());
+}
+
+// A TLS handshake with the relay on 127.0.0.1:`port` by a client whose
+// highest version is `max_version` (no certificate check: only the version
+// is under test). True when it completes.
+bool HandshakeUpTo(std::uint16_t port, int max_version) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool done = false;
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_max_proto_version(ctx, max_version);
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    done = SSL_connect(ssl) == 1;
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+  }
+  close(fd);
+  return done;
+}
+
+// The relay speaks TLS 1.3 only (crypto::RequireTls13): a client that offers
+// at most TLS 1.2 gets no session.
+TEST_F(RelayE2eTest, Tls12IsRefused) {
+  EXPECT_FALSE(HandshakeUpTo(relay_->port(), TLS1_2_VERSION));
+  EXPECT_TRUE(HandshakeUpTo(relay_->port(), TLS1_3_VERSION));
 }
 
 // --tls-cert/--tls-key: several relays serve one identity (one pin), and
