@@ -122,8 +122,8 @@ std::vector<Bytes> Items(const char* prefix, std::size_t n) {
 void BM_Exchange(benchmark::State& state) {
   const auto k = static_cast<std::size_t>(state.range(0));
   ExchangeParams pa;
-  pa.self.fill(0xa1);
-  pa.peer.fill(0xb0);
+  pa.self.mutable_bytes().fill(0xa1);
+  pa.peer.mutable_bytes().fill(0xb0);
   pa.scope = "channel:bench";
   ExchangeParams pb = pa;
   std::swap(pb.self, pb.peer);
@@ -189,8 +189,8 @@ void BM_ZoneCheck100(benchmark::State& state) {
   ExchangeParams pa;
   pa.domain = Domain::kZone;
   pa.variant = Variant::kCardinality;
-  pa.self.fill(0xa1);
-  pa.peer.fill(0xb0);
+  pa.self.mutable_bytes().fill(0xa1);
+  pa.peer.mutable_bytes().fill(0xb0);
   pa.scope = "talks:bench";
   ExchangeParams pb = pa;
   std::swap(pb.self, pb.peer);

@@ -208,9 +208,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       if (!row) break;
       Contact c;
       c.name = s.ColumnText(0);
-      const Bytes ik = s.ColumnBlob(1);
-      if (ik.size() != 32) return Corrupt("store: contact identity key has the wrong size");
-      std::copy(ik.begin(), ik.end(), c.identity_key.begin());
+      auto ik = session::PublicKey::FromView(s.ColumnBlob(1));
+      if (!ik) return Corrupt("store: contact identity key has the wrong size");
+      c.identity_key = *ik;
       c.address.relay = s.ColumnText(2);
       auto pin = FromHexFixed<CertificatePin>(s.ColumnText(3));
       if (!pin.ok()) return Corrupt("store: a contact's relay pin is not 64 hex digits");
@@ -297,9 +297,9 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       PendingRequest r;
       r.seq = s.ColumnInt64(0);
       r.received_ms = s.ColumnInt64(1);
-      const Bytes sender = s.ColumnBlob(3);
-      if (sender.size() != r.sender.size()) return Corrupt("store: a pending request is malformed");
-      std::copy(sender.begin(), sender.end(), r.sender.begin());
+      auto sender = session::PublicKey::FromView(s.ColumnBlob(3));
+      if (!sender) return Corrupt("store: a pending request is malformed");
+      r.sender = *sender;
       BC_ASSIGN_OR_RETURN(
           auto env, Unseal(s.ColumnBlob(2),
                            Ad("pending_requests",

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "backchannel/common/byte_io.h"
+#include "backchannel/common/fixed_bytes.h"
 #include "backchannel/crypto/encoding.h"
 #include "backchannel/crypto/primitives.h"
 
@@ -65,10 +66,11 @@ bool DecodeStrings(ByteView f, std::vector<std::string>& out) {
 
 std::string Str(ByteView f) { return std::string(AsString(f)); }
 
-template <std::size_t N>
-bool Fixed(ByteView f, std::array<std::uint8_t, N>& out) {
-  if (f.size() != N) return false;
-  std::copy(f.begin(), f.end(), out.begin());
+template <std::size_t N, typename Tag>
+bool Fixed(ByteView f, FixedBytes<N, Tag>& out) {
+  auto value = FixedBytes<N, Tag>::FromView(f);
+  if (!value) return false;
+  out = *value;
   return true;
 }
 

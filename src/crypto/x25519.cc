@@ -16,7 +16,7 @@ void Clamp(std::uint8_t* k) {
 X25519PublicKey PublicFor(const X25519PrivateKey& k) {
   X25519PublicKey pub{};
   // A clamped scalar is never zero, so the base-point multiple always exists.
-  (void)crypto_scalarmult_base(pub.data(), k.data());
+  (void)crypto_scalarmult_base(pub.mutable_bytes().data(), k.data());
   return pub;
 }
 

@@ -95,8 +95,9 @@ Result<InnerEnvelope> Open(ByteView envelope, const crypto::X25519KeyPair& recip
     return Status(StatusCode::kUnsupportedVersion,
                   "envelope version " + std::to_string(envelope[0]) + " is not supported");
   }
-  crypto::X25519PublicKey ephemeral{};
-  std::copy_n(envelope.begin() + 1, kPublicKeySize, ephemeral.begin());
+  // The size is one of the buckets, all longer than the key.
+  const crypto::X25519PublicKey ephemeral =
+      *crypto::X25519PublicKey::FromView(envelope.subspan(1, kPublicKeySize));
   auto shared = crypto::X25519(recipient_identity.private_key, ephemeral);
   if (!shared) return InvalidMessage("envelope ephemeral key is of small order");
   const crypto::AeadKey key = DeriveKey(*shared, ephemeral, recipient_identity.public_key);

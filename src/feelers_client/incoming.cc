@@ -38,7 +38,7 @@ Result<std::vector<FeelerView>> FeelerService::Incoming(
     for (const auto& key : keys) {
       BC_ASSIGN_OR_RETURN(nlohmann::ordered_json in, ReadStoredJson(store_, key));
       if (in.is_null()) continue;
-      auto who = FromHexFixed<32>(in.value("peer", ""));
+      auto who = FromHexFixed<session::PublicKey>(in.value("peer", ""));
       if (!who) return Corrupt("feelers: malformed " + key);
       if (peer && *who != *peer) continue;
       FeelerView v;
@@ -69,7 +69,7 @@ Status FeelerService::ExpireIncoming(FeelerReport& report) {
       BC_ASSIGN_OR_RETURN(nlohmann::ordered_json in, ReadStoredJson(store_, key));
       if (in.is_null() || in.value("expires", std::int64_t{0}) > now) continue;
       BC_RETURN_IF_ERROR(store_.Delete(key));
-      auto who = FromHexFixed<32>(in.value("peer", ""));
+      auto who = FromHexFixed<session::PublicKey>(in.value("peer", ""));
       auto name = who ? ContactName(*who) : Result<std::string>(NotFound(""));
       report.events.push_back(std::string(kind.words) + " from " +
                               (name ? *name : std::string("a former contact")) +

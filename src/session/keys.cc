@@ -16,9 +16,8 @@ Result<PublicKey> ParsePublicKey(ByteView bytes) {
     return InvalidMessage("public key is " + std::to_string(bytes.size()) + " bytes, not 33");
   }
   if (bytes[0] != kDjbKeyType) return InvalidMessage("public key has an unknown type byte");
-  PublicKey key{};
-  std::copy(bytes.begin() + 1, bytes.end(), key.begin());
-  return key;
+  // The size was checked above, so the rest is exactly one key.
+  return *PublicKey::FromView(bytes.subspan(1));
 }
 
 IdentityKeyPair GenerateIdentityKeyPair() { return crypto::GenerateX25519KeyPair(); }

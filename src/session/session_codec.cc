@@ -66,10 +66,11 @@ Status CorruptField(const char* what) {
   return Corrupt(std::string("session record: bad ") + what);
 }
 
-template <std::size_t N>
-Status Read(const std::string& field, std::array<std::uint8_t, N>& out, const char* what) {
-  if (field.size() != N) return CorruptField(what);
-  std::copy(field.begin(), field.end(), out.begin());
+template <std::size_t N, typename Tag>
+Status Read(const std::string& field, FixedBytes<N, Tag>& out, const char* what) {
+  auto value = FixedBytes<N, Tag>::FromView(AsBytes(field));
+  if (!value) return CorruptField(what);
+  out = *value;
   return Status::Ok();
 }
 

@@ -49,8 +49,8 @@ std::string OutboxKey(std::uint64_t n) {
 std::string MemberId(const session::PublicKey& key) { return "05" + ToHex(key); }
 
 std::optional<session::PublicKey> MemberKey(std::string_view member_id) {
-  if (member_id.size() != 2 + 2 * session::PublicKey{}.size()) return std::nullopt;
-  auto key = FromHexFixed<session::PublicKey{}.size()>(member_id.substr(2));
+  if (member_id.size() != 2 + 2 * session::PublicKey::kSize) return std::nullopt;
+  auto key = FromHexFixed<session::PublicKey>(member_id.substr(2));
   if (!key) return std::nullopt;
   return *key;
 }

@@ -107,7 +107,7 @@ PendingRequest MakePending(std::uint8_t tag) {
   PendingRequest r;
   r.received_ms = 1000 + tag;
   r.envelope = Bytes(40, tag);
-  r.sender.fill(tag);
+  r.sender.mutable_bytes().fill(tag);
   r.authority_key = Bytes(32, tag);
   r.side = "Iran";
   r.role = "envoy";

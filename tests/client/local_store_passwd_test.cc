@@ -105,7 +105,7 @@ void Populate(LocalStore& s, const session::IdentityKeyPair& id) {
   ASSERT_OK(s.AddOutbox({0, "bob", "m2", B("envelope"), 20, 0, ""}));
   PendingRequest r;
   r.envelope = B("kept back");
-  r.sender.fill(3);
+  r.sender.mutable_bytes().fill(3);
   ASSERT_OK(s.AddPending(r));
   ASSERT_OK(s.PutAppValue("talks", "k", B("value")));
   ASSERT_OK(s.AppendAppLog("talks", "log", B("entry 1")).status());

@@ -13,7 +13,9 @@
 #include "backchannel/common/mailbox_address.h"
 #include "backchannel/crypto/certificate_pin.h"
 #include "backchannel/crypto/encoding.h"
+#include "backchannel/crypto/primitives.h"
 #include "backchannel/crypto/secret_bytes.h"
+#include "backchannel/feelers/context.h"
 #include "backchannel/identity/credential.h"
 #include "backchannel/relay/ids.h"
 #include "backchannel/session/keys.h"
@@ -38,17 +40,37 @@ static_assert(!std::is_convertible_v<std::array<std::uint8_t, 16>, MailboxId>);
 static_assert(std::is_constructible_v<MailboxId, std::array<std::uint8_t, 16>>);
 static_assert(!std::is_constructible_v<MailboxId, std::array<std::uint8_t, 32>>);
 // An authority's Ed25519 key and a person's identity key (Curve25519) are
-// both 32 bytes; neither becomes the other, and a raw array (what
-// session::PublicKey still is) becomes an authority key only by name.
+// both 32 bytes; neither becomes the other, nor any other 32-byte value (a
+// pin, a mailbox id's bytes, a SHA-256 digest, a raw array), in either
+// direction; a raw array becomes either key only by name.
 static_assert(!std::is_convertible_v<session::PublicKey, identity::AuthorityPublicKey>);
 static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, session::PublicKey>);
 static_assert(!std::is_constructible_v<session::PublicKey, identity::AuthorityPublicKey>);
+static_assert(!std::is_constructible_v<identity::AuthorityPublicKey, session::PublicKey>);
 static_assert(!std::is_assignable_v<identity::AuthorityPublicKey&, session::PublicKey>);
 static_assert(!std::is_assignable_v<session::PublicKey&, identity::AuthorityPublicKey>);
 static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, CertificatePin>);
 static_assert(!std::is_convertible_v<identity::AuthorityPublicKey, relay::AuthKey>);
-static_assert(std::is_constructible_v<identity::AuthorityPublicKey, session::PublicKey>,
+static_assert(!std::is_convertible_v<session::PublicKey, CertificatePin>);
+static_assert(!std::is_convertible_v<CertificatePin, session::PublicKey>);
+static_assert(!std::is_constructible_v<session::PublicKey, CertificatePin>);
+static_assert(!std::is_convertible_v<session::PublicKey, MailboxId>);
+static_assert(!std::is_convertible_v<MailboxId, session::PublicKey>);
+static_assert(!std::is_constructible_v<session::PublicKey, MailboxId>);
+static_assert(!std::is_convertible_v<session::PublicKey, crypto::Sha256Digest>);
+static_assert(!std::is_convertible_v<crypto::Sha256Digest, session::PublicKey>);
+static_assert(!std::is_assignable_v<session::PublicKey&, crypto::Sha256Digest>);
+static_assert(!std::is_convertible_v<session::PublicKey, std::array<std::uint8_t, 32>>);
+static_assert(!std::is_convertible_v<std::array<std::uint8_t, 32>, session::PublicKey>);
+static_assert(!std::is_assignable_v<session::PublicKey&, std::array<std::uint8_t, 32>>);
+static_assert(std::is_constructible_v<session::PublicKey, std::array<std::uint8_t, 32>>,
               "explicitly, where a key is decoded or generated");
+static_assert(std::is_constructible_v<identity::AuthorityPublicKey, std::array<std::uint8_t, 32>>,
+              "explicitly, where a key is decoded or generated");
+// The identity key has one definition: session and feelers name it.
+static_assert(std::is_same_v<session::PublicKey, crypto::X25519PublicKey>);
+static_assert(std::is_same_v<feelers::IdentityKey, crypto::X25519PublicKey>);
+static_assert(std::is_convertible_v<session::PublicKey, ByteView>);
 // The relay names the one definition (so does the envelope).
 static_assert(std::is_same_v<relay::MailboxId, MailboxId>);
 static_assert(std::is_same_v<relay::DeliveryToken, DeliveryToken>);
@@ -74,6 +96,8 @@ static_assert(HasEquality<relay::AuthKey>);
 static_assert(!HasEquality<DeliveryToken> && !HasOrdering<DeliveryToken>);
 static_assert(!Hashable<DeliveryToken>);
 static_assert(!HasEquality<relay::TokenHash>);
+static_assert(HasEquality<session::PublicKey> && HasOrdering<session::PublicKey> &&
+              Hashable<session::PublicKey>);
 static_assert(HasEquality<identity::AuthorityPublicKey> &&
               HasOrdering<identity::AuthorityPublicKey> && Hashable<identity::AuthorityPublicKey>);
 

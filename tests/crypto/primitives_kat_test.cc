@@ -22,7 +22,8 @@ std::array<std::uint8_t, N> HexArray(std::string_view h) {
 // RFC 7748 §5.2, first test vector.
 TEST(X25519Kat, Rfc7748Section5_2) {
   X25519PrivateKey k(Hex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"));
-  auto u = HexArray<32>("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+  X25519PublicKey u(
+      HexArray<32>("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"));
   auto out = X25519(k, u);
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(ToHex(out->view()), "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");

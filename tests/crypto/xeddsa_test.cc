@@ -50,7 +50,7 @@ TEST(XEdDSATest, RejectsNonCanonicalPublicKey) {
   auto kp = GenerateX25519KeyPair();
   auto sig = XEdDSASign(kp.private_key, AsBytes("m"));
   X25519PublicKey big{};
-  big.fill(0xFF);  // u >= p
+  big.mutable_bytes().fill(0xFF);  // u >= p
   EXPECT_THAT(XEdDSAVerify(big, AsBytes("m"), sig), StatusIs(StatusCode::kBadSignature));
 }
 
@@ -60,9 +60,9 @@ TEST(XEdDSATest, RejectsDegeneratePublicKeys) {
   X25519PublicKey zero{};  // u = 0 maps to y = -1, a small-order point
   EXPECT_THAT(XEdDSAVerify(zero, AsBytes("m"), sig), StatusIs(StatusCode::kBadSignature));
   X25519PublicKey p_minus_1{};  // u = p - 1 has no Edwards y
-  p_minus_1.fill(0xFF);
-  p_minus_1[0] = 0xEC;
-  p_minus_1[31] = 0x7F;
+  p_minus_1.mutable_bytes().fill(0xFF);
+  p_minus_1.mutable_bytes()[0] = 0xEC;
+  p_minus_1.mutable_bytes()[31] = 0x7F;
   EXPECT_THAT(XEdDSAVerify(p_minus_1, AsBytes("m"), sig), StatusIs(StatusCode::kBadSignature));
 }
 

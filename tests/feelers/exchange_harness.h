@@ -26,7 +26,7 @@ inline std::vector<Bytes> TopicBytes(std::initializer_list<const char*> texts) {
 
 inline IdentityKey Key(std::uint8_t fill) {
   IdentityKey k{};
-  k.fill(fill);
+  k.mutable_bytes().fill(fill);
   return k;
 }
 

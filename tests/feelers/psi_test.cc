@@ -46,8 +46,8 @@ ExchangeContext Context(bool alice_side) {
   c.domain = Domain::kFeeler;
   IdentityKey alice{};
   IdentityKey bob{};
-  alice.fill(0xa1);
-  bob.fill(0xb0);
+  alice.mutable_bytes().fill(0xa1);
+  bob.mutable_bytes().fill(0xb0);
   c.self = alice_side ? alice : bob;
   c.peer = alice_side ? bob : alice;
   c.scope = "channel-1";
@@ -308,8 +308,8 @@ TEST(PsiTest, ContextEncodingIsSymmetricAndExchangeIdOrderFree) {
   EXPECT_EQ(Context(true).Encode(), Context(false).Encode());
   IdentityKey a{};
   IdentityKey b{};
-  a.fill(3);
-  b.fill(4);
+  a.mutable_bytes().fill(3);
+  b.mutable_bytes().fill(4);
   Nonce n1{};
   Nonce n2{};
   n1.fill(7);

@@ -39,7 +39,15 @@ std::uint32_t RandomUint32();
 std::uint32_t RandomUniform(std::uint32_t upper_bound);
 
 // ---- X25519 (RFC 7748) ----
-using X25519PublicKey = std::array<std::uint8_t, 32>;
+struct X25519PublicKeyTag {
+  static constexpr bool kSecret = false;
+};
+// A Curve25519 public key (the u-coordinate, 32 bytes). Identity keys
+// (session::PublicKey, feelers::IdentityKey), ratchet keys and prekeys are
+// this type, so none can be passed where a digest, a shared secret's bytes
+// or another named 32-byte value is meant; raw bytes become one only
+// explicitly, where they are decoded or generated. Public: == and a hash.
+using X25519PublicKey = FixedBytes<32, X25519PublicKeyTag>;
 using X25519PrivateKey = SecretArray<32>;
 using SharedSecret = SecretArray<32>;
 
