@@ -534,8 +534,8 @@ TEST_F(TalksFastTest, CoalitionSideSeatsEnvoysOfSeveralAuthorities) {
   ASSERT_FALSE(HasFailure());
   for (Person* p : {araud, berlin}) p->talks = std::make_unique<TalksService>(*p->client);
 
-  const std::map<std::string, std::vector<std::string>> e3 = {
-      {"E3", {ToHex(france.public_key()), ToHex(germany.public_key())}}};
+  const std::map<std::string, std::vector<AuthorityPublicKey>> e3 = {
+      {"E3", {france.public_key(), germany.public_key()}}};
   ASSERT_OK(brahimi_->talks->Create("vienna", "JCPOA", Agenda(), {"E3", kIran}, "", e3));
   ASSERT_OK(brahimi_->talks->Invite("vienna", "Araud", Role::kEnvoy));
   ASSERT_OK(brahimi_->talks->Invite("vienna", "Zarif", Role::kEnvoy));
