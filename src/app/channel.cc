@@ -186,7 +186,7 @@ Result<std::vector<PendingView>> Channel::Pending(std::int64_t refuse) {
   out.reserve(all.size());
   for (const auto& p : all) {
     out.push_back({p.seq, p.received_ms, p.display_name, p.side, p.role,
-                   p.authority_key.empty() ? std::string() : KeyText(p.authority_key)});
+                   p.authority_key ? KeyText(*p.authority_key) : std::string()});
   }
   return out;
 }

@@ -217,7 +217,7 @@ Result<std::string> Client::AcceptInvitation(const identity::Invitation& inv,
   contact.identity_key = inv.inviter_identity;
   contact.address = {inv.relay_address, inv.relay_certificate_sha256, inv.inviter_address.mailbox,
                      inv.inviter_address.delivery_token, inv.relay_next_certificate_sha256};
-  contact.authority_key = ToBytes(inv.authority_key);
+  contact.authority_key = inv.authority_key;
   contact.authority_label = inv.authority_label;
   auto session = impl_->NewSession(contact);
   if (!session && session.error().code() == StatusCode::kPermissionDenied) {

@@ -51,7 +51,7 @@ Result<bool> Client::Impl::AcceptNewContact(const envelope::InnerEnvelope& inner
   contact.name = name;
   contact.identity_key = remote;
   contact.address = *presented->reply;
-  contact.authority_key = ToBytes(cred->authority_key);
+  contact.authority_key = cred->authority_key;
   contact.authority_label = label;
   contact.credential = *presented->credential;
   contact.session = accepted->session.Serialize();

@@ -28,7 +28,7 @@ Result<bool> Client::Impl::DispatchPresentation(Incoming& in, const Payload& pay
   const bool same_credential = PublicEqual(contact.credential, *presented.credential);
   contact.credential = *presented.credential;
   contact.authority_label = label;
-  if (contact.authority_key.empty()) contact.authority_key = ToBytes(cred->authority_key);
+  if (!contact.authority_key) contact.authority_key = cred->authority_key;
   contact.address = *presented.reply;
   std::vector<StoredMessage> lines;
   if (std::holds_alternative<client::Reset>(payload)) {

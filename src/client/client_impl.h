@@ -266,9 +266,11 @@ struct Client::Impl {
   // Verifies a presented credential for `remote` against the trusted
   // authorities and their scopes; the parsed credential. `*untrusted_by`
   // receives the credential (signature checked) when the only thing wrong
-  // is that its authority is not trusted yet.
+  // is that its authority is not trusted yet. A `pinned_authority` (the one
+  // an invitation or an earlier credential named) must be the credential's.
   Result<identity::Credential> CheckCredential(
-      ByteView bytes, const session::PublicKey& remote, const Bytes& pinned_authority,
+      ByteView bytes, const session::PublicKey& remote,
+      const std::optional<identity::AuthorityPublicKey>& pinned_authority,
       std::string* label, std::optional<identity::Credential>* untrusted_by = nullptr) const;
 
   Result<std::string> UniqueName(const std::string& wanted) const;

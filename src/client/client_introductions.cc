@@ -59,7 +59,7 @@ Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation
   // credential with another's keys).
   std::string label;
   std::optional<identity::Credential> untrusted_by;
-  auto cred = impl_->CheckCredential(credential, inv.inviter_identity, ToBytes(inv.authority_key),
+  auto cred = impl_->CheckCredential(credential, inv.inviter_identity, inv.authority_key,
                                      &label, &untrusted_by);
   if (!cred && untrusted_by) {
     return Status(StatusCode::kUntrusted,
@@ -76,7 +76,7 @@ Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation
   contact.identity_key = inv.inviter_identity;
   contact.address = {inv.relay_address, inv.relay_certificate_sha256, inv.inviter_address.mailbox,
                      inv.inviter_address.delivery_token, inv.relay_next_certificate_sha256};
-  contact.authority_key = ToBytes(cred->authority_key);
+  contact.authority_key = cred->authority_key;
   contact.authority_label = label;
   contact.credential = ToBytes(credential);  // checked above, by us
   BC_ASSIGN_OR_RETURN(auto session, impl_->NewSession(contact));

@@ -47,7 +47,7 @@ Result<bool> Client::Impl::KeepBack(const session::PublicKey& sender,
   r.sender = sender;
   r.received_ms = NowMs();
   if (cred) {
-    r.authority_key = ToBytes(cred->authority_key);
+    r.authority_key = cred->authority_key;
     r.side = cred->side;
     r.role = std::string(identity::RoleName(cred->role));
     r.display_name = cred->display_name;
@@ -64,7 +64,7 @@ Result<bool> Client::Impl::KeepBack(const session::PublicKey& sender,
         cred->display_name + " (" + r.role + " of " + cred->side +
             ") is accredited by an authority you do not trust; the request is kept until you "
             "trust it (" +
-            TrustAdvice(r.authority_key, r.side, r.role) +
+            TrustAdvice(cred->authority_key, r.side, r.role) +
             ") or refuse it (`backchannel trust "
             "pending`)");
   }
@@ -86,7 +86,8 @@ std::string Client::Impl::DescribeCredential(const identity::Credential& cred,
 }
 
 Result<identity::Credential> Client::Impl::CheckCredential(
-    ByteView bytes, const session::PublicKey& remote, const Bytes& pinned_authority,
+    ByteView bytes, const session::PublicKey& remote,
+    const std::optional<identity::AuthorityPublicKey>& pinned_authority,
     std::string* label, std::optional<identity::Credential>* untrusted_by) const {
   BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(bytes));
   BC_ASSIGN_OR_RETURN(auto trust, LoadTrust());
@@ -109,7 +110,7 @@ Result<identity::Credential> Client::Impl::CheckCredential(
                         role + " of " + cred.side);
     }
   }
-  if (!pinned_authority.empty() && !PublicEqual(pinned_authority, cred.authority_key)) {
+  if (pinned_authority && *pinned_authority != cred.authority_key) {
     return Status(StatusCode::kUntrusted,
                   "credential from another authority than the one the invitation named");
   }

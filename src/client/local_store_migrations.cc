@@ -222,7 +222,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
       BC_ASSIGN_OR_RETURN(
           c.address.delivery_token,
           store::ParseStoredDeliveryToken(AsString(token.view()), "a contact's delivery token"));
-      c.authority_key = s.ColumnBlob(6);
+      BC_ASSIGN_OR_RETURN(c.authority_key,
+                          store::ParseStoredOptionalKey(s.ColumnBlob(6), store::kContacts));
       c.authority_label = s.ColumnText(7);
       if (!s.ColumnIsNull(8)) {
         BC_ASSIGN_OR_RETURN(auto cred,
@@ -305,7 +306,8 @@ Status LocalStore::Impl::UpgradeToSealedRows() {
                            Ad("pending_requests",
                               std::to_string(r.received_ms) + "/" + ToHex(r.sender), "envelope")));
       r.envelope = ToBytes(env.view());
-      r.authority_key = s.ColumnBlob(4);
+      BC_ASSIGN_OR_RETURN(r.authority_key,
+                          store::ParseStoredOptionalKey(s.ColumnBlob(4), store::kPending));
       r.side = s.ColumnText(5);
       r.role = s.ColumnText(6);
       r.display_name = s.ColumnText(7);

@@ -126,6 +126,18 @@ Result<DeliveryToken> ParseStoredDeliveryToken(std::string_view text, std::strin
   return ParseStoredFixed<DeliveryToken>(text, what);
 }
 
+ByteView StoredOptionalKey(const std::optional<AuthorityPublicKey>& key) {
+  return key ? key->view() : ByteView();
+}
+
+Result<std::optional<AuthorityPublicKey>> ParseStoredOptionalKey(ByteView field,
+                                                                 std::string_view table) {
+  if (field.empty()) return std::optional<AuthorityPublicKey>();
+  auto key = AuthorityPublicKey::FromView(field);
+  if (!key) return Malformed(table, "an authority key is not 32 bytes");
+  return std::optional<AuthorityPublicKey>(*key);
+}
+
 std::string StoredText(const MailboxId& mailbox) { return ToBase64(mailbox, kStoredB64u); }
 
 SecretBytes StoredText(const DeliveryToken& token) {
@@ -183,7 +195,7 @@ SecretBytes EncodeContactRow(const Contact& c) {
                                   AsBytes(pin),
                                   AsBytes(mailbox),
                                   token.view(),
-                                  c.authority_key,
+                                  StoredOptionalKey(c.authority_key),
                                   AsBytes(c.authority_label),
                                   c.credential,
                                   c.session.view(),
@@ -210,7 +222,7 @@ Result<Contact> DecodeContactRow(ByteView in) {
   auto token = FromBase64Fixed<DeliveryToken>(AsString(f[5]), kStoredB64u);
   if (!token.ok()) return Malformed(kContacts, "delivery token");
   c.address.delivery_token = *token;
-  c.authority_key = ToBytes(f[6]);
+  BC_ASSIGN_OR_RETURN(c.authority_key, ParseStoredOptionalKey(f[6], kContacts));
   c.authority_label = Str(f[7]);
   c.credential = ToBytes(f[8]);
   if (!f[9].empty()) c.session = SecretBytes(f[9]);
@@ -281,7 +293,7 @@ Result<OutboxEntry> DecodeOutboxRow(ByteView in) {
 
 SecretBytes EncodePendingRow(const PendingRequest& r) {
   const auto received = I64Bytes(r.received_ms);
-  return EncodeFields({received, r.envelope, r.sender, r.authority_key, AsBytes(r.side),
+  return EncodeFields({received, r.envelope, r.sender, StoredOptionalKey(r.authority_key), AsBytes(r.side),
                        AsBytes(r.role), AsBytes(r.display_name)});
 }
 
@@ -291,7 +303,7 @@ Result<PendingRequest> DecodePendingRow(ByteView in) {
   if (!ReadI64(f[0], r.received_ms)) return Malformed(kPending, "bad time");
   r.envelope = ToBytes(f[1]);
   if (!Fixed(f[2], r.sender)) return Malformed(kPending, "sender key size");
-  r.authority_key = ToBytes(f[3]);
+  BC_ASSIGN_OR_RETURN(r.authority_key, ParseStoredOptionalKey(f[3], kPending));
   r.side = Str(f[4]);
   r.role = Str(f[5]);
   r.display_name = Str(f[6]);

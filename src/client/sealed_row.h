@@ -56,6 +56,12 @@ std::string StoredText(const MailboxId& mailbox);
 // The token's text in a SecretBytes, wiped when it goes.
 SecretBytes StoredText(const DeliveryToken& token);
 
+// An authority key that may be absent, stored as a field of 0 or 32 bytes.
+// Any other size is kCorrupt naming `table`.
+ByteView StoredOptionalKey(const std::optional<AuthorityPublicKey>& key);
+Result<std::optional<AuthorityPublicKey>> ParseStoredOptionalKey(ByteView field,
+                                                                 std::string_view table);
+
 // Generic field list. DecodeFields returns views into `in`.
 SecretBytes EncodeFields(const std::vector<ByteView>& fields);
 Result<std::vector<ByteView>> DecodeFields(ByteView in, std::size_t count, std::string_view table);

@@ -97,7 +97,7 @@ Contact MakeContact(const std::string& name) {
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
   c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
                TestMailboxIdFor(name), TestDeliveryTokenFor(name)};
-  c.authority_key = Bytes(32, 7);
+  c.authority_key = AuthorityPublicKey::FromView(Bytes(32, 7));
   c.authority_label = "Ministry";
   c.credential = B("credential of " + name);
   return c;
@@ -108,7 +108,7 @@ PendingRequest MakePending(std::uint8_t tag) {
   r.received_ms = 1000 + tag;
   r.envelope = Bytes(40, tag);
   r.sender.mutable_bytes().fill(tag);
-  r.authority_key = Bytes(32, tag);
+  r.authority_key = AuthorityPublicKey::FromView(Bytes(32, tag));
   r.side = "Iran";
   r.role = "envoy";
   r.display_name = "Envoy " + std::to_string(tag);

@@ -110,7 +110,7 @@ Contact MakeContact(const std::string& name) {
   c.identity_key = session::GenerateIdentityKeyPair().public_key;
   c.address = {"127.0.0.1:1", FromHexFixed<CertificatePin>(std::string(64, 'a')).value(),
                TestMailboxId(1), TestDeliveryTokenFor(name)};
-  c.authority_key = Bytes(32, 7);
+  c.authority_key = AuthorityPublicKey::FromView(Bytes(32, 7));
   c.authority_label = "Ministry";
   return c;
 }
@@ -900,7 +900,7 @@ TEST(LocalStoreTest, AStoredMailboxIdOrTokenOfTheWrongSizeIsRefusedByName) {
                                                AsBytes(pin),
                                                AsBytes(mailbox),
                                                AsBytes(short_token),
-                                               c.authority_key,
+                                               store::StoredOptionalKey(c.authority_key),
                                                AsBytes(c.authority_label),
                                                {},
                                                {},
@@ -910,6 +910,36 @@ TEST(LocalStoreTest, AStoredMailboxIdOrTokenOfTheWrongSizeIsRefusedByName) {
               StatusIs(StatusCode::kCorrupt, HasSubstr("delivery token")));
   const SecretBytes good = store::EncodeContactRow(c);
   ASSERT_OK(store::DecodeContactRow(good.view()));
+}
+
+// A contact's or kept-back request's authority key is absent (no field
+// bytes) or 32 bytes; a row with any other size is corrupt, and absence
+// survives the round trip as absence, not as an all-zero key.
+TEST(LocalStoreTest, AnOptionalAuthorityKeyIsAbsentOrExactly32Bytes) {
+  Contact c = MakeContact("iran");
+  c.authority_key.reset();
+  const SecretBytes none = store::EncodeContactRow(c);
+  auto back = store::DecodeContactRow(none.view());
+  ASSERT_OK(back);
+  EXPECT_FALSE(back->authority_key);
+
+  PendingRequest r;
+  r.received_ms = 1;
+  r.envelope = Bytes{1, 2, 3};
+  const std::array<std::uint8_t, 8> when{0, 0, 0, 0, 0, 0, 0, 1};
+  for (std::size_t size : {1U, 31U, 33U}) {
+    const Bytes key(size, 7);
+    const SecretBytes pending = store::EncodeFields(
+        {when, r.envelope, r.sender, key, AsBytes("Iran"), AsBytes("envoy"), AsBytes("bob")});
+    EXPECT_THAT(store::DecodePendingRow(pending.view()),
+                StatusIs(StatusCode::kCorrupt, HasSubstr("an authority key is not 32 bytes")))
+        << size;
+  }
+  r.authority_key = AuthorityPublicKey::FromView(Bytes(32, 9));
+  const SecretBytes kept = store::EncodePendingRow(r);
+  auto pending = store::DecodePendingRow(kept.view());
+  ASSERT_OK(pending);
+  EXPECT_EQ(pending->authority_key, r.authority_key);
 }
 
 // A v4 encrypted field, as schema 4 wrote it: 0x01 || AeadSeal(key, plain,

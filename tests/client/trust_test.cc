@@ -86,7 +86,7 @@ TEST_F(TrustTest, ARequestFromAnUntrustedAuthorityIsKeptAndCompletedOnceItIsTrus
   EXPECT_EQ((*pending)[0].side, "Iran");
   EXPECT_EQ((*pending)[0].role, "envoy");
   EXPECT_EQ((*pending)[0].display_name, "bob");
-  EXPECT_TRUE((*pending)[1].authority_key.empty()) << "the text names no authority";
+  EXPECT_FALSE((*pending)[1].authority_key) << "the text names no authority";
   EXPECT_TRUE(Recv(*alice).stored.empty()) << "acknowledged at the relay, kept here";
 
   auto trusted = alice->TrustAuthority(iran_->public_key(), "Iran", TrustScope::Side("Iran"));

@@ -94,7 +94,7 @@ void MakeStore(const std::filesystem::path& dir) {
   c.identity_key = KeyPair(kContactIdentityTag).public_key;
   c.address = {std::string(kRelayAddress), pin, Typed<MailboxId>(kContactMailbox),
                Typed<DeliveryToken>(kContactToken)};
-  c.authority_key = ToBytes(Pattern32(kTrustedAuthorityTag));
+  c.authority_key = AuthorityPublicKey(Pattern32(kTrustedAuthorityTag));
   c.authority_label = kTrustedAuthorityLabel;
   c.credential = ToBytes(kContactCredential);
   c.session = SecretBytes(Pattern(kContactSessionTag, 40));

@@ -149,7 +149,7 @@ void ExpectGoldenRows(client::LocalStore& store) {
   EXPECT_EQ(ToHex(contact->address.pin), kRelayPin);
   EXPECT_EQ(B64u(contact->address.mailbox), kContactMailbox);
   EXPECT_EQ(B64u(contact->address.delivery_token), kContactToken);
-  EXPECT_EQ(contact->authority_key, ToBytes(Pattern32(kTrustedAuthorityTag)));
+  EXPECT_EQ(contact->authority_key, AuthorityPublicKey(Pattern32(kTrustedAuthorityTag)));
   EXPECT_EQ(contact->authority_label, kTrustedAuthorityLabel);
   EXPECT_EQ(AsString(contact->credential), kContactCredential);
   EXPECT_TRUE(contact->session.Equals(SecretBytes(Pattern(kContactSessionTag, 40))));

@@ -116,7 +116,9 @@ struct Contact {
   std::string name;
   session::PublicKey identity_key{};
   Address address;
-  Bytes authority_key;  // the authority that must have accredited this contact
+  // The authority that must have accredited this contact; none until the
+  // first credential is verified (a contact added without an invitation).
+  std::optional<AuthorityPublicKey> authority_key;
   std::string authority_label;
   Bytes credential;     // their credential once verified; empty before
   SecretBytes session;  // serialized session record; empty before the first session
@@ -189,7 +191,7 @@ struct PendingRequest {
   std::int64_t received_ms = 0;
   Bytes envelope;                        // the sealed envelope as it arrived; encrypted at rest
   session::PublicKey sender{};           // the identity the envelope names
-  Bytes authority_key;                   // empty when the sender presented no credential yet
+  std::optional<AuthorityPublicKey> authority_key;  // none: no credential presented yet
   std::string side, role, display_name;  // from that credential
 };
 
