@@ -270,8 +270,8 @@ struct Client::Impl {
   // an invitation or an earlier credential named) must be the credential's.
   Result<identity::Credential> CheckCredential(
       ByteView bytes, const session::PublicKey& remote,
-      const std::optional<identity::AuthorityPublicKey>& pinned_authority,
-      std::string* label, std::optional<identity::Credential>* untrusted_by = nullptr) const;
+      const std::optional<identity::AuthorityPublicKey>& pinned_authority, std::string* label,
+      std::optional<identity::Credential>* untrusted_by = nullptr) const;
 
   Result<std::string> UniqueName(const std::string& wanted) const;
 

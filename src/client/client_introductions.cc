@@ -59,8 +59,8 @@ Result<Client::Introduced> Client::AcceptIntroduction(const identity::Invitation
   // credential with another's keys).
   std::string label;
   std::optional<identity::Credential> untrusted_by;
-  auto cred = impl_->CheckCredential(credential, inv.inviter_identity, inv.authority_key,
-                                     &label, &untrusted_by);
+  auto cred = impl_->CheckCredential(credential, inv.inviter_identity, inv.authority_key, &label,
+                                     &untrusted_by);
   if (!cred && untrusted_by) {
     return Status(StatusCode::kUntrusted,
                   "its authority (" + untrusted_by->side + ") is not one you trust; if you " +

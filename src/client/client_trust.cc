@@ -87,8 +87,8 @@ std::string Client::Impl::DescribeCredential(const identity::Credential& cred,
 
 Result<identity::Credential> Client::Impl::CheckCredential(
     ByteView bytes, const session::PublicKey& remote,
-    const std::optional<identity::AuthorityPublicKey>& pinned_authority,
-    std::string* label, std::optional<identity::Credential>* untrusted_by) const {
+    const std::optional<identity::AuthorityPublicKey>& pinned_authority, std::string* label,
+    std::optional<identity::Credential>* untrusted_by) const {
   BC_ASSIGN_OR_RETURN(auto cred, identity::DecodeCredential(bytes));
   BC_ASSIGN_OR_RETURN(auto trust, LoadTrust());
   if (untrusted_by && trust.Find(cred.authority_key) == nullptr &&

@@ -293,8 +293,8 @@ Result<OutboxEntry> DecodeOutboxRow(ByteView in) {
 
 SecretBytes EncodePendingRow(const PendingRequest& r) {
   const auto received = I64Bytes(r.received_ms);
-  return EncodeFields({received, r.envelope, r.sender, StoredOptionalKey(r.authority_key), AsBytes(r.side),
-                       AsBytes(r.role), AsBytes(r.display_name)});
+  return EncodeFields({received, r.envelope, r.sender, StoredOptionalKey(r.authority_key),
+                       AsBytes(r.side), AsBytes(r.role), AsBytes(r.display_name)});
 }
 
 Result<PendingRequest> DecodePendingRow(ByteView in) {

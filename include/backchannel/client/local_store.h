@@ -189,10 +189,10 @@ inline constexpr std::size_t kMaxPendingRequests = 32;
 struct PendingRequest {
   std::int64_t seq = 0;  // arrival order (assigned by the store)
   std::int64_t received_ms = 0;
-  Bytes envelope;                        // the sealed envelope as it arrived; encrypted at rest
-  session::PublicKey sender{};           // the identity the envelope names
+  Bytes envelope;               // the sealed envelope as it arrived; encrypted at rest
+  session::PublicKey sender{};  // the identity the envelope names
   std::optional<AuthorityPublicKey> authority_key;  // none: no credential presented yet
-  std::string side, role, display_name;  // from that credential
+  std::string side, role, display_name;             // from that credential
 };
 
 // One-time prekeys held: at most this many private halves (unused and not
