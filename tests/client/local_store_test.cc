@@ -963,8 +963,8 @@ TEST(LocalStoreTest, SchemaVersion4ContactWithAWrongSizeMailboxStopsTheUpgrade) 
           "authority_key, authority_label, credential, session, created_ms, compared_key) "
           "VALUES ('bob', X'" +
               ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', 'mb', " +
-              V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") +
-              ", X'07', 'Iran', NULL, NULL, 42, NULL);");
+              V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") + ", X'" +
+              ToHex(Bytes(32, 7)) + "', 'Iran', NULL, NULL, 42, NULL);");
   ASSERT_EQ(RawSchemaVersion(path), 4);
   EXPECT_THAT(LocalStore::Open(path, Pass("p")),
               StatusIs(StatusCode::kCorrupt,
@@ -992,7 +992,8 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
           "VALUES ('bob', X'" +
           ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', '" + B64u(TestMailboxId(1)) +
           "', " + V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") +
-          ", X'07', 'Iran', " + V4Field(*key, "cred", "contacts|bob|credential") + ", " +
+          ", X'" + ToHex(Bytes(32, 7)) + "', 'Iran', " +
+          V4Field(*key, "cred", "contacts|bob|credential") + ", " +
           V4Field(*key, "sess", "contacts|bob|session") + ", 42, X'" + ToHex(bob_key) +
           "'); "
           "INSERT INTO messages (seq, id, contact, direction, time_ms, body, delivery) VALUES "
@@ -1007,7 +1008,7 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
           "INSERT INTO pending_requests (seq, received_ms, envelope, sender, authority_key, "
           "side, role, display_name) VALUES (5, 1234, " +
           V4Field(*key, "kept", "pending_requests|1234/" + sender + "|envelope") + ", X'" + sender +
-          "', X'09', 'Iran', 'envoy', 'Envoy');");
+          "', X'" + ToHex(Bytes(32, 9)) + "', 'Iran', 'envoy', 'Envoy');");
   EXPECT_EQ(RawSchemaVersion(path), 4);
   {
     auto store = LocalStore::Open(path, Pass("p"));
