@@ -16,12 +16,16 @@
 #include "backchannel/session/keys.h"
 #include "client/temp_dir.h"
 #include "testing/mailbox_ids.h"
+#include "testing/raw_sqlite.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
 using ::backchannel::testing::B64u;
+using ::backchannel::testing::RawDump;
+using ::backchannel::testing::RawExec;
+using ::backchannel::testing::RawText;
 using ::backchannel::testing::StatusIs;
 using ::backchannel::testing::TestDeliveryTokenFor;
 using ::backchannel::testing::TestMailboxIdFor;
@@ -34,61 +38,6 @@ AuthorityPublicKey KeyOfBytes(std::uint8_t b) {
   AuthorityPublicKey::Array bytes;
   bytes.fill(b);
   return AuthorityPublicKey(bytes);
-}
-
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-// Every table's every row, as text: what "the store did not change" means.
-std::string Dump(const std::string& path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  std::vector<std::string> tables;
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
-                     &st, nullptr);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-  }
-  sqlite3_finalize(st);
-  std::string out;
-  for (const auto& t : tables) {
-    out += "[" + t + "]\n";
-    sqlite3_prepare_v2(db, ("SELECT * FROM \"" + t + "\" ORDER BY rowid").c_str(), -1, &st,
-                       nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, i));
-        const int n = sqlite3_column_bytes(st, i);
-        out += "|" + (p ? ToHex(ByteView(p, static_cast<std::size_t>(n))) : std::string("NULL"));
-      }
-      out += "\n";
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return out;
-}
-
-// The text of one column of the first row a query returns.
-std::string Query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-  std::string out;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
 }
 
 Contact MakeContact(const std::string& name) {
@@ -179,13 +128,13 @@ class StoreIntegrityTest : public ::testing::TestWithParam<Kind> {
   // Opens after the attacker's change: kCorrupt naming the table, and the
   // refused open leaves the file as the attacker left it.
   void ExpectRefused() {
-    const std::string before = Dump(path_);
+    const std::string before = RawDump(path_);
     auto store = LocalStore::Open(path_, Pass("p"));
     ASSERT_THAT(store, StatusIs(StatusCode::kCorrupt));
     EXPECT_NE(store.error().message().find(std::string("'") + GetParam().table + "'"),
               std::string::npos)
         << store.error();
-    EXPECT_EQ(Dump(path_), before) << "a refused open changes nothing";
+    EXPECT_EQ(RawDump(path_), before) << "a refused open changes nothing";
   }
 
   TempDir dir_;
@@ -303,11 +252,11 @@ TEST(StoreIntegrityTest, ContactNamesAreNotInTheFile) {
     ASSERT_OK(got);
     EXPECT_EQ(got->address.mailbox, TestMailboxIdFor("zanzibar-envoy"));
   }
-  EXPECT_EQ(Dump(path).find(ToHex(AsBytes("zanzibar"))), std::string::npos);
+  EXPECT_EQ(RawDump(path).find(ToHex(AsBytes("zanzibar"))), std::string::npos);
   // The mailbox id holds the name too; its stored text (base64url) is sealed.
   const std::string mailbox_text = B64u(TestMailboxIdFor("zanzibar-envoy"));
-  EXPECT_EQ(Dump(path).find(ToHex(AsBytes(mailbox_text))), std::string::npos);
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM contacts_v5"), "1");
+  EXPECT_EQ(RawDump(path).find(ToHex(AsBytes(mailbox_text))), std::string::npos);
+  EXPECT_EQ(RawText(path, "SELECT count(*) FROM contacts_v5"), "1");
 }
 
 TEST(StoreIntegrityTest, TwoHandlesOnOneFileKeepTheDigestsRight) {

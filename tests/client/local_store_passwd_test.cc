@@ -13,11 +13,15 @@
 #include "backchannel/session/keys.h"
 #include "client/temp_dir.h"
 #include "testing/mailbox_ids.h"
+#include "testing/raw_sqlite.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
+using ::backchannel::testing::RawColumnHex;
+using ::backchannel::testing::RawDump;
+using ::backchannel::testing::RawExec;
 using ::backchannel::testing::StatusIs;
 using ::backchannel::testing::TestDeliveryToken;
 using ::backchannel::testing::TestMailboxId;
@@ -25,58 +29,6 @@ using testing::TempDir;
 
 SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
 Bytes B(std::string_view s) { return ToBytes(AsBytes(s)); }
-
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-// Every value of `sql`'s first column, as hex.
-std::vector<std::string> Column(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-  std::vector<std::string> out;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
-    out.push_back(p ? ToHex(ByteView(p, static_cast<std::size_t>(sqlite3_column_bytes(st, 0))))
-                    : "NULL");
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
-
-// Every table, every row: the whole logical content of the file.
-std::string Dump(const std::string& path) {
-  std::string out;
-  for (const auto& t : Column(path, "SELECT name FROM sqlite_master WHERE type = 'table'")) {
-    auto bytes = FromHex(t);
-    const std::string name(AsString(*bytes));
-    out += "[" + name + "]";
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, ("SELECT * FROM \"" + name + "\" ORDER BY rowid").c_str(), -1, &st,
-                       nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, i));
-        out += "|" + (p ? ToHex(ByteView(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))))
-                        : std::string("NULL"));
-      }
-      out += "\n";
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
-  return out;
-}
 
 // Something in every encrypted column.
 void Populate(LocalStore& s, const session::IdentityKeyPair& id) {
@@ -149,8 +101,8 @@ TEST(LocalStorePasswdTest, NewPassphraseOpensOldOneNoLonger) {
   }
   auto old_key = LocalStore::DeriveStoreKey(path, Pass("old"));
   ASSERT_OK(old_key);
-  const auto rows_before = Column(path, "SELECT row FROM messages_v5");
-  const auto salt_before = Column(path, "SELECT v FROM meta WHERE k = 'kdf_salt'");
+  const auto rows_before = RawColumnHex(path, "SELECT row FROM messages_v5");
+  const auto salt_before = RawColumnHex(path, "SELECT v FROM meta WHERE k = 'kdf_salt'");
   {
     auto store = LocalStore::Open(path, Pass("old"));
     ASSERT_OK(store);
@@ -159,8 +111,8 @@ TEST(LocalStorePasswdTest, NewPassphraseOpensOldOneNoLonger) {
     ASSERT_OK((*store)->AddMessage({0, "m3", "bob", Direction::kOut, 30, "after passwd"}));
     ExpectRowsReadBack(**store, id);
   }
-  EXPECT_NE(Column(path, "SELECT row FROM messages_v5")[0], rows_before[0]) << "re-sealed";
-  EXPECT_NE(Column(path, "SELECT v FROM meta WHERE k = 'kdf_salt'"), salt_before);
+  EXPECT_NE(RawColumnHex(path, "SELECT row FROM messages_v5")[0], rows_before[0]) << "re-sealed";
+  EXPECT_NE(RawColumnHex(path, "SELECT v FROM meta WHERE k = 'kdf_salt'"), salt_before);
   EXPECT_THAT(LocalStore::Open(path, Pass("old")), StatusIs(StatusCode::kPermissionDenied));
   EXPECT_THAT(LocalStore::OpenWithKey(path, *old_key), StatusIs(StatusCode::kPermissionDenied))
       << "an agent's old key no longer opens it";
@@ -185,7 +137,7 @@ TEST(LocalStorePasswdTest, FailureMidwayChangesNothing) {
           "UPDATE app_log SET entry = substr(entry, 1, 30) || "
           "CASE WHEN substr(entry, 31, 1) = X'00' THEN X'01' ELSE X'00' END || substr(entry, 32) "
           "WHERE seq = 2");
-  const std::string before = Dump(path);
+  const std::string before = RawDump(path);
   {
     auto store = LocalStore::Open(path, Pass("old"));
     ASSERT_OK(store);
@@ -195,7 +147,7 @@ TEST(LocalStorePasswdTest, FailureMidwayChangesNothing) {
     // The handle keeps the old key.
     ASSERT_OK((*store)->GetContact("bob"));
   }
-  EXPECT_EQ(Dump(path), before);
+  EXPECT_EQ(RawDump(path), before);
   EXPECT_THAT(LocalStore::Open(path, Pass("new")), StatusIs(StatusCode::kPermissionDenied));
   auto store = LocalStore::Open(path, Pass("old"));
   ASSERT_OK(store);
@@ -207,9 +159,9 @@ TEST(LocalStorePasswdTest, EmptyPassphraseIsRefused) {
   const auto path = dir.File("store.db");
   auto store = LocalStore::Create(path, Pass("old"), {KdfCost::kInteractive});
   ASSERT_OK(store);
-  const std::string before = Dump(path);
+  const std::string before = RawDump(path);
   EXPECT_THAT((*store)->ChangePassphrase(SecretBytes()), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_EQ(Dump(path), before);
+  EXPECT_EQ(RawDump(path), before);
 }
 
 }  // namespace

@@ -14,12 +14,16 @@
 #include "client/sealed_row.h"
 #include "client/temp_dir.h"
 #include "testing/mailbox_ids.h"
+#include "testing/raw_sqlite.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::client {
 namespace {
 
 using ::backchannel::testing::B64u;
+using ::backchannel::testing::RawExec;
+using ::backchannel::testing::RawSchemaVersion;
+using ::backchannel::testing::RawText;
 using ::backchannel::testing::StatusIs;
 using ::backchannel::testing::TestDeliveryToken;
 using ::backchannel::testing::TestDeliveryTokenFor;
@@ -31,35 +35,6 @@ using testing::TempDir;
 SecretBytes Pass(std::string_view s) { return SecretBytes(AsBytes(s)); }
 StoreOptions Fast() { return {KdfCost::kInteractive}; }
 
-// Runs one SQL statement on the raw file (the attacker's view).
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-// The first column of the first row `sql` selects from the raw file, as
-// text; "" when there is no row.
-std::string RawText(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-  std::string out;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
-
-// Turns a fresh (empty) store into what an empty schema version 4 store
-// looks like: the v4 tables instead of the sealed v5 ones, no store secret,
-// no table digests.
 // The app tables as schema 5 had them (keys and log names in clear, no
 // sealed_key), empty: a test that needs app rows of that layout writes them
 // with V4Field and the associated data of the time.
@@ -77,6 +52,9 @@ std::string V4Field(const StoreKey& key, std::string_view plain, const std::stri
   return "X'" + ToHex(out) + "'";
 }
 
+// Turns a fresh (empty) store into what an empty schema version 4 store
+// looks like: the v4 tables instead of the sealed v5 ones, no store secret,
+// no table digests.
 void MakeV4Layout(const std::string& path) {
   RawExec(path,
           "DROP TABLE authorities_v5; DROP TABLE contacts_v5; DROP TABLE messages_v5; "
@@ -539,8 +517,6 @@ TEST(LocalStoreTest, AppKeysAndLogNamesDoNotShowInTheFile) {
   EXPECT_EQ((*log)[0].entry, B("e1"));
 }
 
-std::int64_t RawSchemaVersion(const std::string& path);
-
 // A schema 5 store's app rows (keys and log names in clear, sealed under
 // associated data naming them) are moved to keyed indexes by the upgrade;
 // an entry that failed authentication before still fails after it.
@@ -677,25 +653,6 @@ TEST(LocalStoreTest, SchemaVersion1IsUpgraded) {
   EXPECT_EQ(**(*store)->GetAppValue("talks", "k"), B("v"));
   RawExec(path, "UPDATE meta SET v = X'0700000000000000' WHERE k = 'schema_version'");
   EXPECT_THAT(LocalStore::Open(path, Pass("p")), StatusIs(StatusCode::kUnsupportedVersion));
-}
-
-// The schema version stored in the file.
-std::int64_t RawSchemaVersion(const std::string& path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(
-      sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = 'schema_version'", -1, &st, nullptr),
-      SQLITE_OK);
-  std::int64_t v = -1;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 8) {
-    const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
-    v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | b[i];
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
 }
 
 TEST(LocalStoreTest, SchemaVersion2IsUpgradedAndItsSignedPreKeyHasNoAge) {
@@ -942,11 +899,24 @@ TEST(LocalStoreTest, AnOptionalAuthorityKeyIsAbsentOrExactly32Bytes) {
   EXPECT_EQ(pending->authority_key, r.authority_key);
 }
 
-// A v4 encrypted field, as schema 4 wrote it: 0x01 || AeadSeal(key, plain,
-// "bc-store-v1|<table>|<row>|<column>").
-// A schema 4 store with a row of every kind the upgrade seals (written with
-// the v4 layout and associated data): everything reads back after the
-// upgrade, seqs kept, and the upgraded store reopens (its digests hold).
+// The INSERT of schema 4's contact 'bob' (identity `identity`, authority
+// key 32 x 7, created at 42), its mailbox column holding `mailbox` as text
+// and its delivery token sealed as schema 4 sealed it. `full`: a credential,
+// a session and a compared key too; otherwise those are NULL.
+std::string V4BobInsert(const StoreKey& key, const session::PublicKey& identity,
+                        const std::string& mailbox, bool full) {
+  const std::string extras = full ? V4Field(key, "cred", "contacts|bob|credential") + ", " +
+                                        V4Field(key, "sess", "contacts|bob|session") + ", 42, X'" +
+                                        ToHex(identity) + "'"
+                                  : std::string("NULL, NULL, 42, NULL");
+  return "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
+         "authority_key, authority_label, credential, session, created_ms, compared_key) "
+         "VALUES ('bob', X'" +
+         ToHex(identity) + "', 'r:1', '" + std::string(64, 'a') + "', '" + mailbox + "', " +
+         V4Field(key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") + ", X'" +
+         ToHex(Bytes(32, 7)) + "', 'Iran', " + extras + "); ";
+}
+
 // The schema-4 upgrade types each contact's mailbox id as it moves the row:
 // one of the wrong size stops the upgrade with a clear error and leaves the
 // store as it was (still schema 4, the row still there).
@@ -958,13 +928,7 @@ TEST(LocalStoreTest, SchemaVersion4ContactWithAWrongSizeMailboxStopsTheUpgrade) 
   auto key = LocalStore::DeriveStoreKey(path, Pass("p"));
   ASSERT_OK(key);
   const auto bob_key = session::GenerateIdentityKeyPair().public_key;
-  RawExec(path,
-          "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
-          "authority_key, authority_label, credential, session, created_ms, compared_key) "
-          "VALUES ('bob', X'" +
-              ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', 'mb', " +
-              V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") + ", X'" +
-              ToHex(Bytes(32, 7)) + "', 'Iran', NULL, NULL, 42, NULL);");
+  RawExec(path, V4BobInsert(*key, bob_key, "mb", /*full=*/false));
   ASSERT_EQ(RawSchemaVersion(path), 4);
   EXPECT_THAT(LocalStore::Open(path, Pass("p")),
               StatusIs(StatusCode::kCorrupt,
@@ -974,6 +938,9 @@ TEST(LocalStoreTest, SchemaVersion4ContactWithAWrongSizeMailboxStopsTheUpgrade) 
   EXPECT_EQ(RawText(path, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_v5'"), "0");
 }
 
+// A schema 4 store with a row of every kind the upgrade seals (written with
+// the v4 layout and associated data): everything reads back after the
+// upgrade, seqs kept, and the upgraded store reopens (its digests hold).
 TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
   TempDir dir;
   const auto path = dir.File("store.db");
@@ -983,32 +950,24 @@ TEST(LocalStoreTest, SchemaVersion4RowsOfEveryKindAreSealedByTheUpgrade) {
   ASSERT_OK(key);
   const auto bob_key = session::GenerateIdentityKeyPair().public_key;
   const std::string sender(64, 'c');
-  RawExec(
-      path,
-      "INSERT INTO authorities (key, label, revocations, scope) VALUES (X'" + ToHex(Bytes(32, 1)) +
-          "', 'Iran', X'0102', '{\"sides\":[\"Iran\"],\"roles\":[\"envoy\"]}'); "
-          "INSERT INTO contacts (name, identity_key, relay, pin, mailbox, delivery_token, "
-          "authority_key, authority_label, credential, session, created_ms, compared_key) "
-          "VALUES ('bob', X'" +
-          ToHex(bob_key) + "', 'r:1', '" + std::string(64, 'a') + "', '" + B64u(TestMailboxId(1)) +
-          "', " + V4Field(*key, B64u(TestDeliveryToken(2)), "contacts|bob|delivery_token") +
-          ", X'" + ToHex(Bytes(32, 7)) + "', 'Iran', " +
-          V4Field(*key, "cred", "contacts|bob|credential") + ", " +
-          V4Field(*key, "sess", "contacts|bob|session") + ", 42, X'" + ToHex(bob_key) +
-          "'); "
-          "INSERT INTO messages (seq, id, contact, direction, time_ms, body, delivery) VALUES "
-          "(7, 'm1', 'bob', 'out', 99, " +
-          V4Field(*key, "hello from v4", "messages|bob/m1|body") +
-          ", 'queued'); "
-          "INSERT INTO seen_ids (contact, id) VALUES ('bob', 'm1'); "
-          "INSERT INTO outbox (seq, contact, message_id, envelope, created_ms, attempts, "
-          "last_error) VALUES (3, 'bob', 'm1', " +
-          V4Field(*key, "sealed env", "outbox|bob/m1|envelope") +
-          ", 98, 2, 'relay down'); "
-          "INSERT INTO pending_requests (seq, received_ms, envelope, sender, authority_key, "
-          "side, role, display_name) VALUES (5, 1234, " +
-          V4Field(*key, "kept", "pending_requests|1234/" + sender + "|envelope") + ", X'" + sender +
-          "', X'" + ToHex(Bytes(32, 9)) + "', 'Iran', 'envoy', 'Envoy');");
+  RawExec(path,
+          "INSERT INTO authorities (key, label, revocations, scope) VALUES (X'" +
+              ToHex(Bytes(32, 1)) +
+              "', 'Iran', X'0102', '{\"sides\":[\"Iran\"],\"roles\":[\"envoy\"]}'); " +
+              V4BobInsert(*key, bob_key, B64u(TestMailboxId(1)), /*full=*/true) +
+              "INSERT INTO messages (seq, id, contact, direction, time_ms, body, delivery) VALUES "
+              "(7, 'm1', 'bob', 'out', 99, " +
+              V4Field(*key, "hello from v4", "messages|bob/m1|body") +
+              ", 'queued'); "
+              "INSERT INTO seen_ids (contact, id) VALUES ('bob', 'm1'); "
+              "INSERT INTO outbox (seq, contact, message_id, envelope, created_ms, attempts, "
+              "last_error) VALUES (3, 'bob', 'm1', " +
+              V4Field(*key, "sealed env", "outbox|bob/m1|envelope") +
+              ", 98, 2, 'relay down'); "
+              "INSERT INTO pending_requests (seq, received_ms, envelope, sender, authority_key, "
+              "side, role, display_name) VALUES (5, 1234, " +
+              V4Field(*key, "kept", "pending_requests|1234/" + sender + "|envelope") + ", X'" +
+              sender + "', X'" + ToHex(Bytes(32, 9)) + "', 'Iran', 'envoy', 'Envoy');");
   EXPECT_EQ(RawSchemaVersion(path), 4);
   {
     auto store = LocalStore::Open(path, Pass("p"));
