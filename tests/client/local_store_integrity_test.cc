@@ -4,7 +4,6 @@
 // reported as kCorrupt naming its table when the store opens, so none is
 // obeyed, and the refused open changes nothing in the file.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdio>

@@ -3,7 +3,6 @@
 // passphrase (and the old key an agent holds) no longer opens the store, and
 // a failure midway leaves the file exactly as it was.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <string>
 #include <vector>

@@ -3,7 +3,6 @@
 // is deterministic, be reproduced byte for byte. The data files are read as
 // committed, never regenerated here.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -24,12 +23,14 @@
 #include "client/temp_dir.h"
 #include "golden/golden_inputs.h"
 #include "testing/mailbox_ids.h"
+#include "testing/raw_sqlite.h"
 #include "testing/status_matchers.h"
 
 namespace backchannel::golden {
 namespace {
 
 using ::backchannel::testing::B64u;
+using ::backchannel::testing::RawSchemaVersion;
 using ::backchannel::testing::StatusIs;
 
 const std::filesystem::path kData = BC_GOLDEN_DATA_DIR;
@@ -65,24 +66,6 @@ identity::Authority GoldenAuthority() {
 }
 
 SecretBytes Pass() { return SecretBytes(AsBytes(kPassphrase)); }
-
-std::int64_t RawSchemaVersion(const std::string& path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(
-      sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = 'schema_version'", -1, &st, nullptr),
-      SQLITE_OK);
-  std::int64_t v = -1;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 8) {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0));
-    v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];  // little-endian, as the store writes it
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
 
 // A private copy of the fixture: opening a WAL store writes next to it.
 std::string CopyStore(const client::testing::TempDir& dir) {
